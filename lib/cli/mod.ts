@@ -1,0 +1,88 @@
+/**
+ * The trifecta command-line interface.
+ *
+ * @module
+ */
+import { type Command, CommanderError } from "commander";
+import { TrifectaError, UsageError } from "../errors.ts";
+import { type Output, printJson, processOutput } from "./output.ts";
+import { renderErrorCard, toJsonError, toTrifectaError } from "./error_card.ts";
+import type { Runtime } from "./frame.ts";
+import { buildProgram } from "./program.ts";
+import { nearest } from "./suggest.ts";
+
+export { type CapturedOutput, captureOutput, type Output } from "./output.ts";
+
+/** Options for {@linkcode run}. */
+export interface RunOptions {
+  /** Where to write (default: the process's stdout and stderr). */
+  output?: Output;
+}
+
+/** The command path named by `argv`, e.g. `ast skeleton`. */
+function commandPath(program: Command, argv: readonly string[]): string[] {
+  const path: string[] = [];
+  let cmd: Command | undefined = program;
+  for (const word of argv) {
+    if (word.startsWith("-")) continue;
+    cmd = cmd?.commands.find((c) => c.name() === word);
+    if (!cmd) break;
+    path.push(word);
+  }
+  return path;
+}
+
+function usageFromCommander(err: CommanderError, path: readonly string[]): UsageError {
+  const [first, ...rest] = err.message.replace(/^error: /, "").split("\n");
+  const steps = rest.map((l) => l.trim().replace(/^\((.*)\)$/, "$1")).filter((l) => l.length > 0);
+  // Commander offers no suggestion for a bad choice value; add the nearest.
+  const choice = /argument '([^']*)' is invalid\. Allowed choices are (.*)\.$/.exec(first);
+  if (choice) {
+    const options = choice[2].split(", ");
+    const close = nearest(choice[1], options, 1);
+    if (close.length > 0) steps.push(`Did you mean ${close[0]}?`);
+  }
+  steps.push(`Run \`trifecta ${path.length ? path.join(" ") + " " : ""}--help\` for usage`);
+  return new UsageError(first.charAt(0).toUpperCase() + first.slice(1), { nextSteps: steps });
+}
+
+/**
+ * Run the CLI with `argv` (without the program name) and return the exit
+ * code: 0 ok, 1 operational error, 2 usage error; `telemetry health` may also
+ * return 3.
+ *
+ * @example
+ * ```ts
+ * import { run } from "./mod.ts";
+ * const code = await run(["--version"]);
+ * ```
+ */
+export async function run(argv: readonly string[], options: RunOptions = {}): Promise<number> {
+  const output = options.output ?? processOutput();
+  const runtime: Runtime = { output, exitCode: 0 };
+  const program = buildProgram(output, runtime);
+  const json = argv.includes("--json");
+  try {
+    await program.parseAsync([...argv], { from: "user" });
+    return runtime.exitCode;
+  } catch (err) {
+    let error: TrifectaError;
+    if (err instanceof CommanderError) {
+      // --help and --version end through here too, successfully.
+      if (err.exitCode === 0) return 0;
+      if (err.code === "commander.help" || err.code === "commander.executeSubCommandAsync") {
+        return 2; // a group given without a command: its help went to stderr
+      }
+      error = usageFromCommander(err, commandPath(program, argv));
+    } else {
+      error = toTrifectaError(err);
+    }
+    if (json) printJson(output, toJsonError(error));
+    else output.err(renderErrorCard(error));
+    if (error.code === "INTERNAL_ERROR" && err instanceof Error && err.stack) {
+      // An internal error is a bug: the stack helps whoever reports it.
+      output.err(err.stack + "\n");
+    }
+    return error.exitCode;
+  }
+}

@@ -1,0 +1,65 @@
+/**
+ * Where the CLI writes. Commands never call `console`; they write through an
+ * {@linkcode Output}, so in-process tests can capture what a user would see.
+ *
+ * @module
+ */
+
+/** The CLI's two output streams. */
+export interface Output {
+  /** Write text to standard output as is. */
+  out(text: string): void;
+  /** Write text to standard error as is. */
+  err(text: string): void;
+  /** True when standard error is a terminal (progress lines). */
+  errIsTerminal: boolean;
+}
+
+const encoder = new TextEncoder();
+
+function writeAll(file: { writeSync(p: Uint8Array): number }, text: string): void {
+  let bytes = encoder.encode(text);
+  while (bytes.length > 0) {
+    const n = file.writeSync(bytes);
+    bytes = bytes.subarray(n);
+  }
+}
+
+/** The process's real stdout and stderr. */
+export function processOutput(): Output {
+  return {
+    out: (text) => writeAll(Deno.stdout, text),
+    err: (text) => writeAll(Deno.stderr, text),
+    errIsTerminal: Deno.stderr.isTerminal(),
+  };
+}
+
+/** An output that keeps everything in memory (tests, MCP). */
+export interface CapturedOutput extends Output {
+  /** Everything written to stdout so far. */
+  readonly stdout: string;
+  /** Everything written to stderr so far. */
+  readonly stderr: string;
+}
+
+/** Create an in-memory {@linkcode CapturedOutput}. */
+export function captureOutput(): CapturedOutput {
+  let stdout = "";
+  let stderr = "";
+  return {
+    out: (text) => void (stdout += text),
+    err: (text) => void (stderr += text),
+    errIsTerminal: false,
+    get stdout() {
+      return stdout;
+    },
+    get stderr() {
+      return stderr;
+    },
+  };
+}
+
+/** Print one JSON object (pretty, trailing newline) on stdout. */
+export function printJson(output: Output, value: unknown): void {
+  output.out(JSON.stringify(value, null, 2) + "\n");
+}

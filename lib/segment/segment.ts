@@ -1,0 +1,88 @@
+/**
+ * Segment resolution: the directory trifecta works on, its real path and its
+ * stable id.
+ *
+ * @module
+ */
+import { createHash } from "node:crypto";
+import { resolve } from "node:path";
+import { TrifectaError } from "../errors.ts";
+
+/** A resolved segment: the root every relative path is taken against. */
+export interface Segment {
+  /** Real (symlink-free) absolute path of the segment root. */
+  root: string;
+  /** First 8 hex digits of sha256 of {@linkcode Segment.root}. */
+  id: string;
+  /** The path as the user gave it (for messages only, never telemetry). */
+  input: string;
+}
+
+/** Hex sha256 of a string (UTF-8) or bytes. */
+export function sha256Hex(data: string | Uint8Array): string {
+  return createHash("sha256").update(data).digest("hex");
+}
+
+/**
+ * The segment id: first 8 hex digits of sha256 of the real root path.
+ *
+ * @example
+ * ```ts
+ * import { segmentIdFor } from "./segment.ts";
+ * segmentIdFor("/work/repo"); // 8 hex digits, stable for this path
+ * ```
+ */
+export function segmentIdFor(realRoot: string): string {
+  return sha256Hex(realRoot).slice(0, 8);
+}
+
+/**
+ * Turn a permission failure into an error that names the flag to grant.
+ * Returns `undefined` when `err` is not a permission error.
+ */
+export function permissionError(err: unknown, what: string): TrifectaError | undefined {
+  if (err instanceof Deno.errors.NotCapable || err instanceof Deno.errors.PermissionDenied) {
+    const notCapable = err instanceof Deno.errors.NotCapable;
+    return new TrifectaError(
+      notCapable ? "PERMISSION_NOT_GRANTED" : "PERMISSION_DENIED",
+      notCapable
+        ? `Deno's permissions do not allow reading ${what}.`
+        : `The operating system refused access to ${what}.`,
+      {
+        cause: err,
+        nextSteps: notCapable
+          ? [`Grant read access with --allow-read=${what} (or run from inside the segment)`]
+          : ["Check the file permissions of the segment directory"],
+      },
+    );
+  }
+  return undefined;
+}
+
+/**
+ * Resolve a segment path: it must exist and be a directory; the result holds
+ * its real path and id.
+ *
+ * @throws {TrifectaError} `INVALID_SEGMENT_PATH` when missing or not a directory.
+ */
+export async function resolveSegment(input = "."): Promise<Segment> {
+  const abs = resolve(input);
+  let real: string;
+  try {
+    real = await Deno.realPath(abs);
+    const info = await Deno.stat(real);
+    if (!info.isDirectory) throw new Deno.errors.NotADirectory(input);
+  } catch (err) {
+    const perm = permissionError(err, input);
+    if (perm) throw perm;
+    throw new TrifectaError(
+      "INVALID_SEGMENT_PATH",
+      `Invalid segment path: input='${input}' (path does not exist or is not a directory)`,
+      {
+        cause: err,
+        nextSteps: ["Pass an existing directory with -s/--segment DIR (default: .)"],
+      },
+    );
+  }
+  return { root: real, id: segmentIdFor(real), input };
+}

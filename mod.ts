@@ -1,0 +1,30 @@
+/**
+ * trifecta as a library: segment resolution and path policy, telemetry, and
+ * the CLI entry point.
+ *
+ * @example
+ * ```ts
+ * import { relpath, resolveSegment } from "./mod.ts";
+ * const seg = await resolveSegment(".");
+ * relpath(seg.root, `${seg.root}/src/app.py`); // "src/app.py"
+ * ```
+ *
+ * @module
+ */
+export {
+  EXIT_ERROR,
+  EXIT_USAGE,
+  NotImplementedError,
+  TrifectaError,
+  type TrifectaErrorOptions,
+  UsageError,
+} from "./lib/errors.ts";
+export * from "./lib/segment/mod.ts";
+export * from "./lib/telemetry/mod.ts";
+export {
+  type CapturedOutput,
+  captureOutput,
+  type Output,
+  run,
+  type RunOptions,
+} from "./lib/cli/mod.ts";
