@@ -1,11 +1,11 @@
 /**
- * `trifecta ast …`: skeletons, symbol lookup and snippets.
+ * `trifecta ast …`: skeletons, symbol lookup and snippets. Handlers load
+ * lazily so `--help` and `--version` never load tree-sitter.
  *
  * @module
  */
 import { type Command, Option } from "commander";
 import { addLeaf, parsePositiveInt, type Runtime } from "./frame.ts";
-import { notImplemented } from "./not_implemented.ts";
 
 /** Register the `ast` group. */
 export function registerAst(program: Command, runtime: Runtime): void {
@@ -13,12 +13,12 @@ export function registerAst(program: Command, runtime: Runtime): void {
   addLeaf(group, {
     name: "skeleton <path...>",
     description: "skeleton of files or directories (recursive, .gitignore respected)",
-    handler: notImplemented("ast skeleton"),
+    handler: async () => (await import("./ast_skeleton.ts")).skeletonHandler,
   }, runtime);
   addLeaf(group, {
     name: "symbols <uri>",
     description: "resolve a sym:// URI: a module's symbols, or one symbol",
-    handler: notImplemented("ast symbols"),
+    handler: async () => (await import("./ast_symbols.ts")).symbolsHandler,
   }, runtime);
   addLeaf(group, {
     name: "snippet <uri>",
@@ -30,6 +30,6 @@ export function registerAst(program: Command, runtime: Runtime): void {
             .default("excerpt"),
         )
         .option("--budget-token-est <n>", "token budget", parsePositiveInt),
-    handler: notImplemented("ast snippet"),
+    handler: async () => (await import("./ast_symbols.ts")).snippetHandler,
   }, runtime);
 }
