@@ -4,9 +4,9 @@
  * @module
  */
 import { NotImplementedError } from "../errors.ts";
-import type { CommandHandler } from "./frame.ts";
+import type { CommandContext, CommandOutcome } from "./frame.ts";
 
 /** `ast skeleton <path…>`. */
-export const skeletonHandler: CommandHandler = () => {
-  throw new NotImplementedError("ast skeleton");
-};
+export function skeletonHandler(_ctx: CommandContext): Promise<CommandOutcome> {
+  return Promise.reject(new NotImplementedError("ast skeleton"));
+}

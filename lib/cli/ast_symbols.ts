@@ -4,14 +4,14 @@
  * @module
  */
 import { NotImplementedError } from "../errors.ts";
-import type { CommandHandler } from "./frame.ts";
+import type { CommandContext, CommandOutcome } from "./frame.ts";
 
 /** `ast symbols <uri>`. */
-export const symbolsHandler: CommandHandler = () => {
-  throw new NotImplementedError("ast symbols");
-};
+export function symbolsHandler(_ctx: CommandContext): Promise<CommandOutcome> {
+  return Promise.reject(new NotImplementedError("ast symbols"));
+}
 
 /** `ast snippet <uri>`. */
-export const snippetHandler: CommandHandler = () => {
-  throw new NotImplementedError("ast snippet");
-};
+export function snippetHandler(_ctx: CommandContext): Promise<CommandOutcome> {
+  return Promise.reject(new NotImplementedError("ast snippet"));
+}
