@@ -61,8 +61,13 @@ export interface FileSkeleton {
   bytes: number;
   /** Size of the skeleton's text rendering in bytes. */
   skeleton_bytes: number;
-  /** Imports. */
+  /** Imports (not inside a function body), normalised to one line. */
   imports: SkeletonImport[];
+  /**
+   * Export statements without a declaration (`export { a }`, `export * from`,
+   * `export default expr`); TypeScript/JavaScript only.
+   */
+  exports?: SkeletonImport[];
   /** Top-level symbols with their children. */
   symbols: SkeletonSymbol[];
 }

@@ -1,13 +1,11 @@
 /**
- * PLACEHOLDER until the AST cache issue lands: the contract and a trivial
- * in-memory factory so that callers can be written against the API.
+ * The AST cache: the {@linkcode AstCache} contract, a memory LRU and a SQLite
+ * store, the telemetry wrapper, and the factory that picks one and reports
+ * why ({@linkcode describeCache}, {@linkcode explainLookup}). See
+ * `docs/cache.md`.
  *
  * @module
  */
-import type { Segment } from "../segment/mod.ts";
-import type { Telemetry } from "../telemetry/mod.ts";
-import type { AstCache, CacheStats } from "./types.ts";
-
 export {
   type AstCache,
   CACHE_SCHEMA_VERSION,
@@ -16,52 +14,51 @@ export {
   cacheKey,
   type CacheStats,
 } from "./types.ts";
-
-/** Options for {@linkcode createAstCache}. */
-export interface CreateAstCacheOptions {
-  /** Persistent (SQLite) when true; the env `TRIFECTA_AST_PERSIST=1` counts the same. */
-  persist?: boolean;
-  /** The segment. */
-  segment: Segment;
-  /** Telemetry for `ast.cache.*` events. */
-  telemetry?: Telemetry;
-  /** Entry cap. */
-  maxEntries?: number;
-  /** Byte cap. */
-  maxBytes?: number;
-}
-
-/** Create the AST cache for a segment. */
-export function createAstCache(_options: CreateAstCacheOptions): AstCache {
-  const map = new Map<string, unknown>();
-  let hits = 0;
-  let misses = 0;
-  return {
-    backend: "memory",
-    get(key) {
-      const v = map.get(key);
-      if (v === undefined) misses++;
-      else hits++;
-      return v;
-    },
-    set(key, value) {
-      map.set(key, value);
-    },
-    delete: (key) => map.delete(key),
-    clear: () => map.clear(),
-    stats(): CacheStats {
-      return {
-        entries: map.size,
-        hits,
-        misses,
-        hit_rate: hits + misses === 0 ? 0 : hits / (hits + misses),
-        max_entries: 10_000,
-        max_bytes: 100 * 1024 * 1024,
-        current_bytes: 0,
-        backend: "memory",
-      };
-    },
-    keyForStat: () => undefined,
-    close() {},
-  };
-}
+export {
+  cacheDbPath,
+  createAstCache,
+  type CreateAstCacheOptions,
+  persistSource,
+} from "./factory.ts";
+export {
+  type CacheInfo,
+  type CacheStatus,
+  type DbState,
+  describeCache,
+  explainLookup,
+  type ExplainLookupOptions,
+  type LookupOutcome,
+  type MissReason,
+  type PersistSource,
+} from "./info.ts";
+export { MemoryLruCache, type MemoryLruOptions } from "./memory_lru.ts";
+export { SqliteCache, type SqliteCacheOptions, type SqliteReport } from "./sqlite_cache.ts";
+export {
+  type ResilienceState,
+  ResilientCache,
+  type ResilientCacheOptions,
+} from "./resilient_cache.ts";
+export { TelemetryAstCache } from "./telemetry_cache.ts";
+export type { CacheEventSink } from "./events.ts";
+export {
+  CACHE_DB_REL,
+  type FailedOpen,
+  moveAside,
+  openCacheDatabase,
+  type OpenCacheDatabaseOptions,
+  type OpenCacheDatabaseResult,
+  type OpenedDatabase,
+  type OpenState,
+} from "./sqlite_open.ts";
+export { DB_SCHEMA_VERSION } from "./sqlite_schema.ts";
+export * from "./limits.ts";
+export {
+  databaseFileBytes,
+  type MaintenanceOptions,
+  type MaintenanceSession,
+  openForMaintenance,
+  type StatsReport,
+  statsReport,
+  type VerifyReport,
+  verifySession,
+} from "./maintenance.ts";

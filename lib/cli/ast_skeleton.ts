@@ -1,12 +1,196 @@
 /**
- * PLACEHOLDER: `ast skeleton` handler.
+ * `ast skeleton <path…>`: the skeleton of files and directories (recursive,
+ * `.gitignore` respected), as an indented text outline or, with `--json`,
+ * `{"files":[…],"skipped":[…],"stats":{…}}`.
  *
  * @module
  */
-import { NotImplementedError } from "../errors.ts";
+import { TrifectaError } from "../errors.ts";
+import { createAstCache } from "../cache/mod.ts";
+import {
+  type FileOutcome,
+  type FileSkeleton,
+  type Language,
+  languageOf,
+  ParsePool,
+  renderSkeletonText,
+  skeletonOfFiles,
+  SOURCE_EXTENSIONS,
+  type SourceFile,
+} from "../ast/mod.ts";
+import { DEFAULT_MAX_FILE_BYTES, resolveInside, walkFiles } from "../segment/mod.ts";
 import type { CommandContext, CommandOutcome } from "./frame.ts";
 
+/** Directory runs longer than this (ms) show a progress line on a terminal. */
+const PROGRESS_AFTER_MS = 1000;
+/** Minimum ms between progress line updates. */
+const PROGRESS_EVERY_MS = 100;
+
+/** A path left out of the skeleton, and why. */
+interface Skipped {
+  path: string;
+  reason: string;
+  message?: string;
+}
+
+function maxBytesOf(ctx: CommandContext): number {
+  const fromOption = ctx.options.maxBytes;
+  if (typeof fromOption === "number" && fromOption > 0) return fromOption;
+  const env = Deno.env.get("TRIFECTA_AST_MAX_BYTES");
+  if (env !== undefined && /^\d+$/.test(env) && Number(env) > 0) return Number(env);
+  return DEFAULT_MAX_FILE_BYTES;
+}
+
+function progressReporter(
+  ctx: CommandContext,
+): ((done: number, total: number) => void) | undefined {
+  if (!ctx.output.errIsTerminal) return undefined;
+  const start = performance.now();
+  let last = 0;
+  let shown = false;
+  return (done, total) => {
+    const now = performance.now();
+    if (now - start < PROGRESS_AFTER_MS) return;
+    if (done < total && now - last < PROGRESS_EVERY_MS) return;
+    last = now;
+    shown = true;
+    ctx.output.err(`\rast skeleton: ${done}/${total} files`);
+    if (done === total && shown) ctx.output.err("\r\x1b[K");
+  };
+}
+
 /** `ast skeleton <path…>`. */
-export function skeletonHandler(_ctx: CommandContext): Promise<CommandOutcome> {
-  return Promise.reject(new NotImplementedError("ast skeleton"));
+export async function skeletonHandler(ctx: CommandContext): Promise<CommandOutcome> {
+  const { segment, telemetry } = ctx;
+  const maxBytes = maxBytesOf(ctx);
+  const cache = createAstCache({ persist: ctx.global.persistCache, segment, telemetry });
+  let pool: ParsePool | undefined;
+  try {
+    const files = new Map<string, SourceFile>();
+    const singles = new Set<string>();
+    const skipped: Skipped[] = [];
+    let dirs = 0;
+    for (const arg of ctx.args) {
+      const resolved = await resolveInside(segment, arg);
+      if (resolved.isDirectory) {
+        dirs++;
+        // A cold cache will parse everything: start the workers while walking.
+        if (!pool && cache.stats().entries === 0) pool = new ParsePool({ maxBytes });
+        const walked = await walkFiles(segment, resolved.abs, { extensions: SOURCE_EXTENSIONS });
+        for (const f of walked.files) files.set(f.rel, f);
+        for (const s of walked.skipped) skipped.push({ path: s.rel, reason: s.reason });
+      } else {
+        if (!languageOf(resolved.rel)) {
+          throw new TrifectaError(
+            "UNSUPPORTED_LANGUAGE",
+            `No skeleton grammar for ${resolved.rel}`,
+            { nextSteps: [`Supported extensions: ${SOURCE_EXTENSIONS.join(" ")}`] },
+          );
+        }
+        files.set(resolved.rel, { abs: resolved.abs, rel: resolved.rel });
+        singles.add(resolved.rel);
+      }
+    }
+    const ordered = [...files.values()].sort((
+      a,
+      b,
+    ) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
+    if (pool) pool.warm(languagesOf(ordered));
+    // A memory cache dies with this process: filling it would only cost time.
+    const batch = await skeletonOfFiles(segment, ordered, {
+      cache: cache.backend === "memory" ? undefined : cache,
+      telemetry,
+      maxBytes,
+      pool,
+      onProgress: dirs > 0 ? progressReporter(ctx) : undefined,
+    });
+    const failedSingle = batch.files.find((o) => o.skipped && singles.has(o.path));
+    if (failedSingle) {
+      throw new TrifectaError(
+        failedSingle.skipped as string,
+        failedSingle.message ?? failedSingle.path,
+        {
+          details: { path: failedSingle.path },
+          nextSteps: failedSingle.skipped === "FILE_TOO_LARGE"
+            ? ["Raise the cap with TRIFECTA_AST_MAX_BYTES=<bytes>"]
+            : [],
+        },
+      );
+    }
+    for (const o of batch.files) {
+      if (o.skipped) skipped.push({ path: o.path, reason: o.skipped, message: o.message });
+    }
+    skipped.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    const stats = { ...batch.stats, skipped: skipped.length };
+    if (ctx.global.json) ctx.output.out(renderJson(batch.files, skipped, stats));
+    else ctx.output.out(renderText(batch.files, skipped, stats));
+    return {
+      args: { paths_count: ctx.args.length, dirs_count: dirs },
+      result: {
+        files: stats.files,
+        parsed: stats.parsed,
+        skipped: stats.skipped,
+        cache_hits: stats.cache_hits,
+        cache_misses: stats.cache_misses,
+        symbols: stats.symbols,
+      },
+      extra: {
+        workers: stats.workers,
+        bytes: stats.bytes,
+        skeleton_bytes: stats.skeleton_bytes,
+        reduction_ratio: stats.reduction_ratio,
+        backend: cache.backend,
+      },
+    };
+  } finally {
+    pool?.close();
+    cache.close();
+  }
+}
+
+function languagesOf(files: readonly SourceFile[]): Language[] {
+  const set = new Set<Language>();
+  for (const f of files) {
+    const l = languageOf(f.rel);
+    if (l) set.add(l === "javascript" ? "tsx" : l);
+  }
+  return [...set];
+}
+
+type Stats = Record<string, number>;
+
+function renderJson(
+  files: readonly FileOutcome[],
+  skipped: readonly Skipped[],
+  stats: Stats,
+): string {
+  const parts: string[] = [];
+  for (const o of files) {
+    if (!o.skeleton) continue;
+    const entry: FileSkeleton & { cache_status: string; cache_key?: string } = {
+      ...o.skeleton,
+      cache_status: o.cache_status,
+      cache_key: o.cache_key,
+    };
+    parts.push(JSON.stringify(entry));
+  }
+  return `{"files":[${parts.join(",")}],"skipped":${JSON.stringify(skipped)},"stats":${
+    JSON.stringify(stats)
+  }}\n`;
+}
+
+function renderText(
+  files: readonly FileOutcome[],
+  skipped: readonly Skipped[],
+  stats: Stats,
+): string {
+  const out: string[] = [];
+  for (const o of files) if (o.skeleton) out.push(renderSkeletonText(o.skeleton));
+  for (const s of skipped) out.push(`skipped: ${s.path} (${s.reason})\n`);
+  const pct = Math.round(stats.reduction_ratio * 1000) / 10;
+  out.push(
+    `# ${stats.parsed} files, ${stats.symbols} symbols (${stats.classes} classes, ${stats.functions} functions/methods), ` +
+      `${stats.skipped} skipped, outline ${pct}% of source bytes; cache ${stats.cache_hits} hits / ${stats.cache_misses} misses\n`,
+  );
+  return out.join("");
 }

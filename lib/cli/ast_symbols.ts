@@ -1,17 +1,232 @@
 /**
- * PLACEHOLDER: `ast symbols` and `ast snippet` handlers.
+ * `ast symbols <uri>` and `ast snippet <uri>`: resolve a `sym://` URI and show
+ * the module's symbols, one symbol, or the symbol's code by disclosure mode.
  *
  * @module
  */
-import { NotImplementedError } from "../errors.ts";
+import { type AstCache, createAstCache, describeCache } from "../cache/mod.ts";
+import type { SkeletonSymbol } from "../ast/mod.ts";
+import type { DisclosureMode } from "../segment/mod.ts";
+import {
+  discloseSymbol,
+  type ResolvedSymbol,
+  resolveSymbol,
+  type SnippetResult,
+  telemetryQuery,
+} from "../symbols/mod.ts";
 import type { CommandContext, CommandOutcome } from "./frame.ts";
+import { printJson } from "./output.ts";
 
-/** `ast symbols <uri>`. */
-export function symbolsHandler(_ctx: CommandContext): Promise<CommandOutcome> {
-  return Promise.reject(new NotImplementedError("ast symbols"));
+/** One symbol in `ast symbols --json` (the predecessor's `kind/name/line`, plus more). */
+export interface SymbolJson {
+  /** Kind (`class`, `function`, `method`, …). */
+  kind: string;
+  /** Simple name. */
+  name: string;
+  /** Line of `def`/`class` (the predecessor's field). */
+  line: number;
+  /** Last line of the body. */
+  end_line: number;
+  /** Dotted name from the module. */
+  qualified_name: string;
+  /** Signature as written. */
+  signature: string;
+  /** Decorators. */
+  decorators: string[];
+  /** First doc line. */
+  doc: string;
+  /** Nested symbols. */
+  children: SymbolJson[];
 }
 
-/** `ast snippet <uri>`. */
-export function snippetHandler(_ctx: CommandContext): Promise<CommandOutcome> {
-  return Promise.reject(new NotImplementedError("ast snippet"));
+/** Map a skeleton symbol to its `--json` shape. */
+export function symbolJson(s: SkeletonSymbol): SymbolJson {
+  return {
+    kind: s.kind,
+    name: s.name,
+    line: s.start_line,
+    end_line: s.end_line,
+    qualified_name: s.qualified_name,
+    signature: s.signature,
+    decorators: s.decorators,
+    doc: s.doc,
+    children: s.children.map(symbolJson),
+  };
+}
+
+function openCache(ctx: CommandContext): AstCache {
+  return createAstCache({
+    persist: ctx.global.persistCache,
+    segment: ctx.segment,
+    telemetry: ctx.telemetry,
+  });
+}
+
+async function resolveWith(ctx: CommandContext, cache: AstCache): Promise<ResolvedSymbol> {
+  return await resolveSymbol(ctx.segment, ctx.args[0], {
+    cache,
+    telemetry: ctx.telemetry,
+  });
+}
+
+function oneLine(text: string): string {
+  return text.replace(/\s*\r?\n\s*/g, " ").trim();
+}
+
+function outlineText(symbols: readonly SkeletonSymbol[], depth: number, out: string[]): void {
+  for (const s of symbols) {
+    const pad = "  ".repeat(depth);
+    const lines = s.start_line === s.end_line
+      ? `L${s.start_line}`
+      : `L${s.start_line}-${s.end_line}`;
+    out.push(`${pad}${s.kind} ${s.name}  ${lines}  ${oneLine(s.signature)}`);
+    outlineText(s.children, depth + 1, out);
+  }
+}
+
+function rangeJson(s: SkeletonSymbol): Record<string, unknown> {
+  return {
+    kind: s.kind,
+    name: s.name,
+    qualified_name: s.qualified_name,
+    start_line: s.start_line,
+    end_line: s.end_line,
+    range: { start_line: s.start_line, end_line: s.end_line },
+    signature: s.signature,
+    decorators: s.decorators,
+    doc: s.doc,
+  };
+}
+
+/** Event fields shared by both commands (relative paths and hashes only). */
+function eventFields(r: ResolvedSymbol): CommandOutcome {
+  return {
+    args: telemetryQuery(r.query.uri),
+    result: {
+      kind: r.query.kind,
+      file: r.file.rel,
+      symbol: r.symbol?.qualified_name ?? null,
+    },
+    extra: {
+      cache_status: r.lookup.cache_status,
+      cache_key: r.parse.cache_key,
+      miss_reason: r.lookup.miss_reason,
+    },
+  };
+}
+
+/** `ast symbols <uri>`: a module's symbols, or one symbol with its range. */
+export async function symbolsHandler(ctx: CommandContext): Promise<CommandOutcome> {
+  const cache = openCache(ctx);
+  try {
+    const r = await resolveWith(ctx, cache);
+    const sk = r.parse.skeleton;
+    const symbols = r.symbol ? [r.symbol] : sk.symbols;
+    const reason = r.lookup.miss_reason;
+    if (ctx.global.json) {
+      const out: Record<string, unknown> = {
+        status: "ok",
+        segment_root: ctx.segment.root,
+        uri: r.query.uri,
+        kind: r.query.kind,
+        file_rel: r.file.rel,
+        language: sk.language,
+        has_errors: sk.has_errors,
+        symbols: symbols.map(symbolJson),
+        cache_status: r.lookup.cache_status,
+        cache_key: r.parse.cache_key,
+        miss_reason: reason,
+        cache_backend: describeCache(cache).backend,
+        cache_db_path: describeCache(cache).db_path,
+      };
+      if (r.symbol) out.symbol = rangeJson(r.symbol);
+      printJson(ctx.output, out);
+    } else {
+      const lines: string[] = [];
+      if (r.symbol) {
+        const s = r.symbol;
+        lines.push(`${r.file.rel}:${s.start_line}-${s.end_line}  ${s.kind} ${s.qualified_name}`);
+        if (s.doc) lines.push(`  ${s.doc}`);
+      } else {
+        const n = sk.symbols.length;
+        lines.push(`${r.file.rel}  (${sk.language}, ${n} top-level symbol${n === 1 ? "" : "s"})`);
+      }
+      if (sk.has_errors) lines.push("  (syntax errors: symbols recovered by tree-sitter)");
+      outlineText(symbols, 1, lines);
+      lines.push(`cache: ${r.lookup.cache_status} (${reason})`);
+      ctx.output.out(lines.join("\n") + "\n");
+    }
+    const outcome = eventFields(r);
+    outcome.result = { ...outcome.result, symbols_count: symbols.length };
+    return outcome;
+  } finally {
+    cache.close();
+  }
+}
+
+function snippetText(r: ResolvedSymbol, s: SnippetResult): string {
+  const d = s.disclosure;
+  const what = r.symbol ? `${r.symbol.kind} ${r.symbol.qualified_name}` : "module";
+  const head =
+    `# ${r.file.rel}:${d.range.start_line}-${d.range.end_line}  ${what}  [${d.mode}, ~${d.token_est} tokens]`;
+  if (d.mode === "skeleton") return `${head}\n${d.content}`;
+  const body = d.content.split("\n");
+  if (body[body.length - 1] === "") body.pop();
+  const width = String(d.range.end_line).length;
+  const numbered = body.map((line, i) => {
+    const n = d.range.start_line + i;
+    return n <= d.range.end_line ? `${String(n).padStart(width)} | ${line}` : line;
+  });
+  return `${head}\n${numbered.join("\n")}\n`;
+}
+
+/** `ast snippet <uri> [--mode skeleton|excerpt|raw] [--budget-token-est N]`. */
+export async function snippetHandler(ctx: CommandContext): Promise<CommandOutcome> {
+  const mode = (ctx.options.mode ?? "excerpt") as DisclosureMode;
+  const budget = ctx.options.budgetTokenEst as number | undefined;
+  const cache = openCache(ctx);
+  try {
+    const r = await resolveWith(ctx, cache);
+    const s = await discloseSymbol(r, { mode, budgetTokenEst: budget, telemetry: ctx.telemetry });
+    const d = s.disclosure;
+    if (ctx.global.json) {
+      const out: Record<string, unknown> = {
+        status: "ok",
+        segment_root: ctx.segment.root,
+        uri: r.query.uri,
+        kind: r.query.kind,
+        file_rel: r.file.rel,
+        language: r.parse.skeleton.language,
+        mode: d.mode,
+        symbol: r.symbol ? rangeJson(r.symbol) : null,
+        range: d.range,
+        content: d.content,
+        truncated: d.truncated,
+        truncated_reason: d.truncated_reason,
+        omitted_lines: d.omitted_lines,
+        token_est: d.token_est,
+        budget_token_est: budget ?? null,
+        bytes_read: s.bytes_read,
+        cache_status: r.lookup.cache_status,
+        cache_key: r.parse.cache_key,
+        miss_reason: r.lookup.miss_reason,
+      };
+      if (d.outline) out.outline = d.outline;
+      printJson(ctx.output, out);
+    } else {
+      ctx.output.out(snippetText(r, s));
+    }
+    const outcome = eventFields(r);
+    outcome.args = { ...outcome.args, mode, budget_token_est: budget ?? null };
+    outcome.result = {
+      ...outcome.result,
+      bytes_read: s.bytes_read,
+      token_est: d.token_est,
+      truncated: d.truncated,
+    };
+    outcome.extra = { ...outcome.extra, disclosure_mode: mode, bytes_read: s.bytes_read };
+    return outcome;
+  } finally {
+    cache.close();
+  }
 }

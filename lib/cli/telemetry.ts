@@ -1,11 +1,70 @@
 /**
- * `trifecta telemetry …`: read the segment's telemetry.
+ * `trifecta telemetry …`: read the segment's telemetry. The logic lives in
+ * `lib/telemetry` (report.ts, health.ts, export.ts); this file only parses
+ * options and prints. These commands record their own event like every
+ * command (`telemetry.report` …); it is written after the data was read, so a
+ * report never counts itself.
  *
  * @module
  */
 import { type Command, Option } from "commander";
-import { addLeaf, parseNonNegativeInt, type Runtime } from "./frame.ts";
-import { notImplemented } from "./not_implemented.ts";
+import { isAbsolute, resolve } from "node:path";
+import { addLeaf, type CommandHandler, parseNonNegativeInt, type Runtime } from "./frame.ts";
+import { printJson } from "./output.ts";
+
+async function reportHandler(): Promise<CommandHandler> {
+  const t = await import("../telemetry/mod.ts");
+  return async (ctx) => {
+    const lastDays = (ctx.options.last as number | undefined) ?? 7;
+    const data = await t.readTelemetry(t.telemetryDirFor(ctx.segment), { lastDays });
+    const report = t.buildReport(data, { lastDays });
+    if (ctx.global.json) printJson(ctx.output, report);
+    else ctx.output.out(t.renderReport(report, data.events));
+    return {
+      args: { last_days: lastDays },
+      result: { events: report.events, corrupt_lines: report.corrupt_lines },
+    };
+  };
+}
+
+async function exportHandler(): Promise<CommandHandler> {
+  const t = await import("../telemetry/mod.ts");
+  return async (ctx) => {
+    const format = (ctx.options.format as "json" | "csv" | undefined) ?? "json";
+    const data = await t.readTelemetry(t.telemetryDirFor(ctx.segment));
+    const text = t.exportTelemetry(data, format);
+    const out = ctx.options.output as string | undefined;
+    if (out === undefined) {
+      ctx.output.out(text);
+    } else {
+      // Relative to the current directory, like any output file argument.
+      const path = isAbsolute(out) ? out : resolve(out);
+      await Deno.writeTextFile(path, text);
+      if (ctx.global.json) {
+        printJson(ctx.output, { status: "ok", events: data.events.length, format });
+      } else ctx.output.out(`✅ Exported ${data.events.length} events to ${out}\n`);
+    }
+    return {
+      args: { format, output: out ?? null },
+      result: { events: data.events.length, corrupt_lines: data.corruptLines },
+    };
+  };
+}
+
+async function healthHandler(): Promise<CommandHandler> {
+  const t = await import("../telemetry/mod.ts");
+  return async (ctx) => {
+    const data = await t.readTelemetry(t.telemetryDirFor(ctx.segment));
+    const health = t.checkHealth(data);
+    if (ctx.global.json) printJson(ctx.output, health);
+    else ctx.output.out(t.renderHealth(health));
+    return {
+      exitCode: health.exit_code,
+      // The command itself worked: WARN/FAIL is its answer, not an error.
+      result: { status: "ok", health: health.status, has_data: health.has_data },
+    };
+  };
+}
 
 /** Register the `telemetry` group. */
 export function registerTelemetry(program: Command, runtime: Runtime): void {
@@ -15,7 +74,7 @@ export function registerTelemetry(program: Command, runtime: Runtime): void {
     description: "commands, latencies, cache hit rates, drops, warnings",
     options: (cmd) =>
       cmd.option("--last <days>", "only the last N days (0 = all, default 7)", parseNonNegativeInt),
-    handler: notImplemented("telemetry report"),
+    handler: reportHandler,
   }, runtime);
   addLeaf(group, {
     name: "export",
@@ -28,11 +87,12 @@ export function registerTelemetry(program: Command, runtime: Runtime): void {
           ),
         )
         .option("-o, --output <file>", "write to a file instead of stdout"),
-    handler: notImplemented("telemetry export"),
+    handler: exportHandler,
   }, runtime);
   addLeaf(group, {
     name: "health",
     description: "exit 0 OK, 2 WARN, 3 FAIL",
-    handler: notImplemented("telemetry health"),
+    helpText: "\nChecks and thresholds: docs/telemetry_event_schema.md (Health).",
+    handler: healthHandler,
   }, runtime);
 }

@@ -1,12 +1,96 @@
 /**
- * Audit-grade telemetry: events, counters, latencies, summaries, redaction.
+ * Audit-grade telemetry: events, counters, latencies, summaries, redaction,
+ * rotation, and the readers behind `telemetry report|export|health`.
+ *
+ * - {@linkcode Telemetry}: one sink per process and segment
+ *   (`Telemetry.open(segment, {level})`, `event()`, `observe()`, `incr()`,
+ *   `setPackState()`, `relpath()`, `flush()`).
+ * - {@linkcode redactValue} / {@linkcode redactString}: what every written
+ *   string goes through.
+ * - {@linkcode readTelemetry}, {@linkcode buildReport},
+ *   {@linkcode checkHealth}, {@linkcode exportTelemetry}: readers.
+ *
+ * Files, levels, environment and the event catalogue:
+ * `docs/telemetry_event_schema.md`; the concurrency model:
+ * `docs/telemetry_concurrency.md`.
  *
  * @module
  */
 export { elapsedMs, monotonicMs } from "./clock.ts";
 export {
-  type EventOptions,
-  Telemetry,
+  type ConfigOptions,
+  type EnvReader,
+  newRunId,
+  processEnv,
+  resolveTelemetryConfig,
+  TELEMETRY_LEVEL_NAMES,
+  type TelemetryConfig,
+  telemetryDirFor,
   type TelemetryLevel,
+} from "./config.ts";
+export {
+  type EventOptions,
+  type LastRun,
+  type PackState,
+  readMetrics,
+  RESERVED_KEYS,
+  Telemetry,
+  type TelemetryEvent,
   type TelemetryOptions,
 } from "./telemetry.ts";
+export {
+  ABS_PATH_REDACTED,
+  ABS_URI_REDACTED,
+  PRIVATE_KEY_REDACTED,
+  type RedactOptions,
+  type RedactStats,
+  redactString,
+  redactValue,
+  SECRET_REDACTED,
+} from "./redact.ts";
+export {
+  type AstSummary,
+  type Counters,
+  type DropSummary,
+  estimateTokens,
+  type EventTokens,
+  type FileReadSummary,
+  type LatencySummary,
+  latencySummary,
+  type LspSummary,
+  type TokenSummary,
+} from "./summary.ts";
+export {
+  DEFAULT_KEEP_ROTATED,
+  DEFAULT_LOCK_TIMEOUT_MS,
+  DEFAULT_MAX_EVENTS_BYTES,
+  EVENTS_FILE,
+  LAST_RUN_FILE,
+  METRICS_FILE,
+  rotatedName,
+} from "./files.ts";
+export {
+  parseEventLine,
+  readTelemetry,
+  type StoredEvent,
+  type TelemetryData,
+  type TelemetryReadOptions,
+} from "./read.ts";
+export {
+  buildReport,
+  type CacheRow,
+  type CommandRow,
+  renderReport,
+  type ReportOptions,
+  type TelemetryReport,
+} from "./report.ts";
+export {
+  checkHealth,
+  HEALTH_THRESHOLDS,
+  type HealthCheck,
+  type HealthReport,
+  type HealthStatus,
+  renderHealth,
+} from "./health.ts";
+export { CSV_HEADER, type ExportFormat, type ExportOptions, exportTelemetry } from "./export.ts";
+export { barChart, type ChartOptions, histogram } from "./chart.ts";

@@ -1,0 +1,346 @@
+/**
+ * Skeleton extraction from a tree and the grammar's `.scm` query. The query
+ * says *what* is a definition (capture names are the contract, see
+ * `queries/python.scm` and `docs/ast.md`); this module decides *which* ones
+ * belong to the skeleton (those not inside a function body), nests them,
+ * and attaches decorators, docs, signatures and line ranges. No language
+ * is named here apart from the wrapper node types below.
+ *
+ * @module
+ */
+import type { Node, Query } from "web-tree-sitter";
+import type { SkeletonImport, SkeletonSymbol, SymbolKind } from "./types.ts";
+import { clip, jsdocLine, oneLine, pythonDocLine } from "./text_utils.ts";
+
+/** What the query found in one tree, assembled. */
+export interface Extracted {
+  /** Import statements not inside a function body. */
+  imports: SkeletonImport[];
+  /** Export statements without a declaration (TypeScript/JavaScript). */
+  exports: SkeletonImport[];
+  /** Top-level symbols with their children. */
+  symbols: SkeletonSymbol[];
+}
+
+/** Node types that wrap a declaration and belong to its signature. */
+const WRAPPERS: ReadonlySet<string> = new Set(["export_statement", "ambient_declaration"]);
+/** Longest signature kept whole for a definition without a body. */
+const MAX_BODYLESS_SIGNATURE = 400;
+/** Longest export statement text kept. */
+const MAX_EXPORT_TEXT = 200;
+
+const KINDS: ReadonlySet<string> = new Set([
+  "class",
+  "function",
+  "method",
+  "interface",
+  "type",
+  "variable",
+  "enum",
+]);
+
+interface Def {
+  kind: SymbolKind;
+  node: Node;
+  name: Node | undefined;
+  body: Node | undefined;
+  pattern: number;
+  decorators: Node[];
+  doc: string;
+}
+
+const enum ItemType {
+  Def,
+  Scope,
+  Doc,
+  Import,
+  Export,
+}
+
+interface Item {
+  type: ItemType;
+  start: number;
+  end: number;
+  def?: Def;
+  node: Node;
+}
+
+interface Frame {
+  end: number;
+  /** Definitions inside this frame are inside a function body. */
+  functionLike: boolean;
+  insideFunction: boolean;
+  /** Nearest included definition's symbol (the parent of new symbols). */
+  owner: SkeletonSymbol | undefined;
+  /** Nearest definition (included or not), for docstrings. */
+  innermost: Def | undefined;
+}
+
+function isFunctionKind(kind: SymbolKind): boolean {
+  return kind === "function" || kind === "method";
+}
+
+function collect(
+  query: Query,
+  root: Node,
+): { items: Item[]; defs: Def[]; decorators: Node[]; leading: Map<number, Node> } {
+  const byId = new Map<number, Def>();
+  const items: Item[] = [];
+  const decorators: Node[] = [];
+  const leading = new Map<number, Node>();
+  for (const match of query.matches(root)) {
+    let defNode: Node | undefined;
+    let kind: SymbolKind | undefined;
+    let name: Node | undefined;
+    let body: Node | undefined;
+    for (const cap of match.captures) {
+      const n = cap.name;
+      const node = cap.node;
+      if (n.startsWith("definition.")) {
+        const k = n.slice(11);
+        if (KINDS.has(k)) {
+          defNode = node;
+          kind = k as SymbolKind;
+        }
+      } else if (n === "name") name = node;
+      else if (n === "body") body = node;
+      else if (n === "decorator") decorators.push(node);
+      else if (n === "doc") {
+        items.push({ type: ItemType.Doc, start: node.startIndex, end: node.endIndex, node });
+      } else if (n === "doc.leading") leading.set(node.endPosition.row, node);
+      else if (n === "import") {
+        items.push({ type: ItemType.Import, start: node.startIndex, end: node.endIndex, node });
+      } else if (n === "export") {
+        items.push({ type: ItemType.Export, start: node.startIndex, end: node.endIndex, node });
+      } else if (n === "scope.function") {
+        items.push({ type: ItemType.Scope, start: node.startIndex, end: node.endIndex, node });
+      }
+    }
+    if (defNode && kind) {
+      const known = byId.get(defNode.id);
+      if (known && known.pattern <= match.patternIndex) continue;
+      byId.set(defNode.id, {
+        kind,
+        node: defNode,
+        name,
+        body,
+        pattern: match.patternIndex,
+        decorators: [],
+        doc: "",
+      });
+    }
+  }
+  const defs = [...byId.values()];
+  for (const def of defs) {
+    items.push({
+      type: ItemType.Def,
+      start: def.node.startIndex,
+      end: def.node.endIndex,
+      def,
+      node: def.node,
+    });
+  }
+  items.sort((a, b) => a.start - b.start || b.end - a.end || a.type - b.type);
+  return { items, defs, decorators, leading };
+}
+
+/** Attach each decorator to the definition it decorates (the next one, same parent). */
+function attachDecorators(defs: Def[], decorators: Node[]): void {
+  if (decorators.length === 0) return;
+  const sorted = defs.slice().sort((a, b) => a.node.startIndex - b.node.startIndex);
+  decorators.sort((a, b) => a.startIndex - b.startIndex);
+  let i = 0;
+  for (const dec of decorators) {
+    while (i < sorted.length && sorted[i].node.startIndex < dec.startIndex) i++;
+    if (i >= sorted.length) break;
+    // Same-start definitions (a class and its decorators) or the next one.
+    const def = sorted[i];
+    const decParent = dec.parent;
+    if (!decParent) continue;
+    const defParent = def.node.parent;
+    if (decParent.id === def.node.id || (defParent && decParent.id === defParent.id)) {
+      def.decorators.push(dec);
+    } else if (defParent && defParent.parent && decParent.id === defParent.parent.id) {
+      def.decorators.push(dec);
+    }
+  }
+}
+
+function rowAt(text: string, fromIndex: number, fromRow: number, index: number): number {
+  let row = fromRow;
+  for (let i = fromIndex; i < index; i++) if (text.charCodeAt(i) === 10) row++;
+  return row;
+}
+
+function skipSpace(text: string, i: number, end: number): number {
+  while (i < end) {
+    const c = text.charCodeAt(i);
+    if (c === 32 || c === 9 || c === 10 || c === 13) i++;
+    else break;
+  }
+  return i;
+}
+
+function trimSignature(sig: string): string {
+  let s = sig.trimEnd();
+  const last = s.charCodeAt(s.length - 1);
+  // ":" (Python), "{" (a body), "=" (a value), ";" (a bodyless declaration)
+  // end the signature; "=>" stays.
+  if (
+    last === 58 || last === 123 || last === 59 ||
+    (last === 61 && s.charCodeAt(s.length - 2) !== 62)
+  ) {
+    s = s.slice(0, -1).trimEnd();
+  }
+  return s;
+}
+
+/**
+ * The last row of a definition that holds code: tree-sitter lets a Python
+ * block run over trailing comment lines, CPython's `end_lineno` does not.
+ */
+function lastCodeRow(text: string, node: Node, root: Node): number {
+  let row = node.endPosition.row;
+  let idx = node.endIndex;
+  const floor = node.startIndex;
+  while (idx > floor) {
+    const lineStart = text.lastIndexOf("\n", idx - 1) + 1;
+    if (lineStart <= floor) break;
+    const first = skipSpace(text, lineStart, idx);
+    const c = text.charCodeAt(first);
+    if (first < idx && c !== 35 && c !== 47) break; // not "#" or "/"
+    if (first < idx && root.descendantForIndex(first)?.type !== "comment") break;
+    idx = lineStart - 1;
+    row--;
+  }
+  return row;
+}
+
+function buildSymbol(
+  def: Def,
+  root: Node,
+  text: string,
+  owner: SkeletonSymbol | undefined,
+  leading: Map<number, Node>,
+): SkeletonSymbol {
+  const node = def.node;
+  const parent = node.parent;
+  const outer = parent && WRAPPERS.has(parent.type) ? parent : node;
+  let sigStart = outer.startIndex;
+  let firstDecoratorRow = -1;
+  for (const dec of def.decorators) {
+    if (firstDecoratorRow < 0) firstDecoratorRow = dec.startPosition.row;
+    if (dec.startIndex >= sigStart && dec.endIndex > sigStart) sigStart = dec.endIndex;
+  }
+  const sigEnd = def.body ? def.body.startIndex : node.endIndex;
+  sigStart = skipSpace(text, sigStart, sigEnd);
+  let signature = trimSignature(text.slice(sigStart, sigEnd));
+  if (!def.body && signature.length > MAX_BODYLESS_SIGNATURE) {
+    const nl = signature.indexOf("\n");
+    signature = clip(nl < 0 ? signature : signature.slice(0, nl).trimEnd(), 200);
+    if (!signature.endsWith(" …")) signature += " …";
+  }
+  const nodeStart = node.startPosition;
+  const startRow = sigStart > node.startIndex
+    ? rowAt(text, node.startIndex, nodeStart.row, sigStart)
+    : nodeStart.row;
+  const endRow = lastCodeRow(text, node, root);
+  let doc = def.doc;
+  if (doc === "" && leading.size > 0) {
+    const outerRow = Math.min(
+      outer.startPosition.row,
+      firstDecoratorRow < 0 ? Number.MAX_SAFE_INTEGER : firstDecoratorRow,
+    );
+    const comment = leading.get(outerRow - 1);
+    if (comment) doc = jsdocLine(comment.text);
+  }
+  const name = def.name ? def.name.text : "";
+  let kind = def.kind;
+  if (kind === "function" && owner && (owner.kind === "class" || owner.kind === "interface")) {
+    kind = "method";
+  }
+  return {
+    kind,
+    name,
+    qualified_name: owner ? `${owner.qualified_name}.${name}` : name,
+    start_line: startRow + 1,
+    end_line: endRow + 1,
+    signature,
+    decorators: def.decorators.map((d) => d.text),
+    doc,
+    children: [],
+  };
+}
+
+/**
+ * Run the skeleton query over a parsed tree and assemble the skeleton's
+ * imports, exports and nested symbols.
+ */
+export function extractSkeleton(query: Query, root: Node, options: { text: string }): Extracted {
+  const text = options.text;
+  const { items, defs, decorators, leading } = collect(query, root);
+  attachDecorators(defs, decorators);
+  const symbols: SkeletonSymbol[] = [];
+  const imports: SkeletonImport[] = [];
+  const exports: SkeletonImport[] = [];
+  const stack: Frame[] = [];
+  const symbolOf = new Map<Def, SkeletonSymbol>();
+  for (const item of items) {
+    while (stack.length > 0 && stack[stack.length - 1].end <= item.start) stack.pop();
+    const top = stack.length > 0 ? stack[stack.length - 1] : undefined;
+    const insideFunction = top ? top.insideFunction || top.functionLike : false;
+    const owner = top?.owner;
+    switch (item.type) {
+      case ItemType.Def: {
+        const def = item.def as Def;
+        let symbol: SkeletonSymbol | undefined;
+        if (!insideFunction) {
+          symbol = buildSymbol(def, root, text, owner, leading);
+          symbolOf.set(def, symbol);
+          if (owner) owner.children.push(symbol);
+          else symbols.push(symbol);
+        }
+        stack.push({
+          end: item.end,
+          functionLike: isFunctionKind(def.kind),
+          insideFunction,
+          owner: symbol ?? owner,
+          innermost: def,
+        });
+        break;
+      }
+      case ItemType.Scope:
+        stack.push({
+          end: item.end,
+          functionLike: true,
+          insideFunction,
+          owner,
+          innermost: undefined,
+        });
+        break;
+      case ItemType.Doc: {
+        const def = top?.innermost;
+        if (def && def.doc === "") {
+          def.doc = pythonDocLine(item.node.text);
+          const symbol = symbolOf.get(def);
+          if (symbol && symbol.doc === "") symbol.doc = def.doc;
+        }
+        break;
+      }
+      case ItemType.Import:
+        if (!insideFunction) {
+          imports.push({ text: oneLine(item.node.text), line: item.node.startPosition.row + 1 });
+        }
+        break;
+      case ItemType.Export:
+        if (!insideFunction) {
+          exports.push({
+            text: clip(oneLine(item.node.text), MAX_EXPORT_TEXT),
+            line: item.node.startPosition.row + 1,
+          });
+        }
+        break;
+    }
+  }
+  return { imports, exports, symbols };
+}

@@ -1,0 +1,233 @@
+/**
+ * A pool of parse workers sized to the cores. Files are handed out as
+ * workers free up (two in flight per worker, so none idles while the main
+ * thread handles a reply). When workers cannot be used (the bundled build,
+ * where `worker.ts` is not beside this module), parsing runs in process.
+ *
+ * @module
+ */
+import { TrifectaError } from "../errors.ts";
+import { DEFAULT_MAX_FILE_BYTES } from "../segment/read.ts";
+import { parseSkeleton } from "./parse_source.ts";
+import type { FileSkeleton, Language } from "./types.ts";
+import type { WorkerReply, WorkerRequest } from "./worker_protocol.ts";
+
+/** Options for {@linkcode ParsePool}. */
+export interface ParsePoolOptions {
+  /** Number of workers (default: the number of cores, at most 8). */
+  size?: number;
+  /** Languages to load in every worker right away. */
+  warm?: Language[];
+  /** Size cap in bytes (default 2 MiB). */
+  maxBytes?: number;
+}
+
+/** One file for the pool. */
+export interface ParseJob {
+  /** Segment-relative path. */
+  rel: string;
+  /** Real absolute path. */
+  abs: string;
+  /** Language. */
+  language: Language;
+  /** Bytes already read by the caller (transferred to the worker). */
+  bytes?: Uint8Array;
+  /** sha256 of `bytes`, when known. */
+  sha256?: string;
+  /** Report the file's mtime and size (needed to fill a cache). */
+  wantStat?: boolean;
+}
+
+/** What the pool gives back for one file. */
+export type ParseOutcome =
+  | { ok: true; skeleton: FileSkeleton; ms: number; mtimeMs?: number; size?: number }
+  | { ok: false; code: string; message: string };
+
+/** The default pool size: the cores available, at most 8. */
+export function defaultPoolSize(): number {
+  const n = navigator.hardwareConcurrency || 2;
+  return Math.max(1, Math.min(8, n));
+}
+
+function workersAvailable(): boolean {
+  // In a bundle this module is not `lib/ast/pool.ts`, and worker.ts is gone.
+  return new URL(import.meta.url).pathname.endsWith("/lib/ast/pool.ts");
+}
+
+interface Slot {
+  worker: Worker;
+  inFlight: number;
+}
+
+interface Pending {
+  job: ParseJob;
+  resolve: (outcome: ParseOutcome) => void;
+  slot?: Slot;
+}
+
+/** A pool of parse workers. Call {@linkcode ParsePool.close} when done. */
+export class ParsePool {
+  /** Number of workers (0 when parsing in process). */
+  readonly size: number;
+  #slots: Slot[] = [];
+  #queue: Pending[] = [];
+  #waiting = new Map<number, Pending>();
+  #nextId = 1;
+  #maxBytes: number;
+  #closed = false;
+
+  /** Start the workers (they load web-tree-sitter in the background). */
+  constructor(options: ParsePoolOptions = {}) {
+    this.#maxBytes = options.maxBytes ?? DEFAULT_MAX_FILE_BYTES;
+    this.size = workersAvailable() ? (options.size ?? defaultPoolSize()) : 0;
+    for (let i = 0; i < this.size; i++) {
+      const worker = new Worker(new URL("./worker.ts", import.meta.url), { type: "module" });
+      const slot: Slot = { worker, inFlight: 0 };
+      worker.onmessage = (event: MessageEvent<WorkerReply>) => this.#onReply(slot, event.data);
+      worker.onerror = (event: ErrorEvent) => {
+        event.preventDefault();
+        this.#onWorkerError(slot, event.message);
+      };
+      this.#slots.push(slot);
+    }
+    if (options.warm) this.warm(options.warm);
+  }
+
+  /** Load web-tree-sitter and these grammars in every worker now. */
+  warm(languages: readonly Language[]): void {
+    if (languages.length === 0) return;
+    for (const slot of this.#slots) {
+      slot.worker.postMessage({ type: "warm", languages: [...languages] } satisfies WorkerRequest);
+    }
+  }
+
+  /** Parse one file (in a worker, or in process when the pool has none). */
+  parse(job: ParseJob): Promise<ParseOutcome> {
+    if (this.#closed) return Promise.reject(new Error("ParsePool is closed"));
+    if (this.#slots.length === 0) return this.#inProcess(job);
+    return new Promise((resolve) => {
+      this.#queue.push({ job, resolve });
+      this.#pump();
+    });
+  }
+
+  /** Terminate the workers. */
+  close(): void {
+    this.#closed = true;
+    for (const slot of this.#slots) slot.worker.terminate();
+    this.#slots = [];
+    for (const p of [...this.#queue, ...this.#waiting.values()]) {
+      p.resolve({ ok: false, code: "PARSE_FAILED", message: "parse pool closed" });
+    }
+    this.#queue = [];
+    this.#waiting.clear();
+  }
+
+  async #inProcess(job: ParseJob): Promise<ParseOutcome> {
+    const start = performance.now();
+    try {
+      let bytes = job.bytes;
+      let info: Deno.FileInfo | undefined;
+      if (!bytes) {
+        info = await Deno.stat(job.abs);
+        if (info.size > this.#maxBytes) {
+          return {
+            ok: false,
+            code: "FILE_TOO_LARGE",
+            message: `File is ${info.size} bytes, over the cap of ${this.#maxBytes}`,
+          };
+        }
+        bytes = await Deno.readFile(job.abs);
+      }
+      const skeleton = await parseSkeleton(
+        { rel: job.rel, language: job.language, bytes, sha256: job.sha256 },
+        { maxBytes: this.#maxBytes },
+      );
+      return {
+        ok: true,
+        skeleton,
+        ms: performance.now() - start,
+        mtimeMs: info?.mtime?.getTime(),
+        size: info?.size,
+      };
+    } catch (err) {
+      if (err instanceof TrifectaError) return { ok: false, code: err.code, message: err.message };
+      if (err instanceof Deno.errors.NotFound) {
+        return { ok: false, code: "FILE_NOT_FOUND", message: `File disappeared: ${job.rel}` };
+      }
+      throw err;
+    }
+  }
+
+  #pump(): void {
+    while (this.#queue.length > 0) {
+      let best: Slot | undefined;
+      for (const slot of this.#slots) {
+        if (slot.inFlight < 2 && (!best || slot.inFlight < best.inFlight)) best = slot;
+      }
+      if (!best) return;
+      const pending = this.#queue.shift() as Pending;
+      const id = this.#nextId++;
+      pending.slot = best;
+      this.#waiting.set(id, pending);
+      best.inFlight++;
+      const { job } = pending;
+      const req: WorkerRequest = {
+        type: "parse",
+        id,
+        rel: job.rel,
+        abs: job.abs,
+        language: job.language,
+        bytes: job.bytes,
+        sha256: job.sha256,
+        maxBytes: this.#maxBytes,
+        wantStat: job.wantStat ?? false,
+      };
+      if (job.bytes) best.worker.postMessage(req, [job.bytes.buffer as ArrayBuffer]);
+      else best.worker.postMessage(req);
+    }
+  }
+
+  #onReply(slot: Slot, reply: WorkerReply): void {
+    slot.inFlight--;
+    const pending = this.#waiting.get(reply.id);
+    this.#waiting.delete(reply.id);
+    if (pending) {
+      pending.resolve(
+        reply.ok
+          ? {
+            ok: true,
+            skeleton: JSON.parse(reply.json) as FileSkeleton,
+            ms: reply.ms,
+            mtimeMs: reply.mtimeMs,
+            size: reply.size,
+          }
+          : { ok: false, code: reply.code, message: reply.message },
+      );
+    }
+    this.#pump();
+  }
+
+  #onWorkerError(slot: Slot, message: string): void {
+    // A worker that died (e.g. out of memory) fails its jobs; the others go on.
+    slot.worker.terminate();
+    this.#slots = this.#slots.filter((s) => s !== slot);
+    for (const [id, p] of this.#waiting) {
+      if (p.slot !== slot) continue;
+      this.#waiting.delete(id);
+      p.resolve({ ok: false, code: "PARSE_FAILED", message: `parse worker failed: ${message}` });
+    }
+    if (this.#slots.length === 0) {
+      const queued = this.#queue;
+      this.#queue = [];
+      for (const p of queued) {
+        this.#inProcess(p.job).then(p.resolve, (err: unknown) =>
+          p.resolve({
+            ok: false,
+            code: "PARSE_FAILED",
+            message: err instanceof Error ? err.message : String(err),
+          }));
+      }
+    } else this.#pump();
+  }
+}

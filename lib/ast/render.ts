@@ -1,0 +1,80 @@
+/**
+ * The text rendering of skeletons: an indented outline an agent reads, one
+ * line per symbol with its line range, one-line signature and doc line.
+ *
+ * ```
+ * src/shop/models.py (python, 4210 bytes)
+ *   from django.db import models
+ *   class Order(models.Model)  # L10-40: An order.
+ *     @property def total(self) -> Decimal  # L12-14
+ * ```
+ *
+ * @module
+ */
+import type { FileSkeleton, SkeletonSymbol } from "./types.ts";
+import { clip, oneLine, utf8Length } from "./text_utils.ts";
+
+/** Longest one-line signature in the text outline (JSON keeps it whole). */
+const MAX_TEXT_SIGNATURE = 300;
+
+function renderSymbol(sym: SkeletonSymbol, depth: number, out: string[]): void {
+  let line = "  ".repeat(depth);
+  for (const d of sym.decorators) line += `${oneLine(d)} `;
+  line += clip(oneLine(sym.signature), MAX_TEXT_SIGNATURE);
+  line += sym.start_line === sym.end_line
+    ? `  # L${sym.start_line}`
+    : `  # L${sym.start_line}-${sym.end_line}`;
+  if (sym.doc !== "") line += `: ${sym.doc}`;
+  out.push(line);
+  for (const child of sym.children) renderSymbol(child, depth + 1, out);
+}
+
+/** The body of a file's outline (imports, exports, symbols), without the header line. */
+export function renderSkeletonBody(skeleton: Omit<FileSkeleton, "skeleton_bytes">): string {
+  const out: string[] = [];
+  for (const imp of skeleton.imports) out.push(`  ${imp.text}`);
+  for (const exp of skeleton.exports ?? []) out.push(`  ${exp.text}`);
+  for (const sym of skeleton.symbols) renderSymbol(sym, 1, out);
+  return out.length === 0 ? "" : `${out.join("\n")}\n`;
+}
+
+/** The header line of a file's outline. */
+export function renderSkeletonHeader(skeleton: Omit<FileSkeleton, "skeleton_bytes">): string {
+  const errors = skeleton.has_errors ? ", has_errors" : "";
+  return `${skeleton.path} (${skeleton.language}, ${skeleton.bytes} bytes${errors})\n`;
+}
+
+/** The outline of one file: header line, then the indented body. */
+export function renderSkeletonText(skeleton: Omit<FileSkeleton, "skeleton_bytes">): string {
+  return renderSkeletonHeader(skeleton) + renderSkeletonBody(skeleton);
+}
+
+/** Bytes of the text outline of one file (UTF-8). */
+export function skeletonTextBytes(skeleton: Omit<FileSkeleton, "skeleton_bytes">): number {
+  return utf8Length(renderSkeletonText(skeleton));
+}
+
+/** Counts of a skeleton's symbols, at any depth. */
+export interface SymbolCounts {
+  /** Functions and methods. */
+  functions: number;
+  /** Classes. */
+  classes: number;
+  /** Every symbol. */
+  total: number;
+}
+
+/** Count a skeleton's functions, methods and classes at any depth. */
+export function countSymbols(symbols: readonly SkeletonSymbol[]): SymbolCounts {
+  const counts: SymbolCounts = { functions: 0, classes: 0, total: 0 };
+  const visit = (list: readonly SkeletonSymbol[]): void => {
+    for (const s of list) {
+      counts.total++;
+      if (s.kind === "function" || s.kind === "method") counts.functions++;
+      else if (s.kind === "class") counts.classes++;
+      visit(s.children);
+    }
+  };
+  visit(symbols);
+  return counts;
+}

@@ -1,0 +1,108 @@
+/**
+ * The SQLite cache schema and its migrations. The version lives in
+ * `PRAGMA user_version`; a fresh database is built by running every migration
+ * from version 0, so the upgrade path is exercised on every new file.
+ *
+ * | version | layout |
+ * |---|---|
+ * | 0 | empty file |
+ * | 1 | the predecessor's layout: `cache(key, value, created_at, last_access, value_bytes)` + `idx_last_access` |
+ * | 2 | + `file_rel`, `file_mtime`, `file_size`, `hit_count`; `idx_cache_file`; one-row `totals` table kept exact by triggers |
+ *
+ * @module
+ */
+import type { DatabaseSync } from "node:sqlite";
+
+/** Schema version of the database file (`PRAGMA user_version`). */
+export const DB_SCHEMA_VERSION = 2;
+
+const MIGRATIONS: Record<number, string> = {
+  // 0 → 1: the predecessor's table (what an old file already holds).
+  1: `
+    CREATE TABLE IF NOT EXISTS cache (
+      key TEXT PRIMARY KEY,
+      value TEXT NOT NULL,
+      created_at REAL NOT NULL,
+      last_access REAL NOT NULL,
+      value_bytes INTEGER NOT NULL
+    );
+    CREATE INDEX IF NOT EXISTS idx_last_access ON cache(last_access);
+  `,
+  // 1 → 2: invalidation facts, hit counts, exact totals and counters.
+  2: `
+    ALTER TABLE cache ADD COLUMN file_rel TEXT;
+    ALTER TABLE cache ADD COLUMN file_mtime REAL;
+    ALTER TABLE cache ADD COLUMN file_size INTEGER;
+    ALTER TABLE cache ADD COLUMN hit_count INTEGER NOT NULL DEFAULT 0;
+    UPDATE cache SET hit_count = 1 WHERE last_access > created_at;
+    CREATE INDEX IF NOT EXISTS idx_cache_file ON cache(file_rel);
+    CREATE TABLE totals (
+      id INTEGER PRIMARY KEY CHECK (id = 1),
+      entries INTEGER NOT NULL,
+      bytes INTEGER NOT NULL,
+      hits INTEGER NOT NULL,
+      misses INTEGER NOT NULL,
+      last_prune REAL NOT NULL
+    );
+    INSERT INTO totals (id, entries, bytes, hits, misses, last_prune)
+      SELECT 1, count(*), coalesce(sum(value_bytes), 0), 0, 0, 0 FROM cache;
+    CREATE TRIGGER cache_after_insert AFTER INSERT ON cache BEGIN
+      UPDATE totals SET entries = entries + 1, bytes = bytes + NEW.value_bytes WHERE id = 1;
+    END;
+    CREATE TRIGGER cache_after_delete AFTER DELETE ON cache BEGIN
+      UPDATE totals SET entries = entries - 1, bytes = bytes - OLD.value_bytes WHERE id = 1;
+    END;
+    CREATE TRIGGER cache_after_update AFTER UPDATE OF value_bytes ON cache BEGIN
+      UPDATE totals SET bytes = bytes + NEW.value_bytes - OLD.value_bytes WHERE id = 1;
+    END;
+  `,
+};
+
+/** The database's `user_version`. */
+export function readSchemaVersion(db: DatabaseSync): number {
+  const row = db.prepare("PRAGMA user_version").get() as { user_version: number };
+  return row.user_version;
+}
+
+/** True when the file is a version-0 file that nonetheless holds the predecessor's table. */
+function hasLegacyTable(db: DatabaseSync): boolean {
+  const row = db.prepare(
+    "SELECT count(*) AS n FROM sqlite_master WHERE type = 'table' AND name = 'cache'",
+  ).get() as { n: number };
+  return row.n > 0;
+}
+
+/**
+ * Bring the database to {@linkcode DB_SCHEMA_VERSION} in one transaction.
+ * The predecessor never set `user_version`, so a version-0 file that already
+ * has a `cache` table is treated as version 1. Returns the version found.
+ *
+ * @throws {RangeError} when the file is newer than this program.
+ */
+export function migrate(db: DatabaseSync): number {
+  let version = readSchemaVersion(db);
+  const found = version;
+  if (version > DB_SCHEMA_VERSION) {
+    throw new RangeError(`cache database schema ${version} is newer than ${DB_SCHEMA_VERSION}`);
+  }
+  if (version === DB_SCHEMA_VERSION) return found;
+  db.exec("BEGIN IMMEDIATE");
+  try {
+    version = readSchemaVersion(db);
+    if (version === 0 && hasLegacyTable(db)) version = 1;
+    for (let v = version + 1; v <= DB_SCHEMA_VERSION; v++) db.exec(MIGRATIONS[v]);
+    db.exec(`PRAGMA user_version = ${DB_SCHEMA_VERSION}`);
+    db.exec("COMMIT");
+  } catch (err) {
+    db.exec("ROLLBACK");
+    throw err;
+  }
+  return found;
+}
+
+/** The SQL of one migration step (tests build old files with it). */
+export function migrationSql(toVersion: number): string {
+  const sql = MIGRATIONS[toVersion];
+  if (sql === undefined) throw new RangeError(`no migration to version ${toVersion}`);
+  return sql;
+}

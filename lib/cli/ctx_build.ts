@@ -1,0 +1,124 @@
+/**
+ * `ctx build`, `ctx sync` and `ctx validate`.
+ *
+ * @module
+ */
+import { createAstCache } from "../cache/mod.ts";
+import {
+  buildPack,
+  type BuildReport,
+  validatePack,
+  type ValidationReport,
+} from "../context/mod.ts";
+import type { CommandContext, CommandOutcome } from "./frame.ts";
+import { printJson } from "./output.ts";
+
+async function runBuild(ctx: CommandContext): Promise<BuildReport> {
+  const cache = createAstCache({
+    persist: ctx.global.persistCache,
+    segment: ctx.segment,
+    telemetry: ctx.telemetry,
+  });
+  try {
+    return await buildPack(ctx.segment, { cache, telemetry: ctx.telemetry });
+  } finally {
+    cache.close();
+  }
+}
+
+function buildText(r: BuildReport): string {
+  const kinds = Object.entries(r.by_kind).map(([k, n]) => `${k} ${n}`).join(", ");
+  let s = `Built ${r.pack}: ${r.chunks} chunks from ${r.files} files (${
+    kinds || "none"
+  }); index ${r.index}\n`;
+  if (r.lock_waited_ms > 100) s += `   (waited ${r.lock_waited_ms} ms for another build)\n`;
+  for (const f of r.skipped) s += `   skipped ${f.path}: ${f.reason}\n`;
+  return s;
+}
+
+function validationText(v: ValidationReport): string {
+  let s = v.passed
+    ? "✅ Validation Passed\n"
+    : "❌ Validation Failed\n\n" + v.errors.map((e) => `   - ${e}\n`).join("");
+  if (v.warnings.length > 0) {
+    s += "\n⚠️  Warnings:\n" + v.warnings.map((w) => `   - ${w}\n`).join("");
+  }
+  if (v.stale_detected) s += "\nThe pack is stale: run `trifecta ctx sync`.\n";
+  return s;
+}
+
+function buildEvent(r: BuildReport): Record<string, unknown> {
+  return {
+    files: r.files,
+    chunks: r.chunks,
+    by_kind: r.by_kind,
+    by_method: r.by_method,
+    bytes: r.bytes,
+    pack_sha: r.pack_sha,
+    skipped: r.skipped.length,
+    lock_waited_ms: r.lock_waited_ms,
+    skeleton_cache: r.skeleton_cache,
+  };
+}
+
+function recordValidation(ctx: CommandContext, v: ValidationReport): void {
+  ctx.telemetry.setPackState({
+    pack_sha: v.pack_sha,
+    pack_mtime: v.pack_mtime,
+    stale_detected: v.stale_detected,
+  });
+}
+
+/** `ctx build`. */
+export async function buildHandler(ctx: CommandContext): Promise<CommandOutcome> {
+  const r = await runBuild(ctx);
+  ctx.telemetry.setPackState({ pack_sha: r.pack_sha, pack_mtime: Date.now() });
+  if (ctx.global.json) printJson(ctx.output, { status: "ok", ...r });
+  else {
+    ctx.output.out(buildText(r));
+    for (const w of r.warnings) ctx.output.err(`⚠️  ${w}\n`);
+  }
+  return { result: buildEvent(r), warnings: r.warnings };
+}
+
+/** `ctx sync`: build, then validate; exit 1 when validation fails. */
+export async function syncHandler(ctx: CommandContext): Promise<CommandOutcome> {
+  if (!ctx.global.json) ctx.output.out("🔄 Running build...\n");
+  const r = await runBuild(ctx);
+  if (!ctx.global.json) ctx.output.out(buildText(r) + "✅ Build complete. Validating...\n");
+  const v = await validatePack(ctx.segment);
+  recordValidation(ctx, v);
+  if (ctx.global.json) {
+    printJson(ctx.output, { status: v.passed ? "ok" : "error", build: r, validation: v });
+  } else {
+    ctx.output.out(validationText(v));
+    for (const w of r.warnings) ctx.output.err(`⚠️  ${w}\n`);
+  }
+  return {
+    exitCode: v.passed ? 0 : 1,
+    result: {
+      ...buildEvent(r),
+      validation_errors: v.errors.length,
+      stale_detected: v.stale_detected,
+    },
+    warnings: [...r.warnings, ...v.warnings],
+  };
+}
+
+/** `ctx validate`: exit 1 when the pack fails a rule. */
+export async function validateHandler(ctx: CommandContext): Promise<CommandOutcome> {
+  const v = await validatePack(ctx.segment);
+  recordValidation(ctx, v);
+  if (ctx.global.json) printJson(ctx.output, { status: v.passed ? "ok" : "error", ...v });
+  else ctx.output.out(validationText(v));
+  return {
+    exitCode: v.passed ? 0 : 1,
+    result: {
+      passed: v.passed,
+      errors: v.errors.length,
+      warnings_count: v.warnings.length,
+      stale_detected: v.stale_detected,
+      pack_sha: v.pack_sha,
+    },
+  };
+}

@@ -1,0 +1,197 @@
+/**
+ * `ctx search`.
+ *
+ * @module
+ */
+import { sha256Hex } from "../segment/mod.ts";
+import {
+  COLUMN_WEIGHTS,
+  DEFAULT_LIMIT,
+  FIELD_BONUS,
+  normalizeQuery,
+  packPath,
+  queryRejectedError,
+  rejectionReason,
+  searchPack,
+  type SearchResult,
+} from "../context/mod.ts";
+import type { CommandContext, CommandOutcome } from "./frame.ts";
+import { printJson } from "./output.ts";
+
+/** Characters of the query that telemetry keeps in clear. */
+export const QUERY_PREVIEW_CHARS = 32;
+
+function queryArgs(
+  query: string,
+  limit: number,
+): { query_preview: string } & Record<string, unknown> {
+  return {
+    query_preview: Array.from(query).slice(0, QUERY_PREVIEW_CHARS).join(""),
+    query_hash: sha256Hex(query).slice(0, 16),
+    query_len: query.length,
+    limit,
+  };
+}
+
+function explainObject(r: SearchResult): Record<string, unknown> {
+  return {
+    query: r.query,
+    normalized_query: r.normalized_query,
+    linter: { class: "disabled", expanded: false, added_strong: [], added_weak: [] },
+    expansions: {
+      alias_expanded: false,
+      alias_terms_count: 0,
+      expanded_terms: r.terms.slice(0, 10),
+    },
+    ranking: {
+      method: "fts5_bm25_candidates_rescored",
+      score: "field_bonus + bm25_norm",
+      column_weights: COLUMN_WEIGHTS,
+      field_bonus: FIELD_BONUS,
+      match: r.match,
+    },
+    hits: r.hits.map((h) => ({
+      ref: h.id,
+      score: h.score,
+      tokens_est: h.token_est,
+      path: h.path,
+      ...(h.symbol ? { symbol: h.symbol } : {}),
+      signals: h.signals,
+    })),
+    total_hits: r.hits.length,
+    total_matches: r.total_matches,
+    ...(r.zero_hit_reason ? { zero_hit_reason: r.zero_hit_reason } : {}),
+    warnings: r.warnings,
+  };
+}
+
+function explainText(r: SearchResult): string {
+  const lines = [
+    `🔍 Search Explanation for: '${r.query}'`,
+    `Normalized: '${r.normalized_query}'`,
+    `Linter class: disabled`,
+    `Alias expanded: false`,
+    `Ranking: FTS5 BM25 (weights symbols=${COLUMN_WEIGHTS.symbols} path=${COLUMN_WEIGHTS.path} ` +
+    `title=${COLUMN_WEIGHTS.title} text=${COLUMN_WEIGHTS.text}); score = field bonus ` +
+    `(symbols ${FIELD_BONUS.symbols}, path ${FIELD_BONUS.path}, title ${FIELD_BONUS.title}, ` +
+    `text ${FIELD_BONUS.text} per term) + BM25 relative to the best`,
+    `Hits (${r.hits.length} of ${r.total_matches}):`,
+  ];
+  for (const h of r.hits) {
+    lines.push(`  [${h.score.toFixed(2)}] ${h.id}`);
+    lines.push(`    Terms: [${(h.signals?.matched_terms ?? []).join(", ")}]`);
+    const f = h.signals?.fields;
+    if (f) {
+      const parts = Object.entries(f).filter(([, t]) => t.length > 0).map(([c, t]) =>
+        `${c}: ${t.join(", ")}`
+      );
+      lines.push(`    Fields: ${parts.join("; ") || "-"}`);
+    }
+    if (h.signals) {
+      lines.push(
+        `    Bonus: ${h.signals.field_bonus} | BM25: ${h.signals.bm25} (relative ${h.signals.bm25_norm})`,
+      );
+    }
+    lines.push(`    Tokens: ~${h.token_est}`);
+  }
+  if (r.zero_hit_reason) lines.push(`Zero-hit reason: ${r.zero_hit_reason}`);
+  return lines.join("\n") + "\n";
+}
+
+function resultsText(r: SearchResult): string {
+  if (r.hits.length === 0) {
+    return `No results found for query: '${r.query}'\nReason: ${r.zero_hit_reason}\n`;
+  }
+  let s = `Search Results (${r.hits.length} hit${r.hits.length === 1 ? "" : "s"}):\n\n`;
+  r.hits.forEach((h, i) => {
+    const preview = Array.from(h.preview).slice(0, 120).join("");
+    s += `${i + 1}. [${h.id}] ${h.title_path.join(" > ")}\n`;
+    s += `   Score: ${
+      h.score.toFixed(2)
+    } | Tokens: ~${h.token_est} | Lines: ${h.start_line}-${h.end_line}\n`;
+    s += `   Preview: ${preview}${preview.length < h.preview.length ? "..." : ""}\n\n`;
+  });
+  return s;
+}
+
+async function recordStale(ctx: CommandContext, r: SearchResult): Promise<void> {
+  if (!r.stale.stale) return;
+  const bytes = await Deno.readFile(packPath(ctx.segment));
+  const mtime = (await Deno.stat(packPath(ctx.segment))).mtime?.getTime() ?? null;
+  ctx.telemetry.setPackState({
+    pack_sha: sha256Hex(bytes).slice(0, 16),
+    pack_mtime: mtime,
+    stale_detected: true,
+  });
+}
+
+/** `ctx search -q Q [-l N] [--explain] [--explain-format json|text]`. */
+export async function searchHandler(ctx: CommandContext): Promise<CommandOutcome> {
+  const query = String(ctx.options.query ?? "");
+  const limit = (ctx.options.limit as number | undefined) ?? DEFAULT_LIMIT;
+  const format = ctx.options.explainFormat as string | undefined;
+  const explain = Boolean(ctx.options.explain) || format !== undefined;
+  const args = { ...queryArgs(query, limit), explain };
+  const reason = rejectionReason(query);
+  if (reason) {
+    ctx.telemetry.event(
+      "ctx.search.rejected",
+      { query_preview: args.query_preview, reason },
+      {
+        hits: 0,
+        rejected: true,
+      },
+      1,
+      { extra: { rejection_reason: reason } },
+    );
+    ctx.telemetry.incr("ctx_search_rejected_invalid_query_count");
+    if (!explain) throw queryRejectedError(reason);
+    const obj = {
+      query,
+      normalized_query: normalizeQuery(query),
+      linter: { class: "rejected", expanded: false, added_strong: [], added_weak: [] },
+      expansions: { alias_expanded: false, alias_terms_count: 0, expanded_terms: [] },
+      hits: [],
+      total_hits: 0,
+      error: `Query rejected: ${reason}`,
+    };
+    if (format === "text") ctx.output.out(`❌ Query rejected: ${reason}\n`);
+    else printJson(ctx.output, obj);
+    return { exitCode: 2, args, result: { rejected: true, rejection_reason: reason, hits: 0 } };
+  }
+  const r = await searchPack(ctx.segment, query, { limit, explain });
+  await recordStale(ctx, r);
+  if (explain) {
+    if (format === "text") ctx.output.out(explainText(r));
+    else printJson(ctx.output, explainObject(r));
+  } else if (ctx.global.json) {
+    const { stale: _stale, match: _match, ...rest } = r;
+    printJson(ctx.output, {
+      status: "ok",
+      ...rest,
+      total_hits: r.hits.length,
+      stale: r.stale.stale,
+    });
+  } else {
+    ctx.output.out(resultsText(r));
+  }
+  if (!ctx.global.json || explain) { for (const w of r.warnings) ctx.output.err(`⚠️  ${w}\n`); }
+  ctx.telemetry.incr("ctx_search_count");
+  ctx.telemetry.incr("ctx_search_hits_total", r.hits.length);
+  if (r.hits.length === 0) {
+    ctx.telemetry.incr("ctx_search_zero_hits_count");
+    ctx.telemetry.incr(`ctx_search_zero_hit_reason_${r.zero_hit_reason}_count`);
+  }
+  return {
+    args,
+    result: {
+      hits: r.hits.length,
+      total_matches: r.total_matches,
+      returned_ids: r.hits.map((h) => h.id),
+      bytes_read: r.bytes_read,
+      stale: r.stale.stale,
+      ...(r.zero_hit_reason ? { zero_hit_reason: r.zero_hit_reason } : {}),
+    },
+    warnings: r.warnings,
+  };
+}

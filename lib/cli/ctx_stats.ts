@@ -1,0 +1,58 @@
+/**
+ * `ctx stats`.
+ *
+ * @module
+ */
+import { join } from "node:path";
+import { type SearchStats, searchStats } from "../context/mod.ts";
+import type { CommandContext, CommandOutcome } from "./frame.ts";
+import { printJson } from "./output.ts";
+
+function pct(n: number, d: number): string {
+  return d === 0 ? "0.0%" : `${((n / d) * 100).toFixed(1)}%`;
+}
+
+function render(s: SearchStats): string {
+  const lines = [
+    `Context search stats (${s.window_days === 0 ? "all time" : `last ${s.window_days} day(s)`})`,
+    "",
+    "Summary",
+    `  Total searches: ${s.searches}`,
+    `  Hits:           ${s.with_hits}`,
+    `  Zero hits:      ${s.zero_hits}`,
+    `  Hit rate:       ${(s.hit_rate * 100).toFixed(1)}%`,
+    `  Rejected:       ${s.rejected}`,
+    `  Latency:        avg ${s.avg_latency_ms.toFixed(1)}ms, p50 ${s.p50_ms}ms, p95 ${s.p95_ms}ms`,
+    "",
+    "Zero-hit reasons",
+    ...Object.entries(s.zero_hit_reasons).map(([r, n]) => `  ${r}: ${n} (${pct(n, s.zero_hits)})`),
+    "",
+    "Top zero-hit queries",
+    ...s.top_zero_hit_queries.map((q) => `  [${String(q.count).padStart(2)}] ${q.query_preview}`),
+    "",
+    "Hits by chunk kind",
+    ...Object.entries(s.hit_kinds).map(([k, n]) => `  ${k}: ${n}`),
+    "",
+    `ctx get: ${s.gets.count} call(s)`,
+    ...Object.entries(s.gets.by_mode).map(([m, n]) =>
+      `  ${m}: ${n} call(s), ${s.gets.bytes_read_by_mode[m] ?? 0} bytes returned`
+    ),
+    ...Object.entries(s.gets.stop_reasons).map(([r, n]) => `  stop_reason ${r}: ${n}`),
+  ];
+  return lines.join("\n") + "\n";
+}
+
+/** `ctx stats [-w DAYS]`. */
+export async function statsHandler(ctx: CommandContext): Promise<CommandOutcome> {
+  const dir = ctx.telemetry.dir ?? join(ctx.segment.root, "_ctx", "telemetry");
+  let text = "";
+  try {
+    text = await Deno.readTextFile(join(dir, "events.jsonl"));
+  } catch (err) {
+    if (!(err instanceof Deno.errors.NotFound)) throw err;
+  }
+  const s = searchStats(text, { windowDays: (ctx.options.window as number | undefined) ?? 0 });
+  if (ctx.global.json) printJson(ctx.output, { status: "ok", ...s });
+  else ctx.output.out(render(s));
+  return { result: { searches: s.searches, hit_rate: s.hit_rate } };
+}

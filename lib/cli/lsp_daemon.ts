@@ -1,0 +1,125 @@
+/**
+ * `trifecta lsp daemon start|stop|status`, and the hidden `serve` command
+ * the daemon process runs.
+ *
+ * @module
+ */
+import { TrifectaError } from "../errors.ts";
+import {
+  type DaemonReport,
+  daemonStatus,
+  lspConfig,
+  SERVE_EXIT_ALREADY_RUNNING,
+  serveDaemon,
+  startDaemon,
+  stopDaemon,
+} from "../lsp/mod.ts";
+import type { CommandContext, CommandOutcome } from "./frame.ts";
+import { printJson } from "./output.ts";
+
+function ttlOf(ctx: CommandContext): number {
+  const v = ctx.options.ttl;
+  return typeof v === "number" ? v : lspConfig().daemonTtlS;
+}
+
+function describe(r: DaemonReport): string {
+  const s = r.status;
+  if (!s) {
+    return `pid ${
+      r.pid ?? "?"
+    }; not reachable from this process — add ${r.needs_flag} for its state and for queries through it`;
+  }
+  return `pid ${s.pid}, language server ${s.state} (${s.backend}), idle ${
+    Math.round(s.idle_ms / 1000)
+  } s of ${s.ttl_s} s, ${s.queries} queries`;
+}
+
+function reportJson(r: DaemonReport): Record<string, unknown> {
+  const { status, ...rest } = r;
+  return { ...rest, ...(status ?? {}) };
+}
+
+/** `lsp daemon start`. */
+export async function startHandler(ctx: CommandContext): Promise<CommandOutcome> {
+  const ttl = ttlOf(ctx);
+  const extraArgs = ctx.global.telemetry ? ["--telemetry", ctx.global.telemetry] : [];
+  let started;
+  try {
+    started = await startDaemon(ctx.segment, { ttlS: ttl, extraArgs });
+  } catch (err) {
+    throw new TrifectaError(
+      "DAEMON_SPAWN_FAILED",
+      `Could not start the LSP daemon: ${(err as Error).message}`,
+      {
+        cause: err,
+        nextSteps: [
+          "Run it in the foreground to see why: trifecta lsp daemon serve",
+          "The daemon needs the documented permission flags (--allow-read --allow-write --allow-env --allow-run --allow-sys)",
+        ],
+      },
+    );
+  }
+  const { outcome, report } = started;
+  const state = report.status?.state ?? null;
+  ctx.telemetry.event("lsp.daemon_status", { op: "start" }, { status: outcome }, 1, {
+    extra: { state, ttl_s: ttl },
+  });
+  if (ctx.global.json) {
+    printJson(ctx.output, { status: "ok", daemon: outcome, ...reportJson(report) });
+  } else {
+    ctx.output.out(
+      outcome === "started"
+        ? `LSP daemon started: ${describe(report)}\n`
+        : `LSP daemon already running: ${describe(report)}\n`,
+    );
+  }
+  return { args: { ttl_s: ttl }, result: { daemon: outcome, state } };
+}
+
+/** `lsp daemon status`. */
+export async function statusHandler(ctx: CommandContext): Promise<CommandOutcome> {
+  const report = await daemonStatus(ctx.segment);
+  const state = report.status?.state ?? null;
+  ctx.telemetry.event(
+    "lsp.daemon_status",
+    { op: "status" },
+    {
+      status: report.running ? "running" : "not_running",
+    },
+    1,
+    { extra: { state, reachable: report.reachable } },
+  );
+  if (ctx.global.json) printJson(ctx.output, { status: "ok", ...reportJson(report) });
+  else {
+    ctx.output.out(
+      report.running ? `LSP daemon running: ${describe(report)}\n` : "LSP daemon not running\n",
+    );
+  }
+  return { result: { running: report.running, state } };
+}
+
+/** `lsp daemon stop`. */
+export async function stopHandler(ctx: CommandContext): Promise<CommandOutcome> {
+  const res = await stopDaemon(ctx.segment);
+  ctx.telemetry.event("lsp.daemon_status", { op: "stop" }, { status: res.outcome }, 1);
+  if (ctx.global.json) {
+    printJson(ctx.output, { status: "ok", daemon: res.outcome, pid: res.pid ?? null });
+  } else {
+    ctx.output.out(
+      res.outcome === "not_running"
+        ? "LSP daemon not running\n"
+        : `LSP daemon ${res.outcome} (pid ${res.pid ?? "?"})\n`,
+    );
+  }
+  return { result: { daemon: res.outcome } };
+}
+
+/** `lsp daemon serve` (internal): run the daemon in this process until its TTL or a stop. */
+export async function serveHandler(ctx: CommandContext): Promise<CommandOutcome> {
+  const end = await serveDaemon(ctx.segment, { ttlS: ttlOf(ctx), telemetry: ctx.telemetry });
+  if (end === "already_running") {
+    ctx.output.err("LSP daemon already running for this segment\n");
+    return { exitCode: SERVE_EXIT_ALREADY_RUNNING, result: { end } };
+  }
+  return { result: { end } };
+}

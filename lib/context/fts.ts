@@ -1,0 +1,201 @@
+/**
+ * The search index: an SQLite FTS5 table (BM25) over each chunk's symbol
+ * names, path, title and text, stored in `_ctx/context_index.db` next to the
+ * pack. Column weights make symbol-name and path matches rank above text
+ * matches.
+ *
+ * @module
+ */
+import { DatabaseSync } from "node:sqlite";
+import type { ContextPack, PackChunk } from "./types.ts";
+import { previewOf } from "./text.ts";
+
+/** BM25 weights of the FTS columns, in column order. */
+export const COLUMN_WEIGHTS = { symbols: 10, path: 5, title: 3, text: 1 } as const;
+/** FTS column names, in order. */
+export const FTS_COLUMNS = ["symbols", "path", "title", "text"] as const;
+/** An FTS column. */
+export type FtsColumn = typeof FTS_COLUMNS[number];
+/** Schema version of the index database (`PRAGMA user_version`). */
+export const INDEX_SCHEMA_VERSION = 1;
+
+/** Split an identifier into its camelCase and snake_case words. */
+export function identifierWords(name: string): string[] {
+  return name
+    .replace(/([a-z0-9])([A-Z])/g, "$1 $2")
+    .replace(/([A-Z]+)([A-Z][a-z])/g, "$1 $2")
+    .split(/[^A-Za-z0-9]+/)
+    .filter((w) => w.length > 0);
+}
+
+function symbolsColumn(chunk: PackChunk): string {
+  const names = chunk.symbol_names ?? [];
+  const words = new Set<string>();
+  for (const n of names) {
+    words.add(n);
+    for (const w of identifierWords(n)) words.add(w);
+  }
+  return [...words].join(" ");
+}
+
+/**
+ * Write the index of `pack` to a new database file at `path` (which must not
+ * exist), then close it.
+ */
+export function writeIndex(path: string, pack: ContextPack): void {
+  const db = new DatabaseSync(path);
+  try {
+    db.exec(`
+      PRAGMA journal_mode = OFF;
+      PRAGMA synchronous = OFF;
+      PRAGMA user_version = ${INDEX_SCHEMA_VERSION};
+      CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+      CREATE TABLE chunks (
+        rowid INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, kind TEXT NOT NULL,
+        path TEXT NOT NULL, title TEXT NOT NULL, symbol TEXT, preview TEXT NOT NULL,
+        token_est INTEGER NOT NULL, start_line INTEGER NOT NULL, end_line INTEGER NOT NULL);
+      CREATE TABLE source_files (
+        path TEXT PRIMARY KEY, sha256 TEXT NOT NULL, mtime REAL NOT NULL, bytes INTEGER NOT NULL);
+      CREATE VIRTUAL TABLE chunks_fts USING fts5(
+        symbols, path, title, text, content='',
+        tokenize = "unicode61 remove_diacritics 2", prefix = '2 3');
+    `);
+    db.exec("BEGIN");
+    const meta = db.prepare("INSERT INTO meta (key, value) VALUES (?, ?)");
+    meta.run("build_id", pack.build_id);
+    meta.run("created_at", pack.created_at);
+    meta.run("chunks", String(pack.chunks.length));
+    const row = db.prepare(
+      "INSERT INTO chunks VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    );
+    const fts = db.prepare(
+      "INSERT INTO chunks_fts (rowid, symbols, path, title, text) VALUES (?, ?, ?, ?, ?)",
+    );
+    pack.chunks.forEach((c, i) => {
+      const rowid = i + 1;
+      const title = c.title_path.join(" > ");
+      row.run(
+        rowid,
+        c.id,
+        c.kind,
+        c.source_path,
+        title,
+        c.symbol ?? null,
+        pack.index[i]?.preview ?? previewOf(c.text),
+        c.token_est,
+        c.start_line,
+        c.end_line,
+      );
+      fts.run(rowid, symbolsColumn(c), c.source_path, c.title_path.slice(1).join(" "), c.text);
+    });
+    const src = db.prepare("INSERT INTO source_files VALUES (?, ?, ?, ?)");
+    for (const f of pack.source_files) src.run(f.path, f.sha256, f.mtime, f.bytes);
+    db.exec("COMMIT");
+    db.exec("INSERT INTO chunks_fts(chunks_fts) VALUES ('optimize')");
+  } finally {
+    db.close();
+  }
+}
+
+/** A row the index returns for a hit. */
+export interface IndexHit {
+  /** Row id in the index. */
+  rowid: number;
+  /** Chunk id. */
+  id: string;
+  /** Chunk kind. */
+  kind: string;
+  /** Segment-relative path. */
+  path: string;
+  /** Title path joined with ` > `. */
+  title: string;
+  /** Symbol qualified name, if any. */
+  symbol: string | null;
+  /** Preview. */
+  preview: string;
+  /** Token estimate. */
+  token_est: number;
+  /** 1-based first line. */
+  start_line: number;
+  /** 1-based last line. */
+  end_line: number;
+  /** Raw BM25 value (lower is better; SQLite returns it negative). */
+  bm25: number;
+}
+
+/** A source file as the index recorded it. */
+export interface IndexedSource {
+  /** Segment-relative path. */
+  path: string;
+  /** sha256 of the normalised text. */
+  sha256: string;
+  /** mtime, epoch seconds. */
+  mtime: number;
+  /** Size in bytes. */
+  bytes: number;
+}
+
+/** Read access to an index database. */
+export class IndexReader {
+  #db: DatabaseSync;
+
+  /** Open `path` read-only. */
+  constructor(path: string) {
+    this.#db = new DatabaseSync(path, { readOnly: true });
+  }
+
+  /** A value of the meta table. */
+  meta(key: string): string | undefined {
+    const row = this.#db.prepare("SELECT value FROM meta WHERE key = ?").get(key) as
+      | { value: string }
+      | undefined;
+    return row?.value;
+  }
+
+  /** Number of chunks indexed. */
+  count(): number {
+    return Number((this.#db.prepare("SELECT count(*) AS n FROM chunks").get() as { n: number }).n);
+  }
+
+  /** Best hits for an FTS5 MATCH expression. */
+  search(match: string, limit: number): IndexHit[] {
+    const w = COLUMN_WEIGHTS;
+    const rows = this.#db.prepare(`
+      SELECT c.rowid AS rowid, c.id AS id, c.kind AS kind, c.path AS path, c.title AS title,
+             c.symbol AS symbol, c.preview AS preview, c.token_est AS token_est,
+             c.start_line AS start_line, c.end_line AS end_line, h.s AS bm25
+      FROM (SELECT rowid, bm25(chunks_fts, ${w.symbols}, ${w.path}, ${w.title}, ${w.text}) AS s
+            FROM chunks_fts WHERE chunks_fts MATCH ? ORDER BY s LIMIT ?) AS h
+      JOIN chunks AS c ON c.rowid = h.rowid
+      ORDER BY h.s, c.rowid`).all(match, limit);
+    return rows as unknown as IndexHit[];
+  }
+
+  /** Number of chunks matching an FTS5 expression (all of them, not just the best). */
+  countMatches(match: string): number {
+    const row = this.#db.prepare("SELECT count(*) AS n FROM chunks_fts WHERE chunks_fts MATCH ?")
+      .get(match) as { n: number };
+    return Number(row.n);
+  }
+
+  /** Which of `rowids` match `match` (used by explain, per term and column). */
+  matching(match: string, rowids: readonly number[]): Set<number> {
+    if (rowids.length === 0) return new Set();
+    const marks = rowids.map(() => "?").join(",");
+    const rows = this.#db.prepare(
+      `SELECT rowid FROM chunks_fts WHERE chunks_fts MATCH ? AND rowid IN (${marks})`,
+    ).all(match, ...rowids) as { rowid: number }[];
+    return new Set(rows.map((r) => Number(r.rowid)));
+  }
+
+  /** The source files the index was built from. */
+  sources(): IndexedSource[] {
+    return this.#db.prepare("SELECT path, sha256, mtime, bytes FROM source_files")
+      .all() as unknown as IndexedSource[];
+  }
+
+  /** Close the database. */
+  close(): void {
+    this.#db.close();
+  }
+}

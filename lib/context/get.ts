@@ -1,0 +1,289 @@
+/**
+ * `ctx get`: chunks by id with progressive disclosure (skeleton → excerpt →
+ * raw) under a token budget, with the predecessor's stop rules and the
+ * `PD_REPORT v=1` line.
+ *
+ * @module
+ */
+import type { DisclosureMode } from "../segment/mod.ts";
+import { markdownSkeleton } from "./chunk_markdown.ts";
+import { parseChunkId } from "./ids.ts";
+import { codePointLength, utf8Length } from "./text.ts";
+import type { ContextPack, PackChunk } from "./types.ts";
+
+/** Default token budget of `ctx get`. */
+export const DEFAULT_BUDGET = 1500;
+/** Non-empty lines an excerpt keeps. */
+export const EXCERPT_LINES = 25;
+/** Non-empty lines a raw chunk keeps when it does not fit the budget. */
+export const RAW_FALLBACK_LINES = 20;
+
+/** Why `get` stopped, by precedence: evidence > budget > max_chunks > complete. */
+export type StopReason = "evidence" | "budget" | "max_chunks" | "complete";
+
+/** Options for {@linkcode getChunks}. */
+export interface GetOptions {
+  /** Disclosure mode (default `excerpt`). */
+  mode?: DisclosureMode;
+  /** Token budget (default {@linkcode DEFAULT_BUDGET}). */
+  budget?: number;
+  /** Only the first N ids are considered. */
+  maxChunks?: number;
+  /** Stop at the first chunk that is evidence for `query`. */
+  stopOnEvidence?: boolean;
+  /** Query for the evidence rule. */
+  query?: string;
+}
+
+/** A chunk as `get` returns it. */
+export interface ReturnedChunk {
+  /** Chunk id. */
+  id: string;
+  /** Kind. */
+  kind: string;
+  /** Title path. */
+  title_path: string[];
+  /** Segment-relative path. */
+  source_path: string;
+  /** 1-based first line in the file. */
+  start_line: number;
+  /** 1-based last line in the file. */
+  end_line: number;
+  /** Text after the disclosure transform. */
+  text: string;
+  /** Token estimate of `text`. */
+  token_est: number;
+  /** True when the transform cut the chunk. */
+  truncated: boolean;
+}
+
+/** Evidence flags. */
+export interface Evidence {
+  /** The query names the chunk's symbol (or a prime chunk's id/title). */
+  strong_hit: boolean;
+  /** The text defines the query (`def q(`, `class q:`, `function q(` …). */
+  support: boolean;
+}
+
+/** The result of {@linkcode getChunks}. */
+export interface GetResult {
+  /** Mode used. */
+  mode: DisclosureMode;
+  /** Budget used. */
+  budget: number;
+  /** Chunks returned, in the order asked. */
+  chunks: ReturnedChunk[];
+  /** Sum of their token estimates. */
+  total_tokens: number;
+  /** Why it stopped. */
+  stop_reason: StopReason;
+  /** Ids asked for (after de-duplication). */
+  chunks_requested: number;
+  /** Chunks returned. */
+  chunks_returned: number;
+  /** Code points returned (returned chunks only). */
+  chars_returned_total: number;
+  /** Evidence flags (true only when the evidence rule stopped the walk). */
+  evidence: Evidence;
+  /** Ids not in the pack. */
+  missing_ids: string[];
+  /** True when a raw chunk was cut to fit the budget, or the total passed it. */
+  budget_exceeded: boolean;
+  /** UTF-8 bytes of the text returned. */
+  bytes_read: number;
+}
+
+/**
+ * Split a comma-separated id list: trimmed, empties dropped, duplicates
+ * dropped, each id checked.
+ *
+ * @throws {TrifectaError} `PATH_TRAVERSAL` when an id's path leaves the segment.
+ */
+export function parseIds(raw: string): string[] {
+  const out: string[] = [];
+  for (const part of raw.split(",")) {
+    const id = part.trim();
+    if (id === "" || out.includes(id)) continue;
+    parseChunkId(id);
+    out.push(id);
+  }
+  return out;
+}
+
+function nonEmptyLines(text: string): string[] {
+  return text.split("\n").map((l) => l.trimEnd()).filter((l) => l.trim() !== "");
+}
+
+function firstChars(text: string, n: number): string {
+  const cps = Array.from(text);
+  return cps.length <= n ? text : cps.slice(0, n).join("") + "...";
+}
+
+/** The skeleton rendering of a chunk. */
+export function skeletonOf(chunk: PackChunk): string {
+  if (chunk.kind === "code" || chunk.kind === "header") {
+    const sk = chunk.skeleton?.trimEnd() ?? "";
+    if (sk !== "") return sk;
+    return nonEmptyLines(chunk.text).slice(0, 3).join("\n");
+  }
+  if (chunk.kind === "config") return firstChars(chunk.text, 200);
+  return markdownSkeleton(chunk.text);
+}
+
+function excerptOf(chunk: PackChunk): { text: string; cut: boolean } {
+  const lines = nonEmptyLines(chunk.text);
+  if (lines.length <= EXCERPT_LINES) return { text: lines.join("\n"), cut: false };
+  return {
+    text: lines.slice(0, EXCERPT_LINES).join("\n") +
+      "\n\n... [truncated: use -m raw to see the whole chunk]",
+    cut: true,
+  };
+}
+
+const KEYWORDS = new Set([
+  "def",
+  "class",
+  "import",
+  "from",
+  "if",
+  "for",
+  "while",
+  "return",
+  "function",
+  "const",
+  "interface",
+]);
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+/** Evidence of `query` in a chunk (both flags false for keyword queries). */
+export function evidenceOf(chunk: PackChunk, query: string): Evidence {
+  const q = query.trim();
+  if (q === "" || KEYWORDS.has(q.toLowerCase())) return { strong_hit: false, support: false };
+  const ql = q.toLowerCase();
+  const lastName = chunk.symbol?.split(".").pop();
+  const strong = chunk.symbol === q || lastName === q ||
+    (chunk.kind === "prime" &&
+      (chunk.id.toLowerCase().includes(ql) ||
+        chunk.title_path.join(" ").toLowerCase().includes(ql)));
+  const def = new RegExp(
+    `(^|[\\s;])(async\\s+)?(def|class|function\\*?|interface|enum|type)\\s+${
+      escapeRegExp(q)
+    }\\s*[(:<{=]`,
+    "m",
+  );
+  return { strong_hit: strong, support: def.test(chunk.text) };
+}
+
+/** Fetch chunks of `pack` by id under the budget. */
+export function getChunks(
+  pack: ContextPack,
+  ids: readonly string[],
+  options: GetOptions = {},
+): GetResult {
+  const mode = options.mode ?? "excerpt";
+  const budget = options.budget ?? DEFAULT_BUDGET;
+  const byId = new Map(pack.chunks.map((c) => [c.id, c]));
+  const requested = ids.length;
+  let wanted = ids;
+  const truncatedByMax = options.maxChunks !== undefined && ids.length > options.maxChunks;
+  if (truncatedByMax) wanted = ids.slice(0, options.maxChunks);
+  const missing = ids.filter((id) => !byId.has(id));
+
+  const chunks: ReturnedChunk[] = [];
+  let total = 0;
+  let chars = 0;
+  let bytes = 0;
+  let budgetStop = false;
+  let budgetExceeded = false;
+  let evidenceStop: Evidence | undefined;
+  for (const id of wanted) {
+    const chunk = byId.get(id);
+    if (!chunk) continue;
+    let text: string;
+    let cut = false;
+    if (mode === "skeleton") {
+      text = skeletonOf(chunk);
+      cut = text !== chunk.text;
+    } else if (mode === "excerpt") {
+      ({ text, cut } = excerptOf(chunk));
+    } else {
+      text = chunk.text;
+      if (total + Math.floor(codePointLength(text) / 4) > budget) {
+        text = nonEmptyLines(text).slice(0, RAW_FALLBACK_LINES).join("\n") +
+          "\n\n> [!NOTE]\n> Chunk truncated by the token budget. Ask again with a larger -b if it matters.";
+        cut = true;
+        budgetExceeded = true;
+      }
+    }
+    const n = codePointLength(text);
+    const tok = Math.floor(n / 4);
+    if (total + tok > budget && total > 0) {
+      budgetStop = true;
+      break;
+    }
+    chunks.push({
+      id,
+      kind: chunk.kind,
+      title_path: chunk.title_path,
+      source_path: chunk.source_path,
+      start_line: chunk.start_line,
+      end_line: chunk.end_line,
+      text,
+      token_est: tok,
+      truncated: cut,
+    });
+    total += tok;
+    chars += n;
+    bytes += utf8Length(text);
+    if (options.stopOnEvidence && options.query) {
+      const ev = evidenceOf(chunk, options.query);
+      if (ev.strong_hit && ev.support) {
+        evidenceStop = ev;
+        break;
+      }
+    }
+    if (total >= budget) {
+      budgetStop = true;
+      break;
+    }
+  }
+  const stop: StopReason = evidenceStop
+    ? "evidence"
+    : budgetStop || budgetExceeded
+    ? "budget"
+    : truncatedByMax
+    ? "max_chunks"
+    : "complete";
+  return {
+    mode,
+    budget,
+    chunks,
+    total_tokens: total,
+    stop_reason: stop,
+    chunks_requested: requested,
+    chunks_returned: chunks.length,
+    chars_returned_total: chars,
+    evidence: evidenceStop ?? { strong_hit: false, support: false },
+    missing_ids: missing,
+    budget_exceeded: budgetExceeded || total > budget,
+    bytes_read: bytes,
+  };
+}
+
+/**
+ * The `PD_REPORT v=1` line: exactly seven `key=value` pairs after the
+ * version.
+ *
+ * @example
+ * ```ts
+ * // PD_REPORT v=1 stop_reason=complete chunks_returned=0 chunks_requested=3 chars_returned_total=0 strong_hit=0 support=0
+ * ```
+ */
+export function pdReportLine(result: GetResult): string {
+  return `PD_REPORT v=1 stop_reason=${result.stop_reason} chunks_returned=${result.chunks_returned} ` +
+    `chunks_requested=${result.chunks_requested} chars_returned_total=${result.chars_returned_total} ` +
+    `strong_hit=${result.evidence.strong_hit ? 1 : 0} support=${result.evidence.support ? 1 : 0}`;
+}

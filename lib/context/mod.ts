@@ -1,0 +1,41 @@
+/**
+ * The context pack: build, validate, search and get with progressive
+ * disclosure. See `docs/context_pack.md`.
+ *
+ * @module
+ */
+export * from "./types.ts";
+export { type BuildOptions, buildPack, type BuildReport, segmentLabel } from "./build.ts";
+export {
+  DEFAULT_BUDGET,
+  type Evidence,
+  evidenceOf,
+  getChunks,
+  type GetOptions,
+  type GetResult,
+  parseIds,
+  pdReportLine,
+  type ReturnedChunk,
+  skeletonOf,
+  type StopReason,
+} from "./get.ts";
+export {
+  DEFAULT_LIMIT,
+  FIELD_BONUS,
+  type HitSignals,
+  normalizeQuery,
+  queryRejectedError,
+  rejectionReason,
+  type SearchHit,
+  type SearchOptions,
+  searchPack,
+  type SearchResult,
+  type ZeroHitReason,
+} from "./search.ts";
+export { validatePack, type ValidationReport } from "./validate.ts";
+export { type SearchStats, searchStats, type StatsOptions } from "./stats.ts";
+export { checkStale, type RecordedSource, type StaleReport } from "./stale.ts";
+export { indexPath, type LoadedPack, packPath, readPack } from "./pack_io.ts";
+export { assertSafeRelPath, chunkId, type ChunkIdParts, parseChunkId } from "./ids.ts";
+export { COLUMN_WEIGHTS, identifierWords } from "./fts.ts";
+export { acquirePackLock, type LockOptions, type PackLock } from "./lock.ts";

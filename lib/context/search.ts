@@ -1,0 +1,282 @@
+/**
+ * `ctx search`: query validation (the predecessor's rejection rules), an
+ * FTS5 BM25 query over the index, explanations of each hit, and zero-hit
+ * reasons.
+ *
+ * @module
+ */
+import { TrifectaError } from "../errors.ts";
+import type { Segment } from "../segment/mod.ts";
+import { FTS_COLUMNS, type FtsColumn, type IndexHit, IndexReader } from "./fts.ts";
+import { indexPath, readPackBuildId } from "./pack_io.ts";
+import { checkStale, type StaleReport } from "./stale.ts";
+import { codePointLength, utf8Length } from "./text.ts";
+import { INDEX_REL } from "./types.ts";
+
+/** Score added per query term found in each field: names and paths outrank text. */
+export const FIELD_BONUS: Readonly<Record<FtsColumn, number>> = {
+  symbols: 3,
+  path: 2,
+  title: 1.5,
+  text: 0.5,
+};
+
+/** BM25 candidates re-scored per query (at least; 10 × limit when larger). */
+const CANDIDATES = 100;
+
+/** Default number of hits. */
+export const DEFAULT_LIMIT = 5;
+
+/** Why a search returned nothing. */
+export type ZeroHitReason = "empty_index" | "no_terms" | "vague" | "no_match";
+
+/** Options for {@linkcode searchPack}. */
+export interface SearchOptions {
+  /** Most hits returned (default {@linkcode DEFAULT_LIMIT}). */
+  limit?: number;
+  /** Add per-hit signals (which terms matched which fields). */
+  explain?: boolean;
+  /** Check the files of the hits against the disk (default true). */
+  checkStale?: boolean;
+}
+
+/** Why a hit scored. */
+export interface HitSignals {
+  /** Query terms found in any field. */
+  matched_terms: string[];
+  /** Query terms found per field. */
+  fields: Record<FtsColumn, string[]>;
+  /** The raw weighted BM25 value SQLite computed (lower is better). */
+  bm25: number;
+  /** BM25 relative to the best candidate, 0..1. */
+  bm25_norm: number;
+  /** Sum of {@linkcode FIELD_BONUS} over the (term, field) pairs that matched. */
+  field_bonus: number;
+}
+
+/** One search hit. */
+export interface SearchHit {
+  /** Chunk id (pass it to `ctx get`). */
+  id: string;
+  /** Chunk kind. */
+  kind: string;
+  /** Segment-relative path. */
+  path: string;
+  /** File name, then headings or the symbol. */
+  title_path: string[];
+  /** Symbol qualified name, for code chunks. */
+  symbol?: string;
+  /** Score: field bonus + BM25 relative to the best candidate (higher is better). */
+  score: number;
+  /** Token estimate of the whole chunk. */
+  token_est: number;
+  /** First 200 characters of the chunk. */
+  preview: string;
+  /** 1-based first line. */
+  start_line: number;
+  /** 1-based last line. */
+  end_line: number;
+  /** Present with `explain`. */
+  signals?: HitSignals;
+}
+
+/** The result of a search. */
+export interface SearchResult {
+  /** The query as given. */
+  query: string;
+  /** Lowercased, trimmed, whitespace collapsed. */
+  normalized_query: string;
+  /** Terms searched for (each as a prefix phrase). */
+  terms: string[];
+  /** The FTS5 MATCH expression. */
+  match: string;
+  /** Hits, best first. */
+  hits: SearchHit[];
+  /** Chunks that matched at all (hits is the best `limit` of them). */
+  total_matches: number;
+  /** Why nothing matched (only when `hits` is empty). */
+  zero_hit_reason?: ZeroHitReason;
+  /** Result of the quick stale check over the hits' files. */
+  stale: StaleReport;
+  /** Warnings (stale pack, index out of step with the pack). */
+  warnings: string[];
+  /** UTF-8 bytes of content returned (the previews). */
+  bytes_read: number;
+}
+
+/**
+ * The predecessor's query rules: a query that is empty, whitespace only, or
+ * shorter than 2 characters once trimmed is rejected. Returns the reason, or
+ * undefined when the query is acceptable.
+ */
+export function rejectionReason(query: unknown): string | undefined {
+  if (typeof query !== "string" || query.trim() === "") {
+    return "Query cannot be empty or whitespace-only";
+  }
+  if (codePointLength(query.trim()) < 2) return "Query must be at least 2 characters";
+  return undefined;
+}
+
+/** Lowercase, trim and collapse whitespace. */
+export function normalizeQuery(query: string): string {
+  return query.toLowerCase().trim().replace(/\s+/g, " ");
+}
+
+/** Search terms of a normalised query: its words with a letter or digit, 2+ characters. */
+export function queryTerms(normalized: string): string[] {
+  const out: string[] = [];
+  for (const raw of normalized.split(" ")) {
+    const word = raw.replace(/"/g, "");
+    const core = word.replace(/[^\p{L}\p{N}]+/gu, "");
+    if (codePointLength(core) < 2) continue;
+    if (!out.includes(word)) out.push(word);
+  }
+  return out.slice(0, 16);
+}
+
+function phrase(term: string): string {
+  return `"${term}"*`;
+}
+
+/** The FTS5 expression for a list of terms: any of them, as prefix phrases. */
+export function matchExpression(terms: readonly string[]): string {
+  return terms.map(phrase).join(" OR ");
+}
+
+function round(n: number): number {
+  return Number(n.toPrecision(4));
+}
+
+/** A rejected query: `QUERY_REJECTED`, exit 2. */
+export function queryRejectedError(reason: string): TrifectaError {
+  return new TrifectaError("QUERY_REJECTED", `Query rejected: ${reason}`, {
+    exitCode: 2,
+    nextSteps: ["Search for a word or an identifier of 2 characters or more"],
+  });
+}
+
+function openIndex(segment: Segment): IndexReader {
+  try {
+    return new IndexReader(indexPath(segment));
+  } catch (err) {
+    throw new TrifectaError(
+      "INDEX_NOT_FOUND",
+      `Search index not found or unreadable at ${INDEX_REL}`,
+      {
+        cause: err,
+        nextSteps: ["Build it with: trifecta ctx build -s <segment>"],
+      },
+    );
+  }
+}
+
+/**
+ * Search the pack's index.
+ *
+ * @throws {TrifectaError} `QUERY_REJECTED` for a rejected query,
+ * `PACK_NOT_FOUND` / `INDEX_NOT_FOUND` when nothing was built.
+ */
+export async function searchPack(
+  segment: Segment,
+  query: string,
+  options: SearchOptions = {},
+): Promise<SearchResult> {
+  const reason = rejectionReason(query);
+  if (reason) throw queryRejectedError(reason);
+  const limit = options.limit ?? DEFAULT_LIMIT;
+  const buildId = await readPackBuildId(segment);
+  const db = openIndex(segment);
+  try {
+    const warnings: string[] = [];
+    if (buildId !== db.meta("build_id")) {
+      warnings.push("The search index does not match the context pack; run `trifecta ctx build`.");
+    }
+    const normalized = normalizeQuery(query);
+    const terms = queryTerms(normalized);
+    const match = matchExpression(terms);
+    const base = { query, normalized_query: normalized, terms, match, warnings };
+    const fresh: StaleReport = { stale: false, changed: [], missing: [] };
+    if (terms.length === 0) {
+      return {
+        ...base,
+        stale: fresh,
+        hits: [],
+        total_matches: 0,
+        zero_hit_reason: "no_terms",
+        bytes_read: 0,
+      };
+    }
+    const rows: IndexHit[] = db.search(match, Math.max(limit * 10, CANDIDATES));
+    const rowids = rows.map((r) => Number(r.rowid));
+    const best = rows.reduce((m, r) => Math.max(m, -r.bm25), 0);
+    const per = new Map<number, HitSignals>();
+    for (const r of rows) {
+      per.set(Number(r.rowid), {
+        matched_terms: [],
+        fields: { symbols: [], path: [], title: [], text: [] },
+        bm25: round(r.bm25),
+        bm25_norm: best > 0 ? round(-r.bm25 / best) : 0,
+        field_bonus: 0,
+      });
+    }
+    for (const term of terms) {
+      for (const col of FTS_COLUMNS) {
+        for (const id of db.matching(`{${col}} : ${phrase(term)}`, rowids)) {
+          const s = per.get(id)!;
+          s.fields[col].push(term);
+          s.field_bonus += FIELD_BONUS[col];
+          if (!s.matched_terms.includes(term)) s.matched_terms.push(term);
+        }
+      }
+    }
+    const scored = rows.map((r, i) => {
+      const s = per.get(Number(r.rowid))!;
+      s.field_bonus = round(s.field_bonus);
+      return { r, s, score: round(s.field_bonus + s.bm25_norm), order: i };
+    }).sort((a, b) => b.score - a.score || a.order - b.order).slice(0, limit);
+    const hits: SearchHit[] = scored.map(({ r, s, score }) => ({
+      id: r.id,
+      kind: r.kind,
+      path: r.path,
+      title_path: r.title.split(" > "),
+      ...(r.symbol ? { symbol: r.symbol } : {}),
+      score,
+      token_est: Number(r.token_est),
+      preview: r.preview,
+      start_line: Number(r.start_line),
+      end_line: Number(r.end_line),
+      ...(options.explain ? { signals: s } : {}),
+    }));
+    let stale = fresh;
+    if (options.checkStale !== false && hits.length > 0) {
+      const paths = new Set(hits.map((h) => h.path));
+      stale = checkStale(segment, db.sources().filter((f) => paths.has(f.path)));
+      if (stale.stale) {
+        warnings.push(
+          `The context pack is stale (${stale.changed.length} changed, ${stale.missing.length} missing file(s) among the hits); run \`trifecta ctx sync\`.`,
+        );
+      }
+    }
+    const total = rows.length < Math.max(limit * 10, CANDIDATES)
+      ? rows.length
+      : db.countMatches(match);
+    let zero: ZeroHitReason | undefined;
+    if (hits.length === 0) {
+      zero = db.count() === 0
+        ? "empty_index"
+        : codePointLength(normalized) <= 2
+        ? "vague"
+        : "no_match";
+    }
+    return {
+      ...base,
+      stale,
+      hits,
+      total_matches: total,
+      ...(zero ? { zero_hit_reason: zero } : {}),
+      bytes_read: hits.reduce((n, h) => n + utf8Length(h.preview), 0),
+    };
+  } finally {
+    db.close();
+  }
+}

@@ -1,0 +1,306 @@
+/**
+ * `lsp daemon start|stop|status` from the caller's side: start a detached
+ * `lsp daemon serve` process and return once it listens; ask it for its
+ * status; stop it and make sure no process is left.
+ *
+ * @module
+ */
+import type { Segment } from "../segment/mod.ts";
+import { type EnvReader, processEnv } from "./config.ts";
+import { callDaemon, canReachSocket, DaemonUnavailableError } from "./daemon_client.ts";
+import { type DaemonPaths, daemonPaths, ensureRuntimeDir } from "./daemon_paths.ts";
+import type { DaemonStatus } from "./daemon_protocol.ts";
+import type { DaemonStateFile } from "./daemon_server.ts";
+
+/** Exit code of `lsp daemon serve` when another daemon holds the lock. */
+export const SERVE_EXIT_ALREADY_RUNNING = 3;
+
+/** How to run `lsp daemon serve` as a child process. */
+export interface ServeCommand {
+  /** Executable (Deno). */
+  command: string;
+  /** Arguments up to and including the main module. */
+  args: string[];
+  /** Working directory (the caller's, so the same config is found). */
+  cwd: string;
+}
+
+/** Options for {@linkcode startDaemon}. */
+export interface StartOptions {
+  /** Idle TTL in seconds. */
+  ttlS: number;
+  /** How to run the CLI (default: this Deno, these permissions, this main module). */
+  serve?: ServeCommand;
+  /** Extra CLI flags for the serve process (e.g. `--telemetry off`). */
+  extraArgs?: string[];
+  /** Give up waiting for the socket after this many ms (default 20 000). */
+  timeoutMs?: number;
+  /** Environment. */
+  env?: EnvReader;
+}
+
+/** What {@linkcode startDaemon} did. */
+export interface StartResult {
+  /** `started` or `already_running`. */
+  outcome: "started" | "already_running";
+  /** What runs now. */
+  report: DaemonReport;
+}
+
+/**
+ * The Deno permission flags this process holds, to pass on to a child that
+ * must be able to do the same (never more).
+ */
+export function inheritedPermissionFlags(): string[] {
+  const flags: string[] = [];
+  for (const name of ["read", "write", "env", "run", "net", "ffi"] as const) {
+    if (Deno.permissions.querySync({ name }).state === "granted") flags.push(`--allow-${name}`);
+  }
+  if (Deno.permissions.querySync({ name: "sys" }).state === "granted") flags.push("--allow-sys");
+  else {
+    const kinds = ([
+      "osRelease",
+      "uid",
+      "hostname",
+      "loadavg",
+      "networkInterfaces",
+      "systemMemoryInfo",
+      "gid",
+    ] as const)
+      .filter((kind) => Deno.permissions.querySync({ name: "sys", kind }).state === "granted");
+    if (kinds.length > 0) flags.push(`--allow-sys=${kinds.join(",")}`);
+  }
+  return flags;
+}
+
+/** The default serve command: this Deno, these permissions, this main module. */
+export function defaultServeCommand(): ServeCommand {
+  return {
+    command: Deno.execPath(),
+    args: [
+      "run",
+      "--no-prompt",
+      ...inheritedPermissionFlags(),
+      "--unstable-raw-imports",
+      Deno.mainModule,
+    ],
+    cwd: Deno.cwd(),
+  };
+}
+
+/** What is known about a segment's daemon. */
+export interface DaemonReport {
+  /** A daemon holds the segment's lock. */
+  running: boolean;
+  /** This process may talk to it (Deno net permission on the socket). */
+  reachable: boolean;
+  /** The socket path. */
+  socket: string;
+  /** The flag that makes it reachable, when it is not. */
+  needs_flag?: string;
+  /** Daemon pid (from its answer or its state file). */
+  pid: number | null;
+  /** Its answer to `status`, when reachable. */
+  status?: DaemonStatus;
+}
+
+async function lockHeld(paths: DaemonPaths): Promise<boolean> {
+  let file: Deno.FsFile;
+  try {
+    file = await Deno.open(paths.lock, { read: true, write: true });
+  } catch (err) {
+    if (err instanceof Deno.errors.NotFound) return false;
+    throw err;
+  }
+  try {
+    const free = await file.tryLock(false);
+    if (free) await file.unlock();
+    return !free;
+  } finally {
+    file.close();
+  }
+}
+
+/**
+ * What runs for this segment. Uses the socket when this process may reach
+ * it, else the lock (held by a live daemon) and the state file.
+ */
+export async function daemonStatus(
+  segment: Segment,
+  options: { env?: EnvReader; timeoutMs?: number } = {},
+): Promise<DaemonReport> {
+  const paths = daemonPaths(segment.root, options.env ?? processEnv);
+  const reachable = canReachSocket(paths.socket);
+  const base = { socket: paths.socket, reachable };
+  if (reachable) {
+    try {
+      const res = await callDaemon(paths, { id: 1, method: "status" }, {
+        timeoutMs: options.timeoutMs ?? 5000,
+      });
+      if (res.ok) {
+        const status = res.result as DaemonStatus;
+        return { ...base, running: true, pid: status.pid, status };
+      }
+    } catch (err) {
+      if (!(err instanceof DaemonUnavailableError)) throw err;
+    }
+  }
+  const running = await lockHeld(paths);
+  const state = running ? await readState(paths) : undefined;
+  const report: DaemonReport = { ...base, running, pid: state?.pid ?? null };
+  if (!reachable) report.needs_flag = `--allow-net=unix:${paths.socket}`;
+  return report;
+}
+
+/**
+ * Start the segment's daemon unless one runs; return once it listens.
+ *
+ * @throws {Error} when the serve process exits or does not listen in time.
+ */
+export async function startDaemon(segment: Segment, options: StartOptions): Promise<StartResult> {
+  const env = options.env ?? processEnv;
+  const running = await daemonStatus(segment, { env });
+  if (running.running) return { outcome: "already_running", report: running };
+  const paths = daemonPaths(segment.root, env);
+  await ensureRuntimeDir(paths.dir);
+  const serve = options.serve ?? defaultServeCommand();
+  const netFlag = serve.args.includes("--allow-net") ? [] : [`--allow-net=unix:${paths.socket}`];
+  const [exe, ...rest] = [serve.command, ...serve.args];
+  const mainAt = rest.findIndex((a) => !a.startsWith("-") && a !== "run");
+  const args = [...rest.slice(0, mainAt), ...netFlag, ...rest.slice(mainAt)];
+  const child = new Deno.Command(exe, {
+    args: [
+      ...args,
+      "lsp",
+      "daemon",
+      "serve",
+      "-s",
+      segment.root,
+      "--ttl",
+      String(options.ttlS),
+      ...(options.extraArgs ?? []),
+    ],
+    cwd: serve.cwd,
+    stdin: "null",
+    stdout: "null",
+    stderr: "null",
+    detached: true,
+  }).spawn();
+  let exited: Deno.CommandStatus | undefined;
+  const statusPromise = child.status.then((s) => (exited = s));
+  const deadline = Date.now() + (options.timeoutMs ?? 20_000);
+  try {
+    while (Date.now() < deadline) {
+      const state = await readState(paths);
+      if (state?.pid === child.pid && state.listening) {
+        return { outcome: "started", report: await daemonStatus(segment, { env }) };
+      }
+      if (exited) {
+        if (exited.code === SERVE_EXIT_ALREADY_RUNNING) {
+          return { outcome: "already_running", report: await daemonStatus(segment, { env }) };
+        }
+        throw new Error(`the daemon process exited with code ${exited.code}`);
+      }
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    try {
+      child.kill("SIGKILL");
+    } catch (err) {
+      if (!(err instanceof TypeError)) throw err;
+    }
+    await statusPromise;
+    throw new Error("the daemon did not listen in time");
+  } finally {
+    child.unref();
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    Deno.kill(pid, "SIGCONT");
+    return true;
+  } catch (err) {
+    if (err instanceof Deno.errors.NotFound || err instanceof TypeError) return false;
+    if (err instanceof Deno.errors.PermissionDenied) return true;
+    return false;
+  }
+}
+
+async function readState(paths: DaemonPaths): Promise<DaemonStateFile | undefined> {
+  try {
+    return JSON.parse(await Deno.readTextFile(paths.state)) as DaemonStateFile;
+  } catch (err) {
+    if (err instanceof Deno.errors.NotFound || err instanceof SyntaxError) return undefined;
+    throw err;
+  }
+}
+
+/** What {@linkcode stopDaemon} did. */
+export interface StopResult {
+  /** `stopped`, `killed` (did not stop in time) or `not_running`. */
+  outcome: "stopped" | "killed" | "not_running";
+  /** The daemon's pid, when one ran. */
+  pid?: number;
+}
+
+/**
+ * Stop the daemon: ask it (over the socket, or SIGTERM when the socket is
+ * out of reach), wait until its process and its server are gone, kill them
+ * when they linger past `graceMs`.
+ */
+export async function stopDaemon(
+  segment: Segment,
+  options: { env?: EnvReader; graceMs?: number } = {},
+): Promise<StopResult> {
+  const env = options.env ?? processEnv;
+  const paths = daemonPaths(segment.root, env);
+  const state = await readState(paths);
+  const held = await lockHeld(paths);
+  if (!held) {
+    // No live daemon: clear what a crashed one may have left.
+    for (const p of [paths.socket, paths.state]) await removeQuietly(p);
+    return { outcome: "not_running", pid: undefined };
+  }
+  let asked = false;
+  if (canReachSocket(paths.socket)) {
+    try {
+      asked = (await callDaemon(paths, { id: 1, method: "stop" }, { timeoutMs: 5000 })).ok;
+    } catch (err) {
+      if (!(err instanceof DaemonUnavailableError)) throw err;
+    }
+  }
+  if (!asked && state?.pid) signal(state.pid, "SIGTERM");
+  const pids = [state?.pid, state?.server_pid].filter((p): p is number => typeof p === "number");
+  const deadline = Date.now() + (options.graceMs ?? 8000);
+  while (
+    Date.now() < deadline && (pids.some(alive) || (pids.length === 0 && await lockHeld(paths)))
+  ) {
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  let killed = false;
+  for (const pid of pids) {
+    if (!alive(pid)) continue;
+    killed = true;
+    signal(pid, "SIGKILL");
+  }
+  if (killed) {
+    for (const p of [paths.socket, paths.state, paths.lock]) await removeQuietly(p);
+  }
+  return { outcome: killed ? "killed" : "stopped", pid: state?.pid };
+}
+
+function signal(pid: number, sig: Deno.Signal): void {
+  try {
+    Deno.kill(pid, sig);
+  } catch (err) {
+    if (!(err instanceof Deno.errors.NotFound || err instanceof TypeError)) throw err;
+  }
+}
+
+async function removeQuietly(path: string): Promise<void> {
+  try {
+    await Deno.remove(path);
+  } catch (err) {
+    if (!(err instanceof Deno.errors.NotFound)) throw err;
+  }
+}

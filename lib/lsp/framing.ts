@@ -1,0 +1,128 @@
+/**
+ * JSON-RPC base protocol framing: `Content-Length: N\r\n\r\n` followed by N
+ * bytes of UTF-8 JSON. The decoder is pure and incremental: feed it chunks as
+ * they arrive (a header split across reads, several messages in one chunk,
+ * multi-byte characters cut in half) and it yields whole message bodies.
+ *
+ * @module
+ */
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+const HEADER_END = [13, 10, 13, 10]; // \r\n\r\n
+
+/** Largest header block accepted before the stream is declared corrupt. */
+export const MAX_HEADER_BYTES = 8192;
+
+/** Frame one message: the header and the UTF-8 body, as one byte array. */
+export function encodeMessage(message: unknown): Uint8Array {
+  const body = encoder.encode(JSON.stringify(message));
+  const header = encoder.encode(`Content-Length: ${body.byteLength}\r\n\r\n`);
+  const out = new Uint8Array(header.byteLength + body.byteLength);
+  out.set(header, 0);
+  out.set(body, header.byteLength);
+  return out;
+}
+
+/** Raised when the byte stream cannot be a JSON-RPC stream. */
+export class FramingError extends Error {
+  /** Create a framing error. */
+  constructor(message: string) {
+    super(message);
+    this.name = "FramingError";
+  }
+}
+
+function indexOfHeaderEnd(buf: Uint8Array, length: number): number {
+  outer: for (let i = 0; i + 3 < length; i++) {
+    for (let j = 0; j < 4; j++) {
+      if (buf[i + j] !== HEADER_END[j]) continue outer;
+    }
+    return i;
+  }
+  return -1;
+}
+
+/**
+ * Incremental decoder of `Content-Length` framed messages.
+ *
+ * @example
+ * ```ts
+ * import { FrameDecoder, encodeMessage } from "./framing.ts";
+ * const d = new FrameDecoder();
+ * const bytes = encodeMessage({ jsonrpc: "2.0", method: "x" });
+ * d.push(bytes.subarray(0, 5)); // []
+ * d.push(bytes.subarray(5)); // ['{"jsonrpc":"2.0","method":"x"}']
+ * ```
+ */
+export class FrameDecoder {
+  #buf = new Uint8Array(4096);
+  #len = 0;
+  #bodyLength = -1;
+
+  /** Bytes held that do not yet form a whole message. */
+  get pending(): number {
+    return this.#len;
+  }
+
+  /**
+   * Add a chunk; return the bodies (decoded JSON text) of every message it
+   * completes, in order.
+   *
+   * @throws {FramingError} on a header without a valid `Content-Length` or
+   * a header block larger than {@linkcode MAX_HEADER_BYTES}.
+   */
+  push(chunk: Uint8Array): string[] {
+    this.#append(chunk);
+    const bodies: string[] = [];
+    let start = 0;
+    while (true) {
+      const view = this.#buf.subarray(start, this.#len);
+      if (this.#bodyLength < 0) {
+        const end = indexOfHeaderEnd(view, view.length);
+        if (end < 0) {
+          if (view.length > MAX_HEADER_BYTES) {
+            throw new FramingError(`header block longer than ${MAX_HEADER_BYTES} bytes`);
+          }
+          break;
+        }
+        this.#bodyLength = parseHeaders(decoder.decode(view.subarray(0, end)));
+        start += end + 4;
+        continue;
+      }
+      if (view.length < this.#bodyLength) break;
+      bodies.push(decoder.decode(view.subarray(0, this.#bodyLength)));
+      start += this.#bodyLength;
+      this.#bodyLength = -1;
+    }
+    if (start > 0) {
+      this.#buf.copyWithin(0, start, this.#len);
+      this.#len -= start;
+    }
+    return bodies;
+  }
+
+  #append(chunk: Uint8Array): void {
+    const need = this.#len + chunk.byteLength;
+    if (need > this.#buf.byteLength) {
+      const next = new Uint8Array(Math.max(need, this.#buf.byteLength * 2));
+      next.set(this.#buf.subarray(0, this.#len));
+      this.#buf = next;
+    }
+    this.#buf.set(chunk, this.#len);
+    this.#len = need;
+  }
+}
+
+/** Parse a header block; return Content-Length. Other headers are ignored. */
+function parseHeaders(block: string): number {
+  for (const line of block.split("\r\n")) {
+    const colon = line.indexOf(":");
+    if (colon < 0) continue;
+    if (line.slice(0, colon).trim().toLowerCase() !== "content-length") continue;
+    const value = line.slice(colon + 1).trim();
+    if (!/^\d+$/.test(value)) throw new FramingError(`bad Content-Length: '${value}'`);
+    return Number(value);
+  }
+  throw new FramingError("header block without Content-Length");
+}

@@ -1,0 +1,130 @@
+/**
+ * Language servers for trifecta: JSON-RPC framing, the client state machine
+ * (COLD → WARMING → READY → FAILED / CLOSED), server discovery, the warm
+ * daemon, and the AST fallback with named reasons. See docs/lsp.md.
+ *
+ * @module
+ */
+export { encodeMessage, FrameDecoder, FramingError, MAX_HEADER_BYTES } from "./framing.ts";
+export {
+  JsonRpcConnection,
+  type RequestOptions,
+  RPC_ERRORS,
+  RpcClosedError,
+  type RpcHandlers,
+  RpcResponseError,
+  RpcTimeoutError,
+  type RpcTransport,
+} from "./jsonrpc.ts";
+export {
+  DEFAULT_DAEMON_TTL_S,
+  DEFAULT_READY_TIMEOUT_S,
+  DEFAULT_REQUEST_TIMEOUT_S,
+  type EnvReader,
+  type LspConfig,
+  lspConfig,
+  parseCommandLine,
+  processEnv,
+} from "./config.ts";
+export {
+  type DiscoveryMiss,
+  type DiscoveryOptions,
+  findServer,
+  isServerCommand,
+  type LspBackend,
+  PYRIGHT_DENO_FLAGS,
+  PYRIGHT_NPM,
+  type ServerCommand,
+  type ServerLanguage,
+  which,
+} from "./discovery.ts";
+export {
+  LspClient,
+  type LspClientOptions,
+  type LspDiagnostic,
+  type LspState,
+  LspUnavailableError,
+  type OpenFile,
+  pathToUri,
+  uriToPath,
+} from "./client.ts";
+export {
+  fromLspPosition,
+  identifierAt,
+  type Location,
+  type LspPosition,
+  parseLocation,
+  splitLines,
+  toLspPosition,
+} from "./positions.ts";
+export {
+  type AnswerData,
+  type CapabilityState,
+  degradedResponse,
+  type DiagnosticOut,
+  ERROR_CODE_BY_REASON,
+  errorResponse,
+  FALLBACK_REASONS,
+  type FallbackReason,
+  fullResponse,
+  LSP_METHOD_NAMES,
+  LSP_METHODS,
+  type LspMethod,
+  type LspResponse,
+  REASON_TEXT,
+  type SourceRange,
+} from "./types.ts";
+export { type LspQuestion, type PerformOptions, performQuestion } from "./perform.ts";
+export {
+  astAnswer,
+  type AstFallbackOptions,
+  type AstQuery,
+  importCandidates,
+  type QueryFile,
+} from "./fallback_ast.ts";
+export {
+  answerQuery,
+  type QueryOptions,
+  type QueryOutcome,
+  type QueryRequest,
+  serverLanguageOf,
+} from "./query.ts";
+export { type DaemonPaths, daemonPaths, ensureRuntimeDir, runtimeDir } from "./daemon_paths.ts";
+export {
+  DAEMON_PROTOCOL_VERSION,
+  type DaemonMethod,
+  type DaemonQueryParams,
+  type DaemonQueryResult,
+  type DaemonRequest,
+  type DaemonResponse,
+  type DaemonStatus,
+  encodeLine,
+  MAX_REQUEST_BYTES,
+  readLines,
+} from "./daemon_protocol.ts";
+export {
+  callDaemon,
+  type CallOptions,
+  canReachSocket,
+  DaemonUnavailableError,
+} from "./daemon_client.ts";
+export {
+  acquireDaemonLock,
+  type DaemonStateFile,
+  serveDaemon,
+  type ServeEnd,
+  type ServeOptions,
+} from "./daemon_server.ts";
+export {
+  type DaemonReport,
+  daemonStatus,
+  defaultServeCommand,
+  inheritedPermissionFlags,
+  SERVE_EXIT_ALREADY_RUNNING,
+  type ServeCommand,
+  startDaemon,
+  type StartOptions,
+  type StartResult,
+  stopDaemon,
+  type StopResult,
+} from "./daemon_control.ts";

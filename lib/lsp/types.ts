@@ -1,0 +1,176 @@
+/**
+ * Shapes of LSP answers as trifecta reports them (segment-relative paths,
+ * 1-based lines and character columns), and the response contract.
+ *
+ * @module
+ */
+/** Named reasons for an answer that did not come from the server. */
+export type FallbackReason =
+  | "lsp_not_ready"
+  | "lsp_binary_not_found"
+  | "lsp_request_timeout"
+  | "lsp_error"
+  | "daemon_unavailable"
+  | "lsp_disabled";
+
+/** All fallback reasons. */
+export const FALLBACK_REASONS: readonly FallbackReason[] = [
+  "lsp_not_ready",
+  "lsp_binary_not_found",
+  "lsp_request_timeout",
+  "lsp_error",
+  "daemon_unavailable",
+  "lsp_disabled",
+];
+
+/** The queries trifecta makes. */
+export type LspMethod = "definition" | "hover" | "references" | "diagnostics";
+
+/** All query names. */
+export const LSP_METHODS: readonly LspMethod[] = [
+  "definition",
+  "hover",
+  "references",
+  "diagnostics",
+];
+
+/** LSP method name of each query (`diagnostics` comes from `publishDiagnostics`). */
+export const LSP_METHOD_NAMES: Record<LspMethod, string> = {
+  definition: "textDocument/definition",
+  hover: "textDocument/hover",
+  references: "textDocument/references",
+  diagnostics: "textDocument/publishDiagnostics",
+};
+
+/** A range in a file. */
+export interface SourceRange {
+  /** Segment-relative path (`external/<hash8>-<name>` outside the segment). */
+  path: string;
+  /** 1-based start line. */
+  line: number;
+  /** 1-based start column (characters). */
+  col: number;
+  /** 1-based end line. */
+  end_line: number;
+  /** 1-based end column (characters, exclusive). */
+  end_col: number;
+}
+
+/** One diagnostic. */
+export interface DiagnosticOut {
+  /** 1-based line. */
+  line: number;
+  /** 1-based column. */
+  col: number;
+  /** 1-based end line. */
+  end_line: number;
+  /** 1-based end column. */
+  end_col: number;
+  /** `error`, `warning`, `information` or `hint`. */
+  severity: string;
+  /** Rule or code, when given. */
+  code?: string;
+  /** Producer (e.g. `Pyright`). */
+  source?: string;
+  /** Text. */
+  message: string;
+}
+
+/** The `data` of an answer. */
+export interface AnswerData {
+  /** The file asked about (segment-relative). */
+  file: string;
+  /** 1-based line asked about (absent for diagnostics). */
+  line?: number;
+  /** 1-based column asked about. */
+  col?: number;
+  /** The identifier at the position, when known. */
+  symbol?: string;
+  /** `lsp` or `ast` (or `text` for the references fallback). */
+  source: "lsp" | "ast" | "text";
+  /** Definitions or references. */
+  locations?: SourceRange[];
+  /** Hover text (markdown or plain). */
+  contents?: string;
+  /** Hover range. */
+  range?: SourceRange;
+  /** Diagnostics. */
+  diagnostics?: DiagnosticOut[];
+  /** What a degraded answer can and cannot tell. */
+  note?: string;
+}
+
+/** `capability_state` values. */
+export type CapabilityState = "FULL" | "DEGRADED" | "UNAVAILABLE";
+
+/** The response contract (upstream §4.4); absent fields are left out of JSON. */
+export interface LspResponse {
+  /** `ok` or `error`. */
+  status: "ok" | "error";
+  /** `FULL` (server answered), `DEGRADED` (AST answered), `UNAVAILABLE` (no answer). */
+  capability_state: CapabilityState;
+  /** `lsp_pyright`, `lsp_basedpyright`, `lsp_typescript`, `lsp_custom`, `ast_only` or `unavailable`. */
+  backend: string;
+  /** `complete`, `degraded` or `error`. */
+  response_state: "complete" | "degraded" | "error";
+  /** Why the server did not answer (absent when it did). */
+  fallback_reason?: FallbackReason;
+  /** The answer. */
+  data?: AnswerData;
+  /** Error code when `status` is `error`. */
+  error_code?: string;
+  /** Human message. */
+  message?: string;
+}
+
+/** Error codes used with `--require-lsp`, by fallback reason. */
+export const ERROR_CODE_BY_REASON: Record<FallbackReason, string> = {
+  lsp_binary_not_found: "LSP_UNAVAILABLE",
+  lsp_disabled: "LSP_DISABLED",
+  lsp_not_ready: "LSP_NOT_READY",
+  lsp_request_timeout: "LSP_TIMEOUT",
+  lsp_error: "LSP_ERROR",
+  daemon_unavailable: "DAEMON_UNAVAILABLE",
+};
+
+/** Human wording of each fallback reason. */
+export const REASON_TEXT: Record<FallbackReason, string> = {
+  lsp_binary_not_found:
+    "no language server found (pyright-langserver, basedpyright-langserver, or deno for npm:pyright)",
+  lsp_disabled: "the language server is turned off (TRIFECTA_LSP=0)",
+  lsp_not_ready: "the language server was not READY in time",
+  lsp_request_timeout: "the language server did not answer in time (TRIFECTA_LSP_REQUEST_TIMEOUT)",
+  lsp_error: "the language server failed or answered with an error",
+  daemon_unavailable: "the LSP daemon did not answer",
+};
+
+/** A full answer from the server. */
+export function fullResponse(backend: string, data: AnswerData): LspResponse {
+  return { status: "ok", capability_state: "FULL", backend, response_state: "complete", data };
+}
+
+/** A degraded answer from the AST, naming why. */
+export function degradedResponse(reason: FallbackReason, data: AnswerData): LspResponse {
+  return {
+    status: "ok",
+    capability_state: "DEGRADED",
+    backend: "ast_only",
+    response_state: "degraded",
+    fallback_reason: reason,
+    data,
+    message: `Answered from the AST: ${REASON_TEXT[reason]}.`,
+  };
+}
+
+/** The `--require-lsp` refusal. */
+export function errorResponse(reason: FallbackReason): LspResponse {
+  return {
+    status: "error",
+    capability_state: "UNAVAILABLE",
+    backend: "unavailable",
+    response_state: "error",
+    fallback_reason: reason,
+    error_code: ERROR_CODE_BY_REASON[reason],
+    message: `LSP unavailable: ${reason} (${REASON_TEXT[reason]})`,
+  };
+}

@@ -1,0 +1,72 @@
+/**
+ * `sym://` URIs: parsing (pure), resolution against a segment's skeletons,
+ * and progressive disclosure of the symbol they name.
+ *
+ * @example
+ * ```ts
+ * import { parseSymbolUri } from "./mod.ts";
+ * parseSymbolUri("sym://python/type/src.inventory.models/Inventory#Snapshot.quantity_of");
+ * ```
+ *
+ * @module
+ */
+export {
+  formatSymbolUri,
+  MAX_URI_LENGTH,
+  MSG_BAD_CHARS,
+  MSG_BAD_KIND,
+  MSG_BAD_MEMBER,
+  MSG_BAD_PATH,
+  MSG_BAD_PREFIX,
+  MSG_EMPTY_MEMBER,
+  MSG_KIND_AND_PATH,
+  MSG_MOD_FRAGMENT,
+  MSG_TYPE_NEEDS_MODULE,
+  parseSymbolUri,
+  type SymbolLanguage,
+  type SymbolQuery,
+  type SymbolUriKind,
+  URI_LANGUAGES,
+} from "./parse.ts";
+export {
+  MODULE_EXTENSIONS,
+  moduleFileCandidates,
+  modulePathOfFile,
+  PACKAGE_FILES,
+  type TypeSplit,
+  typeSplits,
+  uriLanguageOfFile,
+} from "./modules.ts";
+export {
+  allQualifiedNames,
+  editDistance,
+  explainMiss,
+  findSymbols,
+  type LookupMiss,
+  nearestNames,
+  type NearestOptions,
+} from "./select.ts";
+export {
+  discloseExcerpt,
+  discloseRaw,
+  discloseSkeleton,
+  type Disclosure,
+  type DisclosureTarget,
+  enforceBudget,
+  EXCERPT_MARGIN_LINES,
+  EXCERPT_MAX_LINES,
+  type ExcerptOptions,
+  type LineRange,
+  type OutlineEntry,
+  splitLines,
+  targetRange,
+} from "./disclose.ts";
+export { estimateTokens } from "./tokens.ts";
+export {
+  type ResolvedSymbol,
+  type ResolveOptions,
+  resolveSymbol,
+  type SymbolCandidate,
+  telemetryQuery,
+} from "./resolve.ts";
+export { discloseSymbol, type SnippetOptions, type SnippetResult } from "./snippet.ts";

@@ -1,0 +1,120 @@
+/**
+ * Symbol lookup inside one file's skeleton (pure), and near-miss
+ * suggestions when a name is not there.
+ *
+ * @module
+ */
+import type { FileSkeleton, SkeletonSymbol } from "../ast/mod.ts";
+
+/**
+ * Every symbol at `path` (names from the module's top level down). A name
+ * defined twice at one level (e.g. under `try`/`except`) gives two results.
+ *
+ * @example
+ * ```ts
+ * import { findSymbols } from "./select.ts";
+ * // findSymbols(skeleton, ["Inventory", "Snapshot", "quantity_of"]) → [the method]
+ * ```
+ */
+export function findSymbols(skeleton: FileSkeleton, path: readonly string[]): SkeletonSymbol[] {
+  let level: SkeletonSymbol[] = skeleton.symbols;
+  let found: SkeletonSymbol[] = [];
+  for (const name of path) {
+    found = level.filter((s) => s.name === name);
+    if (found.length === 0) return [];
+    level = found.flatMap((s) => s.children);
+  }
+  return found;
+}
+
+/** Where a lookup stopped: the part of the path that exists, and what was there instead. */
+export interface LookupMiss {
+  /** How many leading names of the path were found. */
+  matchedDepth: number;
+  /** Qualified name of the deepest container found ("" for the module). */
+  container: string;
+  /** Names available at the level where the lookup failed. */
+  available: string[];
+}
+
+/** Explain why {@linkcode findSymbols} found nothing for `path`. */
+export function explainMiss(skeleton: FileSkeleton, path: readonly string[]): LookupMiss {
+  let level: SkeletonSymbol[] = skeleton.symbols;
+  let container = "";
+  for (let depth = 0; depth < path.length; depth++) {
+    const found = level.filter((s) => s.name === path[depth]);
+    if (found.length === 0) {
+      return { matchedDepth: depth, container, available: uniqueNames(level) };
+    }
+    container = found[0].qualified_name;
+    level = found.flatMap((s) => s.children);
+  }
+  return { matchedDepth: path.length, container, available: [] };
+}
+
+function uniqueNames(symbols: readonly SkeletonSymbol[]): string[] {
+  return [...new Set(symbols.map((s) => s.name))];
+}
+
+/** Every qualified name in a skeleton, depth first, each once. */
+export function allQualifiedNames(skeleton: FileSkeleton): string[] {
+  const out = new Set<string>();
+  const visit = (symbols: readonly SkeletonSymbol[]) => {
+    for (const s of symbols) {
+      out.add(s.qualified_name);
+      visit(s.children);
+    }
+  };
+  visit(skeleton.symbols);
+  return [...out];
+}
+
+/** Levenshtein distance between two strings. */
+export function editDistance(a: string, b: string): number {
+  const prev = new Array<number>(b.length + 1);
+  for (let j = 0; j <= b.length; j++) prev[j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    let diag = prev[0];
+    prev[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const tmp = prev[j];
+      prev[j] = Math.min(prev[j] + 1, prev[j - 1] + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
+      diag = tmp;
+    }
+  }
+  return prev[b.length];
+}
+
+/** Options for {@linkcode nearestNames}. */
+export interface NearestOptions {
+  /** At most this many (default 3). */
+  limit?: number;
+}
+
+/**
+ * Candidates close to `wanted`, best first: the same name ignoring case, a
+ * qualified name ending in `.wanted`'s last part, or within an edit distance
+ * of a third of the longer length.
+ */
+export function nearestNames(
+  wanted: string,
+  candidates: readonly string[],
+  options: NearestOptions = {},
+): string[] {
+  const lower = wanted.toLowerCase();
+  const last = lower.slice(lower.lastIndexOf(".") + 1);
+  const scored: { c: string; d: number }[] = [];
+  for (const c of new Set(candidates)) {
+    if (c === wanted) continue;
+    const cl = c.toLowerCase();
+    const cLast = cl.slice(cl.lastIndexOf(".") + 1);
+    let d: number;
+    if (cl === lower) d = 0;
+    else if (cLast === last) d = 0.5;
+    else d = editDistance(lower, cl);
+    const limit = Math.max(1, Math.floor(Math.max(lower.length, cl.length) / 3));
+    if (d <= limit) scored.push({ c, d });
+  }
+  scored.sort((x, y) => x.d - y.d || (x.c < y.c ? -1 : x.c > y.c ? 1 : 0));
+  return scored.slice(0, options.limit ?? 3).map((s) => s.c);
+}

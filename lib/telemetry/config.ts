@@ -1,0 +1,116 @@
+/**
+ * Telemetry configuration: the level, the directory, the run id and the PII
+ * switch, resolved from the CLI flag and the environment with upstream's
+ * precedence (see `docs/telemetry_event_schema.md`, "Levels and environment").
+ *
+ * @module
+ */
+import { join, resolve } from "node:path";
+import { randomBytes } from "node:crypto";
+import type { Segment } from "../segment/mod.ts";
+
+/** Telemetry level: `off` writes nothing, `lite` is the default, `full` keeps more detail. */
+export type TelemetryLevel = "off" | "lite" | "full";
+
+/** The accepted levels, in order. */
+export const TELEMETRY_LEVEL_NAMES: readonly TelemetryLevel[] = ["off", "lite", "full"];
+
+/** Reads one environment variable; `undefined` when unset. */
+export type EnvReader = (name: string) => string | undefined;
+
+/** Options for {@linkcode resolveTelemetryConfig}. */
+export interface ConfigOptions {
+  /** Level from the CLI flag (`TRIFECTA_TELEMETRY_LEVEL` overrides it). */
+  level?: TelemetryLevel;
+  /** Environment to read (default: the process environment). */
+  env?: EnvReader;
+}
+
+/** The resolved configuration of one telemetry sink. */
+export interface TelemetryConfig {
+  /** Effective level. */
+  level: TelemetryLevel;
+  /** Directory of `events.jsonl`, `metrics.json`, `last_run.json`. */
+  dir: string;
+  /** Run id of this process (`TRIFECTA_RUN_ID` or `run_<unix s>_<8 hex>`). */
+  runId: string;
+  /** `TRIFECTA_PII=allow`: absolute paths are kept (secrets are still masked). */
+  piiAllow: boolean;
+  /** Problems with the environment (ignored values), reported in `top_warnings`. */
+  warnings: string[];
+}
+
+/**
+ * Read the process environment; a missing `--allow-env` permission reads as
+ * "unset" (telemetry must never break a command).
+ */
+export function processEnv(name: string): string | undefined {
+  try {
+    return Deno.env.get(name);
+  } catch (err) {
+    if (err instanceof Deno.errors.NotCapable || err instanceof Deno.errors.PermissionDenied) {
+      return undefined;
+    }
+    throw err;
+  }
+}
+
+const TRUTHY = new Set(["1", "true", "yes", "on"]);
+const RUN_ID_RE = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** A fresh run id, unique per process: `run_<unix seconds>_<8 random hex>`. */
+export function newRunId(): string {
+  return `run_${Math.floor(Date.now() / 1000)}_${randomBytes(4).toString("hex")}`;
+}
+
+/**
+ * The telemetry directory of a segment for readers (`telemetry report` …):
+ * `TRIFECTA_TELEMETRY_DIR` when set, else `<segment>/_ctx/telemetry`. Unlike
+ * {@linkcode resolveTelemetryConfig} it ignores the kill switches.
+ */
+export function telemetryDirFor(segment: Segment, options: { env?: EnvReader } = {}): string {
+  const env = options.env ?? processEnv;
+  const custom = env("TRIFECTA_TELEMETRY_DIR");
+  if (custom !== undefined && custom.trim() !== "") return resolve(custom);
+  return join(segment.root, "_ctx", "telemetry");
+}
+
+/**
+ * Resolve the configuration. Precedence (upstream §5.1):
+ * 1. `TRIFECTA_NO_TELEMETRY=1|true|yes|on` ⇒ level `off`, whatever else is set;
+ * 2. else `TRIFECTA_TELEMETRY_LEVEL` (a valid level) overrides the flag;
+ * 3. else the flag; else `lite`.
+ * The directory is `TRIFECTA_TELEMETRY_DIR` when set, else
+ * `<segment>/_ctx/telemetry`. Invalid values are ignored and reported.
+ */
+export function resolveTelemetryConfig(
+  segment: Segment,
+  options: ConfigOptions = {},
+): TelemetryConfig {
+  const env = options.env ?? processEnv;
+  const warnings: string[] = [];
+  let level: TelemetryLevel = options.level ?? "lite";
+  const envLevel = env("TRIFECTA_TELEMETRY_LEVEL")?.trim().toLowerCase();
+  if (envLevel !== undefined && envLevel !== "") {
+    if ((TELEMETRY_LEVEL_NAMES as readonly string[]).includes(envLevel)) {
+      level = envLevel as TelemetryLevel;
+    } else {
+      warnings.push("TRIFECTA_TELEMETRY_LEVEL ignored: expected off, lite or full");
+    }
+  }
+  const noTelemetry = env("TRIFECTA_NO_TELEMETRY")?.trim().toLowerCase();
+  if (noTelemetry !== undefined && TRUTHY.has(noTelemetry)) level = "off";
+  let runId = newRunId();
+  const envRun = env("TRIFECTA_RUN_ID");
+  if (envRun !== undefined && envRun !== "") {
+    if (RUN_ID_RE.test(envRun)) runId = envRun;
+    else warnings.push("TRIFECTA_RUN_ID ignored: expected 1-128 characters of [A-Za-z0-9._:-]");
+  }
+  return {
+    level,
+    dir: telemetryDirFor(segment, { env }),
+    runId,
+    piiAllow: env("TRIFECTA_PII")?.trim().toLowerCase() === "allow",
+    warnings,
+  };
+}

@@ -1,0 +1,54 @@
+/**
+ * `telemetry export`: every event (all files, oldest first) as JSON or CSV.
+ *
+ * @module
+ */
+import type { TelemetryData } from "./read.ts";
+
+/** Export formats. */
+export type ExportFormat = "json" | "csv";
+
+/** The columns of the CSV export (upstream's four, then `run_id`). */
+export const CSV_HEADER = ["timestamp", "command", "timing_ms", "status", "run_id"] as const;
+
+function csvField(v: string): string {
+  return /[",\n\r]/.test(v) ? `"${v.replaceAll('"', '""')}"` : v;
+}
+
+/** Options for {@linkcode exportTelemetry}. */
+export interface ExportOptions {
+  /** Time of the export (default now). */
+  now?: Date;
+}
+
+/**
+ * Serialise the events: `json` → `{exported_at, events, corrupt_lines,
+ * metrics}` (2-space indent); `csv` → a header line and one row per event
+ * (`status` = `result.status` or `unknown`), RFC 4180 quoting.
+ */
+export function exportTelemetry(
+  data: TelemetryData,
+  format: ExportFormat,
+  options: ExportOptions = {},
+): string {
+  if (format === "json") {
+    return JSON.stringify(
+      {
+        exported_at: (options.now ?? new Date()).toISOString(),
+        events: data.events,
+        corrupt_lines: data.corruptLines,
+        metrics: data.metrics,
+      },
+      null,
+      2,
+    ) + "\n";
+  }
+  const rows = [CSV_HEADER.join(",")];
+  for (const ev of data.events) {
+    const status = typeof ev.result.status === "string" ? ev.result.status : "unknown";
+    rows.push(
+      [ev.ts ?? "", ev.cmd, String(ev.timing_ms), status, ev.run_id ?? ""].map(csvField).join(","),
+    );
+  }
+  return rows.join("\n") + "\n";
+}

@@ -1,0 +1,237 @@
+/**
+ * Redaction of everything telemetry writes. Every string value (and every
+ * object key) in `args`, `result` and `x` goes through
+ * {@linkcode redactString}, at any depth:
+ *
+ * 1. secrets are masked by pattern (API tokens, JWTs, `password=`
+ *    assignments, `Authorization`/`Bearer` headers, private key blocks,
+ *    credentials in URLs) — always, even with `TRIFECTA_PII=allow`;
+ * 2. absolute paths become segment-relative paths when inside the segment and
+ *    `<ABS_PATH_REDACTED>` otherwise (POSIX, Windows `C:\…`, UNC, `~/…`);
+ *    `file://` URIs become `<ABS_URI_REDACTED>` — skipped with `piiAllow`;
+ * 3. text that looks like file content (longer than the level's cap, or three
+ *    or more lines) is replaced by `<TEXT sha256:… bytes:N lines:L>`.
+ *
+ * @module
+ */
+import { createHash } from "node:crypto";
+import { posix } from "node:path";
+
+/** Placeholder for an absolute path outside the segment. */
+export const ABS_PATH_REDACTED = "<ABS_PATH_REDACTED>";
+/** Placeholder for a `file://` URI. */
+export const ABS_URI_REDACTED = "<ABS_URI_REDACTED>";
+/** Placeholder for a secret. */
+export const SECRET_REDACTED = "<SECRET_REDACTED>";
+/** Placeholder for a private key block. */
+export const PRIVATE_KEY_REDACTED = "<PRIVATE_KEY_REDACTED>";
+
+/** Options for {@linkcode redactString} and {@linkcode redactValue}. */
+export interface RedactOptions {
+  /** Real path of the segment root: absolute paths under it become relative. */
+  root?: string;
+  /** `TRIFECTA_PII=allow`: keep paths and URIs (secrets are still masked). */
+  piiAllow?: boolean;
+  /** Longer strings are replaced by a hash descriptor (default 256). */
+  maxStringLength?: number;
+  /** Longer arrays are cut, with a final `"<+N more>"` item (default 50). */
+  maxArrayLength?: number;
+  /** Counts the values that were changed, when given. */
+  stats?: RedactStats;
+}
+
+/** Counter of changed values, filled by {@linkcode redactValue}. */
+export interface RedactStats {
+  /** Number of strings (values or keys) that were changed. */
+  redacted: number;
+}
+
+interface SecretRule {
+  re: RegExp;
+  replace: string;
+}
+
+/** Secret patterns, applied in order (exported for the docs and tests). */
+export const SECRET_RULES: readonly SecretRule[] = [
+  {
+    re: /-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z0-9 ]*PRIVATE KEY-----|$)/g,
+    replace: PRIVATE_KEY_REDACTED,
+  },
+  {
+    re:
+      /\b((?:Proxy-)?Authorization["']?\s*[:=]\s*["']?)(?:(Bearer|Basic|Token|Digest)\s+)?[^\s,;"']+/gi,
+    replace: `$1$2 ${SECRET_REDACTED}`,
+  },
+  { re: /\bBearer\s+[A-Za-z0-9\-._~+/]+=*/g, replace: `Bearer ${SECRET_REDACTED}` },
+  { re: /\beyJ[A-Za-z0-9_-]{6,}\.[A-Za-z0-9_-]{6,}\.[A-Za-z0-9_-]{6,}/g, replace: SECRET_REDACTED },
+  { re: /\bsk-[A-Za-z0-9_-]{16,}/g, replace: SECRET_REDACTED },
+  {
+    re: /\b(?:gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,})/g,
+    replace: SECRET_REDACTED,
+  },
+  { re: /\b(?:AKIA|ASIA|AGPA|AIDA|AROA)[0-9A-Z]{16}\b/g, replace: SECRET_REDACTED },
+  { re: /\bxox[abposr]-[A-Za-z0-9-]{10,}/g, replace: SECRET_REDACTED },
+  { re: /\bAIza[0-9A-Za-z_-]{35}/g, replace: SECRET_REDACTED },
+  { re: /\bglpat-[A-Za-z0-9_-]{20,}/g, replace: SECRET_REDACTED },
+  { re: /\bnpm_[A-Za-z0-9]{36}\b/g, replace: SECRET_REDACTED },
+  { re: /\b[sr]k_(?:live|test)_[A-Za-z0-9]{16,}/g, replace: SECRET_REDACTED },
+  {
+    re:
+      /\b((?:[A-Za-z0-9]+[_.-])*(?:password|passwd|pwd|secret|token|api[_-]?key|apikey|access[_-]?key|secret[_-]?key|private[_-]?key|client[_-]?secret|auth[_-]?token|credentials?)["']?)(\s*[:=]\s*)("[^"]*"|'[^']*'|[^\s&;,"']+)/gi,
+    replace: `$1$2${SECRET_REDACTED}`,
+  },
+  { re: /(\/\/)[^/\s:@]+:[^/\s@]+@/g, replace: `$1${SECRET_REDACTED}@` },
+];
+
+/** Object keys whose string values are secrets whatever they look like. */
+export const SECRET_KEY_RE =
+  /^(?:.*[_.-])?(?:password|passwd|pwd|secret|token|api[_-]?key|apikey|access[_-]?key|secret[_-]?key|private[_-]?key|client[_-]?secret|auth|authorization|cookie|set-cookie|credentials?)$/i;
+
+// One scan for everything path-like, left to right, so a URL is seen whole
+// before its path part could look like an absolute path.
+const PATH_SCAN = new RegExp(
+  [
+    /(?<url>\b[A-Za-z][A-Za-z0-9+.-]*:\/\/[^\s"'<>]*)/.source,
+    /(?<win>(?<![A-Za-z0-9])[A-Za-z]:[\\/][^\s"'<>|*?]*)/.source,
+    /(?<unc>(?<![A-Za-z0-9\\])\\\\[^\s\\"'<>|]+\\[^\s"'<>|]*)/.source,
+    /(?<home>(?<![A-Za-z0-9_.~/-])~[A-Za-z0-9_.-]*\/[^\s"'`<>|,;:()[\]{}]*)/.source,
+    /(?<posix>(?<![A-Za-z0-9_.~\-/\\])\/(?![/\s])[^\s"'`<>|,;:()[\]{}]*)/.source,
+  ].join("|"),
+  "g",
+);
+
+function maskSecrets(s: string): string {
+  let out = s;
+  for (const rule of SECRET_RULES) {
+    rule.re.lastIndex = 0;
+    out = out.replace(rule.re, rule.replace);
+  }
+  return out;
+}
+
+function posixPath(p: string, root: string | undefined): string {
+  // Sentence punctuation after a path is not part of it.
+  const m = /^(.*?)([.]+)?$/.exec(p);
+  const body = m?.[1] || p;
+  const tail = m?.[1] ? (m[2] ?? "") : "";
+  const norm = posix.normalize(body);
+  if (root !== undefined) {
+    if (norm === root || norm === root + "/") return "." + tail;
+    if (norm.startsWith(root.endsWith("/") ? root : root + "/")) {
+      return norm.slice(root.length).replace(/^\/+/, "") + tail;
+    }
+  }
+  return ABS_PATH_REDACTED + tail;
+}
+
+function maskPaths(s: string, root: string | undefined): string {
+  PATH_SCAN.lastIndex = 0;
+  return s.replace(PATH_SCAN, (...args: unknown[]) => {
+    const groups = args[args.length - 1] as Record<string, string | undefined>;
+    if (groups.url !== undefined) {
+      return /^file:/i.test(groups.url) ? ABS_URI_REDACTED : groups.url;
+    }
+    if (groups.posix !== undefined) return posixPath(groups.posix, root);
+    return ABS_PATH_REDACTED;
+  });
+}
+
+function describeText(s: string): string {
+  const hash = createHash("sha256").update(s).digest("hex").slice(0, 16);
+  const bytes = new TextEncoder().encode(s).length;
+  const lines = s.split("\n").length;
+  return `<TEXT sha256:${hash} bytes:${bytes} lines:${lines}>`;
+}
+
+/**
+ * Redact one string: secrets, then paths (unless `piiAllow`), then the
+ * content rule (too long, or three or more lines ⇒ hash descriptor).
+ *
+ * @example
+ * ```ts
+ * import { redactString } from "./redact.ts";
+ * redactString("/repo/src/a.py:3", { root: "/repo" }); // "src/a.py:3"
+ * redactString("token=abc123", {}); // "token=<SECRET_REDACTED>"
+ * ```
+ */
+export function redactString(s: string, options: RedactOptions = {}): string {
+  let out = maskSecrets(s);
+  if (!options.piiAllow) out = maskPaths(out, options.root);
+  const max = options.maxStringLength ?? 256;
+  if (out.length > max || out.split("\n").length >= 3) out = describeText(out);
+  if (out !== s && options.stats) options.stats.redacted++;
+  return out;
+}
+
+function redactKey(key: string, options: RedactOptions): string {
+  return redactString(key, {
+    ...options,
+    maxStringLength: Math.max(options.maxStringLength ?? 256, 64),
+  });
+}
+
+/**
+ * Redact a JSON-like value at any depth and make it JSON-safe: strings and
+ * keys through {@linkcode redactString}; string values of secret-named keys
+ * (`password`, `token`, `api_key`, `authorization`, …) masked whole; byte
+ * arrays become `<BYTES n>` (content is never logged); `bigint` → string,
+ * `Date` → ISO string, `Map`/`Set` → object/array, functions, symbols and
+ * `undefined` dropped, cycles → `"<CYCLE>"`, depth > 16 → `"<MAX_DEPTH>"`.
+ */
+export function redactValue(value: unknown, options: RedactOptions = {}): unknown {
+  return walk(value, options, new Set(), 0);
+}
+
+function walk(value: unknown, options: RedactOptions, seen: Set<object>, depth: number): unknown {
+  switch (typeof value) {
+    case "string":
+      return redactString(value, options);
+    case "number":
+      return Number.isFinite(value) ? value : null;
+    case "boolean":
+      return value;
+    case "bigint":
+      return value.toString();
+    case "undefined":
+    case "function":
+    case "symbol":
+      return undefined;
+  }
+  if (value === null) return null;
+  const obj = value as object;
+  if (depth >= 16) return "<MAX_DEPTH>";
+  if (seen.has(obj)) return "<CYCLE>";
+  if (obj instanceof Date) return Number.isNaN(obj.getTime()) ? null : obj.toISOString();
+  if (ArrayBuffer.isView(obj) || obj instanceof ArrayBuffer) return `<BYTES ${obj.byteLength}>`;
+  seen.add(obj);
+  try {
+    if (Array.isArray(obj) || obj instanceof Set) {
+      const items = Array.isArray(obj) ? obj : [...obj];
+      const max = options.maxArrayLength ?? 50;
+      const out = items.slice(0, max).map((v) => walk(v, options, seen, depth + 1) ?? null);
+      if (items.length > max) out.push(`<+${items.length - max} more>`);
+      return out;
+    }
+    if (obj instanceof Error) {
+      return { name: obj.name, message: redactString(obj.message, options) };
+    }
+    const entries = obj instanceof Map ? [...obj.entries()] : Object.entries(obj);
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of entries) {
+      const base = redactKey(String(k), options);
+      let key = base;
+      for (let i = 2; Object.hasOwn(out, key); i++) key = `${base}#${i}`;
+      let red: unknown;
+      if (typeof v === "string" && v !== "" && SECRET_KEY_RE.test(String(k))) {
+        red = SECRET_REDACTED;
+        if (options.stats) options.stats.redacted++;
+      } else {
+        red = walk(v, options, seen, depth + 1);
+      }
+      if (red !== undefined) out[key] = red;
+    }
+    return out;
+  } finally {
+    seen.delete(obj);
+  }
+}

@@ -1,0 +1,59 @@
+import assert from "node:assert/strict";
+import { countSymbols, renderSkeletonText } from "../../lib/ast/mod.ts";
+import { jsdocLine, oneLine, pythonDocLine, utf8Length } from "../../lib/ast/text_utils.ts";
+import { parseFixture } from "./helpers.ts";
+
+Deno.test("text outline: indented, one-line signatures, line ranges, decorators and docs", async () => {
+  const sk = await parseFixture("python/nested.py");
+  const text = renderSkeletonText(sk);
+  const lines = text.split("\n");
+  assert.equal(lines[0], "python/nested.py (python, 939 bytes)");
+  assert.ok(lines.includes("  import os"));
+  assert.ok(lines.includes("  class Outer(Base, metaclass=Meta)  # L9-37: Outer class."));
+  assert.ok(lines.includes("    class Inner  # L15-19: Inner doc."));
+  assert.ok(lines.includes("      def method(self)  # L18-19"));
+  assert.ok(lines.includes("    @property def size(self) -> int  # L22-23"));
+  assert.ok(
+    lines.includes(
+      '  def multi_line(first: int, second: str = "x") -> dict[str, Any]  # L51-56: Raw docstring first line.',
+    ),
+  );
+  assert.ok(lines.includes("  @overload def conv(x: int) -> int  # L60"));
+  assert.equal(sk.skeleton_bytes, utf8Length(text));
+});
+
+Deno.test("text outline: very long signatures are clipped in text, not in JSON", async () => {
+  const sk = await parseFixture("python/long_line.py");
+  const line = renderSkeletonText(sk).split("\n").find((l) => l.includes("very_long"));
+  assert.ok(line !== undefined);
+  assert.ok(line.length < 400);
+  assert.ok(line.includes(" …"));
+  assert.ok(sk.symbols[0].signature.length > 20000);
+});
+
+Deno.test("text outline: has_errors is shown in the header", async () => {
+  const sk = await parseFixture("python/broken.py");
+  assert.equal(
+    renderSkeletonText(sk).split("\n")[0],
+    "python/broken.py (python, 114 bytes, has_errors)",
+  );
+});
+
+Deno.test("doc lines: python string prefixes and quotes, JSDoc stars", () => {
+  assert.equal(pythonDocLine('"""\n\n  First line.\n  More.\n"""'), "First line.");
+  assert.equal(pythonDocLine("r'''raw'''"), "raw");
+  assert.equal(pythonDocLine("'single'"), "single");
+  assert.equal(pythonDocLine('""""""'), "");
+  assert.equal(jsdocLine("/**\n * Summary here.\n * @param x\n */"), "Summary here.");
+  assert.equal(jsdocLine("/** One liner. */"), "One liner.");
+});
+
+Deno.test("oneLine collapses whitespace inside brackets", () => {
+  assert.equal(oneLine("def f(\n    a,\n    b,\n) -> int"), "def f(a, b) -> int");
+  assert.equal(oneLine("plain"), "plain");
+});
+
+Deno.test("countSymbols counts classes and functions at any depth", async () => {
+  const sk = await parseFixture("python/nested.py");
+  assert.deepEqual(countSymbols(sk.symbols), { functions: 10, classes: 2, total: 12 });
+});

@@ -1,0 +1,134 @@
+import assert from "node:assert/strict";
+import { join, resolve } from "node:path";
+import { resolveTelemetryConfig, Telemetry } from "../../lib/telemetry/mod.ts";
+import { exists, fakeEnv, tempSegment } from "./_helpers.ts";
+
+const seg = { root: "/work/seg", id: "0badf00d", input: "." };
+
+Deno.test("defaults: lite, <segment>/_ctx/telemetry, fresh run id, PII redacted", () => {
+  const c = resolveTelemetryConfig(seg, { env: fakeEnv() });
+  assert.equal(c.level, "lite");
+  assert.equal(c.dir, "/work/seg/_ctx/telemetry");
+  assert.match(c.runId, /^run_\d+_[0-9a-f]{8}$/);
+  assert.equal(c.piiAllow, false);
+  assert.deepEqual(c.warnings, []);
+});
+
+Deno.test("the flag sets the level when the environment is silent", () => {
+  assert.equal(resolveTelemetryConfig(seg, { level: "full", env: fakeEnv() }).level, "full");
+  assert.equal(resolveTelemetryConfig(seg, { level: "off", env: fakeEnv() }).level, "off");
+});
+
+Deno.test("TRIFECTA_TELEMETRY_LEVEL overrides the flag", () => {
+  const env = fakeEnv({ TRIFECTA_TELEMETRY_LEVEL: "off" });
+  assert.equal(resolveTelemetryConfig(seg, { level: "full", env }).level, "off");
+  const env2 = fakeEnv({ TRIFECTA_TELEMETRY_LEVEL: "FULL" });
+  assert.equal(resolveTelemetryConfig(seg, { level: "lite", env: env2 }).level, "full");
+});
+
+Deno.test("an invalid TRIFECTA_TELEMETRY_LEVEL is ignored and reported", () => {
+  const c = resolveTelemetryConfig(seg, {
+    level: "full",
+    env: fakeEnv({ TRIFECTA_TELEMETRY_LEVEL: "loud" }),
+  });
+  assert.equal(c.level, "full");
+  assert.match(c.warnings[0], /TRIFECTA_TELEMETRY_LEVEL ignored/);
+});
+
+Deno.test("TRIFECTA_NO_TELEMETRY wins over the flag, the level env and the dir env", () => {
+  for (const v of ["1", "true", "YES", "on"]) {
+    const c = resolveTelemetryConfig(seg, {
+      level: "full",
+      env: fakeEnv({
+        TRIFECTA_NO_TELEMETRY: v,
+        TRIFECTA_TELEMETRY_LEVEL: "full",
+        TRIFECTA_TELEMETRY_DIR: "/x",
+      }),
+    });
+    assert.equal(c.level, "off", v);
+  }
+  for (const v of ["0", "", "false"]) {
+    assert.equal(
+      resolveTelemetryConfig(seg, { env: fakeEnv({ TRIFECTA_NO_TELEMETRY: v }) }).level,
+      "lite",
+    );
+  }
+});
+
+Deno.test("TRIFECTA_TELEMETRY_DIR moves the files (relative to the cwd)", () => {
+  assert.equal(
+    resolveTelemetryConfig(seg, { env: fakeEnv({ TRIFECTA_TELEMETRY_DIR: "/var/t" }) }).dir,
+    "/var/t",
+  );
+  assert.equal(
+    resolveTelemetryConfig(seg, { env: fakeEnv({ TRIFECTA_TELEMETRY_DIR: "rel/t" }) }).dir,
+    resolve("rel/t"),
+  );
+});
+
+Deno.test("TRIFECTA_RUN_ID is used when well-formed, ignored with a warning otherwise", () => {
+  assert.equal(
+    resolveTelemetryConfig(seg, { env: fakeEnv({ TRIFECTA_RUN_ID: "ci-42" }) }).runId,
+    "ci-42",
+  );
+  const bad = resolveTelemetryConfig(seg, { env: fakeEnv({ TRIFECTA_RUN_ID: "/home/x y" }) });
+  assert.match(bad.runId, /^run_\d+_[0-9a-f]{8}$/);
+  assert.match(bad.warnings[0], /TRIFECTA_RUN_ID ignored/);
+});
+
+Deno.test("TRIFECTA_PII=allow switches path redaction off", () => {
+  assert.equal(
+    resolveTelemetryConfig(seg, { env: fakeEnv({ TRIFECTA_PII: "allow" }) }).piiAllow,
+    true,
+  );
+  assert.equal(
+    resolveTelemetryConfig(seg, { env: fakeEnv({ TRIFECTA_PII: "yes" }) }).piiAllow,
+    false,
+  );
+});
+
+Deno.test("with TRIFECTA_TELEMETRY_DIR the segment's _ctx stays untouched", async () => {
+  const s = await tempSegment();
+  const ext = await Deno.makeTempDir({ prefix: "trifecta-tel-ext-" });
+  try {
+    const dir = join(ext, "t");
+    const t = Telemetry.open(s.segment, { env: fakeEnv({ TRIFECTA_TELEMETRY_DIR: dir }) });
+    t.event("c", {}, {}, 1);
+    await t.flush();
+    assert.equal(await exists(join(dir, "events.jsonl")), true);
+    assert.equal(await exists(join(dir, "last_run.json")), true);
+    assert.equal(await exists(join(s.segment.root, "_ctx")), false);
+  } finally {
+    await s.cleanup();
+    await Deno.remove(ext, { recursive: true });
+  }
+});
+
+Deno.test("NO_TELEMETRY with a DIR set creates neither directory", async () => {
+  const s = await tempSegment();
+  const ext = await Deno.makeTempDir({ prefix: "trifecta-tel-ext-" });
+  try {
+    const dir = join(ext, "t");
+    const t = Telemetry.open(s.segment, {
+      level: "full",
+      env: fakeEnv({ TRIFECTA_NO_TELEMETRY: "1", TRIFECTA_TELEMETRY_DIR: dir }),
+    });
+    t.event("c", {}, {}, 1);
+    await t.flush();
+    assert.equal(await exists(dir), false);
+    assert.equal(await exists(join(s.segment.root, "_ctx")), false);
+  } finally {
+    await s.cleanup();
+    await Deno.remove(ext, { recursive: true });
+  }
+});
+
+Deno.test("an ignored env value shows up in last_run top_warnings", async () => {
+  const s = await tempSegment();
+  try {
+    const t = Telemetry.open(s.segment, { env: fakeEnv({ TRIFECTA_TELEMETRY_LEVEL: "loud" }) });
+    assert.match(t.summary().top_warnings[0], /TRIFECTA_TELEMETRY_LEVEL ignored/);
+  } finally {
+    await s.cleanup();
+  }
+});
