@@ -1,6 +1,6 @@
 /**
- * `deno task demo`: runs trifecta on the example project in
- * `fixtures/example` and shows each command with its output, ending with the
+ * `deno task demo`: runs trifecta on a temporary copy of the example project
+ * in `fixtures/example` and shows each command with its output, ending with the
  * telemetry report. Every step runs the real CLI as a subprocess with the
  * documented permission flags.
  *
@@ -9,7 +9,19 @@
 import { fileURLToPath } from "node:url";
 
 const root = fileURLToPath(new URL(".", import.meta.url));
-const example = fileURLToPath(new URL("./fixtures/example", import.meta.url));
+const source = fileURLToPath(new URL("./fixtures/example", import.meta.url));
+// A fresh copy each run, so "cold" is cold and the checkout stays clean.
+const example = await Deno.makeTempDir({ prefix: "trifecta-demo-" });
+await copyTree(source, example);
+
+async function copyTree(from: string, to: string): Promise<void> {
+  await Deno.mkdir(to, { recursive: true });
+  for await (const entry of Deno.readDir(from)) {
+    if (entry.name === "_ctx" || entry.name === ".trifecta") continue; // state of earlier runs
+    if (entry.isDirectory) await copyTree(`${from}/${entry.name}`, `${to}/${entry.name}`);
+    else if (entry.isFile) await Deno.copyFile(`${from}/${entry.name}`, `${to}/${entry.name}`);
+  }
+}
 const flags = [
   "--allow-read",
   "--allow-write",
@@ -29,25 +41,89 @@ interface Step {
 }
 
 const steps: Step[] = [
-  { title: "Skeleton of the example project", args: ["ast", "skeleton", "src", "web"], maxLines: 60 },
   {
-    title: "Resolve a symbol by sym:// URI",
-    args: ["ast", "symbols", "sym://python/type/src/inventory/models/Inventory#add"],
+    title: "Skeleton of the example project (fills the persistent AST cache)",
+    args: ["ast", "skeleton", "src", "web", "--persist-cache"],
+    maxLines: 60,
   },
   {
-    title: "A symbol's code, excerpt mode",
-    args: ["ast", "snippet", "sym://python/type/src/inventory/service/restock", "--mode", "excerpt"],
+    title: "Resolve a method by sym:// URI (served from the cache)",
+    args: [
+      "ast",
+      "symbols",
+      "sym://python/type/src/inventory/models/Inventory#add",
+      "--persist-cache",
+    ],
   },
-  { title: "Cache statistics", args: ["cache", "stats", "--persist-cache"] },
+  {
+    title: "A class, skeleton mode: signature, doc line, members",
+    args: [
+      "ast",
+      "snippet",
+      "sym://python/type/src/inventory/models/Inventory",
+      "--mode",
+      "skeleton",
+    ],
+  },
+  {
+    title: "A function, excerpt mode",
+    args: [
+      "ast",
+      "snippet",
+      "sym://python/type/src/inventory/service.restock",
+      "--mode",
+      "excerpt",
+    ],
+  },
+  {
+    title: "Where is `get` (service.py line 13, column 22) defined? (pyright, one-shot)",
+    args: ["lsp", "definition", "src/inventory/service.py:13:22"],
+  },
+  { title: "AST cache statistics", args: ["cache", "stats"] },
   { title: "Build the context pack", args: ["ctx", "build"] },
   { title: "Search the pack", args: ["ctx", "search", "-q", "restock inventory", "-l", "3"] },
-  { title: "Telemetry report", args: ["telemetry", "report"], maxLines: 60 },
+  {
+    title: "Read the best hit, skeleton mode, with the PD_REPORT line",
+    args: ["ctx", "get", "-i", "@first-hit", "-m", "skeleton", "--pd-report"],
+  },
+  { title: "Telemetry report", args: ["telemetry", "report"], maxLines: 40 },
+  { title: "Telemetry health", args: ["telemetry", "health"] },
 ];
 
 const decoder = new TextDecoder();
 const write = (s: string) => Deno.stdout.writeSync(new TextEncoder().encode(s));
 let failures = 0;
+/** The id of the first hit of the demo's search (for the `ctx get` step). */
+async function firstHitId(): Promise<string> {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      ...flags,
+      `${root}main.ts`,
+      "ctx",
+      "search",
+      "-q",
+      "restock inventory",
+      "-l",
+      "1",
+      "--json",
+      "--telemetry",
+      "off",
+      "-s",
+      example,
+    ],
+    stdout: "piped",
+    stderr: "null",
+  }).output();
+  const hits = JSON.parse(decoder.decode(out.stdout)).hits as { id: string }[];
+  return hits[0].id;
+}
+
 for (const step of steps) {
+  if (step.args.includes("@first-hit")) {
+    const id = await firstHitId();
+    step.args = step.args.map((a) => (a === "@first-hit" ? id : a));
+  }
   write(`\n=== ${step.title}\n$ trifecta ${step.args.join(" ")} -s fixtures/example\n`);
   const out = await new Deno.Command(Deno.execPath(), {
     args: ["run", ...flags, `${root}main.ts`, ...step.args, "-s", example],
@@ -69,4 +145,5 @@ for (const step of steps) {
     write(`(exit code ${out.code})\n`);
   }
 }
+await Deno.remove(example, { recursive: true });
 Deno.exit(failures === 0 ? 0 : 1);

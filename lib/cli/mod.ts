@@ -10,6 +10,7 @@ import { renderErrorCard, toJsonError, toTrifectaError } from "./error_card.ts";
 import type { Runtime } from "./frame.ts";
 import { buildProgram } from "./program.ts";
 import { nearest } from "./suggest.ts";
+import { recordInvalidOption } from "./invalid_option.ts";
 
 export { type CapturedOutput, captureOutput, type Output } from "./output.ts";
 
@@ -73,7 +74,9 @@ export async function run(argv: readonly string[], options: RunOptions = {}): Pr
       if (err.code === "commander.help" || err.code === "commander.executeSubCommandAsync") {
         return 2; // a group given without a command: its help went to stderr
       }
-      error = usageFromCommander(err, commandPath(program, argv));
+      const path = commandPath(program, argv);
+      error = usageFromCommander(err, path);
+      await recordInvalidOption({ argv, path, error, isTty: output.errIsTerminal });
     } else {
       error = toTrifectaError(err);
     }
