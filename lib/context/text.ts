@@ -42,17 +42,4 @@ export function previewOf(text: string): string {
   return cps.slice(0, PREVIEW_CHARS).join("").trim() + "...";
 }
 
-/** UTF-8 byte length of a string. */
-export function utf8Length(text: string): number {
-  let n = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c < 0x80) n += 1;
-    else if (c < 0x800) n += 2;
-    else if (c >= 0xd800 && c <= 0xdbff) {
-      n += 4;
-      i++;
-    } else n += 3;
-  }
-  return n;
-}
+export { utf8Length } from "../text.ts";

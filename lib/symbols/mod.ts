@@ -39,7 +39,6 @@ export {
 } from "./modules.ts";
 export {
   allQualifiedNames,
-  editDistance,
   explainMiss,
   findSymbols,
   type LookupMiss,

@@ -5,6 +5,7 @@
  * @module
  */
 import type { FileSkeleton, SkeletonSymbol } from "../ast/mod.ts";
+import { editDistance } from "../text.ts";
 
 /**
  * Every symbol at `path` (names from the module's top level down). A name
@@ -67,22 +68,6 @@ export function allQualifiedNames(skeleton: FileSkeleton): string[] {
   };
   visit(skeleton.symbols);
   return [...out];
-}
-
-/** Levenshtein distance between two strings. */
-export function editDistance(a: string, b: string): number {
-  const prev = new Array<number>(b.length + 1);
-  for (let j = 0; j <= b.length; j++) prev[j] = j;
-  for (let i = 1; i <= a.length; i++) {
-    let diag = prev[0];
-    prev[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = prev[j];
-      prev[j] = Math.min(prev[j] + 1, prev[j - 1] + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diag = tmp;
-    }
-  }
-  return prev[b.length];
 }
 
 /** Options for {@linkcode nearestNames}. */

@@ -1,13 +1,5 @@
 import assert from "node:assert/strict";
-import { editDistance, nearest } from "../../lib/cli/suggest.ts";
-
-Deno.test("editDistance counts insertions, deletions and substitutions", () => {
-  assert.equal(editDistance("json", "json"), 0);
-  assert.equal(editDistance("jsn", "json"), 1);
-  assert.equal(editDistance("lite", "lit"), 1);
-  assert.equal(editDistance("kitten", "sitting"), 3);
-  assert.equal(editDistance("", "abc"), 3);
-});
+import { nearest } from "../../lib/cli/suggest.ts";
 
 Deno.test("nearest returns close candidates best first and nothing for far words", () => {
   assert.deepEqual(nearest("lit", ["off", "lite", "full"]), ["lite"]);
