@@ -22,6 +22,14 @@ export interface Extracted {
   symbols: SkeletonSymbol[];
 }
 
+/** Options for {@linkcode extractSkeleton}. */
+export interface ExtractOptions {
+  /** The source text the tree was parsed from. */
+  text: string;
+  /** Node type ids whose large bodies the query skips (see `queryRanges`). */
+  prune?: ReadonlySet<number>;
+}
+
 /** Node types that wrap a declaration and belong to its signature. */
 const WRAPPERS: ReadonlySet<string> = new Set(["export_statement", "ambient_declaration"]);
 /** Longest signature kept whole for a definition without a body. */
@@ -80,15 +88,80 @@ function isFunctionKind(kind: SymbolKind): boolean {
   return kind === "function" || kind === "method";
 }
 
+/** Bodies shorter than this (UTF-16 units) are not worth a separate query call. */
+const MIN_PRUNED_BODY = 256;
+
+/**
+ * Byte ranges of the tree outside the large bodies of `prune` node types
+ * (each body's first character stays inside, so patterns that capture the
+ * body, or its first statement as a docstring, still match).
+ */
+function queryRanges(root: Node, prune: ReadonlySet<number>): Array<[number, number]> {
+  const end = root.endIndex;
+  if (prune.size === 0 || end < MIN_PRUNED_BODY) return [[0, end]];
+  const ranges: Array<[number, number]> = [];
+  let from = 0;
+  const c = root.walk();
+  try {
+    let more = true;
+    while (more) {
+      let descend = true;
+      if (prune.has(c.nodeTypeId)) {
+        // Never walk into a prunable node; split the query range at its body
+        // when the body is big enough to be worth a separate query call.
+        descend = false;
+        const nodeEnd = c.endIndex;
+        if (nodeEnd - c.startIndex >= MIN_PRUNED_BODY && c.gotoLastChild()) {
+          const bodyStart = c.startIndex;
+          c.gotoParent();
+          if (nodeEnd - bodyStart >= MIN_PRUNED_BODY) {
+            ranges.push([from, bodyStart + 1]);
+            from = nodeEnd;
+          }
+        }
+      }
+      if (descend && c.gotoFirstChild()) continue;
+      while (!c.gotoNextSibling()) {
+        if (!c.gotoParent()) {
+          more = false;
+          break;
+        }
+      }
+    }
+  } finally {
+    c.delete();
+  }
+  if (from < end) ranges.push([from, end]);
+  return ranges;
+}
+
 function collect(
   query: Query,
   root: Node,
+  prune: ReadonlySet<number>,
 ): { items: Item[]; defs: Def[]; decorators: Node[]; leading: Map<number, Node> } {
   const byId = new Map<number, Def>();
   const items: Item[] = [];
   const decorators: Node[] = [];
+  const decoratorIds = new Set<number>();
+  const seen = new Set<string>();
   const leading = new Map<number, Node>();
-  for (const match of query.matches(root)) {
+  const add = (type: ItemType, node: Node): void => {
+    // A node spanning several query ranges is matched once per range.
+    const key = `${type}:${node.startIndex}:${node.endIndex}`;
+    if (seen.has(key)) return;
+    seen.add(key);
+    items.push({ type, start: node.startIndex, end: node.endIndex, node });
+  };
+  const ranges = queryRanges(root, prune);
+  const matches = ranges.length === 1
+    ? query.matches(root)
+    // Query ranges are in bytes of the UTF-16 text the tree was parsed
+    // from: twice the string indices that nodes report.
+    : ranges.flatMap(([start, end]) =>
+      query.matches(root, { startIndex: start * 2, endIndex: end * 2 })
+    );
+  for (const match of matches) {
     let defNode: Node | undefined;
     let kind: SymbolKind | undefined;
     let name: Node | undefined;
@@ -104,17 +177,16 @@ function collect(
         }
       } else if (n === "name") name = node;
       else if (n === "body") body = node;
-      else if (n === "decorator") decorators.push(node);
-      else if (n === "doc") {
-        items.push({ type: ItemType.Doc, start: node.startIndex, end: node.endIndex, node });
-      } else if (n === "doc.leading") leading.set(node.endPosition.row, node);
-      else if (n === "import") {
-        items.push({ type: ItemType.Import, start: node.startIndex, end: node.endIndex, node });
-      } else if (n === "export") {
-        items.push({ type: ItemType.Export, start: node.startIndex, end: node.endIndex, node });
-      } else if (n === "scope.function") {
-        items.push({ type: ItemType.Scope, start: node.startIndex, end: node.endIndex, node });
-      }
+      else if (n === "decorator") {
+        if (!decoratorIds.has(node.id)) {
+          decoratorIds.add(node.id);
+          decorators.push(node);
+        }
+      } else if (n === "doc") add(ItemType.Doc, node);
+      else if (n === "doc.leading") leading.set(node.endPosition.row, node);
+      else if (n === "import") add(ItemType.Import, node);
+      else if (n === "export") add(ItemType.Export, node);
+      else if (n === "scope.function") add(ItemType.Scope, node);
     }
     if (defNode && kind) {
       const known = byId.get(defNode.id);
@@ -276,9 +348,13 @@ function buildSymbol(
  * Run the skeleton query over a parsed tree and assemble the skeleton's
  * imports, exports and nested symbols.
  */
-export function extractSkeleton(query: Query, root: Node, options: { text: string }): Extracted {
+export function extractSkeleton(
+  query: Query,
+  root: Node,
+  options: ExtractOptions,
+): Extracted {
   const text = options.text;
-  const { items, defs, decorators, leading } = collect(query, root);
+  const { items, defs, decorators, leading } = collect(query, root, options.prune ?? new Set());
   attachDecorators(defs, decorators);
   const symbols: SkeletonSymbol[] = [];
   const imports: SkeletonImport[] = [];

@@ -27,6 +27,16 @@ export interface GrammarSpec {
   query: string;
 }
 
+/**
+ * Node types named by the query's `; prune: type …` directive lines: the
+ * query is not run inside their last child (the body).
+ */
+export function pruneTypes(query: string): string[] {
+  const out: string[] = [];
+  for (const m of query.matchAll(/^;\s*prune:\s*(.+)$/gm)) out.push(...m[1].trim().split(/\s+/));
+  return out;
+}
+
 /** The web-tree-sitter runtime's wasm bytes. */
 export const RUNTIME_WASM: Uint8Array = runtimeWasm;
 

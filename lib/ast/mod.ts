@@ -35,6 +35,14 @@ export {
   ParsePool,
   type ParsePoolOptions,
 } from "./pool.ts";
+export {
+  collectSkeletonTargets,
+  type CollectTargetsOptions,
+  singleFileFailure,
+  type SkeletonTargets,
+  type SkippedTarget,
+  skippedTargets,
+} from "./targets.ts";
 export { type ParseInput, parseSkeleton, type ParseSkeletonOptions } from "./parse_source.ts";
 export {
   countSymbols,

@@ -61,7 +61,7 @@ export async function parseSkeleton(
   if (!tree) throw new TrifectaError("PARSE_FAILED", `tree-sitter gave no tree for ${input.rel}`);
   try {
     const root = tree.rootNode;
-    const extracted = extractSkeleton(grammar.query, root, { text });
+    const extracted = extractSkeleton(grammar.query, root, { text, prune: grammar.prune });
     const skeleton: FileSkeleton = {
       path: input.rel,
       language: input.language,

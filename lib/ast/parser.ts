@@ -18,6 +18,8 @@ export interface LoadedGrammar {
   query: Query;
   /** The tree-sitter language. */
   language: TsLanguage;
+  /** Node type ids whose bodies the query may skip (`; prune:` directive). */
+  prune: ReadonlySet<number>;
 }
 
 let runtime: Promise<typeof import("web-tree-sitter")> | undefined;
@@ -32,13 +34,19 @@ async function initRuntime(): Promise<typeof import("web-tree-sitter")> {
 async function loadGrammar(language: Language): Promise<LoadedGrammar> {
   runtime ??= initRuntime();
   const wts = await runtime;
-  const { grammarFor } = await import("./grammars.ts");
+  const { grammarFor, pruneTypes } = await import("./grammars.ts");
   const spec = grammarFor(language);
   const tsLanguage = await wts.Language.load(spec.wasm);
+  const prune = new Set<number>();
+  for (const type of pruneTypes(spec.query)) {
+    const id = tsLanguage.idForNodeType(type, true);
+    if (id === null) throw new Error(`${spec.grammar}.scm: unknown prune node type ${type}`);
+    prune.add(id);
+  }
   const parser = new wts.Parser();
   parser.setLanguage(tsLanguage);
   const query = new wts.Query(tsLanguage, spec.query);
-  return { grammar: spec.grammar, parser, query, language: tsLanguage };
+  return { grammar: spec.grammar, parser, query, language: tsLanguage, prune };
 }
 
 /**

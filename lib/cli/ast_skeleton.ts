@@ -5,33 +5,29 @@
  *
  * @module
  */
-import { TrifectaError } from "../errors.ts";
 import { createAstCache } from "../cache/mod.ts";
 import {
+  collectSkeletonTargets,
   type FileOutcome,
   type FileSkeleton,
+  IN_PROCESS_LIMIT,
   type Language,
   languageOf,
   ParsePool,
   renderSkeletonText,
+  singleFileFailure,
   skeletonOfFiles,
-  SOURCE_EXTENSIONS,
+  type SkippedTarget,
+  skippedTargets,
   type SourceFile,
 } from "../ast/mod.ts";
-import { DEFAULT_MAX_FILE_BYTES, resolveInside, walkFiles } from "../segment/mod.ts";
+import { DEFAULT_MAX_FILE_BYTES } from "../segment/mod.ts";
 import type { CommandContext, CommandOutcome } from "./frame.ts";
 
 /** Directory runs longer than this (ms) show a progress line on a terminal. */
 const PROGRESS_AFTER_MS = 1000;
 /** Minimum ms between progress line updates. */
 const PROGRESS_EVERY_MS = 100;
-
-/** A path left out of the skeleton, and why. */
-interface Skipped {
-  path: string;
-  reason: string;
-  message?: string;
-}
 
 function maxBytesOf(ctx: CommandContext): number {
   const fromOption = ctx.options.maxBytes;
@@ -66,35 +62,19 @@ export async function skeletonHandler(ctx: CommandContext): Promise<CommandOutco
   const cache = createAstCache({ persist: ctx.global.persistCache, segment, telemetry });
   let pool: ParsePool | undefined;
   try {
-    const files = new Map<string, SourceFile>();
-    const singles = new Set<string>();
-    const skipped: Skipped[] = [];
-    let dirs = 0;
-    for (const arg of ctx.args) {
-      const resolved = await resolveInside(segment, arg);
-      if (resolved.isDirectory) {
-        dirs++;
-        // A cold cache will parse everything: start the workers while walking.
+    const targets = await collectSkeletonTargets(segment, ctx.args, {
+      // A cold cache will parse everything: start the workers while walking.
+      onDirectory: () => {
         if (!pool && cache.stats().entries === 0) pool = new ParsePool({ maxBytes });
-        const walked = await walkFiles(segment, resolved.abs, { extensions: SOURCE_EXTENSIONS });
-        for (const f of walked.files) files.set(f.rel, f);
-        for (const s of walked.skipped) skipped.push({ path: s.rel, reason: s.reason });
-      } else {
-        if (!languageOf(resolved.rel)) {
-          throw new TrifectaError(
-            "UNSUPPORTED_LANGUAGE",
-            `No skeleton grammar for ${resolved.rel}`,
-            { nextSteps: [`Supported extensions: ${SOURCE_EXTENSIONS.join(" ")}`] },
-          );
-        }
-        files.set(resolved.rel, { abs: resolved.abs, rel: resolved.rel });
-        singles.add(resolved.rel);
-      }
+      },
+    });
+    const dirs = targets.dirs;
+    const ordered = targets.files;
+    if (pool && ordered.length < IN_PROCESS_LIMIT) {
+      // Too few files to pay for workers: parse in process.
+      pool.close();
+      pool = undefined;
     }
-    const ordered = [...files.values()].sort((
-      a,
-      b,
-    ) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
     if (pool) pool.warm(languagesOf(ordered));
     // A memory cache dies with this process: filling it would only cost time.
     const batch = await skeletonOfFiles(segment, ordered, {
@@ -104,23 +84,9 @@ export async function skeletonHandler(ctx: CommandContext): Promise<CommandOutco
       pool,
       onProgress: dirs > 0 ? progressReporter(ctx) : undefined,
     });
-    const failedSingle = batch.files.find((o) => o.skipped && singles.has(o.path));
-    if (failedSingle) {
-      throw new TrifectaError(
-        failedSingle.skipped as string,
-        failedSingle.message ?? failedSingle.path,
-        {
-          details: { path: failedSingle.path },
-          nextSteps: failedSingle.skipped === "FILE_TOO_LARGE"
-            ? ["Raise the cap with TRIFECTA_AST_MAX_BYTES=<bytes>"]
-            : [],
-        },
-      );
-    }
-    for (const o of batch.files) {
-      if (o.skipped) skipped.push({ path: o.path, reason: o.skipped, message: o.message });
-    }
-    skipped.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    const failedSingle = singleFileFailure(batch, targets.singles);
+    if (failedSingle) throw failedSingle;
+    const skipped = skippedTargets(targets, batch);
     const stats = { ...batch.stats, skipped: skipped.length };
     if (ctx.global.json) ctx.output.out(renderJson(batch.files, skipped, stats));
     else ctx.output.out(renderText(batch.files, skipped, stats));
@@ -161,7 +127,7 @@ type Stats = Record<string, number>;
 
 function renderJson(
   files: readonly FileOutcome[],
-  skipped: readonly Skipped[],
+  skipped: readonly SkippedTarget[],
   stats: Stats,
 ): string {
   const parts: string[] = [];
@@ -181,7 +147,7 @@ function renderJson(
 
 function renderText(
   files: readonly FileOutcome[],
-  skipped: readonly Skipped[],
+  skipped: readonly SkippedTarget[],
   stats: Stats,
 ): string {
   const out: string[] = [];

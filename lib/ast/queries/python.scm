@@ -12,6 +12,11 @@
 ;   @scope.function     an anonymous function body (definitions inside it
 ;                       are not part of the skeleton)
 ; A function definition directly inside a class becomes a method.
+;
+; The directive below names the node types whose last child (the body)
+; holds nothing for the skeleton: the query never runs inside large ones
+; (safe when no pattern needs a node that comes after such a body).
+; prune: function_definition
 
 (class_definition
   name: (identifier) @name

@@ -1,0 +1,111 @@
+/**
+ * Which files a skeleton request covers: path arguments resolved inside the
+ * segment, directories walked (`.gitignore` respected), single files checked
+ * for a grammar, and the rule that a file named on its own must parse (a
+ * file met while walking a directory is only skipped). Shared by
+ * `ast skeleton` and the MCP `skeleton` tool.
+ *
+ * @module
+ */
+import { TrifectaError } from "../errors.ts";
+import { resolveInside, type Segment, walkFiles } from "../segment/mod.ts";
+import { languageOf, type SkeletonBatch, SOURCE_EXTENSIONS, type SourceFile } from "./skeleton.ts";
+
+/** A path left out of a skeleton request, and why. */
+export interface SkippedTarget {
+  /** Segment-relative path. */
+  path: string;
+  /** Reason code (walker reason or error code such as `BINARY_FILE`). */
+  reason: string;
+  /** Message, when there is one (segment-relative paths only). */
+  message?: string;
+}
+
+/** The files a skeleton request covers. */
+export interface SkeletonTargets {
+  /** Files to outline, sorted by relative path, without duplicates. */
+  files: SourceFile[];
+  /** Relative paths named on their own (not found by walking a directory). */
+  singles: Set<string>;
+  /** Paths the walker left out. */
+  skipped: SkippedTarget[];
+  /** Directories walked. */
+  dirs: number;
+}
+
+/** Options for {@linkcode collectSkeletonTargets}. */
+export interface CollectTargetsOptions {
+  /** Called before the first directory is walked (e.g. to start parse workers early). */
+  onDirectory?: () => void;
+}
+
+/**
+ * Resolve path arguments (relative to the segment root, or absolute inside
+ * it) to the source files whose skeletons are asked for.
+ *
+ * @throws {TrifectaError} `UNSUPPORTED_LANGUAGE` for a single file without a
+ * grammar, and {@linkcode resolveInside}'s errors (`FILE_NOT_FOUND`,
+ * `PATH_OUTSIDE_SEGMENT`, `PATH_DENIED`, …).
+ */
+export async function collectSkeletonTargets(
+  segment: Segment,
+  paths: readonly string[],
+  options: CollectTargetsOptions = {},
+): Promise<SkeletonTargets> {
+  const files = new Map<string, SourceFile>();
+  const singles = new Set<string>();
+  const skipped: SkippedTarget[] = [];
+  let dirs = 0;
+  for (const arg of paths) {
+    const resolved = await resolveInside(segment, arg);
+    if (resolved.isDirectory) {
+      if (dirs === 0) options.onDirectory?.();
+      dirs++;
+      const walked = await walkFiles(segment, resolved.abs, { extensions: SOURCE_EXTENSIONS });
+      for (const f of walked.files) files.set(f.rel, f);
+      for (const s of walked.skipped) skipped.push({ path: s.rel, reason: s.reason });
+    } else {
+      if (!languageOf(resolved.rel)) {
+        throw new TrifectaError(
+          "UNSUPPORTED_LANGUAGE",
+          `No skeleton grammar for ${resolved.rel}`,
+          { nextSteps: [`Supported extensions: ${SOURCE_EXTENSIONS.join(" ")}`] },
+        );
+      }
+      files.set(resolved.rel, { abs: resolved.abs, rel: resolved.rel });
+      singles.add(resolved.rel);
+    }
+  }
+  const ordered = [...files.values()].sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
+  return { files: ordered, singles, skipped, dirs };
+}
+
+/**
+ * The error for a file named on its own that could not be outlined (binary,
+ * too large, unreadable), or undefined when every such file parsed.
+ */
+export function singleFileFailure(
+  batch: SkeletonBatch,
+  singles: ReadonlySet<string>,
+): TrifectaError | undefined {
+  const failed = batch.files.find((o) => o.skipped && singles.has(o.path));
+  if (!failed) return undefined;
+  return new TrifectaError(failed.skipped as string, failed.message ?? failed.path, {
+    details: { path: failed.path },
+    nextSteps: failed.skipped === "FILE_TOO_LARGE"
+      ? ["Raise the cap with TRIFECTA_AST_MAX_BYTES=<bytes>"]
+      : [],
+  });
+}
+
+/** Skipped paths of a request and of its batch, sorted by path. */
+export function skippedTargets(
+  targets: SkeletonTargets,
+  batch: SkeletonBatch,
+): SkippedTarget[] {
+  const out = [...targets.skipped];
+  for (const o of batch.files) {
+    if (o.skipped) out.push({ path: o.path, reason: o.skipped, message: o.message });
+  }
+  return out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
