@@ -12,47 +12,14 @@ import {
   type ResolvedSymbol,
   resolveSymbol,
   type SnippetResult,
+  symbolJson,
+  symbolRangeJson,
   telemetryQuery,
 } from "../symbols/mod.ts";
 import type { CommandContext, CommandOutcome } from "./frame.ts";
 import { printJson } from "./output.ts";
 
-/** One symbol in `ast symbols --json` (the predecessor's `kind/name/line`, plus more). */
-export interface SymbolJson {
-  /** Kind (`class`, `function`, `method`, …). */
-  kind: string;
-  /** Simple name. */
-  name: string;
-  /** Line of `def`/`class` (the predecessor's field). */
-  line: number;
-  /** Last line of the body. */
-  end_line: number;
-  /** Dotted name from the module. */
-  qualified_name: string;
-  /** Signature as written. */
-  signature: string;
-  /** Decorators. */
-  decorators: string[];
-  /** First doc line. */
-  doc: string;
-  /** Nested symbols. */
-  children: SymbolJson[];
-}
-
-/** Map a skeleton symbol to its `--json` shape. */
-export function symbolJson(s: SkeletonSymbol): SymbolJson {
-  return {
-    kind: s.kind,
-    name: s.name,
-    line: s.start_line,
-    end_line: s.end_line,
-    qualified_name: s.qualified_name,
-    signature: s.signature,
-    decorators: s.decorators,
-    doc: s.doc,
-    children: s.children.map(symbolJson),
-  };
-}
+export { type SymbolJson, symbolJson } from "../symbols/mod.ts";
 
 function openCache(ctx: CommandContext): AstCache {
   return createAstCache({
@@ -82,20 +49,6 @@ function outlineText(symbols: readonly SkeletonSymbol[], depth: number, out: str
     out.push(`${pad}${s.kind} ${s.name}  ${lines}  ${oneLine(s.signature)}`);
     outlineText(s.children, depth + 1, out);
   }
-}
-
-function rangeJson(s: SkeletonSymbol): Record<string, unknown> {
-  return {
-    kind: s.kind,
-    name: s.name,
-    qualified_name: s.qualified_name,
-    start_line: s.start_line,
-    end_line: s.end_line,
-    range: { start_line: s.start_line, end_line: s.end_line },
-    signature: s.signature,
-    decorators: s.decorators,
-    doc: s.doc,
-  };
 }
 
 /** Event fields shared by both commands (relative paths and hashes only). */
@@ -139,7 +92,7 @@ export async function symbolsHandler(ctx: CommandContext): Promise<CommandOutcom
         cache_backend: describeCache(cache).backend,
         cache_db_path: describeCache(cache).db_path,
       };
-      if (r.symbol) out.symbol = rangeJson(r.symbol);
+      if (r.symbol) out.symbol = symbolRangeJson(r.symbol);
       printJson(ctx.output, out);
     } else {
       const lines: string[] = [];
@@ -198,7 +151,7 @@ export async function snippetHandler(ctx: CommandContext): Promise<CommandOutcom
         file_rel: r.file.rel,
         language: r.parse.skeleton.language,
         mode: d.mode,
-        symbol: r.symbol ? rangeJson(r.symbol) : null,
+        symbol: r.symbol ? symbolRangeJson(r.symbol) : null,
         range: d.range,
         content: d.content,
         truncated: d.truncated,

@@ -11,7 +11,6 @@ import { registerCache } from "./cache.ts";
 import { registerLsp } from "./lsp.ts";
 import { registerCtx } from "./ctx.ts";
 import { registerTelemetry } from "./telemetry.ts";
-import { notImplemented } from "./not_implemented.ts";
 import { VERSION } from "./version.ts";
 
 /** Build the program; errors surface as thrown `CommanderError`s. */
@@ -43,7 +42,7 @@ export function buildProgram(output: Output, runtime: Runtime): Command {
   addLeaf(program, {
     name: "mcp",
     description: "serve trifecta's tools over the Model Context Protocol (stdio)",
-    handler: notImplemented("mcp"),
+    handler: async () => (await import("./mcp.ts")).mcpHandler,
   }, runtime);
   return program;
 }

@@ -84,6 +84,8 @@ export {
 } from "./fallback_ast.ts";
 export {
   answerQuery,
+  fallbackAnswer,
+  type FallbackOptions,
   type QueryOptions,
   type QueryOutcome,
   type QueryRequest,

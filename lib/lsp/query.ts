@@ -75,6 +75,50 @@ export function serverLanguageOf(rel: string): ServerLanguage | undefined {
   return undefined;
 }
 
+/** Options for {@linkcode fallbackAnswer}. */
+export interface FallbackOptions extends QueryOptions {
+  /** Why the language server did not answer. */
+  reason: FallbackReason;
+  /** Which path was tried. */
+  via: QueryOutcome["via"];
+  /** Server state when it gave up (`NONE` when no server was involved). */
+  state: QueryOutcome["state"];
+}
+
+/**
+ * The answer when the language server cannot give one: records
+ * `lsp.fallback` (and `lsp_fallback_count`), then answers from the AST with
+ * the reason named (`DEGRADED`), or, with `requireLsp`, refuses
+ * (`status: error`, `UNAVAILABLE`). Shared by the CLI's one-shot path and
+ * the MCP server's warm client.
+ */
+export async function fallbackAnswer(
+  segment: Segment,
+  request: QueryRequest & { file: { abs: string; rel: string; text: string } },
+  options: FallbackOptions,
+): Promise<QueryOutcome> {
+  const { reason, via, state } = options;
+  const t = options.telemetry;
+  t?.incr("lsp_fallback_count", 1);
+  t?.event(
+    "lsp.fallback",
+    { method: request.method, file: request.file.rel },
+    {
+      status: options.requireLsp ? "error" : "degraded",
+      reason,
+    },
+    1,
+    { extra: { lsp_state: state, fallback_to: options.requireLsp ? "none" : "ast", via } },
+  );
+  if (options.requireLsp) return { response: errorResponse(reason), via, state };
+  const { astAnswer } = await import("./fallback_ast.ts");
+  const data = await astAnswer(segment, request, {
+    cache: await options.openCache?.(),
+    telemetry: options.telemetry,
+  });
+  return { response: degradedResponse(reason, data), via, state };
+}
+
 /** Answer one question (see the module doc). */
 export async function answerQuery(
   segment: Segment,
@@ -87,31 +131,12 @@ export async function answerQuery(
   const file = { ...request.file, text };
   const language = serverLanguageOf(file.rel);
 
-  const fallback = async (
+  const fallback = (
     reason: FallbackReason,
     via: QueryOutcome["via"],
     state: QueryOutcome["state"],
-  ): Promise<QueryOutcome> => {
-    const t = options.telemetry;
-    t?.incr("lsp_fallback_count", 1);
-    t?.event(
-      "lsp.fallback",
-      { method: request.method, file: file.rel },
-      {
-        status: options.requireLsp ? "error" : "degraded",
-        reason,
-      },
-      1,
-      { extra: { lsp_state: state, fallback_to: options.requireLsp ? "none" : "ast", via } },
-    );
-    if (options.requireLsp) return { response: errorResponse(reason), via, state };
-    const { astAnswer } = await import("./fallback_ast.ts");
-    const data = await astAnswer(segment, { ...request, file }, {
-      cache: await options.openCache?.(),
-      telemetry: options.telemetry,
-    });
-    return { response: degradedResponse(reason, data), via, state };
-  };
+  ): Promise<QueryOutcome> =>
+    fallbackAnswer(segment, { ...request, file }, { ...options, reason, via, state });
 
   if (!config.enabled) return fallback("lsp_disabled", "none", "NONE");
   if (!language) return fallback("lsp_binary_not_found", "none", "NONE");

@@ -68,4 +68,5 @@ export {
   type SymbolCandidate,
   telemetryQuery,
 } from "./resolve.ts";
+export { type SymbolJson, symbolJson, type SymbolRangeJson, symbolRangeJson } from "./json.ts";
 export { discloseSymbol, type SnippetOptions, type SnippetResult } from "./snippet.ts";

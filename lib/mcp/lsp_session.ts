@@ -1,0 +1,218 @@
+/**
+ * The session's language servers: one warm {@linkcode LspClient} per
+ * language, started when the session starts (Python) or at the first
+ * question (TypeScript), asked only when READY, with the AST fallback and
+ * its named reason otherwise (the same rules as `trifecta lsp …`).
+ *
+ * Freshness: every file the server was shown (opened) or named in an answer
+ * is remembered with its mtime and size. Before each question the session
+ * stats them; a file that changed is sent again (`didOpen`/`didChange`
+ * with the current text), so the server never answers from an old copy.
+ *
+ * @module
+ */
+import { join } from "node:path";
+import type { AstCache } from "../cache/mod.ts";
+import {
+  fallbackAnswer,
+  findServer,
+  fullResponse,
+  isServerCommand,
+  LspClient,
+  type LspConfig,
+  lspConfig,
+  LspUnavailableError,
+  performQuestion,
+  type QueryOutcome,
+  type QueryRequest,
+  type ServerLanguage,
+  serverLanguageOf,
+} from "../lsp/mod.ts";
+import { readSource, type Segment, walkFiles } from "../segment/mod.ts";
+import type { Telemetry } from "../telemetry/mod.ts";
+
+/** Options for {@linkcode LspSession}. */
+export interface LspSessionOptions {
+  /** Telemetry for lsp events. */
+  telemetry?: Telemetry;
+  /** Opens the session's AST cache (for the fallback). */
+  openCache: () => Promise<AstCache>;
+  /** Settings (default: from the environment). */
+  config?: LspConfig;
+}
+
+/** How often a crashed server is started again in one session. */
+const MAX_RESTARTS = 2;
+
+interface Tracked {
+  mtimeMs: number;
+  size: number;
+}
+
+interface ClientSlot {
+  client: LspClient;
+  tracked: Map<string, Tracked>;
+}
+
+async function statOf(abs: string): Promise<Tracked | undefined> {
+  try {
+    const info = await Deno.stat(abs);
+    return { mtimeMs: info.mtime?.getTime() ?? 0, size: info.size };
+  } catch (err) {
+    if (err instanceof Deno.errors.NotFound) return undefined;
+    throw err;
+  }
+}
+
+/** Warm language servers for one MCP session (see the module doc). */
+export class LspSession {
+  #segment: Segment;
+  #opts: LspSessionOptions;
+  #config: LspConfig;
+  #slots = new Map<ServerLanguage, ClientSlot>();
+  #missing = new Set<ServerLanguage>();
+  #starts = new Map<ServerLanguage, number>();
+  #closed = false;
+
+  /** Create a session; nothing is spawned until {@linkcode LspSession.warmUp} or a question. */
+  constructor(segment: Segment, options: LspSessionOptions) {
+    this.#segment = segment;
+    this.#opts = options;
+    this.#config = options.config ?? lspConfig();
+  }
+
+  /** Process ids of the running servers (for tests and shutdown checks). */
+  get pids(): number[] {
+    return [...this.#slots.values()].map((s) => s.client.pid).filter((p): p is number =>
+      p !== undefined
+    );
+  }
+
+  /** State of the server of `language`, or `NONE`. */
+  stateOf(language: ServerLanguage): string {
+    return this.#slots.get(language)?.client.state ?? "NONE";
+  }
+
+  /**
+   * Start the Python server on the segment's first Python file, so it is
+   * READY by the first question. Does nothing when the LSP is off, the
+   * segment has no Python file, or no server is installed.
+   */
+  async warmUp(): Promise<void> {
+    if (!this.#config.enabled || this.#slots.has("python")) return;
+    const walked = await walkFiles(this.#segment, this.#segment.root, { extensions: [".py"] });
+    const first = walked.files[0];
+    if (!first || this.#closed) return;
+    const { text } = await readSource(first.abs);
+    await this.#slot("python", { abs: first.abs, text });
+  }
+
+  /** Answer one question (definition, hover, references, diagnostics). */
+  async answer(request: QueryRequest): Promise<QueryOutcome> {
+    const { text } = await readSource(request.file.abs);
+    const file = { ...request.file, text };
+    const fallback = (
+      reason: Parameters<typeof fallbackAnswer>[2]["reason"],
+      via: QueryOutcome["via"],
+      state: QueryOutcome["state"],
+    ) =>
+      fallbackAnswer(this.#segment, { ...request, file }, {
+        telemetry: this.#opts.telemetry,
+        openCache: this.#opts.openCache,
+        reason,
+        via,
+        state,
+      });
+    if (!this.#config.enabled) return fallback("lsp_disabled", "none", "NONE");
+    const language = serverLanguageOf(file.rel);
+    if (!language) return fallback("lsp_binary_not_found", "none", "NONE");
+    const slot = await this.#slot(language, { abs: file.abs, text });
+    if (!slot) return fallback("lsp_binary_not_found", "none", "NONE");
+    const client = slot.client;
+    const state = await client.waitReady(this.#config.readyTimeoutMs);
+    if (state !== "READY") {
+      const reason = state === "WARMING"
+        ? "lsp_not_ready"
+        : client.failReason === "binary_not_found"
+        ? "lsp_binary_not_found"
+        : "lsp_error";
+      return fallback(reason, "oneshot", state);
+    }
+    try {
+      await this.#refresh(slot);
+      const data = await performQuestion(client, this.#segment.root, { ...request, ...file }, {
+        timeoutMs: this.#config.requestTimeoutMs,
+      });
+      await this.#track(slot, file.abs);
+      for (const loc of data.locations ?? []) {
+        if (!loc.path.startsWith("external/")) {
+          await this.#track(slot, join(this.#segment.root, loc.path));
+        }
+      }
+      return {
+        response: fullResponse(client.server.backend, data),
+        via: "oneshot",
+        state: client.state,
+      };
+    } catch (err) {
+      if (err instanceof LspUnavailableError) return fallback(err.reason, "oneshot", client.state);
+      throw err;
+    }
+  }
+
+  /** Shut every server down (`shutdown`/`exit`, then a kill after a grace period). */
+  async close(): Promise<void> {
+    this.#closed = true;
+    const slots = [...this.#slots.values()];
+    this.#slots.clear();
+    await Promise.all(slots.map((s) => s.client.shutdown()));
+  }
+
+  async #slot(language: ServerLanguage, warmup: { abs: string; text: string }) {
+    const known = this.#slots.get(language);
+    if (known && known.client.state !== "FAILED" && known.client.state !== "CLOSED") return known;
+    if (this.#missing.has(language) || this.#closed) return known;
+    const starts = this.#starts.get(language) ?? 0;
+    if (known && starts > MAX_RESTARTS) return known;
+    const server = await findServer(language);
+    if (!isServerCommand(server)) {
+      this.#missing.add(language);
+      return undefined;
+    }
+    if (known) await known.client.shutdown();
+    const client = new LspClient(server, {
+      root: this.#segment.root,
+      language,
+      telemetry: this.#opts.telemetry,
+      requestTimeoutMs: this.#config.requestTimeoutMs,
+    });
+    this.#starts.set(language, starts + 1);
+    const slot: ClientSlot = { client, tracked: new Map() };
+    this.#slots.set(language, slot);
+    client.start(warmup);
+    // The warm-up file is open in the server from now on: watch it too.
+    const st = await statOf(warmup.abs);
+    if (st) slot.tracked.set(warmup.abs, st);
+    return slot;
+  }
+
+  async #track(slot: ClientSlot, abs: string): Promise<void> {
+    const st = await statOf(abs);
+    if (st) slot.tracked.set(abs, st);
+  }
+
+  /** Send the current text of every remembered file that changed on disk. */
+  async #refresh(slot: ClientSlot): Promise<void> {
+    for (const [abs, seen] of slot.tracked) {
+      const now = await statOf(abs);
+      if (!now) {
+        slot.tracked.delete(abs);
+        continue;
+      }
+      if (now.mtimeMs === seen.mtimeMs && now.size === seen.size) continue;
+      const { text } = await readSource(abs);
+      await slot.client.syncFile({ abs, text });
+      slot.tracked.set(abs, now);
+    }
+  }
+}

@@ -1,0 +1,27 @@
+/**
+ * trifecta as an MCP server: tools over stdio for coding agents, on one warm
+ * state per session (AST cache, language servers, context pack). See
+ * `docs/mcp.md`.
+ *
+ * @module
+ */
+export {
+  createMcpServer,
+  type CreateServerOptions,
+  type ServeEnd,
+  SERVER_NAME,
+  serveStdio,
+  type ServeStdioOptions,
+} from "./server.ts";
+export { McpState, type McpStateOptions } from "./state.ts";
+export { type ToolOutput, TOOLS, type ToolSpec } from "./tools.ts";
+export { asTrifectaError, errorResult, okResult, type ToolResult } from "./result.ts";
+export {
+  type BudgetedOutline,
+  type BudgetOptions,
+  budgetOutline,
+  MIN_SKELETON_BUDGET,
+  type OutlinedFile,
+} from "./budget.ts";
+export { LspSession, type LspSessionOptions } from "./lsp_session.ts";
+export { type FreshPack, PackSession, type PackSessionOptions } from "./pack_session.ts";

@@ -1,0 +1,84 @@
+/**
+ * One warm state per MCP session: the AST cache (memory LRU, or SQLite with
+ * `persistCache`), the parse workers for directory skeletons, the language
+ * servers, and the opened context pack. Skeletons stay fresh through the
+ * cache's content-hash keys (a changed file has a new key); see
+ * `lsp_session.ts` and `pack_session.ts` for the rest.
+ *
+ * @module
+ */
+import { type AstCache, createAstCache } from "../cache/mod.ts";
+import { ParsePool } from "../ast/mod.ts";
+import type { Segment } from "../segment/mod.ts";
+import type { Telemetry } from "../telemetry/mod.ts";
+import type { LspConfig } from "../lsp/mod.ts";
+import { LspSession } from "./lsp_session.ts";
+import { PackSession } from "./pack_session.ts";
+
+/** Options for {@linkcode McpState.open}. */
+export interface McpStateOptions {
+  /** Telemetry of the session. */
+  telemetry: Telemetry;
+  /** Use the persistent SQLite AST cache. */
+  persistCache?: boolean;
+  /** Language-server settings (default: from the environment). */
+  lspConfig?: LspConfig;
+}
+
+/** The warm state of one MCP session. */
+export class McpState {
+  /** The segment served. */
+  readonly segment: Segment;
+  /** Telemetry of the session. */
+  readonly telemetry: Telemetry;
+  /** The AST cache. */
+  readonly cache: AstCache;
+  /** Language servers. */
+  readonly lsp: LspSession;
+  /** The context pack. */
+  readonly pack: PackSession;
+  #pool: ParsePool | undefined;
+  #closed = false;
+
+  private constructor(segment: Segment, options: McpStateOptions) {
+    this.segment = segment;
+    this.telemetry = options.telemetry;
+    this.cache = createAstCache({
+      persist: options.persistCache ?? false,
+      segment,
+      telemetry: options.telemetry,
+    });
+    const openCache = () => Promise.resolve(this.cache);
+    this.lsp = new LspSession(segment, {
+      telemetry: options.telemetry,
+      openCache,
+      config: options.lspConfig,
+    });
+    this.pack = new PackSession(segment, { telemetry: options.telemetry, openCache });
+  }
+
+  /** Open the state; the language servers are not started yet (see {@linkcode McpState.warmUp}). */
+  static open(segment: Segment, options: McpStateOptions): McpState {
+    return new McpState(segment, options);
+  }
+
+  /** Parse workers for directory skeletons, made at first use and kept for the session. */
+  pool(): ParsePool {
+    this.#pool ??= new ParsePool({});
+    return this.#pool;
+  }
+
+  /** Start the language server(s) in the background. */
+  warmUp(): Promise<void> {
+    return this.lsp.warmUp();
+  }
+
+  /** Release everything: language servers, workers, cache. Safe to call twice. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await this.lsp.close();
+    this.#pool?.close();
+    this.cache.close();
+  }
+}

@@ -1,0 +1,330 @@
+/**
+ * End to end: the real `trifecta mcp` server over stdio, driven by the MCP
+ * SDK's own client. One server (and one language server) for the file.
+ */
+import assert from "node:assert/strict";
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
+import { CLI_FLAGS, keepForPiiScan, MAIN_TS, runCli, tempExample } from "./helpers.ts";
+
+interface CallResult {
+  isError?: boolean;
+  content: { type: string; text: string }[];
+  structuredContent?: Record<string, unknown>;
+}
+
+function textOf(r: CallResult): string {
+  return r.content.map((c) => c.text).join("");
+}
+
+// Deno needs --allow-all to read /proc directly; `cat` only needs --allow-run.
+function procRead(path: string): string | undefined {
+  const out = new Deno.Command("cat", { args: [path], stdout: "piped", stderr: "null" })
+    .outputSync();
+  return out.success ? new TextDecoder().decode(out.stdout) : undefined;
+}
+
+function rssKb(pid: number): number {
+  const status = procRead(`/proc/${pid}/status`) ?? "";
+  const m = /^VmRSS:\s+(\d+) kB/m.exec(status);
+  assert.ok(m, "VmRSS in /proc/<pid>/status");
+  return Number(m[1]);
+}
+
+function descendants(pid: number): number[] {
+  const out = new Deno.Command("ps", {
+    args: ["-o", "pid=", "--ppid", String(pid)],
+    stdout: "piped",
+    stderr: "null",
+  }).outputSync();
+  const kids = new TextDecoder().decode(out.stdout).split(/\s+/).filter((s) => s !== "")
+    .map(Number);
+  return kids.flatMap((k) => [k, ...descendants(k)]);
+}
+
+function alive(pid: number): boolean {
+  const stat = procRead(`/proc/${pid}/stat`);
+  return stat !== undefined && !/\) Z /.test(stat);
+}
+
+async function waitGone(pids: number[], maxMs: number): Promise<number[]> {
+  const until = Date.now() + maxMs;
+  let left = pids.filter(alive);
+  while (left.length > 0 && Date.now() < until) {
+    await new Promise((r) => setTimeout(r, 100));
+    left = left.filter(alive);
+  }
+  return left;
+}
+
+Deno.test({
+  name: "mcp server: every tool on the example project, errors, freshness, stable memory",
+  sanitizeResources: false,
+  sanitizeOps: false,
+  fn: async (t) => {
+    const seg = await tempExample();
+    const built = await runCli(["ctx", "build", "-s", seg]);
+    assert.equal(built.code, 0, built.stderr);
+    const transport = new StdioClientTransport({
+      command: Deno.execPath(),
+      args: ["run", ...CLI_FLAGS, MAIN_TS, "mcp", "-s", seg],
+      env: { ...Deno.env.toObject(), NO_COLOR: "1" },
+      stderr: "pipe",
+    });
+    const client = new Client({ name: "trifecta-e2e", version: "1.0.0" });
+    const call = async (name: string, args: Record<string, unknown>): Promise<CallResult> =>
+      (await client.callTool({ name, arguments: args })) as CallResult;
+    let serverPid = 0;
+    let children: number[] = [];
+    try {
+      await client.connect(transport);
+      serverPid = transport.pid ?? 0;
+      assert.ok(serverPid > 0);
+      const rssStart = rssKb(serverPid);
+
+      await t.step("lists the nine tools, each with an input and an output schema", async () => {
+        const tools = (await client.listTools()).tools as {
+          name: string;
+          description?: string;
+          inputSchema: { required?: string[] };
+          outputSchema?: unknown;
+        }[];
+        assert.deepEqual(tools.map((x) => x.name).sort(), [
+          "definition",
+          "get",
+          "hover",
+          "references",
+          "search",
+          "skeleton",
+          "snippet",
+          "symbol",
+          "telemetry_report",
+        ]);
+        const skel = tools.find((x) => x.name === "skeleton")!;
+        assert.deepEqual(skel.inputSchema.required, ["path"]);
+        assert.ok(skel.outputSchema, "skeleton has an output schema");
+        assert.match(skel.description ?? "", /budget/);
+      });
+
+      await t.step(
+        "skeleton of one file lists its classes and methods with line ranges",
+        async () => {
+          const r = await call("skeleton", { path: "src/inventory/models.py" });
+          assert.equal(r.isError, undefined);
+          const text = textOf(r);
+          assert.match(text, /^src\/inventory\/models\.py \(python, \d+ bytes\)$/m);
+          assert.match(text, /^ {2}class Inventory {2}# L31-59: All items, keyed by SKU\.$/m);
+          assert.match(text, /^ {4}def add\(self, item: Item\) -> None {2}# L46-48/m);
+          assert.equal(r.structuredContent?.truncated, false);
+        },
+      );
+
+      await t.step(
+        "skeleton of a directory under a small budget ends with a marker and stays within it",
+        async () => {
+          const full = await call("skeleton", { path: ".", budget_tokens: 200_000 });
+          assert.equal(full.structuredContent?.truncated, false);
+          for (const budget of [64, 150, 400]) {
+            const r = await call("skeleton", { path: ".", budget_tokens: budget });
+            const s = r.structuredContent!;
+            assert.equal(s.truncated, true);
+            assert.ok((s.token_est as number) <= budget, `${s.token_est} <= ${budget}`);
+            assert.match(
+              textOf(r),
+              /… \[truncated to budget_tokens=\d+: \d+ symbol\(s\) and \d+ more file\(s\) left out/,
+            );
+            assert.ok((s.symbols_omitted as number) > 0);
+          }
+        },
+      );
+
+      await t.step("symbol resolves a sym:// URI to the class and its range", async () => {
+        const r = await call("symbol", { uri: "sym://python/type/src.inventory.models/Inventory" });
+        const s = r.structuredContent!;
+        assert.equal(s.file, "src/inventory/models.py");
+        const sym = s.symbol as Record<string, unknown>;
+        assert.equal(sym.qualified_name, "Inventory");
+        assert.equal(sym.start_line, 31);
+        assert.equal(sym.end_line, 59);
+        const names = (s.symbols as { name: string }[]).map((x) => x.name);
+        assert.ok(names.includes("add") && names.includes("Snapshot"), names.join(","));
+      });
+
+      await t.step(
+        "snippet raw gives the method's lines; a too small budget is BUDGET_EXCEEDED",
+        async () => {
+          const r = await call("snippet", {
+            uri: "sym://python/type/src.inventory.models/Inventory#add",
+            mode: "raw",
+          });
+          const s = r.structuredContent!;
+          assert.deepEqual(s.range, { start_line: 46, end_line: 48 });
+          assert.match(s.content as string, /^ {4}def add\(self, item: Item\) -> None:/);
+          const over = await call("snippet", {
+            uri: "sym://python/type/src.inventory.models/Inventory",
+            mode: "raw",
+            budget_tokens: 5,
+          });
+          assert.equal(over.isError, true);
+          assert.equal(over.structuredContent?.error_code, "BUDGET_EXCEEDED");
+          assert.match(textOf(over), /TRIFECTA_ERROR_CODE: BUDGET_EXCEEDED/);
+        },
+      );
+
+      await t.step(
+        "definition of Inventory in service.py points at models.py line 31",
+        async () => {
+          const r = await call("definition", {
+            file: "src/inventory/service.py",
+            line: 11,
+            column: 24,
+          });
+          const s = r.structuredContent!;
+          assert.equal(s.symbol, "Inventory");
+          const locs = s.locations as { path: string; line: number }[];
+          assert.ok(
+            locs.some((l) => l.path === "src/inventory/models.py" && l.line === 31),
+            JSON.stringify(locs),
+          );
+          if (s.capability_state !== "FULL") {
+            assert.ok(s.fallback_reason, "a degraded answer names why");
+          }
+        },
+      );
+
+      await t.step("hover and references answer for the same identifier", async () => {
+        const h = await call("hover", { file: "src/inventory/service.py", line: 11, column: 24 });
+        assert.match(h.structuredContent?.contents as string, /Inventory/);
+        const refs = await call("references", {
+          file: "src/inventory/service.py",
+          line: 11,
+          column: 24,
+          limit: 2,
+        });
+        const s = refs.structuredContent!;
+        assert.equal((s.locations as unknown[]).length, 2);
+        assert.ok((s.locations_total as number) > 2);
+      });
+
+      await t.step(
+        "search finds the pack's chunks and get returns them within the budget",
+        async () => {
+          const r = await call("search", { query: "restock", limit: 3 });
+          const hits = r.structuredContent!.hits as { id: string; path: string }[];
+          assert.ok(hits.length > 0);
+          assert.ok(hits.some((h) => h.path === "src/inventory/service.py"), JSON.stringify(hits));
+          const g = await call("get", { ids: [hits[0].id], mode: "raw", budget_tokens: 2000 });
+          const chunks = g.structuredContent!.chunks as { id: string; text: string }[];
+          assert.equal(chunks[0].id, hits[0].id);
+          assert.ok((g.structuredContent!.total_tokens as number) <= 2000);
+        },
+      );
+
+      await t.step("malformed calls get tool errors and the server keeps serving", async () => {
+        const bad = [
+          await call("skeleton", {}),
+          await call("skeleton", { path: 7 }),
+          await call("symbol", { uri: "sym://cobol/x/y" }),
+          await call("definition", { file: "src/inventory/service.py", line: -1, column: 1 }),
+          await call("skeleton", { path: "../../etc" }),
+          await call("no_such_tool", {}),
+          await call("get", { ids: [], mode: "loud" }),
+          await call("skeleton", { path: "src/inventory/models.py", extra: true }),
+        ];
+        const codes = bad.map((r) => (r.isError ? r.structuredContent?.error_code : "ok"));
+        assert.deepEqual(codes, [
+          "INVALID_ARGUMENTS",
+          "INVALID_ARGUMENTS",
+          "INVALID_URI",
+          "INVALID_ARGUMENTS",
+          "PATH_OUTSIDE_SEGMENT",
+          "UNKNOWN_TOOL",
+          "INVALID_ARGUMENTS",
+          "INVALID_ARGUMENTS",
+        ]);
+        const after = await call("symbol", { uri: "sym://python/type/src.inventory.models/Item" });
+        assert.equal((after.structuredContent?.symbol as { start_line: number }).start_line, 12);
+      });
+
+      await t.step("a file edited on disk between two calls gives the new answer", async () => {
+        const path = `${seg}/src/inventory/models.py`;
+        const old = await Deno.readTextFile(path);
+        await Deno.writeTextFile(path, `# one\n# two\n${old}`);
+        const sym = await call("symbol", {
+          uri: "sym://python/type/src.inventory.models/Inventory",
+        });
+        assert.equal((sym.structuredContent?.symbol as { start_line: number }).start_line, 33);
+        const sk = await call("skeleton", { path: "src/inventory/models.py" });
+        assert.match(textOf(sk), /class Inventory {2}# L33-61/);
+        const def = await call("definition", {
+          file: "src/inventory/service.py",
+          line: 11,
+          column: 24,
+        });
+        const locs = def.structuredContent!.locations as { path: string; line: number }[];
+        assert.ok(
+          locs.some((l) => l.path === "src/inventory/models.py" && l.line === 33),
+          JSON.stringify(locs),
+        );
+        const svc = `${seg}/src/inventory/service.py`;
+        await Deno.writeTextFile(
+          svc,
+          (await Deno.readTextFile(svc)) + "\n\ndef zanzibar_report() -> None:\n    pass\n",
+        );
+        const found = await call("search", { query: "zanzibar_report" });
+        assert.equal(found.structuredContent?.pack_rebuilt, true);
+        const hits = found.structuredContent!.hits as { symbol?: string }[];
+        assert.ok(
+          hits.some((h) => h.symbol === "zanzibar_report"),
+          JSON.stringify(hits),
+        );
+      });
+
+      await t.step("telemetry_report counts the mcp.* calls", async () => {
+        const r = await call("telemetry_report", { last_days: 0 });
+        const report = r.structuredContent!.report as {
+          commands: { cmd: string; count: number }[];
+        };
+        const cmds = report.commands.map((c) => c.cmd);
+        assert.ok(cmds.includes("mcp.skeleton") && cmds.includes("mcp.symbol"), cmds.join(","));
+        const events = (await Deno.readTextFile(`${seg}/_ctx/telemetry/events.jsonl`)).trim()
+          .split("\n").map((l) => JSON.parse(l));
+        const sk = events.find((e) => e.cmd === "mcp.skeleton" && e.result.status === "ok");
+        assert.ok(sk.result.bytes > 0 && sk.result.tokens > 0 && sk.timing_ms >= 1);
+        const bad = events.find((e) => e.cmd === "mcp.unknown_tool");
+        assert.equal(bad.result.error_code, "UNKNOWN_TOOL");
+        assert.ok(!JSON.stringify(events).includes(seg), "no absolute segment path in events");
+      });
+
+      await t.step("200 calls in a row keep the server's memory stable", async () => {
+        const warm = rssKb(serverPid);
+        const calls: [string, Record<string, unknown>][] = [
+          ["skeleton", { path: "src/inventory/models.py" }],
+          ["symbol", { uri: "sym://python/type/src.inventory.models/Inventory#add" }],
+          ["snippet", { uri: "sym://python/type/src.inventory.service/restock", mode: "excerpt" }],
+          ["definition", { file: "src/inventory/service.py", line: 11, column: 24 }],
+          ["search", { query: "inventory" }],
+          ["skeleton", { path: 1 }],
+          ["skeleton", { path: ".", budget_tokens: 300 }],
+          ["hover", { file: "src/inventory/service.py", line: 11, column: 24 }],
+        ];
+        for (let i = 0; i < 200; i++) {
+          const [name, args] = calls[i % calls.length];
+          const r = await call(name, args);
+          assert.equal(Boolean(r.isError), name === "skeleton" && args.path === 1, `${name} #${i}`);
+        }
+        const after = rssKb(serverPid);
+        // Generous: a leak of a few hundred KB per call would show; GC noise does not.
+        assert.ok(after - warm < 60_000, `RSS ${rssStart} → ${warm} → ${after} kB`);
+      });
+      children = descendants(serverPid);
+    } finally {
+      await client.close();
+      const left = await waitGone([serverPid, ...children].filter((p) => p > 0), 15_000);
+      for (const pid of left) Deno.kill(pid, "SIGKILL");
+      await keepForPiiScan(seg);
+      await Deno.remove(seg, { recursive: true });
+      assert.deepEqual(left, [], "the server and its language server exit when stdin closes");
+    }
+  },
+});

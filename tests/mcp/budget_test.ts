@@ -1,0 +1,69 @@
+import assert from "node:assert/strict";
+import { type FileSkeleton, type SkeletonSymbol } from "../../lib/ast/mod.ts";
+import { budgetOutline, MIN_SKELETON_BUDGET } from "../../lib/mcp/mod.ts";
+import { estimateTokens } from "../../lib/telemetry/mod.ts";
+
+function sym(name: string, line: number, children: SkeletonSymbol[] = []): SkeletonSymbol {
+  return {
+    kind: children.length > 0 ? "class" : "function",
+    name,
+    qualified_name: name,
+    start_line: line,
+    end_line: line + 3,
+    signature: children.length > 0 ? `class ${name}` : `def ${name}(self, value: int) -> int`,
+    decorators: [],
+    doc: `Does ${name}.`,
+    children,
+  };
+}
+
+function file(path: string, n: number): FileSkeleton {
+  const symbols = Array.from({ length: n }, (_, i) => sym(`f${i}`, i * 5 + 1));
+  return {
+    path,
+    language: "python",
+    sha256: "0".repeat(64),
+    has_errors: false,
+    bytes: 1000,
+    skeleton_bytes: 100,
+    imports: [{ text: "import os", line: 1 }],
+    symbols: [sym("Outer", 200, symbols.slice(0, 3)), ...symbols],
+  } as unknown as FileSkeleton;
+}
+
+const files = [file("a.py", 30), file("b.py", 30), file("c.py", 30)];
+
+Deno.test("budgetOutline keeps everything when the budget is large, with no marker", () => {
+  const o = budgetOutline(files, { budgetTokens: 100_000 });
+  assert.equal(o.truncated, false);
+  assert.equal(o.files_omitted, 0);
+  assert.equal(o.symbols_omitted, 0);
+  assert.doesNotMatch(o.text, /truncated/);
+  assert.deepEqual(o.files.map((f) => f.shown), ["full", "full", "full"]);
+});
+
+Deno.test("budgetOutline never exceeds the budget and says what it left out", () => {
+  const whole = budgetOutline(files, { budgetTokens: 100_000 }).token_est;
+  for (let budget = MIN_SKELETON_BUDGET; budget < whole; budget += 37) {
+    const o = budgetOutline(files, { budgetTokens: budget });
+    assert.ok(estimateTokens(o.text) <= budget, `${estimateTokens(o.text)} > ${budget}`);
+    assert.equal(o.token_est, estimateTokens(o.text));
+    assert.equal(o.truncated, true);
+    const m = /… \[truncated to budget_tokens=(\d+): (\d+) symbol\(s\) and (\d+) more file\(s\)/
+      .exec(o.text);
+    assert.ok(m, o.text);
+    assert.equal(Number(m[2]), o.symbols_omitted);
+    assert.equal(Number(m[3]), o.files_omitted);
+    const shownSymbols = o.text.split("\n").filter((l) => /# L\d+/.test(l)).length;
+    assert.equal(shownSymbols + o.symbols_omitted, o.symbols_total);
+  }
+});
+
+Deno.test("budgetOutline cuts the first file that does not fit by lines and drops the rest", () => {
+  const o = budgetOutline(files, { budgetTokens: 500 });
+  const shown = o.files.map((f) => `${f.path}:${f.shown}`);
+  assert.ok(shown.length >= 1 && shown.length <= 3);
+  assert.equal(o.files[o.files.length - 1].shown, "partial");
+  assert.equal(o.files_omitted, 3 - o.files.length);
+  assert.ok(o.text.startsWith("a.py (python, 1000 bytes)\n  import os\n"));
+});
