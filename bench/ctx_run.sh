@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Context-pack benchmark on the django corpus (see docs/benchmarks/ctx.md).
+# Context-pack benchmark on the django corpus (see docs/benchmarks.md).
 #   bash bench/ctx_run.sh [CORPUS_DIR]   (default /work/bench-corpus/django)
 # The corpus is copied to a temp dir first: a build writes _ctx/ into it.
 set -euo pipefail

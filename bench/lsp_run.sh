@@ -2,7 +2,7 @@
 # LSP benchmarks: one-shot (cold) definition vs the warm daemon, end-to-end
 # CLI wall time; time to READY; daemon memory. Usage:
 #   bash bench/lsp_run.sh [segment]   (default: a temp copy of fixtures/example)
-# Needs hyperfine. Results: docs/benchmarks/lsp.md.
+# Needs hyperfine. Results: docs/benchmarks.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 REPO=$PWD

@@ -2,7 +2,7 @@
 # MCP per-tool latency on the django corpus (a temp copy, so telemetry and
 # caches land there, not in the shared corpus). Usage:
 #   bash bench/mcp_run.sh [corpus] [runs]
-# Results: docs/benchmarks/mcp.md.
+# Results: docs/benchmarks.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 CORPUS=${1:-/work/bench-corpus/django}
