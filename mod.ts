@@ -14,7 +14,6 @@
 export {
   EXIT_ERROR,
   EXIT_USAGE,
-  NotImplementedError,
   TrifectaError,
   type TrifectaErrorOptions,
   UsageError,

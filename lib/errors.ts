@@ -64,17 +64,6 @@ export class UsageError extends TrifectaError {
   }
 }
 
-/** Raised by commands that a later release implements. */
-export class NotImplementedError extends TrifectaError {
-  /** Create a `NOT_IMPLEMENTED` error for a command name. */
-  constructor(command: string) {
-    super("NOT_IMPLEMENTED", `'${command}' is not implemented yet in this version of trifecta.`, {
-      nextSteps: ["Run `trifecta --help` to see the commands that work today"],
-    });
-    this.name = "NotImplementedError";
-  }
-}
-
 /** Return a short message for any thrown value without a stack trace. */
 export function errorMessage(err: unknown): string {
   if (err instanceof Error) return err.message;

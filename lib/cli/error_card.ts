@@ -20,10 +20,55 @@ export interface JsonError {
   details?: Record<string, unknown>;
 }
 
+const NOT_CAPABLE_RE =
+  /^Requires (\w+) access to "?(.*?)"?, run again with the (--allow-[\w-]+) flag/;
+
+/**
+ * A permission or file-system failure that reached the frame unhandled (the
+ * first write to `_ctx/`, a full disk, …) gets a named code, not
+ * `INTERNAL_ERROR`: Deno's missing permission names the flag to grant.
+ */
+function fileSystemError(err: unknown, message: string): TrifectaError | undefined {
+  if (err instanceof Deno.errors.NotCapable) {
+    const m = NOT_CAPABLE_RE.exec(message);
+    const flag = m ? (m[2] ? `${m[3]}=${m[2]}` : m[3]) : "the matching --allow-* flag";
+    return new TrifectaError(
+      "PERMISSION_NOT_GRANTED",
+      `Deno's permissions do not allow this: ${message}`,
+      { cause: err, nextSteps: [`Grant it with ${flag}`, "See docs/security.md"] },
+    );
+  }
+  if (/\(os error 28\)|No space left on device|database or disk is full/i.test(message)) {
+    return new TrifectaError("DISK_FULL", `No space left on device: ${message}`, {
+      cause: err,
+      nextSteps: ["Free disk space; files written before this run are unchanged"],
+    });
+  }
+  if (
+    err instanceof Deno.errors.AlreadyExists || err instanceof Deno.errors.NotADirectory ||
+    err instanceof Deno.errors.PermissionDenied ||
+    /\(os error (?:17|20|13|30)\)/.test(message)
+  ) {
+    return new TrifectaError(
+      "OUTPUT_NOT_WRITABLE",
+      `Could not write trifecta's files: ${message}`,
+      {
+        cause: err,
+        nextSteps: [
+          "Make <segment>/_ctx and <segment>/.trifecta writable directories (not files)",
+        ],
+      },
+    );
+  }
+  return undefined;
+}
+
 /** Normalise anything thrown into a {@linkcode TrifectaError}. */
 export function toTrifectaError(err: unknown): TrifectaError {
   if (err instanceof TrifectaError) return err;
   const message = err instanceof Error ? err.message : String(err);
+  const known = fileSystemError(err, message);
+  if (known) return known;
   return new TrifectaError("INTERNAL_ERROR", message, {
     cause: err,
     nextSteps: ["This is a bug in trifecta: please report it with the command you ran"],

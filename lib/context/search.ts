@@ -156,8 +156,9 @@ export function queryRejectedError(reason: string): TrifectaError {
 }
 
 function openIndex(segment: Segment): IndexReader {
+  let reader: IndexReader;
   try {
-    return new IndexReader(indexPath(segment));
+    reader = new IndexReader(indexPath(segment));
   } catch (err) {
     throw new TrifectaError(
       "INDEX_NOT_FOUND",
@@ -168,6 +169,17 @@ function openIndex(segment: Segment): IndexReader {
       },
     );
   }
+  try {
+    // SQLite opens lazily: a file that is not a database fails on first use.
+    reader.meta("build_id");
+  } catch (err) {
+    reader.close();
+    throw new TrifectaError("INDEX_CORRUPT", `Search index at ${INDEX_REL} is corrupt`, {
+      cause: err,
+      nextSteps: ["Rebuild it with: trifecta ctx build -s <segment>"],
+    });
+  }
+  return reader;
 }
 
 /**

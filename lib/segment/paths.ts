@@ -70,6 +70,18 @@ export async function resolveInside(segment: Segment, pathArg: string): Promise<
     real = await Deno.realPath(lexical);
     isDirectory = (await Deno.stat(real)).isDirectory;
   } catch (err) {
+    // The path lies inside the segment, so a missing read permission means a
+    // symlink on the way leads out of the segment's granted scope.
+    if (
+      err instanceof Deno.errors.NotCapable &&
+      Deno.permissions.querySync({ name: "read", path: segment.root }).state === "granted"
+    ) {
+      throw new TrifectaError(
+        "PATH_OUTSIDE_SEGMENT",
+        `Path resolves outside the segment (symlink): ${pathArg}`,
+        { cause: err, nextSteps: ["trifecta does not follow symlinks that leave the segment"] },
+      );
+    }
     const perm = permissionError(err, pathArg);
     if (perm) throw perm;
     if (err instanceof Deno.errors.FilesystemLoop) {

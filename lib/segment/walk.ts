@@ -5,7 +5,7 @@
  *
  * @module
  */
-import ignore, { type Ignore } from "ignore";
+import type { Ignore } from "ignore";
 import { join } from "node:path";
 import { isDenied } from "./denylist.ts";
 import { isWithin, relpath } from "./paths.ts";
@@ -69,10 +69,15 @@ function ignoredBy(scopes: readonly Scope[], rel: string, isDir: boolean): boole
   return false;
 }
 
+// Loaded on first use: an npm import costs Deno ~30 ms of start-up, which
+// commands that never walk should not pay.
+let ignoreFactory: Promise<() => Ignore> | undefined;
+
 async function loadScope(absDir: string, relDir: string): Promise<Scope | undefined> {
   try {
     const text = await Deno.readTextFile(join(absDir, ".gitignore"));
-    return { dir: relDir, rules: ignore().add(text) };
+    ignoreFactory ??= import("ignore").then((m) => m.default);
+    return { dir: relDir, rules: (await ignoreFactory)().add(text) };
   } catch (err) {
     if (err instanceof Deno.errors.NotFound) return undefined;
     throw err;

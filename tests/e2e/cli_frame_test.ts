@@ -68,17 +68,6 @@ Deno.test("a group without a command exits 2 and shows the group's help", async 
   assert.match(r.stderr, /Usage: trifecta cache/);
 });
 
-Deno.test("a NOT_IMPLEMENTED command exits 1, never 0", async () => {
-  const seg = await tempExample();
-  try {
-    const r = await runCli(["mcp", "-s", seg, "--json"]);
-    assert.equal(r.code, 1);
-    assert.equal(JSON.parse(r.stdout).error_code, "NOT_IMPLEMENTED");
-  } finally {
-    await Deno.remove(seg, { recursive: true });
-  }
-});
-
 Deno.test("an unknown option is recorded as an invalid_option event in the segment", async () => {
   const seg = await tempExample();
   try {

@@ -4,6 +4,8 @@
  * @module
  */
 import { fileURLToPath as fromFileUrl } from "node:url";
+import { resolve } from "node:path";
+import { permissionFlags, segmentArg } from "../../tools/permissions.ts";
 
 /** Absolute path of the repository checkout. */
 export const REPO_ROOT: string = fromFileUrl(new URL("../../", import.meta.url));
@@ -32,9 +34,15 @@ export interface RunCliOptions {
   env?: Record<string, string>;
   /** Standard input to send. */
   stdin?: string;
+  /** Permission flags instead of the computed narrow ones. */
+  flags?: readonly string[];
 }
 
-/** Permission flags the e2e tests run the CLI with (the documented ones). */
+/**
+ * Broad permission flags, for tests that must spawn the CLI with more (the
+ * language-server daemon, which hands its own unscoped flags to its child).
+ * {@linkcode runCli} uses {@linkcode narrowFlags} instead.
+ */
 export const CLI_FLAGS: readonly string[] = [
   "--allow-read",
   "--allow-write",
@@ -44,14 +52,42 @@ export const CLI_FLAGS: readonly string[] = [
   "--unstable-raw-imports",
 ];
 
+/** Absolute path of the checkout's `lib/` (the AST worker loads it). */
+export const LIB_DIR: string = fromFileUrl(new URL("../../lib", import.meta.url));
+
+/**
+ * The documented narrow flags for the segment named by `-s` in `args`
+ * (tools/permissions.ts): read the segment and `lib/`, write its `_ctx` and
+ * `.trifecta`, run only Deno, env `TRIFECTA_*` and a few more.
+ */
+export function narrowFlags(
+  args: readonly string[],
+  cwd: string = REPO_ROOT,
+  env: Record<string, string> = {},
+): string[] {
+  const extraWrite: string[] = [];
+  const out = args.findIndex((a) => a === "-o" || a === "--output");
+  if (out >= 0 && out + 1 < args.length) extraWrite.push(resolve(cwd, args[out + 1]));
+  if (env.TRIFECTA_TELEMETRY_DIR) extraWrite.push(resolve(cwd, env.TRIFECTA_TELEMETRY_DIR));
+  return permissionFlags({ segment: segmentArg(args), cwd, codeDirs: [LIB_DIR], extraWrite });
+}
+
+function flagsFor(args: readonly string[], options: RunCliOptions): readonly string[] {
+  if (options.flags) return options.flags;
+  // The daemon and the MCP server pass unscoped flags on to their children.
+  if (args[0] === "lsp" || args[0] === "mcp") return CLI_FLAGS;
+  return narrowFlags(args, options.cwd ?? REPO_ROOT, options.env);
+}
+
 /** Run `deno run <flags> main.ts <args>` and collect its output. */
 export async function runCli(
   args: readonly string[],
   options: RunCliOptions = {},
 ): Promise<CliResult> {
+  const cwd = options.cwd ?? REPO_ROOT;
   const cmd = new Deno.Command(Deno.execPath(), {
-    args: ["run", ...CLI_FLAGS, MAIN_TS, ...args],
-    cwd: options.cwd ?? REPO_ROOT,
+    args: ["run", ...flagsFor(args, options), MAIN_TS, ...args],
+    cwd,
     env: { NO_COLOR: "1", ...options.env },
     stdin: options.stdin === undefined ? "null" : "piped",
     stdout: "piped",
@@ -64,8 +100,32 @@ export async function runCli(
     await w.close();
   }
   const out = await child.output();
+  await keepForPiiScan(resolve(cwd, segmentArg(args)));
   const dec = new TextDecoder();
   return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
+}
+
+let scanCount = 0;
+
+/**
+ * When `TRIFECTA_PII_SCAN_DIR` is set (the `test` task sets it), copy what
+ * trifecta wrote into the segment (`_ctx/`, `.trifecta/`) there after every
+ * run, for tests/zz_no_pii_scan_test.ts, which runs after the other tests.
+ */
+export async function keepForPiiScan(segment: string): Promise<void> {
+  const scanDir = Deno.env.get("TRIFECTA_PII_SCAN_DIR");
+  if (!scanDir) return;
+  const dest = `${scanDir}/${Deno.pid}-${++scanCount}`;
+  for (const name of ["_ctx", ".trifecta"]) {
+    let info: Deno.FileInfo;
+    try {
+      info = await Deno.stat(`${segment}/${name}`);
+    } catch (err) {
+      if (err instanceof Deno.errors.NotFound || err instanceof Deno.errors.NotADirectory) continue;
+      throw err;
+    }
+    if (info.isDirectory) await copyTree(`${segment}/${name}`, `${dest}/${name}`);
+  }
 }
 
 /** Copy a directory tree (for tests that modify a fixture). */

@@ -1,0 +1,133 @@
+/**
+ * What a command is, independent of how its arguments were parsed: the
+ * context a handler gets, the outcome it reports, and {@linkcode runCommand},
+ * which resolves the segment, opens telemetry, times the handler, records one
+ * event named after the command and flushes. The commander frame and the
+ * fast path for hot commands both go through it. Imports no npm package.
+ *
+ * @module
+ */
+import { resolveSegment, type Segment } from "../segment/segment.ts";
+import { elapsedMs, monotonicMs, Telemetry, type TelemetryLevel } from "../telemetry/mod.ts";
+import type { Output } from "./output.ts";
+import { toTrifectaError } from "./error_card.ts";
+
+/** Telemetry levels accepted by `--telemetry`. */
+export const TELEMETRY_LEVELS: readonly TelemetryLevel[] = ["off", "lite", "full"];
+
+/** Options every leaf command accepts. */
+export interface GlobalOptions {
+  /** Segment directory (default `.`). */
+  segment: string;
+  /** Print one JSON object on stdout. */
+  json: boolean;
+  /** Telemetry level from the flag, if given. */
+  telemetry?: TelemetryLevel;
+  /** Use the persistent (SQLite) AST cache. */
+  persistCache: boolean;
+}
+
+/** What a command handler gets. */
+export interface CommandContext {
+  /** Where to write. */
+  output: Output;
+  /** The resolved segment. */
+  segment: Segment;
+  /** Telemetry for this run (a no-op when off). */
+  telemetry: Telemetry;
+  /** The common options. */
+  global: GlobalOptions;
+  /** The command's own options, as commander parsed them. */
+  options: Record<string, unknown>;
+  /** Positional arguments. */
+  args: string[];
+}
+
+/** What a handler reports back to the frame for the command's event. */
+export interface CommandOutcome {
+  /** Exit code (default 0). */
+  exitCode?: number;
+  /** Event args (redacted by telemetry). */
+  args?: Record<string, unknown>;
+  /** Event result fields (merged after `status`). */
+  result?: Record<string, unknown>;
+  /** Extra event fields, stored under `x`. */
+  extra?: Record<string, unknown>;
+  /** Warnings to attach to the event. */
+  warnings?: string[];
+}
+
+/** A command implementation. */
+export type CommandHandler = (ctx: CommandContext) => Promise<CommandOutcome | void>;
+
+/** Shared state of one CLI invocation. */
+export interface Runtime {
+  /** Output streams. */
+  output: Output;
+  /** Exit code set by the command that ran. */
+  exitCode: number;
+  /** Event name of the command that ran, e.g. `ast.skeleton`. */
+  commandName?: string;
+}
+
+/** The common options out of a parsed option object. */
+export function globalOptionsFrom(opts: Record<string, unknown>): GlobalOptions {
+  return {
+    segment: String(opts.segment ?? "."),
+    json: Boolean(opts.json),
+    telemetry: opts.telemetry as TelemetryLevel | undefined,
+    persistCache: Boolean(opts.persistCache),
+  };
+}
+
+/** A command invocation, however its arguments were parsed. */
+export interface Invocation {
+  /** Event name, e.g. `ast.skeleton`. */
+  eventName: string;
+  /** The common options. */
+  global: GlobalOptions;
+  /** The command's own options. */
+  options: Record<string, unknown>;
+  /** Positional arguments. */
+  args: string[];
+  /** Loads the handler. */
+  handler: () => Promise<CommandHandler>;
+}
+
+/**
+ * Run one command: the segment is resolved, telemetry opened, the handler
+ * timed, one event `<eventName>` recorded (also on failure, with the error
+ * code), telemetry flushed. Errors are rethrown as `TrifectaError`s.
+ */
+export async function runCommand(invocation: Invocation, runtime: Runtime): Promise<void> {
+  const { eventName, global } = invocation;
+  runtime.commandName = eventName;
+  const segment = await resolveSegment(global.segment);
+  const telemetry = Telemetry.open(segment, { level: global.telemetry });
+  const start = monotonicMs();
+  try {
+    const handler = await invocation.handler();
+    const outcome = (await handler({
+      output: runtime.output,
+      segment,
+      telemetry,
+      global,
+      options: invocation.options,
+      args: invocation.args,
+    })) ?? {};
+    runtime.exitCode = outcome.exitCode ?? 0;
+    telemetry.event(
+      eventName,
+      outcome.args ?? {},
+      { status: runtime.exitCode === 0 ? "ok" : "error", ...outcome.result },
+      elapsedMs(start),
+      { warnings: outcome.warnings, extra: outcome.extra },
+    );
+  } catch (err) {
+    const e = toTrifectaError(err);
+    telemetry.event(eventName, {}, { status: "error", error_code: e.code }, elapsedMs(start));
+    throw e;
+  } finally {
+    await telemetry.flush();
+  }
+}

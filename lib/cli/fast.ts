@@ -1,0 +1,136 @@
+/**
+ * A start-up path for the commands agents call most (`lsp` queries,
+ * `ast symbols`, `ctx search`) that does not load commander: any npm import
+ * costs Deno ~30 ms of resolver start-up, more than the command's own work
+ * when the language server daemon or the caches are warm.
+ *
+ * It accepts only the plain, valid forms of those commands; anything else
+ * (help, an unknown or malformed option, a bad value) returns `undefined` and
+ * the full CLI takes over, so usage errors, suggestions and help look the
+ * same either way. Both paths call the same handler through
+ * {@linkcode runCommand}. `TRIFECTA_NO_FAST_PATH=1` turns it off.
+ *
+ * @module
+ */
+import { parseArgs } from "node:util";
+import { type CommandHandler, globalOptionsFrom, runCommand, TELEMETRY_LEVELS } from "./command.ts";
+import { renderErrorCard, toJsonError, toTrifectaError } from "./error_card.ts";
+import { printJson, processOutput } from "./output.ts";
+
+type OptionSpec = { type: "string" | "boolean"; short?: string };
+
+interface FastCommand {
+  /** Positional arguments the command takes (exactly). */
+  positionals: number;
+  /** The command's own options (beyond the common ones). */
+  options: Record<string, OptionSpec>;
+  /** Options that must be given. */
+  required?: string[];
+  /** Options whose value must be a whole number >= 1. */
+  positiveInts?: string[];
+  /** Loads the handler. */
+  handler: () => Promise<CommandHandler>;
+}
+
+const COMMON: Record<string, OptionSpec> = {
+  segment: { type: "string", short: "s" },
+  json: { type: "boolean" },
+  telemetry: { type: "string" },
+  "persist-cache": { type: "boolean" },
+};
+
+function lspQuery(method: "definition" | "hover" | "references" | "diagnostics"): FastCommand {
+  return {
+    positionals: 1,
+    options: { "require-lsp": { type: "boolean" } },
+    handler: async () => (await import("./lsp_query.ts")).queryHandler(method),
+  };
+}
+
+const FAST: Record<string, FastCommand> = {
+  "lsp.definition": lspQuery("definition"),
+  "lsp.hover": lspQuery("hover"),
+  "lsp.references": lspQuery("references"),
+  "lsp.diagnostics": lspQuery("diagnostics"),
+  "ast.symbols": {
+    positionals: 1,
+    options: {},
+    handler: async () => (await import("./ast_symbols.ts")).symbolsHandler,
+  },
+  "ctx.search": {
+    positionals: 0,
+    options: { query: { type: "string", short: "q" }, limit: { type: "string", short: "l" } },
+    required: ["query"],
+    positiveInts: ["limit"],
+    handler: async () => (await import("./ctx_search.ts")).searchHandler,
+  },
+};
+
+function camel(name: string): string {
+  return name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+}
+
+/**
+ * Run `argv` through the fast path. Returns the exit code, or `undefined`
+ * when this path does not take the command (the caller then runs the full
+ * CLI).
+ */
+export async function runFast(argv: readonly string[]): Promise<number | undefined> {
+  if (Deno.env.get("TRIFECTA_NO_FAST_PATH") === "1") return undefined;
+  const [group, name, ...rest] = argv;
+  const spec = FAST[`${group}.${name}`];
+  if (!spec) return undefined;
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: rest,
+      options: { ...COMMON, ...spec.options },
+      allowPositionals: true,
+      strict: true,
+    });
+  } catch (err) {
+    if (err instanceof TypeError) return undefined; // the full CLI explains it
+    throw err;
+  }
+  const { values, positionals } = parsed;
+  if (positionals.length !== spec.positionals) return undefined;
+  if (
+    values.telemetry !== undefined &&
+    !(TELEMETRY_LEVELS as readonly string[]).includes(String(values.telemetry))
+  ) return undefined;
+  if (spec.required?.some((k) => values[k] === undefined)) return undefined;
+  // Commander's option object: camelCase keys, booleans defaulting to false.
+  const options: Record<string, unknown> = { segment: ".", json: false, persistCache: false };
+  for (const [key, opt] of Object.entries({ ...COMMON, ...spec.options })) {
+    if (opt.type === "boolean") options[camel(key)] = values[key] === true;
+  }
+  for (const [key, value] of Object.entries(values)) {
+    if (typeof value !== "string") continue;
+    if (spec.positiveInts?.includes(key)) {
+      if (!/^\d+$/.test(value) || Number(value) < 1 || !Number.isSafeInteger(Number(value))) {
+        return undefined;
+      }
+      options[camel(key)] = Number(value);
+    } else options[camel(key)] = value;
+  }
+  const output = processOutput();
+  const runtime = { output, exitCode: 0 };
+  try {
+    await runCommand({
+      eventName: `${group}.${name}`,
+      global: globalOptionsFrom(options),
+      options,
+      args: positionals,
+      handler: spec.handler,
+    }, runtime);
+    return runtime.exitCode;
+  } catch (err) {
+    const error = toTrifectaError(err);
+    if (options.json) printJson(output, toJsonError(error));
+    else output.err(renderErrorCard(error));
+    if (error.code === "INTERNAL_ERROR" && err instanceof Error && err.stack) {
+      output.err(err.stack + "\n");
+    }
+    return error.exitCode;
+  }
+}

@@ -1,0 +1,104 @@
+/**
+ * The narrow Deno permission flags trifecta runs with, computed for one
+ * segment. Used by the `cli` task's launcher (`tools/cli.ts`) and by the e2e
+ * tests, so the documented flags are the tested ones (docs/security.md).
+ *
+ * @module
+ */
+import { join, resolve } from "node:path";
+import { daemonPaths, runtimeDir } from "../lib/lsp/daemon_paths.ts";
+
+/** Environment variables trifecta reads (`TRIFECTA_*` is a prefix grant). */
+export const ENV_ALLOW: readonly string[] = ["TRIFECTA_*", "PATH", "XDG_RUNTIME_DIR", "USER"];
+
+/** `--allow-sys` kinds trifecta uses (telemetry host facts, the daemon's uid). */
+export const SYS_ALLOW: readonly string[] = ["osRelease", "uid", "hostname"];
+
+/** What the flags are scoped to. */
+export interface PermissionScope {
+  /** The segment directory (absolute, or relative to `cwd`). */
+  segment: string;
+  /** Directory that relative paths are taken against (default: the process cwd). */
+  cwd?: string;
+  /**
+   * Directories of trifecta's own code that must be readable (the checkout's
+   * `lib/`, which the AST worker loads); none for the bundle.
+   */
+  codeDirs?: readonly string[];
+  /**
+   * Grant the language-server daemon's runtime directory (read, write) and
+   * the segment's daemon socket (`--allow-net=unix:<socket>`).
+   */
+  daemon?: boolean;
+  /** Executables trifecta may run (default: this Deno, for pyright and the daemon). */
+  run?: readonly string[];
+  /** Extra paths to read and write (`telemetry export -o FILE`, `TRIFECTA_TELEMETRY_DIR`). */
+  extraWrite?: readonly string[];
+  /** Add `--unstable-raw-imports` (needed from source, not for the bundle). */
+  rawImports?: boolean;
+}
+
+function realOrResolved(path: string): string {
+  try {
+    return Deno.realPathSync(path);
+  } catch (err) {
+    // A launcher without read access cannot canonicalise: the path as given.
+    if (err instanceof Deno.errors.NotFound || err instanceof Deno.errors.NotCapable) return path;
+    throw err;
+  }
+}
+
+/**
+ * The flags for one segment: read the segment and trifecta's code, write
+ * only `<segment>/_ctx` and `<segment>/.trifecta`, run only Deno (pyright
+ * and the daemon), env limited to {@linkcode ENV_ALLOW}, no net beyond the
+ * daemon socket, no ffi.
+ *
+ * @example
+ * ```ts
+ * import { permissionFlags } from "./permissions.ts";
+ * permissionFlags({ segment: "/work/repo" });
+ * // ["--no-prompt", "--allow-read=/work/repo", "--allow-write=/work/repo/_ctx,/work/repo/.trifecta", …]
+ * ```
+ */
+export function permissionFlags(scope: PermissionScope): string[] {
+  const seg = realOrResolved(resolve(scope.cwd ?? Deno.cwd(), scope.segment));
+  const read = [seg, ...(scope.codeDirs ?? [])];
+  const write = [join(seg, "_ctx"), join(seg, ".trifecta")];
+  for (const p of scope.extraWrite ?? []) {
+    read.push(p);
+    write.push(p);
+  }
+  const daemon = scope.daemon ? daemonPaths(seg) : undefined;
+  if (daemon) {
+    read.push(daemon.dir);
+    write.push(daemon.dir);
+  }
+  const flags = [
+    "--no-prompt",
+    `--allow-read=${read.join(",")}`,
+    `--allow-write=${write.join(",")}`,
+    `--allow-env=${ENV_ALLOW.join(",")}`,
+    `--allow-run=${(scope.run ?? [Deno.execPath()]).join(",")}`,
+    `--allow-sys=${SYS_ALLOW.join(",")}`,
+  ];
+  if (daemon) flags.push(`--allow-net=unix:${daemon.socket}`);
+  if (scope.rawImports ?? true) flags.push("--unstable-raw-imports");
+  return flags;
+}
+
+/** The `-s/--segment` value in CLI arguments (default `.`). */
+export function segmentArg(args: readonly string[]): string {
+  let segment = ".";
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (a === "--") break;
+    if ((a === "-s" || a === "--segment") && i + 1 < args.length) segment = args[++i];
+    else if (a.startsWith("--segment=")) segment = a.slice("--segment=".length);
+    else if (a.startsWith("-s") && a.length > 2 && !a.startsWith("--")) segment = a.slice(2);
+  }
+  return segment;
+}
+
+/** The daemon runtime directory (re-exported for the launcher and docs). */
+export { runtimeDir };
