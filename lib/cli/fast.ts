@@ -15,7 +15,7 @@
 import { parseArgs } from "node:util";
 import { type CommandHandler, globalOptionsFrom, runCommand, TELEMETRY_LEVELS } from "./command.ts";
 import { renderErrorCard, toJsonError, toTrifectaError } from "./error_card.ts";
-import { printJson, processOutput } from "./output.ts";
+import { type Output, printJson, processOutput } from "./output.ts";
 
 type OptionSpec = { type: "string" | "boolean"; short?: string };
 
@@ -70,12 +70,21 @@ function camel(name: string): string {
   return name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
 }
 
+/** Options for {@linkcode runFast}. */
+export interface FastOptions {
+  /** Where to write (default: the process's stdout and stderr). */
+  output?: Output;
+}
+
 /**
  * Run `argv` through the fast path. Returns the exit code, or `undefined`
  * when this path does not take the command (the caller then runs the full
  * CLI).
  */
-export async function runFast(argv: readonly string[]): Promise<number | undefined> {
+export async function runFast(
+  argv: readonly string[],
+  opts: FastOptions = {},
+): Promise<number | undefined> {
   if (Deno.env.get("TRIFECTA_NO_FAST_PATH") === "1") return undefined;
   const [group, name, ...rest] = argv;
   const spec = FAST[`${group}.${name}`];
@@ -113,7 +122,7 @@ export async function runFast(argv: readonly string[]): Promise<number | undefin
       options[camel(key)] = Number(value);
     } else options[camel(key)] = value;
   }
-  const output = processOutput();
+  const output = opts.output ?? processOutput();
   const runtime = { output, exitCode: 0 };
   try {
     await runCommand({

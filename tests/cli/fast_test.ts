@@ -1,0 +1,53 @@
+import assert from "node:assert/strict";
+import { runFast } from "../../lib/cli/fast.ts";
+import { captureOutput } from "../../lib/cli/output.ts";
+import { tempExample } from "../e2e/helpers.ts";
+
+Deno.test("runFast declines what only the full CLI handles", async () => {
+  for (
+    const argv of [
+      ["ast", "symbols", "--help"],
+      ["ast", "skeleton", "src"], // not a hot command
+      ["lsp", "definition", "a.py:1:1", "--requre-lsp"], // unknown option
+      ["ctx", "search", "-q", "x", "-l", "0"], // bad value
+      ["ctx", "search", "-l", "3"], // missing -q
+      ["ctx", "search", "-q", "x", "--explain"], // an option it does not take
+      ["ast", "symbols", "a", "b"], // wrong arity
+      ["ast", "symbols", "sym://py/mod/x", "--telemetry", "lit"],
+    ]
+  ) {
+    const out = captureOutput();
+    assert.equal(await runFast(argv, { output: out }), undefined, argv.join(" "));
+    assert.equal(out.stdout + out.stderr, "", "declining writes nothing");
+  }
+});
+
+Deno.test("runFast answers a hot command itself, errors included", async () => {
+  const seg = await tempExample();
+  try {
+    const out = captureOutput();
+    const uri = "sym://python/type/src/inventory/models/Inventory#add";
+    const code = await runFast(["ast", "symbols", uri, "-s", seg, "--json", "--telemetry", "off"], {
+      output: out,
+    });
+    assert.equal(code, 0);
+    const json = JSON.parse(out.stdout);
+    assert.equal(json.status, "ok");
+    assert.equal(json.file_rel, "src/inventory/models.py");
+    const err = captureOutput();
+    const bad = await runFast([
+      "ast",
+      "symbols",
+      "sym://python/type/src/nope/X",
+      "-s",
+      seg,
+      "--json",
+    ], {
+      output: err,
+    });
+    assert.equal(bad, 1);
+    assert.equal(JSON.parse(err.stdout).status, "error");
+  } finally {
+    await Deno.remove(seg, { recursive: true });
+  }
+});
