@@ -7,12 +7,19 @@
  * @module
  */
 import { fileURLToPath } from "node:url";
+import { permissionFlags } from "./tools/permissions.ts";
 
 const root = fileURLToPath(new URL(".", import.meta.url));
 const source = fileURLToPath(new URL("./fixtures/example", import.meta.url));
 // A fresh copy each run, so "cold" is cold and the checkout stays clean.
 const example = await Deno.makeTempDir({ prefix: "trifecta-demo-" });
 await copyTree(source, example);
+// The documented narrow flags: read the segment (and the AST worker's code),
+// write its _ctx/ and .trifecta/ only, run Deno (pyright runs under it);
+// `lsp` commands also get the daemon's runtime directory and socket.
+function flagsFor(args: readonly string[]): string[] {
+  return permissionFlags({ segment: example, codeDirs: [`${root}lib`], daemon: args[0] === "lsp" });
+}
 
 async function copyTree(from: string, to: string): Promise<void> {
   await Deno.mkdir(to, { recursive: true });
@@ -22,14 +29,6 @@ async function copyTree(from: string, to: string): Promise<void> {
     else if (entry.isFile) await Deno.copyFile(`${from}/${entry.name}`, `${to}/${entry.name}`);
   }
 }
-const flags = [
-  "--allow-read",
-  "--allow-write",
-  "--allow-env",
-  "--allow-run",
-  "--allow-sys",
-  "--unstable-raw-imports",
-];
 
 interface Step {
   /** What the step shows. */
@@ -98,7 +97,7 @@ async function firstHitId(): Promise<string> {
   const out = await new Deno.Command(Deno.execPath(), {
     args: [
       "run",
-      ...flags,
+      ...flagsFor(["ctx"]),
       `${root}main.ts`,
       "ctx",
       "search",
@@ -126,7 +125,7 @@ for (const step of steps) {
   }
   write(`\n=== ${step.title}\n$ trifecta ${step.args.join(" ")} -s fixtures/example\n`);
   const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", ...flags, `${root}main.ts`, ...step.args, "-s", example],
+    args: ["run", ...flagsFor(step.args), `${root}main.ts`, ...step.args, "-s", example],
     cwd: root,
     stdout: "piped",
     stderr: "piped",

@@ -265,5 +265,12 @@ async function askDaemon(
 }
 
 async function daemonLockHeld(segment: Segment, env: EnvReader): Promise<boolean> {
-  return (await daemonStatus(segment, { env })).running;
+  try {
+    return (await daemonStatus(segment, { env })).running;
+  } catch (err) {
+    // Without read access to the runtime directory this process cannot see a
+    // daemon at all: it answers one-shot, as when none runs.
+    if (err instanceof Deno.errors.NotCapable) return false;
+    throw err;
+  }
 }
