@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
-import { copyTree, runCli } from "./helpers.ts";
+import { copyTree, removeSegment, runCli } from "./helpers.ts";
 
 const AST_FIXTURES = fileURLToPath(new URL("../../fixtures/ast", import.meta.url));
 
@@ -15,7 +15,7 @@ async function withFixtures(fn: (dir: string) => Promise<void>): Promise<void> {
   try {
     await fn(dir);
   } finally {
-    await Deno.remove(dir, { recursive: true });
+    await removeSegment(dir);
   }
 }
 

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { runCli, tempExample } from "./helpers.ts";
+import { removeSegment, runCli, tempExample } from "./helpers.ts";
 
 // The example project's line numbers (fixtures/example):
 // models.py: @dataclass 11, class Item 12-28, @property 21, needs_restock 22-24,
@@ -37,7 +37,7 @@ async function withExample(fn: (dir: string) => Promise<void>): Promise<void> {
   try {
     await fn(dir);
   } finally {
-    await Deno.remove(dir, { recursive: true });
+    await removeSegment(dir);
   }
 }
 
@@ -53,7 +53,7 @@ async function withTemp(
     }
     await fn(dir);
   } finally {
-    await Deno.remove(dir, { recursive: true });
+    await removeSegment(dir);
   }
 }
 
@@ -421,7 +421,7 @@ Deno.test("ast symbols: a module symlinked out of the segment is refused", async
       assert.doesNotMatch(JSON.stringify(e), /leak/);
     });
   } finally {
-    await Deno.remove(outside, { recursive: true });
+    await removeSegment(outside);
   }
 });
 

@@ -5,7 +5,14 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { type CliResult, LIB_DIR, narrowFlags, runCli, tempExample } from "./helpers.ts";
+import {
+  type CliResult,
+  LIB_DIR,
+  narrowFlags,
+  removeSegment,
+  runCli,
+  tempExample,
+} from "./helpers.ts";
 import { permissionFlags } from "../../tools/permissions.ts";
 
 const TYPE_URI = "sym://python/type/src.inventory.models/Inventory";
@@ -470,8 +477,13 @@ const CASES: Case[] = [
   },
   {
     name: "corrupt telemetry lines fail telemetry health",
-    setup: (seg) =>
-      Deno.writeTextFile(join(seg, "_ctx/telemetry/events.jsonl"), "not json\n", { append: true }),
+    // As many bad lines as good ones: past health's FAIL threshold (5%)
+    // whatever the baseline wrote.
+    setup: async (seg) => {
+      const file = join(seg, "_ctx/telemetry/events.jsonl");
+      const good = (await Deno.readTextFile(file)).split("\n").filter((l) => l !== "").length;
+      await Deno.writeTextFile(file, "not json\n".repeat(Math.max(1, good)), { append: true });
+    },
     args: () => ["telemetry", "health"],
     exit: 3,
     code: "FAIL",
@@ -559,7 +571,7 @@ for (const c of CASES) {
       await c.check?.(seg, res);
       await assertIntact(seg, before, c);
     } finally {
-      await Deno.remove(seg, { recursive: true });
+      await removeSegment(seg);
     }
   });
 }
@@ -587,7 +599,7 @@ Deno.test("bad input: full disk → DISK_FULL, exit 1, previous pack intact", as
   const why = await tryMountTmpfs(dir);
   if (why !== undefined) {
     console.log(`SKIPPED full-disk case: cannot mount a tmpfs here (${why})`);
-    await Deno.remove(dir, { recursive: true });
+    await removeSegment(dir);
     return;
   }
   try {
@@ -614,6 +626,6 @@ Deno.test("bad input: full disk → DISK_FULL, exit 1, previous pack intact", as
     );
   } finally {
     await new Deno.Command("umount", { args: [dir] }).output();
-    await Deno.remove(dir, { recursive: true });
+    await removeSegment(dir);
   }
 });

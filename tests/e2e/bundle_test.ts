@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { REPO_ROOT, tempExample } from "./helpers.ts";
+import { removeSegment, REPO_ROOT, tempExample } from "./helpers.ts";
 import { permissionFlags } from "../../tools/permissions.ts";
 
 async function run(cmd: string, args: string[], cwd = REPO_ROOT) {
@@ -42,7 +42,7 @@ Deno.test("bundle: one file runs skeleton, symbols and ctx on the example with n
     assert.equal(search.code, 0, search.stderr);
     assert.ok(JSON.parse(search.stdout).hits.length > 0);
   } finally {
-    await Deno.remove(outDir, { recursive: true });
-    await Deno.remove(seg, { recursive: true });
+    await removeSegment(outDir);
+    await removeSegment(seg);
   }
 });

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { runCli, tempExample } from "./helpers.ts";
+import { removeSegment, runCli, tempExample } from "./helpers.ts";
 
 // Usage errors are recorded in the telemetry of the segment (here the cwd);
 // tests that give no segment keep the checkout clean.
@@ -85,6 +85,6 @@ Deno.test("an unknown option is recorded as an invalid_option event in the segme
     const metrics = JSON.parse(await Deno.readTextFile(`${seg}/_ctx/telemetry/metrics.json`));
     assert.equal(JSON.stringify(metrics).includes("invalid_option_count"), true);
   } finally {
-    await Deno.remove(seg, { recursive: true });
+    await removeSegment(seg);
   }
 });

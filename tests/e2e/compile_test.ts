@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
+import { removeSegment } from "./helpers.ts";
 
 const COMPILE = fileURLToPath(new URL("../../tools/compile.ts", import.meta.url));
 
@@ -30,7 +31,7 @@ Deno.test("compile with a DENORT_BIN that names no file fails with a clear card"
     assert.match(r.stderr, /DENORT_BIN names no file/);
     assert.doesNotMatch(r.stderr, /Stack backtrace/);
   } finally {
-    await Deno.remove(dir, { recursive: true });
+    await removeSegment(dir);
   }
 });
 
@@ -50,6 +51,6 @@ Deno.test("compile either builds a working binary or says why it cannot", async 
       assert.doesNotMatch(r.stderr, /Stack backtrace/);
     }
   } finally {
-    await Deno.remove(dir, { recursive: true });
+    await removeSegment(dir);
   }
 });

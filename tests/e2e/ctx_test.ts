@@ -3,7 +3,7 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { CLI_FLAGS, MAIN_TS, runCli, tempExample } from "./helpers.ts";
+import { CLI_FLAGS, MAIN_TS, removeSegment, runCli, tempExample } from "./helpers.ts";
 
 const ANCHOR_DOC = "# Servicio\n" + "Texto de relleno para el documento. ".repeat(12) +
   "\n\n## Usage\nSERVICIO_ANCHOR_TOKEN lives here.\n";
@@ -48,7 +48,7 @@ Deno.test("ctx build on a project without scaffolding indexes docs, src, config 
     }
     assert.ok(!JSON.stringify(out).includes(dir), "no absolute path in the report");
   } finally {
-    await Deno.remove(dir, { recursive: true });
+    await removeSegment(dir);
   }
 });
 
@@ -76,7 +76,7 @@ Deno.test("ctx search finds a token that lies beyond the preview, and --explain 
     assert.equal(x.hits.length, 1);
     assert.deepEqual(x.hits[0].signals.matched_terms, ["restock"]);
   } finally {
-    await Deno.remove(dir, { recursive: true });
+    await removeSegment(dir);
   }
 });
 
@@ -97,7 +97,7 @@ Deno.test("ctx search rejects empty, blank and 1-character queries with an event
       rejected.every((e) => typeof (e.x as Record<string, unknown>).rejection_reason === "string"),
     );
   } finally {
-    await Deno.remove(dir, { recursive: true });
+    await removeSegment(dir);
   }
 });
 
@@ -142,7 +142,7 @@ Deno.test("ctx get honours --max-chunks, prints PD_REPORT last, and records byte
     const all = await runCli(["ctx", "get", "-s", dir, "-i", ids.join(","), "--pd-report"]);
     assert.match(all.stdout, /stop_reason=complete chunks_returned=2/);
   } finally {
-    await Deno.remove(dir, { recursive: true });
+    await removeSegment(dir);
   }
 });
 
@@ -162,7 +162,7 @@ Deno.test("ctx get refuses an id with ../ with PATH_TRAVERSAL", async () => {
     assert.equal(r.code, 2);
     assert.equal(JSON.parse(r.stdout).error_code, "PATH_TRAVERSAL");
   } finally {
-    await Deno.remove(dir, { recursive: true });
+    await removeSegment(dir);
   }
 });
 
@@ -176,7 +176,7 @@ Deno.test("ctx sync passes on CRLF files and files without a final newline", asy
     assert.match(r.stdout, /✅ Validation Passed/);
     assert.doesNotMatch(r.stdout, /Hash mismatch/);
   } finally {
-    await Deno.remove(dir, { recursive: true });
+    await removeSegment(dir);
   }
 });
 
@@ -199,7 +199,7 @@ Deno.test("an edited file makes validate fail as stale, records pack_state, and 
     const g = await runCli(["ctx", "get", "-s", dir, "-i", id]);
     assert.match(g.stderr, /stale.*ctx sync/);
   } finally {
-    await Deno.remove(dir, { recursive: true });
+    await removeSegment(dir);
   }
 });
 
@@ -222,7 +222,7 @@ Deno.test("parallel builds give one valid pack: each process succeeds or fails w
     );
     assert.deepEqual(leftovers, []);
   } finally {
-    await Deno.remove(dir, { recursive: true });
+    await removeSegment(dir);
   }
 });
 
@@ -273,7 +273,7 @@ Deno.test("kill -9 during a build leaves the previous pack intact and valid", as
     );
     assert.deepEqual(leftovers, [], "the next build removes the killed build's temp files");
   } finally {
-    await Deno.remove(dir, { recursive: true });
+    await removeSegment(dir);
   }
 });
 
@@ -291,6 +291,6 @@ Deno.test("ctx stats reports searches, hits and zero-hit reasons from the events
     assert.deepEqual(s.zero_hit_reasons, { no_match: 1 });
     assert.deepEqual(s.top_zero_hit_queries, [{ query_preview: "zzqqxxnothing", count: 1 }]);
   } finally {
-    await Deno.remove(dir, { recursive: true });
+    await removeSegment(dir);
   }
 });

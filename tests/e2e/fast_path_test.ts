@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { runCli, tempExample } from "./helpers.ts";
+import { removeSegment, runCli, tempExample } from "./helpers.ts";
 
 // The fast path (lib/cli/fast.ts) must answer exactly as the commander CLI:
 // the same handler behind a different argument parser.
@@ -29,7 +29,7 @@ Deno.test("hot commands give the same exit code and JSON on the fast and the ful
       assert.deepEqual(withoutTimings(fast.stdout), withoutTimings(full.stdout), args.join(" "));
     }
   } finally {
-    await Deno.remove(seg, { recursive: true });
+    await removeSegment(seg);
   }
 });
 
@@ -48,6 +48,6 @@ Deno.test("the fast path leaves usage errors and help to the full CLI", async ()
     assert.equal(help.code, 0);
     assert.match(help.stdout, /Usage: trifecta ast symbols/);
   } finally {
-    await Deno.remove(seg, { recursive: true });
+    await removeSegment(seg);
   }
 });

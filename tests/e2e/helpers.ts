@@ -128,6 +128,16 @@ export async function keepForPiiScan(segment: string): Promise<void> {
   }
 }
 
+/**
+ * Remove a test's temporary segment, keeping what trifecta wrote into it for
+ * the no-PII scan first (see {@linkcode keepForPiiScan}): every e2e test
+ * removes its segments through here, whichever way it ran the CLI.
+ */
+export async function removeSegment(dir: string): Promise<void> {
+  await keepForPiiScan(dir);
+  await Deno.remove(dir, { recursive: true });
+}
+
 /** Copy a directory tree (for tests that modify a fixture). */
 export async function copyTree(src: string, dest: string): Promise<void> {
   await Deno.mkdir(dest, { recursive: true });

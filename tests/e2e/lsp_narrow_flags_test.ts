@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
 import { permissionFlags } from "../../tools/permissions.ts";
-import { MAIN_TS, tempExample } from "./helpers.ts";
+import { MAIN_TS, removeSegment, tempExample } from "./helpers.ts";
 
 const LIB = fileURLToPath(new URL("../../lib", import.meta.url));
 
@@ -34,6 +34,6 @@ Deno.test("lsp query with the segment-only flags answers one-shot instead of fai
     assert.equal(json.data.file, "src/inventory/service.py");
     assert.doesNotMatch(stderr, /PERMISSION_NOT_GRANTED/);
   } finally {
-    await Deno.remove(seg, { recursive: true });
+    await removeSegment(seg);
   }
 });

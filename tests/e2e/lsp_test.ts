@@ -10,7 +10,15 @@
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
 import { join } from "node:path";
-import { CLI_FLAGS, type CliResult, MAIN_TS, REPO_ROOT, runCli, tempExample } from "./helpers.ts";
+import {
+  CLI_FLAGS,
+  type CliResult,
+  MAIN_TS,
+  removeSegment,
+  REPO_ROOT,
+  runCli,
+  tempExample,
+} from "./helpers.ts";
 import { daemonPaths } from "../../lib/lsp/daemon_paths.ts";
 
 const FAKE = fileURLToPath(new URL("../lsp/fixtures/fake_server.ts", import.meta.url));
@@ -101,7 +109,7 @@ Deno.test("e2e lsp: no server found → degraded AST answer with lsp_binary_not_
     assert.match(events, /"cmd":"lsp.fallback"/);
     assert.ok(!events.includes(dir), "no absolute path in telemetry");
   } finally {
-    await Deno.remove(dir, { recursive: true });
+    await removeSegment(dir);
   }
 });
 
@@ -117,7 +125,7 @@ Deno.test("e2e lsp: TRIFECTA_LSP=0 answers from the AST with lsp_disabled, in re
     assert.match(r.stdout, /class Inventory/);
     assert.match(r.stdout, /note: degraded answer/);
   } finally {
-    await Deno.remove(dir, { recursive: true });
+    await removeSegment(dir);
   }
 });
 
@@ -138,7 +146,7 @@ Deno.test("e2e lsp: a server that never answers → lsp_not_ready; one that hang
     assert.equal(res.fallback_reason, "lsp_request_timeout");
     assert.equal(res.data.locations[0].path, "src/inventory/models.py");
   } finally {
-    await Deno.remove(dir, { recursive: true });
+    await removeSegment(dir);
   }
 });
 
@@ -161,7 +169,7 @@ Deno.test("e2e lsp: one-shot pyright resolves a definition across files (FULL, l
       end_col: 16,
     }]);
   } finally {
-    await Deno.remove(dir, { recursive: true });
+    await removeSegment(dir);
   }
 });
 
@@ -238,8 +246,8 @@ Deno.test("e2e lsp daemon: start, status, definition through it, singleton, serv
     for (const pid of pids) {
       if (alive(pid)) Deno.kill(pid, "SIGKILL");
     }
-    await Deno.remove(dir, { recursive: true });
-    await Deno.remove(runtime, { recursive: true });
+    await removeSegment(dir);
+    await removeSegment(runtime);
   }
 });
 
@@ -270,7 +278,7 @@ Deno.test("e2e lsp daemon: the idle TTL ends it and removes its socket and lock"
     await until("daemon exit", () => Promise.resolve(!alive(pid)), 30_000);
   } finally {
     if (pid && alive(pid)) Deno.kill(pid, "SIGKILL");
-    await Deno.remove(dir, { recursive: true });
-    await Deno.remove(runtime, { recursive: true });
+    await removeSegment(dir);
+    await removeSegment(runtime);
   }
 });

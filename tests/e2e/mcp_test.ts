@@ -5,7 +5,14 @@
 import assert from "node:assert/strict";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
-import { CLI_FLAGS, keepForPiiScan, MAIN_TS, runCli, tempExample } from "./helpers.ts";
+import {
+  CLI_FLAGS,
+  keepForPiiScan,
+  MAIN_TS,
+  removeSegment,
+  runCli,
+  tempExample,
+} from "./helpers.ts";
 
 interface CallResult {
   isError?: boolean;
@@ -323,7 +330,7 @@ Deno.test({
       const left = await waitGone([serverPid, ...children].filter((p) => p > 0), 15_000);
       for (const pid of left) Deno.kill(pid, "SIGKILL");
       await keepForPiiScan(seg);
-      await Deno.remove(seg, { recursive: true });
+      await removeSegment(seg);
       assert.deepEqual(left, [], "the server and its language server exit when stdin closes");
     }
   },

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
-import { REPO_ROOT, tempExample } from "./helpers.ts";
+import { removeSegment, REPO_ROOT, tempExample } from "./helpers.ts";
 
 const SERVER = fileURLToPath(new URL("./serve_checkout.ts", import.meta.url));
 
@@ -74,6 +74,6 @@ Deno.test("main.ts runs from an http URL with the checkout's deno.json as import
     assert.match(new TextDecoder().decode(sym.stdout), /models\.py:46-48/);
   } finally {
     await server.stop();
-    await Deno.remove(seg, { recursive: true });
+    await removeSegment(seg);
   }
 });
