@@ -5,6 +5,8 @@
  *
  * @module
  */
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import type { Segment } from "../segment/mod.ts";
 import { type EnvReader, processEnv } from "./config.ts";
 import { callDaemon, canReachSocket, DaemonUnavailableError } from "./daemon_client.ts";
@@ -47,15 +49,48 @@ export interface StartResult {
   report: DaemonReport;
 }
 
+/** Where a daemon for a segment reads and writes. */
+export interface DaemonScope {
+  /** Real path of the segment root. */
+  root: string;
+  /** The daemon's runtime directory (lock, state file, socket). */
+  runtimeDir: string;
+}
+
+// Variables trifecta and pyright's discovery read (docs/security.md).
+const DAEMON_ENV = "TRIFECTA_*,PATH,XDG_RUNTIME_DIR,USER,HOME";
+
 /**
- * The Deno permission flags this process holds, to pass on to a child that
- * must be able to do the same (never more).
+ * The permission flags for the daemon process: what this process holds
+ * unscoped is passed on as is; otherwise the daemon gets exactly what it
+ * needs for its segment — read the segment, trifecta's own code directory
+ * (the AST worker module) and the runtime directory; write the segment's
+ * `_ctx/` and `.trifecta/` and the runtime directory; run Deno (pyright runs
+ * under it). So `lsp daemon start` works under the documented narrow flags.
  */
-export function inheritedPermissionFlags(): string[] {
+export function inheritedPermissionFlags(scope: DaemonScope): string[] {
+  const granted = (name: "read" | "write" | "env" | "run" | "net" | "ffi") =>
+    Deno.permissions.querySync({ name }).state === "granted";
   const flags: string[] = [];
-  for (const name of ["read", "write", "env", "run", "net", "ffi"] as const) {
-    if (Deno.permissions.querySync({ name }).state === "granted") flags.push(`--allow-${name}`);
-  }
+  const code = Deno.mainModule.startsWith("file:")
+    ? [fileURLToPath(new URL(".", Deno.mainModule)) + "lib"]
+    : [];
+  flags.push(
+    granted("read")
+      ? "--allow-read"
+      : `--allow-read=${[scope.root, ...code, scope.runtimeDir].join(",")}`,
+  );
+  flags.push(
+    granted("write")
+      ? "--allow-write"
+      : `--allow-write=${join(scope.root, "_ctx")},${
+        join(scope.root, ".trifecta")
+      },${scope.runtimeDir}`,
+  );
+  flags.push(granted("env") ? "--allow-env" : `--allow-env=${DAEMON_ENV}`);
+  flags.push(granted("run") ? "--allow-run" : `--allow-run=${Deno.execPath()}`);
+  if (granted("net")) flags.push("--allow-net");
+  if (granted("ffi")) flags.push("--allow-ffi");
   if (Deno.permissions.querySync({ name: "sys" }).state === "granted") flags.push("--allow-sys");
   else {
     const kinds = ([
@@ -73,14 +108,14 @@ export function inheritedPermissionFlags(): string[] {
   return flags;
 }
 
-/** The default serve command: this Deno, these permissions, this main module. */
-export function defaultServeCommand(): ServeCommand {
+/** The default serve command: this Deno, the daemon's permissions, this main module. */
+export function defaultServeCommand(scope: DaemonScope): ServeCommand {
   return {
     command: Deno.execPath(),
     args: [
       "run",
       "--no-prompt",
-      ...inheritedPermissionFlags(),
+      ...inheritedPermissionFlags(scope),
       "--unstable-raw-imports",
       Deno.mainModule,
     ],
@@ -163,7 +198,7 @@ export async function startDaemon(segment: Segment, options: StartOptions): Prom
   if (running.running) return { outcome: "already_running", report: running };
   const paths = daemonPaths(segment.root, env);
   await ensureRuntimeDir(paths.dir);
-  const serve = options.serve ?? defaultServeCommand();
+  const serve = options.serve ?? defaultServeCommand({ root: segment.root, runtimeDir: paths.dir });
   const netFlag = serve.args.includes("--allow-net") ? [] : [`--allow-net=unix:${paths.socket}`];
   const [exe, ...rest] = [serve.command, ...serve.args];
   const mainAt = rest.findIndex((a) => !a.startsWith("-") && a !== "run");

@@ -119,6 +119,7 @@ export {
 } from "./daemon_server.ts";
 export {
   type DaemonReport,
+  type DaemonScope,
   daemonStatus,
   defaultServeCommand,
   inheritedPermissionFlags,

@@ -37,3 +37,31 @@ Deno.test("lsp query with the segment-only flags answers one-shot instead of fai
     await removeSegment(seg);
   }
 });
+
+Deno.test("the daemon starts, answers and stops under the documented segment-scoped flags", async () => {
+  const seg = await tempExample();
+  const flags = permissionFlags({ segment: seg, codeDirs: [LIB], daemon: true });
+  const cli = (args: string[]) =>
+    new Deno.Command(Deno.execPath(), {
+      args: ["run", ...flags, MAIN_TS, ...args, "-s", seg, "--json"],
+      env: { NO_COLOR: "1" },
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+  try {
+    const start = await cli(["lsp", "daemon", "start"]);
+    assert.equal(start.code, 0, new TextDecoder().decode(start.stderr));
+    const status = JSON.parse(
+      new TextDecoder().decode((await cli(["lsp", "daemon", "status"])).stdout),
+    );
+    assert.equal(status.running, true);
+    assert.equal(status.reachable, true);
+    const def = await cli(["lsp", "definition", "src/inventory/service.py:13:22"]);
+    assert.equal(def.code, 0, new TextDecoder().decode(def.stderr));
+    assert.equal(JSON.parse(new TextDecoder().decode(def.stdout)).status, "ok");
+  } finally {
+    const stop = await cli(["lsp", "daemon", "stop"]);
+    assert.equal(stop.code, 0, new TextDecoder().decode(stop.stderr));
+    await removeSegment(seg);
+  }
+});
