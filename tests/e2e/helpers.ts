@@ -39,9 +39,11 @@ export interface RunCliOptions {
 }
 
 /**
- * Broad permission flags, for tests that must spawn the CLI with more (the
- * language-server daemon, which hands its own unscoped flags to its child).
- * {@linkcode runCli} uses {@linkcode narrowFlags} instead.
+ * Broad permission flags, for tests that must spawn the CLI with more: the
+ * `lsp` and `mcp` tests configure other server commands (a fake server, a
+ * missing binary) that the documented `--allow-run=<deno>` would refuse.
+ * {@linkcode runCli} uses {@linkcode narrowFlags} for everything else;
+ * tests/e2e/lsp_narrow_flags_test.ts runs `lsp` under the narrow flags.
  */
 export const CLI_FLAGS: readonly string[] = [
   "--allow-read",
@@ -74,7 +76,7 @@ export function narrowFlags(
 
 function flagsFor(args: readonly string[], options: RunCliOptions): readonly string[] {
   if (options.flags) return options.flags;
-  // The daemon and the MCP server pass unscoped flags on to their children.
+  // See CLI_FLAGS: the lsp and mcp tests run other server commands.
   if (args[0] === "lsp" || args[0] === "mcp") return CLI_FLAGS;
   return narrowFlags(args, options.cwd ?? REPO_ROOT, options.env);
 }
