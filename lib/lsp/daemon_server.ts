@@ -89,7 +89,15 @@ export async function acquireDaemonLock(paths: DaemonPaths): Promise<Deno.FsFile
       file.close();
       return undefined;
     }
-    const [held, named] = await Promise.all([file.stat(), Deno.stat(paths.lock).catch(() => null)]);
+    // The lock file may have been removed by a stopping daemon between open and
+    // lock: then this lock guards nothing and the loop tries again.
+    const [held, named] = await Promise.all([
+      file.stat(),
+      Deno.stat(paths.lock).catch((err: unknown) => {
+        if (err instanceof Deno.errors.NotFound) return null;
+        throw err;
+      }),
+    ]);
     if (named && named.ino === held.ino) return file;
     file.close();
   }
