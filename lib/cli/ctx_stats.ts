@@ -3,8 +3,8 @@
  *
  * @module
  */
-import { join } from "node:path";
 import { type SearchStats, searchStats } from "../context/mod.ts";
+import { readTelemetry, telemetryDirFor } from "../telemetry/mod.ts";
 import type { CommandContext, CommandOutcome } from "./frame.ts";
 import { printJson } from "./output.ts";
 
@@ -44,14 +44,11 @@ function render(s: SearchStats): string {
 
 /** `ctx stats [-w DAYS]`. */
 export async function statsHandler(ctx: CommandContext): Promise<CommandOutcome> {
-  const dir = ctx.telemetry.dir ?? join(ctx.segment.root, "_ctx", "telemetry");
-  let text = "";
-  try {
-    text = await Deno.readTextFile(join(dir, "events.jsonl"));
-  } catch (err) {
-    if (!(err instanceof Deno.errors.NotFound)) throw err;
-  }
-  const s = searchStats(text, { windowDays: (ctx.options.window as number | undefined) ?? 0 });
+  const data = await readTelemetry(telemetryDirFor(ctx.segment));
+  const s = searchStats(data.events, {
+    windowDays: (ctx.options.window as number | undefined) ?? 0,
+    corruptLines: data.corruptLines,
+  });
   if (ctx.global.json) printJson(ctx.output, { status: "ok", ...s });
   else ctx.output.out(render(s));
   return { result: { searches: s.searches, hit_rate: s.hit_rate } };

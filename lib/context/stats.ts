@@ -2,10 +2,12 @@
  * `ctx stats`: search effectiveness from the telemetry events that
  * `ctx search` and `ctx get` really write (`args.query_preview`,
  * `result.hits`, `result.returned_ids`, `result.zero_hit_reason`,
- * `result.stop_reason`, `result.bytes_read`, `timing_ms`).
+ * `result.stop_reason`, `result.bytes_read`, `timing_ms`). The events come
+ * from telemetry's reader (`readTelemetry`), rotated files included.
  *
  * @module
  */
+import { quantile, type StoredEvent } from "../telemetry/mod.ts";
 
 /** Options for {@linkcode searchStats}. */
 export interface StatsOptions {
@@ -13,6 +15,8 @@ export interface StatsOptions {
   windowDays?: number;
   /** "Now" for the window (default: the current time). */
   now?: Date;
+  /** Lines the reader could not parse (reported as `bad_lines`). */
+  corruptLines?: number;
 }
 
 /** Search and get effectiveness. */
@@ -54,25 +58,15 @@ export interface SearchStats {
   };
 }
 
-interface EventLine {
-  ts?: string;
-  cmd?: string;
-  args?: Record<string, unknown>;
-  result?: Record<string, unknown>;
-  timing_ms?: number;
-}
-
 function bump(m: Record<string, number>, key: string, n = 1): void {
   m[key] = (m[key] ?? 0) + n;
 }
 
-function percentile(sorted: number[], q: number): number {
-  if (sorted.length === 0) return 0;
-  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * q))];
-}
-
-/** Compute stats from the text of an `events.jsonl` file. */
-export function searchStats(eventsText: string, options: StatsOptions = {}): SearchStats {
+/** Compute stats from telemetry events (as `readTelemetry` returns them). */
+export function searchStats(
+  events: readonly StoredEvent[],
+  options: StatsOptions = {},
+): SearchStats {
   const windowDays = options.windowDays ?? 0;
   const since = windowDays > 0
     ? (options.now ?? new Date()).getTime() - windowDays * 86_400_000
@@ -80,7 +74,7 @@ export function searchStats(eventsText: string, options: StatsOptions = {}): Sea
   const s: SearchStats = {
     window_days: windowDays,
     events_read: 0,
-    bad_lines: 0,
+    bad_lines: options.corruptLines ?? 0,
     searches: 0,
     with_hits: 0,
     zero_hits: 0,
@@ -96,28 +90,15 @@ export function searchStats(eventsText: string, options: StatsOptions = {}): Sea
   };
   const latencies: number[] = [];
   const zeroQueries = new Map<string, number>();
-  for (const line of eventsText.split("\n")) {
-    if (line.trim() === "") continue;
-    let ev: EventLine;
-    try {
-      ev = JSON.parse(line) as EventLine;
-    } catch {
-      s.bad_lines++;
-      continue;
-    }
-    if (typeof ev !== "object" || ev === null) {
-      s.bad_lines++;
-      continue;
-    }
+  for (const ev of events) {
     s.events_read++;
     if (ev.ts && Date.parse(ev.ts) < since) continue;
-    const args = ev.args ?? {};
-    const result = ev.result ?? {};
+    const { args, result } = ev;
     if (ev.cmd === "ctx.search.rejected") {
       s.rejected++;
     } else if (ev.cmd === "ctx.search" && result.status === "ok") {
       s.searches++;
-      if (typeof ev.timing_ms === "number") latencies.push(ev.timing_ms);
+      latencies.push(ev.timing_ms);
       const hits = Number(result.hits ?? 0);
       if (hits > 0) {
         s.with_hits++;
@@ -145,8 +126,8 @@ export function searchStats(eventsText: string, options: StatsOptions = {}): Sea
   s.avg_latency_ms = latencies.length === 0
     ? 0
     : Math.round((latencies.reduce((a, b) => a + b, 0) / latencies.length) * 10) / 10;
-  s.p50_ms = percentile(latencies, 0.5);
-  s.p95_ms = percentile(latencies, 0.95);
+  s.p50_ms = quantile(latencies, 0.5);
+  s.p95_ms = quantile(latencies, 0.95);
   s.top_zero_hit_queries = [...zeroQueries.entries()]
     .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
     .slice(0, 10)

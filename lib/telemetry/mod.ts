@@ -58,6 +58,7 @@ export {
   type LatencySummary,
   latencySummary,
   type LspSummary,
+  quantile,
   type TokenSummary,
 } from "./summary.ts";
 export {

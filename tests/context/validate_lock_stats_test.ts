@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { acquirePackLock, buildPack, searchStats, validatePack } from "../../lib/context/mod.ts";
+import { parseEventLine } from "../../lib/telemetry/mod.ts";
 import { TrifectaError } from "../../lib/errors.ts";
 import { removeSegment, tempSegment } from "./helpers.ts";
 
@@ -98,7 +99,9 @@ Deno.test("searchStats reads query_preview, hits, zero_hit_reason and returned_i
       result: { status: "ok", stop_reason: "complete", bytes_read: 120 },
     },
   ].map((l) => JSON.stringify(l)).join("\n") + "\nnot json\n";
-  const s = searchStats(lines);
+  const parsed = lines.split("\n").filter((l) => l !== "").map(parseEventLine);
+  const events = parsed.filter((e) => e !== undefined);
+  const s = searchStats(events, { corruptLines: parsed.length - events.length });
   assert.equal(s.searches, 2);
   assert.equal(s.with_hits, 1);
   assert.equal(s.hit_rate, 0.5);
