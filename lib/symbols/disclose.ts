@@ -8,7 +8,7 @@
 import { TrifectaError } from "../errors.ts";
 import type { DisclosureMode } from "../segment/mod.ts";
 import type { FileSkeleton, SkeletonSymbol } from "../ast/mod.ts";
-import { estimateTokens } from "./tokens.ts";
+import { estimateTokens } from "../telemetry/mod.ts";
 
 /** Lines of context shown before and after a symbol in `excerpt` mode. */
 export const EXCERPT_MARGIN_LINES = 2;

@@ -60,7 +60,6 @@ export {
   splitLines,
   targetRange,
 } from "./disclose.ts";
-export { estimateTokens } from "./tokens.ts";
 export {
   type ResolvedSymbol,
   type ResolveOptions,

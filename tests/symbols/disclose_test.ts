@@ -6,10 +6,10 @@ import {
   discloseRaw,
   discloseSkeleton,
   enforceBudget,
-  estimateTokens,
   EXCERPT_MAX_LINES,
   splitLines,
 } from "../../lib/symbols/mod.ts";
+import { estimateTokens } from "../../lib/telemetry/mod.ts";
 
 const source = [
   "import os", //                       1
