@@ -14,7 +14,7 @@ import {
   MemoryLruCache,
   TelemetryAstCache,
 } from "../lib/cache/mod.ts";
-import { resolveSegment, sha256Hex } from "../lib/segment/mod.ts";
+import { contentSha256Hex, resolveSegment } from "../lib/segment/mod.ts";
 import { Telemetry } from "../lib/telemetry/mod.ts";
 
 const N = 10_000;
@@ -42,7 +42,7 @@ const dir = await Deno.makeTempDir({ prefix: "trifecta-bench-" });
 const segment = await resolveSegment(dir);
 const keys = Array.from(
   { length: N },
-  (_, i) => cacheKey(segment.id, `src/pkg/mod_${i}.py`, sha256Hex(String(i))),
+  (_, i) => cacheKey(segment.id, `src/pkg/mod_${i}.py`, contentSha256Hex(String(i))),
 );
 const values = keys.map((_, i) => skeletonValue(i));
 const valueBytes = JSON.stringify(values[0]).length;

@@ -7,7 +7,7 @@
  * @module
  */
 import { cacheKey, createAstCache } from "../lib/cache/mod.ts";
-import { resolveSegment, sha256Hex } from "../lib/segment/mod.ts";
+import { contentSha256Hex, resolveSegment } from "../lib/segment/mod.ts";
 
 const dir = await Deno.makeTempDir({ prefix: "trifecta-size-" });
 try {
@@ -28,7 +28,7 @@ try {
     }));
     const value = { path: `src/pkg/mod_${i}.py`, language: "python", symbols };
     valueBytes += JSON.stringify(value).length;
-    cache.set(cacheKey(segment.id, `src/pkg/mod_${i}.py`, sha256Hex(String(i))), value, {
+    cache.set(cacheKey(segment.id, `src/pkg/mod_${i}.py`, contentSha256Hex(String(i))), value, {
       fileRel: `src/pkg/mod_${i}.py`,
       fileMtimeMs: 1_700_000_000_000,
       fileSize: 4000,

@@ -40,3 +40,15 @@ export function utf8Length(text: string): number {
   }
   return n;
 }
+
+/**
+ * `bytes` random bytes as lowercase hex (Web Crypto, not `node:crypto`,
+ * whose import costs start-up time).
+ */
+export function randomHex(bytes: number): string {
+  let hex = "";
+  for (const b of crypto.getRandomValues(new Uint8Array(bytes))) {
+    hex += b.toString(16).padStart(2, "0");
+  }
+  return hex;
+}

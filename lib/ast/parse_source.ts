@@ -7,7 +7,7 @@
  */
 import { TrifectaError } from "../errors.ts";
 import { decodeUtf8, DEFAULT_MAX_FILE_BYTES, looksBinary } from "../segment/read.ts";
-import { sha256Hex } from "../segment/segment.ts";
+import { contentSha256Hex } from "../segment/digest.ts";
 import { extractSkeleton } from "./extract.ts";
 import { grammarForLanguage } from "./parser.ts";
 import { skeletonTextBytes } from "./render.ts";
@@ -65,7 +65,7 @@ export async function parseSkeleton(
     const skeleton: FileSkeleton = {
       path: input.rel,
       language: input.language,
-      sha256: input.sha256 ?? sha256Hex(bytes),
+      sha256: input.sha256 ?? contentSha256Hex(bytes),
       has_errors: root.hasError,
       bytes: bytes.length,
       skeleton_bytes: 0,

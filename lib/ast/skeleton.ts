@@ -12,7 +12,8 @@ import { TrifectaError } from "../errors.ts";
 import type { AstCache } from "../cache/types.ts";
 import { cacheKey } from "../cache/types.ts";
 import { DEFAULT_MAX_FILE_BYTES, readSource } from "../segment/read.ts";
-import { type Segment, sha256Hex } from "../segment/segment.ts";
+import { contentSha256Hex } from "../segment/digest.ts";
+import type { Segment } from "../segment/segment.ts";
 import type { Telemetry } from "../telemetry/mod.ts";
 import { type ParseOutcome, ParsePool } from "./pool.ts";
 import { parseSkeleton } from "./parse_source.ts";
@@ -173,7 +174,7 @@ export async function skeletonOfFile(
     maxBytes: options.maxBytes ?? DEFAULT_MAX_FILE_BYTES,
     mode: "skeleton",
   });
-  const sha = sha256Hex(src.bytes);
+  const sha = contentSha256Hex(src.bytes);
   const key = cacheKey(segment.id, file.rel, sha);
   if (cache) {
     const cached = validCached(cache.get(key), file.rel);
@@ -320,7 +321,7 @@ export async function skeletonOfFiles(
           }
           const src = await readSource(file.abs, { maxBytes, mode: "skeleton" });
           bytes = src.bytes;
-          sha = sha256Hex(bytes);
+          sha = contentSha256Hex(bytes);
           const key = cacheKey(segment.id, file.rel, sha);
           const hit = validCached(cache.get(key), file.rel);
           if (hit) {

@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { join } from "node:path";
+import { join } from "../path.ts";
 import type { Segment } from "../segment/mod.ts";
 import type { Telemetry } from "../telemetry/mod.ts";
 import { type CacheEventSink, emitCacheEvent } from "./events.ts";

@@ -8,7 +8,7 @@
  * @module
  */
 import { DatabaseSync } from "node:sqlite";
-import { basename, dirname } from "node:path";
+import { basename, dirname } from "../path.ts";
 import { type CacheEventSink, emitCacheEvent } from "./events.ts";
 import { acquireLockSync } from "./file_lock.ts";
 import { DEFAULT_BUSY_TIMEOUT_MS, DEFAULT_LOCK_TIMEOUT_MS, KEEP_CORRUPT_FILES } from "./limits.ts";

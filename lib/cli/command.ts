@@ -8,7 +8,9 @@
  * @module
  */
 import { resolveSegment, type Segment } from "../segment/segment.ts";
-import { elapsedMs, monotonicMs, Telemetry, type TelemetryLevel } from "../telemetry/mod.ts";
+import { elapsedMs, monotonicMs } from "../telemetry/clock.ts";
+import { Telemetry } from "../telemetry/telemetry.ts";
+import type { TelemetryLevel } from "../telemetry/config.ts";
 import type { Output } from "./output.ts";
 import { toTrifectaError } from "./error_card.ts";
 

@@ -3,7 +3,8 @@
  *
  * @module
  */
-import { sha256Hex } from "../segment/mod.ts";
+import { contentSha256Hex } from "../segment/mod.ts";
+import { sha256Hex } from "../sha256.ts";
 import {
   COLUMN_WEIGHTS,
   DEFAULT_LIMIT,
@@ -119,7 +120,7 @@ async function recordStale(ctx: CommandContext, r: SearchResult): Promise<void> 
   const bytes = await Deno.readFile(packPath(ctx.segment));
   const mtime = (await Deno.stat(packPath(ctx.segment))).mtime?.getTime() ?? null;
   ctx.telemetry.setPackState({
-    pack_sha: sha256Hex(bytes).slice(0, 16),
+    pack_sha: contentSha256Hex(bytes).slice(0, 16),
     pack_mtime: mtime,
     stale_detected: true,
   });

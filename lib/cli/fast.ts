@@ -8,11 +8,12 @@
  * (help, an unknown or malformed option, a bad value) returns `undefined` and
  * the full CLI takes over, so usage errors, suggestions and help look the
  * same either way. Both paths call the same handler through
- * {@linkcode runCommand}. `TRIFECTA_NO_FAST_PATH=1` turns it off.
+ * {@linkcode runCommand}. `TRIFECTA_NO_FAST_PATH=1` turns it off. It parses
+ * arguments itself rather than with `node:util`'s `parseArgs`, because any
+ * `node:` import makes Deno set up its Node compatibility layer (~5–20 ms).
  *
  * @module
  */
-import { parseArgs } from "node:util";
 import { type CommandHandler, globalOptionsFrom, runCommand, TELEMETRY_LEVELS } from "./command.ts";
 import { renderErrorCard, toJsonError, toTrifectaError } from "./error_card.ts";
 import { type Output, printJson, processOutput } from "./output.ts";
@@ -70,6 +71,59 @@ function camel(name: string): string {
   return name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
 }
 
+interface Parsed {
+  values: Record<string, string | boolean>;
+  positionals: string[];
+}
+
+/**
+ * Strict parse of the plain forms: `--name value`, `--name=value`, `-s value`,
+ * `-svalue`, `--flag`, and positionals (also after `--`). Anything else (an
+ * unknown option, a boolean given a value, a missing value, a value that
+ * starts with `-`) gives `undefined`.
+ */
+function parsePlain(
+  args: readonly string[],
+  specs: Record<string, OptionSpec>,
+): Parsed | undefined {
+  const byShort = new Map<string, string>();
+  for (const [name, spec] of Object.entries(specs)) if (spec.short) byShort.set(spec.short, name);
+  const values: Record<string, string | boolean> = {};
+  const positionals: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    if (arg === "--") {
+      positionals.push(...args.slice(i + 1));
+      break;
+    }
+    if (!arg.startsWith("-") || arg === "-") {
+      positionals.push(arg);
+      continue;
+    }
+    let name: string | undefined;
+    let inline: string | undefined;
+    if (arg.startsWith("--")) {
+      const eq = arg.indexOf("=");
+      name = eq === -1 ? arg.slice(2) : arg.slice(2, eq);
+      if (eq !== -1) inline = arg.slice(eq + 1);
+    } else {
+      name = byShort.get(arg[1]);
+      if (arg.length > 2) inline = arg.slice(2);
+    }
+    const spec = name === undefined ? undefined : specs[name];
+    if (!spec || name === undefined) return undefined;
+    if (spec.type === "boolean") {
+      if (inline !== undefined) return undefined;
+      values[name] = true;
+      continue;
+    }
+    const value = inline ?? args[++i];
+    if (value === undefined || (inline === undefined && value.startsWith("-"))) return undefined;
+    values[name] = value;
+  }
+  return { values, positionals };
+}
+
 /** Options for {@linkcode runFast}. */
 export interface FastOptions {
   /** Where to write (default: the process's stdout and stderr). */
@@ -89,18 +143,8 @@ export async function runFast(
   const [group, name, ...rest] = argv;
   const spec = FAST[`${group}.${name}`];
   if (!spec) return undefined;
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: rest,
-      options: { ...COMMON, ...spec.options },
-      allowPositionals: true,
-      strict: true,
-    });
-  } catch (err) {
-    if (err instanceof TypeError) return undefined; // the full CLI explains it
-    throw err;
-  }
+  const parsed = parsePlain(rest, { ...COMMON, ...spec.options });
+  if (!parsed) return undefined; // the full CLI explains it
   const { values, positionals } = parsed;
   if (positionals.length !== spec.positionals) return undefined;
   if (

@@ -6,17 +6,19 @@
  */
 import type { AstCache } from "../cache/mod.ts";
 import { TrifectaError, UsageError } from "../errors.ts";
+// Single modules, not lib/lsp/mod.ts: a query through the warm daemon must
+// not load the language-server client, the AST or npm packages (start-up).
+import { parseLocation } from "../lsp/positions.ts";
+import { answerQuery } from "../lsp/query.ts";
 import {
   type AnswerData,
-  answerQuery,
   type LspMethod,
   type LspResponse,
-  parseLocation,
   REASON_TEXT,
   type SourceRange,
-} from "../lsp/mod.ts";
-import { resolveInside } from "../segment/mod.ts";
-import type { CommandContext, CommandHandler, CommandOutcome } from "./frame.ts";
+} from "../lsp/types.ts";
+import { resolveInside } from "../segment/paths.ts";
+import type { CommandContext, CommandHandler, CommandOutcome } from "./command.ts";
 import { printJson } from "./output.ts";
 
 function at(r: SourceRange): string {

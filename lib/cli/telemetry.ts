@@ -8,7 +8,7 @@
  * @module
  */
 import { type Command, Option } from "commander";
-import { isAbsolute, resolve } from "node:path";
+import { isAbsolute, resolve } from "../path.ts";
 import { addLeaf, type CommandHandler, parseNonNegativeInt, type Runtime } from "./frame.ts";
 import { printJson } from "./output.ts";
 

@@ -5,9 +5,9 @@
  *
  * @module
  */
-import { basename } from "node:path";
+import { basename } from "../path.ts";
 import { TrifectaError } from "../errors.ts";
-import { readSource, type Segment, sha256Hex } from "../segment/mod.ts";
+import { contentSha256Hex, readSource, type Segment } from "../segment/mod.ts";
 import type { AstCache } from "../cache/mod.ts";
 import { type FileSkeleton, skeletonOfFile } from "../ast/mod.ts";
 import type { Telemetry } from "../telemetry/mod.ts";
@@ -229,7 +229,7 @@ export async function buildPack(
       const { text } = entry;
       sourceFiles.push({
         path: t.rel,
-        sha256: sha256Hex(text),
+        sha256: contentSha256Hex(text),
         mtime: entry.mtime,
         chars: codePointLength(text),
         bytes: entry.bytes,

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { basename, join } from "node:path";
+import { basename, join } from "../path.ts";
 import { TrifectaError } from "../errors.ts";
 import { isDenied, isWithin, relpath, type Segment, walkFiles } from "../segment/mod.ts";
 import { languageOf } from "../ast/mod.ts";

@@ -7,7 +7,7 @@
  */
 import { createHash } from "node:crypto";
 import { TrifectaError } from "../errors.ts";
-import { sha256Hex } from "../segment/mod.ts";
+import { contentSha256Hex } from "../segment/mod.ts";
 
 /** The parts of a chunk id. */
 export interface ChunkIdParts {
@@ -36,7 +36,7 @@ export interface ChunkIdParts {
 export function chunkId(kind: string, path: string, options: ChunkIdOptions): string {
   const doc = `${kind}:${path}`;
   const digest = createHash("sha1")
-    .update(`${doc}\n${options.title}\n${sha256Hex(options.text)}`)
+    .update(`${doc}\n${options.title}\n${contentSha256Hex(options.text)}`)
     .digest("hex")
     .slice(0, 10);
   return `${doc}:${digest}`;

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { join } from "node:path";
+import { join } from "../path.ts";
 import { TrifectaError } from "../errors.ts";
 import type { Segment } from "../segment/mod.ts";
 import { LOCK_REL } from "./types.ts";

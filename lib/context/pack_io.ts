@@ -6,9 +6,9 @@
  *
  * @module
  */
-import { join } from "node:path";
+import { join } from "../path.ts";
 import { TrifectaError } from "../errors.ts";
-import { type Segment, sha256Hex } from "../segment/mod.ts";
+import { contentSha256Hex, type Segment } from "../segment/mod.ts";
 import { writeIndex } from "./fts.ts";
 import { type ContextPack, INDEX_REL, PACK_REL } from "./types.ts";
 
@@ -81,7 +81,7 @@ export async function readPack(segment: Segment): Promise<LoadedPack> {
       },
     );
   }
-  return { pack, bytes: bytes.length, packSha: sha256Hex(bytes).slice(0, 16), mtimeMs };
+  return { pack, bytes: bytes.length, packSha: contentSha256Hex(bytes).slice(0, 16), mtimeMs };
 }
 
 /**
@@ -158,7 +158,7 @@ export async function commitPack(segment: Segment, pack: ContextPack): Promise<C
     }
     await Deno.rename(tmpIndex, indexPath(segment));
     await Deno.rename(tmpPack, packPath(segment));
-    return { bytes: data.length, packSha: sha256Hex(data).slice(0, 16) };
+    return { bytes: data.length, packSha: contentSha256Hex(data).slice(0, 16) };
   } catch (err) {
     for (const p of [tmpIndex, tmpPack]) {
       await Deno.remove(p).catch((e) => {

@@ -4,8 +4,8 @@
  *
  * @module
  */
-import { join } from "node:path";
-import { type Segment, sha256Hex } from "../segment/mod.ts";
+import { join } from "../path.ts";
+import { contentSha256Hex, type Segment } from "../segment/mod.ts";
 import { normalizeNewlines } from "./text.ts";
 
 /** A source file as recorded at build time. */
@@ -51,7 +51,7 @@ export function checkStale(segment: Segment, sources: readonly RecordedSource[])
       continue;
     }
     const text = normalizeNewlines(new TextDecoder().decode(Deno.readFileSync(abs)));
-    if (sha256Hex(text) !== s.sha256) changed.push(s.path);
+    if (contentSha256Hex(text) !== s.sha256) changed.push(s.path);
   }
   return { stale: changed.length + missing.length > 0, changed, missing };
 }

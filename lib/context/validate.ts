@@ -5,9 +5,9 @@
  *
  * @module
  */
-import { basename, join } from "node:path";
+import { basename, join } from "../path.ts";
 import { TrifectaError } from "../errors.ts";
-import { isDenied, type Segment, sha256Hex } from "../segment/mod.ts";
+import { contentSha256Hex, isDenied, type Segment } from "../segment/mod.ts";
 import { IndexReader } from "./fts.ts";
 import { indexPath, readPack } from "./pack_io.ts";
 import { codePointLength, normalizeNewlines } from "./text.ts";
@@ -127,7 +127,7 @@ export async function validatePack(segment: Segment): Promise<ValidationReport> 
       continue;
     }
     const text = normalizeNewlines(new TextDecoder().decode(bytes));
-    if (sha256Hex(text) !== f.sha256) {
+    if (contentSha256Hex(text) !== f.sha256) {
       errors.push(`Source file content changed (Hash mismatch): ${f.path}`);
       continue;
     }

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { join } from "node:path";
+import { join } from "../path.ts";
 import { fileURLToPath } from "node:url";
 import type { Segment } from "../segment/mod.ts";
 import { type EnvReader, processEnv } from "./config.ts";

@@ -7,9 +7,9 @@
  *
  * @module
  */
-import { join } from "node:path";
+import { join } from "../path.ts";
 import { TrifectaError } from "../errors.ts";
-import { sha256Hex } from "../segment/mod.ts";
+import { sha256Hex } from "../sha256.ts";
 import { type EnvReader, processEnv } from "./config.ts";
 
 /** The daemon files of one segment. */

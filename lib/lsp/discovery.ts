@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { basename, delimiter, isAbsolute, join } from "node:path";
+import { basename, delimiter, isAbsolute, join } from "../path.ts";
 import { type EnvReader, parseCommandLine, processEnv } from "./config.ts";
 
 /** The pinned pyright used when no server is on PATH. */

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { dirname, join } from "node:path";
+import { dirname, join } from "../path.ts";
 import { languageOf, skeletonOfFile, skeletonOfFiles, type SkeletonSymbol } from "../ast/mod.ts";
 import type { AstCache } from "../cache/mod.ts";
 import { relpath, type Segment, walkFiles } from "../segment/mod.ts";

@@ -7,18 +7,17 @@
  * @module
  */
 import type { AstCache } from "../cache/mod.ts";
-import { readSource, type Segment } from "../segment/mod.ts";
-import { elapsedMs, monotonicMs, type Telemetry } from "../telemetry/mod.ts";
-import { LspClient, type LspState, LspUnavailableError } from "./client.ts";
+import { readSource } from "../segment/read.ts";
+import type { Segment } from "../segment/segment.ts";
+import { elapsedMs, monotonicMs } from "../telemetry/clock.ts";
+import type { Telemetry } from "../telemetry/telemetry.ts";
+import type { LspState } from "./client.ts";
 import { type EnvReader, type LspConfig, lspConfig, processEnv } from "./config.ts";
 import { callDaemon, DaemonUnavailableError } from "./daemon_client.ts";
 import { daemonPaths } from "./daemon_paths.ts";
-import { daemonStatus } from "./daemon_control.ts";
 import type { DaemonQueryResult } from "./daemon_protocol.ts";
-import { findServer, isServerCommand, type ServerLanguage } from "./discovery.ts";
-import { performQuestion } from "./perform.ts";
+import type { ServerLanguage } from "./discovery.ts";
 import {
-  type AnswerData,
   degradedResponse,
   errorResponse,
   type FallbackReason,
@@ -159,56 +158,19 @@ export async function answerQuery(
   const withWarnings = (o: QueryOutcome): QueryOutcome =>
     warnings.length > 0 ? { ...o, warnings } : o;
 
-  const server = await findServer(language, { env });
-  if (!isServerCommand(server)) {
-    return withWarnings(await fallback("lsp_binary_not_found", "none", "NONE"));
-  }
-  const client = new LspClient(server, {
-    root: segment.root,
+  // Loaded only now: the daemon path above never needs the client or the AST.
+  const { askOneShot } = await import("./oneshot.ts");
+  const oneShot = await askOneShot(segment, { ...request, file }, {
     language,
+    config,
+    env,
     telemetry: options.telemetry,
-    requestTimeoutMs: config.requestTimeoutMs,
+    openCache: options.openCache,
   });
-  try {
-    client.start(file);
-    // Warm-up runs while the AST of the file is built (the fallback needs it).
-    const skeleton = (async () => {
-      const { skeletonOfFile } = await import("../ast/mod.ts");
-      return skeletonOfFile(segment, file, { cache: await options.openCache?.() });
-    })().catch((err: unknown) => err); // only warms the cache; the fallback reports its own errors
-    const state = await client.waitReady(config.readyTimeoutMs);
-    await skeleton;
-    if (state !== "READY") {
-      const reason: FallbackReason = state === "WARMING"
-        ? "lsp_not_ready"
-        : client.failReason === "binary_not_found"
-        ? "lsp_binary_not_found"
-        : "lsp_error";
-      return withWarnings(await fallback(reason, "oneshot", state));
-    }
-    try {
-      const data: AnswerData = await performQuestion(
-        client,
-        segment.root,
-        { ...request, ...file },
-        {
-          timeoutMs: config.requestTimeoutMs,
-        },
-      );
-      return withWarnings({
-        response: fullResponse(server.backend, data),
-        via: "oneshot",
-        state: client.state,
-      });
-    } catch (err) {
-      if (err instanceof LspUnavailableError) {
-        return withWarnings(await fallback(err.reason, "oneshot", client.state));
-      }
-      throw err;
-    }
-  } finally {
-    await client.shutdown();
+  if (oneShot.kind === "answer") {
+    return withWarnings({ response: oneShot.response, via: "oneshot", state: oneShot.state });
   }
+  return withWarnings(await fallback(oneShot.reason, oneShot.via, oneShot.state));
 }
 
 type DaemonOutcome =
@@ -265,6 +227,7 @@ async function askDaemon(
 }
 
 async function daemonLockHeld(segment: Segment, env: EnvReader): Promise<boolean> {
+  const { daemonStatus } = await import("./daemon_control.ts");
   try {
     return (await daemonStatus(segment, { env })).running;
   } catch (err) {

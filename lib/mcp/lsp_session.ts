@@ -11,7 +11,7 @@
  *
  * @module
  */
-import { join } from "node:path";
+import { join } from "../path.ts";
 import type { AstCache } from "../cache/mod.ts";
 import {
   fallbackAnswer,

@@ -19,7 +19,8 @@ import { discloseSymbol, resolveSymbol, symbolJson, symbolRangeJson } from "../s
 import { type LspMethod, REASON_TEXT } from "../lsp/mod.ts";
 import { DEFAULT_BUDGET, getChunks, searchPack } from "../context/mod.ts";
 import { buildReport, readTelemetry, telemetryDirFor } from "../telemetry/mod.ts";
-import { resolveInside, sha256Hex } from "../segment/mod.ts";
+import { resolveInside } from "../segment/mod.ts";
+import { sha256Hex } from "../sha256.ts";
 import { budgetOutline, MIN_SKELETON_BUDGET } from "./budget.ts";
 import type { McpState } from "./state.ts";
 

@@ -5,13 +5,8 @@
  *
  * @module
  */
-export {
-  permissionError,
-  resolveSegment,
-  type Segment,
-  segmentIdFor,
-  sha256Hex,
-} from "./segment.ts";
+export { permissionError, resolveSegment, type Segment, segmentIdFor } from "./segment.ts";
+export { contentSha256Hex } from "./digest.ts";
 export { isWithin, relpath, type ResolvedPath, resolveInside } from "./paths.ts";
 export { DENIED_DIRS, isDenied } from "./denylist.ts";
 export {

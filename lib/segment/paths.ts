@@ -4,10 +4,11 @@
  *
  * @module
  */
-import { basename, isAbsolute, relative, resolve, sep } from "node:path";
+import { basename, isAbsolute, relative, resolve, sep } from "../path.ts";
 import { TrifectaError } from "../errors.ts";
 import { isDenied } from "./denylist.ts";
-import { permissionError, type Segment, sha256Hex } from "./segment.ts";
+import { sha256Hex } from "../sha256.ts";
+import { permissionError, type Segment } from "./segment.ts";
 
 function toPosix(p: string): string {
   return sep === "/" ? p : p.split(sep).join("/");

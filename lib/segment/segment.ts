@@ -4,9 +4,9 @@
  *
  * @module
  */
-import { createHash } from "node:crypto";
-import { resolve } from "node:path";
+import { resolve } from "../path.ts";
 import { TrifectaError } from "../errors.ts";
+import { sha256Hex } from "../sha256.ts";
 
 /** A resolved segment: the root every relative path is taken against. */
 export interface Segment {
@@ -16,11 +16,6 @@ export interface Segment {
   id: string;
   /** The path as the user gave it (for messages only, never telemetry). */
   input: string;
-}
-
-/** Hex sha256 of a string (UTF-8) or bytes. */
-export function sha256Hex(data: string | Uint8Array): string {
-  return createHash("sha256").update(data).digest("hex");
 }
 
 /**

@@ -6,7 +6,7 @@
  * @module
  */
 import type { Ignore } from "ignore";
-import { join } from "node:path";
+import { join } from "../path.ts";
 import { isDenied } from "./denylist.ts";
 import { isWithin, relpath } from "./paths.ts";
 import type { Segment } from "./segment.ts";

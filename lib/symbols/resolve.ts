@@ -8,7 +8,8 @@
  * @module
  */
 import { TrifectaError } from "../errors.ts";
-import { resolveInside, type Segment, sha256Hex, walkFiles } from "../segment/mod.ts";
+import { resolveInside, type Segment, walkFiles } from "../segment/mod.ts";
+import { sha256Hex } from "../sha256.ts";
 import { elapsedMs, monotonicMs, type Telemetry } from "../telemetry/mod.ts";
 import { type AstCache, explainLookup, type LookupOutcome } from "../cache/mod.ts";
 import {

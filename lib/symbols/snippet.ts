@@ -6,7 +6,7 @@
  * @module
  */
 import { TrifectaError } from "../errors.ts";
-import { type DisclosureMode, readSource, sha256Hex } from "../segment/mod.ts";
+import { contentSha256Hex, type DisclosureMode, readSource } from "../segment/mod.ts";
 import { elapsedMs, monotonicMs, type Telemetry } from "../telemetry/mod.ts";
 import {
   discloseExcerpt,
@@ -68,7 +68,7 @@ export async function discloseSymbol(
       maxBytes: options.maxBytes,
       onRead: (_m, n) => void (fileBytes = n),
     });
-    if (sha256Hex(source.bytes) !== resolved.parse.skeleton.sha256) {
+    if (contentSha256Hex(source.bytes) !== resolved.parse.skeleton.sha256) {
       throw new TrifectaError(
         "FILE_CHANGED",
         `${resolved.file.rel} changed while it was being read`,

@@ -5,9 +5,9 @@
  *
  * @module
  */
-import { join, resolve } from "node:path";
-import { randomBytes } from "node:crypto";
-import type { Segment } from "../segment/mod.ts";
+import { join, resolve } from "../path.ts";
+import { randomHex } from "../text.ts";
+import type { Segment } from "../segment/segment.ts";
 
 /** Telemetry level: `off` writes nothing, `lite` is the default, `full` keeps more detail. */
 export type TelemetryLevel = "off" | "lite" | "full";
@@ -60,7 +60,7 @@ const RUN_ID_RE = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /** A fresh run id, unique per process: `run_<unix seconds>_<8 random hex>`. */
 export function newRunId(): string {
-  return `run_${Math.floor(Date.now() / 1000)}_${randomBytes(4).toString("hex")}`;
+  return `run_${Math.floor(Date.now() / 1000)}_${randomHex(4)}`;
 }
 
 /**

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { basename, join } from "node:path";
+import { basename, join } from "../path.ts";
 import { eventFiles, LAST_RUN_FILE } from "./files.ts";
 import { readMetrics, readPending } from "./telemetry.ts";
 import type { Counters } from "./summary.ts";
@@ -130,8 +130,8 @@ export async function readTelemetry(
       events.push(ev);
     }
   }
-  const { metrics, corrupt: metricsCorrupt } = await readMetrics(dir);
-  for (const p of await readPending(dir)) {
+  const { metrics, corrupt: metricsCorrupt } = readMetrics(dir);
+  for (const p of readPending(dir)) {
     for (const [k, v] of Object.entries(p.delta)) metrics[k] = (metrics[k] ?? 0) + v;
   }
   let lastRun: Record<string, unknown> | null = null;

@@ -14,8 +14,8 @@
  *
  * @module
  */
-import { createHash } from "node:crypto";
-import { posix } from "node:path";
+import { normalize } from "../path.ts";
+import { sha256Hex } from "../sha256.ts";
 
 /** Placeholder for an absolute path outside the segment. */
 export const ABS_PATH_REDACTED = "<ABS_PATH_REDACTED>";
@@ -46,9 +46,20 @@ export interface RedactStats {
   redacted: number;
 }
 
-interface SecretRule {
+/** One secret pattern. */
+export interface SecretRule {
+  /** What a secret looks like (global; `i` where case does not matter). */
   re: RegExp;
+  /** The replacement (may use the pattern's groups). */
   replace: string;
+  /**
+   * Substrings of which every match contains at least one (compared
+   * case-insensitively when `re` is): strings without any skip the pattern.
+   * Most telemetry strings are short identifiers, and running every pattern
+   * on each cost more than the rest of an event (tests check the hints
+   * against the full patterns).
+   */
+  needs: readonly string[];
 }
 
 /** Secret patterns, applied in order (exported for the docs and tests). */
@@ -56,31 +67,51 @@ export const SECRET_RULES: readonly SecretRule[] = [
   {
     re: /-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z0-9 ]*PRIVATE KEY-----|$)/g,
     replace: PRIVATE_KEY_REDACTED,
+    needs: ["-----BEGIN "],
   },
   {
     re:
       /\b((?:Proxy-)?Authorization["']?\s*[:=]\s*["']?)(?:(Bearer|Basic|Token|Digest)\s+)?[^\s,;"']+/gi,
     replace: `$1$2 ${SECRET_REDACTED}`,
+    needs: ["authorization"],
   },
-  { re: /\bBearer\s+[A-Za-z0-9\-._~+/]+=*/g, replace: `Bearer ${SECRET_REDACTED}` },
-  { re: /\beyJ[A-Za-z0-9_-]{6,}\.[A-Za-z0-9_-]{6,}\.[A-Za-z0-9_-]{6,}/g, replace: SECRET_REDACTED },
-  { re: /\bsk-[A-Za-z0-9_-]{16,}/g, replace: SECRET_REDACTED },
+  {
+    re: /\bBearer\s+[A-Za-z0-9\-._~+/]+=*/g,
+    replace: `Bearer ${SECRET_REDACTED}`,
+    needs: ["Bearer"],
+  },
+  {
+    re: /\beyJ[A-Za-z0-9_-]{6,}\.[A-Za-z0-9_-]{6,}\.[A-Za-z0-9_-]{6,}/g,
+    replace: SECRET_REDACTED,
+    needs: ["eyJ"],
+  },
+  { re: /\bsk-[A-Za-z0-9_-]{16,}/g, replace: SECRET_REDACTED, needs: ["sk-"] },
   {
     re: /\b(?:gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,})/g,
     replace: SECRET_REDACTED,
+    needs: ["gh", "github_pat_"],
   },
-  { re: /\b(?:AKIA|ASIA|AGPA|AIDA|AROA)[0-9A-Z]{16}\b/g, replace: SECRET_REDACTED },
-  { re: /\bxox[abposr]-[A-Za-z0-9-]{10,}/g, replace: SECRET_REDACTED },
-  { re: /\bAIza[0-9A-Za-z_-]{35}/g, replace: SECRET_REDACTED },
-  { re: /\bglpat-[A-Za-z0-9_-]{20,}/g, replace: SECRET_REDACTED },
-  { re: /\bnpm_[A-Za-z0-9]{36}\b/g, replace: SECRET_REDACTED },
-  { re: /\b[sr]k_(?:live|test)_[A-Za-z0-9]{16,}/g, replace: SECRET_REDACTED },
+  {
+    re: /\b(?:AKIA|ASIA|AGPA|AIDA|AROA)[0-9A-Z]{16}\b/g,
+    replace: SECRET_REDACTED,
+    needs: ["AKIA", "ASIA", "AGPA", "AIDA", "AROA"],
+  },
+  { re: /\bxox[abposr]-[A-Za-z0-9-]{10,}/g, replace: SECRET_REDACTED, needs: ["xox"] },
+  { re: /\bAIza[0-9A-Za-z_-]{35}/g, replace: SECRET_REDACTED, needs: ["AIza"] },
+  { re: /\bglpat-[A-Za-z0-9_-]{20,}/g, replace: SECRET_REDACTED, needs: ["glpat-"] },
+  { re: /\bnpm_[A-Za-z0-9]{36}\b/g, replace: SECRET_REDACTED, needs: ["npm_"] },
+  {
+    re: /\b[sr]k_(?:live|test)_[A-Za-z0-9]{16,}/g,
+    replace: SECRET_REDACTED,
+    needs: ["sk_", "rk_"],
+  },
   {
     re:
       /\b((?:[A-Za-z0-9]+[_.-])*(?:password|passwd|pwd|secret|token|api[_-]?key|apikey|access[_-]?key|secret[_-]?key|private[_-]?key|client[_-]?secret|auth[_-]?token|credentials?)["']?)(\s*[:=]\s*)("[^"]*"|'[^']*'|[^\s&;,"']+)/gi,
     replace: `$1$2${SECRET_REDACTED}`,
+    needs: [":", "="],
   },
-  { re: /(\/\/)[^/\s:@]+:[^/\s@]+@/g, replace: `$1${SECRET_REDACTED}@` },
+  { re: /(\/\/)[^/\s:@]+:[^/\s@]+@/g, replace: `$1${SECRET_REDACTED}@`, needs: ["@"] },
 ];
 
 /** Object keys whose string values are secrets whatever they look like. */
@@ -100,9 +131,16 @@ const PATH_SCAN = new RegExp(
   "g",
 );
 
+/** Whether `s` contains one of the rule's {@linkcode SecretRule.needs}. */
+export function mayMatch(rule: SecretRule, s: string): boolean {
+  const text = rule.re.ignoreCase ? s.toLowerCase() : s;
+  return rule.needs.some((n) => text.includes(rule.re.ignoreCase ? n.toLowerCase() : n));
+}
+
 function maskSecrets(s: string): string {
   let out = s;
   for (const rule of SECRET_RULES) {
+    if (!mayMatch(rule, out)) continue;
     rule.re.lastIndex = 0;
     out = out.replace(rule.re, rule.replace);
   }
@@ -114,7 +152,7 @@ function posixPath(p: string, root: string | undefined): string {
   const m = /^(.*?)([.]+)?$/.exec(p);
   const body = m?.[1] || p;
   const tail = m?.[1] ? (m[2] ?? "") : "";
-  const norm = posix.normalize(body);
+  const norm = normalize(body);
   if (root !== undefined) {
     if (norm === root || norm === root + "/") return "." + tail;
     if (norm.startsWith(root.endsWith("/") ? root : root + "/")) {
@@ -125,6 +163,8 @@ function posixPath(p: string, root: string | undefined): string {
 }
 
 function maskPaths(s: string, root: string | undefined): string {
+  // Every form PATH_SCAN finds contains one of these (same reason as `needs`).
+  if (!s.includes("/") && !s.includes("\\") && !s.includes(":")) return s;
   PATH_SCAN.lastIndex = 0;
   return s.replace(PATH_SCAN, (...args: unknown[]) => {
     const groups = args[args.length - 1] as Record<string, string | undefined>;
@@ -137,7 +177,7 @@ function maskPaths(s: string, root: string | undefined): string {
 }
 
 function describeText(s: string): string {
-  const hash = createHash("sha256").update(s).digest("hex").slice(0, 16);
+  const hash = sha256Hex(s).slice(0, 16);
   const bytes = new TextEncoder().encode(s).length;
   const lines = s.split("\n").length;
   return `<TEXT sha256:${hash} bytes:${bytes} lines:${lines}>`;

@@ -6,10 +6,11 @@
  *
  * @module
  */
-import { join } from "node:path";
-import { randomBytes } from "node:crypto";
+import { join } from "../path.ts";
+import { randomHex } from "../text.ts";
 import { TrifectaError } from "../errors.ts";
-import { relpath as segmentRelpath, type Segment } from "../segment/mod.ts";
+import { relpath as segmentRelpath } from "../segment/paths.ts";
+import type { Segment } from "../segment/segment.ts";
 import {
   type EnvReader,
   resolveTelemetryConfig,
@@ -438,7 +439,7 @@ export class Telemetry {
           if (rotateLocked(dir, { maxBytes: this.#maxBytes, keep: this.#keep })) {
             this.#count("telemetry_rotations", 1);
           }
-          await mergeMetrics(dir, this.#takeDelta());
+          mergeMetrics(dir, this.#takeDelta());
         } finally {
           releaseLock(lock);
         }
@@ -446,11 +447,11 @@ export class Telemetry {
         this.#count("telemetry_lock_skipped", 1);
         this.#warn("telemetry: metrics.json lock busy; counters deferred to pending/");
         const delta = this.#takeDelta();
-        await Deno.mkdir(join(dir, PENDING_DIR), { recursive: true });
-        const name = `${this.runId}-${++this.#pendingSeq}-${randomBytes(3).toString("hex")}.json`;
-        await writeJsonAtomic(join(dir, PENDING_DIR, name), delta);
+        Deno.mkdirSync(join(dir, PENDING_DIR), { recursive: true });
+        const name = `${this.runId}-${++this.#pendingSeq}-${randomHex(3)}.json`;
+        writeJsonAtomic(join(dir, PENDING_DIR, name), delta);
       }
-      await writeJsonAtomic(join(dir, LAST_RUN_FILE), this.summary());
+      writeJsonAtomic(join(dir, LAST_RUN_FILE), this.summary());
     } catch (err) {
       if (!isFsError(err)) throw err;
       this.#count("telemetry_write_failed", 1);
@@ -530,10 +531,10 @@ export class Telemetry {
 }
 
 /** Read `metrics.json` (a flat object of numbers); `{}` when missing. */
-export async function readMetrics(dir: string): Promise<{ metrics: Counters; corrupt: boolean }> {
+export function readMetrics(dir: string): { metrics: Counters; corrupt: boolean } {
   let text: string;
   try {
-    text = await Deno.readTextFile(join(dir, METRICS_FILE));
+    text = Deno.readTextFileSync(join(dir, METRICS_FILE));
   } catch (err) {
     if (err instanceof Deno.errors.NotFound) return { metrics: {}, corrupt: false };
     throw err;
@@ -554,16 +555,16 @@ export async function readMetrics(dir: string): Promise<{ metrics: Counters; cor
 }
 
 /** Read the deferred counter files in `pending/`. */
-export async function readPending(dir: string): Promise<{ path: string; delta: Counters }[]> {
+export function readPending(dir: string): { path: string; delta: Counters }[] {
   const out: { path: string; delta: Counters }[] = [];
   const pdir = join(dir, PENDING_DIR);
   try {
-    for await (const e of Deno.readDir(pdir)) {
+    for (const e of Deno.readDirSync(pdir)) {
       if (!e.isFile || !e.name.endsWith(".json")) continue;
       const path = join(pdir, e.name);
       let parsed: unknown;
       try {
-        parsed = JSON.parse(await Deno.readTextFile(path));
+        parsed = JSON.parse(Deno.readTextFileSync(path));
       } catch (err) {
         if (err instanceof SyntaxError || err instanceof Deno.errors.NotFound) continue;
         throw err;
@@ -586,22 +587,24 @@ export async function readPending(dir: string): Promise<{ path: string; delta: C
  * the directory lock. A corrupt `metrics.json` is moved aside
  * (`metrics.corrupt-<ms>.json`) and counted in `telemetry_metrics_corrupt`.
  */
-async function mergeMetrics(dir: string, delta: Counters): Promise<void> {
-  const { metrics, corrupt } = await readMetrics(dir);
+function mergeMetrics(dir: string, delta: Counters): void {
+  const { metrics, corrupt } = readMetrics(dir);
   if (corrupt) {
-    await Deno.rename(join(dir, METRICS_FILE), join(dir, `metrics.corrupt-${Date.now()}.json`));
+    Deno.renameSync(join(dir, METRICS_FILE), join(dir, `metrics.corrupt-${Date.now()}.json`));
     addCounter(metrics, "telemetry_metrics_corrupt", 1);
   }
-  const pending = await readPending(dir);
+  const pending = readPending(dir);
   for (const d of [delta, ...pending.map((p) => p.delta)]) {
     for (const [k, v] of Object.entries(d)) addCounter(metrics, k, v);
   }
   const sorted: Counters = {};
   for (const k of Object.keys(metrics).sort()) sorted[k] = metrics[k];
-  await writeJsonAtomic(join(dir, METRICS_FILE), sorted);
+  writeJsonAtomic(join(dir, METRICS_FILE), sorted);
   for (const p of pending) {
-    await Deno.remove(p.path).catch((err: unknown) => {
+    try {
+      Deno.removeSync(p.path);
+    } catch (err) {
       if (!(err instanceof Deno.errors.NotFound)) throw err;
-    });
+    }
   }
 }

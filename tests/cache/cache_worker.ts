@@ -18,7 +18,7 @@ import {
   describeCache,
   explainLookup,
 } from "../../lib/cache/mod.ts";
-import { resolveSegment, sha256Hex } from "../../lib/segment/mod.ts";
+import { contentSha256Hex, resolveSegment } from "../../lib/segment/mod.ts";
 import { Telemetry } from "../../lib/telemetry/mod.ts";
 
 const [mode, segDir, a, b] = Deno.args;
@@ -31,7 +31,7 @@ function valueFor(name: string): unknown {
 
 /** A key whose hash part is derived from `name`. */
 function keyFor(name: string): string {
-  return cacheKey(segment.id, `src/${name}.py`, sha256Hex(name));
+  return cacheKey(segment.id, `src/${name}.py`, contentSha256Hex(name));
 }
 
 if (mode === "hold-lock") {

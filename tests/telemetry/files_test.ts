@@ -112,8 +112,8 @@ Deno.test("writeJsonAtomic replaces the file whole and leaves no temp file", asy
   const dir = await tempDir();
   try {
     const p = join(dir, "m.json");
-    await writeJsonAtomic(p, { a: 1 });
-    await writeJsonAtomic(p, { b: 2 });
+    writeJsonAtomic(p, { a: 1 });
+    writeJsonAtomic(p, { b: 2 });
     assert.deepEqual(JSON.parse(await Deno.readTextFile(p)), { b: 2 });
     assert.deepEqual([...Deno.readDirSync(dir)].map((e) => e.name), ["m.json"]);
   } finally {

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { redactString, redactValue } from "../../lib/telemetry/redact.ts";
+import fc from "fast-check";
+import { mayMatch, redactString, redactValue, SECRET_RULES } from "../../lib/telemetry/redact.ts";
 
 const ROOT = "/work/seg";
 
@@ -36,6 +37,8 @@ const TABLE: [string, string][] = [
   ["xoxb-123456789012-abcdefghij", "<SECRET_REDACTED>"],
   ["glpat-abcdefghij0123456789", "<SECRET_REDACTED>"],
   ["AIzaSyA-0123456789abcdefghijklmnopqrstu", "<SECRET_REDACTED>"],
+  ["npm_abcdefghijABCDEFGHIJ0123456789abcdef", "<SECRET_REDACTED>"],
+  ["stripe sk_live_0123456789abcdefXYZ", "stripe <SECRET_REDACTED>"],
   [
     "jwt eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U",
     "jwt <SECRET_REDACTED>",
@@ -153,4 +156,89 @@ Deno.test("non-JSON values become JSON-safe", () => {
   assert.deepEqual(out.cyc, { n: 1, self: "<CYCLE>" });
   assert.equal((out.arr as unknown[]).length, 51);
   assert.equal((out.arr as unknown[])[50], "<+10 more>");
+});
+
+// Pieces of the secret patterns, so that generated strings often match one.
+const SECRET_PIECES = [
+  "-----BEGIN ",
+  "RSA ",
+  "PRIVATE KEY-----",
+  "-----END ",
+  "\n",
+  " ",
+  "Authorization",
+  "AUTHORIZATION",
+  "Proxy-",
+  ": ",
+  "=",
+  "'",
+  '"',
+  "Bearer ",
+  "Basic ",
+  "eyJ",
+  "abcdef",
+  "ABCDEF0123",
+  ".",
+  "_",
+  "-",
+  "sk",
+  "rk",
+  "live",
+  "test",
+  "gh",
+  "p",
+  "github_pat_",
+  "AKIA",
+  "ASIA",
+  "AROA",
+  "0123456789ABCDEF",
+  "xox",
+  "b",
+  "AIza",
+  "glpat",
+  "npm",
+  "password",
+  "PassWord",
+  "api",
+  "key",
+  "token",
+  "Token",
+  "https://",
+  "user",
+  "@",
+  "/",
+  "x",
+  "é",
+  "İ",
+];
+
+Deno.test("a secret rule's hints are in everything its pattern matches", () => {
+  const check = (s: string) => {
+    for (const rule of SECRET_RULES) {
+      rule.re.lastIndex = 0;
+      if (rule.re.test(s)) {
+        assert.ok(mayMatch(rule, s), `${rule.re.source} matched ${JSON.stringify(s)}`);
+      }
+    }
+  };
+  for (const [input] of TABLE) check(input);
+  fc.assert(
+    fc.property(
+      fc.array(fc.oneof(fc.constantFrom(...SECRET_PIECES), fc.string({ maxLength: 3 })), {
+        maxLength: 14,
+      }),
+      (pieces) => check(pieces.join("")),
+    ),
+    { numRuns: 20000 },
+  );
+});
+
+Deno.test("every secret rule is exercised by the table (hints are not vacuous)", () => {
+  for (const rule of SECRET_RULES) {
+    const hit = TABLE.some(([input]) => {
+      rule.re.lastIndex = 0;
+      return rule.re.test(input) && mayMatch(rule, input);
+    });
+    assert.ok(hit, `no table case for ${rule.re.source}`);
+  }
 });
