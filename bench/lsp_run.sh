@@ -37,8 +37,13 @@ for _ in $(seq 1 900); do
   echo "$st" | grep -q '"state": "READY"' && break
   sleep 0.2
 done
+# Telemetry on (the default level, lite) and off, the full CLI (commander)
+# for comparison, and the start-up floor, all in one run.
 hyperfine -N --warmup 5 --runs ${WARM_RUNS:-50} --export-json "$OUT/warm.json" \
-  "deno run $FLAGS_NET main.ts lsp definition $LOC -s $SEG --require-lsp"
+  "deno run $FLAGS_NET main.ts lsp definition $LOC -s $SEG --require-lsp" \
+  "env TRIFECTA_NO_TELEMETRY=1 deno run $FLAGS_NET main.ts lsp definition $LOC -s $SEG --require-lsp" \
+  "env TRIFECTA_NO_FAST_PATH=1 deno run $FLAGS_NET main.ts lsp definition $LOC -s $SEG --require-lsp" \
+  "deno run $FLAGS main.ts --version"
 
 echo "== daemon memory (RSS)"
 st=$(deno run $FLAGS_NET main.ts lsp daemon status -s "$SEG" --json)
@@ -51,12 +56,13 @@ deno run $FLAGS_NET main.ts lsp daemon stop -s "$SEG"
 echo "== time to READY (spawn → publishDiagnostics of the warm-up file)"
 deno run -A bench/lsp_ready.ts "$SEG" src/inventory/service.py ${READY_RUNS:-5}
 
-python3 - "$OUT" <<'PY'
+python3 - "$OUT" "$FLAGS_NET" "$FLAGS" <<'PY'
 import json, sys, statistics
 out = sys.argv[1]
 for name in ["floor", "oneshot", "warm"]:
     for r in json.load(open(f"{out}/{name}.json"))["results"]:
         t = sorted(r["times"])
         p95 = t[min(len(t) - 1, int(0.95 * len(t)))]
-        print(f"{name:8s} p50 {statistics.median(t)*1000:8.1f} ms  p95 {p95*1000:8.1f} ms  n={len(t)}  {r['command'][:90]}")
+        cmd = r["command"].replace(sys.argv[2], "$FLAGS_NET").replace(sys.argv[3], "$FLAGS")
+        print(f"{name:8s} p50 {statistics.median(t)*1000:8.1f} ms  p95 {p95*1000:8.1f} ms  n={len(t)}  {cmd[:110]}")
 PY

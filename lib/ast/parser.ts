@@ -6,6 +6,7 @@
  * @module
  */
 import type { Language as TsLanguage, Parser, Query } from "web-tree-sitter";
+import { TrifectaError } from "../errors.ts";
 import type { Language } from "./types.ts";
 
 /** A ready parser and the compiled skeleton query for one grammar. */
@@ -25,8 +26,46 @@ export interface LoadedGrammar {
 let runtime: Promise<typeof import("web-tree-sitter")> | undefined;
 const loaded = new Map<string, Promise<LoadedGrammar>>();
 
+/** Error code when this Deno run refuses the grammars' byte imports. */
+export const RAW_IMPORTS_REQUIRED = "RAW_IMPORTS_REQUIRED";
+
+/**
+ * The error for a run without raw imports: it fails every parse alike, so
+ * callers stop rather than skip file after file.
+ */
+export function rawImportsRequired(cause?: unknown): TrifectaError {
+  return new TrifectaError(
+    RAW_IMPORTS_REQUIRED,
+    "trifecta's grammars are imported as bytes, which this Deno run does not allow",
+    {
+      cause,
+      nextSteps: [
+        "Run with --unstable-raw-imports, or from the checkout whose deno.json enables it",
+        "Or run the bundle (dist/trifecta.js), which needs no flag",
+      ],
+    },
+  );
+}
+
+/**
+ * The grammars module. From source it needs raw imports (`deno.json` turns
+ * them on; `--unstable-raw-imports` does too): without them Deno refuses the
+ * module when it first loads, which with lazy dynamic imports is here, so the
+ * refusal becomes an error that says what to do.
+ */
+async function importGrammars(): Promise<typeof import("./grammars.ts")> {
+  try {
+    return await import("./grammars.ts");
+  } catch (err) {
+    // Deno words it differently in a worker and on the main thread.
+    const refused = /is not a valid module type|import attribute type of "bytes" is unsupported/;
+    if (err instanceof TypeError && refused.test(err.message)) throw rawImportsRequired(err);
+    throw err;
+  }
+}
+
 async function initRuntime(): Promise<typeof import("web-tree-sitter")> {
-  const [wts, grammars] = await Promise.all([import("web-tree-sitter"), import("./grammars.ts")]);
+  const [wts, grammars] = await Promise.all([import("web-tree-sitter"), importGrammars()]);
   await wts.Parser.init({ wasmBinary: grammars.RUNTIME_WASM });
   return wts;
 }
@@ -34,7 +73,7 @@ async function initRuntime(): Promise<typeof import("web-tree-sitter")> {
 async function loadGrammar(language: Language): Promise<LoadedGrammar> {
   runtime ??= initRuntime();
   const wts = await runtime;
-  const { grammarFor, pruneTypes } = await import("./grammars.ts");
+  const { grammarFor, pruneTypes } = await importGrammars();
   const spec = grammarFor(language);
   const tsLanguage = await wts.Language.load(spec.wasm);
   const prune = new Set<number>();
@@ -54,7 +93,7 @@ async function loadGrammar(language: Language): Promise<LoadedGrammar> {
  * grammar on first use. Languages that share a grammar share one parser.
  */
 export async function grammarForLanguage(language: Language): Promise<LoadedGrammar> {
-  const { grammarFor } = await import("./grammars.ts");
+  const { grammarFor } = await importGrammars();
   const name = grammarFor(language).grammar;
   let entry = loaded.get(name);
   if (!entry) {

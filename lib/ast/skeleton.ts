@@ -17,6 +17,7 @@ import type { Segment } from "../segment/segment.ts";
 import type { Telemetry } from "../telemetry/mod.ts";
 import { type ParseOutcome, ParsePool } from "./pool.ts";
 import { parseSkeleton } from "./parse_source.ts";
+import { RAW_IMPORTS_REQUIRED, rawImportsRequired } from "./parser.ts";
 import { countSymbols } from "./render.ts";
 import type { FileSkeleton, Language } from "./types.ts";
 
@@ -347,6 +348,9 @@ export async function skeletonOfFiles(
           wantStat: cache !== undefined,
         }).then(
           (outcome: ParseOutcome) => {
+            if (!outcome.ok && outcome.code === RAW_IMPORTS_REQUIRED) {
+              throw rawImportsRequired(); // the run's fault, not the file's
+            }
             if (!outcome.ok) {
               outcomes[i] = {
                 path: file.rel,
