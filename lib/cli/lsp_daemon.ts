@@ -116,7 +116,11 @@ export async function stopHandler(ctx: CommandContext): Promise<CommandOutcome> 
 
 /** `lsp daemon serve` (internal): run the daemon in this process until its TTL or a stop. */
 export async function serveHandler(ctx: CommandContext): Promise<CommandOutcome> {
-  const end = await serveDaemon(ctx.segment, { ttlS: ttlOf(ctx), telemetry: ctx.telemetry });
+  const end = await serveDaemon(ctx.segment, {
+    ttlS: ttlOf(ctx),
+    telemetry: ctx.telemetry,
+    releaseAtExit: true,
+  });
   if (end === "already_running") {
     ctx.output.err("LSP daemon already running for this segment\n");
     return { exitCode: SERVE_EXIT_ALREADY_RUNNING, result: { end } };

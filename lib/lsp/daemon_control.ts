@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { TrifectaError } from "../errors.ts";
 import { join } from "../path.ts";
 import { fileURLToPath } from "node:url";
 import type { Segment } from "../segment/mod.ts";
@@ -250,14 +251,19 @@ export async function startDaemon(segment: Segment, options: StartOptions): Prom
   }
 }
 
+/**
+ * Whether `pid` runs. False when this process may not signal at all
+ * (`NotCapable`: it cannot tell; callers also wait on the daemon's lock).
+ */
 function alive(pid: number): boolean {
   try {
     Deno.kill(pid, "SIGCONT");
     return true;
   } catch (err) {
     if (err instanceof Deno.errors.NotFound || err instanceof TypeError) return false;
-    if (err instanceof Deno.errors.PermissionDenied) return true;
-    return false;
+    if (err instanceof Deno.errors.PermissionDenied) return true; // someone else's process
+    if (err instanceof Deno.errors.NotCapable) return false;
+    throw err;
   }
 }
 
@@ -304,31 +310,56 @@ export async function stopDaemon(
       if (!(err instanceof DaemonUnavailableError)) throw err;
     }
   }
-  if (!asked && state?.pid) signal(state.pid, "SIGTERM");
+  if (!asked && !(state?.pid && signal(state.pid, "SIGTERM"))) {
+    throw new TrifectaError(
+      "DAEMON_UNREACHABLE",
+      "The LSP daemon runs, but this process can neither reach its socket nor signal it",
+      {
+        nextSteps: [
+          "Grant the socket: --allow-net=unix:<socket> (see `trifecta lsp daemon status --json`)",
+          state?.pid ? `Or stop it by hand: kill ${state.pid}` : "Or stop its process by hand",
+        ],
+      },
+    );
+  }
   const pids = [state?.pid, state?.server_pid].filter((p): p is number => typeof p === "number");
   const deadline = Date.now() + (options.graceMs ?? 8000);
-  while (
-    Date.now() < deadline && (pids.some(alive) || (pids.length === 0 && await lockHeld(paths)))
-  ) {
+  // The daemon holds its lock until its process ends (after its last
+  // write), so the lock says "gone" even where signals are not permitted
+  // (the narrow flags grant --allow-run for Deno only, and Deno.kill needs
+  // more); the pids cover the language server.
+  while (Date.now() < deadline && ((await lockHeld(paths)) || pids.some(alive))) {
     await new Promise((r) => setTimeout(r, 50));
   }
   let killed = false;
   for (const pid of pids) {
-    if (!alive(pid)) continue;
-    killed = true;
-    signal(pid, "SIGKILL");
+    if (alive(pid) && signal(pid, "SIGKILL")) killed = true;
   }
   if (killed) {
     for (const p of [paths.socket, paths.state, paths.lock]) await removeQuietly(p);
+  } else if (await lockHeld(paths)) {
+    throw new TrifectaError(
+      "DAEMON_STOP_TIMEOUT",
+      `The LSP daemon (pid ${state?.pid ?? "?"}) did not stop within ${
+        Math.round((options.graceMs ?? 8000) / 1000)
+      } s and this process may not kill it`,
+      { nextSteps: [state?.pid ? `kill ${state.pid}` : "Stop the daemon's process by hand"] },
+    );
   }
   return { outcome: killed ? "killed" : "stopped", pid: state?.pid };
 }
 
-function signal(pid: number, sig: Deno.Signal): void {
+/** Send a signal; false when the process is gone or this process may not signal it. */
+function signal(pid: number, sig: Deno.Signal): boolean {
   try {
     Deno.kill(pid, sig);
+    return true;
   } catch (err) {
-    if (!(err instanceof Deno.errors.NotFound || err instanceof TypeError)) throw err;
+    if (
+      err instanceof Deno.errors.NotFound || err instanceof TypeError ||
+      err instanceof Deno.errors.NotCapable
+    ) return false;
+    throw err;
   }
 }
 

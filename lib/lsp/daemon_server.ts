@@ -39,6 +39,13 @@ export interface ServeOptions {
   env?: EnvReader;
   /** Called once the socket listens. */
   onListening?: (paths: DaemonPaths) => void;
+  /**
+   * Keep the segment lock until this process ends (then remove its file and
+   * release it), instead of releasing it when serving ends. The CLI sets
+   * it: `lsp daemon stop` waits for the lock, so it returns only after the
+   * daemon's last telemetry write, which comes after serving ends.
+   */
+  releaseAtExit?: boolean;
 }
 
 /** How {@linkcode serveDaemon} ended. */
@@ -390,8 +397,20 @@ export async function serveDaemon(segment: Segment, options: ServeOptions = {}):
   } finally {
     await removeIfExists(paths.socket);
     await removeIfExists(paths.state);
-    await removeIfExists(paths.lock);
-    lock.close();
+    if (options.releaseAtExit) {
+      globalThis.addEventListener("unload", () => releaseLockFile(paths.lock, lock));
+    } else releaseLockFile(paths.lock, lock);
     await options.telemetry?.flush();
+  }
+}
+
+/** Remove the lock file, then release the lock (a waiter sees either). */
+function releaseLockFile(path: string, lock: Deno.FsFile): void {
+  try {
+    Deno.removeSync(path);
+  } catch (err) {
+    if (!(err instanceof Deno.errors.NotFound)) throw err;
+  } finally {
+    lock.close();
   }
 }

@@ -59,6 +59,73 @@ Deno.test("the daemon starts, answers and stops under the documented segment-sco
     const def = await cli(["lsp", "definition", "src/inventory/service.py:13:22"]);
     assert.equal(def.code, 0, new TextDecoder().decode(def.stderr));
     assert.equal(JSON.parse(new TextDecoder().decode(def.stdout)).status, "ok");
+    // Stop returns only once the daemon's process has ended (its last
+    // telemetry write included), although these flags do not let it signal
+    // or probe processes: it waits on the daemon's lock.
+    const after = JSON.parse(
+      new TextDecoder().decode((await cli(["lsp", "daemon", "status"])).stdout),
+    );
+    assert.equal(typeof after.pid, "number");
+    assert.equal(typeof after.server_pid, "number");
+    assert.equal(processGone(after.pid), false);
+    const stop = await cli(["lsp", "daemon", "stop"]);
+    assert.equal(stop.code, 0, new TextDecoder().decode(stop.stderr));
+    assert.equal(JSON.parse(new TextDecoder().decode(stop.stdout)).daemon, "stopped");
+    assert.equal(processGone(after.pid), true, `daemon pid ${after.pid} still runs after stop`);
+    assert.equal(processGone(after.server_pid), true, "language server still runs after stop");
+    for (const path of [after.socket, after.socket.replace(/\.sock$/, ".lock")]) {
+      assert.equal(await exists(path), false, `${path} left behind`);
+    }
+  } finally {
+    await cli(["lsp", "daemon", "stop"]);
+    await removeSegment(seg);
+  }
+});
+
+/** True when `pid` has exited (no /proc entry, or a zombie not yet reaped). */
+function processGone(pid: number): boolean {
+  try {
+    const stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
+    return stat.slice(stat.lastIndexOf(")") + 2).startsWith("Z");
+  } catch (err) {
+    if (err instanceof Deno.errors.NotFound) return true;
+    throw err;
+  }
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await Deno.lstat(path);
+    return true;
+  } catch (err) {
+    if (err instanceof Deno.errors.NotFound) return false;
+    throw err;
+  }
+}
+
+Deno.test("stop without the socket grant and without signal rights says DAEMON_UNREACHABLE and leaves the daemon running", async () => {
+  const seg = await tempExample();
+  const flags = permissionFlags({ segment: seg, codeDirs: [LIB], daemon: true });
+  const cli = (args: string[], use: readonly string[] = flags) =>
+    new Deno.Command(Deno.execPath(), {
+      args: ["run", ...use, MAIN_TS, ...args, "-s", seg, "--json"],
+      env: { NO_COLOR: "1" },
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+  try {
+    const start = await cli(["lsp", "daemon", "start"]);
+    assert.equal(start.code, 0, new TextDecoder().decode(start.stderr));
+    const noSocket = flags.filter((f) => !f.startsWith("--allow-net="));
+    assert.notEqual(noSocket.length, flags.length, "the daemon flags grant the socket");
+    const stop = await cli(["lsp", "daemon", "stop"], noSocket);
+    assert.equal(stop.code, 1);
+    const err = JSON.parse(new TextDecoder().decode(stop.stdout));
+    assert.equal(err.error_code, "DAEMON_UNREACHABLE");
+    const status = JSON.parse(
+      new TextDecoder().decode((await cli(["lsp", "daemon", "status"])).stdout),
+    );
+    assert.equal(status.running, true, "a refused stop leaves the daemon alone");
   } finally {
     const stop = await cli(["lsp", "daemon", "stop"]);
     assert.equal(stop.code, 0, new TextDecoder().decode(stop.stderr));
