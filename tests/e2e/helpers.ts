@@ -157,3 +157,14 @@ export async function tempExample(): Promise<string> {
   await copyTree(EXAMPLE_DIR, dir);
   return dir;
 }
+
+/** True when `path` exists (a dangling link counts). */
+export async function exists(path: string): Promise<boolean> {
+  try {
+    await Deno.lstat(path);
+    return true;
+  } catch (err) {
+    if (err instanceof Deno.errors.NotFound) return false;
+    throw err;
+  }
+}

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
 import { permissionFlags } from "../../tools/permissions.ts";
-import { MAIN_TS, removeSegment, tempExample } from "./helpers.ts";
+import { exists, MAIN_TS, removeSegment, tempExample } from "./helpers.ts";
 
 const LIB = fileURLToPath(new URL("../../lib", import.meta.url));
 
@@ -41,13 +41,7 @@ Deno.test("lsp query with the segment-only flags answers one-shot instead of fai
 Deno.test("the daemon starts, answers and stops under the documented segment-scoped flags", async () => {
   const seg = await tempExample();
   const flags = permissionFlags({ segment: seg, codeDirs: [LIB], daemon: true });
-  const cli = (args: string[]) =>
-    new Deno.Command(Deno.execPath(), {
-      args: ["run", ...flags, MAIN_TS, ...args, "-s", seg, "--json"],
-      env: { NO_COLOR: "1" },
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
+  const cli = cliWith(seg, flags);
   try {
     const start = await cli(["lsp", "daemon", "start"]);
     assert.equal(start.code, 0, new TextDecoder().decode(start.stderr));
@@ -102,26 +96,10 @@ async function processGone(pid: number): Promise<boolean> {
   return stat.slice(stat.lastIndexOf(")") + 2).startsWith("Z");
 }
 
-async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.lstat(path);
-    return true;
-  } catch (err) {
-    if (err instanceof Deno.errors.NotFound) return false;
-    throw err;
-  }
-}
-
 Deno.test("stop without the socket grant and without signal rights says DAEMON_UNREACHABLE and leaves the daemon running", async () => {
   const seg = await tempExample();
   const flags = permissionFlags({ segment: seg, codeDirs: [LIB], daemon: true });
-  const cli = (args: string[], use: readonly string[] = flags) =>
-    new Deno.Command(Deno.execPath(), {
-      args: ["run", ...use, MAIN_TS, ...args, "-s", seg, "--json"],
-      env: { NO_COLOR: "1" },
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
+  const cli = cliWith(seg, flags);
   try {
     const start = await cli(["lsp", "daemon", "start"]);
     assert.equal(start.code, 0, new TextDecoder().decode(start.stderr));
@@ -141,3 +119,14 @@ Deno.test("stop without the socket grant and without signal rights says DAEMON_U
     await removeSegment(seg);
   }
 });
+
+/** Runs `main.ts <args> -s seg --json` under `flags` (or `use` for one call). */
+function cliWith(seg: string, flags: readonly string[]) {
+  return (args: string[], use: readonly string[] = flags) =>
+    new Deno.Command(Deno.execPath(), {
+      args: ["run", ...use, MAIN_TS, ...args, "-s", seg, "--json"],
+      env: { NO_COLOR: "1" },
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+}

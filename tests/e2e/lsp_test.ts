@@ -13,6 +13,7 @@ import { join } from "node:path";
 import {
   CLI_FLAGS,
   type CliResult,
+  exists,
   MAIN_TS,
   removeSegment,
   REPO_ROOT,
@@ -49,16 +50,6 @@ function alive(pid: number): boolean {
     return true;
   } catch {
     // ESRCH: the process is gone.
-    return false;
-  }
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.lstat(path);
-    return true;
-  } catch {
-    // NotFound.
     return false;
   }
 }

@@ -39,13 +39,4 @@ export async function readJsonl(path: string): Promise<Record<string, unknown>[]
   return text.split("\n").filter((l) => l !== "").map((l) => JSON.parse(l));
 }
 
-/** True when `path` exists. */
-export async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.lstat(path);
-    return true;
-  } catch (err) {
-    if (err instanceof Deno.errors.NotFound) return false;
-    throw err;
-  }
-}
+export { exists } from "../e2e/helpers.ts";
