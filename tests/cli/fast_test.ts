@@ -14,6 +14,10 @@ Deno.test("runFast declines what only the full CLI handles", async () => {
       ["ctx", "search", "-q", "x", "--explain"], // an option it does not take
       ["ast", "symbols", "a", "b"], // wrong arity
       ["ast", "symbols", "sym://py/mod/x", "--telemetry", "lit"],
+      ["ast", "symbols", "sym://py/mod/x", "--json=1"], // a boolean given a value
+      ["ast", "symbols", "sym://py/mod/x", "-s"], // a missing value
+      ["ast", "symbols", "sym://py/mod/x", "-s", "--json"], // a value that looks like an option
+      ["ast", "symbols", "sym://py/mod/x", "-x"], // an unknown short option
     ]
   ) {
     const out = captureOutput();
@@ -47,6 +51,26 @@ Deno.test("runFast answers a hot command itself, errors included", async () => {
     });
     assert.equal(bad, 1);
     assert.equal(JSON.parse(err.stdout).status, "error");
+  } finally {
+    await Deno.remove(seg, { recursive: true });
+  }
+});
+
+Deno.test("runFast takes --name=value, -svalue and a positional after --", async () => {
+  const seg = await tempExample();
+  try {
+    const uri = "sym://python/type/src/inventory/models/Inventory#add";
+    for (
+      const argv of [
+        ["ast", "symbols", uri, `--segment=${seg}`, "--json", "--telemetry=off"],
+        ["ast", "symbols", `-s${seg}`, "--json", "--telemetry", "off", uri],
+        ["ast", "symbols", "-s", seg, "--json", "--telemetry", "off", "--", uri],
+      ]
+    ) {
+      const out = captureOutput();
+      assert.equal(await runFast(argv, { output: out }), 0, argv.join(" "));
+      assert.equal(JSON.parse(out.stdout).file_rel, "src/inventory/models.py");
+    }
   } finally {
     await Deno.remove(seg, { recursive: true });
   }
