@@ -16,27 +16,9 @@ import {
 } from "../lib/cache/mod.ts";
 import { contentSha256Hex, resolveSegment } from "../lib/segment/mod.ts";
 import { Telemetry } from "../lib/telemetry/mod.ts";
+import { skeletonValue } from "./skeleton_value.ts";
 
 const N = 10_000;
-
-/** A skeleton-sized value (~2 KB of JSON), like one file's symbols. */
-function skeletonValue(i: number): unknown {
-  const symbols = [];
-  for (let s = 0; s < 8; s++) {
-    symbols.push({
-      kind: s === 0 ? "class" : "method",
-      name: `name_${i}_${s}`,
-      qualified_name: `Klass${i}.name_${i}_${s}`,
-      start_line: s * 10 + 1,
-      end_line: s * 10 + 9,
-      signature: `def name_${i}_${s}(self, arg_one: int, arg_two: str = "x") -> None:`,
-      decorators: s % 3 === 0 ? ["@property"] : [],
-      doc: "Return the thing computed from the arguments.",
-      children: [],
-    });
-  }
-  return { path: `src/pkg/mod_${i}.py`, language: "python", symbols };
-}
 
 const dir = await Deno.makeTempDir({ prefix: "trifecta-bench-" });
 const segment = await resolveSegment(dir);

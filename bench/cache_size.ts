@@ -8,6 +8,7 @@
  */
 import { cacheKey, createAstCache } from "../lib/cache/mod.ts";
 import { contentSha256Hex, resolveSegment } from "../lib/segment/mod.ts";
+import { skeletonValue } from "./skeleton_value.ts";
 
 const dir = await Deno.makeTempDir({ prefix: "trifecta-size-" });
 try {
@@ -15,18 +16,7 @@ try {
   const cache = createAstCache({ segment, persist: true });
   let valueBytes = 0;
   for (let i = 0; i < 10_000; i++) {
-    const symbols = Array.from({ length: 8 }, (_, s) => ({
-      kind: s === 0 ? "class" : "method",
-      name: `name_${i}_${s}`,
-      qualified_name: `Klass${i}.name_${i}_${s}`,
-      start_line: s * 10 + 1,
-      end_line: s * 10 + 9,
-      signature: `def name_${i}_${s}(self, arg_one: int, arg_two: str = "x") -> None:`,
-      decorators: s % 3 === 0 ? ["@property"] : [],
-      doc: "Return the thing computed from the arguments.",
-      children: [],
-    }));
-    const value = { path: `src/pkg/mod_${i}.py`, language: "python", symbols };
+    const value = skeletonValue(i);
     valueBytes += JSON.stringify(value).length;
     cache.set(cacheKey(segment.id, `src/pkg/mod_${i}.py`, contentSha256Hex(String(i))), value, {
       fileRel: `src/pkg/mod_${i}.py`,

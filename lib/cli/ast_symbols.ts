@@ -52,6 +52,18 @@ function outlineText(symbols: readonly SkeletonSymbol[], depth: number, out: str
 }
 
 /** Event fields shared by both commands (relative paths and hashes only). */
+/** The opening fields of `--json` for a resolved URI (`symbols` and `snippet`). */
+function resolvedJson(ctx: CommandContext, r: ResolvedSymbol): Record<string, unknown> {
+  return {
+    status: "ok",
+    segment_root: ctx.segment.root,
+    uri: r.query.uri,
+    kind: r.query.kind,
+    file_rel: r.file.rel,
+    language: r.parse.skeleton.language,
+  };
+}
+
 function eventFields(r: ResolvedSymbol): CommandOutcome {
   return {
     args: telemetryQuery(r.query.uri),
@@ -78,12 +90,7 @@ export async function symbolsHandler(ctx: CommandContext): Promise<CommandOutcom
     const reason = r.lookup.miss_reason;
     if (ctx.global.json) {
       const out: Record<string, unknown> = {
-        status: "ok",
-        segment_root: ctx.segment.root,
-        uri: r.query.uri,
-        kind: r.query.kind,
-        file_rel: r.file.rel,
-        language: sk.language,
+        ...resolvedJson(ctx, r),
         has_errors: sk.has_errors,
         symbols: symbols.map(symbolJson),
         cache_status: r.lookup.cache_status,
@@ -144,12 +151,7 @@ export async function snippetHandler(ctx: CommandContext): Promise<CommandOutcom
     const d = s.disclosure;
     if (ctx.global.json) {
       const out: Record<string, unknown> = {
-        status: "ok",
-        segment_root: ctx.segment.root,
-        uri: r.query.uri,
-        kind: r.query.kind,
-        file_rel: r.file.rel,
-        language: r.parse.skeleton.language,
+        ...resolvedJson(ctx, r),
         mode: d.mode,
         symbol: r.symbol ? symbolRangeJson(r.symbol) : null,
         range: d.range,
