@@ -28,3 +28,12 @@ export {
   readSource,
   type SourceText,
 } from "./read.ts";
+export {
+  type BoundaryRead,
+  type BoundaryReadOptions,
+  checkInside,
+  checkInsideSync,
+  type InsidePath,
+  readInside,
+  readInsideSync,
+} from "./boundary.ts";
