@@ -9,10 +9,11 @@
  * @module
  */
 import { fileURLToPath } from "node:url";
+import { optionalEnv } from "../lib/env.ts";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const out = Deno.args[0] ?? `${root}dist/trifecta`;
-const denort = Deno.env.get("DENORT_BIN");
+const denort = optionalEnv("DENORT_BIN");
 
 function fail(cause: string, steps: string[]): never {
   const lines = [`TRIFECTA_ERROR_CODE: COMPILE_FAILED`, `CAUSE: ${cause}`, "NEXT_STEPS:"];

@@ -6,7 +6,9 @@
  * @module
  */
 import { join, resolve } from "node:path";
+import { optionalEnv } from "../lib/env.ts";
 import { daemonPaths, runtimeDir } from "../lib/lsp/daemon_paths.ts";
+import { findServer, isServerCommand, type ServerLanguage } from "../lib/lsp/discovery.ts";
 
 /** Environment variables trifecta reads (`TRIFECTA_*` is a prefix grant). */
 export const ENV_ALLOW: readonly string[] = ["TRIFECTA_*", "PATH", "XDG_RUNTIME_DIR", "USER"];
@@ -32,6 +34,12 @@ export interface PermissionScope {
   daemon?: boolean;
   /** Executables trifecta may run (default: this Deno, for pyright and the daemon). */
   run?: readonly string[];
+  /**
+   * Language-server executables to grant on top of `run` (see
+   * {@linkcode serverExecutables}): run, and read so that the CLI's own
+   * discovery can see them.
+   */
+  servers?: readonly string[];
   /** Extra paths to read and write (`telemetry export -o FILE`, `TRIFECTA_TELEMETRY_DIR`). */
   extraWrite?: readonly string[];
   /** Add `--unstable-raw-imports` (needed from source, not for the bundle). */
@@ -74,12 +82,17 @@ export function permissionFlags(scope: PermissionScope): string[] {
     read.push(daemon.dir);
     write.push(daemon.dir);
   }
+  const run = [...(scope.run ?? [Deno.execPath()])];
+  for (const exe of scope.servers ?? []) {
+    if (!read.includes(exe)) read.push(exe);
+    if (!run.includes(exe)) run.push(exe);
+  }
   const flags = [
     "--no-prompt",
     `--allow-read=${read.join(",")}`,
     `--allow-write=${write.join(",")}`,
     `--allow-env=${ENV_ALLOW.join(",")}`,
-    `--allow-run=${(scope.run ?? [Deno.execPath()]).join(",")}`,
+    `--allow-run=${run.join(",")}`,
     `--allow-sys=${SYS_ALLOW.join(",")}`,
   ];
   if (daemon) flags.push(`--allow-net=unix:${daemon.socket}`);
@@ -98,6 +111,67 @@ export function segmentArg(args: readonly string[]): string {
     else if (a.startsWith("-s") && a.length > 2 && !a.startsWith("--")) segment = a.slice(2);
   }
   return segment;
+}
+
+/**
+ * Flags the `cli` task gives the launcher itself (deno.json): it reads
+ * `INIT_CWD` and, to find the language servers the CLI would use, `PATH`
+ * and `TRIFECTA_LSP_*`, and looks at the candidates on `PATH` (read). It
+ * runs only Deno; the CLI it starts gets {@linkcode permissionFlags}.
+ */
+export const LAUNCHER_ENV_ALLOW: readonly string[] = [
+  "INIT_CWD",
+  "XDG_RUNTIME_DIR",
+  "USER",
+  "PATH",
+  "TRIFECTA_*",
+];
+
+/**
+ * The launcher's own flags, as the `cli` task in deno.json gives them:
+ * `--allow-read` lets it find executables on `PATH` and canonicalise the
+ * segment; the CLI it starts never gets more than {@linkcode permissionFlags}.
+ */
+export function launcherFlags(): string[] {
+  return [
+    "--no-prompt",
+    `--allow-env=${LAUNCHER_ENV_ALLOW.join(",")}`,
+    "--allow-read",
+    "--allow-sys=uid",
+    `--allow-run=${Deno.execPath()}`,
+  ];
+}
+
+/** Languages whose servers the launcher grants. */
+const SERVER_LANGUAGES: readonly ServerLanguage[] = ["python", "typescript"];
+
+/** The discovered path and, when it is a link, its real path (Deno matches the path spawned). */
+function withRealPath(path: string): string[] {
+  try {
+    const real = Deno.realPathSync(path);
+    return real === path ? [path] : [path, real];
+  } catch (err) {
+    // Without read access the link cannot be followed: the discovered path alone.
+    if (err instanceof Deno.errors.NotFound || err instanceof Deno.errors.NotCapable) return [path];
+    throw err;
+  }
+}
+
+/**
+ * The language-server executables the CLI would start for this environment
+ * (`TRIFECTA_LSP_COMMAND`, `TRIFECTA_LSP_TS_COMMAND`, else the servers on
+ * `PATH`; lib/lsp/discovery.ts), as absolute paths. pyright run by Deno
+ * needs no entry. Without `--allow-env=PATH` or read access to the `PATH`
+ * directories nothing is found, and the CLI's fallback names what to grant.
+ */
+export async function serverExecutables(): Promise<string[]> {
+  const found: string[] = [];
+  for (const language of SERVER_LANGUAGES) {
+    const server = await findServer(language, { env: optionalEnv });
+    if (!isServerCommand(server) || server.source === "deno_npm") continue;
+    for (const p of withRealPath(server.command)) if (!found.includes(p)) found.push(p);
+  }
+  return found;
 }
 
 /** The daemon runtime directory (re-exported for the launcher and docs). */

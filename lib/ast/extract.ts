@@ -37,6 +37,22 @@ const MAX_BODYLESS_SIGNATURE = 400;
 /** Longest export statement text kept. */
 const MAX_EXPORT_TEXT = 200;
 
+/**
+ * Deepest symbol nesting kept (a top-level symbol is at depth 1). Deeper
+ * symbols are flattened into this level, in source order, with their
+ * `qualified_name` intact and {@linkcode FlattenedSymbol.depth_flattened}
+ * set, so every consumer (CLI, MCP, pack, cache) gets JSON that standard
+ * parsers read: 1,000 nested classes otherwise nest ~2,000 JSON levels, past
+ * the limits of jq (256) and Python's `json` (recursion limit).
+ */
+export const MAX_SYMBOL_DEPTH = 32;
+
+/** A symbol placed above its real depth by {@linkcode MAX_SYMBOL_DEPTH}. */
+export type FlattenedSymbol = SkeletonSymbol & {
+  /** True: the symbol is nested deeper in the source than where it is listed. */
+  depth_flattened?: true;
+};
+
 const KINDS: ReadonlySet<string> = new Set([
   "class",
   "function",
@@ -78,8 +94,12 @@ interface Frame {
   /** Definitions inside this frame are inside a function body. */
   functionLike: boolean;
   insideFunction: boolean;
-  /** Nearest included definition's symbol (the parent of new symbols). */
+  /** Nearest included definition's symbol (names and kinds new symbols). */
   owner: SkeletonSymbol | undefined;
+  /** Where new symbols are listed: the owner, or its kept ancestor past the depth bound. */
+  parent: SkeletonSymbol | undefined;
+  /** Depth of `parent` (0: the top level). */
+  parentDepth: number;
   /** Nearest definition (included or not), for docstrings. */
   innermost: Def | undefined;
 }
@@ -366,21 +386,33 @@ export function extractSkeleton(
     const top = stack.length > 0 ? stack[stack.length - 1] : undefined;
     const insideFunction = top ? top.insideFunction || top.functionLike : false;
     const owner = top?.owner;
+    const parent = top?.parent;
+    const parentDepth = top?.parentDepth ?? 0;
     switch (item.type) {
       case ItemType.Def: {
         const def = item.def as Def;
-        let symbol: SkeletonSymbol | undefined;
+        let symbol: FlattenedSymbol | undefined;
+        let childParent = parent;
+        let childDepth = parentDepth;
         if (!insideFunction) {
           symbol = buildSymbol(def, root, text, owner, leading);
           symbolOf.set(def, symbol);
-          if (owner) owner.children.push(symbol);
+          if (parent !== owner) symbol.depth_flattened = true;
+          if (parent) parent.children.push(symbol);
           else symbols.push(symbol);
+          // Children of a symbol at the bound are listed beside it.
+          if (parentDepth + 1 < MAX_SYMBOL_DEPTH) {
+            childParent = symbol;
+            childDepth = parentDepth + 1;
+          }
         }
         stack.push({
           end: item.end,
           functionLike: isFunctionKind(def.kind),
           insideFunction,
           owner: symbol ?? owner,
+          parent: childParent,
+          parentDepth: childDepth,
           innermost: def,
         });
         break;
@@ -391,6 +423,8 @@ export function extractSkeleton(
           functionLike: true,
           insideFunction,
           owner,
+          parent,
+          parentDepth,
           innermost: undefined,
         });
         break;

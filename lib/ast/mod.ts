@@ -43,7 +43,13 @@ export {
   type SkippedTarget,
   skippedTargets,
 } from "./targets.ts";
-export { type ParseInput, parseSkeleton, type ParseSkeletonOptions } from "./parse_source.ts";
+export {
+  type ParseBytesInput,
+  type ParseInput,
+  parseSkeleton,
+  type ParseSkeletonOptions,
+  type ParseTextInput,
+} from "./parse_source.ts";
 export {
   countSymbols,
   renderSkeletonBody,

@@ -1,25 +1,47 @@
 /**
- * One file's bytes to its skeleton: decode (invalid UTF-8 replaced), parse
- * with the language's grammar, run the skeleton query, measure. Used in
- * process and by the parse workers.
+ * One file's text to its skeleton: parse with the language's grammar, run
+ * the skeleton query, measure. Used in process and by the parse workers, on
+ * the masked text the read boundary returns.
  *
  * @module
  */
 import { TrifectaError } from "../errors.ts";
 import { decodeUtf8, DEFAULT_MAX_FILE_BYTES, looksBinary } from "../segment/read.ts";
 import { contentSha256Hex } from "../segment/digest.ts";
+import { maskSecrets } from "../secrets.ts";
 import { extractSkeleton } from "./extract.ts";
 import { grammarForLanguage } from "./parser.ts";
 import { skeletonTextBytes } from "./render.ts";
 import type { FileSkeleton, Language } from "./types.ts";
 
-/** What {@linkcode parseSkeleton} needs. */
-export interface ParseInput {
+/**
+ * What {@linkcode parseSkeleton} needs: the text of a file as the read
+ * boundary returned it (secrets masked, so signatures and doc lines carry no
+ * secret), or raw bytes of an in-memory source (tests, benchmarks).
+ */
+export type ParseInput = ParseTextInput | ParseBytesInput;
+
+/** A file's text from the read boundary (lib/segment/boundary.ts). */
+export interface ParseTextInput {
   /** Segment-relative POSIX path (goes into the skeleton). */
   rel: string;
   /** Language to parse as. */
   language: Language;
-  /** The file's bytes. */
+  /** The text, secrets masked (masks keep line numbers). */
+  text: string;
+  /** Size in bytes of the file read. */
+  size: number;
+  /** sha256 hex of the raw bytes (the cache key). */
+  sha256: string;
+}
+
+/** An in-memory source as raw bytes (decoded and checked for binary here). */
+export interface ParseBytesInput {
+  /** Segment-relative POSIX path (goes into the skeleton). */
+  rel: string;
+  /** Language to parse as. */
+  language: Language;
+  /** The bytes. */
   bytes: Uint8Array;
   /** sha256 hex of the bytes, when the caller has it already. */
   sha256?: string;
@@ -32,7 +54,7 @@ export interface ParseSkeletonOptions {
 }
 
 /**
- * Parse one file's bytes into its skeleton.
+ * Parse one file's text (or in-memory bytes) into its skeleton.
  *
  * @throws {TrifectaError} `FILE_TOO_LARGE` over the cap, `BINARY_FILE` for
  * binary content, `PARSE_FAILED` when tree-sitter gives no tree.
@@ -42,20 +64,29 @@ export async function parseSkeleton(
   options: ParseSkeletonOptions = {},
 ): Promise<FileSkeleton> {
   const max = options.maxBytes ?? DEFAULT_MAX_FILE_BYTES;
-  const bytes = input.bytes;
-  if (bytes.length > max) {
+  const size = "text" in input ? input.size : input.bytes.length;
+  if (size > max) {
     throw new TrifectaError(
       "FILE_TOO_LARGE",
-      `File is ${bytes.length} bytes, over the cap of ${max}`,
-      { details: { bytes: bytes.length, max_bytes: max } },
+      `File is ${size} bytes, over the cap of ${max}`,
+      { details: { bytes: size, max_bytes: max } },
     );
   }
-  if (looksBinary(bytes)) {
-    throw new TrifectaError("BINARY_FILE", "File looks binary (contains NUL bytes)", {
-      details: { bytes: bytes.length },
-    });
+  let text: string;
+  let sha256: string;
+  if ("text" in input) {
+    text = input.text;
+    sha256 = input.sha256;
+  } else {
+    if (looksBinary(input.bytes)) {
+      throw new TrifectaError("BINARY_FILE", "File looks binary (contains NUL bytes)", {
+        details: { bytes: size },
+      });
+    }
+    // Masked like the boundary's text: a skeleton never carries a secret.
+    text = maskSecrets(decodeUtf8(input.bytes)).text;
+    sha256 = input.sha256 ?? contentSha256Hex(input.bytes);
   }
-  const text = decodeUtf8(bytes);
   const grammar = await grammarForLanguage(input.language);
   const tree = grammar.parser.parse(text);
   if (!tree) throw new TrifectaError("PARSE_FAILED", `tree-sitter gave no tree for ${input.rel}`);
@@ -65,9 +96,9 @@ export async function parseSkeleton(
     const skeleton: FileSkeleton = {
       path: input.rel,
       language: input.language,
-      sha256: input.sha256 ?? contentSha256Hex(bytes),
+      sha256,
       has_errors: root.hasError,
-      bytes: bytes.length,
+      bytes: size,
       skeleton_bytes: 0,
       imports: extracted.imports,
       ...(input.language === "python" ? {} : { exports: extracted.exports }),

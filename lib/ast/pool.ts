@@ -7,7 +7,10 @@
  * @module
  */
 import { TrifectaError } from "../errors.ts";
+import { readInsideSync } from "../segment/boundary.ts";
+import { contentSha256Hex } from "../segment/digest.ts";
 import { DEFAULT_MAX_FILE_BYTES } from "../segment/read.ts";
+import type { Segment } from "../segment/segment.ts";
 import { parseSkeleton } from "./parse_source.ts";
 import type { FileSkeleton, Language } from "./types.ts";
 import type { WorkerReply, WorkerRequest } from "./worker_protocol.ts";
@@ -24,15 +27,22 @@ export interface ParsePoolOptions {
 
 /** One file for the pool. */
 export interface ParseJob {
+  /** The segment the file is read in (through the read boundary). */
+  segment: Segment;
   /** Segment-relative path. */
   rel: string;
-  /** Real absolute path. */
+  /** Absolute path inside the segment. */
   abs: string;
   /** Language. */
   language: Language;
-  /** Bytes already read by the caller (transferred to the worker). */
-  bytes?: Uint8Array;
-  /** sha256 of `bytes`, when known. */
+  /**
+   * Text the caller already read through the boundary (masked), with
+   * `size` and `sha256`; otherwise the worker reads the file.
+   */
+  text?: string;
+  /** Size in bytes of the file, with `text`. */
+  size?: number;
+  /** sha256 of the raw bytes, with `text`. */
   sha256?: string;
   /** Report the file's mtime and size (needed to fill a cache). */
   wantStat?: boolean;
@@ -41,7 +51,7 @@ export interface ParseJob {
 /** What the pool gives back for one file. */
 export type ParseOutcome =
   | { ok: true; skeleton: FileSkeleton; ms: number; mtimeMs?: number; size?: number }
-  | { ok: false; code: string; message: string };
+  | { ok: false; code: string; message: string; details?: Record<string, unknown> };
 
 /** The default pool size: the cores available, at most 8. */
 export function defaultPoolSize(): number {
@@ -126,34 +136,34 @@ export class ParsePool {
   async #inProcess(job: ParseJob): Promise<ParseOutcome> {
     const start = performance.now();
     try {
-      let bytes = job.bytes;
-      let info: Deno.FileInfo | undefined;
-      if (!bytes) {
-        info = await Deno.stat(job.abs);
-        if (info.size > this.#maxBytes) {
-          return {
-            ok: false,
-            code: "FILE_TOO_LARGE",
-            message: `File is ${info.size} bytes, over the cap of ${this.#maxBytes}`,
-          };
-        }
-        bytes = await Deno.readFile(job.abs);
+      let { text, size, sha256 } = job;
+      let mtimeMs: number | undefined;
+      if (text === undefined || size === undefined || sha256 === undefined) {
+        const read = readInsideSync(job.segment, job.abs, {
+          maxBytes: this.#maxBytes,
+          mode: "skeleton",
+          hasher: contentSha256Hex,
+        });
+        text = read.text;
+        size = read.bytes;
+        sha256 = read.sha256 as string;
+        mtimeMs = read.mtimeMs;
       }
       const skeleton = await parseSkeleton(
-        { rel: job.rel, language: job.language, bytes, sha256: job.sha256 },
+        { rel: job.rel, language: job.language, text, size, sha256 },
         { maxBytes: this.#maxBytes },
       );
       return {
         ok: true,
         skeleton,
         ms: performance.now() - start,
-        mtimeMs: info?.mtime?.getTime(),
-        size: info?.size,
+        mtimeMs,
+        size: mtimeMs === undefined ? undefined : size,
       };
     } catch (err) {
-      if (err instanceof TrifectaError) return { ok: false, code: err.code, message: err.message };
-      if (err instanceof Deno.errors.NotFound) {
-        return { ok: false, code: "FILE_NOT_FOUND", message: `File disappeared: ${job.rel}` };
+      // A refused or unparsable file is the file's failure, not the batch's.
+      if (err instanceof TrifectaError) {
+        return { ok: false, code: err.code, message: err.message, details: err.details };
       }
       throw err;
     }
@@ -175,16 +185,17 @@ export class ParsePool {
       const req: WorkerRequest = {
         type: "parse",
         id,
+        segment: job.segment,
         rel: job.rel,
         abs: job.abs,
         language: job.language,
-        bytes: job.bytes,
+        text: job.text,
+        size: job.size,
         sha256: job.sha256,
         maxBytes: this.#maxBytes,
         wantStat: job.wantStat ?? false,
       };
-      if (job.bytes) best.worker.postMessage(req, [job.bytes.buffer as ArrayBuffer]);
-      else best.worker.postMessage(req);
+      best.worker.postMessage(req);
     }
   }
 
@@ -202,7 +213,7 @@ export class ParsePool {
             mtimeMs: reply.mtimeMs,
             size: reply.size,
           }
-          : { ok: false, code: reply.code, message: reply.message },
+          : { ok: false, code: reply.code, message: reply.message, details: reply.details },
       );
     }
     this.#pump();

@@ -13,6 +13,7 @@
  */
 import type { FileSkeleton, SkeletonSymbol } from "./types.ts";
 import { clip, oneLine, utf8Length } from "./text_utils.ts";
+import { escapeField } from "../escape.ts";
 
 /** Longest one-line signature in the text outline (JSON keeps it whole). */
 const MAX_TEXT_SIGNATURE = 300;
@@ -41,7 +42,8 @@ export function renderSkeletonBody(skeleton: Omit<FileSkeleton, "skeleton_bytes"
 /** The header line of a file's outline. */
 export function renderSkeletonHeader(skeleton: Omit<FileSkeleton, "skeleton_bytes">): string {
   const errors = skeleton.has_errors ? ", has_errors" : "";
-  return `${skeleton.path} (${skeleton.language}, ${skeleton.bytes} bytes${errors})\n`;
+  // A file name may hold a newline or ESC: the header stays one inert line.
+  return `${escapeField(skeleton.path)} (${skeleton.language}, ${skeleton.bytes} bytes${errors})\n`;
 }
 
 /** The outline of one file: header line, then the indented body. */

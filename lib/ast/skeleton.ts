@@ -5,13 +5,18 @@
  *
  * Lookup order per file: the cache's stat index (`keyForStat`: mtime + size
  * unchanged → no read, no hash), then the content hash key, then a parse.
+ * Every read goes through the read boundary (lib/segment/boundary.ts), so a
+ * skeleton is built from masked text; cache keys hash the raw bytes (the
+ * boundary's hasher), so the cache stays exact. The stat for the stat index
+ * reads metadata only, of a path the walker or `resolveInside` checked.
  *
  * @module
  */
 import { TrifectaError } from "../errors.ts";
 import type { AstCache } from "../cache/types.ts";
 import { cacheKey } from "../cache/types.ts";
-import { DEFAULT_MAX_FILE_BYTES, readSource } from "../segment/read.ts";
+import { checkInsideSync, readInside } from "../segment/boundary.ts";
+import { DEFAULT_MAX_FILE_BYTES } from "../segment/read.ts";
 import { contentSha256Hex } from "../segment/digest.ts";
 import type { Segment } from "../segment/segment.ts";
 import type { Telemetry } from "../telemetry/mod.ts";
@@ -127,25 +132,17 @@ function ratio(part: number, whole: number): number {
   return whole === 0 ? 0 : Math.round((part / whole) * 10000) / 10000;
 }
 
-async function statOf(abs: string, rel: string): Promise<Deno.FileInfo> {
+/**
+ * Metadata for the cache's stat index (no content is read). A failure is
+ * named by the boundary's own check of the path (outside, loop, too long,
+ * vanished), so a hostile entry is skipped with its reason, never thrown raw.
+ */
+function statOfSync(segment: Segment, file: SourceFile): Deno.FileInfo {
   try {
-    return await Deno.stat(abs);
+    return Deno.statSync(file.abs);
   } catch (err) {
-    if (err instanceof Deno.errors.NotFound) {
-      throw new TrifectaError("FILE_NOT_FOUND", `No such file: ${rel}`, { cause: err });
-    }
-    throw err;
-  }
-}
-
-function statOfSync(abs: string, rel: string): Deno.FileInfo {
-  try {
-    return Deno.statSync(abs);
-  } catch (err) {
-    if (err instanceof Deno.errors.NotFound) {
-      throw new TrifectaError("FILE_NOT_FOUND", `No such file: ${rel}`, { cause: err });
-    }
-    throw err;
+    checkInsideSync(segment, file.abs); // throws the named error when there is one
+    throw new TrifectaError("FILE_UNREADABLE", `Cannot stat ${file.rel}`, { cause: err });
   }
 }
 
@@ -164,28 +161,33 @@ export async function skeletonOfFile(
   const language = languageOf(file.rel);
   if (!language) throw unsupported(file.rel);
   const { cache, telemetry } = options;
-  const info = await statOf(file.abs, file.rel);
+  const info = statOfSync(segment, file);
   const mtimeMs = info.mtime?.getTime() ?? 0;
   if (cache) {
     const statKey = cache.keyForStat(file.rel, mtimeMs, info.size);
     const cached = statKey === undefined ? undefined : validCached(cache.get(statKey), file.rel);
     if (cached && statKey) return served(cached, true, statKey);
   }
-  const src = await readSource(file.abs, {
+  const src = await readInside(segment, file.abs, {
     maxBytes: options.maxBytes ?? DEFAULT_MAX_FILE_BYTES,
     mode: "skeleton",
+    hasher: contentSha256Hex,
   });
-  const sha = contentSha256Hex(src.bytes);
+  const sha = src.sha256 as string;
   const key = cacheKey(segment.id, file.rel, sha);
   if (cache) {
     const cached = validCached(cache.get(key), file.rel);
     if (cached) return served(cached, true, key);
   }
   const skeleton = await parseSkeleton(
-    { rel: file.rel, language, bytes: src.bytes, sha256: sha },
+    { rel: file.rel, language, text: src.text, size: src.bytes, sha256: sha },
     { maxBytes: options.maxBytes },
   );
-  cache?.set(key, skeleton, { fileRel: file.rel, fileMtimeMs: mtimeMs, fileSize: info.size });
+  cache?.set(key, skeleton, {
+    fileRel: file.rel,
+    fileMtimeMs: src.mtimeMs ?? mtimeMs,
+    fileSize: src.bytes,
+  });
   return served(skeleton, false, key);
 
   function served(skeleton: FileSkeleton, hit: boolean, key: string): SkeletonResult {
@@ -222,6 +224,8 @@ export interface FileOutcome {
   skipped?: string;
   /** Message for a skipped file (segment-relative paths only). */
   message?: string;
+  /** Details of the error a skipped file met (e.g. `reason` of `PATH_DENIED`). */
+  details?: Record<string, unknown>;
 }
 
 /** Totals of a batch. */
@@ -302,16 +306,17 @@ export async function skeletonOfFiles(
         progress();
         continue;
       }
-      let info: Deno.FileInfo | undefined;
-      let bytes: Uint8Array | undefined;
+      let info: { mtimeMs: number; size: number } | undefined;
+      let text: string | undefined;
+      let size: number | undefined;
       let sha: string | undefined;
       try {
         // An empty cache can answer nothing: no stat, no read, no hash here;
         // the worker reads the file and reports its mtime and size.
         if (cache && hashFirst) {
           // Sync: a warm run is thousands of stats and nothing else to overlap.
-          info = statOfSync(file.abs, file.rel);
-          const statKey = cache.keyForStat(file.rel, info.mtime?.getTime() ?? 0, info.size);
+          const stat = statOfSync(segment, file);
+          const statKey = cache.keyForStat(file.rel, stat.mtime?.getTime() ?? 0, stat.size);
           const cached = statKey === undefined
             ? undefined
             : validCached(cache.get(statKey), file.rel);
@@ -320,9 +325,15 @@ export async function skeletonOfFiles(
             progress();
             continue;
           }
-          const src = await readSource(file.abs, { maxBytes, mode: "skeleton" });
-          bytes = src.bytes;
-          sha = contentSha256Hex(bytes);
+          const src = await readInside(segment, file.abs, {
+            maxBytes,
+            mode: "skeleton",
+            hasher: contentSha256Hex,
+          });
+          text = src.text;
+          size = src.bytes;
+          sha = src.sha256 as string;
+          info = { mtimeMs: src.mtimeMs ?? stat.mtime?.getTime() ?? 0, size: src.bytes };
           const key = cacheKey(segment.id, file.rel, sha);
           const hit = validCached(cache.get(key), file.rel);
           if (hit) {
@@ -340,10 +351,12 @@ export async function skeletonOfFiles(
       const fileInfo = info;
       pending.push(
         needsPool().parse({
+          segment,
           rel: file.rel,
           abs: file.abs,
           language,
-          bytes,
+          text,
+          size,
           sha256: sha,
           wantStat: cache !== undefined,
         }).then(
@@ -357,11 +370,12 @@ export async function skeletonOfFiles(
                 cache_status: "miss",
                 skipped: outcome.code,
                 message: outcome.message,
+                details: outcome.details,
               };
             } else {
               const skeleton = outcome.skeleton;
               const key = cacheKey(segment.id, file.rel, skeleton.sha256);
-              const mtimeMs = fileInfo ? fileInfo.mtime?.getTime() : outcome.mtimeMs;
+              const mtimeMs = fileInfo ? fileInfo.mtimeMs : outcome.mtimeMs;
               const size = fileInfo ? fileInfo.size : outcome.size;
               if (cache && mtimeMs !== undefined && size !== undefined) {
                 cache.set(key, skeleton, {
@@ -415,7 +429,13 @@ export async function skeletonOfFiles(
 }
 
 function skippedOutcome(rel: string, err: TrifectaError): FileOutcome {
-  return { path: rel, cache_status: "miss", skipped: err.code, message: err.message };
+  return {
+    path: rel,
+    cache_status: "miss",
+    skipped: err.code,
+    message: err.message,
+    details: err.details,
+  };
 }
 
 function batchStats(outcomes: readonly FileOutcome[], workers: number): BatchStats {

@@ -8,15 +8,20 @@
  * @module
  */
 import { TrifectaError } from "../errors.ts";
-import { resolveInside, type Segment, walkFiles } from "../segment/mod.ts";
+import { resolveInside, type Segment, skipReasonOfCode, walkFiles } from "../segment/mod.ts";
 import { languageOf, type SkeletonBatch, SOURCE_EXTENSIONS, type SourceFile } from "./skeleton.ts";
 
 /** A path left out of a skeleton request, and why. */
 export interface SkippedTarget {
   /** Segment-relative path. */
   path: string;
-  /** Reason code (walker reason or error code such as `BINARY_FILE`). */
+  /**
+   * Why, by the walker's names (lib/segment/skip.ts: `denied`,
+   * `symlink_outside_segment`, `binary`, `too_large`, `vanished`, …).
+   */
   reason: string;
+  /** The read's error code, for a file skipped when read (`BINARY_FILE`, `PATH_DENIED`, …). */
+  code?: string;
   /** Message, when there is one (segment-relative paths only). */
   message?: string;
 }
@@ -41,7 +46,10 @@ export interface CollectTargetsOptions {
 
 /**
  * Resolve path arguments (relative to the segment root, or absolute inside
- * it) to the source files whose skeletons are asked for.
+ * it) to the source files whose skeletons are asked for. A path named here is
+ * checked by the read boundary (`resolveInside`): a refused one fails the
+ * request with its own code; a file refused while walking a directory is
+ * only skipped, with its reason.
  *
  * @throws {TrifectaError} `UNSUPPORTED_LANGUAGE` for a single file without a
  * grammar, and {@linkcode resolveInside}'s errors (`FILE_NOT_FOUND`,
@@ -91,21 +99,30 @@ export function singleFileFailure(
   const failed = batch.files.find((o) => o.skipped && singles.has(o.path));
   if (!failed) return undefined;
   return new TrifectaError(failed.skipped as string, failed.message ?? failed.path, {
-    details: { path: failed.path },
+    details: { ...failed.details, path: failed.path },
     nextSteps: failed.skipped === "FILE_TOO_LARGE"
       ? ["Raise the cap with TRIFECTA_AST_MAX_BYTES=<bytes>"]
       : [],
   });
 }
 
-/** Skipped paths of a request and of its batch, sorted by path. */
+/**
+ * Skipped paths of a request and of its batch, sorted by path, each with a
+ * reason named as the walker names them (lib/segment/skip.ts): the walker's
+ * own (`denied`, `symlink_outside_segment`, …) and the read's (`binary`,
+ * `too_large`, `private_key_content`, `changed_during_read`, `vanished`, …,
+ * with the error code in `code`). `countByReason` (lib/segment) sums them up
+ * for a report.
+ */
 export function skippedTargets(
   targets: SkeletonTargets,
   batch: SkeletonBatch,
 ): SkippedTarget[] {
   const out = [...targets.skipped];
   for (const o of batch.files) {
-    if (o.skipped) out.push({ path: o.path, reason: o.skipped, message: o.message });
+    if (!o.skipped) continue;
+    const reason = skipReasonOfCode(o.skipped, o.details?.reason);
+    out.push({ path: o.path, reason, code: o.skipped, message: o.message });
   }
   return out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }

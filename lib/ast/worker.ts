@@ -1,12 +1,15 @@
 /**
- * A parse worker: reads (when asked), parses and extracts one file at a
- * time. The message handler is set before anything is awaited, so no
- * message is lost while web-tree-sitter loads.
+ * A parse worker: reads (when asked, through the read boundary with the
+ * segment it is given), parses and extracts one file at a time. The message
+ * handler is set before anything is awaited, so no message is lost while
+ * web-tree-sitter loads.
  *
  * @module
  */
 /// <reference lib="deno.worker" />
 import { TrifectaError } from "../errors.ts";
+import { readInsideSync } from "../segment/boundary.ts";
+import { contentSha256Hex } from "../segment/digest.ts";
 import { parseSkeleton } from "./parse_source.ts";
 import { grammarForLanguage } from "./parser.ts";
 import type { WorkerReply, WorkerRequest } from "./worker_protocol.ts";
@@ -19,22 +22,24 @@ async function handle(req: WorkerRequest): Promise<void> {
   const start = performance.now();
   let reply: WorkerReply;
   try {
-    let bytes = req.bytes;
-    let info: Deno.FileInfo | undefined;
-    if (!bytes) {
-      // Sync calls: the worker has nothing else to do meanwhile, and they
-      // cost less than async ops.
-      info = Deno.statSync(req.abs);
-      if (info.size > req.maxBytes) {
-        throw new TrifectaError(
-          "FILE_TOO_LARGE",
-          `File is ${info.size} bytes, over the cap of ${req.maxBytes}`,
-        );
-      }
-      bytes = Deno.readFileSync(req.abs);
+    let text = req.text;
+    let size = req.size;
+    let sha256 = req.sha256;
+    let mtimeMs: number | undefined;
+    if (text === undefined || size === undefined || sha256 === undefined) {
+      // Sync: the worker has nothing else to do meanwhile, and sync ops cost less.
+      const read = readInsideSync(req.segment, req.abs, {
+        maxBytes: req.maxBytes,
+        mode: "skeleton",
+        hasher: contentSha256Hex,
+      });
+      text = read.text;
+      size = read.bytes;
+      sha256 = read.sha256 as string;
+      mtimeMs = read.mtimeMs;
     }
     const skeleton = await parseSkeleton(
-      { rel: req.rel, language: req.language, bytes, sha256: req.sha256 },
+      { rel: req.rel, language: req.language, text, size, sha256 },
       { maxBytes: req.maxBytes },
     );
     reply = {
@@ -42,17 +47,15 @@ async function handle(req: WorkerRequest): Promise<void> {
       ok: true,
       json: JSON.stringify(skeleton),
       ms: performance.now() - start,
-      mtimeMs: req.wantStat ? info?.mtime?.getTime() : undefined,
-      size: req.wantStat ? info?.size : undefined,
+      mtimeMs: req.wantStat ? mtimeMs : undefined,
+      size: req.wantStat && mtimeMs !== undefined ? size : undefined,
     };
   } catch (err) {
-    const code = err instanceof TrifectaError
-      ? err.code
-      : err instanceof Deno.errors.NotFound
-      ? "FILE_NOT_FOUND"
-      : "PARSE_FAILED";
-    const message = err instanceof Error ? err.message : `${code}: ${req.rel}`;
-    reply = { id: req.id, ok: false, code, message };
+    // Every failure is the file's, named by its code; the batch goes on.
+    const code = err instanceof TrifectaError ? err.code : "PARSE_FAILED";
+    const message = err instanceof TrifectaError ? err.message : `${code}: ${req.rel}`;
+    const details = err instanceof TrifectaError ? err.details : undefined;
+    reply = { id: req.id, ok: false, code, message, details };
   }
   self.postMessage(reply);
 }

@@ -3,6 +3,7 @@
  *
  * @module
  */
+import type { Segment } from "../segment/segment.ts";
 import type { Language } from "./types.ts";
 
 /** A request to a parse worker. */
@@ -18,15 +19,19 @@ export type WorkerRequest =
     type: "parse";
     /** Request id. */
     id: number;
+    /** The segment: the worker reads only through the read boundary, inside it. */
+    segment: Segment;
     /** Segment-relative path. */
     rel: string;
-    /** Real absolute path (read by the worker when `bytes` is absent). */
+    /** Absolute path (read by the worker through the boundary when `text` is absent). */
     abs: string;
     /** Language. */
     language: Language;
-    /** The bytes, when the main thread has read them already. */
-    bytes?: Uint8Array;
-    /** sha256 of `bytes`, when known. */
+    /** The text (masked), when the main thread has read it through the boundary. */
+    text?: string;
+    /** Size in bytes of the file, with `text`. */
+    size?: number;
+    /** sha256 of the raw bytes, with `text`. */
     sha256?: string;
     /** Size cap. */
     maxBytes: number;
@@ -48,9 +53,9 @@ export type WorkerReply =
     json: string;
     /** Read + parse + extraction time in ms. */
     ms: number;
-    /** File mtime (ms) when the worker read it (absent when given bytes). */
+    /** File mtime (ms) when the worker read it (absent when given text). */
     mtimeMs?: number;
-    /** File size when the worker read it (absent when given bytes). */
+    /** File size when the worker read it (absent when given text). */
     size?: number;
   }
   | {
@@ -58,8 +63,10 @@ export type WorkerReply =
     id: number;
     /** Not parsed. */
     ok: false;
-    /** Error code (`BINARY_FILE`, `FILE_TOO_LARGE`, `FILE_NOT_FOUND`, …). */
+    /** Error code (`BINARY_FILE`, `FILE_TOO_LARGE`, `PATH_DENIED`, …). */
     code: string;
     /** Message (segment-relative paths only). */
     message: string;
+    /** The error's details (e.g. `reason` of `PATH_DENIED`; no path, no content). */
+    details?: Record<string, unknown>;
   };

@@ -7,6 +7,7 @@
  *
  * @module
  */
+import { optionalEnv } from "../env.ts";
 import { join } from "../path.ts";
 import type { Segment } from "../segment/mod.ts";
 import type { Telemetry } from "../telemetry/mod.ts";
@@ -53,15 +54,8 @@ export function cacheDbPath(segment: Segment): string {
 }
 
 function envPersist(): boolean {
-  try {
-    return Deno.env.get("TRIFECTA_AST_PERSIST") === "1";
-  } catch (err) {
-    // Without --allow-env the variable cannot be read: treat it as unset.
-    if (err instanceof Deno.errors.NotCapable || err instanceof Deno.errors.PermissionDenied) {
-      return false;
-    }
-    throw err;
-  }
+  // Without --allow-env the variable reads as unset (and never prompts).
+  return optionalEnv("TRIFECTA_AST_PERSIST") === "1";
 }
 
 /** What asked for persistence: the flag, the env, both, or nothing (null). */

@@ -51,6 +51,12 @@ export {
   type OpenState,
 } from "./sqlite_open.ts";
 export { DB_SCHEMA_VERSION } from "./sqlite_schema.ts";
+export {
+  classifyFsError,
+  classifySqliteError,
+  type SqliteFailure,
+  type SqliteFailureKind,
+} from "./sqlite_errors.ts";
 export * from "./limits.ts";
 export {
   databaseFileBytes,

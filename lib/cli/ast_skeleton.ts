@@ -21,7 +21,10 @@ import {
   skippedTargets,
   type SourceFile,
 } from "../ast/mod.ts";
-import { DEFAULT_MAX_FILE_BYTES } from "../segment/mod.ts";
+import { countByReason, DEFAULT_MAX_FILE_BYTES } from "../segment/mod.ts";
+import type { BatchStats, SkeletonSymbol } from "../ast/mod.ts";
+import { optionalEnv } from "../env.ts";
+import { escapeField, escapeTerminal } from "../escape.ts";
 import type { CommandContext, CommandOutcome } from "./frame.ts";
 
 /** Directory runs longer than this (ms) show a progress line on a terminal. */
@@ -32,7 +35,7 @@ const PROGRESS_EVERY_MS = 100;
 function maxBytesOf(ctx: CommandContext): number {
   const fromOption = ctx.options.maxBytes;
   if (typeof fromOption === "number" && fromOption > 0) return fromOption;
-  const env = Deno.env.get("TRIFECTA_AST_MAX_BYTES");
+  const env = optionalEnv("TRIFECTA_AST_MAX_BYTES");
   if (env !== undefined && /^\d+$/.test(env) && Number(env) > 0) return Number(env);
   return DEFAULT_MAX_FILE_BYTES;
 }
@@ -50,8 +53,10 @@ function progressReporter(
     if (done < total && now - last < PROGRESS_EVERY_MS) return;
     last = now;
     shown = true;
-    ctx.output.err(`\rast skeleton: ${done}/${total} files`);
-    if (done === total && shown) ctx.output.err("\r\x1b[K");
+    const control = (text: string) => (ctx.output.errControl ?? ctx.output.err)(text);
+    control("\r");
+    ctx.output.err(`ast skeleton: ${done}/${total} files`);
+    if (done === total && shown) control("\r\x1b[K");
   };
 }
 
@@ -87,7 +92,11 @@ export async function skeletonHandler(ctx: CommandContext): Promise<CommandOutco
     const failedSingle = singleFileFailure(batch, targets.singles);
     if (failedSingle) throw failedSingle;
     const skipped = skippedTargets(targets, batch);
-    const stats = { ...batch.stats, skipped: skipped.length };
+    const stats: Stats = {
+      ...batch.stats,
+      skipped: skipped.length,
+      skipped_reasons: countByReason(skipped),
+    };
     if (ctx.global.json) ctx.output.out(renderJson(batch.files, skipped, stats));
     else ctx.output.out(renderText(batch.files, skipped, stats));
     return {
@@ -123,7 +132,7 @@ function languagesOf(files: readonly SourceFile[]): Language[] {
   return [...set];
 }
 
-type Stats = Record<string, number>;
+type Stats = BatchStats & { skipped: number; skipped_reasons: Record<string, number> };
 
 function renderJson(
   files: readonly FileOutcome[],
@@ -145,18 +154,53 @@ function renderJson(
   }}\n`;
 }
 
+/**
+ * A symbol with its one-line fields escaped. Signatures and decorators keep
+ * their line breaks, which the outline collapses to spaces; any other
+ * control character is escaped.
+ */
+function escapeSymbol(s: SkeletonSymbol): SkeletonSymbol {
+  return {
+    ...s,
+    name: escapeField(s.name),
+    qualified_name: escapeField(s.qualified_name),
+    signature: escapeTerminal(s.signature),
+    decorators: s.decorators.map(escapeTerminal),
+    doc: escapeField(s.doc),
+    children: s.children.map(escapeSymbol),
+  };
+}
+
+/** The skeleton with every repository-derived field safe to print in the outline. */
+function escapeSkeleton(sk: FileSkeleton): FileSkeleton {
+  return {
+    ...sk,
+    path: escapeField(sk.path),
+    imports: sk.imports.map((i) => ({ ...i, text: escapeField(i.text) })),
+    exports: sk.exports?.map((e) => ({ ...e, text: escapeField(e.text) })),
+    symbols: sk.symbols.map(escapeSymbol),
+  };
+}
+
+function reasonsText(reasons: Record<string, number>): string {
+  const parts = Object.entries(reasons).sort().map(([r, n]) => `${n} ${r}`);
+  return parts.length === 0 ? "" : ` (${parts.join(", ")})`;
+}
+
 function renderText(
   files: readonly FileOutcome[],
   skipped: readonly SkippedTarget[],
   stats: Stats,
 ): string {
   const out: string[] = [];
-  for (const o of files) if (o.skeleton) out.push(renderSkeletonText(o.skeleton));
-  for (const s of skipped) out.push(`skipped: ${s.path} (${s.reason})\n`);
+  for (const o of files) if (o.skeleton) out.push(renderSkeletonText(escapeSkeleton(o.skeleton)));
+  for (const s of skipped) out.push(`skipped: ${escapeField(s.path)} (${escapeField(s.reason)})\n`);
   const pct = Math.round(stats.reduction_ratio * 1000) / 10;
   out.push(
     `# ${stats.parsed} files, ${stats.symbols} symbols (${stats.classes} classes, ${stats.functions} functions/methods), ` +
-      `${stats.skipped} skipped, outline ${pct}% of source bytes; cache ${stats.cache_hits} hits / ${stats.cache_misses} misses\n`,
+      `${stats.skipped} skipped${
+        reasonsText(stats.skipped_reasons)
+      }, outline ${pct}% of source bytes; cache ${stats.cache_hits} hits / ${stats.cache_misses} misses\n`,
   );
   return out.join("");
 }

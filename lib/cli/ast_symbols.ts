@@ -17,6 +17,7 @@ import {
   telemetryQuery,
 } from "../symbols/mod.ts";
 import type { CommandContext, CommandOutcome } from "./frame.ts";
+import { escapeField } from "../escape.ts";
 import { printJson } from "./output.ts";
 
 export { type SymbolJson, symbolJson } from "../symbols/mod.ts";
@@ -36,8 +37,9 @@ async function resolveWith(ctx: CommandContext, cache: AstCache): Promise<Resolv
   });
 }
 
+/** A signature on one line, with any other control character escaped. */
 function oneLine(text: string): string {
-  return text.replace(/\s*\r?\n\s*/g, " ").trim();
+  return escapeField(text.replace(/\s*\r?\n\s*/g, " ").trim());
 }
 
 function outlineText(symbols: readonly SkeletonSymbol[], depth: number, out: string[]): void {
@@ -46,7 +48,7 @@ function outlineText(symbols: readonly SkeletonSymbol[], depth: number, out: str
     const lines = s.start_line === s.end_line
       ? `L${s.start_line}`
       : `L${s.start_line}-${s.end_line}`;
-    out.push(`${pad}${s.kind} ${s.name}  ${lines}  ${oneLine(s.signature)}`);
+    out.push(`${pad}${s.kind} ${escapeField(s.name)}  ${lines}  ${oneLine(s.signature)}`);
     outlineText(s.children, depth + 1, out);
   }
 }
@@ -105,11 +107,19 @@ export async function symbolsHandler(ctx: CommandContext): Promise<CommandOutcom
       const lines: string[] = [];
       if (r.symbol) {
         const s = r.symbol;
-        lines.push(`${r.file.rel}:${s.start_line}-${s.end_line}  ${s.kind} ${s.qualified_name}`);
-        if (s.doc) lines.push(`  ${s.doc}`);
+        lines.push(
+          `${escapeField(r.file.rel)}:${s.start_line}-${s.end_line}  ${s.kind} ${
+            escapeField(s.qualified_name)
+          }`,
+        );
+        if (s.doc) lines.push(`  ${escapeField(s.doc)}`);
       } else {
         const n = sk.symbols.length;
-        lines.push(`${r.file.rel}  (${sk.language}, ${n} top-level symbol${n === 1 ? "" : "s"})`);
+        lines.push(
+          `${escapeField(r.file.rel)}  (${sk.language}, ${n} top-level symbol${
+            n === 1 ? "" : "s"
+          })`,
+        );
       }
       if (sk.has_errors) lines.push("  (syntax errors: symbols recovered by tree-sitter)");
       outlineText(symbols, 1, lines);
@@ -126,9 +136,10 @@ export async function symbolsHandler(ctx: CommandContext): Promise<CommandOutcom
 
 function snippetText(r: ResolvedSymbol, s: SnippetResult): string {
   const d = s.disclosure;
-  const what = r.symbol ? `${r.symbol.kind} ${r.symbol.qualified_name}` : "module";
-  const head =
-    `# ${r.file.rel}:${d.range.start_line}-${d.range.end_line}  ${what}  [${d.mode}, ~${d.token_est} tokens]`;
+  const what = r.symbol ? `${r.symbol.kind} ${escapeField(r.symbol.qualified_name)}` : "module";
+  const head = `# ${
+    escapeField(r.file.rel)
+  }:${d.range.start_line}-${d.range.end_line}  ${what}  [${d.mode}, ~${d.token_est} tokens]`;
   if (d.mode === "skeleton") return `${head}\n${d.content}`;
   const body = d.content.split("\n");
   if (body[body.length - 1] === "") body.pop();

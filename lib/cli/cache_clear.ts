@@ -5,7 +5,7 @@
  */
 import { CACHE_DB_REL } from "../cache/mod.ts";
 import type { CommandContext, CommandOutcome } from "./frame.ts";
-import { openSession, recoveryNote } from "./cache_common.ts";
+import { maintain, openSession, recoveryNote } from "./cache_common.ts";
 import { printJson } from "./output.ts";
 
 /** Delete every entry (and reset the hit/miss counters), then compact the file. */
@@ -16,9 +16,9 @@ export function clearHandler(ctx: CommandContext): Promise<CommandOutcome> {
   const moved = session?.opened.movedAside ?? [];
   if (session) {
     try {
-      removed = session.store.stats().entries;
-      session.store.clear();
-      vacuumed = session.store.vacuum();
+      removed = maintain(() => session.store.stats().entries);
+      maintain(() => session.store.clear());
+      vacuumed = maintain(() => session.store.vacuum());
     } finally {
       session.store.close();
     }

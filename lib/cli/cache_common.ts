@@ -7,10 +7,14 @@
 import { TrifectaError } from "../errors.ts";
 import {
   CACHE_DB_REL,
+  cacheDbPath,
+  classifyFsError,
+  classifySqliteError,
   type FailedOpen,
   type MaintenanceSession,
   openForMaintenance,
 } from "../cache/mod.ts";
+import type { Segment } from "../segment/mod.ts";
 import type { CommandContext } from "./frame.ts";
 
 /** The open session, or `undefined` when the segment has no database yet. */
@@ -21,13 +25,81 @@ export function openSession(
   const s = openForMaintenance(ctx.segment, { events: ctx.telemetry, stage });
   if ("reason" in s) {
     if (s.reason === "missing") return undefined;
+    if (s.reason === "read_only" || isReadOnly(ctx.segment)) throw readOnlyError(s.reason);
     throw unavailableError(s);
   }
   return s;
 }
 
+/**
+ * True when the database file cannot be opened for writing (a read-only
+ * mount, or no write permission): SQLite reports that as "unable to open"
+ * when a leftover WAL needs its shared-memory file created.
+ */
+function isReadOnly(segment: Segment): boolean {
+  try {
+    Deno.openSync(cacheDbPath(segment), { write: true }).close();
+    return false;
+  } catch (err) {
+    const f = classifyFsError(err);
+    if (f?.reason === "read_only" || f?.reason === "permission_denied") return true;
+    // Any other failure (missing file, …) is not a read-only store.
+    if (err instanceof Error) return false;
+    throw err;
+  }
+}
+
+/**
+ * `CACHE_READ_ONLY`: the database is on a read-only file system or not
+ * writable (exit 1). The cache itself is optional: other commands fall back
+ * to memory.
+ */
+export function readOnlyError(reason: string): TrifectaError {
+  return new TrifectaError(
+    "CACHE_READ_ONLY",
+    `The AST cache database ${CACHE_DB_REL} is on a read-only file system or not writable (${reason}): SQLite can neither change it nor read it while a leftover write-ahead log (-wal) waits to be recovered.`,
+    {
+      details: { reason },
+      nextSteps: [
+        "Run the cache command where the segment's .trifecta/ directory is writable (remount read-write, or fix its permissions)",
+        "Other commands still work: without a writable cache they parse with a memory cache",
+        `To start over once it is writable, remove ${CACHE_DB_REL} and its -wal/-shm files`,
+      ],
+    },
+  );
+}
+
+/**
+ * Run a maintenance operation on an open store, naming the failures a store
+ * can meet mid-operation (read-only, full disk, busy, corrupt) instead of
+ * `INTERNAL_ERROR`.
+ */
+export function maintain<T>(op: () => T): T {
+  try {
+    return op();
+  } catch (err) {
+    const f = classifySqliteError(err) ?? classifyFsError(err);
+    if (!f) throw err;
+    if (f.reason === "read_only" || f.reason === "permission_denied") {
+      throw readOnlyError(f.reason);
+    }
+    if (f.reason === "disk_full") {
+      throw new TrifectaError("DISK_FULL", `No space left for the AST cache (${f.detail}).`, {
+        cause: err,
+        nextSteps: ["Free disk space and run the command again; the cache file is unchanged"],
+      });
+    }
+    throw unavailableError({
+      ok: false,
+      reason: f.kind === "busy" ? "lock_timeout" : f.reason,
+      detail: f.detail,
+    });
+  }
+}
+
 /** `CACHE_UNAVAILABLE`: the database exists but cannot be opened or repaired. */
 export function unavailableError(failed: FailedOpen): TrifectaError {
+  if (failed.reason === "read_only") return readOnlyError(failed.reason);
   return new TrifectaError(
     "CACHE_UNAVAILABLE",
     `The AST cache database ${CACHE_DB_REL} cannot be opened or repaired (${failed.reason}: ${failed.detail}).`,

@@ -5,7 +5,7 @@
  */
 import { CACHE_DB_REL, DEFAULT_PRUNE_DAYS } from "../cache/mod.ts";
 import type { CommandContext, CommandOutcome } from "./frame.ts";
-import { openSession, recoveryNote } from "./cache_common.ts";
+import { maintain, openSession, recoveryNote } from "./cache_common.ts";
 import { printJson } from "./output.ts";
 
 /** Delete entries not read or written for N days (default 7). */
@@ -19,8 +19,8 @@ export function pruneHandler(ctx: CommandContext): Promise<CommandOutcome> {
   const moved = session?.opened.movedAside ?? [];
   if (session) {
     try {
-      removed = session.store.prune(days);
-      remaining = session.store.stats().entries;
+      removed = maintain(() => session.store.prune(days));
+      remaining = maintain(() => session.store.stats().entries);
     } finally {
       session.store.close();
     }

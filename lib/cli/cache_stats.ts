@@ -11,7 +11,7 @@ import {
   statsReport,
 } from "../cache/mod.ts";
 import type { CommandContext, CommandOutcome } from "./frame.ts";
-import { humanBytes, isoOrNull, openSession, recoveryNote } from "./cache_common.ts";
+import { humanBytes, isoOrNull, maintain, openSession, recoveryNote } from "./cache_common.ts";
 import { printJson } from "./output.ts";
 
 /** Entries, bytes, hit rate, schema version, ages and file size of the cache database. */
@@ -35,7 +35,7 @@ export function statsHandler(ctx: CommandContext): Promise<CommandOutcome> {
     return Promise.resolve({ result: { exists: false, entries: 0 } });
   }
   try {
-    const r = statsReport(session);
+    const r = maintain(() => statsReport(session));
     const moved = session.opened.movedAside;
     const out = {
       status: "ok",

@@ -5,7 +5,7 @@
  */
 import { CACHE_DB_REL, verifySession } from "../cache/mod.ts";
 import type { CommandContext, CommandOutcome } from "./frame.ts";
-import { openSession, unavailableError } from "./cache_common.ts";
+import { maintain, openSession, unavailableError } from "./cache_common.ts";
 import { printJson } from "./output.ts";
 
 /**
@@ -30,7 +30,7 @@ export function verifyHandler(ctx: CommandContext): Promise<CommandOutcome> {
     return Promise.resolve({ result: { integrity: "absent" } });
   }
   try {
-    const v = verifySession(session, { events: ctx.telemetry });
+    const v = maintain(() => verifySession(session, { events: ctx.telemetry }));
     if ("reason" in v) throw unavailableError(v);
     if (ctx.global.json) {
       printJson(ctx.output, { status: "ok", db_path: CACHE_DB_REL, exists: true, ...v });

@@ -70,6 +70,8 @@ export interface Runtime {
   exitCode: number;
   /** Event name of the command that ran, e.g. `ast.skeleton`. */
   commandName?: string;
+  /** Real path of the segment, once resolved (errors may name paths under it). */
+  segmentRoot?: string;
 }
 
 /** The common options out of a parsed option object. */
@@ -105,6 +107,7 @@ export async function runCommand(invocation: Invocation, runtime: Runtime): Prom
   const { eventName, global } = invocation;
   runtime.commandName = eventName;
   const segment = await resolveSegment(global.segment);
+  runtime.segmentRoot = segment.root;
   const telemetry = Telemetry.open(segment, { level: global.telemetry });
   const start = monotonicMs();
   try {

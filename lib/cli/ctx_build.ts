@@ -11,6 +11,7 @@ import {
   type ValidationReport,
 } from "../context/mod.ts";
 import type { CommandContext, CommandOutcome } from "./frame.ts";
+import { escapeField } from "../escape.ts";
 import { printJson } from "./output.ts";
 
 async function runBuild(ctx: CommandContext): Promise<BuildReport> {
@@ -32,16 +33,25 @@ function buildText(r: BuildReport): string {
     kinds || "none"
   }); index ${r.index}\n`;
   if (r.lock_waited_ms > 100) s += `   (waited ${r.lock_waited_ms} ms for another build)\n`;
-  for (const f of r.skipped) s += `   skipped ${f.path}: ${f.reason}\n`;
+  const reasons = Object.entries(r.skipped_by_reason).map(([k, n]) => `${k} ${n}`).join(", ");
+  if (r.skipped_total > 0) s += `   skipped ${r.skipped_total} file(s): ${reasons}\n`;
+  for (const f of r.skipped.slice(0, 20)) {
+    s += `   skipped ${escapeField(f.path)}: ${escapeField(f.reason)}\n`;
+  }
+  const rules = Object.entries(r.secrets.by_rule).map(([k, n]) => `${k} ${n}`).join(", ");
+  if (r.secrets.files > 0) {
+    const what = r.secrets.mode === "exclude" ? "files left out" : "masked";
+    s += `   secrets: ${r.secrets.findings} in ${r.secrets.files} file(s) (${rules}), ${what}\n`;
+  }
   return s;
 }
 
 function validationText(v: ValidationReport): string {
   let s = v.passed
     ? "✅ Validation Passed\n"
-    : "❌ Validation Failed\n\n" + v.errors.map((e) => `   - ${e}\n`).join("");
+    : "❌ Validation Failed\n\n" + v.errors.map((e) => `   - ${escapeField(e)}\n`).join("");
   if (v.warnings.length > 0) {
-    s += "\n⚠️  Warnings:\n" + v.warnings.map((w) => `   - ${w}\n`).join("");
+    s += "\n⚠️  Warnings:\n" + v.warnings.map((w) => `   - ${escapeField(w)}\n`).join("");
   }
   if (v.stale_detected) s += "\nThe pack is stale: run `trifecta ctx sync`.\n";
   return s;
@@ -55,7 +65,11 @@ function buildEvent(r: BuildReport): Record<string, unknown> {
     by_method: r.by_method,
     bytes: r.bytes,
     pack_sha: r.pack_sha,
-    skipped: r.skipped.length,
+    skipped: r.skipped_total,
+    skipped_by_reason: r.skipped_by_reason,
+    secret_findings: r.secrets.by_rule,
+    secret_files: r.secrets.files,
+    secret_file_hashes: r.secrets.file_hashes.slice(0, 20).map((f) => f.path_hash),
     lock_waited_ms: r.lock_waited_ms,
     skeleton_cache: r.skeleton_cache,
   };
@@ -76,7 +90,7 @@ export async function buildHandler(ctx: CommandContext): Promise<CommandOutcome>
   if (ctx.global.json) printJson(ctx.output, { status: "ok", ...r });
   else {
     ctx.output.out(buildText(r));
-    for (const w of r.warnings) ctx.output.err(`⚠️  ${w}\n`);
+    for (const w of r.warnings) ctx.output.err(`⚠️  ${escapeField(w)}\n`);
   }
   return { result: buildEvent(r), warnings: r.warnings };
 }
@@ -92,7 +106,7 @@ export async function syncHandler(ctx: CommandContext): Promise<CommandOutcome> 
     printJson(ctx.output, { status: v.passed ? "ok" : "error", build: r, validation: v });
   } else {
     ctx.output.out(validationText(v));
-    for (const w of r.warnings) ctx.output.err(`⚠️  ${w}\n`);
+    for (const w of r.warnings) ctx.output.err(`⚠️  ${escapeField(w)}\n`);
   }
   return {
     exitCode: v.passed ? 0 : 1,

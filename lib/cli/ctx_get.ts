@@ -14,11 +14,13 @@ import {
   pdReportLine,
   readPack,
 } from "../context/mod.ts";
+import { optionalEnv } from "../env.ts";
+import { escapeField } from "../escape.ts";
 import type { CommandContext, CommandOutcome } from "./frame.ts";
 import { printJson } from "./output.ts";
 
 function envMaxChunks(): number | undefined {
-  const raw = Deno.env.get("TRIFECTA_PD_MAX_CHUNKS");
+  const raw = optionalEnv("TRIFECTA_PD_MAX_CHUNKS");
   if (raw === undefined || !/^\d+$/.test(raw) || Number(raw) < 1) return undefined;
   return Number(raw);
 }
@@ -27,7 +29,11 @@ function text(r: GetResult): string {
   let s =
     `Retrieved ${r.chunks_returned} chunk(s) (mode=${r.mode}, tokens=~${r.total_tokens}):\n\n`;
   for (const c of r.chunks) {
-    s += `## [${c.id}] ${c.title_path.join(" > ")}\n${c.text.replace(/\n$/, "")}\n\n`;
+    // The heading is one line of segment-derived names; the chunk text is
+    // multi-line content (the terminal guard escapes its control characters).
+    s += `## [${escapeField(c.id)}] ${escapeField(c.title_path.join(" > "))}\n${
+      c.text.replace(/\n$/, "")
+    }\n\n`;
   }
   if (r.total_tokens > r.budget || r.budget_exceeded) {
     s += "> [!WARNING]\n> Budget exceeded. Some content may have been truncated.\n";
@@ -48,7 +54,7 @@ export async function getHandler(ctx: CommandContext): Promise<CommandOutcome> {
   const budget = (ctx.options.budgetTokenEst as number | undefined) ?? DEFAULT_BUDGET;
   const maxChunks = (ctx.options.maxChunks as number | undefined) ?? envMaxChunks();
   const stopOnEvidence = Boolean(ctx.options.stopOnEvidence) ||
-    Deno.env.get("TRIFECTA_PD_STOP_ON_EVIDENCE") === "1";
+    optionalEnv("TRIFECTA_PD_STOP_ON_EVIDENCE") === "1";
   const query = ctx.options.query as string | undefined;
   const loaded = await readPack(ctx.segment);
   const r = getChunks(loaded.pack, ids, { mode, budget, maxChunks, stopOnEvidence, query });
@@ -80,7 +86,7 @@ export async function getHandler(ctx: CommandContext): Promise<CommandOutcome> {
       ...(ctx.options.pdReport ? { pd_report: pdReportLine(r) } : {}),
     });
   } else {
-    for (const w of warnings) ctx.output.err(`⚠️  ${w}\n`);
+    for (const w of warnings) ctx.output.err(`⚠️  ${escapeField(w)}\n`);
     ctx.output.out(text(r));
     if (ctx.options.pdReport) ctx.output.out(pdReportLine(r) + "\n");
   }

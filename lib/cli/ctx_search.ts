@@ -5,6 +5,7 @@
  */
 import { contentSha256Hex } from "../segment/mod.ts";
 import { sha256Hex } from "../sha256.ts";
+import { redactPreview } from "../telemetry/redact.ts";
 import {
   COLUMN_WEIGHTS,
   DEFAULT_LIMIT,
@@ -17,9 +18,10 @@ import {
   type SearchResult,
 } from "../context/mod.ts";
 import type { CommandContext, CommandOutcome } from "./frame.ts";
+import { escapeField, escapeFields } from "../escape.ts";
 import { printJson } from "./output.ts";
 
-/** Characters of the query that telemetry keeps in clear. */
+/** Characters of the (redacted) query that telemetry keeps. */
 export const QUERY_PREVIEW_CHARS = 32;
 
 function queryArgs(
@@ -27,7 +29,9 @@ function queryArgs(
   limit: number,
 ): { query_preview: string } & Record<string, unknown> {
   return {
-    query_preview: Array.from(query).slice(0, QUERY_PREVIEW_CHARS).join(""),
+    // Redact the whole query, then cut: a cut first would leave a token's
+    // prefix (`ghp_ABCDEFGHIJKLMN`) that no pattern recognises any more.
+    query_preview: redactPreview(query, QUERY_PREVIEW_CHARS),
     query_hash: sha256Hex(query).slice(0, 16),
     query_len: query.length,
     limit,
@@ -66,7 +70,9 @@ function explainObject(r: SearchResult): Record<string, unknown> {
   };
 }
 
-function explainText(r: SearchResult): string {
+function explainText(raw: SearchResult): string {
+  // Queries, ids, terms and fields come from the user and the segment.
+  const r = escapeFields(raw);
   const lines = [
     `🔍 Search Explanation for: '${r.query}'`,
     `Normalized: '${r.normalized_query}'`,
@@ -100,17 +106,23 @@ function explainText(r: SearchResult): string {
 }
 
 function resultsText(r: SearchResult): string {
+  // Titles, ids, paths and previews come from the segment: one line each, escaped.
   if (r.hits.length === 0) {
-    return `No results found for query: '${r.query}'\nReason: ${r.zero_hit_reason}\n`;
+    return `No results found for query: '${escapeField(r.query)}'\nReason: ${
+      escapeField(r.zero_hit_reason ?? "")
+    }\n`;
   }
   let s = `Search Results (${r.hits.length} hit${r.hits.length === 1 ? "" : "s"}):\n\n`;
   r.hits.forEach((h, i) => {
-    const preview = Array.from(h.preview).slice(0, 120).join("");
-    s += `${i + 1}. [${h.id}] ${h.title_path.join(" > ")}\n`;
+    // The chunk's line breaks read as spaces, so the preview stays one line.
+    const flat = h.preview.replace(/\s+/g, " ").trim();
+    const preview = Array.from(flat).slice(0, 120).join("");
+    const more = preview.length < flat.length ? "..." : "";
+    s += `${i + 1}. [${escapeField(h.id)}] ${escapeField(h.title_path.join(" > "))}\n`;
     s += `   Score: ${
       h.score.toFixed(2)
     } | Tokens: ~${h.token_est} | Lines: ${h.start_line}-${h.end_line}\n`;
-    s += `   Preview: ${preview}${preview.length < h.preview.length ? "..." : ""}\n\n`;
+    s += `   Preview: ${escapeField(preview)}${more}\n\n`;
   });
   return s;
 }
@@ -156,7 +168,7 @@ export async function searchHandler(ctx: CommandContext): Promise<CommandOutcome
       total_hits: 0,
       error: `Query rejected: ${reason}`,
     };
-    if (format === "text") ctx.output.out(`❌ Query rejected: ${reason}\n`);
+    if (format === "text") ctx.output.out(`❌ Query rejected: ${escapeField(reason)}\n`);
     else printJson(ctx.output, obj);
     return { exitCode: 2, args, result: { rejected: true, rejection_reason: reason, hits: 0 } };
   }
@@ -176,7 +188,9 @@ export async function searchHandler(ctx: CommandContext): Promise<CommandOutcome
   } else {
     ctx.output.out(resultsText(r));
   }
-  if (!ctx.global.json || explain) { for (const w of r.warnings) ctx.output.err(`⚠️  ${w}\n`); }
+  if (!ctx.global.json || explain) {
+    for (const w of r.warnings) ctx.output.err(`⚠️  ${escapeField(w)}\n`);
+  }
   ctx.telemetry.incr("ctx_search_count");
   ctx.telemetry.incr("ctx_search_hits_total", r.hits.length);
   if (r.hits.length === 0) {

@@ -6,6 +6,7 @@
 import { type SearchStats, searchStats } from "../context/mod.ts";
 import { readTelemetry, telemetryDirFor } from "../telemetry/mod.ts";
 import type { CommandContext, CommandOutcome } from "./frame.ts";
+import { escapeFields } from "../escape.ts";
 import { printJson } from "./output.ts";
 
 function pct(n: number, d: number): string {
@@ -49,7 +50,11 @@ export async function statsHandler(ctx: CommandContext): Promise<CommandOutcome>
     windowDays: (ctx.options.window as number | undefined) ?? 0,
     corruptLines: data.corruptLines,
   });
-  if (ctx.global.json) printJson(ctx.output, { status: "ok", ...s });
-  else ctx.output.out(render(s));
+  if (ctx.global.json) printJson(ctx.output, { status: "ok", ...s, read_warnings: data.warnings });
+  else {
+    // Queries, reasons and warnings come from telemetry files in the segment.
+    const warnings = data.warnings.map((w) => `⚠ ${w}\n`).join("");
+    ctx.output.out(warnings + render(escapeFields(s)));
+  }
   return { result: { searches: s.searches, hit_rate: s.hit_rate } };
 }

@@ -5,6 +5,11 @@
  * @module
  */
 import { TrifectaError } from "../errors.ts";
+import { escapeField } from "../escape.ts";
+import { type PathScope, pathScope, redactErrorPaths } from "./error_paths.ts";
+import type { Output } from "./output.ts";
+
+export { type PathScope, pathScope } from "./error_paths.ts";
 
 /** The `--json` error object. */
 export interface JsonError {
@@ -75,8 +80,25 @@ export function toTrifectaError(err: unknown): TrifectaError {
   });
 }
 
+/** One line of an error as printed: no outside path, no control character. */
+function clean(text: string, scope: PathScope): string {
+  return escapeField(redactErrorPaths(text, scope));
+}
+
+/** Details for `--json`: JSON escapes control characters itself, paths are replaced. */
+function cleanValue(value: unknown, scope: PathScope, depth: number): unknown {
+  if (typeof value === "string") return redactErrorPaths(value, scope);
+  if (depth > 8 || value === null || typeof value !== "object") return value;
+  if (Array.isArray(value)) return value.map((v) => cleanValue(v, scope, depth + 1));
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) out[k] = cleanValue(v, scope, depth + 1);
+  return out;
+}
+
 /**
- * Render the error card.
+ * Render the error card. Message and steps are printed one line each, with
+ * control characters escaped and absolute paths outside `scope` (default:
+ * no segment, nothing the user named) replaced.
  *
  * @example
  * ```ts
@@ -86,23 +108,62 @@ export function toTrifectaError(err: unknown): TrifectaError {
  * // "TRIFECTA_ERROR_CODE: FILE_NOT_FOUND\nCAUSE: No such file: a.py\n..."
  * ```
  */
-export function renderErrorCard(err: TrifectaError): string {
-  const lines = [`TRIFECTA_ERROR_CODE: ${err.code}`, `CAUSE: ${err.message}`];
+export function renderErrorCard(err: TrifectaError, scope: PathScope = pathScope([])): string {
+  const lines = [
+    `TRIFECTA_ERROR_CODE: ${clean(err.code, scope)}`,
+    `CAUSE: ${clean(err.message, scope)}`,
+  ];
   if (err.nextSteps.length > 0) {
     lines.push("NEXT_STEPS:");
-    for (const step of err.nextSteps) lines.push(`  ${step}`);
+    for (const step of err.nextSteps) lines.push(`  ${clean(step, scope)}`);
   }
   return lines.join("\n") + "\n";
 }
 
-/** The JSON error object for `--json`. */
-export function toJsonError(err: TrifectaError): JsonError {
+/** The JSON error object for `--json` (paths outside `scope` replaced, as on the card). */
+export function toJsonError(err: TrifectaError, scope: PathScope = pathScope([])): JsonError {
   const out: JsonError = {
     status: "error",
     error_code: err.code,
-    message: err.message,
-    next_steps: err.nextSteps,
+    message: redactErrorPaths(err.message, scope),
+    next_steps: err.nextSteps.map((s) => redactErrorPaths(s, scope)),
   };
-  if (Object.keys(err.details).length > 0) out.details = err.details;
+  if (Object.keys(err.details).length > 0) {
+    out.details = cleanValue(err.details, scope, 0) as Record<string, unknown>;
+  }
   return out;
+}
+
+/** How {@linkcode reportError} prints. */
+export interface ReportErrorOptions {
+  /** `--json` was given: one JSON error object on stdout. */
+  json: boolean;
+  /** What the error may name in full. */
+  scope: PathScope;
+}
+
+/**
+ * Print a failed command's error (card on stderr, or JSON on stdout) and
+ * return its exit code. Secrets in the texts are masked (an error message may
+ * quote what was read); an `INTERNAL_ERROR` is a bug: its stack follows the
+ * card, with trifecta's own paths shortened and others replaced.
+ */
+export async function reportError(
+  output: Output,
+  err: unknown,
+  options: ReportErrorOptions,
+): Promise<number> {
+  const error = toTrifectaError(err);
+  // Loaded here, on the error path only: a successful command never pays for it.
+  const { maskSecrets } = await import("../secrets.ts");
+  const scope: PathScope = { ...options.scope, maskSecrets: (t) => maskSecrets(t).text };
+  if (options.json) {
+    output.out(JSON.stringify(toJsonError(error, scope), null, 2) + "\n");
+  } else output.err(renderErrorCard(error, scope));
+  // The frame wraps what was thrown: the stack of the original is the useful one.
+  const origin = error.cause instanceof Error ? error.cause : err;
+  if (error.code === "INTERNAL_ERROR" && origin instanceof Error && origin.stack) {
+    output.err(redactErrorPaths(origin.stack, scope) + "\n");
+  }
+  return error.exitCode;
 }

@@ -14,9 +14,16 @@
  *
  * @module
  */
-import { type CommandHandler, globalOptionsFrom, runCommand, TELEMETRY_LEVELS } from "./command.ts";
-import { renderErrorCard, toJsonError, toTrifectaError } from "./error_card.ts";
-import { type Output, printJson, processOutput } from "./output.ts";
+import {
+  type CommandHandler,
+  globalOptionsFrom,
+  runCommand,
+  type Runtime,
+  TELEMETRY_LEVELS,
+} from "./command.ts";
+import { pathScope, reportError } from "./error_card.ts";
+import { type Output, processOutput } from "./output.ts";
+import { optionalEnv } from "../env.ts";
 
 type OptionSpec = { type: "string" | "boolean"; short?: string };
 
@@ -139,7 +146,7 @@ export async function runFast(
   argv: readonly string[],
   opts: FastOptions = {},
 ): Promise<number | undefined> {
-  if (Deno.env.get("TRIFECTA_NO_FAST_PATH") === "1") return undefined;
+  if (optionalEnv("TRIFECTA_NO_FAST_PATH") === "1") return undefined;
   const [group, name, ...rest] = argv;
   const spec = FAST[`${group}.${name}`];
   if (!spec) return undefined;
@@ -167,7 +174,7 @@ export async function runFast(
     } else options[camel(key)] = value;
   }
   const output = opts.output ?? processOutput();
-  const runtime = { output, exitCode: 0 };
+  const runtime: Runtime = { output, exitCode: 0 };
   try {
     await runCommand({
       eventName: `${group}.${name}`,
@@ -178,12 +185,9 @@ export async function runFast(
     }, runtime);
     return runtime.exitCode;
   } catch (err) {
-    const error = toTrifectaError(err);
-    if (options.json) printJson(output, toJsonError(error));
-    else output.err(renderErrorCard(error));
-    if (error.code === "INTERNAL_ERROR" && err instanceof Error && err.stack) {
-      output.err(err.stack + "\n");
-    }
-    return error.exitCode;
+    return await reportError(output, err, {
+      json: Boolean(options.json),
+      scope: pathScope(argv, runtime.segmentRoot),
+    });
   }
 }

@@ -7,7 +7,7 @@
  * @module
  */
 import { resolveSegment } from "../segment/mod.ts";
-import { Telemetry, type TelemetryLevel } from "../telemetry/mod.ts";
+import { redactPreview, Telemetry, type TelemetryLevel } from "../telemetry/mod.ts";
 import { TrifectaError } from "../errors.ts";
 import { TELEMETRY_LEVELS } from "./frame.ts";
 
@@ -59,7 +59,7 @@ export async function recordInvalidOption(info: InvalidOptionInfo): Promise<void
     "invalid_option",
     {
       command_path: ["trifecta", ...info.path].join(" "),
-      invalid_flag: flag.slice(0, 64),
+      invalid_flag: redactPreview(flag, 64),
       argv_len: info.argv.length,
     },
     {

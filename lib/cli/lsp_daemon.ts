@@ -25,9 +25,9 @@ function ttlOf(ctx: CommandContext): number {
 function describe(r: DaemonReport): string {
   const s = r.status;
   if (!s) {
-    return `pid ${
-      r.pid ?? "?"
-    }; not reachable from this process — add ${r.needs_flag} for its state and for queries through it`;
+    return `pid ${r.pid ?? "?"}; not reachable from this process — ${
+      r.problem ?? `add ${r.needs_flag} for its state and for queries through it`
+    }`;
   }
   return `pid ${s.pid}, language server ${s.state} (${s.backend}), idle ${
     Math.round(s.idle_ms / 1000)
@@ -87,12 +87,18 @@ export async function statusHandler(ctx: CommandContext): Promise<CommandOutcome
       status: report.running ? "running" : "not_running",
     },
     1,
-    { extra: { state, reachable: report.reachable } },
+    { extra: { state, reachable: report.reachable, trusted: report.trusted } },
   );
   if (ctx.global.json) printJson(ctx.output, { status: "ok", ...reportJson(report) });
   else {
     ctx.output.out(
-      report.running ? `LSP daemon running: ${describe(report)}\n` : "LSP daemon not running\n",
+      report.running
+        ? `LSP daemon running: ${describe(report)}\n`
+        : !report.trusted
+        ? `LSP daemon not trusted (not contacted): ${report.problem}\n`
+        : !report.checked
+        ? `LSP daemon state unknown: ${report.problem}; add ${report.needs_flag}\n`
+        : "LSP daemon not running\n",
     );
   }
   return { result: { running: report.running, state } };

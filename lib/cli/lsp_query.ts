@@ -17,7 +17,7 @@ import {
   REASON_TEXT,
   type SourceRange,
 } from "../lsp/types.ts";
-import { resolveInside } from "../segment/paths.ts";
+import { checkInside } from "../segment/boundary.ts";
 import type { CommandContext, CommandHandler, CommandOutcome } from "./command.ts";
 import { printJson } from "./output.ts";
 
@@ -50,8 +50,8 @@ function renderText(method: LspMethod, res: LspResponse): string {
   }
   if (res.capability_state !== "FULL") {
     lines.push(`note: degraded answer — ${REASON_TEXT[res.fallback_reason!]}`);
-    if (d.note) lines.push(`note: ${d.note}`);
   }
+  if (d.note) lines.push(`note: ${d.note}`);
   return lines.join("\n") + "\n";
 }
 
@@ -62,7 +62,7 @@ export function queryHandler(method: LspMethod): CommandHandler {
     const loc = method === "diagnostics"
       ? { file: arg, line: undefined, col: undefined }
       : parseLocation(arg);
-    const file = await resolveInside(ctx.segment, loc.file);
+    const file = await checkInside(ctx.segment, loc.file);
     if (file.isDirectory) {
       throw new UsageError(`Expected a file, got a directory: ${file.rel}`, {
         code: "INVALID_LOCATION",
@@ -118,14 +118,7 @@ export function queryHandler(method: LspMethod): CommandHandler {
       });
     }
     if (ctx.global.json) printJson(ctx.output, res);
-    else {
-      ctx.output.out(renderText(method, res));
-      if (warnings?.includes("daemon_unreachable_without_net_permission")) {
-        ctx.output.err(
-          "note: an LSP daemon runs for this segment, but Deno needs --allow-net=unix:<socket> to reach it (see `trifecta lsp daemon status`); a one-shot server answered instead\n",
-        );
-      }
-    }
+    else ctx.output.out(renderText(method, res));
     return { args: eventArgs, result, extra, warnings };
   };
 }

@@ -4,9 +4,9 @@
  * @module
  */
 import { type Command, CommanderError } from "commander";
-import { TrifectaError, UsageError } from "../errors.ts";
-import { type Output, printJson, processOutput } from "./output.ts";
-import { renderErrorCard, toJsonError, toTrifectaError } from "./error_card.ts";
+import { UsageError } from "../errors.ts";
+import { type Output, processOutput } from "./output.ts";
+import { pathScope, reportError } from "./error_card.ts";
 import type { Runtime } from "./frame.ts";
 import { buildProgram } from "./program.ts";
 import { nearest } from "./suggest.ts";
@@ -67,7 +67,7 @@ export async function run(argv: readonly string[], options: RunOptions = {}): Pr
     await program.parseAsync([...argv], { from: "user" });
     return runtime.exitCode;
   } catch (err) {
-    let error: TrifectaError;
+    let error: unknown = err;
     if (err instanceof CommanderError) {
       // --help and --version end through here too, successfully.
       if (err.exitCode === 0) return 0;
@@ -75,17 +75,10 @@ export async function run(argv: readonly string[], options: RunOptions = {}): Pr
         return 2; // a group given without a command: its help went to stderr
       }
       const path = commandPath(program, argv);
-      error = usageFromCommander(err, path);
-      await recordInvalidOption({ argv, path, error, isTty: output.errIsTerminal });
-    } else {
-      error = toTrifectaError(err);
+      const usage = usageFromCommander(err, path);
+      await recordInvalidOption({ argv, path, error: usage, isTty: output.errIsTerminal });
+      error = usage;
     }
-    if (json) printJson(output, toJsonError(error));
-    else output.err(renderErrorCard(error));
-    if (error.code === "INTERNAL_ERROR" && err instanceof Error && err.stack) {
-      // An internal error is a bug: the stack helps whoever reports it.
-      output.err(err.stack + "\n");
-    }
-    return error.exitCode;
+    return await reportError(output, error, { json, scope: pathScope(argv, runtime.segmentRoot) });
   }
 }

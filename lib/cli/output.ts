@@ -1,16 +1,25 @@
 /**
  * Where the CLI writes. Commands never call `console`; they write through an
  * {@linkcode Output}, so in-process tests can capture what a user would see.
+ * Both outputs pass everything through {@linkcode escapeTerminal}: no
+ * control character or bidi override from the repository reaches the
+ * terminal raw, whichever renderer printed it (lib/cli/escape.ts).
  *
  * @module
  */
+import { escapeTerminal } from "../escape.ts";
 
 /** The CLI's two output streams. */
 export interface Output {
-  /** Write text to standard output as is. */
+  /** Write text to standard output (control characters escaped). */
   out(text: string): void;
-  /** Write text to standard error as is. */
+  /** Write text to standard error (control characters escaped). */
   err(text: string): void;
+  /**
+   * Write trifecta's own terminal control sequence (a progress line's `\r`
+   * and erase) to standard error as is; never repository text.
+   */
+  errControl?(text: string): void;
   /** True when standard error is a terminal (progress lines). */
   errIsTerminal: boolean;
 }
@@ -28,8 +37,9 @@ function writeAll(file: { writeSync(p: Uint8Array): number }, text: string): voi
 /** The process's real stdout and stderr. */
 export function processOutput(): Output {
   return {
-    out: (text) => writeAll(Deno.stdout, text),
-    err: (text) => writeAll(Deno.stderr, text),
+    out: (text) => writeAll(Deno.stdout, escapeTerminal(text)),
+    err: (text) => writeAll(Deno.stderr, escapeTerminal(text)),
+    errControl: (text) => writeAll(Deno.stderr, text),
     errIsTerminal: Deno.stderr.isTerminal(),
   };
 }
@@ -47,8 +57,9 @@ export function captureOutput(): CapturedOutput {
   let stdout = "";
   let stderr = "";
   return {
-    out: (text) => void (stdout += text),
-    err: (text) => void (stderr += text),
+    out: (text) => void (stdout += escapeTerminal(text)),
+    err: (text) => void (stderr += escapeTerminal(text)),
+    errControl: (text) => void (stderr += text),
     errIsTerminal: false,
     get stdout() {
       return stdout;

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { Command } from "commander";
+import { Command, type OutputConfiguration } from "commander";
 import type { Output } from "./output.ts";
 import { addLeaf, type Runtime } from "./frame.ts";
 import { registerAst } from "./ast.ts";
@@ -12,6 +12,39 @@ import { registerLsp } from "./lsp.ts";
 import { registerCtx } from "./ctx.ts";
 import { registerTelemetry } from "./telemetry.ts";
 import { VERSION } from "./version.ts";
+
+/**
+ * Commander's output, with every default replaced: its defaults read
+ * `process.env` (`NO_COLOR`, `FORCE_COLOR`, `CLICOLOR_FORCE`) and
+ * `process.stdout`, and under `--no-prompt` without `--allow-env` for those
+ * names each read throws `NotCapable`, so `--help` failed under the documented
+ * flags. trifecta prints no colour, and help wraps at the terminal's width
+ * (80 when not a terminal), which needs no permission.
+ */
+export function commanderOutput(output: Output): OutputConfiguration {
+  return {
+    writeOut: (s) => output.out(s),
+    writeErr: (s) => output.err(s),
+    // The frame renders errors itself (error card or JSON).
+    outputError: () => {},
+    getOutHasColors: () => false,
+    getErrHasColors: () => false,
+    getOutHelpWidth: () => terminalColumns(Deno.stdout),
+    getErrHelpWidth: () => terminalColumns(Deno.stderr),
+    stripColor: (s) => s,
+  };
+}
+
+function terminalColumns(stream: { isTerminal(): boolean }): number {
+  if (!stream.isTerminal()) return 80;
+  try {
+    return Deno.consoleSize().columns;
+  } catch (err) {
+    // A terminal whose size cannot be read (or a redirected stdin): the default.
+    if (err instanceof Error) return 80;
+    throw err;
+  }
+}
 
 /** Build the program; errors surface as thrown `CommanderError`s. */
 export function buildProgram(output: Output, runtime: Runtime): Command {
@@ -24,12 +57,7 @@ export function buildProgram(output: Output, runtime: Runtime): Command {
     .exitOverride()
     .showSuggestionAfterError(true)
     .showHelpAfterError(false)
-    .configureOutput({
-      writeOut: (s) => output.out(s),
-      writeErr: (s) => output.err(s),
-      // The frame renders errors itself (error card or JSON).
-      outputError: () => {},
-    })
+    .configureOutput(commanderOutput(output))
     .addHelpText(
       "after",
       "\nRun `trifecta <group> --help` for a group's commands. Docs: docs/cli.md",

@@ -10,6 +10,7 @@
 import { type Command, Option } from "commander";
 import { isAbsolute, resolve } from "../path.ts";
 import { addLeaf, type CommandHandler, parseNonNegativeInt, type Runtime } from "./frame.ts";
+import { escapeField, escapeFields } from "../escape.ts";
 import { printJson } from "./output.ts";
 
 async function reportHandler(): Promise<CommandHandler> {
@@ -19,7 +20,8 @@ async function reportHandler(): Promise<CommandHandler> {
     const data = await t.readTelemetry(t.telemetryDirFor(ctx.segment), { lastDays });
     const report = t.buildReport(data, { lastDays });
     if (ctx.global.json) printJson(ctx.output, report);
-    else ctx.output.out(t.renderReport(report, data.events));
+    // Command names and warnings come from the segment's telemetry files.
+    else ctx.output.out(t.renderReport(escapeFields(report), data.events));
     return {
       args: { last_days: lastDays },
       result: { events: report.events, corrupt_lines: report.corrupt_lines },
@@ -34,6 +36,10 @@ async function exportHandler(): Promise<CommandHandler> {
     const data = await t.readTelemetry(t.telemetryDirFor(ctx.segment));
     const text = t.exportTelemetry(data, format);
     const out = ctx.options.output as string | undefined;
+    // The JSON export carries its read warnings; CSV and file output say them on stderr.
+    if (format !== "json" || out !== undefined) {
+      for (const w of data.warnings) ctx.output.err(`⚠ ${escapeField(w)}\n`);
+    }
     if (out === undefined) {
       ctx.output.out(text);
     } else {
@@ -41,8 +47,13 @@ async function exportHandler(): Promise<CommandHandler> {
       const path = isAbsolute(out) ? out : resolve(out);
       await Deno.writeTextFile(path, text);
       if (ctx.global.json) {
-        printJson(ctx.output, { status: "ok", events: data.events.length, format });
-      } else ctx.output.out(`✅ Exported ${data.events.length} events to ${out}\n`);
+        printJson(ctx.output, {
+          status: "ok",
+          events: data.events.length,
+          format,
+          read_warnings: data.warnings,
+        });
+      } else ctx.output.out(`✅ Exported ${data.events.length} events to ${escapeField(out)}\n`);
     }
     return {
       args: { format, output: out ?? null },
@@ -57,7 +68,7 @@ async function healthHandler(): Promise<CommandHandler> {
     const data = await t.readTelemetry(t.telemetryDirFor(ctx.segment));
     const health = t.checkHealth(data);
     if (ctx.global.json) printJson(ctx.output, health);
-    else ctx.output.out(t.renderHealth(health));
+    else ctx.output.out(t.renderHealth(escapeFields(health)));
     return {
       exitCode: health.exit_code,
       // The command itself worked: WARN/FAIL is its answer, not an error.

@@ -4,12 +4,25 @@
  * `_ctx/session_*.md`), the references listed in prime files, then every
  * Markdown, source and config file of the segment (`.gitignore` honoured).
  *
+ * Discovery only names candidates: nothing here follows a symlink. Each
+ * candidate is then read through the read boundary, which refuses what
+ * leaves the segment or is denied (see `build.ts`); the walker's own skips
+ * are passed on.
+ *
  * @module
  */
-import { basename, join } from "../path.ts";
+import { basename, join, resolve } from "../path.ts";
 import { TrifectaError } from "../errors.ts";
-import { isDenied, isWithin, relpath, type Segment, walkFiles } from "../segment/mod.ts";
+import { maskSecrets } from "../secrets.ts";
+import {
+  checkInsideSync,
+  isWithin,
+  readInsideSync,
+  type Segment,
+  walkFiles,
+} from "../segment/mod.ts";
 import { languageOf } from "../ast/mod.ts";
+import { shownPath, type SkippedFile, skipReasonOf } from "./skips.ts";
 import type { ChunkKind } from "./types.ts";
 
 /** How a file is chunked. */
@@ -31,12 +44,16 @@ export interface IndexTarget {
 export interface Discovery {
   /** Files in indexing order. */
   targets: IndexTarget[];
-  /** Warnings (reference limits, duplicates). */
+  /** Warnings (reference limits, duplicates, refused references). */
   warnings: string[];
+  /** Paths left out before reading (the walker's skips, refused references). */
+  skipped: SkippedFile[];
 }
 
 /** Most prime references indexed. */
 export const MAX_PRIME_REFS = 25;
+/** Most reference lines of one prime file looked at (a hostile one may list thousands). */
+export const MAX_PRIME_REF_LINES = 1000;
 
 const MARKDOWN_EXT = [".md", ".markdown", ".mdx"];
 const CONFIG_EXT = [".toml", ".json", ".jsonc", ".yaml", ".yml", ".ini", ".cfg", ".conf"];
@@ -71,9 +88,11 @@ export function classify(rel: string): FileClass | undefined {
   return undefined;
 }
 
-async function isFile(abs: string): Promise<boolean> {
+/** True when `abs` names a file or a symlink (not followed: the boundary checks it on read). */
+async function isCandidate(abs: string): Promise<boolean> {
   try {
-    return (await Deno.stat(abs)).isFile;
+    const info = await Deno.lstat(abs);
+    return info.isFile || info.isSymlink;
   } catch (err) {
     if (err instanceof Deno.errors.NotFound) return false;
     throw err;
@@ -85,7 +104,8 @@ async function ctxFiles(segment: Segment, prefix: string): Promise<string[]> {
   const out: string[] = [];
   try {
     for await (const e of Deno.readDir(dir)) {
-      if (e.isFile && e.name.startsWith(prefix) && e.name.endsWith(".md")) out.push(e.name);
+      const candidate = e.isFile || e.isSymlink;
+      if (candidate && e.name.startsWith(prefix) && e.name.endsWith(".md")) out.push(e.name);
     }
   } catch (err) {
     if (err instanceof Deno.errors.NotFound) return [];
@@ -115,35 +135,48 @@ export function primeReferences(text: string): string[] {
   return refs;
 }
 
-async function resolveReference(
-  segment: Segment,
-  ref: string,
-): Promise<{ abs: string; rel: string } | undefined> {
-  const prohibited = () =>
-    new TrifectaError(
-      "REFERENCE_OUTSIDE_SEGMENT",
-      `PROHIBITED: Reference '${ref}' resolves outside segment or in forbidden path.`,
-      { nextSteps: ["Remove the reference from the prime file, or point it inside the segment"] },
-    );
-  const lexical = join(segment.root, ref);
-  if (ref.startsWith("/") || !isWithin(segment.root, lexical)) throw prohibited();
-  if (!(await isFile(lexical))) return undefined;
-  const real = await Deno.realPath(lexical);
-  if (!isWithin(segment.root, real)) throw prohibited();
-  const rel = relpath(segment.root, real);
-  if (isDenied(rel)) throw prohibited();
-  return { abs: real, rel };
+type Resolved = { abs: string; rel: string } | { skip: string } | undefined;
+
+/** Where a prime reference leads: a file inside the segment, a skip reason, or nothing. */
+function resolveReference(segment: Segment, ref: string): Resolved {
+  const lexical = resolve(segment.root, ref);
+  if (ref.startsWith("/") || !isWithin(segment.root, lexical)) {
+    return { skip: "reference_outside_segment" };
+  }
+  try {
+    const inside = checkInsideSync(segment, ref);
+    if (inside.isDirectory) return undefined;
+    return { abs: inside.abs, rel: inside.rel };
+  } catch (err) {
+    if (!(err instanceof TrifectaError)) throw err;
+    // A missing reference is ignored, as the predecessor did.
+    if (err.code === "FILE_NOT_FOUND") return undefined;
+    if (err.code === "PATH_OUTSIDE_SEGMENT" || err.code === "PATH_DENIED") {
+      return { skip: "reference_outside_segment" };
+    }
+    return { skip: skipReasonOf(err) };
+  }
+}
+
+/** The text of a prime file, or undefined when the boundary refuses it (reported on read). */
+function primeText(segment: Segment, rel: string): string | undefined {
+  try {
+    return readInsideSync(segment, rel).text;
+  } catch (err) {
+    if (err instanceof TrifectaError) return undefined;
+    throw err;
+  }
 }
 
 /**
- * List the files a build indexes, primary documents first.
- *
- * @throws {TrifectaError} `REFERENCE_OUTSIDE_SEGMENT` when a prime file
- * references a path outside the segment (or a denylisted one).
+ * List the files a build indexes, primary documents first. A prime
+ * reference that leaves the segment or names a denied file is skipped
+ * (`reference_outside_segment`) with a warning.
  */
 export async function discoverFiles(segment: Segment): Promise<Discovery> {
   const targets: IndexTarget[] = [];
   const warnings: string[] = [];
+  const skipped: SkippedFile[] = [];
   const seen = new Set<string>();
   const add = (t: IndexTarget) => {
     if (seen.has(t.rel)) return;
@@ -153,7 +186,7 @@ export async function discoverFiles(segment: Segment): Promise<Discovery> {
 
   for (const [rel, kind] of [["skill.md", "skill"], ["AGENTS.md", "agents"]] as const) {
     const abs = join(segment.root, rel);
-    if (await isFile(abs)) add({ abs, rel, primaryKind: kind, cls: "markdown" });
+    if (await isCandidate(abs)) add({ abs, rel, primaryKind: kind, cls: "markdown" });
   }
   const primes = await ctxFiles(segment, "prime_");
   for (
@@ -169,13 +202,33 @@ export async function discoverFiles(segment: Segment): Promise<Discovery> {
   }
 
   let refCount = 0;
+  let refused = 0;
+  let duplicates = 0;
   for (const prime of primes) {
-    const text = await Deno.readTextFile(join(segment.root, prime));
-    for (const ref of primeReferences(text)) {
-      const resolved = await resolveReference(segment, ref);
+    const text = primeText(segment, prime);
+    if (text === undefined) continue;
+    const refs = primeReferences(text);
+    if (refs.length > MAX_PRIME_REF_LINES) {
+      warnings.push(
+        `${prime} lists ${refs.length} references; only the first ${MAX_PRIME_REF_LINES} are looked at`,
+      );
+    }
+    for (const ref of refs.slice(0, MAX_PRIME_REF_LINES)) {
+      const resolved = resolveReference(segment, ref);
+      if (resolved && "skip" in resolved) {
+        const shown = maskSecrets(ref).text;
+        skipped.push({ path: shown, reason: resolved.skip });
+        // A hostile prime file may list thousands: warn for the first few.
+        if (++refused <= MAX_PRIME_REFS) {
+          warnings.push(`Reference in ${prime} skipped (${resolved.skip}): ${shown}`);
+        }
+        continue;
+      }
       if (!resolved || resolved.rel === "skill.md") continue;
       if (seen.has(resolved.rel)) {
-        warnings.push(`Duplicate reference skipped: ${resolved.rel}`);
+        if (++duplicates <= MAX_PRIME_REFS) {
+          warnings.push(`Duplicate reference skipped: ${resolved.rel}`);
+        }
         continue;
       }
       if (refCount >= MAX_PRIME_REFS) {
@@ -187,10 +240,14 @@ export async function discoverFiles(segment: Segment): Promise<Discovery> {
     }
   }
 
+  if (refused > MAX_PRIME_REFS) {
+    warnings.push(`${refused - MAX_PRIME_REFS} more references skipped (see skipped_by_reason)`);
+  }
   const walked = await walkFiles(segment, segment.root, { extensions: INDEXED_EXTENSIONS });
+  for (const s of walked.skipped) skipped.push({ path: shownPath(s.rel), reason: s.reason });
   for (const f of walked.files) {
     const cls = classify(f.rel);
     if (cls) add({ abs: f.abs, rel: f.rel, cls });
   }
-  return { targets, warnings };
+  return { targets, warnings, skipped };
 }

@@ -7,7 +7,8 @@
  * @module
  */
 import { DatabaseSync } from "node:sqlite";
-import type { ContextPack, PackChunk } from "./types.ts";
+import { TrifectaError } from "../errors.ts";
+import { type ContextPack, INDEX_REL, type PackChunk } from "./types.ts";
 import { previewOf } from "./text.ts";
 
 /** BM25 weights of the FTS columns, in column order. */
@@ -38,11 +39,17 @@ function symbolsColumn(chunk: PackChunk): string {
   return [...words].join(" ");
 }
 
+/** Options for {@linkcode writeIndex}. */
+export interface WriteIndexOptions {
+  /** Size of the pack file written with this index (readers compare it). */
+  packBytes?: number;
+}
+
 /**
  * Write the index of `pack` to a new database file at `path` (which must not
  * exist), then close it.
  */
-export function writeIndex(path: string, pack: ContextPack): void {
+export function writeIndex(path: string, pack: ContextPack, options: WriteIndexOptions = {}): void {
   const db = new DatabaseSync(path);
   try {
     db.exec(`
@@ -65,6 +72,7 @@ export function writeIndex(path: string, pack: ContextPack): void {
     meta.run("build_id", pack.build_id);
     meta.run("created_at", pack.created_at);
     meta.run("chunks", String(pack.chunks.length));
+    if (options.packBytes !== undefined) meta.run("pack_bytes", String(options.packBytes));
     const row = db.prepare(
       "INSERT INTO chunks VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
     );
@@ -135,32 +143,114 @@ export interface IndexedSource {
   bytes: number;
 }
 
-/** Read access to an index database. */
+/** SQLite result codes (primary) that mean the file is damaged or not a database. */
+const CORRUPT_CODES: ReadonlySet<number> = new Set([11, 26]);
+
+function sqliteCode(err: unknown): number | undefined {
+  const code = (err as { errcode?: unknown } | null)?.errcode;
+  return typeof code === "number" ? code & 0xff : undefined;
+}
+
+/** The error for an index SQLite cannot read (`INDEX_CORRUPT`, exit 1). */
+export function indexCorrupt(reason: string, cause?: unknown): TrifectaError {
+  return new TrifectaError("INDEX_CORRUPT", `Search index ${INDEX_REL} is corrupt: ${reason}`, {
+    cause,
+    nextSteps: ["Rebuild it with: trifecta ctx build -s <segment>"],
+  });
+}
+
+/** Map a failure of SQLite on the index to a named error. */
+export function indexError(err: unknown): TrifectaError {
+  if (err instanceof TrifectaError) return err;
+  const code = sqliteCode(err);
+  if (code !== undefined && CORRUPT_CODES.has(code)) {
+    return indexCorrupt(code === 26 ? "not a database" : "the database image is malformed", err);
+  }
+  if (err instanceof Deno.errors.NotCapable || err instanceof Deno.errors.PermissionDenied) {
+    return new TrifectaError("PERMISSION_NOT_GRANTED", `Cannot open ${INDEX_REL}: permission`, {
+      cause: err,
+      nextSteps: ["Grant --allow-read=<segment> (see docs/security.md)"],
+    });
+  }
+  // Anything else SQLite says about our own file (a missing table, a wrong
+  // column) also means it is not the index a build wrote.
+  return indexCorrupt(
+    code === undefined ? "unreadable" : `SQLite error ${code}`,
+    err,
+  );
+}
+
+/** Read access to an index database; every failure is a named error. */
 export class IndexReader {
   #db: DatabaseSync;
 
-  /** Open `path` read-only. */
+  /**
+   * Open `path` read-only. The caller checks first that it is a regular
+   * file (see `ctx_files.ts`).
+   *
+   * @throws {TrifectaError} `INDEX_CORRUPT`.
+   */
   constructor(path: string) {
-    this.#db = new DatabaseSync(path, { readOnly: true });
+    try {
+      this.#db = new DatabaseSync(path, { readOnly: true });
+    } catch (err) {
+      throw indexError(err);
+    }
+  }
+
+  #run<T>(fn: (db: DatabaseSync) => T): T {
+    try {
+      return fn(this.#db);
+    } catch (err) {
+      throw indexError(err);
+    }
   }
 
   /** A value of the meta table. */
   meta(key: string): string | undefined {
-    const row = this.#db.prepare("SELECT value FROM meta WHERE key = ?").get(key) as
-      | { value: string }
-      | undefined;
-    return row?.value;
+    return this.#run((db) => {
+      const row = db.prepare("SELECT value FROM meta WHERE key = ?").get(key) as
+        | { value: unknown }
+        | undefined;
+      return typeof row?.value === "string" ? row.value : undefined;
+    });
   }
 
   /** Number of chunks indexed. */
   count(): number {
-    return Number((this.#db.prepare("SELECT count(*) AS n FROM chunks").get() as { n: number }).n);
+    return this.#run((db) =>
+      Number((db.prepare("SELECT count(*) AS n FROM chunks").get() as { n: number }).n)
+    );
+  }
+
+  /** Chunk ids in row order. */
+  ids(): string[] {
+    return this.#run((db) =>
+      (db.prepare("SELECT id FROM chunks ORDER BY rowid").all() as { id: unknown }[]).map((r) =>
+        String(r.id)
+      )
+    );
+  }
+
+  /**
+   * SQLite's own consistency check (`PRAGMA integrity_check`: every page and
+   * record readable, indexes consistent, and — SQLite 3.44 and later — the
+   * FTS5 table's structure). Returns the problems found (empty when sound),
+   * at most `max`.
+   */
+  integrity(max = 10): string[] {
+    return this.#run((db) => {
+      const rows = db.prepare(`PRAGMA integrity_check(${Math.max(1, Math.floor(max))})`)
+        .all() as { integrity_check: unknown }[];
+      return rows.map((r) => String(r.integrity_check)).filter((m) => m !== "ok");
+    });
   }
 
   /** Best hits for an FTS5 MATCH expression. */
   search(match: string, limit: number): IndexHit[] {
     const w = COLUMN_WEIGHTS;
-    const rows = this.#db.prepare(`
+    return this.#run((db) => {
+      const rows = db.prepare(`
       SELECT c.rowid AS rowid, c.id AS id, c.kind AS kind, c.path AS path, c.title AS title,
              c.symbol AS symbol, c.preview AS preview, c.token_est AS token_est,
              c.start_line AS start_line, c.end_line AS end_line, h.s AS bm25
@@ -168,34 +258,46 @@ export class IndexReader {
             FROM chunks_fts WHERE chunks_fts MATCH ? ORDER BY s LIMIT ?) AS h
       JOIN chunks AS c ON c.rowid = h.rowid
       ORDER BY h.s, c.rowid`).all(match, limit);
-    return rows as unknown as IndexHit[];
+      return rows as unknown as IndexHit[];
+    });
   }
 
   /** Number of chunks matching an FTS5 expression (all of them, not just the best). */
   countMatches(match: string): number {
-    const row = this.#db.prepare("SELECT count(*) AS n FROM chunks_fts WHERE chunks_fts MATCH ?")
-      .get(match) as { n: number };
-    return Number(row.n);
+    return this.#run((db) => {
+      const row = db.prepare("SELECT count(*) AS n FROM chunks_fts WHERE chunks_fts MATCH ?")
+        .get(match) as { n: number };
+      return Number(row.n);
+    });
   }
 
   /** Which of `rowids` match `match` (used by explain, per term and column). */
   matching(match: string, rowids: readonly number[]): Set<number> {
     if (rowids.length === 0) return new Set();
     const marks = rowids.map(() => "?").join(",");
-    const rows = this.#db.prepare(
-      `SELECT rowid FROM chunks_fts WHERE chunks_fts MATCH ? AND rowid IN (${marks})`,
-    ).all(match, ...rowids) as { rowid: number }[];
-    return new Set(rows.map((r) => Number(r.rowid)));
+    return this.#run((db) => {
+      const rows = db.prepare(
+        `SELECT rowid FROM chunks_fts WHERE chunks_fts MATCH ? AND rowid IN (${marks})`,
+      ).all(match, ...rowids) as { rowid: number }[];
+      return new Set(rows.map((r) => Number(r.rowid)));
+    });
   }
 
   /** The source files the index was built from. */
   sources(): IndexedSource[] {
-    return this.#db.prepare("SELECT path, sha256, mtime, bytes FROM source_files")
-      .all() as unknown as IndexedSource[];
+    return this.#run((db) =>
+      db.prepare("SELECT path, sha256, mtime, bytes FROM source_files")
+        .all() as unknown as IndexedSource[]
+    );
   }
 
   /** Close the database. */
   close(): void {
-    this.#db.close();
+    try {
+      this.#db.close();
+    } catch (err) {
+      // Closing twice or after a failed open: nothing is held any more.
+      if (!(err instanceof Error)) throw err;
+    }
   }
 }

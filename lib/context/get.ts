@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { maskSecrets } from "../secrets.ts";
 import type { DisclosureMode } from "../segment/mod.ts";
 import { markdownSkeleton } from "./chunk_markdown.ts";
 import { parseChunkId } from "./ids.ts";
@@ -177,7 +178,27 @@ export function evidenceOf(chunk: PackChunk, query: string): Evidence {
   return { strong_hit: strong, support: def.test(chunk.text) };
 }
 
-/** Fetch chunks of `pack` by id under the budget. */
+/**
+ * A chunk with its strings passed through the secret scan once more: a
+ * pack this build wrote holds masked text already, but a pack can come with
+ * the repository (`_ctx/` is checked in), and nothing unmasked may leave.
+ */
+function maskedChunk(chunk: PackChunk): PackChunk {
+  const text = maskSecrets(chunk.text);
+  const skeleton = chunk.skeleton === undefined ? undefined : maskSecrets(chunk.skeleton);
+  const title = chunk.title_path.map((t) => maskSecrets(t));
+  const changed = text.findings.length > 0 || (skeleton?.findings.length ?? 0) > 0 ||
+    title.some((t) => t.findings.length > 0);
+  if (!changed) return chunk;
+  return {
+    ...chunk,
+    text: text.text,
+    title_path: title.map((t) => t.text),
+    ...(skeleton ? { skeleton: skeleton.text } : {}),
+  };
+}
+
+/** Fetch chunks of `pack` by id under the budget (every returned string secret-masked). */
 export function getChunks(
   pack: ContextPack,
   ids: readonly string[],
@@ -200,8 +221,9 @@ export function getChunks(
   let budgetExceeded = false;
   let evidenceStop: Evidence | undefined;
   for (const id of wanted) {
-    const chunk = byId.get(id);
-    if (!chunk) continue;
+    const found = byId.get(id);
+    if (!found) continue;
+    const chunk = maskedChunk(found);
     let text: string;
     let cut = false;
     if (mode === "skeleton") {

@@ -5,7 +5,17 @@
  * @module
  */
 export * from "./types.ts";
-export { type BuildOptions, buildPack, type BuildReport, segmentLabel } from "./build.ts";
+export {
+  type BuildOptions,
+  buildPack,
+  type BuildReport,
+  pathHash,
+  REPORT_LIST_LIMIT,
+  secretFilesFromEnv,
+  type SecretFilesMode,
+  type SecretSummary,
+  segmentLabel,
+} from "./build.ts";
 export {
   DEFAULT_BUDGET,
   type Evidence,
@@ -34,8 +44,21 @@ export {
 } from "./search.ts";
 export { validatePack, type ValidationReport } from "./validate.ts";
 export { type SearchStats, searchStats, type StatsOptions } from "./stats.ts";
-export { checkStale, type RecordedSource, type StaleReport } from "./stale.ts";
-export { indexPath, type LoadedPack, packPath, readPack } from "./pack_io.ts";
+export { checkStale, type RecordedSource, type StaleReport, textSha256 } from "./stale.ts";
+export {
+  DEFAULT_PACK_MAX_BYTES,
+  indexPath,
+  type LoadedPack,
+  type PackHead,
+  packMaxBytes,
+  packPath,
+  readPack,
+  readPackHead,
+} from "./pack_io.ts";
+export { checkPackShape } from "./pack_shape.ts";
+export { openIndex, openMatchingIndex } from "./pair.ts";
+export { PACK_SKIP_REASONS, type SkippedFile } from "./skips.ts";
+export { checkCtxDir, CTX_DIR_REL } from "./ctx_files.ts";
 export { assertSafeRelPath, chunkId, type ChunkIdParts, parseChunkId } from "./ids.ts";
 export { COLUMN_WEIGHTS, identifierWords } from "./fts.ts";
 export { acquirePackLock, type LockOptions, type PackLock } from "./lock.ts";

@@ -1,16 +1,32 @@
 /**
- * Reading the pack, and committing a new pack and index atomically: both are
- * written to temp files in `_ctx/`, synced, then renamed over the old ones
- * (index first, pack last), so a reader or a killed build never sees a
- * half-written file.
+ * Reading the pack, and committing a new pack and index as one pair.
+ *
+ * Reading: the pack is one of trifecta's files in `_ctx` (see
+ * `ctx_files.ts`): a regular file under a size cap, parsed, then checked
+ * field by field (`pack_shape.ts`).
+ *
+ * Committing: both files are written whole to temp files in `_ctx/` and
+ * synced before either is renamed, so a build that fails while writing (a
+ * full disk, a read-only mount, a kill) leaves the previous pair untouched.
+ * Then the index is renamed over the old one, then the pack; should the
+ * pack's rename fail, the previous index (kept as a hard link) is put back.
+ * Readers tell a pair apart by the `build_id` and the pack's size, recorded
+ * in both: a reader that catches the moment between the two renames sees a
+ * mismatch and reads again (see `search.ts`).
  *
  * @module
  */
 import { join } from "../path.ts";
 import { TrifectaError } from "../errors.ts";
+import { optionalEnv } from "../env.ts";
 import { contentSha256Hex, type Segment } from "../segment/mod.ts";
+import { ctxDir, ensureCtxDir, readCtxFile, writeError } from "./ctx_files.ts";
 import { writeIndex } from "./fts.ts";
+import { checkPackShape, packCorrupt } from "./pack_shape.ts";
 import { type ContextPack, INDEX_REL, PACK_REL } from "./types.ts";
+
+/** Largest pack read by default (512 MiB; env `TRIFECTA_PACK_MAX_BYTES`). */
+export const DEFAULT_PACK_MAX_BYTES = 512 * 1024 * 1024;
 
 /** A pack read from disk. */
 export interface LoadedPack {
@@ -34,84 +50,124 @@ export function indexPath(segment: Segment): string {
   return join(segment.root, INDEX_REL);
 }
 
+/** The pack size cap: env `TRIFECTA_PACK_MAX_BYTES` (bytes), else the default. */
+export function packMaxBytes(): number {
+  const raw = optionalEnv("TRIFECTA_PACK_MAX_BYTES");
+  if (raw !== undefined && /^\d+$/.test(raw) && Number(raw) > 0) return Number(raw);
+  return DEFAULT_PACK_MAX_BYTES;
+}
+
 function notFound(): TrifectaError {
   return new TrifectaError("PACK_NOT_FOUND", `Context pack not found at ${PACK_REL}`, {
     nextSteps: ["Build it with: trifecta ctx build -s <segment>"],
   });
 }
 
+function tooLarge(bytes: number, max: number): TrifectaError {
+  return new TrifectaError(
+    "PACK_TOO_LARGE",
+    `Context pack ${PACK_REL} is ${bytes} bytes or more, over the cap of ${max}`,
+    {
+      details: { bytes, max_bytes: max },
+      nextSteps: [
+        "Rebuild it with: trifecta ctx build -s <segment> (on a narrower segment)",
+        "Or raise the cap with TRIFECTA_PACK_MAX_BYTES=<bytes>",
+      ],
+    },
+  );
+}
+
+const fatalDecoder = new TextDecoder("utf-8", { fatal: true });
+
 /**
- * Read and parse `_ctx/context_pack.json`.
+ * Read, parse and check `_ctx/context_pack.json`.
  *
- * @throws {TrifectaError} `PACK_NOT_FOUND`, or `PACK_CORRUPT` when it is not
- * a pack.
+ * @throws {TrifectaError} `PACK_NOT_FOUND`; `PACK_CORRUPT` when it is not a
+ * regular file, not UTF-8 JSON, or not shaped like a pack; `PACK_TOO_LARGE`
+ * over the cap; `CTX_DIR_UNSAFE` when `_ctx` is a symlink.
  */
-export async function readPack(segment: Segment): Promise<LoadedPack> {
-  let bytes: Uint8Array;
-  let mtimeMs: number | null = null;
+export function readPack(segment: Segment): Promise<LoadedPack> {
   try {
-    bytes = await Deno.readFile(packPath(segment));
-    mtimeMs = (await Deno.stat(packPath(segment))).mtime?.getTime() ?? null;
+    return Promise.resolve(readPackSync(segment));
   } catch (err) {
-    if (err instanceof Deno.errors.NotFound) throw notFound();
-    throw err;
+    return Promise.reject(err);
   }
-  let pack: ContextPack;
+}
+
+function readPackSync(segment: Segment): LoadedPack {
+  const read = readCtxFile(segment, PACK_REL, {
+    maxBytes: packMaxBytes(),
+    notFound,
+    corrupt: (reason) => packCorrupt(reason),
+    tooLarge,
+  });
+  let value: unknown;
   try {
-    pack = JSON.parse(new TextDecoder().decode(bytes)) as ContextPack;
+    value = JSON.parse(fatalDecoder.decode(read.bytes));
   } catch (err) {
-    throw new TrifectaError(
-      "PACK_CORRUPT",
-      `Failed to parse context pack: ${(err as Error).message}`,
-      {
-        cause: err,
-        nextSteps: ["Rebuild it with: trifecta ctx build -s <segment>"],
-      },
-    );
+    // The parser's message quotes the file: say only what kind of failure.
+    const what = err instanceof TypeError ? "not valid UTF-8" : "not valid JSON";
+    throw packCorrupt(what, err);
   }
-  if (
-    typeof pack !== "object" || pack === null || !Array.isArray(pack.chunks) ||
-    !Array.isArray(pack.source_files) || !Array.isArray(pack.index)
-  ) {
-    throw new TrifectaError(
-      "PACK_CORRUPT",
-      "Failed to parse context pack: missing chunks, index or source_files",
-      {
-        nextSteps: ["Rebuild it with: trifecta ctx build -s <segment>"],
-      },
-    );
-  }
-  return { pack, bytes: bytes.length, packSha: contentSha256Hex(bytes).slice(0, 16), mtimeMs };
+  return {
+    pack: checkPackShape(value),
+    bytes: read.size,
+    packSha: contentSha256Hex(read.bytes).slice(0, 16),
+    mtimeMs: read.mtimeMs,
+  };
+}
+
+/** The head of the pack on disk: its build id and size. */
+export interface PackHead {
+  /** `build_id`, read from the head of the file. */
+  buildId: string;
+  /** Size of the file in bytes. */
+  bytes: number;
 }
 
 /**
- * The `build_id` of the pack on disk, read from the head of the file only
- * (the key is written near the top), or undefined when there is none.
+ * The `build_id` and size of the pack on disk, read from the head of the
+ * file only (the key is written near the top).
+ *
+ * @throws {TrifectaError} as {@linkcode readPack}; `PACK_CORRUPT` when the
+ * head holds no build id.
  */
-export async function readPackBuildId(segment: Segment): Promise<string | undefined> {
-  let file: Deno.FsFile;
+export function readPackHead(segment: Segment): PackHead {
+  const read = readCtxFile(segment, PACK_REL, {
+    maxBytes: Number.MAX_SAFE_INTEGER,
+    headBytes: 4096,
+    notFound,
+    corrupt: (reason) => packCorrupt(reason),
+  });
+  const head = new TextDecoder().decode(read.bytes);
+  const id = /^\{\s*"schema_version":\s*\d+,[^{}[\]]*?"build_id":\s*"([0-9A-Za-z-]{1,64})"/.exec(
+    head,
+  )?.[1];
+  if (id === undefined) throw packCorrupt("no build_id at the head of the file");
+  return { buildId: id, bytes: read.size };
+}
+
+/**
+ * The `build_id` of the pack on disk (see {@linkcode readPackHead}).
+ *
+ * @throws {TrifectaError} as {@linkcode readPackHead}.
+ */
+export function readPackBuildId(segment: Segment): Promise<string> {
   try {
-    file = await Deno.open(packPath(segment), { read: true });
+    return Promise.resolve(readPackHead(segment).buildId);
   } catch (err) {
-    if (err instanceof Deno.errors.NotFound) throw notFound();
-    throw err;
-  }
-  try {
-    const buf = new Uint8Array(1024);
-    const n = (await file.read(buf)) ?? 0;
-    const head = new TextDecoder().decode(buf.subarray(0, n));
-    return /"build_id":\s*"([^"]+)"/.exec(head)?.[1];
-  } finally {
-    file.close();
+    return Promise.reject(err);
   }
 }
+
+const TEMP_RE = /^context_(pack\.json|index\.db)\.(tmp|prev)-/;
 
 /** Remove temp files a killed build left in `_ctx/` (call with the lock held). */
 export async function removeStaleTemps(segment: Segment): Promise<number> {
-  const dir = join(segment.root, "_ctx");
+  const dir = ctxDir(segment);
   let n = 0;
   for await (const e of Deno.readDir(dir)) {
-    if (e.isFile && /^context_(pack\.json|index\.db)\.tmp-/.test(e.name)) {
+    if (e.isFile && TEMP_RE.test(e.name)) {
       await Deno.remove(join(dir, e.name));
       n++;
     }
@@ -134,37 +190,133 @@ export interface CommitResult {
   bytes: number;
   /** First 16 hex digits of sha256 of the pack file. */
   packSha: string;
+  /** Entries moved out of the way (a directory where the pack or index goes). */
+  movedAside: string[];
 }
 
 /**
- * Write the pack and its index atomically (temp file, sync, rename). The
- * caller holds the pack lock.
+ * A directory (or anything but a file or symlink) where a file is to be
+ * renamed blocks the rename: move it aside, keeping what it holds.
  */
-export async function commitPack(segment: Segment, pack: ContextPack): Promise<CommitResult> {
-  const suffix = `.tmp-${Deno.pid}-${crypto.randomUUID().slice(0, 8)}`;
-  const tmpIndex = indexPath(segment) + suffix;
-  const tmpPack = packPath(segment) + suffix;
+function moveAsideIfBlocking(abs: string, rel: string, suffix: string): string | undefined {
+  let info: Deno.FileInfo;
   try {
-    writeIndex(tmpIndex, pack);
-    await syncFile(tmpIndex);
-    const data = new TextEncoder().encode(JSON.stringify(pack, null, 2) + "\n");
-    const f = await Deno.open(tmpPack, { write: true, createNew: true });
-    try {
-      let off = 0;
-      while (off < data.length) off += await f.write(data.subarray(off));
-      await f.syncData();
-    } finally {
-      f.close();
-    }
-    await Deno.rename(tmpIndex, indexPath(segment));
-    await Deno.rename(tmpPack, packPath(segment));
-    return { bytes: data.length, packSha: contentSha256Hex(data).slice(0, 16) };
+    info = Deno.lstatSync(abs);
   } catch (err) {
-    for (const p of [tmpIndex, tmpPack]) {
-      await Deno.remove(p).catch((e) => {
-        if (!(e instanceof Deno.errors.NotFound)) throw e;
-      });
+    if (err instanceof Deno.errors.NotFound) return undefined;
+    throw writeError(err, rel, "check");
+  }
+  if (info.isFile || info.isSymlink) return undefined;
+  const aside = `${rel}.corrupt${suffix}`;
+  try {
+    Deno.renameSync(abs, `${abs}.corrupt${suffix}`);
+  } catch (err) {
+    throw writeError(err, rel, "move aside");
+  }
+  return aside;
+}
+
+function removeQuietly(path: string): void {
+  try {
+    Deno.removeSync(path);
+  } catch (err) {
+    // Gone already is the goal; a temp file that cannot be removed now is
+    // removed by the next build's sweep (removeStaleTemps).
+    if (err instanceof Deno.errors.NotFound) return;
+  }
+}
+
+/** Put the previous index back after the pack's rename failed. */
+function restoreIndex(segment: Segment, prevIndex: string, kept: boolean): void {
+  try {
+    if (kept) Deno.renameSync(prevIndex, indexPath(segment));
+    else Deno.removeSync(indexPath(segment));
+  } catch (err) {
+    // Readers still refuse the pair (the build ids differ): name what is left.
+    throw new TrifectaError(
+      "PACK_INDEX_MISMATCH",
+      `The new index is in place but the pack could not be replaced, and the previous index could not be put back`,
+      { cause: err, nextSteps: ["Run trifecta ctx build -s <segment> again"] },
+    );
+  }
+}
+
+/** Options for {@linkcode commitPack}. */
+export interface CommitOptions {
+  /** Called once both temp files are complete, before the renames (tests). */
+  beforeRename?: () => void;
+}
+
+/**
+ * Write the pack and its index as one pair (see the module doc). The caller
+ * holds the pack lock.
+ *
+ * @throws {TrifectaError} `DISK_FULL`, `OUTPUT_NOT_WRITABLE`,
+ * `PERMISSION_NOT_GRANTED`, `CTX_DIR_UNSAFE`; the previous pair is then
+ * unchanged.
+ */
+export async function commitPack(
+  segment: Segment,
+  pack: ContextPack,
+  options: CommitOptions = {},
+): Promise<CommitResult> {
+  ensureCtxDir(segment);
+  const suffix = `-${Deno.pid}-${crypto.randomUUID().slice(0, 8)}`;
+  const tmpIndex = `${indexPath(segment)}.tmp${suffix}`;
+  const tmpPack = `${packPath(segment)}.tmp${suffix}`;
+  const prevIndex = `${indexPath(segment)}.prev${suffix}`;
+  const data = new TextEncoder().encode(JSON.stringify(pack, null, 2) + "\n");
+  try {
+    try {
+      writeIndex(tmpIndex, pack, { packBytes: data.length });
+      await syncFile(tmpIndex);
+    } catch (err) {
+      throw writeError(err, INDEX_REL, "write");
     }
-    throw err;
+    try {
+      const f = await Deno.open(tmpPack, { write: true, createNew: true });
+      try {
+        let off = 0;
+        while (off < data.length) off += await f.write(data.subarray(off));
+        await f.syncData();
+      } finally {
+        f.close();
+      }
+    } catch (err) {
+      throw writeError(err, PACK_REL, "write");
+    }
+    options.beforeRename?.();
+    const movedAside = [
+      moveAsideIfBlocking(indexPath(segment), INDEX_REL, suffix),
+      moveAsideIfBlocking(packPath(segment), PACK_REL, suffix),
+    ].filter((m): m is string => m !== undefined);
+    let kept = false;
+    try {
+      Deno.linkSync(indexPath(segment), prevIndex);
+      kept = true;
+    } catch (err) {
+      // No previous index (first build), or a file system without hard
+      // links: the pair is then only as safe as the two renames.
+      if (
+        !(err instanceof Deno.errors.NotFound) && !(err instanceof Deno.errors.PermissionDenied)
+      ) {
+        throw writeError(err, INDEX_REL, "keep the previous");
+      }
+    }
+    try {
+      Deno.renameSync(tmpIndex, indexPath(segment));
+    } catch (err) {
+      throw writeError(err, INDEX_REL, "replace");
+    }
+    try {
+      Deno.renameSync(tmpPack, packPath(segment));
+    } catch (err) {
+      restoreIndex(segment, prevIndex, kept);
+      throw writeError(err, PACK_REL, "replace");
+    }
+    return { bytes: data.length, packSha: contentSha256Hex(data).slice(0, 16), movedAside };
+  } finally {
+    // SQLite may leave a journal next to a temp index it failed to write.
+    for (const p of [tmpIndex, `${tmpIndex}-journal`, tmpPack, prevIndex]) removeQuietly(p);
   }
 }

@@ -6,12 +6,12 @@
  * @module
  */
 import { TrifectaError } from "../errors.ts";
+import { maskSecrets } from "../secrets.ts";
 import type { Segment } from "../segment/mod.ts";
-import { FTS_COLUMNS, type FtsColumn, type IndexHit, IndexReader } from "./fts.ts";
-import { indexPath, readPackBuildId } from "./pack_io.ts";
+import { FTS_COLUMNS, type FtsColumn, type IndexHit } from "./fts.ts";
+import { openMatchingIndex } from "./pair.ts";
 import { checkStale, type StaleReport } from "./stale.ts";
 import { codePointLength, utf8Length } from "./text.ts";
-import { INDEX_REL } from "./types.ts";
 
 /** Score added per query term found in each field: names and paths outrank text. */
 export const FIELD_BONUS: Readonly<Record<FtsColumn, number>> = {
@@ -155,38 +155,13 @@ export function queryRejectedError(reason: string): TrifectaError {
   });
 }
 
-function openIndex(segment: Segment): IndexReader {
-  let reader: IndexReader;
-  try {
-    reader = new IndexReader(indexPath(segment));
-  } catch (err) {
-    throw new TrifectaError(
-      "INDEX_NOT_FOUND",
-      `Search index not found or unreadable at ${INDEX_REL}`,
-      {
-        cause: err,
-        nextSteps: ["Build it with: trifecta ctx build -s <segment>"],
-      },
-    );
-  }
-  try {
-    // SQLite opens lazily: a file that is not a database fails on first use.
-    reader.meta("build_id");
-  } catch (err) {
-    reader.close();
-    throw new TrifectaError("INDEX_CORRUPT", `Search index at ${INDEX_REL} is corrupt`, {
-      cause: err,
-      nextSteps: ["Rebuild it with: trifecta ctx build -s <segment>"],
-    });
-  }
-  return reader;
-}
-
 /**
  * Search the pack's index.
  *
  * @throws {TrifectaError} `QUERY_REJECTED` for a rejected query,
- * `PACK_NOT_FOUND` / `INDEX_NOT_FOUND` when nothing was built.
+ * `PACK_NOT_FOUND` / `INDEX_NOT_FOUND` when nothing was built,
+ * `PACK_CORRUPT` / `INDEX_CORRUPT` / `PACK_INDEX_MISMATCH` when they are
+ * damaged or of different builds.
  */
 export async function searchPack(
   segment: Segment,
@@ -196,13 +171,9 @@ export async function searchPack(
   const reason = rejectionReason(query);
   if (reason) throw queryRejectedError(reason);
   const limit = options.limit ?? DEFAULT_LIMIT;
-  const buildId = await readPackBuildId(segment);
-  const db = openIndex(segment);
+  const db = await openMatchingIndex(segment);
   try {
     const warnings: string[] = [];
-    if (buildId !== db.meta("build_id")) {
-      warnings.push("The search index does not match the context pack; run `trifecta ctx build`.");
-    }
     const normalized = normalizeQuery(query);
     const terms = queryTerms(normalized);
     const match = matchExpression(terms);
@@ -246,15 +217,17 @@ export async function searchPack(
       s.field_bonus = round(s.field_bonus);
       return { r, s, score: round(s.field_bonus + s.bm25_norm), order: i };
     }).sort((a, b) => b.score - a.score || a.order - b.order).slice(0, limit);
+    // The index holds masked text; masking again covers an index that did
+    // not come from this build (the repository may ship its own `_ctx/`).
     const hits: SearchHit[] = scored.map(({ r, s, score }) => ({
-      id: r.id,
-      kind: r.kind,
-      path: r.path,
-      title_path: r.title.split(" > "),
-      ...(r.symbol ? { symbol: r.symbol } : {}),
+      id: String(r.id),
+      kind: String(r.kind),
+      path: String(r.path),
+      title_path: maskSecrets(String(r.title)).text.split(" > "),
+      ...(r.symbol ? { symbol: maskSecrets(String(r.symbol)).text } : {}),
       score,
       token_est: Number(r.token_est),
-      preview: r.preview,
+      preview: maskSecrets(String(r.preview)).text,
       start_line: Number(r.start_line),
       end_line: Number(r.end_line),
       ...(options.explain ? { signals: s } : {}),

@@ -1,17 +1,20 @@
 /**
- * `ctx validate`: the predecessor's pack rules (§2.4), plus a check that the
- * search index belongs to the pack. Stale = some error says a file changed
- * or does not match.
+ * `ctx validate`: the predecessor's pack rules (§2.4), a strict check of the
+ * pack's shape, SQLite's integrity check of the search index, and a check
+ * that the index belongs to the pack (build id, pack size, chunk ids).
+ * Source files are re-read through the read boundary. Stale = some error
+ * says a file changed or does not match.
  *
  * @module
  */
-import { basename, join } from "../path.ts";
+import { basename } from "../path.ts";
 import { TrifectaError } from "../errors.ts";
-import { contentSha256Hex, isDenied, type Segment } from "../segment/mod.ts";
-import { IndexReader } from "./fts.ts";
-import { indexPath, readPack } from "./pack_io.ts";
+import { isDenied, readInsideSync, type Segment } from "../segment/mod.ts";
+import { readPack } from "./pack_io.ts";
+import { openIndex, pairMismatch } from "./pair.ts";
+import { textSha256 } from "./stale.ts";
 import { codePointLength, normalizeNewlines } from "./text.ts";
-import { INDEX_REL, PACK_SCHEMA_VERSION } from "./types.ts";
+import { INDEX_REL } from "./types.ts";
 import { assertSafeRelPath } from "./ids.ts";
 
 /** Total characters above which validate warns. */
@@ -23,6 +26,13 @@ export interface ValidationReport {
   passed: boolean;
   /** Errors (any makes validation fail). */
   errors: string[];
+  /**
+   * Error codes of the errors, each once: `PACK_NOT_FOUND`, `PACK_CORRUPT`,
+   * `PACK_TOO_LARGE`, `CTX_DIR_UNSAFE`, `INDEX_NOT_FOUND`, `INDEX_CORRUPT`,
+   * `PACK_INDEX_MISMATCH`, `SOURCE_CHANGED`, `SOURCE_MISSING`,
+   * `SOURCE_REFUSED`, `UNSAFE_PATH`, `EMPTY_PACK`.
+   */
+  error_codes: string[];
   /** Warnings. */
   warnings: string[];
   /** True when an error says a file changed or mismatches. */
@@ -37,13 +47,12 @@ export interface ValidationReport {
   source_files: number;
 }
 
-async function readIfFile(abs: string): Promise<Uint8Array | undefined> {
+/** The text of a source file through the boundary, or the error code that refused it. */
+function readBounded(segment: Segment, rel: string): { text: string } | { code: string } {
   try {
-    return await Deno.readFile(abs);
+    return { text: readInsideSync(segment, rel).text };
   } catch (err) {
-    if (err instanceof Deno.errors.NotFound || err instanceof Deno.errors.IsADirectory) {
-      return undefined;
-    }
+    if (err instanceof TrifectaError) return { code: err.code };
     throw err;
   }
 }
@@ -51,12 +60,18 @@ async function readIfFile(abs: string): Promise<Uint8Array | undefined> {
 /** Check the pack of `segment` against its files and its index. */
 export async function validatePack(segment: Segment): Promise<ValidationReport> {
   const errors: string[] = [];
+  const codes = new Set<string>();
   const warnings: string[] = [];
+  const fail = (code: string, message: string) => {
+    codes.add(code);
+    errors.push(message);
+  };
   const report = (extra: Partial<ValidationReport>): ValidationReport => {
     const stale = errors.some((e) => /changed|mismatch/i.test(e));
     return {
       passed: errors.length === 0,
       errors,
+      error_codes: [...codes],
       warnings,
       stale_detected: stale,
       pack_sha: null,
@@ -71,11 +86,11 @@ export async function validatePack(segment: Segment): Promise<ValidationReport> 
     loaded = await readPack(segment);
   } catch (err) {
     if (err instanceof TrifectaError && err.code === "PACK_NOT_FOUND") {
-      errors.push("Missing context_pack.json");
+      fail(err.code, "Missing context_pack.json");
       return report({});
     }
-    if (err instanceof TrifectaError && err.code === "PACK_CORRUPT") {
-      errors.push(err.message);
+    if (err instanceof TrifectaError) {
+      fail(err.code, err.message);
       return report({});
     }
     throw err;
@@ -87,77 +102,122 @@ export async function validatePack(segment: Segment): Promise<ValidationReport> 
     chunks: pack.chunks.length,
     source_files: pack.source_files.length,
   };
-  if (pack.schema_version !== PACK_SCHEMA_VERSION) {
-    errors.push(`Unsupported schema version: ${pack.schema_version}`);
-    return report(base);
+  if (pack.segment.includes("..") || pack.segment.startsWith("/")) {
+    fail("UNSAFE_PATH", "Invalid or unsafe segment path");
   }
-  if (
-    typeof pack.segment !== "string" || pack.segment.includes("..") || pack.segment.startsWith("/")
-  ) {
-    errors.push("Invalid or unsafe segment path");
-  }
-  const totalChars = pack.chunks.reduce((n, c) => n + (c.char_count ?? 0), 0);
+  const totalChars = pack.chunks.reduce((n, c) => n + c.char_count, 0);
   if (totalChars > LARGE_PACK_CHARS) {
     warnings.push(`Context pack is quite large (${totalChars} chars)`);
   }
   const ids = new Set(pack.chunks.map((c) => c.id));
   for (const e of pack.index) {
-    if (!ids.has(e.id)) errors.push(`Index references missing chunk ID: ${e.id}`);
+    if (!ids.has(e.id)) fail("PACK_CORRUPT", `Index references missing chunk ID: ${e.id}`);
   }
   for (const f of pack.source_files) {
     try {
       assertSafeRelPath(f.path, "source path");
-    } catch {
-      errors.push(`Source path leaves the segment: ${f.path}`);
+    } catch (err) {
+      // Named as a validation error, not thrown: validate lists every problem.
+      if (!(err instanceof TrifectaError)) throw err;
+      fail("UNSAFE_PATH", `Source path leaves the segment: ${f.path}`);
       continue;
     }
     if (isDenied(f.path)) {
-      errors.push(`Source path is on the denylist: ${f.path}`);
+      fail("UNSAFE_PATH", `Source path is on the denylist: ${f.path}`);
       continue;
     }
-    const abs = join(segment.root, f.path);
-    let bytes = await readIfFile(abs);
-    let used = abs;
-    if (!bytes) {
-      used = join(segment.root, basename(f.path));
-      bytes = f.path.includes("/") ? await readIfFile(used) : undefined;
+    let read = readBounded(segment, f.path);
+    let used = f.path;
+    if ("code" in read && read.code === "FILE_NOT_FOUND" && f.path.includes("/")) {
+      used = basename(f.path);
+      read = readBounded(segment, used);
     }
-    if (!bytes) {
-      errors.push(`Source file listed in pack but missing from disk: ${f.path}`);
+    if ("code" in read) {
+      if (read.code === "FILE_NOT_FOUND") {
+        fail("SOURCE_MISSING", `Source file listed in pack but missing from disk: ${f.path}`);
+      } else {
+        fail(
+          "SOURCE_REFUSED",
+          `Source file changed: the read boundary now refuses it (${read.code}): ${f.path}`,
+        );
+      }
       continue;
     }
-    const text = normalizeNewlines(new TextDecoder().decode(bytes));
-    if (contentSha256Hex(text) !== f.sha256) {
-      errors.push(`Source file content changed (Hash mismatch): ${f.path}`);
+    const text = read.text;
+    if (textSha256(text) !== f.sha256) {
+      fail("SOURCE_CHANGED", `Source file content changed (Hash mismatch): ${f.path}`);
       continue;
     }
-    const mtime = ((await Deno.stat(used)).mtime?.getTime() ?? 0) / 1000;
+    let mtime = f.mtime;
+    try {
+      mtime = ((await Deno.stat(`${segment.root}/${used}`)).mtime?.getTime() ?? 0) / 1000;
+    } catch (err) {
+      // Read a moment ago: a stat failing now is a race with an edit, which
+      // the next validate reports; the mtime warning is all that is lost.
+      if (!(err instanceof Error)) throw err;
+    }
     if (Math.abs(mtime - f.mtime) > 1.0) {
       warnings.push(`Source file mtime changed but hash matches: ${f.path}`);
     }
-    const chars = codePointLength(text);
+    const chars = codePointLength(normalizeNewlines(text));
     if (chars !== f.chars) {
-      errors.push(`Source file size mismatch: ${f.path} (${chars} vs ${f.chars})`);
+      fail("SOURCE_CHANGED", `Source file size mismatch: ${f.path} (${chars} vs ${f.chars})`);
     }
   }
-  if (pack.chunks.length === 0) errors.push("Context pack contains no chunks");
+  if (pack.chunks.length === 0) fail("EMPTY_PACK", "Context pack contains no chunks");
+  checkIndex(segment, loaded, fail);
+  return report(base);
+}
+
+function checkIndex(
+  segment: Segment,
+  loaded: Awaited<ReturnType<typeof readPack>>,
+  fail: (code: string, message: string) => void,
+): void {
+  let db;
   try {
-    const db = new IndexReader(indexPath(segment));
-    try {
-      if (db.meta("build_id") !== pack.build_id) {
-        errors.push(
-          `Search index ${INDEX_REL} does not belong to this pack (rebuild with ctx build)`,
-        );
-      } else if (db.count() !== pack.chunks.length) {
-        errors.push(
-          `Search index ${INDEX_REL} holds ${db.count()} chunks, the pack ${pack.chunks.length}`,
-        );
-      }
-    } finally {
-      db.close();
+    db = openIndex(segment);
+  } catch (err) {
+    if (!(err instanceof TrifectaError)) throw err;
+    fail(err.code, `Search index ${INDEX_REL} is missing or unreadable: ${err.message}`);
+    return;
+  }
+  try {
+    const problems = db.integrity(5);
+    if (problems.length > 0) {
+      fail(
+        "INDEX_CORRUPT",
+        `Search index ${INDEX_REL} failed SQLite's integrity check (${problems.length} problem(s), e.g. ${
+          problems[0].slice(0, 120)
+        })`,
+      );
+      return;
+    }
+    const why = pairMismatch(db, { buildId: loaded.pack.build_id, bytes: loaded.bytes });
+    if (why) {
+      fail(
+        "PACK_INDEX_MISMATCH",
+        `Search index ${INDEX_REL} does not belong to this pack: ${why} (rebuild with ctx build)`,
+      );
+      return;
+    }
+    const indexed = db.ids();
+    const packed = loaded.pack.chunks.map((c) => c.id);
+    if (indexed.length !== packed.length) {
+      fail(
+        "PACK_INDEX_MISMATCH",
+        `Search index ${INDEX_REL} holds ${indexed.length} chunks, the pack ${packed.length} (mismatch)`,
+      );
+    } else if (indexed.some((id, i) => id !== packed[i])) {
+      fail(
+        "PACK_INDEX_MISMATCH",
+        `Search index ${INDEX_REL} lists other chunk ids than the pack (mismatch)`,
+      );
     }
   } catch (err) {
-    errors.push(`Search index ${INDEX_REL} is missing or unreadable (${(err as Error).message})`);
+    if (!(err instanceof TrifectaError)) throw err;
+    fail(err.code, err.message);
+  } finally {
+    db.close();
   }
-  return report(base);
 }

@@ -10,7 +10,8 @@
  *
  * @module
  */
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { pathToFileURL } from "node:url";
+import { uriToPath } from "./uri.ts";
 import { relpath } from "../segment/mod.ts";
 import { elapsedMs, monotonicMs, type Telemetry } from "../telemetry/mod.ts";
 import { JsonRpcConnection, RpcClosedError, RpcResponseError, RpcTimeoutError } from "./jsonrpc.ts";
@@ -72,22 +73,60 @@ export interface OpenFile {
 }
 
 const STDERR_LINES_KEPT = 50;
+/** Longest stderr line kept (characters): a server writing without newlines cannot grow memory. */
+const STDERR_LINE_CHARS = 2000;
+/** Most diagnostics kept per file. */
+const DIAGNOSTICS_KEPT = 10_000;
+
+/**
+ * The fallback reason for a client that is not READY: still warming
+ * (`lsp_not_ready`), no binary (`lsp_binary_not_found`), a message over the
+ * frame cap (`lsp_frame_too_large`), any other failure (`lsp_error`).
+ */
+export function fallbackReasonOf(state: LspState, failReason: string | undefined): FallbackReason {
+  if (state === "WARMING" || state === "COLD") return "lsp_not_ready";
+  if (failReason === "binary_not_found") return "lsp_binary_not_found";
+  if (failReason === "frame_too_large") return "lsp_frame_too_large";
+  return "lsp_error";
+}
+
+/**
+ * End every process left in a server's process group (the server runs in
+ * its own group: `detached`). `Deno.kill` on a group needs `--allow-run`
+ * without a list; under the documented `--allow-run=<deno>` a `deno eval`
+ * with a fixed kill does it (running Deno is what that grant allows).
+ * Returns false when neither is permitted.
+ */
+export async function killProcessGroup(pgid: number): Promise<boolean> {
+  if (!Number.isInteger(pgid) || pgid <= 1) return false;
+  if (Deno.permissions.querySync({ name: "run" }).state === "granted") {
+    try {
+      Deno.kill(-pgid, "SIGKILL");
+    } catch (err) {
+      // ESRCH: the group is already empty.
+      if (!(err instanceof Deno.errors.NotFound || err instanceof TypeError)) throw err;
+    }
+    return true;
+  }
+  const deno = Deno.execPath();
+  if (Deno.permissions.querySync({ name: "run", command: deno }).state !== "granted") return false;
+  const code = `try { Deno.kill(-${pgid}, "SIGKILL"); } catch { /* group already empty */ }`;
+  const out = await new Deno.Command(deno, {
+    args: ["eval", "--no-config", code],
+    stdin: "null",
+    stdout: "null",
+    stderr: "null",
+    env: { NO_COLOR: "1" },
+  }).output();
+  return out.success;
+}
 
 /** `file://` URI of an absolute path. */
 export function pathToUri(abs: string): string {
   return pathToFileURL(abs).href;
 }
 
-/** Absolute path of a `file://` URI (undefined for other schemes). */
-export function uriToPath(uri: string): string | undefined {
-  if (!uri.startsWith("file:")) return undefined;
-  try {
-    return fileURLToPath(uri);
-  } catch {
-    // Not a valid file URI: there is no path to give.
-    return undefined;
-  }
-}
+export { uriToPath } from "./uri.ts";
 
 interface DiagnosticState {
   version: number | null;
@@ -189,6 +228,8 @@ export class LspClient {
         stdin: "piped",
         stdout: "piped",
         stderr: "piped",
+        // Its own process group, so stop ends whatever the server spawned too.
+        detached: true,
       }).spawn();
     } catch (err) {
       const error = err instanceof Deno.errors.NotFound ? "binary_not_found" : "spawn_failed";
@@ -224,7 +265,12 @@ export class LspClient {
       onNotification: (method, params) => this.#onNotification(method, params),
       onRequest: (method, params) => this.#onServerRequest(method, params),
       onClose: (reason) => {
-        if (this.#state === "WARMING" || this.#state === "READY") {
+        if (this.#conn?.frameTooLarge) {
+          // A server that announces a message over the cap is broken: stop it
+          // (it may go on streaming) and never ask it again.
+          this.#fail("frame_too_large");
+          this.kill();
+        } else if (this.#state === "WARMING" || this.#state === "READY") {
           this.#failReason ??= `connection_closed`;
           void reason;
         }
@@ -324,6 +370,8 @@ export class LspClient {
     } catch (err) {
       const reason: FallbackReason = err instanceof RpcTimeoutError
         ? "lsp_request_timeout"
+        : this.#conn?.frameTooLarge
+        ? "lsp_frame_too_large"
         : "lsp_error";
       const detail = err instanceof RpcResponseError
         ? `code ${err.code}`
@@ -388,8 +436,10 @@ export class LspClient {
 
   /**
    * Clean stop: `shutdown` request, `exit` notification, then wait for the
-   * process; killed (SIGKILL) when it does not exit within `graceMs`.
-   * Idempotent; ends in CLOSED (unless it had FAILED).
+   * process; killed (SIGKILL) when it does not exit within `graceMs`; then
+   * whatever is left in its process group is killed too (see
+   * {@linkcode killProcessGroup}). Idempotent; ends in CLOSED (unless it had
+   * FAILED).
    */
   async shutdown(graceMs = 2000): Promise<void> {
     const child = this.#child;
@@ -407,25 +457,39 @@ export class LspClient {
       }
     }
     await conn?.close("shutdown");
+    let timer: ReturnType<typeof setTimeout> | undefined;
     const exited = await Promise.race([
       this.#processDone.then(() => true),
-      new Promise<false>((r) => setTimeout(() => r(false), graceMs)),
+      new Promise<false>((r) => (timer = setTimeout(() => r(false), graceMs))),
     ]);
+    clearTimeout(timer);
     if (!exited) {
-      try {
-        child.kill("SIGKILL");
-      } catch (err) {
-        // Already gone between the race and the kill.
-        if (!(err instanceof TypeError)) throw err;
-      }
+      this.kill("SIGKILL");
       await this.#processDone;
     }
     this.#child = undefined;
+    if (!(await killProcessGroup(child.pid))) {
+      this.#opts.telemetry?.event(
+        "lsp.state_change",
+        { from: "CLOSED", to: "CLOSED" },
+        {
+          status: "warning",
+          reason: "process_group_not_killed",
+        },
+        this.ageMs,
+        { extra: { backend: this.server.backend } },
+      );
+    }
   }
 
-  /** Kill the server abruptly (tests of the crash path; the daemon's stop). */
+  /** Kill the server process abruptly (tests of the crash path; a broken server). */
   kill(signal: Deno.Signal = "SIGKILL"): void {
-    this.#child?.kill(signal);
+    try {
+      this.#child?.kill(signal);
+    } catch (err) {
+      // Already exited: nothing to kill.
+      if (!(err instanceof TypeError)) throw err;
+    }
   }
 
   /** Resolves once the server process has exited. */
@@ -488,10 +552,21 @@ export class LspClient {
 
   #onNotification(method: string, params: unknown): void {
     if (method !== "textDocument/publishDiagnostics") return;
-    const p = params as { uri?: string; version?: number; diagnostics?: LspDiagnostic[] };
-    const abs = p.uri ? uriToPath(p.uri) : undefined;
+    const p = (params && typeof params === "object" ? params : {}) as {
+      uri?: string;
+      version?: number;
+      diagnostics?: LspDiagnostic[];
+    };
+    const abs = typeof p.uri === "string" ? uriToPath(p.uri) : undefined;
     if (!abs) return;
-    this.#diagnostics.set(abs, { version: p.version ?? null, items: p.diagnostics ?? [] });
+    // Only documents trifecta opened are ever asked about: a server publishing
+    // for thousands of other files cannot grow this map.
+    if (!this.#open.has(abs)) return;
+    const items = Array.isArray(p.diagnostics) ? p.diagnostics.slice(0, DIAGNOSTICS_KEPT) : [];
+    this.#diagnostics.set(abs, {
+      version: typeof p.version === "number" ? p.version : null,
+      items,
+    });
     this.#checkWarmupDiagnostics();
     for (const w of [...this.#diagWaiters]) w();
   }
@@ -526,8 +601,10 @@ export class LspClient {
       try {
         for await (const chunk of stream) {
           const lines = (partial + dec.decode(chunk, { stream: true })).split("\n");
-          partial = lines.pop() ?? "";
-          this.#stderrTail.push(...lines);
+          partial = (lines.pop() ?? "").slice(-STDERR_LINE_CHARS);
+          this.#stderrTail.push(
+            ...lines.slice(-STDERR_LINES_KEPT).map((l) => l.slice(0, STDERR_LINE_CHARS)),
+          );
           if (this.#stderrTail.length > STDERR_LINES_KEPT) {
             this.#stderrTail.splice(0, this.#stderrTail.length - STDERR_LINES_KEPT);
           }

@@ -14,18 +14,18 @@
  *
  * @module
  */
+import { optionalEnv } from "../env.ts";
 
 /** Reads one environment variable (the process environment by default). */
 export type EnvReader = (name: string) => string | undefined;
 
-/** The process environment (undefined when `--allow-env` is missing). */
+/**
+ * The process environment: undefined when unset or when `--allow-env` does
+ * not cover the variable (the permission is queried first, so Deno neither
+ * throws nor prompts).
+ */
 export function processEnv(name: string): string | undefined {
-  try {
-    return Deno.env.get(name);
-  } catch (err) {
-    if (err instanceof Deno.errors.NotCapable) return undefined;
-    throw err;
-  }
+  return optionalEnv(name);
 }
 
 /** Default request timeout in seconds. */

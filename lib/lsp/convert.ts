@@ -1,15 +1,27 @@
 /**
  * Turn LSP results into trifecta's answer shapes: segment-relative paths
- * (never a `file://` URI or an absolute path), 1-based lines and character
- * columns, hover contents as text.
+ * (never a `file://` URI or an absolute path; `external/<hash8>-<name>`
+ * outside the segment), 1-based lines and character columns, hover contents
+ * as text.
+ *
+ * A location is checked against the read boundary ({@linkcode checkInside}):
+ * one that lands on a denied file, or inside the segment on a path that
+ * resolves outside it (through a symlink), is dropped and counted. Positions
+ * that are not whole numbers in range (negative, NaN, absurd) are dropped
+ * too. The lines used to turn UTF-16 offsets back into columns are read
+ * through the boundary.
  *
  * @module
  */
-import { relpath } from "../segment/mod.ts";
-import { uriToPath } from "./client.ts";
+import { basename } from "../path.ts";
+import { checkInsideSync, isDenied, isWithin, readInsideSync, relpath } from "../segment/mod.ts";
+import type { Segment } from "../segment/segment.ts";
+import { TrifectaError } from "../errors.ts";
 import type { LspDiagnostic } from "./client.ts";
+import { maskLiteralValues, scrubText, validPositionNumber } from "./answer_guard.ts";
 import { fromLspPosition, type LspPosition, splitLines } from "./positions.ts";
 import type { DiagnosticOut, SourceRange } from "./types.ts";
+import { uriToPath } from "./uri.ts";
 
 interface LspRange {
   start: LspPosition;
@@ -17,76 +29,194 @@ interface LspRange {
 }
 
 /** Reads the lines of a file inside the segment (undefined when unreadable). */
-export type LinesReader = (abs: string) => Promise<readonly string[] | undefined>;
+export type LinesReader = (abs: string) => readonly string[] | undefined;
 
-/** A {@linkcode LinesReader} on the file system, reading only inside `root`. */
-export function fileLines(root: string): LinesReader {
+/** Where a location of an answer points. */
+export type TargetKind =
+  /** Inside the segment, allowed by the boundary. */
+  | "inside"
+  /** Denied, or inside by name but resolving outside: never shown. */
+  | "refused"
+  /** Outside the segment, in a language's library (typeshed, stdlib, site-packages, node_modules). */
+  | "library"
+  /** Outside the segment, anywhere else. */
+  | "external";
+
+/** What one conversion dropped, by cause. */
+export interface DropCounts {
+  /** Locations on denied files or through unsafe links. */
+  refused: number;
+  /** Items with invalid positions or shapes. */
+  invalid: number;
+}
+
+/** State of one answer's conversion. */
+export interface ConvertContext {
+  /** The segment. */
+  segment: Segment;
+  /** Line reader (cached per answer). */
+  lines: LinesReader;
+  /** What was dropped. */
+  dropped: DropCounts;
+}
+
+/** A {@linkcode LinesReader} through the read boundary, cached per answer. */
+export function fileLines(segment: Segment): LinesReader {
   const cache = new Map<string, readonly string[] | undefined>();
-  return async (abs) => {
+  return (abs) => {
     if (cache.has(abs)) return cache.get(abs);
     let lines: readonly string[] | undefined;
-    if (!relpath(root, abs).startsWith("external/")) {
-      try {
-        lines = splitLines(await Deno.readTextFile(abs));
-      } catch (err) {
-        if (!(err instanceof Deno.errors.NotFound || err instanceof Deno.errors.NotCapable)) {
-          throw err;
-        }
-      }
+    try {
+      // Unmasked: the text only maps the server's UTF-16 offsets to columns
+      // in the user's file (a mask would shift them); none of it is shown.
+      lines = splitLines(readInsideSync(segment, abs, { unmaskedForLocalServer: true }).text);
+    } catch (err) {
+      // Refused or unreadable: positions are then converted without it.
+      if (!(err instanceof TrifectaError)) throw err;
     }
     cache.set(abs, lines);
     return lines;
   };
 }
 
-/** Convert one LSP range of a URI. */
-export async function toSourceRange(
-  root: string,
-  uri: string,
-  range: LspRange,
-  lines: LinesReader,
-): Promise<SourceRange> {
-  const abs = uriToPath(uri);
-  const path = abs === undefined ? "external/non-file-uri" : relpath(root, abs);
-  const text = abs === undefined ? undefined : await lines(abs);
-  const start = text ? fromLspPosition(text, range.start) : {
-    line: range.start.line + 1,
-    col: range.start.character + 1,
-  };
+/** A fresh conversion context for one answer. */
+export function convertContext(segment: Segment): ConvertContext {
+  return { segment, lines: fileLines(segment), dropped: { refused: 0, invalid: 0 } };
+}
+
+const LIBRARY_PATH =
+  /\/(typeshed-fallback|typeshed|site-packages|dist-packages|node_modules)\/|\/lib\/python\d+(\.\d+)?\//;
+
+/**
+ * Classify the target of a location: the path shown for it, and its kind
+ * (see {@linkcode TargetKind}).
+ */
+export function classifyTarget(
+  segment: Segment,
+  abs: string,
+): { kind: TargetKind; path: string } {
+  if (isWithin(segment.root, abs)) {
+    try {
+      const checked = checkInsideSync(segment, abs);
+      return { kind: "inside", path: checked.namedRel };
+    } catch (err) {
+      if (!(err instanceof TrifectaError)) throw err;
+      // A file the server knows but that is gone now: its name is all there is.
+      if (err.code === "FILE_NOT_FOUND") {
+        const rel = relpath(segment.root, abs);
+        return isDenied(rel) ? { kind: "refused", path: rel } : { kind: "inside", path: rel };
+      }
+      return { kind: "refused", path: "" };
+    }
+  }
+  const path = relpath(segment.root, abs);
+  if (isDenied(basename(abs)) || isDenied(abs.slice(1))) return { kind: "refused", path };
+  return { kind: LIBRARY_PATH.test(abs) ? "library" : "external", path };
+}
+
+function validLspPosition(p: unknown): p is LspPosition {
+  if (!p || typeof p !== "object") return false;
+  const x = p as Record<string, unknown>;
+  return validPositionNumber(x.line) && validPositionNumber(x.character);
+}
+
+function validLspRange(r: unknown): r is LspRange {
+  if (!r || typeof r !== "object") return false;
+  const x = r as Record<string, unknown>;
+  return validLspPosition(x.start) && validLspPosition(x.end);
+}
+
+/**
+ * Convert one LSP range of a URI; undefined (and counted in `ctx.dropped`)
+ * when the target is refused or the range is invalid.
+ */
+export function toSourceRange(
+  ctx: ConvertContext,
+  uri: unknown,
+  range: unknown,
+): SourceRange | undefined {
+  if (!validLspRange(range)) {
+    ctx.dropped.invalid++;
+    return undefined;
+  }
+  const abs = typeof uri === "string" ? uriToPath(uri) : undefined;
+  if (abs === undefined && typeof uri !== "string") {
+    ctx.dropped.invalid++;
+    return undefined;
+  }
+  const target = abs === undefined
+    ? { kind: "external" as const, path: "external/non-file-uri" }
+    : classifyTarget(ctx.segment, abs);
+  if (target.kind === "refused") {
+    ctx.dropped.refused++;
+    return undefined;
+  }
+  const text = abs !== undefined && target.kind === "inside" ? ctx.lines(abs) : undefined;
+  // A line past the end of a file the server was shown is not a position in it.
+  if (text && (range.start.line > text.length || range.end.line > text.length)) {
+    ctx.dropped.invalid++;
+    return undefined;
+  }
+  const start = text
+    ? fromLspPosition(text, range.start)
+    : { line: range.start.line + 1, col: range.start.character + 1 };
   const end = text
     ? fromLspPosition(text, range.end)
     : { line: range.end.line + 1, col: range.end.character + 1 };
-  return { path, line: start.line, col: start.col, end_line: end.line, end_col: end.col };
+  return {
+    path: target.path,
+    line: start.line,
+    col: start.col,
+    end_line: end.line,
+    end_col: end.col,
+  };
 }
 
 /** Convert a definition/references result: `Location`, `Location[]` or `LocationLink[]`. */
-export async function toLocations(
-  root: string,
-  result: unknown,
-  lines: LinesReader,
-): Promise<SourceRange[]> {
+export function toLocations(ctx: ConvertContext, result: unknown): SourceRange[] {
   if (result === null || result === undefined) return [];
   const items = Array.isArray(result) ? result : [result];
   const out: SourceRange[] = [];
-  for (const item of items as Record<string, unknown>[]) {
-    if (typeof item.targetUri === "string") {
-      const range = (item.targetSelectionRange ?? item.targetRange) as LspRange;
-      out.push(await toSourceRange(root, item.targetUri, range, lines));
-    } else if (typeof item.uri === "string") {
-      out.push(await toSourceRange(root, item.uri, item.range as LspRange, lines));
+  for (const item of items) {
+    if (!item || typeof item !== "object") {
+      ctx.dropped.invalid++;
+      continue;
     }
+    const x = item as Record<string, unknown>;
+    const converted = typeof x.targetUri === "string"
+      ? toSourceRange(ctx, x.targetUri, x.targetSelectionRange ?? x.targetRange)
+      : toSourceRange(ctx, x.uri, x.range);
+    if (converted) out.push(converted);
   }
   return out;
 }
 
-/** Hover contents (`MarkupContent`, `MarkedString` or an array of them) as text. */
+/**
+ * The kinds of the targets of a definition result (for the provenance of a
+ * hover); unconvertible items count as `refused`.
+ */
+export function targetKinds(segment: Segment, result: unknown): TargetKind[] {
+  if (result === null || result === undefined) return [];
+  const items = Array.isArray(result) ? result : [result];
+  return items.map((item) => {
+    const x = (item && typeof item === "object" ? item : {}) as Record<string, unknown>;
+    const uri = typeof x.targetUri === "string" ? x.targetUri : x.uri;
+    const abs = typeof uri === "string" ? uriToPath(uri) : undefined;
+    return abs === undefined ? "refused" : classifyTarget(segment, abs).kind;
+  });
+}
+
+/** Hover contents (`MarkupContent`, `MarkedString` or an array of them) as text (not yet scrubbed). */
 export function hoverText(result: unknown): string {
   const contents = (result as { contents?: unknown } | null)?.contents;
   const one = (c: unknown): string => {
     if (typeof c === "string") return c;
     if (c && typeof c === "object" && "value" in c) {
-      const v = c as { value: string; language?: string };
-      return v.language ? "```" + v.language + "\n" + v.value + "\n```" : v.value;
+      const v = c as { value: unknown; language?: unknown };
+      if (typeof v.value !== "string") return "";
+      return typeof v.language === "string"
+        ? "```" + v.language + "\n" + v.value + "\n```"
+        : v.value;
     }
     return "";
   };
@@ -96,24 +226,37 @@ export function hoverText(result: unknown): string {
 
 const SEVERITY = ["", "error", "warning", "information", "hint"];
 
-/** Convert published diagnostics of a file whose lines are given. */
+/**
+ * Convert published diagnostics of a file whose lines are given: invalid
+ * ranges are dropped (counted in `dropped`), text is scrubbed and the values
+ * of string literal types are masked ({@linkcode maskLiteralValues}).
+ */
 export function toDiagnostics(
   items: readonly LspDiagnostic[],
   lines: readonly string[],
+  options: { root: string; dropped?: DropCounts; language?: "python" | "typescript" },
 ): DiagnosticOut[] {
-  return items.map((d) => {
+  const out: DiagnosticOut[] = [];
+  for (const d of items) {
+    if (!d || typeof d !== "object" || !validLspRange(d.range) || typeof d.message !== "string") {
+      if (options.dropped) options.dropped.invalid++;
+      continue;
+    }
     const s = fromLspPosition(lines, d.range.start);
     const e = fromLspPosition(lines, d.range.end);
-    const out: DiagnosticOut = {
+    const diag: DiagnosticOut = {
       line: s.line,
       col: s.col,
       end_line: e.line,
       end_col: e.col,
-      severity: SEVERITY[d.severity ?? 1] ?? "error",
-      message: d.message,
+      severity: SEVERITY[typeof d.severity === "number" ? d.severity : 1] ?? "error",
+      message: scrubText(options.root, maskLiteralValues(d.message, options.language ?? "python")),
     };
-    if (d.code !== undefined) out.code = String(d.code);
-    if (d.source !== undefined) out.source = d.source;
-    return out;
-  });
+    if (typeof d.code === "string" || typeof d.code === "number") {
+      diag.code = scrubText(options.root, String(d.code)).slice(0, 200);
+    }
+    if (typeof d.source === "string") diag.source = scrubText(options.root, d.source).slice(0, 200);
+    out.push(diag);
+  }
+  return out;
 }

@@ -3,6 +3,10 @@
  * `lsp daemon serve` process and return once it listens; ask it for its
  * status; stop it and make sure no process is left.
  *
+ * Nothing in the runtime directory is opened, signalled or trusted before
+ * its ownership and mode are checked (lib/lsp/daemon_trust.ts): a state file
+ * in a foreign directory could name any pid.
+ *
  * @module
  */
 import { TrifectaError } from "../errors.ts";
@@ -12,6 +16,8 @@ import type { Segment } from "../segment/mod.ts";
 import { type EnvReader, processEnv } from "./config.ts";
 import { callDaemon, canReachSocket, DaemonUnavailableError } from "./daemon_client.ts";
 import { type DaemonPaths, daemonPaths, ensureRuntimeDir } from "./daemon_paths.ts";
+import { inspectDaemon, lockHeldSync } from "./daemon_trust.ts";
+import { killProcessGroup } from "./client.ts";
 import type { DaemonStatus } from "./daemon_protocol.ts";
 import type { DaemonStateFile } from "./daemon_server.ts";
 
@@ -126,65 +132,116 @@ export function defaultServeCommand(scope: DaemonScope): ServeCommand {
 
 /** What is known about a segment's daemon. */
 export interface DaemonReport {
-  /** A daemon holds the segment's lock. */
+  /** A daemon holds the segment's lock (false when this process cannot tell: see `checked`). */
   running: boolean;
-  /** This process may talk to it (Deno net permission on the socket). */
+  /** The daemon answered this process just now (never true unless `running`). */
   reachable: boolean;
+  /** False when this process lacks the grants to check the runtime directory. */
+  checked: boolean;
+  /** False when the runtime directory, socket or state file failed the ownership check. */
+  trusted: boolean;
+  /** Why it is untrusted, unreachable or unresponsive. */
+  problem?: string;
   /** The socket path. */
   socket: string;
-  /** The flag that makes it reachable, when it is not. */
+  /** The runtime directory. */
+  runtime_dir: string;
+  /** The flags that would make it reachable, space-separated (absent when none are missing). */
   needs_flag?: string;
+  /** The same flags, one per entry. */
+  needs_flags?: string[];
   /** Daemon pid (from its answer or its state file). */
   pid: number | null;
   /** Its answer to `status`, when reachable. */
   status?: DaemonStatus;
 }
 
-async function lockHeld(paths: DaemonPaths): Promise<boolean> {
-  let file: Deno.FsFile;
-  try {
-    file = await Deno.open(paths.lock, { read: true, write: true });
-  } catch (err) {
-    if (err instanceof Deno.errors.NotFound) return false;
-    throw err;
-  }
-  try {
-    const free = await file.tryLock(false);
-    if (free) await file.unlock();
-    return !free;
-  } finally {
-    file.close();
-  }
+function validPid(x: unknown): number | undefined {
+  return typeof x === "number" && Number.isInteger(x) && x > 1 ? x : undefined;
+}
+
+function canCheck(paths: DaemonPaths): boolean {
+  return Deno.permissions.querySync({ name: "read", path: paths.dir }).state === "granted" &&
+    Deno.permissions.querySync({ name: "sys", kind: "uid" }).state === "granted";
+}
+
+/** The flags this process lacks to check, start, stop and reach the daemon. */
+function missingFlags(paths: DaemonPaths): string[] {
+  const q = (d: Deno.PermissionDescriptor) => Deno.permissions.querySync(d).state === "granted";
+  return [
+    ...(q({ name: "read", path: paths.dir }) ? [] : [`--allow-read=${paths.dir}`]),
+    ...(q({ name: "write", path: paths.dir }) ? [] : [`--allow-write=${paths.dir}`]),
+    ...(q({ name: "sys", kind: "uid" }) ? [] : ["--allow-sys=uid"]),
+    ...(canReachSocket(paths.socket) ? [] : [`--allow-net=unix:${paths.socket}`]),
+  ];
 }
 
 /**
- * What runs for this segment. Uses the socket when this process may reach
- * it, else the lock (held by a live daemon) and the state file.
+ * What runs for this segment. Checks the runtime directory first; asks the
+ * daemon over its socket when this process may reach it, else reads its
+ * lock (held by a live daemon) and state file.
  */
 export async function daemonStatus(
   segment: Segment,
   options: { env?: EnvReader; timeoutMs?: number } = {},
 ): Promise<DaemonReport> {
   const paths = daemonPaths(segment.root, options.env ?? processEnv);
-  const reachable = canReachSocket(paths.socket);
-  const base = { socket: paths.socket, reachable };
-  if (reachable) {
+  const base = {
+    socket: paths.socket,
+    runtime_dir: paths.dir,
+    reachable: false,
+    checked: true,
+    trusted: true,
+    pid: null,
+  };
+  if (!canCheck(paths)) {
+    const flags = missingFlags(paths);
+    return {
+      ...base,
+      running: false,
+      checked: false,
+      problem: "this process may not look into the daemon's runtime directory",
+      needs_flag: flags.join(" "),
+      needs_flags: flags,
+    };
+  }
+  const trust = inspectDaemon(paths, { root: segment.root });
+  if (trust.kind === "untrusted") {
+    return { ...base, running: false, trusted: false, problem: trust.detail };
+  }
+  let problem: string | undefined;
+  if (trust.kind === "trusted") {
     try {
       const res = await callDaemon(paths, { id: 1, method: "status" }, {
         timeoutMs: options.timeoutMs ?? 5000,
+        root: segment.root,
       });
-      if (res.ok) {
-        const status = res.result as DaemonStatus;
-        return { ...base, running: true, pid: status.pid, status };
+      const status = res.result as DaemonStatus | undefined;
+      if (res.ok && status && typeof status === "object") {
+        return {
+          ...base,
+          running: true,
+          reachable: true,
+          pid: validPid(status.pid) ?? null,
+          status,
+        };
       }
+      problem = "the daemon answered status with an error";
     } catch (err) {
       if (!(err instanceof DaemonUnavailableError)) throw err;
+      problem = err.detail ?? err.message;
     }
   }
-  const running = await lockHeld(paths);
+  const running = lockHeldSync(paths);
   const state = running ? await readState(paths) : undefined;
-  const report: DaemonReport = { ...base, running, pid: state?.pid ?? null };
-  if (!reachable) report.needs_flag = `--allow-net=unix:${paths.socket}`;
+  const report: DaemonReport = { ...base, running, pid: validPid(state?.pid) ?? null };
+  if (running && problem) report.problem = problem;
+  if (running && !canReachSocket(paths.socket)) {
+    const flags = missingFlags(paths);
+    report.needs_flag = flags.join(" ");
+    report.needs_flags = flags;
+    report.problem ??= `add ${report.needs_flag} for its state and for queries through it`;
+  }
   return report;
 }
 
@@ -267,9 +324,13 @@ function alive(pid: number): boolean {
   }
 }
 
+/** The daemon's state file (call for a trusted runtime directory only). */
 async function readState(paths: DaemonPaths): Promise<DaemonStateFile | undefined> {
   try {
-    return JSON.parse(await Deno.readTextFile(paths.state)) as DaemonStateFile;
+    const info = await Deno.lstat(paths.state);
+    if (!info.isFile || info.size > 64 * 1024) return undefined;
+    const parsed = JSON.parse(await Deno.readTextFile(paths.state)) as unknown;
+    return parsed && typeof parsed === "object" ? parsed as DaemonStateFile : undefined;
   } catch (err) {
     if (err instanceof Deno.errors.NotFound || err instanceof SyntaxError) return undefined;
     throw err;
@@ -295,17 +356,39 @@ export async function stopDaemon(
 ): Promise<StopResult> {
   const env = options.env ?? processEnv;
   const paths = daemonPaths(segment.root, env);
-  const state = await readState(paths);
-  const held = await lockHeld(paths);
+  if (!canCheck(paths)) {
+    const flags = missingFlags(paths);
+    throw new TrifectaError(
+      "PERMISSION_NOT_GRANTED",
+      "This process may not look into the LSP daemon's runtime directory",
+      { nextSteps: [`Add ${flags.join(" ")}`] },
+    );
+  }
+  const trust = inspectDaemon(paths, { root: segment.root });
+  if (trust.kind === "untrusted") {
+    // A state file there could name any process: nothing is signalled.
+    throw new TrifectaError(
+      "DAEMON_UNTRUSTED",
+      `The LSP daemon was not contacted: ${trust.detail}`,
+      {
+        nextSteps: [trust.detail],
+      },
+    );
+  }
+  const held = lockHeldSync(paths);
   if (!held) {
     // No live daemon: clear what a crashed one may have left.
     for (const p of [paths.socket, paths.state]) await removeQuietly(p);
     return { outcome: "not_running", pid: undefined };
   }
+  const state = await readState(paths);
   let asked = false;
   if (canReachSocket(paths.socket)) {
     try {
-      asked = (await callDaemon(paths, { id: 1, method: "stop" }, { timeoutMs: 5000 })).ok;
+      asked = (await callDaemon(paths, { id: 1, method: "stop" }, {
+        timeoutMs: 5000,
+        root: segment.root,
+      })).ok;
     } catch (err) {
       if (!(err instanceof DaemonUnavailableError)) throw err;
     }
@@ -322,22 +405,27 @@ export async function stopDaemon(
       },
     );
   }
-  const pids = [state?.pid, state?.server_pid].filter((p): p is number => typeof p === "number");
+  const pids = [validPid(state?.pid), validPid(state?.server_pid)].filter((p): p is number =>
+    p !== undefined
+  );
   const deadline = Date.now() + (options.graceMs ?? 8000);
   // The daemon holds its lock until its process ends (after its last
   // write), so the lock says "gone" even where signals are not permitted
   // (the narrow flags grant --allow-run for Deno only, and Deno.kill needs
   // more); the pids cover the language server.
-  while (Date.now() < deadline && ((await lockHeld(paths)) || pids.some(alive))) {
+  while (Date.now() < deadline && (lockHeldSync(paths) || pids.some(alive))) {
     await new Promise((r) => setTimeout(r, 50));
   }
   let killed = false;
   for (const pid of pids) {
     if (alive(pid) && signal(pid, "SIGKILL")) killed = true;
   }
+  // A daemon that was killed could not end its server's process group.
+  const serverPid = validPid(state?.server_pid);
+  if (killed && serverPid !== undefined) await killProcessGroup(serverPid);
   if (killed) {
     for (const p of [paths.socket, paths.state, paths.lock]) await removeQuietly(p);
-  } else if (await lockHeld(paths)) {
+  } else if (lockHeldSync(paths)) {
     throw new TrifectaError(
       "DAEMON_STOP_TIMEOUT",
       `The LSP daemon (pid ${state?.pid ?? "?"}) did not stop within ${

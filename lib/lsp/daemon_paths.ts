@@ -26,13 +26,10 @@ export interface DaemonPaths {
   key: string;
 }
 
+/** This user's id; null without `--allow-sys=uid` (queried first: no prompt). */
 function uid(): number | null {
-  try {
-    return Deno.uid();
-  } catch (err) {
-    if (err instanceof Deno.errors.NotCapable) return null;
-    throw err;
-  }
+  if (Deno.permissions.querySync({ name: "sys", kind: "uid" }).state !== "granted") return null;
+  return Deno.uid();
 }
 
 /** The per-user runtime directory (not created). */

@@ -2,9 +2,13 @@
  * The daemon's wire protocol: newline-delimited JSON over a Unix socket.
  * Each line is one request `{"id", "method", "params"}`; each answer is one
  * line `{"id", "ok": true, "result"}` or `{"id", "ok": false, "error":
- * {"code", "message"}}`. A connection may carry several requests. Lines
- * longer than {@linkcode MAX_REQUEST_BYTES} are refused (`REQUEST_TOO_LARGE`)
- * and the connection is closed. See docs/lsp.md.
+ * {"code", "message"}}`. While a query runs, the daemon sends a heartbeat
+ * line `{"id", "alive": true}` every 500 ms, so a caller can tell a slow
+ * answer from a stopped daemon. A connection may carry several requests.
+ * A line that is not a JSON object with a known `method` gets `BAD_REQUEST`
+ * (the connection stays open); a line longer than
+ * {@linkcode MAX_REQUEST_BYTES} gets `REQUEST_TOO_LARGE` and the connection
+ * is closed. The daemon stays up either way. See docs/lsp.md.
  *
  * @module
  */
@@ -12,10 +16,16 @@ import type { AnswerData, FallbackReason, LspMethod } from "./types.ts";
 import type { LspState } from "./client.ts";
 
 /** Protocol version reported by `status`. */
-export const DAEMON_PROTOCOL_VERSION = 1;
+export const DAEMON_PROTOCOL_VERSION = 2;
 
 /** Largest request line accepted, in bytes. */
 export const MAX_REQUEST_BYTES = 64 * 1024;
+
+/** Largest answer line a caller accepts, in bytes. */
+export const MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
+
+/** Most connections a daemon serves at once (more get `BUSY`). */
+export const MAX_CONNECTIONS = 32;
 
 /** Methods the daemon serves. */
 export type DaemonMethod = "status" | "query" | "stop";
@@ -76,6 +86,8 @@ export interface DaemonQueryResult {
   backend: string;
   /** Why the server did not answer. */
   fallback_reason?: FallbackReason;
+  /** Counts and how to fix (e.g. for `unsafe_links`). */
+  fallback_detail?: string;
   /** Server state. */
   state: LspState;
 }
@@ -97,30 +109,4 @@ const encoder = new TextEncoder();
 /** Encode one line. */
 export function encodeLine(value: unknown): Uint8Array {
   return encoder.encode(JSON.stringify(value) + "\n");
-}
-
-/**
- * Split a byte stream into lines (without the newline).
- *
- * @throws {RangeError} when a line exceeds `maxBytes`.
- */
-export async function* readLines(
-  stream: ReadableStream<Uint8Array>,
-  maxBytes: number = MAX_REQUEST_BYTES,
-): AsyncGenerator<string> {
-  const decoder = new TextDecoder();
-  let buf = new Uint8Array(0);
-  for await (const chunk of stream) {
-    const next = new Uint8Array(buf.length + chunk.length);
-    next.set(buf);
-    next.set(chunk, buf.length);
-    buf = next;
-    let nl: number;
-    while ((nl = buf.indexOf(10)) >= 0) {
-      if (nl > maxBytes) throw new RangeError(`line longer than ${maxBytes} bytes`);
-      yield decoder.decode(buf.subarray(0, nl));
-      buf = buf.subarray(nl + 1);
-    }
-    if (buf.length > maxBytes) throw new RangeError(`line longer than ${maxBytes} bytes`);
-  }
 }

@@ -4,13 +4,23 @@
  * language server warm, answers the line protocol of `daemon_protocol.ts`,
  * and exits after an idle TTL, removing its socket, lock and state files.
  *
+ * Before each query it revalidates its {@linkcode GuardCache} of the
+ * segment (a stat per directory): while the segment has unsafe links,
+ * denied sources or an unsafe server config, no server runs and queries get
+ * that fallback reason; a server that ran while they appeared is shut down
+ * (it may hold what it read through them) and a fresh one starts once the
+ * segment is clean. A malformed or oversized request gets an error line;
+ * nothing a client sends ends the daemon.
+ *
  * @module
  */
-import { readSource, resolveInside, type Segment, walkFiles } from "../segment/mod.ts";
+import { join } from "../path.ts";
+import { TrifectaError } from "../errors.ts";
+import { checkInside, readInside, type Segment, walkFiles } from "../segment/mod.ts";
 import { elapsedMs, monotonicMs, type Telemetry } from "../telemetry/mod.ts";
-import { LspClient, type LspState, LspUnavailableError } from "./client.ts";
+import { fallbackReasonOf, LspClient, type LspState, LspUnavailableError } from "./client.ts";
 import { type EnvReader, type LspConfig, lspConfig, processEnv } from "./config.ts";
-import { closeQuietly } from "./daemon_client.ts";
+import { closeQuietly, HEARTBEAT_MS } from "./daemon_client.ts";
 import { type DaemonPaths, daemonPaths, ensureRuntimeDir } from "./daemon_paths.ts";
 import {
   DAEMON_PROTOCOL_VERSION,
@@ -20,11 +30,14 @@ import {
   type DaemonResponse,
   type DaemonStatus,
   encodeLine,
+  MAX_CONNECTIONS,
   MAX_REQUEST_BYTES,
-  readLines,
 } from "./daemon_protocol.ts";
+import { DAEMON_MARKER, type DaemonMarker } from "./daemon_trust.ts";
 import { findServer, isServerCommand, type ServerCommand } from "./discovery.ts";
 import { performQuestion } from "./perform.ts";
+import { GuardCache } from "./segment_guard.ts";
+import { MAX_POSITION } from "./answer_guard.ts";
 import { type FallbackReason, LSP_METHODS } from "./types.ts";
 
 /** Options for {@linkcode serveDaemon}. */
@@ -111,6 +124,87 @@ export async function acquireDaemonLock(paths: DaemonPaths): Promise<Deno.FsFile
   return undefined;
 }
 
+/** What {@linkcode RequestLines.next} returns for a line over the cap. */
+const TOO_LARGE = Symbol("too large");
+
+/**
+ * Request lines from a connection, read with `conn.read` into a bounded
+ * buffer (no web stream left pending when the connection is closed, which
+ * is what ended the daemon with an uncaught `BadResource` before).
+ */
+class RequestLines {
+  #conn: Deno.Conn;
+  #max: number;
+  #buf = new Uint8Array(16 * 1024);
+  #held: Uint8Array = new Uint8Array(0);
+  #decoder = new TextDecoder();
+
+  constructor(conn: Deno.Conn, maxBytes: number) {
+    this.#conn = conn;
+    this.#max = maxBytes;
+  }
+
+  /** The next line, {@linkcode TOO_LARGE}, or undefined at the end. */
+  async next(): Promise<string | typeof TOO_LARGE | undefined> {
+    for (;;) {
+      const nl = this.#held.indexOf(10);
+      if (nl >= 0) {
+        if (nl > this.#max) return TOO_LARGE;
+        const line = this.#decoder.decode(this.#held.subarray(0, nl));
+        this.#held = this.#held.subarray(nl + 1);
+        return line;
+      }
+      if (this.#held.length > this.#max) return TOO_LARGE;
+      const n = await this.#conn.read(this.#buf);
+      if (n === null) return undefined;
+      const next = new Uint8Array(this.#held.length + n);
+      next.set(this.#held);
+      next.set(this.#buf.subarray(0, n), this.#held.length);
+      this.#held = next;
+    }
+  }
+}
+
+/** A request error with a stable code, answered as `{"ok": false, "error"}`. */
+class RequestError extends Error {
+  readonly code: string;
+  constructor(code: string, message: string) {
+    super(message);
+    this.name = "RequestError";
+    this.code = code;
+  }
+}
+
+const DAEMON_METHODS = new Set(["status", "query", "stop"]);
+
+function isPosition(n: unknown): boolean {
+  return typeof n === "number" && Number.isInteger(n) && n >= 1 && n <= MAX_POSITION;
+}
+
+/** Check a query's params; the error names what is wrong. */
+function checkParams(params: unknown): DaemonQueryParams {
+  const p = (params && typeof params === "object" ? params : undefined) as
+    | Record<string, unknown>
+    | undefined;
+  if (!p || !LSP_METHODS.includes(p.method as never) || typeof p.file !== "string") {
+    throw new RequestError("BAD_REQUEST", "query needs params.method and params.file");
+  }
+  if (p.file === "" || p.file.length > 4096 || p.file.includes("\0")) {
+    throw new RequestError("BAD_REQUEST", "params.file is not a usable path");
+  }
+  if (p.method !== "diagnostics" && (!isPosition(p.line) || !isPosition(p.col))) {
+    throw new RequestError("BAD_REQUEST", "params.line and params.col must be 1-based integers");
+  }
+  const wait = p.wait_ready_ms;
+  if (
+    wait !== undefined &&
+    (typeof wait !== "number" || !Number.isFinite(wait) || wait < 0 || wait > 600_000)
+  ) {
+    throw new RequestError("BAD_REQUEST", "params.wait_ready_ms must be 0..600000");
+  }
+  return p as unknown as DaemonQueryParams;
+}
+
 class Daemon {
   readonly #segment: Segment;
   readonly #paths: DaemonPaths;
@@ -119,12 +213,14 @@ class Daemon {
   readonly #t: Telemetry | undefined;
   readonly #ttlS: number;
   readonly #started = monotonicMs();
+  readonly #guard: GuardCache;
   #lastActivity = monotonicMs();
   #client: LspClient | undefined;
   #server: ServerCommand | undefined;
   #missing = false;
   #restarts = 0;
   #queries = 0;
+  #connections = 0;
   #listener: Deno.Listener | undefined;
   #ending: ServeEnd | undefined;
   #done!: (end: ServeEnd) => void;
@@ -137,6 +233,7 @@ class Daemon {
     this.#config = options.config ?? lspConfig(this.#env);
     this.#t = options.telemetry;
     this.#ttlS = options.ttlS ?? this.#config.daemonTtlS;
+    this.#guard = new GuardCache(segment);
     this.finished = new Promise((r) => (this.#done = r));
   }
 
@@ -147,9 +244,24 @@ class Daemon {
       if (elapsedMs(this.#lastActivity) >= this.#ttlS * 1000) void this.stop("ttl");
     }, tick);
     await this.#writeState();
-    void this.#warmUp();
+    await this.#writeMarker();
+    void this.#warmUp().catch((err: unknown) => {
+      // A failed warm-up is retried by the first query; it must not end the daemon.
+      this.#t?.event("lsp.daemon_status", { op: "warmup" }, {
+        status: "error",
+        error: err instanceof Error ? err.name : "unknown",
+      }, 1);
+    });
     try {
-      for await (const conn of listener) void this.#serveConn(conn);
+      for await (const conn of listener) {
+        void this.#serveConn(conn).catch((err: unknown) => {
+          // One broken connection must not end the daemon: count it and go on.
+          this.#t?.event("lsp.daemon_status", { op: "connection" }, {
+            status: "error",
+            error: err instanceof Error ? err.name : "unknown",
+          }, 1);
+        });
+      }
     } catch (err) {
       // The listener is closed by stop(); anything else is a real failure.
       if (!(err instanceof Deno.errors.BadResource) && this.#ending === undefined) throw err;
@@ -159,6 +271,7 @@ class Daemon {
   }
 
   async #warmUp(): Promise<void> {
+    if (this.#guard.verdict()) return; // no server while the segment is unsafe
     const walked = await walkFiles(this.#segment, this.#segment.root, { extensions: [".py"] });
     const first = walked.files[0];
     if (first) await this.#ensureClient(first);
@@ -168,8 +281,11 @@ class Daemon {
     const c = this.#client;
     if (c && c.state !== "FAILED" && c.state !== "CLOSED") return c;
     if (this.#ending !== undefined || this.#missing) return c;
-    if (c && this.#restarts >= MAX_RESTARTS) return c;
-    if (c) this.#restarts++;
+    if (c && c.state === "FAILED" && this.#restarts >= MAX_RESTARTS) return c;
+    if (c) {
+      if (c.state === "FAILED") this.#restarts++;
+      await c.shutdown(); // ends what is left of its process group
+    }
     if (!this.#server) {
       const found = await findServer("python", { env: this.#env });
       if (!isServerCommand(found)) {
@@ -178,7 +294,7 @@ class Daemon {
       }
       this.#server = found;
     }
-    const { text } = await readSource(warmup.abs);
+    const { text } = await readInside(this.#segment, warmup.abs, { unmaskedForLocalServer: true });
     const client = new LspClient(this.#server, {
       root: this.#segment.root,
       language: "python",
@@ -206,6 +322,28 @@ class Daemon {
     await Deno.rename(tmp, this.#paths.state);
   }
 
+  /**
+   * Leave a marker in the segment's `.trifecta/`, so a CLI call without the
+   * grants for the runtime directory can tell that a daemon runs and name
+   * the flags (`daemon_not_granted`) instead of answering silently without it.
+   */
+  async #writeMarker(): Promise<void> {
+    const marker: DaemonMarker = { key: this.#paths.key, pid: Deno.pid };
+    const path = join(this.#segment.root, DAEMON_MARKER);
+    try {
+      await Deno.mkdir(join(this.#segment.root, ".trifecta"), { recursive: true });
+      const tmp = `${path}.${Deno.pid}.tmp`;
+      await Deno.writeTextFile(tmp, JSON.stringify(marker) + "\n", { mode: 0o600 });
+      await Deno.rename(tmp, path);
+    } catch (err) {
+      // Without write access to .trifecta the hint is lost, nothing else.
+      if (
+        !(err instanceof Deno.errors.NotCapable || err instanceof Deno.errors.PermissionDenied ||
+          (err as { code?: string }).code === "EROFS")
+      ) throw err;
+    }
+  }
+
   status(): DaemonStatus {
     return {
       protocol: DAEMON_PROTOCOL_VERSION,
@@ -222,51 +360,94 @@ class Daemon {
   }
 
   async #serveConn(conn: Deno.Conn): Promise<void> {
-    const write = async (res: DaemonResponse) => {
-      try {
-        await conn.write(encodeLine(res));
-      } catch (err) {
-        // The caller went away (timeout): nothing to answer to.
-        if (
-          !(err instanceof Deno.errors.BrokenPipe || err instanceof Deno.errors.ConnectionReset)
-        ) {
-          throw err;
+    // Writes are chained: a heartbeat and an answer never interleave.
+    let chain: Promise<void> = Promise.resolve();
+    const write = (res: DaemonResponse | { id: unknown; alive: true }): Promise<void> => {
+      chain = chain.then(async () => {
+        try {
+          const bytes = encodeLine(res);
+          for (let off = 0; off < bytes.length;) off += await conn.write(bytes.subarray(off));
+        } catch (err) {
+          // The caller went away (timeout, stalled check): nothing to answer to.
+          if (
+            !(err instanceof Deno.errors.BrokenPipe || err instanceof Deno.errors.ConnectionReset ||
+              err instanceof Deno.errors.BadResource || err instanceof Deno.errors.NotConnected)
+          ) throw err;
         }
-      }
+      });
+      return chain;
     };
+    this.#connections++;
     try {
-      for await (const line of readLines(conn.readable, MAX_REQUEST_BYTES)) {
+      if (this.#connections > MAX_CONNECTIONS) {
+        await write({
+          id: null,
+          ok: false,
+          error: { code: "BUSY", message: `more than ${MAX_CONNECTIONS} connections` },
+        });
+        return;
+      }
+      const lines = new RequestLines(conn, MAX_REQUEST_BYTES);
+      for (;;) {
+        const line = await lines.next();
+        if (line === undefined) break;
+        if (line === TOO_LARGE) {
+          // The rest of the line is not read: answer and close this connection only.
+          await write({
+            id: null,
+            ok: false,
+            error: {
+              code: "REQUEST_TOO_LARGE",
+              message: `max ${MAX_REQUEST_BYTES} bytes per request`,
+            },
+          });
+          break;
+        }
         if (line.trim() === "") continue;
         this.#lastActivity = monotonicMs();
-        let req: DaemonRequest;
+        let req: unknown;
         try {
-          req = JSON.parse(line) as DaemonRequest;
+          req = JSON.parse(line);
         } catch {
           // Not JSON: answer with an error, keep the connection.
           await write({ id: null, ok: false, error: { code: "BAD_REQUEST", message: "not JSON" } });
           continue;
         }
-        const res = await this.#dispatch(req);
+        const obj = (req && typeof req === "object" && !Array.isArray(req) ? req : undefined) as
+          | Record<string, unknown>
+          | undefined;
+        const id = obj && (typeof obj.id === "number" || typeof obj.id === "string")
+          ? obj.id
+          : null;
+        if (!obj || typeof obj.method !== "string" || !DAEMON_METHODS.has(obj.method)) {
+          await write({
+            id,
+            ok: false,
+            error: { code: "BAD_REQUEST", message: 'expected {"method": status|query|stop}' },
+          });
+          continue;
+        }
+        const beat = obj.method === "query"
+          ? setInterval(() => void write({ id, alive: true }), HEARTBEAT_MS)
+          : undefined;
+        let res: DaemonResponse;
+        try {
+          res = await this.#dispatch({ ...obj, id } as DaemonRequest);
+        } finally {
+          clearInterval(beat);
+        }
         await write(res);
         this.#lastActivity = monotonicMs();
-        if (req.method === "stop") break;
+        if (obj.method === "stop") break;
       }
     } catch (err) {
-      if (err instanceof RangeError) {
-        await write({
-          id: null,
-          ok: false,
-          error: {
-            code: "REQUEST_TOO_LARGE",
-            message: `max ${MAX_REQUEST_BYTES} bytes per request`,
-          },
-        });
-      } else if (
-        !(err instanceof Deno.errors.BadResource || err instanceof Deno.errors.ConnectionReset)
-      ) {
-        throw err;
-      }
+      if (
+        !(err instanceof Deno.errors.BadResource || err instanceof Deno.errors.ConnectionReset ||
+          err instanceof Deno.errors.Interrupted)
+      ) throw err;
     } finally {
+      this.#connections--;
+      await chain.catch(() => undefined); // its errors were reported where they happened
       closeQuietly(conn);
     }
   }
@@ -281,28 +462,51 @@ class Daemon {
         return { id, ok: true, result: { stopping: true, pid: Deno.pid } };
       case "query":
         try {
-          const result = await this.#query(req.params);
+          const result = await this.#query(checkParams(req.params));
           return { id, ok: true, result };
         } catch (err) {
-          const code = (err as { code?: string }).code ?? "DAEMON_ERROR";
-          return { id, ok: false, error: { code, message: (err as Error).message } };
+          const code = err instanceof TrifectaError || err instanceof RequestError
+            ? err.code
+            : "DAEMON_ERROR";
+          const message = err instanceof TrifectaError || err instanceof RequestError
+            ? err.message
+            : `the daemon failed on this query (${err instanceof Error ? err.name : "error"})`;
+          return { id, ok: false, error: { code, message } };
         } finally {
           void this.#t?.flush();
         }
       default:
-        return { id, ok: false, error: { code: "UNKNOWN_METHOD", message: String(req.method) } };
+        return { id, ok: false, error: { code: "UNKNOWN_METHOD", message: "unknown method" } };
     }
   }
 
-  async #query(params: DaemonQueryParams | undefined): Promise<DaemonQueryResult> {
-    if (!params || !LSP_METHODS.includes(params.method) || typeof params.file !== "string") {
-      throw Object.assign(new Error("query needs params.method and params.file"), {
-        code: "BAD_REQUEST",
-      });
-    }
+  async #query(params: DaemonQueryParams): Promise<DaemonQueryResult> {
     this.#queries++;
-    const file = await resolveInside(this.#segment, params.file);
+    const file = await checkInside(this.#segment, params.file);
+    if (file.isDirectory) {
+      throw new RequestError(
+        "INVALID_LOCATION",
+        `Expected a file, got a directory: ${file.namedRel}`,
+      );
+    }
     const backend = this.#server?.backend ?? "unavailable";
+    const verdict = this.#guard.verdict();
+    if (verdict) {
+      // The server may hold what it read through the unsafe paths: it goes,
+      // and a fresh one starts once the segment is clean.
+      const tainted = this.#client;
+      this.#client = undefined;
+      if (tainted) {
+        await tainted.shutdown();
+        await this.#writeState();
+      }
+      return {
+        backend,
+        fallback_reason: verdict.reason,
+        fallback_detail: verdict.detail,
+        state: "CLOSED",
+      };
+    }
     const client = await this.#ensureClient(file);
     const fallback = (reason: FallbackReason, state: LspState): DaemonQueryResult => ({
       backend,
@@ -314,25 +518,27 @@ class Daemon {
     if (state === "WARMING" && (params.wait_ready_ms ?? 0) > 0) {
       state = await client.waitReady(params.wait_ready_ms ?? 0);
     }
-    if (state !== "READY") {
-      return fallback(
-        state === "WARMING" || state === "COLD" ? "lsp_not_ready" : "lsp_error",
-        state,
-      );
-    }
-    const { text } = await readSource(file.abs);
+    if (state !== "READY") return fallback(fallbackReasonOf(state, client.failReason), state);
+    const { text } = await readInside(this.#segment, file.abs, { unmaskedForLocalServer: true });
     try {
-      const answer = await performQuestion(this.#client!, this.#segment.root, {
+      const answer = await performQuestion(client, this.#segment, {
         method: params.method,
         abs: file.abs,
-        rel: file.rel,
+        rel: file.namedRel,
         text,
         line: params.line,
         col: params.col,
       }, { timeoutMs: this.#config.requestTimeoutMs });
       return { answer, backend: this.#server!.backend, state: client.state };
     } catch (err) {
-      if (err instanceof LspUnavailableError) return fallback(err.reason, client.state);
+      if (err instanceof LspUnavailableError) {
+        return fallback(
+          err.reason === "lsp_error"
+            ? fallbackReasonOf(client.state, client.failReason)
+            : err.reason,
+          client.state,
+        );
+      }
       throw err;
     }
   }
@@ -397,10 +603,26 @@ export async function serveDaemon(segment: Segment, options: ServeOptions = {}):
   } finally {
     await removeIfExists(paths.socket);
     await removeIfExists(paths.state);
+    await removeMarker(segment, paths);
     if (options.releaseAtExit) {
       globalThis.addEventListener("unload", () => releaseLockFile(paths.lock, lock));
     } else releaseLockFile(paths.lock, lock);
     await options.telemetry?.flush();
+  }
+}
+
+/** Remove the segment's daemon marker when it is this daemon's. */
+async function removeMarker(segment: Segment, paths: DaemonPaths): Promise<void> {
+  const path = join(segment.root, DAEMON_MARKER);
+  try {
+    const marker = JSON.parse(await Deno.readTextFile(path)) as Partial<DaemonMarker>;
+    if (marker.key === paths.key && marker.pid === Deno.pid) await Deno.remove(path);
+  } catch (err) {
+    // Gone, replaced, or never written (no write access): nothing to remove.
+    if (
+      !(err instanceof Deno.errors.NotFound || err instanceof SyntaxError ||
+        err instanceof Deno.errors.NotCapable || err instanceof Deno.errors.PermissionDenied)
+    ) throw err;
   }
 }
 

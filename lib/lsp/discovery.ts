@@ -67,7 +67,12 @@ async function isExecutable(path: string): Promise<boolean> {
     const info = await Deno.stat(path);
     return info.isFile && (info.mode === null || (info.mode & 0o111) !== 0);
   } catch (err) {
-    if (err instanceof Deno.errors.NotFound || err instanceof Deno.errors.NotCapable) return false;
+    // No read grant on the binary, but a grant to run it (e.g. `--allow-run=<deno>`
+    // with a configured command through Deno): let the spawn decide.
+    if (err instanceof Deno.errors.NotCapable) {
+      return Deno.permissions.querySync({ name: "run", command: path }).state === "granted";
+    }
+    if (err instanceof Deno.errors.NotFound) return false;
     if (err instanceof Deno.errors.PermissionDenied) return false;
     throw err;
   }

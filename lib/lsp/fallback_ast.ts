@@ -4,12 +4,19 @@
  * modules it imports, and in the rest of the segment. References fall back
  * to whole-word text matches; diagnostics to the parser's syntax-error flag.
  *
+ * Every file it looks at goes through the read boundary first: an imported
+ * module that is a symlink leaving the segment, or onto a denied file, is
+ * never read, so its signature and doc line cannot reach an answer. Text
+ * shown (signatures, doc lines) is scrubbed of secrets and paths.
+ *
  * @module
  */
 import { dirname, join } from "../path.ts";
 import { languageOf, skeletonOfFile, skeletonOfFiles, type SkeletonSymbol } from "../ast/mod.ts";
 import type { AstCache } from "../cache/mod.ts";
-import { relpath, type Segment, walkFiles } from "../segment/mod.ts";
+import { TrifectaError } from "../errors.ts";
+import { checkInsideSync, readInsideSync, type Segment, walkFiles } from "../segment/mod.ts";
+import { scrubText } from "./answer_guard.ts";
 import type { Telemetry } from "../telemetry/mod.ts";
 import { identifierAt, splitLines } from "./positions.ts";
 import type { AnswerData, LspMethod, SourceRange } from "./types.ts";
@@ -71,11 +78,18 @@ function family(rel: string): "python" | "typescript" | undefined {
   return lang === "python" ? "python" : "typescript";
 }
 
-async function exists(abs: string): Promise<boolean> {
+/**
+ * The file at `abs` as the boundary allows it (real path, relative path),
+ * or undefined when it is missing, not a file, denied, or leads out of the
+ * segment.
+ */
+function allowedFile(segment: Segment, abs: string): { abs: string; rel: string } | undefined {
   try {
-    return (await Deno.stat(abs)).isFile;
+    const checked = checkInsideSync(segment, abs);
+    return checked.isDirectory ? undefined : { abs: checked.abs, rel: checked.rel };
   } catch (err) {
-    if (err instanceof Deno.errors.NotFound || err instanceof Deno.errors.NotCapable) return false;
+    // Refused or missing: a candidate the fallback does not use.
+    if (err instanceof TrifectaError) return undefined;
     throw err;
   }
 }
@@ -150,13 +164,12 @@ function nameRange(found: Found, lines: readonly string[] | undefined): SourceRa
   };
 }
 
-async function linesOf(abs: string): Promise<string[] | undefined> {
+function linesOf(segment: Segment, abs: string): string[] | undefined {
   try {
-    return splitLines(await Deno.readTextFile(abs));
+    return splitLines(readInsideSync(segment, abs).text);
   } catch (err) {
-    if (err instanceof Deno.errors.NotFound || err instanceof Deno.errors.NotCapable) {
-      return undefined;
-    }
+    // Refused by the boundary or gone: no lines to match in.
+    if (err instanceof TrifectaError) return undefined;
     throw err;
   }
 }
@@ -183,14 +196,13 @@ async function findDefinitions(
     const bases = cand.relative ? [dirname(file.abs)] : [segment.root, join(segment.root, "src")];
     for (const base of bases) {
       for (const p of cand.paths) {
-        const abs = join(base, p);
-        const rel = relpath(segment.root, abs);
-        if (rel.startsWith("external/") || !(await exists(abs))) continue;
-        const syms = (await symbolsOf(segment, { abs, rel }, options)).filter((s) =>
+        const allowed = allowedFile(segment, join(base, p));
+        if (!allowed) continue;
+        const syms = (await symbolsOf(segment, allowed, options)).filter((s) =>
           s.name === cand.original
         );
         if (syms.length > 0) {
-          return { found: syms.map((symbol) => ({ abs, rel, symbol })), scope: "imports" };
+          return { found: syms.map((symbol) => ({ ...allowed, symbol })), scope: "imports" };
         }
       }
     }
@@ -229,7 +241,7 @@ async function textReferences(
   );
   const out: SourceRange[] = [];
   for (const f of walked.files.slice(0, maxFiles)) {
-    const lines = await linesOf(f.abs);
+    const lines = linesOf(segment, f.abs);
     if (!lines) continue;
     lines.forEach((text, i) => {
       for (const m of text.matchAll(re)) {
@@ -300,7 +312,7 @@ export async function astAnswer(
   const lineCache = new Map<string, string[] | undefined>();
   const locations: SourceRange[] = [];
   for (const f of found) {
-    if (!lineCache.has(f.abs)) lineCache.set(f.abs, await linesOf(f.abs));
+    if (!lineCache.has(f.abs)) lineCache.set(f.abs, linesOf(segment, f.abs));
     locations.push(nameRange(f, lineCache.get(f.abs)));
   }
   const note = `symbols named '${ident.name}' found by name (scope: ${scope})`;
@@ -310,7 +322,10 @@ export async function astAnswer(
     ...at,
     symbol: ident.name,
     contents: first
-      ? [first.symbol.signature, first.symbol.doc].filter((x) => x !== "").join("\n\n")
+      ? scrubText(
+        segment.root,
+        [first.symbol.signature, first.symbol.doc].filter((x) => x !== "").join("\n\n"),
+      )
       : "",
     range: locations[0],
     note,

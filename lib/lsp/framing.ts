@@ -14,6 +14,13 @@ const HEADER_END = [13, 10, 13, 10]; // \r\n\r\n
 /** Largest header block accepted before the stream is declared corrupt. */
 export const MAX_HEADER_BYTES = 8192;
 
+/**
+ * Largest message body accepted (32 MiB): a larger `Content-Length` marks
+ * the peer broken before any of the body is held, so a server announcing
+ * `Content-Length: 99999999999` cannot drive memory up.
+ */
+export const MAX_BODY_BYTES = 32 * 1024 * 1024;
+
 /** Frame one message: the header and the UTF-8 body, as one byte array. */
 export function encodeMessage(message: unknown): Uint8Array {
   const body = encoder.encode(JSON.stringify(message));
@@ -26,11 +33,20 @@ export function encodeMessage(message: unknown): Uint8Array {
 
 /** Raised when the byte stream cannot be a JSON-RPC stream. */
 export class FramingError extends Error {
+  /** `frame_too_large` (a body over the cap) or `bad_frame` (a broken header). */
+  readonly kind: "frame_too_large" | "bad_frame";
   /** Create a framing error. */
-  constructor(message: string) {
+  constructor(message: string, kind: "frame_too_large" | "bad_frame" = "bad_frame") {
     super(message);
     this.name = "FramingError";
+    this.kind = kind;
   }
+}
+
+/** Options for {@linkcode FrameDecoder}. */
+export interface FrameDecoderOptions {
+  /** Largest body accepted (default {@linkcode MAX_BODY_BYTES}). */
+  maxBodyBytes?: number;
 }
 
 function indexOfHeaderEnd(buf: Uint8Array, length: number): number {
@@ -59,6 +75,12 @@ export class FrameDecoder {
   #buf = new Uint8Array(4096);
   #len = 0;
   #bodyLength = -1;
+  #maxBody: number;
+
+  /** Create a decoder; bodies over `maxBodyBytes` are refused. */
+  constructor(options: FrameDecoderOptions = {}) {
+    this.#maxBody = options.maxBodyBytes ?? MAX_BODY_BYTES;
+  }
 
   /** Bytes held that do not yet form a whole message. */
   get pending(): number {
@@ -69,8 +91,9 @@ export class FrameDecoder {
    * Add a chunk; return the bodies (decoded JSON text) of every message it
    * completes, in order.
    *
-   * @throws {FramingError} on a header without a valid `Content-Length` or
-   * a header block larger than {@linkcode MAX_HEADER_BYTES}.
+   * @throws {FramingError} on a header without a valid `Content-Length`, a
+   * header block larger than {@linkcode MAX_HEADER_BYTES}, or a body over
+   * the cap (`kind: "frame_too_large"`, thrown as soon as the header is read).
    */
   push(chunk: Uint8Array): string[] {
     this.#append(chunk);
@@ -86,7 +109,14 @@ export class FrameDecoder {
           }
           break;
         }
-        this.#bodyLength = parseHeaders(decoder.decode(view.subarray(0, end)));
+        const length = parseHeaders(decoder.decode(view.subarray(0, end)));
+        if (length > this.#maxBody) {
+          throw new FramingError(
+            `message of ${length} bytes is over the cap of ${this.#maxBody}`,
+            "frame_too_large",
+          );
+        }
+        this.#bodyLength = length;
         start += end + 4;
         continue;
       }
@@ -121,7 +151,13 @@ function parseHeaders(block: string): number {
     if (colon < 0) continue;
     if (line.slice(0, colon).trim().toLowerCase() !== "content-length") continue;
     const value = line.slice(colon + 1).trim();
-    if (!/^\d+$/.test(value)) throw new FramingError(`bad Content-Length: '${value}'`);
+    if (!/^\d{1,15}$/.test(value)) {
+      // Longer digit runs are over any cap (and past exact doubles).
+      if (/^\d+$/.test(value)) {
+        throw new FramingError(`Content-Length of ${value.length} digits`, "frame_too_large");
+      }
+      throw new FramingError(`bad Content-Length: '${value.slice(0, 32)}'`);
+    }
     return Number(value);
   }
   throw new FramingError("header block without Content-Length");

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { encodeMessage, FrameDecoder } from "./framing.ts";
+import { encodeMessage, FrameDecoder, FramingError } from "./framing.ts";
 
 /** The two byte streams of a connection. */
 export interface RpcTransport {
@@ -26,8 +26,11 @@ export interface RpcHandlers {
    * handler every request is answered `MethodNotFound`.
    */
   onRequest?: (method: string, params: unknown) => unknown;
-  /** The stream ended or broke (after every pending request was rejected). */
-  onClose?: (reason: string) => void;
+  /**
+   * The stream ended or broke (after every pending request was rejected);
+   * `cause` is the error that broke it (e.g. a {@linkcode FramingError}).
+   */
+  onClose?: (reason: string, cause?: Error) => void;
 }
 
 /** Options for {@linkcode JsonRpcConnection.request}. */
@@ -118,6 +121,7 @@ export class JsonRpcConnection {
   #nextId = 1;
   #handlers: RpcHandlers;
   #closedReason: string | undefined;
+  #closeCause: Error | undefined;
   /** Resolves when the incoming stream has ended. */
   readonly closed: Promise<void>;
 
@@ -131,6 +135,16 @@ export class JsonRpcConnection {
   /** True once the connection closed (stream end, write failure or {@linkcode close}). */
   get isClosed(): boolean {
     return this.#closedReason !== undefined;
+  }
+
+  /** The error that broke the connection, if one did (e.g. a {@linkcode FramingError}). */
+  get closeCause(): Error | undefined {
+    return this.#closeCause;
+  }
+
+  /** True when the peer sent a message over the frame cap. */
+  get frameTooLarge(): boolean {
+    return this.#closeCause instanceof FramingError && this.#closeCause.kind === "frame_too_large";
   }
 
   /** Requests sent and not yet answered. */
@@ -218,7 +232,7 @@ export class JsonRpcConnection {
       p.reject(new RpcClosedError(`${p.method}: connection closed (${reason})`));
       this.#pending.delete(id);
     }
-    this.#handlers.onClose?.(reason);
+    this.#handlers.onClose?.(reason, this.#closeCause);
   }
 
   async #readLoop(readable: ReadableStream<Uint8Array>): Promise<void> {
@@ -229,6 +243,8 @@ export class JsonRpcConnection {
         for (const body of decoder.push(chunk)) this.#dispatch(body);
       }
     } catch (err) {
+      // Leaving the loop cancels the stream: nothing more is read or held.
+      if (err instanceof Error && this.#closedReason === undefined) this.#closeCause = err;
       reason = `read failed: ${err instanceof Error ? err.message : String(err)}`;
     }
     this.#markClosed(reason);

@@ -5,7 +5,14 @@
  *
  * @module
  */
-export { encodeMessage, FrameDecoder, FramingError, MAX_HEADER_BYTES } from "./framing.ts";
+export {
+  encodeMessage,
+  FrameDecoder,
+  type FrameDecoderOptions,
+  FramingError,
+  MAX_BODY_BYTES,
+  MAX_HEADER_BYTES,
+} from "./framing.ts";
 export {
   JsonRpcConnection,
   type RequestOptions,
@@ -39,6 +46,8 @@ export {
   which,
 } from "./discovery.ts";
 export {
+  fallbackReasonOf,
+  killProcessGroup,
   LspClient,
   type LspClientOptions,
   type LspDiagnostic,
@@ -74,7 +83,12 @@ export {
   REASON_TEXT,
   type SourceRange,
 } from "./types.ts";
-export { type LspQuestion, type PerformOptions, performQuestion } from "./perform.ts";
+export {
+  HOVER_WITHHELD_NOTE,
+  type LspQuestion,
+  type PerformOptions,
+  performQuestion,
+} from "./perform.ts";
 export {
   astAnswer,
   type AstFallbackOptions,
@@ -101,15 +115,56 @@ export {
   type DaemonResponse,
   type DaemonStatus,
   encodeLine,
+  MAX_CONNECTIONS,
   MAX_REQUEST_BYTES,
-  readLines,
+  MAX_RESPONSE_BYTES,
 } from "./daemon_protocol.ts";
 export {
   callDaemon,
   type CallOptions,
   canReachSocket,
+  DAEMON_GAP_MS,
+  type DaemonFailure,
   DaemonUnavailableError,
+  HEARTBEAT_MS,
 } from "./daemon_client.ts";
+export {
+  DAEMON_MARKER,
+  type DaemonMarker,
+  type DaemonTrust,
+  inspectDaemon,
+  lockHeldSync,
+  runtimeDirProblem,
+  type TrustOptions,
+} from "./daemon_trust.ts";
+export {
+  GUARD_MAX_AGE_MS,
+  GUARD_MAX_ENTRIES,
+  GuardCache,
+  type GuardCacheOptions,
+  type GuardFinding,
+  type GuardScan,
+  type GuardVerdict,
+  guardVerdict,
+  revalidateScan,
+  scanSegmentGuard,
+} from "./segment_guard.ts";
+export {
+  MAX_ANSWER_ITEMS,
+  MAX_ANSWER_TEXT,
+  MAX_POSITION,
+  sanitizeAnswer,
+  scrubText,
+  validAnswerPath,
+  validPositionNumber,
+} from "./answer_guard.ts";
+export {
+  classifyTarget,
+  type ConvertContext,
+  convertContext,
+  type DropCounts,
+  type TargetKind,
+} from "./convert.ts";
 export {
   acquireDaemonLock,
   type DaemonStateFile,

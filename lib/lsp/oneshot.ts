@@ -9,7 +9,7 @@
 import type { AstCache } from "../cache/mod.ts";
 import type { Segment } from "../segment/segment.ts";
 import type { Telemetry } from "../telemetry/telemetry.ts";
-import { LspClient, type LspState, LspUnavailableError } from "./client.ts";
+import { fallbackReasonOf, LspClient, type LspState, LspUnavailableError } from "./client.ts";
 import type { EnvReader, LspConfig } from "./config.ts";
 import { findServer, isServerCommand, type ServerLanguage } from "./discovery.ts";
 import { performQuestion } from "./perform.ts";
@@ -74,21 +74,20 @@ export async function askOneShot(
     const state = await client.waitReady(config.readyTimeoutMs);
     await skeleton;
     if (state !== "READY") {
-      const reason: FallbackReason = state === "WARMING"
-        ? "lsp_not_ready"
-        : client.failReason === "binary_not_found"
-        ? "lsp_binary_not_found"
-        : "lsp_error";
+      const reason: FallbackReason = fallbackReasonOf(state, client.failReason);
       return { kind: "fallback", reason, via: "oneshot", state };
     }
     try {
-      const data = await performQuestion(client, segment.root, { ...request, ...file }, {
+      const data = await performQuestion(client, segment, { ...request, ...file }, {
         timeoutMs: config.requestTimeoutMs,
       });
       return { kind: "answer", response: fullResponse(server.backend, data), state: client.state };
     } catch (err) {
       if (err instanceof LspUnavailableError) {
-        return { kind: "fallback", reason: err.reason, via: "oneshot", state: client.state };
+        const reason = err.reason === "lsp_error"
+          ? fallbackReasonOf(client.state, client.failReason)
+          : err.reason;
+        return { kind: "fallback", reason, via: "oneshot", state: client.state };
       }
       throw err;
     }

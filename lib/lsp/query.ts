@@ -4,10 +4,17 @@
  * once READY, shut down after), else the AST fallback — always with a named
  * fallback reason, never silently.
  *
+ * The daemon is asked only after its files passed the ownership check
+ * (`daemon_untrusted` otherwise, nothing sent); a daemon this process lacks
+ * the grants for gives `daemon_not_granted` with the flags to add; its
+ * answer is rebuilt field by field ({@linkcode sanitizeAnswer}). The daemon
+ * scans the segment for unsafe links itself (cached); the one-shot path
+ * scans before it spawns a server.
+ *
  * @module
  */
 import type { AstCache } from "../cache/mod.ts";
-import { readSource } from "../segment/read.ts";
+import { readInside } from "../segment/boundary.ts";
 import type { Segment } from "../segment/segment.ts";
 import { elapsedMs, monotonicMs } from "../telemetry/clock.ts";
 import type { Telemetry } from "../telemetry/telemetry.ts";
@@ -17,9 +24,11 @@ import { callDaemon, DaemonUnavailableError } from "./daemon_client.ts";
 import { daemonPaths } from "./daemon_paths.ts";
 import type { DaemonQueryResult } from "./daemon_protocol.ts";
 import type { ServerLanguage } from "./discovery.ts";
+import { sanitizeAnswer, scrubText } from "./answer_guard.ts";
 import {
   degradedResponse,
   errorResponse,
+  FALLBACK_REASONS,
   type FallbackReason,
   fullResponse,
   type LspMethod,
@@ -82,6 +91,8 @@ export interface FallbackOptions extends QueryOptions {
   via: QueryOutcome["via"];
   /** Server state when it gave up (`NONE` when no server was involved). */
   state: QueryOutcome["state"];
+  /** Counts, flags or how to fix, appended to the message and the note. */
+  detail?: string;
 }
 
 /**
@@ -109,13 +120,23 @@ export async function fallbackAnswer(
     1,
     { extra: { lsp_state: state, fallback_to: options.requireLsp ? "none" : "ast", via } },
   );
-  if (options.requireLsp) return { response: errorResponse(reason), via, state };
+  if (options.requireLsp) {
+    return { response: errorResponse(reason, options.detail), via, state };
+  }
   const { astAnswer } = await import("./fallback_ast.ts");
-  const data = await astAnswer(segment, request, {
+  const raw = await astAnswer(segment, request, {
     cache: await options.openCache?.(),
     telemetry: options.telemetry,
   });
-  return { response: degradedResponse(reason, data), via, state };
+  // The same rules as a server's answer: masked text, checked paths and positions.
+  const data = sanitizeAnswer(segment.root, raw, {
+    file: request.file.rel,
+    line: raw.line,
+    col: raw.col,
+  });
+  // The detail (how to fix) goes into the note too: MCP clients show notes.
+  if (options.detail) data.note = data.note ? `${options.detail} ${data.note}` : options.detail;
+  return { response: degradedResponse(reason, data, options.detail), via, state };
 }
 
 /** Answer one question (see the module doc). */
@@ -126,16 +147,30 @@ export async function answerQuery(
 ): Promise<QueryOutcome> {
   const config = options.config ?? lspConfig(options.env);
   const env = options.env ?? processEnv;
-  const { text } = await readSource(request.file.abs);
-  const file = { ...request.file, text };
-  const language = serverLanguageOf(file.rel);
+  const language = serverLanguageOf(request.file.rel);
+  // Read only when needed (the daemon path does not): raw text, since it
+  // goes to a local server (whose answers are scrubbed) and the fallback
+  // only takes the identifier under the cursor from it.
+  let file: (QueryRequest["file"] & { text: string }) | undefined;
+  const withText = async () =>
+    file ??= {
+      ...request.file,
+      text: (await readInside(segment, request.file.abs, { unmaskedForLocalServer: true })).text,
+    };
 
-  const fallback = (
+  const fallback = async (
     reason: FallbackReason,
     via: QueryOutcome["via"],
     state: QueryOutcome["state"],
+    detail?: string,
   ): Promise<QueryOutcome> =>
-    fallbackAnswer(segment, { ...request, file }, { ...options, reason, via, state });
+    fallbackAnswer(segment, { ...request, file: await withText() }, {
+      ...options,
+      reason,
+      via,
+      state,
+      detail,
+    });
 
   if (!config.enabled) return fallback("lsp_disabled", "none", "NONE");
   if (!language) return fallback("lsp_binary_not_found", "none", "NONE");
@@ -144,23 +179,31 @@ export async function answerQuery(
   if (config.useDaemon && language === "python") {
     const viaDaemon = await askDaemon(segment, request, config, env, options.telemetry);
     if (viaDaemon.kind === "answer") {
-      return {
-        response: fullResponse(viaDaemon.result.backend, viaDaemon.result.answer!),
-        via: "daemon",
-        state: viaDaemon.result.state,
-      };
+      const r = viaDaemon.result;
+      const backend = KNOWN_BACKENDS.has(r.backend) ? r.backend : "lsp_custom";
+      const data = sanitizeAnswer(segment.root, r.answer, {
+        file: request.file.rel,
+        line: request.line,
+        col: request.col,
+      });
+      return { response: fullResponse(backend, data), via: "daemon", state: viaDaemon.state };
     }
     if (viaDaemon.kind === "fallback") {
-      return fallback(viaDaemon.reason, "daemon", viaDaemon.state);
+      return fallback(viaDaemon.reason, "daemon", viaDaemon.state, viaDaemon.detail);
     }
-    if (viaDaemon.warning && (await daemonLockHeld(segment, env))) warnings.push(viaDaemon.warning);
   }
   const withWarnings = (o: QueryOutcome): QueryOutcome =>
     warnings.length > 0 ? { ...o, warnings } : o;
 
+  // A server reads imports, stubs and its config itself: it is not asked
+  // while the segment holds what the read boundary refuses.
+  const { guardVerdict, scanSegmentGuard } = await import("./segment_guard.ts");
+  const verdict = guardVerdict(scanSegmentGuard(segment));
+  if (verdict) return fallback(verdict.reason, "none", "NONE", verdict.detail);
+
   // Loaded only now: the daemon path above never needs the client or the AST.
   const { askOneShot } = await import("./oneshot.ts");
-  const oneShot = await askOneShot(segment, { ...request, file }, {
+  const oneShot = await askOneShot(segment, { ...request, file: await withText() }, {
     language,
     config,
     env,
@@ -174,9 +217,12 @@ export async function answerQuery(
 }
 
 type DaemonOutcome =
-  | { kind: "answer"; result: DaemonQueryResult }
-  | { kind: "fallback"; reason: FallbackReason; state: LspState | "NONE" }
-  | { kind: "absent"; warning?: string };
+  | { kind: "answer"; result: DaemonQueryResult; state: LspState }
+  | { kind: "fallback"; reason: FallbackReason; state: LspState | "NONE"; detail?: string }
+  | { kind: "absent" };
+
+const KNOWN_BACKENDS = new Set(["lsp_pyright", "lsp_basedpyright", "lsp_typescript", "lsp_custom"]);
+const KNOWN_STATES = new Set(["COLD", "WARMING", "READY", "FAILED", "CLOSED"]);
 
 async function askDaemon(
   segment: Segment,
@@ -198,42 +244,47 @@ async function askDaemon(
         col: request.col,
         wait_ready_ms: config.readyTimeoutMs,
       },
-    }, { timeoutMs: config.readyTimeoutMs + config.requestTimeoutMs + 5000 });
+    }, {
+      timeoutMs: config.readyTimeoutMs + config.requestTimeoutMs + 5000,
+      root: segment.root,
+    });
     if (!res.ok) {
       telemetry?.event("lsp.daemon_status", { op: "query" }, {
         status: "error",
-        error_code: res.error?.code ?? "unknown",
+        error_code: typeof res.error?.code === "string" ? res.error.code.slice(0, 64) : "unknown",
       }, elapsedMs(began));
       return { kind: "fallback", reason: "daemon_unavailable", state: "NONE" };
     }
-    const result = res.result as DaemonQueryResult;
-    if (result.answer) return { kind: "answer", result };
-    return { kind: "fallback", reason: result.fallback_reason ?? "lsp_error", state: result.state };
+    const result = (res.result ?? {}) as Partial<DaemonQueryResult>;
+    const state = KNOWN_STATES.has(result.state as string) ? result.state as LspState : "NONE";
+    if (result.answer && typeof result.answer === "object") {
+      return {
+        kind: "answer",
+        result: result as DaemonQueryResult,
+        state: state === "NONE" ? "READY" : state,
+      };
+    }
+    const reason = FALLBACK_REASONS.includes(result.fallback_reason as FallbackReason)
+      ? result.fallback_reason as FallbackReason
+      : "lsp_error";
+    const detail = typeof result.fallback_detail === "string"
+      ? scrubText(segment.root, result.fallback_detail).slice(0, 1000)
+      : undefined;
+    return { kind: "fallback", reason, state, detail };
   } catch (err) {
     if (err instanceof DaemonUnavailableError) {
       if (err.notRunning) return { kind: "absent" };
-      if (err.noPermission) {
-        // A daemon may run, but Deno needs --allow-net=unix:<socket> to reach it: go one-shot.
-        return { kind: "absent", warning: "daemon_unreachable_without_net_permission" };
-      }
+      const reason: FallbackReason = err.untrusted
+        ? "daemon_untrusted"
+        : err.noPermission
+        ? "daemon_not_granted"
+        : "daemon_unavailable";
       telemetry?.event("lsp.daemon_status", { op: "query" }, {
-        status: "unavailable",
-        error: err.message,
+        status: err.untrusted ? "untrusted" : err.noPermission ? "not_granted" : "unavailable",
+        error: err.stalled ? "stalled" : err.untrusted || err.noPermission ? reason : "broken",
       }, elapsedMs(began));
-      return { kind: "fallback", reason: "daemon_unavailable", state: "NONE" };
+      return { kind: "fallback", reason, state: "NONE", detail: err.detail };
     }
-    throw err;
-  }
-}
-
-async function daemonLockHeld(segment: Segment, env: EnvReader): Promise<boolean> {
-  const { daemonStatus } = await import("./daemon_control.ts");
-  try {
-    return (await daemonStatus(segment, { env })).running;
-  } catch (err) {
-    // Without read access to the runtime directory this process cannot see a
-    // daemon at all: it answers one-shot, as when none runs.
-    if (err instanceof Deno.errors.NotCapable) return false;
     throw err;
   }
 }

@@ -11,7 +11,13 @@ export type FallbackReason =
   | "lsp_request_timeout"
   | "lsp_error"
   | "daemon_unavailable"
-  | "lsp_disabled";
+  | "lsp_disabled"
+  | "unsafe_links"
+  | "denied_sources"
+  | "unsafe_server_config"
+  | "daemon_untrusted"
+  | "daemon_not_granted"
+  | "lsp_frame_too_large";
 
 /** All fallback reasons. */
 export const FALLBACK_REASONS: readonly FallbackReason[] = [
@@ -21,6 +27,12 @@ export const FALLBACK_REASONS: readonly FallbackReason[] = [
   "lsp_error",
   "daemon_unavailable",
   "lsp_disabled",
+  "unsafe_links",
+  "denied_sources",
+  "unsafe_server_config",
+  "daemon_untrusted",
+  "daemon_not_granted",
+  "lsp_frame_too_large",
 ];
 
 /** The queries trifecta makes. */
@@ -131,6 +143,12 @@ export const ERROR_CODE_BY_REASON: Record<FallbackReason, string> = {
   lsp_request_timeout: "LSP_TIMEOUT",
   lsp_error: "LSP_ERROR",
   daemon_unavailable: "DAEMON_UNAVAILABLE",
+  unsafe_links: "UNSAFE_LINKS",
+  denied_sources: "DENIED_SOURCES",
+  unsafe_server_config: "UNSAFE_SERVER_CONFIG",
+  daemon_untrusted: "DAEMON_UNTRUSTED",
+  daemon_not_granted: "DAEMON_NOT_GRANTED",
+  lsp_frame_too_large: "LSP_FRAME_TOO_LARGE",
 };
 
 /** Human wording of each fallback reason. */
@@ -142,6 +160,18 @@ export const REASON_TEXT: Record<FallbackReason, string> = {
   lsp_request_timeout: "the language server did not answer in time (TRIFECTA_LSP_REQUEST_TIMEOUT)",
   lsp_error: "the language server failed or answered with an error",
   daemon_unavailable: "the LSP daemon did not answer",
+  unsafe_links:
+    "the segment has symlinks that leave it or land on denied files; the language server would read through them",
+  denied_sources:
+    "the segment has source files on the denylist (e.g. id_rsa*.py) that the language server could load",
+  unsafe_server_config:
+    "a language-server config in the segment (pyrightconfig.json, pyproject.toml, tsconfig.json) names paths outside it",
+  daemon_untrusted:
+    "the daemon's runtime directory, socket or state file is not owned by this user with mode 0700; it was not contacted",
+  daemon_not_granted:
+    "an LSP daemon runs for this segment, but this process lacks the permission flags to reach it",
+  lsp_frame_too_large:
+    "the language server sent a message larger than the frame cap; it was stopped",
 };
 
 /** A full answer from the server. */
@@ -149,8 +179,15 @@ export function fullResponse(backend: string, data: AnswerData): LspResponse {
   return { status: "ok", capability_state: "FULL", backend, response_state: "complete", data };
 }
 
-/** A degraded answer from the AST, naming why. */
-export function degradedResponse(reason: FallbackReason, data: AnswerData): LspResponse {
+/**
+ * A degraded answer from the AST, naming why. `detail` (counts, the flag to
+ * add, how to fix) is appended to the message.
+ */
+export function degradedResponse(
+  reason: FallbackReason,
+  data: AnswerData,
+  detail?: string,
+): LspResponse {
   return {
     status: "ok",
     capability_state: "DEGRADED",
@@ -158,12 +195,12 @@ export function degradedResponse(reason: FallbackReason, data: AnswerData): LspR
     response_state: "degraded",
     fallback_reason: reason,
     data,
-    message: `Answered from the AST: ${REASON_TEXT[reason]}.`,
+    message: `Answered from the AST: ${REASON_TEXT[reason]}.${detail ? ` ${detail}` : ""}`,
   };
 }
 
-/** The `--require-lsp` refusal. */
-export function errorResponse(reason: FallbackReason): LspResponse {
+/** The `--require-lsp` refusal; `detail` as in {@linkcode degradedResponse}. */
+export function errorResponse(reason: FallbackReason, detail?: string): LspResponse {
   return {
     status: "error",
     capability_state: "UNAVAILABLE",
@@ -171,6 +208,6 @@ export function errorResponse(reason: FallbackReason): LspResponse {
     response_state: "error",
     fallback_reason: reason,
     error_code: ERROR_CODE_BY_REASON[reason],
-    message: `LSP unavailable: ${reason} (${REASON_TEXT[reason]})`,
+    message: `LSP unavailable: ${reason} (${REASON_TEXT[reason]})${detail ? `. ${detail}` : ""}`,
   };
 }

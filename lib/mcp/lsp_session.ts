@@ -9,12 +9,21 @@
  * stats them; a file that changed is sent again (`didOpen`/`didChange`
  * with the current text), so the server never answers from an old copy.
  *
+ * Boundary: every file text comes through the read boundary; before each
+ * question the session revalidates its scan of the segment
+ * (lib/lsp/segment_guard.ts, a stat per directory): while the segment has
+ * unsafe links, denied sources or an unsafe server config, no server is
+ * asked (that fallback reason, AST answer) and running servers are shut
+ * down, since they may hold what they read through them.
+ *
  * @module
  */
 import { join } from "../path.ts";
+import { TrifectaError } from "../errors.ts";
 import type { AstCache } from "../cache/mod.ts";
 import {
   fallbackAnswer,
+  fallbackReasonOf,
   findServer,
   fullResponse,
   isServerCommand,
@@ -28,7 +37,8 @@ import {
   type ServerLanguage,
   serverLanguageOf,
 } from "../lsp/mod.ts";
-import { readSource, type Segment, walkFiles } from "../segment/mod.ts";
+import { GuardCache } from "../lsp/segment_guard.ts";
+import { readInside, type Segment, walkFiles } from "../segment/mod.ts";
 import type { Telemetry } from "../telemetry/mod.ts";
 
 /** Options for {@linkcode LspSession}. */
@@ -73,12 +83,14 @@ export class LspSession {
   #missing = new Set<ServerLanguage>();
   #starts = new Map<ServerLanguage, number>();
   #closed = false;
+  #guard: GuardCache;
 
   /** Create a session; nothing is spawned until {@linkcode LspSession.warmUp} or a question. */
   constructor(segment: Segment, options: LspSessionOptions) {
     this.#segment = segment;
     this.#opts = options;
     this.#config = options.config ?? lspConfig();
+    this.#guard = new GuardCache(segment);
   }
 
   /** Process ids of the running servers (for tests and shutdown checks). */
@@ -100,21 +112,25 @@ export class LspSession {
    */
   async warmUp(): Promise<void> {
     if (!this.#config.enabled || this.#slots.has("python")) return;
+    if (this.#guard.verdict()) return; // no server while the segment is unsafe
     const walked = await walkFiles(this.#segment, this.#segment.root, { extensions: [".py"] });
     const first = walked.files[0];
     if (!first || this.#closed) return;
-    const { text } = await readSource(first.abs);
+    const { text } = await readInside(this.#segment, first.abs, { unmaskedForLocalServer: true });
     await this.#slot("python", { abs: first.abs, text });
   }
 
   /** Answer one question (definition, hover, references, diagnostics). */
   async answer(request: QueryRequest): Promise<QueryOutcome> {
-    const { text } = await readSource(request.file.abs);
+    const { text } = await readInside(this.#segment, request.file.abs, {
+      unmaskedForLocalServer: true,
+    });
     const file = { ...request.file, text };
     const fallback = (
       reason: Parameters<typeof fallbackAnswer>[2]["reason"],
       via: QueryOutcome["via"],
       state: QueryOutcome["state"],
+      detail?: string,
     ) =>
       fallbackAnswer(this.#segment, { ...request, file }, {
         telemetry: this.#opts.telemetry,
@@ -122,25 +138,27 @@ export class LspSession {
         reason,
         via,
         state,
+        detail,
       });
     if (!this.#config.enabled) return fallback("lsp_disabled", "none", "NONE");
     const language = serverLanguageOf(file.rel);
     if (!language) return fallback("lsp_binary_not_found", "none", "NONE");
+    const verdict = this.#guard.verdict();
+    if (verdict) {
+      // Servers that ran meanwhile may hold what they read through the unsafe paths.
+      await this.#closeServers();
+      return fallback(verdict.reason, "none", "NONE", verdict.detail);
+    }
     const slot = await this.#slot(language, { abs: file.abs, text });
     if (!slot) return fallback("lsp_binary_not_found", "none", "NONE");
     const client = slot.client;
     const state = await client.waitReady(this.#config.readyTimeoutMs);
     if (state !== "READY") {
-      const reason = state === "WARMING"
-        ? "lsp_not_ready"
-        : client.failReason === "binary_not_found"
-        ? "lsp_binary_not_found"
-        : "lsp_error";
-      return fallback(reason, "oneshot", state);
+      return fallback(fallbackReasonOf(state, client.failReason), "oneshot", state);
     }
     try {
       await this.#refresh(slot);
-      const data = await performQuestion(client, this.#segment.root, { ...request, ...file }, {
+      const data = await performQuestion(client, this.#segment, { ...request, ...file }, {
         timeoutMs: this.#config.requestTimeoutMs,
       });
       await this.#track(slot, file.abs);
@@ -155,9 +173,21 @@ export class LspSession {
         state: client.state,
       };
     } catch (err) {
-      if (err instanceof LspUnavailableError) return fallback(err.reason, "oneshot", client.state);
+      if (err instanceof LspUnavailableError) {
+        const reason = err.reason === "lsp_error"
+          ? fallbackReasonOf(client.state, client.failReason)
+          : err.reason;
+        return fallback(reason, "oneshot", client.state);
+      }
       throw err;
     }
+  }
+
+  /** Shut the servers down, keeping the session open (they start again when needed). */
+  async #closeServers(): Promise<void> {
+    const slots = [...this.#slots.values()];
+    this.#slots.clear();
+    await Promise.all(slots.map((s) => s.client.shutdown()));
   }
 
   /** Shut every server down (`shutdown`/`exit`, then a kill after a grace period). */
@@ -210,7 +240,15 @@ export class LspSession {
         continue;
       }
       if (now.mtimeMs === seen.mtimeMs && now.size === seen.size) continue;
-      const { text } = await readSource(abs);
+      let text: string;
+      try {
+        ({ text } = await readInside(this.#segment, abs, { unmaskedForLocalServer: true }));
+      } catch (err) {
+        // Refused now (swapped for a link, denied, too large): never sent again.
+        if (!(err instanceof TrifectaError)) throw err;
+        slot.tracked.delete(abs);
+        continue;
+      }
       await slot.client.syncFile({ abs, text });
       slot.tracked.set(abs, now);
     }

@@ -25,3 +25,10 @@ export {
 } from "./budget.ts";
 export { LspSession, type LspSessionOptions } from "./lsp_session.ts";
 export { type FreshPack, PackSession, type PackSessionOptions } from "./pack_session.ts";
+export {
+  type BoundedStdioOptions,
+  BoundedStdioTransport,
+  MAX_JSON_DEPTH,
+  MAX_REQUEST_BYTES,
+  type RejectedRequest,
+} from "./stdio_transport.ts";

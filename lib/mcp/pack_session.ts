@@ -54,7 +54,8 @@ export class PackSession {
    * The pack, fresh: re-read when the file changed, rebuilt when a source
    * file changed since the build.
    *
-   * @throws {TrifectaError} `PACK_NOT_FOUND`, `PACK_CORRUPT`.
+   * @throws {TrifectaError} `PACK_NOT_FOUND`, `PACK_CORRUPT`, `PACK_TOO_LARGE`,
+   * `CTX_DIR_UNSAFE`, or a build's errors when it had to be rebuilt.
    */
   async fresh(): Promise<FreshPack> {
     let loaded = await this.#load();
@@ -72,11 +73,12 @@ export class PackSession {
   async #load(): Promise<LoadedPack> {
     let stamp = "";
     try {
-      const info = await Deno.stat(packPath(this.#segment));
-      stamp = `${info.mtime?.getTime() ?? 0}:${info.size}`;
+      // lstat: a symlink in the pack's place is never followed (readPack refuses it).
+      const info = await Deno.lstat(packPath(this.#segment));
+      stamp = `${info.mtime?.getTime() ?? 0}:${info.size}:${info.ino ?? 0}`;
     } catch (err) {
-      // A missing pack: readPack below reports PACK_NOT_FOUND.
-      if (!(err instanceof Deno.errors.NotFound)) throw err;
+      // Missing or unreadable: readPack below names the error.
+      if (!(err instanceof Error)) throw err;
     }
     if (this.#loaded && stamp !== "" && stamp === this.#stamp) return this.#loaded;
     this.#loaded = await readPack(this.#segment);

@@ -6,6 +6,7 @@
  * @module
  */
 import { errorMessage, TrifectaError } from "../errors.ts";
+import { escapeField, escapeTerminal } from "../escape.ts";
 
 /** A `tools/call` result. */
 export interface ToolResult {
@@ -21,7 +22,8 @@ export interface ToolResult {
 
 /** A successful result. */
 export function okResult(text: string, structured: Record<string, unknown>): ToolResult {
-  return { content: [{ type: "text", text }], structuredContent: structured };
+  // Text an agent may show raw: no terminal controls from repository names or code.
+  return { content: [{ type: "text", text: escapeTerminal(text) }], structuredContent: structured };
 }
 
 /**
@@ -43,7 +45,7 @@ export function asTrifectaError(err: unknown): TrifectaError {
 
 /** An MCP tool error for `err`, with the error card as text. */
 export function errorResult(err: TrifectaError): ToolResult {
-  const lines = [`TRIFECTA_ERROR_CODE: ${err.code}`, `CAUSE: ${err.message}`];
+  const lines = [`TRIFECTA_ERROR_CODE: ${err.code}`, `CAUSE: ${escapeField(err.message)}`];
   if (err.nextSteps.length > 0) {
     lines.push("NEXT_STEPS:", ...err.nextSteps.map((s) => `  - ${s}`));
   }

@@ -6,26 +6,30 @@
  * recorded in telemetry like every call, and the server keeps serving.
  * Every call is one `mcp.<tool>` event (timing, bytes and tokens returned);
  * telemetry is flushed after each call. Nothing but the transport writes to
- * stdout.
+ * stdout. The transport (`stdio_transport.ts`) bounds what a request may be
+ * (size, nesting) and answers a bad line with a JSON-RPC error, never by
+ * ending the session.
  *
  * @module
  */
 import { Server } from "@modelcontextprotocol/sdk/server/index.js";
-import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
 import { toJsonSchemaCompat } from "@modelcontextprotocol/sdk/server/zod-json-schema-compat.js";
 import {
   type CallToolRequest,
   CallToolRequestSchema,
   ListToolsRequestSchema,
 } from "@modelcontextprotocol/sdk/types.js";
-import process from "node:process";
 import { TrifectaError } from "../errors.ts";
 import type { Segment } from "../segment/mod.ts";
 import { elapsedMs, estimateTokens, monotonicMs, type Telemetry } from "../telemetry/mod.ts";
 import { asTrifectaError, errorResult, okResult, type ToolResult } from "./result.ts";
 import { McpState } from "./state.ts";
 import { TOOLS, type ToolSpec } from "./tools.ts";
+import { BoundedStdioTransport, type RejectedRequest } from "./stdio_transport.ts";
 import type { LspConfig } from "../lsp/mod.ts";
+
+/** How long the server waits at stdin EOF for answers still being computed (ms). */
+const IDLE_WAIT_MS = 10_000;
 
 /** Name the server reports in `initialize`. */
 export const SERVER_NAME = "trifecta";
@@ -178,7 +182,17 @@ export async function serveStdio(segment: Segment, options: ServeStdioOptions): 
     lspConfig: options.lspConfig,
   });
   const server = createMcpServer(state, { version: options.version });
-  const transport = new StdioServerTransport();
+  const transport = new BoundedStdioTransport({
+    onRejected: (r: RejectedRequest) => {
+      stderrLog(`request refused (${r.reason}, ${r.bytes} bytes): JSON-RPC error ${r.code} sent`);
+      options.telemetry.event("mcp.request_rejected", { bytes: r.bytes }, {
+        status: "error",
+        error_code: r.reason.toUpperCase(),
+        jsonrpc_code: r.code,
+      }, 1);
+      options.telemetry.incr("mcp_request_rejected_count");
+    },
+  });
   let finish: (reason: string) => void = () => {};
   const ended = new Promise<string>((resolve) => (finish = resolve));
   const onSignal = (sig: "SIGTERM" | "SIGINT") => () => finish(sig);
@@ -187,10 +201,8 @@ export async function serveStdio(segment: Segment, options: ServeStdioOptions): 
     Deno.addSignalListener(s, fn);
     return [s, fn] as const;
   });
-  const onEnd = () => finish("stdin_eof");
-  process.stdin.on("end", onEnd);
-  process.stdin.on("close", onEnd);
   transport.onclose = () => finish("transport_closed");
+  transport.onInputEnd = () => finish("stdin_eof");
   server.oninitialized = () => {
     options.telemetry.event("mcp.session", { client: server.getClientVersion()?.name ?? null }, {
       status: "ok",
@@ -199,9 +211,9 @@ export async function serveStdio(segment: Segment, options: ServeStdioOptions): 
   await server.connect(transport);
   state.warmUp().catch((err: unknown) => stderrLog(`language server warm-up failed: ${err}`));
   const reason = await ended;
+  // Requests read before EOF still get their answers (bounded wait).
+  if (reason === "stdin_eof") await transport.idle(IDLE_WAIT_MS);
   for (const [s, fn] of signals) Deno.removeSignalListener(s, fn);
-  process.stdin.off("end", onEnd);
-  process.stdin.off("close", onEnd);
   const calls = options.telemetry.metrics().mcp_call_count ?? 0;
   await state.close();
   await server.close();

@@ -19,10 +19,11 @@ import { discloseSymbol, resolveSymbol, symbolJson, symbolRangeJson } from "../s
 import { type LspMethod, REASON_TEXT } from "../lsp/mod.ts";
 import { DEFAULT_BUDGET, getChunks, searchPack } from "../context/mod.ts";
 import { buildReport, readTelemetry, telemetryDirFor } from "../telemetry/mod.ts";
-import { resolveInside } from "../segment/mod.ts";
+import { checkInside } from "../segment/mod.ts";
 import { sha256Hex } from "../sha256.ts";
 import { budgetOutline, MIN_SKELETON_BUDGET } from "./budget.ts";
 import type { McpState } from "./state.ts";
+import { escapeField } from "../escape.ts";
 
 /** What a tool hands back: text for the agent, structured content, and event fields. */
 export interface ToolOutput {
@@ -271,8 +272,9 @@ const snippet = define({
     });
     const d = s.disclosure;
     const what = r.symbol ? `${r.symbol.kind} ${r.symbol.qualified_name}` : "module";
-    const head =
-      `# ${r.file.rel}:${d.range.start_line}-${d.range.end_line}  ${what}  [${d.mode}, ~${d.token_est} tokens]`;
+    const head = `# ${
+      escapeField(r.file.rel)
+    }:${d.range.start_line}-${d.range.end_line}  ${what}  [${d.mode}, ~${d.token_est} tokens]`;
     return {
       text: `${head}\n${d.content}`,
       structured: {
@@ -330,7 +332,9 @@ function lspTool(method: Exclude<LspMethod, "diagnostics">, description: string)
       lsp_state: z.string(),
     },
     run: async (state, args) => {
-      const file = await resolveInside(state.segment, args.file);
+      // The read boundary's path check: inside the segment, really (no
+      // symlink out), and neither the name nor the target denied.
+      const file = await checkInside(state.segment, args.file);
       if (file.isDirectory) {
         throw new TrifectaError(
           "INVALID_LOCATION",
@@ -470,9 +474,13 @@ const get = define({
     };
     let text = "";
     for (const c of r.chunks) {
-      text += `## [${c.id}] ${c.title_path.join(" > ")}\n${c.text.replace(/\n$/, "")}\n\n`;
+      text += `## [${escapeField(c.id)}] ${escapeField(c.title_path.join(" > "))}\n${
+        c.text.replace(/\n$/, "")
+      }\n\n`;
     }
-    if (r.missing_ids.length > 0) text += `unknown id(s): ${r.missing_ids.join(", ")}\n`;
+    if (r.missing_ids.length > 0) {
+      text += `unknown id(s): ${escapeField(r.missing_ids.join(", "))}\n`;
+    }
     text += `(${r.chunks_returned} chunk(s), mode=${mode}, ~${r.total_tokens} tokens, ` +
       `stop: ${r.stop_reason})\n`;
     return {

@@ -1,42 +1,126 @@
 /**
  * Files trifecta never reads, whatever the command: VCS internals, env files,
- * keys and credential stores.
+ * keys and credential stores. The list is data ({@linkcode DENY_GLOBS}),
+ * printed verbatim in docs/security.md (a test keeps the two equal).
+ *
+ * A glob matches one path component (`*` any run of characters but `/`, `?`
+ * one such character); a glob with an inner `/` matches a run of components;
+ * a trailing `/` marks a directory name. A path is denied when the glob
+ * matches at ANY position, so `.git/` denies `sub/.git/config` and `.env*`
+ * denies `a/.env-prod/x.py`. Matching ignores case: on a case-insensitive
+ * file system (macOS) `.ENV` is `.env`.
  *
  * @module
  */
 
-/** Directory names that are never entered or read. */
-export const DENIED_DIRS: ReadonlySet<string> = new Set([".git", ".hg", ".svn", ".ssh", ".gnupg"]);
-
-// Basename patterns: secrets and key material.
-const DENIED_NAME_PATTERNS: readonly RegExp[] = [
-  /^\.env(\..*)?$/i,
-  /^.*\.env$/i,
-  /^\.envrc$/i,
-  /\.(pem|key|p12|pfx|jks|keystore|kdbx|gpg|asc|ppk)$/i,
-  /^id_(rsa|dsa|ecdsa|ed25519)(\.pub)?$/i,
-  /^\.(netrc|npmrc|pypirc|pgpass|git-credentials|htpasswd)$/i,
-  /^credentials(\.json)?$/i,
-  /^secrets?\.(json|ya?ml|toml)$/i,
+/** The denylist, one glob per entry (see the module doc for the syntax). */
+export const DENY_GLOBS: readonly string[] = [
+  // Version control internals (remote URLs carry tokens; hooks, packed refs).
+  ".git/",
+  ".hg/",
+  ".svn/",
+  // Key and credential directories.
+  ".ssh/",
+  ".gnupg/",
+  ".aws/",
+  ".azure/",
+  ".kube/",
+  ".docker/config.json",
+  // Environment files.
+  ".env*",
+  "*.env",
+  // Private keys by name, and key stores.
+  "id_rsa*",
+  "id_dsa*",
+  "id_ecdsa*",
+  "id_ed25519*",
+  "*.pem",
+  "*.key",
+  "*.p12",
+  "*.pfx",
+  "*.jks",
+  "*.keystore",
+  "*.kdbx",
+  "*.ppk",
+  "*.gpg",
+  "*.asc",
+  // Credential files.
+  ".netrc",
+  ".npmrc",
+  ".pypirc",
+  ".pgpass",
+  ".htpasswd",
+  ".git-credentials",
+  "credentials",
+  "*credentials*.json",
+  "secret.json",
+  "secrets.json",
+  "secret.yaml",
+  "secrets.yaml",
+  "secret.yml",
+  "secrets.yml",
+  "secret.toml",
+  "secrets.toml",
 ];
 
+/** Directory names of {@linkcode DENY_GLOBS} (globs ending in `/`). */
+export const DENIED_DIRS: ReadonlySet<string> = new Set(
+  DENY_GLOBS.filter((g) => g.endsWith("/")).map((g) => g.slice(0, -1)),
+);
+
+/** VCS directories: present in every checkout, so the walker skips them silently. */
+export const VCS_DIRS: ReadonlySet<string> = new Set([".git", ".hg", ".svn"]);
+
+function globSource(glob: string): string {
+  const body = glob.endsWith("/") ? glob.slice(0, -1) : glob;
+  let out = "";
+  for (const c of body) {
+    if (c === "*") out += "[^/]*";
+    else if (c === "?") out += "[^/]";
+    else out += c.replace(/[.+^${}()|[\]\\]/g, "\\$&");
+  }
+  return out;
+}
+
+function globRegExp(sources: readonly string[]): RegExp {
+  // Any position: after the start or a `/`, up to the end or a `/`.
+  return new RegExp(`(?:^|/)(?:${sources.join("|")})(?:/|$)`, "iu");
+}
+
+// One alternation over the whole path: one regex test per path on the hot
+// path (every walked entry, every read); per-glob ones only to name a match.
+const ANY_DENIED = globRegExp(DENY_GLOBS.map(globSource));
+const EACH_DENIED: readonly [string, RegExp][] = DENY_GLOBS.map((g) => [
+  g,
+  globRegExp([globSource(g)]),
+]);
+
 /**
- * True when a segment-relative POSIX path may not be read.
+ * True when a segment-relative POSIX path may not be read: a component (or
+ * run of components) matches a glob of {@linkcode DENY_GLOBS}.
  *
  * @example
  * ```ts
  * import { isDenied } from "./denylist.ts";
  * isDenied(".git/config"); // true
- * isDenied("config/.env.local"); // true
- * isDenied("src/app.py"); // false
+ * isDenied("config/.env-prod.py"); // true
+ * isDenied("src/environment.py"); // false
  * ```
  */
 export function isDenied(rel: string): boolean {
-  const parts = rel.split("/");
-  for (let i = 0; i < parts.length - 1; i++) {
-    if (DENIED_DIRS.has(parts[i])) return true;
-  }
-  const base = parts[parts.length - 1];
-  if (DENIED_DIRS.has(base)) return true;
-  return DENIED_NAME_PATTERNS.some((re) => re.test(base));
+  return ANY_DENIED.test(rel);
+}
+
+/**
+ * The glob of {@linkcode DENY_GLOBS} that denies `rel`, or undefined.
+ *
+ * @example
+ * ```ts
+ * import { deniedBy } from "./denylist.ts";
+ * deniedBy("keys/id_rsa.txt"); // "id_rsa*"
+ * ```
+ */
+export function deniedBy(rel: string): string | undefined {
+  if (!ANY_DENIED.test(rel)) return undefined;
+  return EACH_DENIED.find(([, re]) => re.test(rel))?.[0];
 }

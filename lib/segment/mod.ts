@@ -1,15 +1,16 @@
 /**
- * Segment resolution and path policy: real-path containment, the denylist,
- * the `.gitignore`-aware walker and byte-counted reads. Imports nothing above
- * it.
+ * Segment resolution and path policy: the read boundary every read of
+ * segment content goes through, real-path containment, the denylist, the
+ * `.gitignore`-aware walker and its skip reasons. Imports nothing above it.
  *
  * @module
  */
 export { permissionError, resolveSegment, type Segment, segmentIdFor } from "./segment.ts";
 export { contentSha256Hex } from "./digest.ts";
 export { isWithin, relpath, type ResolvedPath, resolveInside } from "./paths.ts";
-export { DENIED_DIRS, isDenied } from "./denylist.ts";
+export { DENIED_DIRS, deniedBy, DENY_GLOBS, isDenied, VCS_DIRS } from "./denylist.ts";
 export {
+  GITIGNORE_MAX_BYTES,
   SKIPPED_DIRS,
   type SkippedPath,
   type WalkedFile,
@@ -18,15 +19,21 @@ export {
   type WalkResult,
 } from "./walk.ts";
 export {
+  countByReason,
+  isUnsafeLinkReason,
+  SKIP_REASONS,
+  type SkipReason,
+  skipReasonOf,
+  skipReasonOfCode,
+  UNSAFE_LINK_REASONS,
+} from "./skip.ts";
+export {
   decodeUtf8,
   DEFAULT_MAX_FILE_BYTES,
   DISCLOSURE_MODES,
   type DisclosureMode,
   looksBinary,
   type ReadObserver,
-  type ReadOptions,
-  readSource,
-  type SourceText,
 } from "./read.ts";
 export {
   type BoundaryRead,
@@ -34,6 +41,7 @@ export {
   checkInside,
   checkInsideSync,
   type InsidePath,
+  pathTooLong,
   readInside,
   readInsideSync,
 } from "./boundary.ts";

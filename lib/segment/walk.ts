@@ -1,15 +1,35 @@
 /**
  * The segment walker: files under a directory in sorted order, honouring
  * `.gitignore` files at every level, skipping tool and dependency
- * directories, denylisted files and symlinks that leave the segment.
+ * directories. It never throws on a hostile entry: each one it leaves out
+ * is listed with a named reason ({@linkcode SkipReason}):
+ *
+ * - `denied`: the name matches the denylist (VCS directories are left out
+ *   silently: every checkout has one);
+ * - `symlink_outside_segment`, `symlink_to_denied`, `symlink_loop`: a
+ *   symlink is judged by its real target, not its name;
+ * - `invalid_name` (not valid UTF-8), `path_too_long` (PATH_MAX);
+ * - `vanished` (deleted during the walk), `unreadable` (a directory that
+ *   cannot be listed, a dangling symlink);
+ * - `not_regular_file` (FIFO, socket, device: reading would block or never end).
+ *
+ * Symlinked directories are not followed: a target inside the segment is
+ * walked under its real name anyway, following links invites loops and
+ * duplicates, and a link's target can be changed between the walk and the
+ * read. Links that leave the segment or land on a denied file are reported
+ * whether or not `.gitignore` covers them (a language server does not read
+ * `.gitignore`). Files found here are still read only through the read
+ * boundary (boundary.ts), which checks each again.
  *
  * @module
  */
 import type { Ignore } from "ignore";
 import { join } from "../path.ts";
-import { isDenied } from "./denylist.ts";
-import { isWithin, relpath } from "./paths.ts";
+import { pathTooLong, readInsideSync } from "./boundary.ts";
+import { isWithin, relpath } from "./contain.ts";
+import { isDenied, VCS_DIRS } from "./denylist.ts";
 import type { Segment } from "./segment.ts";
+import { type SkipReason, skipReasonOf } from "./skip.ts";
 
 /** Directory names the walker never enters. */
 export const SKIPPED_DIRS: ReadonlySet<string> = new Set([
@@ -25,9 +45,12 @@ export const SKIPPED_DIRS: ReadonlySet<string> = new Set([
   "dist",
 ]);
 
+/** Size cap for a `.gitignore` (a larger one is skipped as `too_large`). */
+export const GITIGNORE_MAX_BYTES = 1024 * 1024;
+
 /** A file found by the walker. */
 export interface WalkedFile {
-  /** Real absolute path. */
+  /** Absolute path as walked (a symlink's own path; its target is inside). */
   abs: string;
   /** Segment-relative POSIX path. */
   rel: string;
@@ -35,10 +58,10 @@ export interface WalkedFile {
 
 /** A path the walker left out, and why. */
 export interface SkippedPath {
-  /** Segment-relative POSIX path. */
+  /** Segment-relative POSIX path (may hold U+FFFD for an invalid name). */
   rel: string;
-  /** `denied`, `symlink_outside_segment`, `symlink_loop` or `unreadable`. */
-  reason: string;
+  /** Why (see the module doc). */
+  reason: SkipReason;
 }
 
 /** Options for {@linkcode walkFiles}. */
@@ -73,13 +96,35 @@ function ignoredBy(scopes: readonly Scope[], rel: string, isDir: boolean): boole
 // commands that never walk should not pay.
 let ignoreFactory: Promise<() => Ignore> | undefined;
 
-async function loadScope(absDir: string, relDir: string): Promise<Scope | undefined> {
+function byName(a: { name: string }, b: { name: string }): number {
+  return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
+}
+
+function osCode(err: unknown): string | undefined {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === "string" ? code : undefined;
+}
+
+/** The reason a file-system error on a walked entry maps to. */
+function reasonOfError(err: unknown): SkipReason {
+  // Inside the (granted) segment, only a link that leads out can be ungranted.
+  if (err instanceof Deno.errors.NotCapable) return "symlink_outside_segment";
+  if (err instanceof Deno.errors.FilesystemLoop || osCode(err) === "ELOOP") return "symlink_loop";
+  if (osCode(err) === "ENAMETOOLONG") return "path_too_long";
+  if (err instanceof Deno.errors.NotFound || err instanceof Deno.errors.NotADirectory) {
+    return "vanished";
+  }
+  return "unreadable";
+}
+
+/** True when a name read as U+FFFD is not the name on disk (invalid UTF-8). */
+function invalidName(abs: string, name: string): boolean {
+  if (!name.includes("\uFFFD")) return false;
   try {
-    const text = await Deno.readTextFile(join(absDir, ".gitignore"));
-    ignoreFactory ??= import("ignore").then((m) => m.default);
-    return { dir: relDir, rules: (await ignoreFactory)().add(text) };
+    Deno.lstatSync(abs);
+    return false; // a real U+FFFD in a valid name
   } catch (err) {
-    if (err instanceof Deno.errors.NotFound) return undefined;
+    if (err instanceof Deno.errors.NotFound) return true;
     throw err;
   }
 }
@@ -91,7 +136,7 @@ async function loadScope(absDir: string, relDir: string): Promise<Scope | undefi
  * ```ts
  * import { resolveSegment, walkFiles } from "./mod.ts";
  * const seg = await resolveSegment(".");
- * const { files } = await walkFiles(seg, seg.root, { extensions: [".py"] });
+ * const { files, skipped } = await walkFiles(seg, seg.root, { extensions: [".py"] });
  * ```
  */
 export async function walkFiles(
@@ -102,66 +147,97 @@ export async function walkFiles(
   const files: WalkedFile[] = [];
   const skipped: SkippedPath[] = [];
   const exts = options.extensions;
+  const skip = (rel: string, reason: SkipReason): void => void skipped.push({ rel, reason });
+
+  async function loadScope(relDir: string): Promise<Scope | undefined> {
+    const rel = relDir === "" ? ".gitignore" : `${relDir}/.gitignore`;
+    let text: string;
+    try {
+      // Through the boundary: a .gitignore may be a symlink out, a FIFO or huge.
+      text = readInsideSync(segment, rel, { maxBytes: GITIGNORE_MAX_BYTES }).text;
+    } catch (err) {
+      // Most directories have none (vanished = not there); others are reported.
+      const reason = skipReasonOf(err);
+      if (reason !== "vanished") skip(rel, reason);
+      return undefined;
+    }
+    ignoreFactory ??= import("ignore").then((m) => m.default);
+    return { dir: relDir, rules: (await ignoreFactory)().add(text) };
+  }
 
   // Scopes from the segment root down to the start directory apply too.
   const startRel = relpath(segment.root, startAbs);
   const scopes: Scope[] = [];
-  const rootScope = await loadScope(segment.root, "");
+  const rootScope = await loadScope("");
   if (rootScope) scopes.push(rootScope);
   if (startRel !== ".") {
     const parts = startRel.split("/");
     for (let i = 1; i < parts.length; i++) {
-      const relDir = parts.slice(0, i).join("/");
-      const scope = await loadScope(join(segment.root, relDir), relDir);
+      const scope = await loadScope(parts.slice(0, i).join("/"));
       if (scope) scopes.push(scope);
     }
   }
 
   async function visit(absDir: string, relDir: string, active: Scope[]): Promise<void> {
-    const local = relDir === "" ? undefined : await loadScope(absDir, relDir);
+    const local = relDir === "" ? undefined : await loadScope(relDir);
     const here = local ? [...active, local] : active;
     const entries: Deno.DirEntry[] = [];
-    for await (const entry of Deno.readDir(absDir)) entries.push(entry);
-    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    try {
+      for await (const entry of Deno.readDir(absDir)) entries.push(entry);
+    } catch (err) {
+      // Vanished or unreadable mid-walk: report it, keep what was listed.
+      skip(relDir === "" ? "." : relDir, reasonOfError(err));
+      if (entries.length === 0) return;
+    }
+    entries.sort(byName);
     for (const entry of entries) {
       const rel = relDir === "" ? entry.name : `${relDir}/${entry.name}`;
       const abs = join(absDir, entry.name);
-      if (isDenied(rel)) {
-        if (!entry.isDirectory) skipped.push({ rel, reason: "denied" });
-        continue;
-      }
-      let isDir = entry.isDirectory;
-      let isFile = entry.isFile;
+      await visitEntry(entry, abs, rel, here);
+    }
+  }
+
+  async function visitEntry(
+    entry: Deno.DirEntry,
+    abs: string,
+    rel: string,
+    here: Scope[],
+  ): Promise<void> {
+    if (pathTooLong(abs)) return skip(rel, "path_too_long");
+    if (isDenied(rel)) {
+      if (!VCS_DIRS.has(entry.name)) skip(rel, "denied");
+      return;
+    }
+    let isDir = entry.isDirectory;
+    let isFile = entry.isFile;
+    try {
+      if (invalidName(abs, entry.name)) return skip(rel, "invalid_name");
       if (entry.isSymlink) {
-        let real: string;
-        try {
-          real = await Deno.realPath(abs);
-        } catch (err) {
-          const reason = err instanceof Deno.errors.FilesystemLoop ? "symlink_loop" : "unreadable";
-          skipped.push({ rel, reason });
-          continue;
-        }
-        if (!isWithin(segment.root, real)) {
-          skipped.push({ rel, reason: "symlink_outside_segment" });
-          continue;
-        }
-        // Symlinked directories are not followed: their targets inside the
-        // segment are walked anyway, and following them invites loops.
-        const info = await Deno.stat(real);
+        const real = Deno.realPathSync(abs);
+        if (!isWithin(segment.root, real)) return skip(rel, "symlink_outside_segment");
+        if (isDenied(relpath(segment.root, real))) return skip(rel, "symlink_to_denied");
+        // Not followed (see the module doc); its target is walked by its real name.
+        const info = Deno.statSync(real);
+        if (info.isDirectory) return;
         isDir = false;
         isFile = info.isFile;
-        if (info.isDirectory) continue;
       }
-      if (isDir) {
-        if (SKIPPED_DIRS.has(entry.name)) continue;
-        if (ignoredBy(here, rel, true)) continue;
-        await visit(abs, rel, here);
-      } else if (isFile) {
-        if (exts && !exts.some((e) => entry.name.endsWith(e))) continue;
-        if (ignoredBy(here, rel, false)) continue;
-        files.push({ abs, rel });
-      }
+    } catch (err) {
+      const reason = reasonOfError(err);
+      // A dangling link is not a vanished file: say it cannot be read.
+      if (reason === "vanished" && entry.isSymlink && exists(abs)) return skip(rel, "unreadable");
+      return skip(rel, reason);
     }
+    if (isDir) {
+      if (SKIPPED_DIRS.has(entry.name)) return;
+      if (ignoredBy(here, rel, true)) return;
+      await visit(abs, rel, here);
+      return;
+    }
+    if (exts && !exts.some((e) => entry.name.endsWith(e))) return;
+    if (ignoredBy(here, rel, false)) return;
+    if (!isFile) return skip(rel, "not_regular_file");
+    files.push({ abs, rel });
   }
 
   const startRelDir = startRel === "." ? "" : startRel;
@@ -170,4 +246,14 @@ export async function walkFiles(
   await visit(startAbs, startRelDir, scopes);
   files.sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
   return { files, skipped };
+}
+
+function exists(abs: string): boolean {
+  try {
+    Deno.lstatSync(abs);
+    return true;
+  } catch {
+    // Whatever the failure, there is no link left to call dangling.
+    return false;
+  }
 }

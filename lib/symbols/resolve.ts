@@ -10,7 +10,7 @@
 import { TrifectaError } from "../errors.ts";
 import { resolveInside, type Segment, walkFiles } from "../segment/mod.ts";
 import { sha256Hex } from "../sha256.ts";
-import { elapsedMs, monotonicMs, type Telemetry } from "../telemetry/mod.ts";
+import { elapsedMs, monotonicMs, redactPreview, type Telemetry } from "../telemetry/mod.ts";
 import { type AstCache, explainLookup, type LookupOutcome } from "../cache/mod.ts";
 import {
   type FileSkeleton,
@@ -41,6 +41,8 @@ export interface ResolveOptions {
 
 /** A resolved `sym://` URI. */
 export interface ResolvedSymbol {
+  /** The segment it was resolved in (snippets read the file through its boundary). */
+  segment: Segment;
   /** The parsed URI. */
   query: SymbolQuery;
   /** The module part as written (the whole path for `mod`). */
@@ -85,7 +87,8 @@ export function telemetryQuery(uri: string): Record<string, unknown> {
       symbol_query_len: uri.length,
     };
   }
-  return { symbol_query: uri.length > 200 ? `${uri.slice(0, 200)}…` : uri };
+  // Redacted whole, then cut: a cut first could leave a secret's prefix.
+  return { symbol_query: redactPreview(uri, 200) };
 }
 
 /** The files that exist for a module path (symlinks out of the segment and denied files fail closed). */
@@ -231,7 +234,7 @@ async function resolveModule(
   if (files.length === 0) throw await moduleNotFound(segment, query, [query.path]);
   if (files.length > 1) throw ambiguousFiles(query, files);
   const { parse, lookup } = await skeletonMemo(segment, new Map(), files[0], options);
-  return { query, module: query.path, file: files[0], parse, lookup };
+  return { segment, query, module: query.path, file: files[0], parse, lookup };
 }
 
 async function moduleNotFound(
@@ -385,6 +388,7 @@ async function resolveType(
     throw ambiguousFiles({ ...query, path: only.split.module }, files);
   }
   return {
+    segment,
     query,
     module: only.split.module,
     file: only.file,

@@ -6,7 +6,7 @@
  * @module
  */
 import { TrifectaError } from "../errors.ts";
-import { contentSha256Hex, type DisclosureMode, readSource } from "../segment/mod.ts";
+import { contentSha256Hex, type DisclosureMode, readInside } from "../segment/mod.ts";
 import { elapsedMs, monotonicMs, type Telemetry } from "../telemetry/mod.ts";
 import {
   discloseExcerpt,
@@ -63,12 +63,14 @@ export async function discloseSymbol(
   if (mode === "skeleton") {
     disclosure = discloseSkeleton(target);
   } else {
-    const source = await readSource(resolved.file.abs, {
+    // Through the read boundary: the text is masked, the hash is of the raw bytes.
+    const source = await readInside(resolved.segment, resolved.file.abs, {
       mode,
       maxBytes: options.maxBytes,
       onRead: (_m, n) => void (fileBytes = n),
+      hasher: contentSha256Hex,
     });
-    if (contentSha256Hex(source.bytes) !== resolved.parse.skeleton.sha256) {
+    if (source.sha256 !== resolved.parse.skeleton.sha256) {
       throw new TrifectaError(
         "FILE_CHANGED",
         `${resolved.file.rel} changed while it was being read`,

@@ -5,6 +5,20 @@
  * @module
  */
 
+/**
+ * The largest of `values` after `map` (`floor` when empty). A loop, not
+ * `Math.max(...values)`: spreading 100,000+ values (a large telemetry file)
+ * overflows the call stack.
+ */
+function maxOf<T>(values: readonly T[], map: (v: T) => number, floor = -Infinity): number {
+  let m = floor;
+  for (const v of values) {
+    const n = map(v);
+    if (n > m) m = n;
+  }
+  return m;
+}
+
 /** Options for {@linkcode barChart} and {@linkcode histogram}. */
 export interface ChartOptions {
   /** Widest bar in blocks (default 40). */
@@ -15,9 +29,9 @@ export interface ChartOptions {
 export function barChart(items: readonly [string, number][], options: ChartOptions = {}): string {
   if (items.length === 0) return "";
   const width = options.width ?? 40;
-  const max = Math.max(...items.map(([, v]) => v), 0);
-  const labelW = Math.max(...items.map(([l]) => l.length));
-  const valueW = Math.max(...items.map(([, v]) => String(v).length));
+  const max = maxOf(items, ([, v]) => v, 0);
+  const labelW = maxOf(items, ([l]) => l.length);
+  const valueW = maxOf(items, ([, v]) => String(v).length);
   return items.map(([label, v]) => {
     const n = max > 0 ? Math.round((v / max) * width) : 0;
     const bar = "█".repeat(v > 0 ? Math.max(1, n) : 0);
@@ -32,8 +46,8 @@ export function histogram(
 ): string {
   if (values.length === 0) return "";
   const bins = Math.max(1, options.bins ?? 10);
-  const lo = Math.min(...values);
-  const hi = Math.max(...values);
+  const lo = -maxOf(values, (v) => -v);
+  const hi = maxOf(values, (v) => v);
   const step = hi > lo ? (hi - lo) / bins : 1;
   const counts = new Array<number>(hi > lo ? bins : 1).fill(0);
   for (const v of values) counts[Math.min(counts.length - 1, Math.floor((v - lo) / step))]++;

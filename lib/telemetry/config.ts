@@ -7,6 +7,8 @@
  */
 import { join, resolve } from "../path.ts";
 import { randomHex } from "../text.ts";
+import { optionalEnv } from "../env.ts";
+import { unsafeDefaultDir, unsafeDirError } from "./safe_file.ts";
 import type { Segment } from "../segment/segment.ts";
 
 /** Telemetry level: `off` writes nothing, `lite` is the default, `full` keeps more detail. */
@@ -41,18 +43,12 @@ export interface TelemetryConfig {
 }
 
 /**
- * Read the process environment; a missing `--allow-env` permission reads as
- * "unset" (telemetry must never break a command).
+ * Read the process environment; a variable that `--allow-env` does not cover
+ * reads as "unset" (telemetry must never break a command). The permission
+ * is queried first ({@linkcode optionalEnv}), so Deno never stops to prompt.
  */
 export function processEnv(name: string): string | undefined {
-  try {
-    return Deno.env.get(name);
-  } catch (err) {
-    if (err instanceof Deno.errors.NotCapable || err instanceof Deno.errors.PermissionDenied) {
-      return undefined;
-    }
-    throw err;
-  }
+  return optionalEnv(name);
 }
 
 const TRUTHY = new Set(["1", "true", "yes", "on"]);
@@ -63,16 +59,26 @@ export function newRunId(): string {
   return `run_${Math.floor(Date.now() / 1000)}_${randomHex(4)}`;
 }
 
+function dirFor(segment: Segment, env: EnvReader): string {
+  const custom = env("TRIFECTA_TELEMETRY_DIR");
+  if (custom !== undefined && custom.trim() !== "") return resolve(custom);
+  return join(segment.root, "_ctx", "telemetry");
+}
+
 /**
  * The telemetry directory of a segment for readers (`telemetry report` …):
  * `TRIFECTA_TELEMETRY_DIR` when set, else `<segment>/_ctx/telemetry`. Unlike
  * {@linkcode resolveTelemetryConfig} it ignores the kill switches.
+ *
+ * @throws {TrifectaError} `TELEMETRY_DIR_UNSAFE` when the default directory
+ * (or `_ctx`) is a symlink or not a directory: a repository could point it at
+ * another directory, whose files would then be reported.
  */
 export function telemetryDirFor(segment: Segment, options: { env?: EnvReader } = {}): string {
-  const env = options.env ?? processEnv;
-  const custom = env("TRIFECTA_TELEMETRY_DIR");
-  if (custom !== undefined && custom.trim() !== "") return resolve(custom);
-  return join(segment.root, "_ctx", "telemetry");
+  const dir = dirFor(segment, options.env ?? processEnv);
+  const why = unsafeDefaultDir(segment.root, dir);
+  if (why !== undefined) throw unsafeDirError(why);
+  return dir;
 }
 
 /**
@@ -108,7 +114,9 @@ export function resolveTelemetryConfig(
   }
   return {
     level,
-    dir: telemetryDirFor(segment, { env }),
+    // Checked when the directory is first used (Telemetry), never here:
+    // opening telemetry must not fail a command.
+    dir: dirFor(segment, env),
     runId,
     piiAllow: env("TRIFECTA_PII")?.trim().toLowerCase() === "allow",
     warnings,

@@ -1,5 +1,6 @@
 /**
- * `telemetry export`: every event (all files, oldest first) as JSON or CSV.
+ * `telemetry export`: every event read (all files, oldest first, up to the
+ * reader's byte budget) as JSON or CSV.
  *
  * @module
  */
@@ -23,7 +24,8 @@ export interface ExportOptions {
 
 /**
  * Serialise the events: `json` → `{exported_at, events, corrupt_lines,
- * metrics}` (2-space indent); `csv` → a header line and one row per event
+ * metrics, read_warnings}` (2-space indent; `read_warnings` says what the
+ * reader's byte budget left out); `csv` → a header line and one row per event
  * (`status` = `result.status` or `unknown`), RFC 4180 quoting.
  */
 export function exportTelemetry(
@@ -38,6 +40,7 @@ export function exportTelemetry(
         events: data.events,
         corrupt_lines: data.corruptLines,
         metrics: data.metrics,
+        read_warnings: data.warnings,
       },
       null,
       2,

@@ -16,7 +16,7 @@ export const HEALTH_THRESHOLDS = {
   zeroHitRatio: 0.30,
   /** Any lost event ⇒ WARN; a drop rate above this ⇒ FAIL (the seed's tolerated loss). */
   dropRateFail: 0.02,
-  /** Any corrupt line ⇒ WARN; above this share of lines ⇒ FAIL. */
+  /** Any corrupt line ⇒ WARN; above this share of lines ⇒ FAIL (oversized lines count as corrupt). */
   corruptShareFail: 0.05,
 } as const;
 
@@ -56,7 +56,8 @@ function pct(n: number): string {
 /** Run the checks. */
 export function checkHealth(data: TelemetryData): HealthReport {
   const m = data.metrics;
-  const hasData = data.totalLines > 0 || Object.keys(m).length > 0;
+  const hasData = data.totalLines > 0 || Object.keys(m).length > 0 ||
+    data.warnings.length > 0;
   const checks: HealthCheck[] = [];
   const zeroQueries = new Map<string, number>();
   if (!hasData) {
@@ -89,6 +90,7 @@ export function checkHealth(data: TelemetryData): HealthReport {
 
   // 3. Corrupt lines in the event files.
   const share = data.corruptLines / Math.max(data.totalLines, 1);
+  const oversized = data.oversizedLines;
   checks.push({
     name: "corrupt_lines",
     status: share > HEALTH_THRESHOLDS.corruptShareFail
@@ -99,8 +101,33 @@ export function checkHealth(data: TelemetryData): HealthReport {
     value: data.corruptLines,
     message: data.corruptLines > 0 || data.metricsCorrupt
       ? `${data.corruptLines} of ${data.totalLines} lines are not valid events` +
-        (data.metricsCorrupt ? "; metrics.json is not valid JSON" : "")
+        (oversized > 0 ? ` (${oversized} over the line cap)` : "") +
+        (data.metricsCorrupt ? "; metrics.json is not usable" : "")
       : `all ${data.totalLines} lines are valid events`,
+  });
+
+  // 3b. Flushes that failed (full disk): their event counts were kept in
+  // write_failures.json and are in `attempted` above; other counters were lost.
+  const flushFailed = m.telemetry_flush_failed ?? 0;
+  checks.push({
+    name: "flush_failures",
+    status: flushFailed > 0 ? "WARN" : "OK",
+    value: flushFailed,
+    message: flushFailed > 0
+      ? `${flushFailed} flushes could not update metrics.json (disk full or unwritable); ` +
+        "their event counts were kept in write_failures.json"
+      : "every flush updated metrics.json",
+  });
+
+  // 3c. What the reader left out or refused (cap reached, oversized or unsafe files).
+  const readWarnings = data.warnings;
+  checks.push({
+    name: "read_limits",
+    status: readWarnings.length > 0 ? "WARN" : "OK",
+    value: data.bytesSkipped,
+    message: readWarnings.length > 0
+      ? readWarnings.join("; ")
+      : "every telemetry file was read within the caps",
   });
 
   // 4. Deferred counter merges (lock busy past the bound).

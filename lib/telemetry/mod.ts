@@ -32,7 +32,6 @@ export {
   type EventOptions,
   type LastRun,
   type PackState,
-  readMetrics,
   RESERVED_KEYS,
   Telemetry,
   type TelemetryEvent,
@@ -43,6 +42,7 @@ export {
   ABS_URI_REDACTED,
   PRIVATE_KEY_REDACTED,
   type RedactOptions,
+  redactPreview,
   type RedactStats,
   redactString,
   redactValue,
@@ -67,11 +67,17 @@ export {
   DEFAULT_MAX_EVENTS_BYTES,
   EVENTS_FILE,
   LAST_RUN_FILE,
+  MAX_EVENT_LINE_BYTES,
   METRICS_FILE,
   rotatedName,
 } from "./files.ts";
+export { type MetricsRead, readMetrics } from "./metrics_file.ts";
+export { WRITE_FAILURES_FILE, type WriteFailures } from "./failures.ts";
+export { UNSAFE_DIR_CODE, UNSAFE_FILE_CODE } from "./safe_file.ts";
 export {
+  DEFAULT_READ_MAX_BYTES,
   parseEventLine,
+  READ_MAX_BYTES_ENV,
   readTelemetry,
   type StoredEvent,
   type TelemetryData,

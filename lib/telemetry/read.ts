@@ -1,14 +1,20 @@
 /**
- * Readers of a telemetry directory for `telemetry report|export|health`:
- * every event file (rotated ones included), skipping and counting corrupt
- * lines, plus `metrics.json` (with deferred `pending/` deltas added) and
- * `last_run.json`. Readers never rewrite a file.
+ * Readers of a telemetry directory for `telemetry report|export|health` and
+ * `ctx stats`: the event files (rotated ones included) newest first up to a
+ * byte budget, skipping and counting corrupt and oversized lines, plus
+ * `metrics.json` (with deferred `pending/` deltas and `write_failures.json`
+ * added) and `last_run.json`, each under a cap. Readers never rewrite a file.
  *
  * @module
  */
 import { basename, join } from "../path.ts";
-import { eventFiles, LAST_RUN_FILE } from "./files.ts";
-import { readMetrics, readPending } from "./telemetry.ts";
+import { optionalEnv } from "../env.ts";
+import { TrifectaError } from "../errors.ts";
+import { eventFiles, LAST_RUN_FILE, MAX_EVENT_LINE_BYTES } from "./files.ts";
+import { readWriteFailures, type WriteFailures } from "./failures.ts";
+import { LineSplitter } from "./lines.ts";
+import { readMetrics, readPending } from "./metrics_file.ts";
+import { formatBytes, openChecked, readCapped, UNSAFE_FILE_CODE } from "./safe_file.ts";
 import type { Counters } from "./summary.ts";
 
 /** An event as read back (fields may be missing in hand-edited or legacy lines). */
@@ -37,26 +43,73 @@ export interface StoredEvent {
 
 /** Everything read from a telemetry directory. */
 export interface TelemetryData {
-  /** Events, oldest file first, in file order. */
+  /** Events, oldest file first, in file order (the newest part when the cap was reached). */
   events: StoredEvent[];
-  /** Lines that were not a JSON object with a string `cmd`. */
+  /** Lines that were not a JSON object with a string `cmd`, oversized lines included. */
   corruptLines: number;
-  /** Non-empty lines read. */
+  /** Non-empty lines read (oversized lines included). */
   totalLines: number;
-  /** Event file names read (no directories). */
+  /** Lines over {@linkcode MAX_EVENT_LINE_BYTES}, skipped unread. */
+  oversizedLines: number;
+  /** Event file names read, whole or in part (no directories), oldest first. */
   files: string[];
-  /** Cumulative counters (`metrics.json` + `pending/`). */
+  /** The byte budget of this read ({@linkcode DEFAULT_READ_MAX_BYTES} unless set). */
+  readCapBytes: number;
+  /** Bytes of event files read. */
+  bytesRead: number;
+  /** Bytes of older event data left out because of the cap. */
+  bytesSkipped: number;
+  /** Cumulative counters (`metrics.json` + `pending/` + `write_failures.json`). */
   metrics: Counters;
-  /** True when `metrics.json` was not valid JSON. */
+  /** True when `metrics.json` was not usable (not JSON, over its cap, not a regular file). */
   metricsCorrupt: boolean;
   /** `last_run.json`, if readable. */
   lastRun: Record<string, unknown> | null;
+  /** What was left out or refused, one sentence each (reports and health show them). */
+  warnings: string[];
 }
+
+/** Default byte budget of one read of the event files (64 MiB, newest first). */
+export const DEFAULT_READ_MAX_BYTES = 64 * 1024 * 1024;
+/** Environment variable that sets the budget (bytes, a positive integer). */
+export const READ_MAX_BYTES_ENV = "TRIFECTA_TELEMETRY_READ_MAX_BYTES";
+/** Largest `last_run.json` read (4 MiB). */
+export const MAX_LAST_RUN_BYTES = 4 * 1024 * 1024;
 
 function asObject(v: unknown): Record<string, unknown> {
   return v !== null && typeof v === "object" && !Array.isArray(v)
     ? v as Record<string, unknown>
     : {};
+}
+
+/** Nesting kept in a read event's objects (the writer's redaction keeps 16 too). */
+const MAX_DEPTH = 16;
+
+function tooDeep(v: unknown, depth: number): boolean {
+  if (v === null || typeof v !== "object") return false;
+  if (depth >= MAX_DEPTH) return true;
+  for (const x of Array.isArray(v) ? v : Object.values(v)) if (tooDeep(x, depth + 1)) return true;
+  return false;
+}
+
+function clampDepth(v: unknown, depth: number): unknown {
+  if (v === null || typeof v !== "object") return v;
+  if (depth >= MAX_DEPTH) return "<MAX_DEPTH>";
+  if (Array.isArray(v)) return v.map((x) => clampDepth(x, depth + 1));
+  const out: Record<string, unknown> = {};
+  for (const [k, x] of Object.entries(v)) out[k] = clampDepth(x, depth + 1);
+  return out;
+}
+
+/**
+ * An object field of a read event, nested at most {@linkcode MAX_DEPTH}
+ * deep: a hand-made line of 500,000 nested arrays parses, but re-serialising
+ * it (`telemetry export`, `--json`) would overflow the stack, and standard
+ * JSON parsers downstream refuse deep nesting.
+ */
+function boundedObject(v: unknown): Record<string, unknown> {
+  const o = asObject(v);
+  return tooDeep(o, 0) ? clampDepth(o, 0) as Record<string, unknown> : o;
 }
 
 /** Parse one line; `undefined` when it is not a usable event. */
@@ -76,12 +129,13 @@ export function parseEventLine(line: string): StoredEvent | undefined {
     run_id: typeof o.run_id === "string" ? o.run_id : undefined,
     segment_id: typeof o.segment_id === "string" ? o.segment_id : undefined,
     cmd: o.cmd,
-    args: asObject(o.args),
-    result: asObject(o.result),
+    args: boundedObject(o.args),
+    result: boundedObject(o.result),
     timing_ms: timing,
-    tokens: o.tokens === undefined ? undefined : asObject(o.tokens),
-    warnings: Array.isArray(o.warnings) ? o.warnings.map(String) : [],
-    x: asObject(o.x),
+    tokens: o.tokens === undefined ? undefined : boundedObject(o.tokens),
+    // Only strings: String() of a deeply nested array recurses.
+    warnings: Array.isArray(o.warnings) ? o.warnings.filter((w) => typeof w === "string") : [],
+    x: boundedObject(o.x),
   };
 }
 
@@ -91,62 +145,240 @@ export interface TelemetryReadOptions {
   lastDays?: number;
   /** "Now" for the day window (default: the current time). */
   now?: Date;
+  /** Byte budget (default: `TRIFECTA_TELEMETRY_READ_MAX_BYTES`, else 64 MiB). */
+  maxBytes?: number;
+  /** Longest line parsed (default {@linkcode MAX_EVENT_LINE_BYTES}). */
+  maxLineBytes?: number;
 }
 
-/** Read a telemetry directory; a missing directory reads as empty. */
+const CHUNK_BYTES = 1024 * 1024;
+
+function readCap(options: TelemetryReadOptions, warnings: string[]): number {
+  if (options.maxBytes !== undefined) return Math.max(1, Math.floor(options.maxBytes));
+  const raw = optionalEnv(READ_MAX_BYTES_ENV)?.trim();
+  if (raw === undefined || raw === "") return DEFAULT_READ_MAX_BYTES;
+  if (/^[1-9][0-9]{0,15}$/.test(raw)) return Number(raw);
+  warnings.push(`${READ_MAX_BYTES_ENV} ignored: expected a positive whole number of bytes`);
+  return DEFAULT_READ_MAX_BYTES;
+}
+
+interface FileTail {
+  events: StoredEvent[];
+  corrupt: number;
+  total: number;
+  oversized: number;
+  size: number;
+  begin: number;
+}
+
+/**
+ * Read the last `budget` bytes of one event file in chunks, starting at a
+ * line boundary (a line cut by the budget is left out whole).
+ */
+async function readTail(
+  file: Deno.FsFile,
+  budget: number,
+  maxLine: number,
+  keep: (ev: StoredEvent) => boolean,
+): Promise<FileTail> {
+  const size = (await file.stat()).size;
+  const begin = Math.max(0, size - budget);
+  const out: FileTail = { events: [], corrupt: 0, total: 0, oversized: 0, size, begin };
+  const decoder = new TextDecoder();
+  const splitter = new LineSplitter(maxLine, (bytes) => {
+    const line = decoder.decode(bytes);
+    if (line.trim() === "") return;
+    out.total++;
+    const ev = parseEventLine(line);
+    if (!ev) out.corrupt++;
+    else if (keep(ev)) out.events.push(ev);
+  });
+  let pos = begin;
+  if (begin > 0) {
+    // Start at a line boundary: unless the byte before `begin` is a newline,
+    // the first bytes are the end of a line that is left out.
+    const prev = new Uint8Array(1);
+    await file.seek(begin - 1, Deno.SeekMode.Start);
+    if ((await file.read(prev)) !== 1 || prev[0] !== 0x0a) splitter.skipToNextLine();
+  }
+  await file.seek(begin, Deno.SeekMode.Start);
+  const buf = new Uint8Array(Math.min(CHUNK_BYTES, Math.max(1, size - begin)));
+  while (pos < size) {
+    // Never past the size seen at the start: a growing file does not stretch the budget.
+    const n = await file.read(buf.subarray(0, Math.min(buf.length, size - pos)));
+    if (n === null) break;
+    splitter.push(buf.subarray(0, n));
+    pos += n;
+  }
+  splitter.end();
+  out.oversized = splitter.oversized;
+  out.total += splitter.oversized;
+  out.corrupt += splitter.oversized;
+  return out;
+}
+
+function sizeOf(path: string): number {
+  try {
+    return Deno.lstatSync(path).size;
+  } catch (err) {
+    if (err instanceof Deno.errors.NotFound) return 0; // rotated away meanwhile
+    throw err;
+  }
+}
+
+/**
+ * Read a telemetry directory; a missing directory reads as empty. Memory is
+ * bounded: event files are read newest first, from the end, in 1 MiB chunks,
+ * until the byte budget is spent; older data is left out and named in
+ * `warnings`. A line over the line cap is skipped unread and counted as
+ * corrupt; `metrics.json`, `pending/` files and `last_run.json` are read only
+ * under their own caps. Symlinks, FIFOs and swapped files are not read.
+ */
 export async function readTelemetry(
   dir: string,
   options: TelemetryReadOptions = {},
 ): Promise<TelemetryData> {
+  const warnings: string[] = [];
+  const cap = readCap(options, warnings);
+  const maxLine = options.maxLineBytes ?? MAX_EVENT_LINE_BYTES;
   const cutoff = options.lastDays && options.lastDays > 0
     ? (options.now ?? new Date()).getTime() - options.lastDays * 86_400_000
     : undefined;
+  const keep = (ev: StoredEvent): boolean => {
+    if (cutoff === undefined || ev.ts === undefined) return true;
+    const t = Date.parse(ev.ts);
+    return !(Number.isFinite(t) && t < cutoff);
+  };
+  const files = await eventFiles(dir);
+  const tails: { name: string; tail: FileTail }[] = [];
+  let budget = cap;
+  let skipped = 0;
+  let skippedFiles = 0;
+  let partial: string | undefined;
+  // Newest first (`events.jsonl`, then `events.1.jsonl`, …), so that the
+  // budget goes to the newest events.
+  for (const path of [...files].reverse()) {
+    const name = basename(path);
+    if (budget <= 0) {
+      skipped += sizeOf(path);
+      skippedFiles++;
+      continue;
+    }
+    let file: Deno.FsFile;
+    try {
+      file = openChecked(path, "read");
+    } catch (err) {
+      if (err instanceof Deno.errors.NotFound) continue; // rotated away meanwhile
+      if (err instanceof TrifectaError && err.code === UNSAFE_FILE_CODE) {
+        warnings.push(`${name} ${String(err.details.reason)}: not read`);
+        continue;
+      }
+      throw err;
+    }
+    try {
+      const tail = await readTail(file, budget, maxLine, keep);
+      budget -= tail.size - tail.begin;
+      if (tail.begin > 0) {
+        skipped += tail.begin;
+        partial = name;
+      }
+      tails.push({ name, tail });
+    } finally {
+      file.close();
+    }
+  }
+  tails.reverse();
   const events: StoredEvent[] = [];
   let corrupt = 0;
   let total = 0;
-  const files = await eventFiles(dir);
-  const read: string[] = [];
-  for (const path of files) {
-    let text: string;
-    try {
-      text = await Deno.readTextFile(path);
-    } catch (err) {
-      if (err instanceof Deno.errors.NotFound) continue; // rotated away meanwhile
-      throw err;
-    }
-    read.push(basename(path));
-    for (const line of text.split("\n")) {
-      if (line.trim() === "") continue;
-      total++;
-      const ev = parseEventLine(line);
-      if (!ev) {
-        corrupt++;
-        continue;
-      }
-      if (cutoff !== undefined && ev.ts !== undefined) {
-        const t = Date.parse(ev.ts);
-        if (Number.isFinite(t) && t < cutoff) continue;
-      }
-      events.push(ev);
-    }
+  let oversized = 0;
+  let bytesRead = 0;
+  for (const { tail } of tails) {
+    for (const ev of tail.events) events.push(ev);
+    corrupt += tail.corrupt;
+    total += tail.total;
+    oversized += tail.oversized;
+    bytesRead += tail.size - tail.begin;
   }
-  const { metrics, corrupt: metricsCorrupt } = readMetrics(dir);
-  for (const p of readPending(dir)) {
+  if (skipped > 0) {
+    const parts = [];
+    if (skippedFiles > 0) parts.push(`${skippedFiles} older file(s) whole`);
+    if (partial) parts.push(`the start of ${partial}`);
+    warnings.push(
+      `telemetry read capped at ${formatBytes(cap)} (${READ_MAX_BYTES_ENV}): the oldest ${
+        formatBytes(skipped)
+      } of ${formatBytes(skipped + bytesRead)} were left out (${
+        parts.join(", ")
+      }); figures cover the newest events only`,
+    );
+  }
+  if (oversized > 0) {
+    warnings.push(
+      `${oversized} event line(s) over ${formatBytes(maxLine)} skipped unread (counted as corrupt)`,
+    );
+  }
+  const m = readMetrics(dir);
+  if (m.problem) warnings.push(m.problem);
+  const metrics = m.metrics;
+  const pending = readPending(dir);
+  warnings.push(...pending.problems);
+  for (const p of pending.entries) {
     for (const [k, v] of Object.entries(p.delta)) metrics[k] = (metrics[k] ?? 0) + v;
   }
-  let lastRun: Record<string, unknown> | null = null;
-  try {
-    lastRun = asObject(JSON.parse(await Deno.readTextFile(join(dir, LAST_RUN_FILE))));
-  } catch (err) {
-    if (!(err instanceof Deno.errors.NotFound || err instanceof SyntaxError)) throw err;
-  }
+  const wf = readWriteFailures(dir);
+  if (wf.problem) warnings.push(wf.problem);
+  addFailures(metrics, wf.failures);
   return {
     events,
     corruptLines: corrupt,
     totalLines: total,
-    files: read,
+    oversizedLines: oversized,
+    files: tails.map((t) => t.name),
+    readCapBytes: cap,
+    bytesRead,
+    bytesSkipped: skipped,
     metrics,
-    metricsCorrupt,
-    lastRun,
+    metricsCorrupt: m.corrupt,
+    lastRun: readLastRun(dir, warnings),
+    warnings,
   };
+}
+
+/**
+ * Fold the counts of `write_failures.json` into the counters: events of runs
+ * whose merge failed count as attempted (and, if appended, written), so that
+ * `attempted − written` covers them; failed flushes go to
+ * `telemetry_flush_failed`.
+ */
+function addFailures(metrics: Counters, f: WriteFailures): void {
+  const add = (k: string, n: number) => {
+    if (n > 0) metrics[k] = (metrics[k] ?? 0) + n;
+  };
+  add("telemetry_events_attempted", f.events_attempted);
+  add("telemetry_events_written", f.events_written);
+  add("telemetry_flush_failed", f.flushes_failed);
+}
+
+function readLastRun(dir: string, warnings: string[]): Record<string, unknown> | null {
+  const r = readCapped(join(dir, LAST_RUN_FILE), MAX_LAST_RUN_BYTES);
+  if (r.kind === "missing") return null;
+  if (r.kind === "oversized") {
+    warnings.push(
+      `${LAST_RUN_FILE} is ${formatBytes(r.size)}, over the ${
+        formatBytes(MAX_LAST_RUN_BYTES)
+      } cap: not read`,
+    );
+    return null;
+  }
+  if (r.kind === "unsafe") {
+    warnings.push(`${LAST_RUN_FILE} ${r.reason}: not read`);
+    return null;
+  }
+  try {
+    return boundedObject(JSON.parse(r.text));
+  } catch (err) {
+    if (!(err instanceof SyntaxError)) throw err;
+    warnings.push(`${LAST_RUN_FILE} is not valid JSON`);
+    return null;
+  }
 }

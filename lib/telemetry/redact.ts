@@ -3,18 +3,27 @@
  * object key) in `args`, `result` and `x` goes through
  * {@linkcode redactString}, at any depth:
  *
- * 1. secrets are masked by pattern (API tokens, JWTs, `password=`
+ * 1. secrets are masked — always, even with `TRIFECTA_PII=allow`: the token
+ *    shapes of lib/secrets.ts (the one source of truth, also used for file
+ *    content), here with any letter, digit, `_`, `-` or `.` around them and
+ *    also as recognisable prefixes of a cut token (`ghp_` + 5, `AKIA` + 5,
+ *    `sk-` + 6 …), plus telemetry's own broader rules: `password=`-style
  *    assignments, `Authorization`/`Bearer` headers, private key blocks,
- *    credentials in URLs) — always, even with `TRIFECTA_PII=allow`;
- * 2. absolute paths become segment-relative paths when inside the segment and
+ *    `user:pass@` in URLs;
+ * 2. e-mail addresses become `<EMAIL_REDACTED>` — always;
+ * 3. absolute paths become segment-relative paths when inside the segment and
  *    `<ABS_PATH_REDACTED>` otherwise (POSIX, Windows `C:\…`, UNC, `~/…`);
  *    `file://` URIs become `<ABS_URI_REDACTED>` — skipped with `piiAllow`;
- * 3. text that looks like file content (longer than the level's cap, or three
+ * 4. text that looks like file content (longer than the level's cap, or three
  *    or more lines) is replaced by `<TEXT sha256:… bytes:N lines:L>`.
+ *
+ * Anything that shortens a string for telemetry redacts first and cuts
+ * after ({@linkcode redactPreview}), so a cut never leaves part of a secret.
  *
  * @module
  */
 import { normalize } from "../path.ts";
+import { CONTENT_SECRET_RULES, maskSecrets } from "../secrets.ts";
 import { sha256Hex } from "../sha256.ts";
 
 /** Placeholder for an absolute path outside the segment. */
@@ -25,12 +34,14 @@ export const ABS_URI_REDACTED = "<ABS_URI_REDACTED>";
 export const SECRET_REDACTED = "<SECRET_REDACTED>";
 /** Placeholder for a private key block. */
 export const PRIVATE_KEY_REDACTED = "<PRIVATE_KEY_REDACTED>";
+/** Placeholder for an e-mail address. */
+export const EMAIL_REDACTED = "<EMAIL_REDACTED>";
 
 /** Options for {@linkcode redactString} and {@linkcode redactValue}. */
 export interface RedactOptions {
   /** Real path of the segment root: absolute paths under it become relative. */
   root?: string;
-  /** `TRIFECTA_PII=allow`: keep paths and URIs (secrets are still masked). */
+  /** `TRIFECTA_PII=allow`: keep paths and URIs (secrets and e-mail addresses are still masked). */
   piiAllow?: boolean;
   /** Longer strings are replaced by a hash descriptor (default 256). */
   maxStringLength?: number;
@@ -62,57 +73,64 @@ export interface SecretRule {
   needs: readonly string[];
 }
 
-/** Secret patterns, applied in order (exported for the docs and tests). */
-export const SECRET_RULES: readonly SecretRule[] = [
+// No `\b` on the left of any pattern: `_` and letters glued to a header or a
+// name (`HTTP_AUTHORIZATION`, `dbpassword`) must not hide it.
+const KEYWORDS =
+  "password|passwd|pwd|secret|token|api[_-]?key|apikey|access[_-]?key|secret[_-]?key|private[_-]?key|client[_-]?secret|auth[_-]?token|credentials?";
+
+/** Telemetry's own rules that run before the token shapes, in order. */
+const BEFORE_TOKENS: readonly SecretRule[] = [
   {
-    re: /-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z0-9 ]*PRIVATE KEY-----|$)/g,
+    re:
+      /-----BEGIN[ A-Z0-9]*PRIVATE KEY(?: BLOCK)?-----[\s\S]*?(?:-----END[ A-Z0-9]*PRIVATE KEY(?: BLOCK)?-----|$)/g,
     replace: PRIVATE_KEY_REDACTED,
-    needs: ["-----BEGIN "],
+    needs: ["-----BEGIN"],
   },
   {
     re:
-      /\b((?:Proxy-)?Authorization["']?\s*[:=]\s*["']?)(?:(Bearer|Basic|Token|Digest)\s+)?[^\s,;"']+/gi,
+      /((?:Proxy-)?Authorization["']?\s*[:=]\s*["']?)(?:(Bearer|Basic|Token|Digest)\s+)?[^\s,;"']+/gi,
     replace: `$1$2 ${SECRET_REDACTED}`,
     needs: ["authorization"],
   },
   {
-    re: /\bBearer\s+[A-Za-z0-9\-._~+/]+=*/g,
+    re: /Bearer\s+[A-Za-z0-9\-._~+/]+=*/g,
     replace: `Bearer ${SECRET_REDACTED}`,
     needs: ["Bearer"],
   },
+];
+
+/** Telemetry's own rules that run after the token shapes, in order. */
+const AFTER_TOKENS: readonly SecretRule[] = [
   {
-    re: /\beyJ[A-Za-z0-9_-]{6,}\.[A-Za-z0-9_-]{6,}\.[A-Za-z0-9_-]{6,}/g,
-    replace: SECRET_REDACTED,
-    needs: ["eyJ"],
-  },
-  { re: /\bsk-[A-Za-z0-9_-]{16,}/g, replace: SECRET_REDACTED, needs: ["sk-"] },
-  {
-    re: /\b(?:gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,})/g,
-    replace: SECRET_REDACTED,
-    needs: ["gh", "github_pat_"],
-  },
-  {
-    re: /\b(?:AKIA|ASIA|AGPA|AIDA|AROA)[0-9A-Z]{16}\b/g,
-    replace: SECRET_REDACTED,
-    needs: ["AKIA", "ASIA", "AGPA", "AIDA", "AROA"],
-  },
-  { re: /\bxox[abposr]-[A-Za-z0-9-]{10,}/g, replace: SECRET_REDACTED, needs: ["xox"] },
-  { re: /\bAIza[0-9A-Za-z_-]{35}/g, replace: SECRET_REDACTED, needs: ["AIza"] },
-  { re: /\bglpat-[A-Za-z0-9_-]{20,}/g, replace: SECRET_REDACTED, needs: ["glpat-"] },
-  { re: /\bnpm_[A-Za-z0-9]{36}\b/g, replace: SECRET_REDACTED, needs: ["npm_"] },
-  {
-    re: /\b[sr]k_(?:live|test)_[A-Za-z0-9]{16,}/g,
-    replace: SECRET_REDACTED,
-    needs: ["sk_", "rk_"],
-  },
-  {
-    re:
-      /\b((?:[A-Za-z0-9]+[_.-])*(?:password|passwd|pwd|secret|token|api[_-]?key|apikey|access[_-]?key|secret[_-]?key|private[_-]?key|client[_-]?secret|auth[_-]?token|credentials?)["']?)(\s*[:=]\s*)("[^"]*"|'[^']*'|[^\s&;,"']+)/gi,
+    // A value cut before its closing quote is masked too.
+    re: new RegExp(`(${KEYWORDS})(["']?\\s*[:=]\\s*)("[^"]*"?|'[^']*'?|[^\\s&;,"']+)`, "gi"),
     replace: `$1$2${SECRET_REDACTED}`,
     needs: [":", "="],
   },
   { re: /(\/\/)[^/\s:@]+:[^/\s@]+@/g, replace: `$1${SECRET_REDACTED}@`, needs: ["@"] },
 ];
+
+/** Telemetry's own secret rules (the token shapes come from lib/secrets.ts). */
+export const TELEMETRY_SECRET_RULES: readonly SecretRule[] = [...BEFORE_TOKENS, ...AFTER_TOKENS];
+
+/**
+ * Every secret pattern telemetry masks: its own rules and the full token
+ * shapes of lib/secrets.ts (applied through `maskSecrets`, which adds the
+ * prefix shapes and context checks). For scanners, the docs and tests.
+ */
+export const SECRET_RULES: readonly SecretRule[] = [
+  ...BEFORE_TOKENS,
+  ...CONTENT_SECRET_RULES.map((r) => ({ re: r.re, replace: SECRET_REDACTED, needs: r.needs })),
+  ...AFTER_TOKENS,
+];
+
+/**
+ * An e-mail address, with any word characters around it. The local part
+ * starts where a run of its characters starts: tried from every character of
+ * a long run, the pattern took seconds per 100 KB.
+ */
+export const EMAIL_RE =
+  /(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/g;
 
 /** Object keys whose string values are secrets whatever they look like. */
 export const SECRET_KEY_RE =
@@ -137,13 +155,21 @@ export function mayMatch(rule: SecretRule, s: string): boolean {
   return rule.needs.some((n) => text.includes(rule.re.ignoreCase ? n.toLowerCase() : n));
 }
 
-function maskSecrets(s: string): string {
+function applyRules(s: string, rules: readonly SecretRule[]): string {
   let out = s;
-  for (const rule of SECRET_RULES) {
+  for (const rule of rules) {
     if (!mayMatch(rule, out)) continue;
     rule.re.lastIndex = 0;
     out = out.replace(rule.re, rule.replace);
   }
+  return out;
+}
+
+function maskTelemetrySecrets(s: string): string {
+  let out = applyRules(s, BEFORE_TOKENS);
+  out = maskSecrets(out, { prefixes: true, replacement: SECRET_REDACTED }).text;
+  out = applyRules(out, AFTER_TOKENS);
+  if (out.includes("@")) out = out.replace(EMAIL_RE, EMAIL_REDACTED);
   return out;
 }
 
@@ -183,9 +209,15 @@ function describeText(s: string): string {
   return `<TEXT sha256:${hash} bytes:${bytes} lines:${lines}>`;
 }
 
+function maskSensitive(s: string, options: RedactOptions): string {
+  const out = maskTelemetrySecrets(s);
+  return options.piiAllow ? out : maskPaths(out, options.root);
+}
+
 /**
- * Redact one string: secrets, then paths (unless `piiAllow`), then the
- * content rule (too long, or three or more lines ⇒ hash descriptor).
+ * Redact one string: secrets and e-mail addresses, then paths (unless
+ * `piiAllow`), then the content rule (too long, or three or more lines ⇒
+ * hash descriptor).
  *
  * @example
  * ```ts
@@ -195,12 +227,45 @@ function describeText(s: string): string {
  * ```
  */
 export function redactString(s: string, options: RedactOptions = {}): string {
-  let out = maskSecrets(s);
-  if (!options.piiAllow) out = maskPaths(out, options.root);
+  let out = maskSensitive(s, options);
   const max = options.maxStringLength ?? 256;
   if (out.length > max || out.split("\n").length >= 3) out = describeText(out);
   if (out !== s && options.stats) options.stats.redacted++;
   return out;
+}
+
+const PLACEHOLDERS = [
+  "<SECRET_REDACTED",
+  PRIVATE_KEY_REDACTED,
+  EMAIL_REDACTED,
+  ABS_PATH_REDACTED,
+  ABS_URI_REDACTED,
+];
+
+/**
+ * A short preview of `s` for telemetry: the whole string is redacted first
+ * (secrets, e-mail addresses, paths), then cut to `maxChars` code points, so
+ * no cut can leave a secret's prefix behind; a placeholder the cut would
+ * split is left out whole.
+ *
+ * @example
+ * ```ts
+ * import { redactPreview } from "./redact.ts";
+ * redactPreview("find ghp_" + "a1B2".repeat(9) + " in src", 12); // "find "
+ * ```
+ */
+export function redactPreview(s: string, maxChars: number, options: RedactOptions = {}): string {
+  const red = maskSensitive(s, options);
+  const cps = Array.from(red);
+  if (cps.length <= maxChars) return red;
+  const cut = cps.slice(0, Math.max(0, maxChars)).join("");
+  const open = cut.lastIndexOf("<");
+  if (
+    open !== -1 && !cut.includes(">", open) && PLACEHOLDERS.some((p) => red.startsWith(p, open))
+  ) {
+    return cut.slice(0, open);
+  }
+  return cut;
 }
 
 function redactKey(key: string, options: RedactOptions): string {

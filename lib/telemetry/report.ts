@@ -58,14 +58,24 @@ export interface TelemetryReport {
     by_command: CacheRow[];
     ast_counters: { hits: number; misses: number; hit_rate: number };
   };
-  /** Cumulative write accounting from `metrics.json`. */
+  /** Cumulative write accounting from `metrics.json` and `write_failures.json`. */
   drops: {
     attempted: number;
     written: number;
     write_failed: number;
+    flush_failed: number;
     lock_skipped: number;
     drop_rate: number;
   };
+  /** How much of the event files was read (the reader's byte budget). */
+  read: {
+    cap_bytes: number;
+    bytes_read: number;
+    bytes_skipped: number;
+    oversized_lines: number;
+  };
+  /** What the reader left out or refused, one sentence each (empty when nothing). */
+  read_warnings: string[];
   /** Token estimates over the window. */
   tokens: { total: number; avg_per_event: number; retrieved: number };
   /** `ctx.search` hits, when there were searches. */
@@ -171,6 +181,7 @@ export function buildReport(data: TelemetryData, options: ReportOptions = {}): T
       attempted,
       written,
       write_failed: m.telemetry_write_failed ?? 0,
+      flush_failed: m.telemetry_flush_failed ?? 0,
       lock_skipped: m.telemetry_lock_skipped ?? 0,
       drop_rate: round((attempted - written) / Math.max(attempted, 1), 4),
     },
@@ -180,6 +191,13 @@ export function buildReport(data: TelemetryData, options: ReportOptions = {}): T
       : null,
     top_warnings: [...warnings].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).slice(0, 5)
       .map(([warning, count]) => ({ warning, count })),
+    read: {
+      cap_bytes: data.readCapBytes,
+      bytes_read: data.bytesRead,
+      bytes_skipped: data.bytesSkipped,
+      oversized_lines: data.oversizedLines,
+    },
+    read_warnings: [...data.warnings],
     metrics: m,
     last_run: data.lastRun,
   };
@@ -187,7 +205,12 @@ export function buildReport(data: TelemetryData, options: ReportOptions = {}): T
 
 function table(header: string[], rows: (string | number)[][]): string {
   const cells = [header, ...rows.map((r) => r.map(String))];
-  const widths = header.map((_, i) => Math.max(...cells.map((r) => r[i].length)));
+  // A loop, not Math.max(...): a hostile file can hold 100,000+ command names.
+  const widths = header.map((_, i) => {
+    let w = 0;
+    for (const r of cells) w = Math.max(w, r[i].length);
+    return w;
+  });
   const line = (r: string[]) =>
     "  " + r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join("  ");
   return [
@@ -201,10 +224,12 @@ function table(header: string[], rows: (string | number)[][]): string {
 /** Render the report as terminal text, with a bar chart of commands and a latency histogram. */
 export function renderReport(report: TelemetryReport, events: readonly StoredEvent[] = []): string {
   const window = report.window_days > 0 ? `last ${report.window_days} days` : "all time";
+  const warn = report.read_warnings.map((w) => `⚠ ${w}\n`).join("");
   if (report.events === 0 && Object.keys(report.metrics).length === 0) {
-    return "No telemetry data found.\n";
+    return warn + "No telemetry data found.\n";
   }
   let out = `Trifecta telemetry report (${window})\n\n`;
+  if (warn) out += warn + "\n";
   out +=
     `Summary\n  events ${report.events}  runs ${report.runs}  corrupt lines ${report.corrupt_lines}` +
     `  tokens ${report.tokens.total} (avg ${report.tokens.avg_per_event}/event)\n\n`;
@@ -234,7 +259,8 @@ export function renderReport(report: TelemetryReport, events: readonly StoredEve
   const d = report.drops;
   out +=
     `Writes (cumulative)\n  attempted ${d.attempted}  written ${d.written}  failed ${d.write_failed}` +
-    `  lock skipped ${d.lock_skipped}  drop rate ${(d.drop_rate * 100).toFixed(2)}%\n\n`;
+    `  flushes failed ${d.flush_failed}  lock skipped ${d.lock_skipped}` +
+    `  drop rate ${(d.drop_rate * 100).toFixed(2)}%\n\n`;
   if (report.search) {
     const s = report.search;
     out += `Search\n  ${s.searches} searches, ${s.zero_hits} with zero hits (${

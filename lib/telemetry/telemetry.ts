@@ -7,7 +7,7 @@
  * @module
  */
 import { join } from "../path.ts";
-import { randomHex } from "../text.ts";
+import { randomHex, utf8Length } from "../text.ts";
 import { TrifectaError } from "../errors.ts";
 import { relpath as segmentRelpath } from "../segment/paths.ts";
 import type { Segment } from "../segment/segment.ts";
@@ -26,13 +26,16 @@ import {
   isFsError,
   LAST_RUN_FILE,
   lockWithin,
-  METRICS_FILE,
+  MAX_EVENT_LINE_BYTES,
   PENDING_DIR,
   releaseLock,
   rotateLocked,
   tryLockSync,
   writeJsonAtomic,
 } from "./files.ts";
+import { addWriteFailures, preallocate } from "./failures.ts";
+import { mergeMetrics } from "./metrics_file.ts";
+import { isRealDir, unsafeDefaultDir, unsafeDirError } from "./safe_file.ts";
 import { type RedactOptions, type RedactStats, redactString, redactValue } from "./redact.ts";
 import {
   addTokens,
@@ -173,6 +176,29 @@ interface Samples {
 
 function addCounter(m: Counters, key: string, n: number): void {
   m[key] = (m[key] ?? 0) + n;
+}
+
+/** A short name for a write failure: the error code, else the error class. */
+function failureName(err: Error): string {
+  return err instanceof TrifectaError ? err.code : err.name;
+}
+
+/**
+ * The line written instead of an event over {@linkcode MAX_EVENT_LINE_BYTES}
+ * (possible at level `full`: 1,000 strings of 4,096 characters): readers
+ * would skip the whole line, so the event keeps its name, time and status,
+ * and says how big it was.
+ */
+function oversizedStub(ev: TelemetryEvent, bytes: number): TelemetryEvent {
+  const status = typeof ev.result.status === "string" ? { status: ev.result.status } : {};
+  return {
+    ...ev,
+    args: {},
+    result: status,
+    tokens: { ...ev.tokens },
+    warnings: ev.warnings.slice(0, 5).map((w) => w.slice(0, 256)),
+    x: { oversized_bytes: bytes },
+  };
 }
 
 /**
@@ -340,14 +366,21 @@ export class Telemetry {
     }
     for (const w of warnings) this.#warn(w);
     this.#count("telemetry_events_attempted", 1);
+    let line = JSON.stringify(ev) + "\n";
+    if (line.length > MAX_EVENT_LINE_BYTES / 3 && utf8Length(line) > MAX_EVENT_LINE_BYTES) {
+      line = JSON.stringify(oversizedStub(ev, utf8Length(line))) + "\n";
+      this.#count("telemetry_events_oversized", 1);
+    }
     let size: number;
     try {
       this.#ensureDir();
-      size = appendLine(join(this.dir, EVENTS_FILE), JSON.stringify(ev) + "\n");
+      const appended = appendLine(join(this.dir, EVENTS_FILE), line);
+      size = appended.size;
+      if (appended.repairedTornLine) this.#count("telemetry_torn_lines_repaired", 1);
     } catch (err) {
       if (!isFsError(err)) throw err;
       this.#count("telemetry_write_failed", 1);
-      this.#warn(`telemetry write failed: ${err.name}`);
+      this.#warn(`telemetry write failed: ${failureName(err)}`);
       return;
     }
     this.#count("telemetry_events_written", 1);
@@ -430,6 +463,7 @@ export class Telemetry {
   async #flushOnce(): Promise<void> {
     if (!this.enabled || this.dir === undefined) return;
     const dir = this.dir;
+    let delta: Counters | undefined;
     try {
       this.#ensureDir();
       const lock = await lockWithin(dir, { timeoutMs: this.#lockTimeoutMs });
@@ -439,24 +473,65 @@ export class Telemetry {
           if (rotateLocked(dir, { maxBytes: this.#maxBytes, keep: this.#keep })) {
             this.#count("telemetry_rotations", 1);
           }
-          mergeMetrics(dir, this.#takeDelta());
+          delta = this.#takeDelta();
+          const problems = mergeMetrics(dir, delta);
+          delta = undefined; // merged
+          for (const p of problems) this.#warn(`telemetry: ${p}`);
         } finally {
           releaseLock(lock);
         }
       } else {
         this.#count("telemetry_lock_skipped", 1);
         this.#warn("telemetry: metrics.json lock busy; counters deferred to pending/");
-        const delta = this.#takeDelta();
-        Deno.mkdirSync(join(dir, PENDING_DIR), { recursive: true });
+        delta = this.#takeDelta();
+        const pdir = join(dir, PENDING_DIR);
+        Deno.mkdirSync(pdir, { recursive: true });
+        // mkdir accepts a symlink to a directory; writing through it is refused.
+        isRealDir(pdir);
         const name = `${this.runId}-${++this.#pendingSeq}-${randomHex(3)}.json`;
-        writeJsonAtomic(join(dir, PENDING_DIR, name), delta);
+        writeJsonAtomic(join(pdir, name), delta);
+        delta = undefined; // kept in pending/
       }
       writeJsonAtomic(join(dir, LAST_RUN_FILE), this.summary());
     } catch (err) {
       if (!isFsError(err)) throw err;
       this.#count("telemetry_write_failed", 1);
-      this.#warn(`telemetry flush failed: ${err.name}`);
+      this.#warn(`telemetry flush failed: ${failureName(err)}`);
+      // Not merged: the delta taken for the merge, or (failed before or
+      // after it) whatever is unmerged now.
+      await this.#keepFailedDelta(dir, delta ?? this.#takeDelta());
     }
+  }
+
+  /**
+   * A flush failed (typically a full disk): the run's event counts go to the
+   * pre-allocated `write_failures.json`, updated in place, so that `health`
+   * still sees them; the other counters stay in memory for a later flush of
+   * this process. If even that fails, everything stays in memory.
+   */
+  async #keepFailedDelta(dir: string, delta: Counters): Promise<void> {
+    const attempted = delta.telemetry_events_attempted ?? 0;
+    const written = delta.telemetry_events_written ?? 0;
+    const rest: Counters = { ...delta };
+    // Only in a directory this process set up and checked (never through a
+    // refused symlink).
+    if (!this.#dirReady) {
+      for (const [k, v] of Object.entries(rest)) addCounter(this.#unmerged, k, v);
+      return;
+    }
+    try {
+      await addWriteFailures(
+        dir,
+        { events_attempted: attempted, events_written: written, flushes_failed: 1 },
+        { lockTimeoutMs: Math.min(this.#lockTimeoutMs, 200) },
+      );
+      delete rest.telemetry_events_attempted;
+      delete rest.telemetry_events_written;
+    } catch (err) {
+      if (!isFsError(err)) throw err;
+      this.#warn(`telemetry: write_failures.json not updated: ${failureName(err)}`);
+    }
+    for (const [k, v] of Object.entries(rest)) addCounter(this.#unmerged, k, v);
   }
 
   #takeDelta(): Counters {
@@ -471,9 +546,25 @@ export class Telemetry {
     return delta;
   }
 
+  /**
+   * Create the directory once per process. The default `_ctx/telemetry` is
+   * refused when `_ctx` or `telemetry` is a symlink (checked before and after
+   * the mkdir, which follows one); `.lock` and `write_failures.json` are
+   * created while there is space.
+   */
   #ensureDir(): void {
-    if (this.#dirReady || this.dir === undefined) return;
-    Deno.mkdirSync(this.dir, { recursive: true });
+    const dir = this.dir;
+    const root = this.#root;
+    if (this.#dirReady || dir === undefined) return;
+    const check = () => {
+      const why = root === undefined ? undefined : unsafeDefaultDir(root, dir);
+      if (why !== undefined) throw unsafeDirError(why);
+    };
+    check();
+    Deno.mkdirSync(dir, { recursive: true });
+    check();
+    const err = preallocate(dir);
+    if (err) this.#warn(`telemetry: write_failures.json not pre-allocated: ${failureName(err)}`);
     this.#dirReady = true;
   }
 
@@ -527,84 +618,5 @@ export class Telemetry {
 
   #warn(w: string): void {
     this.#warnings.set(w, (this.#warnings.get(w) ?? 0) + 1);
-  }
-}
-
-/** Read `metrics.json` (a flat object of numbers); `{}` when missing. */
-export function readMetrics(dir: string): { metrics: Counters; corrupt: boolean } {
-  let text: string;
-  try {
-    text = Deno.readTextFileSync(join(dir, METRICS_FILE));
-  } catch (err) {
-    if (err instanceof Deno.errors.NotFound) return { metrics: {}, corrupt: false };
-    throw err;
-  }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (err) {
-    if (err instanceof SyntaxError) return { metrics: {}, corrupt: true };
-    throw err;
-  }
-  if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) {
-    return { metrics: {}, corrupt: true };
-  }
-  const metrics: Counters = {};
-  for (const [k, v] of Object.entries(parsed)) if (typeof v === "number") metrics[k] = v;
-  return { metrics, corrupt: false };
-}
-
-/** Read the deferred counter files in `pending/`. */
-export function readPending(dir: string): { path: string; delta: Counters }[] {
-  const out: { path: string; delta: Counters }[] = [];
-  const pdir = join(dir, PENDING_DIR);
-  try {
-    for (const e of Deno.readDirSync(pdir)) {
-      if (!e.isFile || !e.name.endsWith(".json")) continue;
-      const path = join(pdir, e.name);
-      let parsed: unknown;
-      try {
-        parsed = JSON.parse(Deno.readTextFileSync(path));
-      } catch (err) {
-        if (err instanceof SyntaxError || err instanceof Deno.errors.NotFound) continue;
-        throw err;
-      }
-      const delta: Counters = {};
-      if (parsed && typeof parsed === "object") {
-        for (const [k, v] of Object.entries(parsed)) if (typeof v === "number") delta[k] = v;
-      }
-      out.push({ path, delta });
-    }
-  } catch (err) {
-    if (err instanceof Deno.errors.NotFound) return out;
-    throw err;
-  }
-  return out;
-}
-
-/**
- * Add `delta` and every `pending/` file to `metrics.json`; the caller holds
- * the directory lock. A corrupt `metrics.json` is moved aside
- * (`metrics.corrupt-<ms>.json`) and counted in `telemetry_metrics_corrupt`.
- */
-function mergeMetrics(dir: string, delta: Counters): void {
-  const { metrics, corrupt } = readMetrics(dir);
-  if (corrupt) {
-    Deno.renameSync(join(dir, METRICS_FILE), join(dir, `metrics.corrupt-${Date.now()}.json`));
-    addCounter(metrics, "telemetry_metrics_corrupt", 1);
-  }
-  const pending = readPending(dir);
-  for (const d of [delta, ...pending.map((p) => p.delta)]) {
-    for (const [k, v] of Object.entries(d)) addCounter(metrics, k, v);
-  }
-  const sorted: Counters = {};
-  for (const k of Object.keys(metrics).sort()) sorted[k] = metrics[k];
-  writeJsonAtomic(join(dir, METRICS_FILE), sorted);
-  for (const p of pending) {
-    try {
-      Deno.removeSync(p.path);
-    } catch (err) {
-      if (!(err instanceof Deno.errors.NotFound)) throw err;
-    }
   }
 }

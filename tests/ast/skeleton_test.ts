@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { createAstCache, MemoryLruCache } from "../../lib/cache/mod.ts";
+import { CACHE_SCHEMA_VERSION, createAstCache, MemoryLruCache } from "../../lib/cache/mod.ts";
 import { ParsePool, skeletonOfFile, skeletonOfFiles } from "../../lib/ast/mod.ts";
 import { TrifectaError } from "../../lib/errors.ts";
 import { resolveSegment } from "../../lib/segment/mod.ts";
@@ -22,7 +22,10 @@ Deno.test("skeletonOfFile: a miss parses and fills the cache, the next call is a
     const file = { abs: `${dir}/a.py`, rel: "a.py" };
     const first = await skeletonOfFile(segment, file, { cache });
     assert.equal(first.cache_status, "miss");
-    assert.match(first.cache_key, new RegExp(`^${segment.id}:a\\.py:[0-9a-f]{16}:1$`));
+    assert.match(
+      first.cache_key,
+      new RegExp(`^${segment.id}:a\\.py:[0-9a-f]{16}:${CACHE_SCHEMA_VERSION}$`),
+    );
     assert.deepEqual(first.skeleton.symbols.map((s) => s.name), ["foo", "Bar"]);
     assert.equal(first.skeleton.path, "a.py");
     const second = await skeletonOfFile(segment, file, { cache });

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { DatabaseSync } from "node:sqlite";
 import { SqliteCache } from "../../lib/cache/sqlite_cache.ts";
+import { CACHE_SCHEMA_VERSION as V } from "../../lib/cache/types.ts";
 import { openCacheDatabase } from "../../lib/cache/sqlite_open.ts";
 import { recordingSink } from "./helpers.ts";
 
@@ -145,27 +146,27 @@ Deno.test("sqlite: keyForStat returns this segment's current-schema key only out
   await withDb((path) => {
     const now = 1_000_000;
     const c = open(path, { now: () => now, segmentId: "aaaaaaaa" });
-    c.set("aaaaaaaa:a.py:1111111111111111:1", 1, {
+    c.set(`aaaaaaaa:a.py:1111111111111111:${V}`, 1, {
       fileRel: "a.py",
       fileMtimeMs: 990_000,
       fileSize: 5,
     });
-    c.set("bbbbbbbb:b.py:1111111111111111:1", 1, {
+    c.set(`bbbbbbbb:b.py:1111111111111111:${V}`, 1, {
       fileRel: "b.py",
       fileMtimeMs: 990_000,
       fileSize: 5,
     });
-    c.set("aaaaaaaa:c.py:1111111111111111:0", 1, {
+    c.set(`aaaaaaaa:c.py:1111111111111111:${V - 1}`, 1, {
       fileRel: "c.py",
       fileMtimeMs: 990_000,
       fileSize: 5,
     });
-    c.set("aaaaaaaa:d.py:1111111111111111:1", 1, {
+    c.set(`aaaaaaaa:d.py:1111111111111111:${V}`, 1, {
       fileRel: "d.py",
       fileMtimeMs: 999_000,
       fileSize: 5,
     });
-    assert.equal(c.keyForStat("a.py", 990_000, 5), "aaaaaaaa:a.py:1111111111111111:1");
+    assert.equal(c.keyForStat("a.py", 990_000, 5), `aaaaaaaa:a.py:1111111111111111:${V}`);
     assert.equal(c.keyForStat("a.py", 990_001, 5), undefined);
     assert.equal(c.keyForStat("a.py", 990_000, 6), undefined);
     assert.equal(c.keyForStat("b.py", 990_000, 5), undefined, "another segment's key");

@@ -87,13 +87,20 @@ Deno.test("primary documents (skill.md, AGENTS.md, _ctx prime/agent/session) com
   }
 });
 
-Deno.test("a prime reference outside the segment fails the build with a named error", async () => {
-  const seg = await tempSegment({ "_ctx/prime_x.md": "- `../outside.md`\n" });
+Deno.test("a prime reference outside the segment or to a denied file is skipped with a named reason", async () => {
+  const seg = await tempSegment({
+    "_ctx/prime_x.md": "- `../outside.md`\n- `/etc/motd.md`\n- [env](.env.md)\n- `docs/ok.md`\n",
+    ".env.md": "OUTSIDE_MARKER_ENV\n",
+    "docs/ok.md": "# Ok\n",
+  });
   try {
-    await assert.rejects(
-      buildPack(seg),
-      (e: unknown) => e instanceof TrifectaError && e.code === "REFERENCE_OUTSIDE_SEGMENT",
-    );
+    const r = await buildPack(seg);
+    assert.equal(r.skipped_by_reason.reference_outside_segment, 3, JSON.stringify(r.skipped));
+    assert.ok(r.warnings.some((w) => w.includes("reference_outside_segment")));
+    const { pack } = await readPack(seg);
+    const paths = pack.chunks.map((c) => c.source_path);
+    assert.ok(paths.includes("docs/ok.md"));
+    assert.ok(!JSON.stringify(pack).includes("OUTSIDE_MARKER_ENV"));
   } finally {
     await removeSegment(seg);
   }

@@ -94,9 +94,9 @@ Deno.test("e2e ast skeleton: binary and oversized files in a directory are skipp
     const out = JSON.parse(r.stdout);
     assert.deepEqual(
       out.skipped.map((s: { path: string; reason: string }) => [s.path, s.reason]),
-      [["python/data.py", "BINARY_FILE"], ["python/long_line.py", "FILE_TOO_LARGE"], [
+      [["python/data.py", "binary"], ["python/long_line.py", "too_large"], [
         "python/zbig.py",
-        "FILE_TOO_LARGE",
+        "too_large",
       ]],
     );
     const paths = out.files.map((f: { path: string }) => f.path);

@@ -346,7 +346,7 @@ const CASES: Case[] = [
     check: (_seg, res) => {
       const out = jsonOf(res) as { files: { path: string }[]; skipped: { reason: string }[] };
       assert.deepEqual(out.files.map((f) => f.path), ["mixed/ok.py"]);
-      assert.deepEqual(out.skipped.map((s) => s.reason).sort(), ["BINARY_FILE", "FILE_TOO_LARGE"]);
+      assert.deepEqual(out.skipped.map((s) => s.reason).sort(), ["binary", "too_large"]);
     },
   },
   {

@@ -3,6 +3,8 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
+import { searchPack } from "../../lib/context/mod.ts";
+import { resolveSegment } from "../../lib/segment/mod.ts";
 import { CLI_FLAGS, MAIN_TS, removeSegment, runCli, tempExample } from "./helpers.ts";
 
 const ANCHOR_DOC = "# Servicio\n" + "Texto de relleno para el documento. ".repeat(12) +
@@ -221,6 +223,38 @@ Deno.test("parallel builds give one valid pack: each process succeeds or fails w
       e.name.includes(".tmp-")
     );
     assert.deepEqual(leftovers, []);
+  } finally {
+    await removeSegment(dir);
+  }
+});
+
+Deno.test("searches while builds replace the pack and index always answer from one build", async () => {
+  const dir = await example();
+  try {
+    assert.equal((await runCli(["ctx", "build", "-s", dir])).code, 0);
+    const seg = await resolveSegment(dir);
+    // Builds in another process, one after another, each with a new build id.
+    const builds = (async () => {
+      for (let i = 0; i < 4; i++) {
+        await Deno.writeTextFile(join(dir, "docs/round.md"), `# Round ${i}\nrestock round ${i}\n`);
+        const r = await runCli(["ctx", "build", "-s", dir], {
+          env: { TRIFECTA_NO_TELEMETRY: "1" },
+        });
+        assert.equal(r.code, 0, r.stderr);
+      }
+    })();
+    let done = false;
+    builds.finally(() => (done = true));
+    let searches = 0;
+    while (!done) {
+      const r = await searchPack(seg, "restock", { checkStale: false });
+      assert.ok(r.hits.length > 0);
+      assert.deepEqual(r.warnings, []);
+      searches++;
+      await new Promise((resolve) => setTimeout(resolve, 1));
+    }
+    await builds;
+    assert.ok(searches > 0);
   } finally {
     await removeSegment(dir);
   }

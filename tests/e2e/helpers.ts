@@ -108,6 +108,7 @@ export async function runCli(
 }
 
 let scanCount = 0;
+const SCAN_TAG = crypto.randomUUID().slice(0, 8);
 
 /**
  * When `TRIFECTA_PII_SCAN_DIR` is set (the `test` task sets it), copy what
@@ -117,7 +118,9 @@ let scanCount = 0;
 export async function keepForPiiScan(segment: string): Promise<void> {
   const scanDir = Deno.env.get("TRIFECTA_PII_SCAN_DIR");
   if (!scanDir) return;
-  const dest = `${scanDir}/${Deno.pid}-${++scanCount}`;
+  // Each test module has its own counter in the same process: a random part
+  // keeps two modules' copies apart.
+  const dest = `${scanDir}/${Deno.pid}-${SCAN_TAG}-${++scanCount}`;
   for (const name of ["_ctx", ".trifecta"]) {
     let info: Deno.FileInfo;
     try {

@@ -335,3 +335,103 @@ Deno.test({
     }
   },
 });
+
+/** Raw JSON-RPC lines to the real server; every reply line, parsed. */
+async function rawSession(
+  seg: string,
+  lines: (string | Uint8Array)[],
+): Promise<{ replies: Record<string, unknown>[]; stderr: string; stdout: string; code: number }> {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", ...CLI_FLAGS, MAIN_TS, "mcp", "-s", seg],
+    env: { NO_COLOR: "1", TRIFECTA_LSP: "0" },
+    stdin: "piped",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const w = child.stdin.getWriter();
+  const enc = new TextEncoder();
+  for (const l of lines) await w.write(typeof l === "string" ? enc.encode(l) : l);
+  await w.close();
+  const out = await child.output();
+  const stdout = new TextDecoder().decode(out.stdout);
+  return {
+    replies: stdout.split("\n").filter((l) => l.trim() !== "").map((l) => JSON.parse(l)),
+    stderr: new TextDecoder().decode(out.stderr),
+    stdout,
+    code: out.code,
+  };
+}
+
+Deno.test("mcp server: an oversized, too deep or broken request gets a JSON-RPC error and the next is served; tools serve only what the boundary allows", async () => {
+  const seg = await Deno.makeTempDir({ prefix: "trifecta-mcp-bounds-" });
+  const outside = await Deno.makeTempDir({ prefix: "trifecta-outside-" });
+  try {
+    await Deno.mkdir(`${seg}/src`);
+    await Deno.writeTextFile(
+      `${seg}/src/settings.py`,
+      'KEY = "AKIAIOSFODNN7EXAMPLE"\n\ndef connect():\n    return KEY\n',
+    );
+    await Deno.writeTextFile(`${seg}/.env`, "TOKEN=MARKER_MCP_DOTENV\n");
+    await Deno.symlink(".env", `${seg}/envlink.py`);
+    await Deno.writeTextFile(`${outside}/o.py`, "def outside():\n    'MARKER_MCP_OUTSIDE'\n");
+    await Deno.symlink(`${outside}/o.py`, `${seg}/src/linked.py`);
+    assert.equal((await runCli(["ctx", "build", "-s", seg])).code, 0);
+    const pack = JSON.parse(await Deno.readTextFile(`${seg}/_ctx/context_pack.json`));
+    const header = pack.chunks.find((c: { kind: string }) => c.kind === "header");
+    const req = (id: number, method: string, params: unknown = {}) =>
+      JSON.stringify({ jsonrpc: "2.0", id, method, params }) + "\n";
+    const call = (id: number, name: string, args: unknown) =>
+      req(id, "tools/call", { name, arguments: args });
+    const big = JSON.stringify({
+      jsonrpc: "2.0",
+      method: "tools/call",
+      params: { name: "search", arguments: { query: "x".repeat(10_000_000) } },
+      id: 2,
+    }) + "\n";
+    const r = await rawSession(seg, [
+      req(0, "initialize", {
+        protocolVersion: "2025-06-18",
+        capabilities: {},
+        clientInfo: { name: "bounds", version: "1" },
+      }),
+      '{"jsonrpc":"2.0","method":"notifications/initialized"}\n',
+      big,
+      `{"jsonrpc":"2.0","id":3,"method":"tools/list","params":${"[".repeat(5000)}${
+        "]".repeat(5000)
+      }}\n`,
+      "this is not json\n",
+      req(4, "tools/list"),
+      call(5, "get", { ids: [header.id], mode: "raw" }),
+      call(6, "hover", { file: "envlink.py", line: 1, column: 1 }),
+      call(7, "definition", { file: "src/linked.py", line: 1, column: 5 }),
+      call(8, "snippet", { uri: "sym://python/type/src.linked/outside", mode: "raw" }),
+      call(9, "search", { query: "connect key" }),
+    ]);
+    assert.equal(r.code, 0, r.stderr);
+    const byId = new Map(r.replies.map((x) => [x.id, x]));
+    const err = (id: unknown) => (byId.get(id)?.error as { code: number; message: string });
+    assert.equal(err(2).code, -32600);
+    assert.match(err(2).message, /too large/);
+    assert.equal(err(3).code, -32600);
+    assert.match(err(3).message, /nested too deeply/);
+    assert.equal(err(null).code, -32700);
+    assert.equal((byId.get(4)?.result as { tools: unknown[] }).tools.length, 9);
+    const get = byId.get(5)?.result as { content: { text: string }[] };
+    assert.match(get.content[0].text, /KEY = "<SECRET_REDACTED:aws-access-key-id>"/);
+    const toolError = (id: number) =>
+      (byId.get(id)?.result as { structuredContent: { error_code: string } }).structuredContent
+        .error_code;
+    assert.equal(toolError(6), "PATH_DENIED");
+    assert.equal(toolError(7), "PATH_OUTSIDE_SEGMENT");
+    assert.equal(toolError(8), "PATH_OUTSIDE_SEGMENT");
+    const search = JSON.stringify(byId.get(9));
+    assert.match(search, /SECRET_REDACTED/);
+    for (const m of ["AKIAIOSFODNN7EXAMPLE", "MARKER_MCP_DOTENV", "MARKER_MCP_OUTSIDE"]) {
+      assert.ok(!r.stdout.includes(m) && !r.stderr.includes(m), `${m} leaked`);
+    }
+    assert.match(r.stderr, /request refused \(too_large/);
+  } finally {
+    await removeSegment(seg);
+    await Deno.remove(outside, { recursive: true });
+  }
+});

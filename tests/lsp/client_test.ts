@@ -56,7 +56,7 @@ Deno.test("client: real pyright reaches READY and answers definition, hover, ref
     await t.step(
       "definition of Inventory in service.py resolves to models.py's class line",
       async () => {
-        const data = await performQuestion(client, segment.root, {
+        const data = await performQuestion(client, segment, {
           ...q,
           method: "definition",
           line: 11,
@@ -72,7 +72,7 @@ Deno.test("client: real pyright reaches READY and answers definition, hover, ref
     );
 
     await t.step("hover gives the function's signature", async () => {
-      const data = await performQuestion(client, segment.root, {
+      const data = await performQuestion(client, segment, {
         ...q,
         method: "hover",
         line: 11,
@@ -87,7 +87,7 @@ Deno.test("client: real pyright reaches READY and answers definition, hover, ref
     });
 
     await t.step("references of restock list its call site and definition", async () => {
-      const data = await performQuestion(client, segment.root, {
+      const data = await performQuestion(client, segment, {
         ...q,
         method: "references",
         line: 11,
@@ -108,7 +108,7 @@ Deno.test("client: real pyright reaches READY and answers definition, hover, ref
 
     await t.step("diagnostics follow an edit of the file (didChange)", async () => {
       const broken = text + '\nbad: int = "text"\n';
-      const data = await performQuestion(client, segment.root, {
+      const data = await performQuestion(client, segment, {
         ...q,
         text: broken,
         method: "diagnostics",
@@ -116,7 +116,7 @@ Deno.test("client: real pyright reaches READY and answers definition, hover, ref
       const errors = data.diagnostics?.filter((d) => d.severity === "error") ?? [];
       assert.equal(errors.length, 1);
       assert.equal(errors[0].line, broken.split("\n").length - 1);
-      const clean = await performQuestion(client, segment.root, { ...q, method: "diagnostics" });
+      const clean = await performQuestion(client, segment, { ...q, method: "diagnostics" });
       assert.equal(clean.diagnostics?.filter((d) => d.severity === "error").length, 0);
     });
 
@@ -128,7 +128,7 @@ Deno.test("client: real pyright reaches READY and answers definition, hover, ref
         assert.equal(client.state, "FAILED");
         assert.equal(client.exitStatus?.signal, "SIGKILL");
         await assert.rejects(
-          performQuestion(client, segment.root, { ...q, method: "definition", line: 11, col: 25 }),
+          performQuestion(client, segment, { ...q, method: "definition", line: 11, col: 25 }),
           (e) =>
             e instanceof LspUnavailableError && e.reason === "lsp_not_ready" &&
             e.state === "FAILED",
@@ -201,18 +201,19 @@ Deno.test("client: a server that never answers stays WARMING, and shutdown kills
 
 Deno.test("client: a server that hangs after the handshake times out with lsp_request_timeout", async () => {
   const dir = await tempExample();
+  const segment = await resolveSegment(dir);
   const client = new LspClient(fakeServer("handshake"), {
-    root: dir,
+    root: segment.root,
     language: "python",
     requestTimeoutMs: 300,
   });
   try {
-    const abs = join(dir, "src/inventory/service.py");
+    const abs = join(segment.root, "src/inventory/service.py");
     const text = await Deno.readTextFile(abs);
     client.start({ abs, text });
     assert.equal(await client.waitReady(60_000), "READY");
     await assert.rejects(
-      performQuestion(client, dir, {
+      performQuestion(client, segment, {
         method: "definition",
         abs,
         rel: "src/inventory/service.py",

@@ -8,9 +8,18 @@
  */
 import { callDaemon, DaemonUnavailableError } from "../../lib/lsp/daemon_client.ts";
 import type { DaemonPaths } from "../../lib/lsp/daemon_paths.ts";
+import { dirname } from "../../lib/path.ts";
 
 const [socket, scenario] = Deno.args;
-const paths: DaemonPaths = { dir: "", socket, lock: "", state: "", key: "" };
+// The socket's directory is a private temp directory of this user: trusted.
+const dir = dirname(socket);
+const paths: DaemonPaths = {
+  dir,
+  socket,
+  lock: `${dir}/d.lock`,
+  state: `${dir}/d.json`,
+  key: "0000000000000000",
+};
 const enc = new TextEncoder();
 
 // The stand-in peer: what it does with one connection depends on the scenario.
@@ -33,6 +42,17 @@ async function serve(conn: Deno.Conn): Promise<void> {
     return;
   } else if (scenario === "silent") {
     await new Promise((r) => setTimeout(r, 1500)); // never answers within the client's time limit
+  } else if (scenario === "stalled") {
+    await new Promise((r) => setTimeout(r, 3000)); // silent past the gap, within the time limit
+  } else if (scenario === "heartbeat") {
+    // Slow but alive: heartbeats for longer than the gap, then the answer.
+    for (let i = 0; i < 6; i++) {
+      await conn.write(enc.encode(JSON.stringify({ id: 1, alive: true }) + "\n"));
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    await conn.write(
+      enc.encode(JSON.stringify({ id: 1, ok: true, result: { late: true } }) + "\n"),
+    );
   }
   try {
     conn.close();
@@ -50,11 +70,16 @@ if (scenario !== "absent") {
 }
 let out: Record<string, unknown>;
 try {
-  const res = await callDaemon(paths, { id: 1, method: "status" }, { timeoutMs: 300 });
+  // Gap 250 ms for the heartbeat and stalled scenarios; the overall limit 300 ms otherwise.
+  const slow = scenario === "stalled" || scenario === "heartbeat";
+  const res = await callDaemon(paths, { id: 1, method: "status" }, {
+    timeoutMs: slow ? 10_000 : 300,
+    gapMs: slow ? 250 : undefined,
+  });
   out = { ok: true, response: res };
 } catch (err) {
   if (!(err instanceof DaemonUnavailableError)) throw err;
-  out = { ok: false, message: err.message, notRunning: err.notRunning };
+  out = { ok: false, message: err.message, notRunning: err.notRunning, stalled: err.stalled };
 }
 console.log(JSON.stringify(out));
 listener?.close();

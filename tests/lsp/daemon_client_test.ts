@@ -13,6 +13,7 @@ async function scenario(name: string): Promise<Record<string, unknown>> {
         `--allow-net=unix:${socket}`,
         `--allow-read=${dir}`,
         `--allow-write=${dir}`,
+        "--allow-sys=uid",
         FIXTURE,
         socket,
         name,
@@ -50,4 +51,17 @@ Deno.test("callDaemon reports no daemon (notRunning) when nothing listens on the
   const out = await scenario("absent");
   assert.equal(out.ok, false);
   assert.equal(out.notRunning, true);
+});
+
+Deno.test("callDaemon gives up on a daemon that sends nothing for the gap (a stopped daemon), long before its time limit", async () => {
+  const out = await scenario("stalled");
+  assert.equal(out.ok, false);
+  assert.equal(out.stalled, true);
+  assert.match(String(out.message), /sent nothing for 250 ms/);
+});
+
+Deno.test("callDaemon waits through heartbeat lines for a slow answer", async () => {
+  const out = await scenario("heartbeat");
+  assert.equal(out.ok, true);
+  assert.deepEqual(out.response, { id: 1, ok: true, result: { late: true } });
 });

@@ -62,3 +62,23 @@ Deno.test("framing: a header block without Content-Length is a FramingError", ()
     FramingError,
   );
 });
+
+Deno.test("FrameDecoder refuses a Content-Length over the cap as soon as the header is read", () => {
+  const d = new FrameDecoder();
+  assert.throws(
+    () => d.push(new TextEncoder().encode("Content-Length: 99999999999\r\n\r\nxxxx")),
+    (e) => e instanceof FramingError && e.kind === "frame_too_large",
+  );
+  const small = new FrameDecoder({ maxBodyBytes: 10 });
+  assert.throws(
+    () => small.push(new TextEncoder().encode("Content-Length: 11\r\n\r\n")),
+    (e) => e instanceof FramingError && e.kind === "frame_too_large",
+  );
+  assert.throws(
+    () =>
+      new FrameDecoder().push(
+        new TextEncoder().encode(`Content-Length: ${"9".repeat(400)}\r\n\r\n`),
+      ),
+    (e) => e instanceof FramingError && e.kind === "frame_too_large",
+  );
+});

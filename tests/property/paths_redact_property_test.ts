@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import fc from "fast-check";
 import { isAbsolute, resolve } from "node:path";
 import { relpath } from "../../lib/segment/mod.ts";
-import { redactString } from "../../lib/telemetry/redact.ts";
+import { redactString, redactValue } from "../../lib/telemetry/redact.ts";
 
 const part = fc.stringMatching(/^[A-Za-z0-9_.-]{1,8}$/);
 const absPath = fc.array(part, { minLength: 1, maxLength: 5 }).map((p) => "/" + p.join("/"));
@@ -68,6 +68,24 @@ Deno.test("redaction: paths under the segment root become relative, the root nev
         assert.ok(!/(^|[\s=("',:])\//.test(out), out);
       },
     ),
+    { numRuns: 2000 },
+  );
+});
+
+const local = fc.stringMatching(/^[A-Za-z0-9._%+-]{1,12}$/);
+const domain = fc.array(fc.stringMatching(/^[A-Za-z0-9-]{1,8}$/), { minLength: 1, maxLength: 3 });
+const tld = fc.stringMatching(/^[A-Za-z]{2,6}$/);
+const email = fc.tuple(local, domain, tld).map(([l, d, t]) => `${l}@${d.join(".")}.${t}`);
+const around = fc.stringMatching(/^[A-Za-z0-9_ ]{0,8}$/);
+
+Deno.test("redaction: no e-mail address survives, whatever word characters surround it", () => {
+  fc.assert(
+    fc.property(around, email, around, fc.boolean(), (a, e, b, piiAllow) => {
+      const out = redactString(a + e + b, { root: ROOT, piiAllow });
+      assert.ok(!out.includes("@"), `${a + e + b} → ${out}`);
+      const keyed = JSON.stringify(redactValue({ [e]: e }, { root: ROOT }));
+      assert.ok(!keyed.includes("@"), keyed);
+    }),
     { numRuns: 2000 },
   );
 });

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import { resolveTelemetryConfig, Telemetry } from "../../lib/telemetry/mod.ts";
 import { exists, fakeEnv, tempSegment } from "./_helpers.ts";
 
@@ -128,6 +129,37 @@ Deno.test("an ignored env value shows up in last_run top_warnings", async () => 
   try {
     const t = Telemetry.open(s.segment, { env: fakeEnv({ TRIFECTA_TELEMETRY_LEVEL: "loud" }) });
     assert.match(t.summary().top_warnings[0], /TRIFECTA_TELEMETRY_LEVEL ignored/);
+  } finally {
+    await s.cleanup();
+  }
+});
+
+Deno.test("without --allow-env on a terminal, telemetry reads no variable and never prompts", async () => {
+  const s = await tempSegment();
+  try {
+    const fixture = fileURLToPath(new URL("./env_fixture.ts", import.meta.url));
+    const quote = (a: string) => `'${a.replaceAll("'", "'\\''")}'`;
+    const cmd = [Deno.execPath(), "run", "--allow-read", "--allow-write", fixture, s.segment.root]
+      .map(quote).join(" ");
+    let out: Deno.CommandOutput;
+    try {
+      // `script` gives the child a terminal, where Deno would prompt for a
+      // missing grant. The signal only guards against a hang (the old prompt).
+      out = await new Deno.Command("script", {
+        args: ["-qec", cmd, "/dev/null"],
+        stdin: "null",
+        stdout: "piped",
+        stderr: "piped",
+        signal: AbortSignal.timeout(60_000),
+      }).output();
+    } catch (err) {
+      if (!(err instanceof Deno.errors.NotFound)) throw err;
+      console.log("SKIPPED: no `script` command to provide a terminal");
+      return;
+    }
+    const text = new TextDecoder().decode(out.stdout) + new TextDecoder().decode(out.stderr);
+    assert.doesNotMatch(text, /requests env access/);
+    assert.match(text, /done 1/);
   } finally {
     await s.cleanup();
   }

@@ -97,6 +97,7 @@ Deno.test("report: counts, percentiles, cache hit rates, drops, warnings", async
       attempted: 12,
       written: 12,
       write_failed: 0,
+      flush_failed: 0,
       lock_skipped: 0,
       drop_rate: 0,
     });
@@ -210,4 +211,35 @@ Deno.test("charts: bars scale to the largest value, histogram puts every value i
   assert.deepEqual(counts, [3, 1, 1]); // [1,4) [4,7) [7,10]
   assert.equal(histogram([5, 5]).split("\n").length, 2);
   assert.equal(barChart([]), "");
+});
+
+Deno.test("charts and tables of 200,000 values or commands do not overflow the call stack", () => {
+  const values = Array.from({ length: 200_000 }, (_, i) => i % 977);
+  const h = histogram(values, { bins: 4 });
+  assert.equal(h.trimEnd().split("\n").length, 4);
+  const commands = Array.from({ length: 200_000 }, (_, i) => ({
+    cmd: `c${i}`,
+    count: 1,
+    pct: 0,
+    errors: 0,
+    p50_ms: 1,
+    p95_ms: 1,
+    max_ms: 1,
+  }));
+  const r = buildReport({
+    events: [],
+    corruptLines: 0,
+    totalLines: 0,
+    oversizedLines: 0,
+    files: [],
+    readCapBytes: 1,
+    bytesRead: 0,
+    bytesSkipped: 0,
+    metrics: { x: 1 },
+    metricsCorrupt: false,
+    lastRun: null,
+    warnings: [],
+  });
+  const text = renderReport({ ...r, commands, events: 200_000 });
+  assert.match(text, /c199999/);
 });

@@ -1,6 +1,17 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { mayMatch, redactString, redactValue, SECRET_RULES } from "../../lib/telemetry/redact.ts";
+import { CONTENT_SECRET_RULES } from "../../lib/secrets.ts";
+import {
+  EMAIL_REDACTED,
+  mayMatch,
+  redactPreview,
+  redactString,
+  redactValue,
+  SECRET_RULES,
+  TELEMETRY_SECRET_RULES,
+} from "../../lib/telemetry/redact.ts";
+import { removeSegment, runCli, tempExample } from "../e2e/helpers.ts";
+import { secretSamples } from "../_secret_samples.ts";
 
 const ROOT = "/work/seg";
 
@@ -55,6 +66,30 @@ const TABLE: [string, string][] = [
     "<PRIVATE_KEY_REDACTED>",
   ],
   ["-----BEGIN OPENSSH PRIVATE KEY-----\nb3Blbn", "<PRIVATE_KEY_REDACTED>"],
+  ["-----BEGIN PGP PRIVATE KEY BLOCK-----\nlQOYBF", "<PRIVATE_KEY_REDACTED>"],
+  // Word characters around a token do not hide it (issue 12, point 5).
+  ["AKIAIOSFODNN7EXAMPLE_backup", "<SECRET_REDACTED>_backup"],
+  ["src/AKIAIOSFODNN7EXAMPLE_key.py", "src/<SECRET_REDACTED>_key.py"],
+  ["xAKIAIOSFODNN7EXAMPLEy", "x<SECRET_REDACTED>y"],
+  // Prefixes of tokens cut by someone else (issue 12, point 5).
+  ["ghp_ABCDEFGHIJKLMN", "<SECRET_REDACTED>"],
+  ["q ghp_ABCDEFGHIJKLMN…", "q <SECRET_REDACTED>…"],
+  ["AKIAIOSFODNN7EXAMPL", "<SECRET_REDACTED>"],
+  ["sk-proj-Ab", "<SECRET_REDACTED>"],
+  ["sk-pr", "sk-pr"],
+  ["sk-learn", "sk-learn"],
+  ["task-runner-configuration", "task-runner-configuration"],
+  ["postgres://app:S3cretPassw", "postgres://app:<SECRET_REDACTED>"],
+  ["redis://:hunter2hunter2@cache:6379", "redis://:<SECRET_REDACTED>@cache:6379"],
+  ["http://localhost:8000", "http://localhost:8000"],
+  ['password = "hunter2', "password = <SECRET_REDACTED>"],
+  ["dbpassword=hunter2", "dbpassword=<SECRET_REDACTED>"],
+  ["HTTP_AUTHORIZATION=Basic dXNlcjpwYXNz", "HTTP_AUTHORIZATION=Basic <SECRET_REDACTED>"],
+  // E-mail addresses, anywhere in a string.
+  ["mail alice@example.com now", `mail ${EMAIL_REDACTED} now`],
+  ["x_bob.smith+tag@mail.example.org_y", `${EMAIL_REDACTED}_y`],
+  ["git@github.com:org/repo.git", `${EMAIL_REDACTED}:org/repo.git`],
+  ["pkg@1.2.3 and @scope/pkg", "pkg@1.2.3 and @scope/pkg"],
   ["max_tokens=500 budget_token_est=1500", "max_tokens=500 budget_token_est=1500"],
   ["tokens: 42", "tokens: 42"],
   ["ctx.search", "ctx.search"],
@@ -125,11 +160,76 @@ Deno.test("file content is replaced by a hash descriptor, bytes by their size", 
   assert.equal(out.raw, `<BYTES ${new TextEncoder().encode(content).length}>`);
 });
 
-Deno.test("PII allow keeps paths and URIs but masks secrets", () => {
+Deno.test("PII allow keeps paths and URIs but masks secrets and e-mail addresses", () => {
   const o = { root: ROOT, piiAllow: true };
   assert.equal(redactString("/home/alice/x", o), "/home/alice/x");
   assert.equal(redactString("file:///home/a", o), "file:///home/a");
   assert.equal(redactString("password=x", o), "password=<SECRET_REDACTED>");
+  assert.equal(redactString("by alice@example.com", o), `by ${EMAIL_REDACTED}`);
+});
+
+const SAMPLES = secretSamples();
+
+Deno.test("token shapes with word characters around them are masked in every value and key", () => {
+  const token = SAMPLES.find((s) => s.rule === "github-token")!.text;
+  const out = JSON.stringify(redactValue({
+    file: "src/AKIAIOSFODNN7EXAMPLE_backup.py",
+    cache_key: `0a1b2c3d:x_${token}_y.py:ab12:1`,
+    symbol_query: `sym://python/mod/cfg.x_${token}`,
+    [`k_${token}`]: "by alice@example.com",
+  }, { root: ROOT }));
+  assert.ok(!out.includes("IOSFODNN7"), out);
+  assert.ok(!out.includes(token.slice(4, 13)), out);
+  assert.ok(!out.includes("alice@"), out);
+});
+
+Deno.test("redactPreview redacts the whole string before it cuts, at every length", () => {
+  for (const s of SAMPLES.filter((s) => s.text === s.secret)) {
+    const query = `find ${s.text} in src`;
+    for (let n = 0; n <= query.length + 1; n++) {
+      const out = redactPreview(query, n);
+      assert.ok(Array.from(out).length <= n, out);
+      for (let i = Math.max(0, s.marker - 8); i + 9 <= s.secret.length; i++) {
+        assert.ok(!out.includes(s.secret.slice(i, i + 9)), `${s.rule} n=${n}: ${out}`);
+      }
+    }
+  }
+});
+
+Deno.test("redactPreview leaves out a placeholder the cut would split, keeps short strings", () => {
+  assert.equal(redactPreview("find AKIAIOSFODNN7EXAMPLE now", 12), "find ");
+  assert.equal(redactPreview("find AKIAIOSFODNN7EXAMPLE now", 22), "find <SECRET_REDACTED>");
+  assert.equal(redactPreview("to bob@example.com", 8), "to ");
+  assert.equal(redactPreview("stock level", 32), "stock level");
+  assert.equal(redactPreview("a<b is not a placeholder", 4), "a<b ");
+});
+
+Deno.test("ctx search records a redacted query preview: no cut token survives (real CLI)", async () => {
+  const seg = await tempExample();
+  try {
+    assert.equal((await runCli(["ctx", "build", "-s", seg])).code, 0);
+    const token = SAMPLES.find((s) => s.rule === "github-token")!.text;
+    const queries = [
+      `${token} stock`,
+      "AKIAIOSFODNN7EXAMPLE_backup stock",
+      `x_${SAMPLES.find((s) => s.rule === "openai-api-key")!.text}`,
+      // Cut first, this would leave `alice.longname@example.` (no TLD: no match).
+      "stock by alice.longname@example.com",
+    ];
+    for (const q of queries) await runCli(["ctx", "search", "-q", q, "-s", seg]);
+    const events = await Deno.readTextFile(`${seg}/_ctx/telemetry/events.jsonl`);
+    const previews = events.split("\n").filter((l) => l.includes('"ctx.search"')).map((l) =>
+      JSON.parse(l).args.query_preview as string
+    );
+    assert.equal(previews.length, queries.length, events);
+    for (const p of previews) assert.ok(Array.from(p).length <= 32, p);
+    assert.ok(!events.includes(token.slice(0, 9)), "github token prefix");
+    assert.ok(!events.includes("AKIAIOSFO"), "aws key prefix");
+    assert.ok(!events.includes("sk-proj-"), "openai key prefix");
+    assert.ok(!events.includes("alice.longname"), "e-mail address");
+  } finally {
+    await removeSegment(seg);
+  }
 });
 
 Deno.test("non-JSON values become JSON-safe", () => {
@@ -161,8 +261,10 @@ Deno.test("non-JSON values become JSON-safe", () => {
 // Pieces of the secret patterns, so that generated strings often match one.
 const SECRET_PIECES = [
   "-----BEGIN ",
+  "-----BEGIN",
   "RSA ",
   "PRIVATE KEY-----",
+  " BLOCK-----",
   "-----END ",
   "\n",
   " ",
@@ -176,11 +278,15 @@ const SECRET_PIECES = [
   "Bearer ",
   "Basic ",
   "eyJ",
+  "ey",
   "abcdef",
   "ABCDEF0123",
   ".",
   "_",
   "-",
+  "~",
+  "Q",
+  "8Q~",
   "sk",
   "rk",
   "live",
@@ -192,18 +298,37 @@ const SECRET_PIECES = [
   "ASIA",
   "AROA",
   "0123456789ABCDEF",
+  "0123456789abcdef",
   "xox",
+  "xapp-",
   "b",
   "AIza",
   "glpat",
+  "GR1348941",
   "npm",
+  "pypi-AgE",
+  "SG.",
+  "SK",
+  "hv",
+  "s.",
+  ".atlasv1.",
+  "hooks.slack.com/",
+  "services/",
+  "discord.com/api/webhooks/",
+  "AccountKey=",
+  "hf_",
   "password",
   "PassWord",
+  "aws_",
+  "secret",
+  "Secret",
+  "_access_key",
   "api",
   "key",
   "token",
   "Token",
   "https://",
+  "://",
   "user",
   "@",
   "/",
@@ -220,24 +345,44 @@ Deno.test("a secret rule's hints are in everything its pattern matches", () => {
         assert.ok(mayMatch(rule, s), `${rule.re.source} matched ${JSON.stringify(s)}`);
       }
     }
+    for (const rule of CONTENT_SECRET_RULES) {
+      if (!rule.prefix) continue;
+      rule.prefix.lastIndex = 0;
+      if (rule.prefix.test(s)) {
+        assert.ok(
+          mayMatch({ re: rule.prefix, replace: "", needs: rule.needs }, s),
+          `${rule.id} prefix matched ${JSON.stringify(s)}`,
+        );
+      }
+    }
   };
   for (const [input] of TABLE) check(input);
+  for (const sample of SAMPLES) check(sample.text);
+  const pieces = [...SECRET_PIECES, ...SAMPLES.map((s) => s.text.slice(0, 24))];
   fc.assert(
     fc.property(
-      fc.array(fc.oneof(fc.constantFrom(...SECRET_PIECES), fc.string({ maxLength: 3 })), {
+      fc.array(fc.oneof(fc.constantFrom(...pieces), fc.string({ maxLength: 3 })), {
         maxLength: 14,
       }),
-      (pieces) => check(pieces.join("")),
+      (p) => check(p.join("")),
     ),
     { numRuns: 20000 },
   );
 });
 
-Deno.test("every secret rule is exercised by the table (hints are not vacuous)", () => {
+Deno.test("every secret rule is exercised by the table or a sample (hints are not vacuous)", () => {
+  const inputs = [...TABLE.map(([input]) => input), ...SAMPLES.map((s) => s.text)];
   for (const rule of SECRET_RULES) {
-    const hit = TABLE.some(([input]) => {
+    const hit = inputs.some((input) => {
       rule.re.lastIndex = 0;
       return rule.re.test(input) && mayMatch(rule, input);
+    });
+    assert.ok(hit, `no table case or sample for ${rule.re.source}`);
+  }
+  for (const rule of TELEMETRY_SECRET_RULES) {
+    const hit = TABLE.some(([input]) => {
+      rule.re.lastIndex = 0;
+      return rule.re.test(input);
     });
     assert.ok(hit, `no table case for ${rule.re.source}`);
   }

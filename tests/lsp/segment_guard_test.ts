@@ -1,0 +1,178 @@
+/**
+ * The scan that keeps a language server from answering for a segment with
+ * unsafe links, denied sources or a server config that points outside it —
+ * on real files and real symlinks, including places the walker skips.
+ */
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { resolveSegment } from "../../lib/segment/mod.ts";
+import {
+  GuardCache,
+  guardVerdict,
+  revalidateScan,
+  scanSegmentGuard,
+} from "../../lib/lsp/segment_guard.ts";
+
+async function withSegment(
+  fn: (dir: string, outside: string) => Promise<void>,
+): Promise<void> {
+  const dir = await Deno.makeTempDir({ prefix: "trifecta-guard-" });
+  const outside = await Deno.makeTempDir({ prefix: "trifecta-outside-" });
+  try {
+    await Deno.writeTextFile(join(dir, "use.py"), "from mod import f\n");
+    await Deno.writeTextFile(join(outside, "mod.py"), "def f():\n    'OUTSIDE_MARKER'\n");
+    await fn(dir, outside);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+    await Deno.remove(outside, { recursive: true });
+  }
+}
+
+async function verdictOf(dir: string) {
+  return guardVerdict(scanSegmentGuard(await resolveSegment(dir)));
+}
+
+Deno.test("guard: a clean segment (links that stay inside included) lets the server answer", async () => {
+  await withSegment(async (dir) => {
+    await Deno.mkdir(join(dir, "pkg"));
+    await Deno.writeTextFile(join(dir, "pkg/real.py"), "x = 1\n");
+    await Deno.symlink("pkg/real.py", join(dir, "alias.py"));
+    await Deno.symlink("pkg", join(dir, "pkg_alias"));
+    assert.equal(await verdictOf(dir), undefined);
+  });
+});
+
+Deno.test("guard: a module symlinked outside the segment → unsafe_links naming the count, an example and the fix", async () => {
+  await withSegment(async (dir, outside) => {
+    await Deno.symlink(join(outside, "mod.py"), join(dir, "mod.py"));
+    const v = await verdictOf(dir);
+    assert.equal(v?.reason, "unsafe_links");
+    assert.match(v!.detail, /^1 symlink in the segment leads outside it/);
+    assert.match(v!.detail, /\(e\.g\. mod\.py\)/);
+    assert.match(v!.detail, /Remove or replace it/);
+  });
+});
+
+Deno.test("guard: links onto .env, into a skipped or ignored directory, dangling outside, and to an outside directory all count", async () => {
+  await withSegment(async (dir, outside) => {
+    await Deno.writeTextFile(join(dir, ".env"), "KEY=1\n");
+    await Deno.symlink(".env", join(dir, "envmod.py")); // symlink_to_denied
+    await Deno.mkdir(join(dir, "node_modules/pkg"), { recursive: true }); // the walker skips it
+    await Deno.symlink(join(outside, "mod.py"), join(dir, "node_modules/pkg/index.py"));
+    await Deno.writeTextFile(join(dir, ".gitignore"), "ignored/\n");
+    await Deno.mkdir(join(dir, "ignored"));
+    await Deno.symlink(outside, join(dir, "ignored/outdir"));
+    await Deno.symlink("/nonexistent-yet/later.py", join(dir, "later.py")); // dangling, outside
+    const scan = scanSegmentGuard(await resolveSegment(dir));
+    assert.equal(scan.unsafeLinks, 4);
+    assert.deepEqual(
+      scan.examples.map((e) => e.reason).sort(),
+      [
+        "symlink_outside_segment",
+        "symlink_outside_segment",
+        "symlink_outside_segment",
+        "symlink_to_denied",
+      ],
+    );
+    assert.match(guardVerdict(scan)!.detail, /^4 symlinks in the segment lead outside it/);
+  });
+});
+
+Deno.test("guard: an importable source file on the denylist → denied_sources", async () => {
+  await withSegment(async (dir) => {
+    await Deno.writeTextFile(join(dir, "id_rsa_backup.py"), "KEY = 'x'\n");
+    const v = await verdictOf(dir);
+    assert.equal(v?.reason, "denied_sources");
+    assert.match(v!.detail, /id_rsa_backup\.py/);
+  });
+});
+
+Deno.test("guard: a source file hard-linked to .env → denied_sources, while hard links inside package directories pass", async () => {
+  await withSegment(async (dir, outside) => {
+    await Deno.writeTextFile(join(dir, ".env"), 'API_KEY = "sk-live-x"\n');
+    await Deno.mkdir(join(dir, ".venv/lib/site-packages"), { recursive: true });
+    // As uv does: the package file is a hard link of a cache entry outside.
+    await Deno.link(join(outside, "mod.py"), join(dir, ".venv/lib/site-packages/pkg.py"));
+    assert.equal(await verdictOf(dir), undefined, "package managers hard-link on purpose");
+    await Deno.link(join(dir, ".env"), join(dir, "envcopy.py"));
+    const v = await verdictOf(dir);
+    assert.equal(v?.reason, "denied_sources");
+    assert.match(v!.detail, /envcopy\.py/);
+  });
+});
+
+Deno.test("guard: server configs naming paths outside the segment → unsafe_server_config, paths inside are fine", async () => {
+  await withSegment(async (dir) => {
+    await Deno.writeTextFile(
+      join(dir, "pyrightconfig.json"),
+      '{ // comment\n "extraPaths": ["./src", "lib"], "venv": ".venv" }\n',
+    );
+    await Deno.writeTextFile(
+      join(dir, "pyproject.toml"),
+      '[tool.black]\nexclude = "/abs/elsewhere"\n',
+    );
+    assert.equal(await verdictOf(dir), undefined, "inside paths and other tools' tables pass");
+    await Deno.writeTextFile(
+      join(dir, "pyproject.toml"),
+      '[tool.pyright]\nextraPaths = ["../../home/someone/project"]\n',
+    );
+    const v = await verdictOf(dir);
+    assert.equal(v?.reason, "unsafe_server_config");
+    assert.match(v!.detail, /pyproject\.toml/);
+    await Deno.remove(join(dir, "pyproject.toml"));
+    await Deno.writeTextFile(join(dir, "pyrightconfig.json"), '{"extraPaths": [".git/hooks"]}');
+    assert.equal((await verdictOf(dir))?.reason, "unsafe_server_config", "into a denied directory");
+    await Deno.remove(join(dir, "pyrightconfig.json"));
+    await Deno.mkdir(join(dir, "web"));
+    await Deno.writeTextFile(join(dir, "web/tsconfig.json"), '{"extends": "/etc/tsconfig.json"}');
+    assert.equal((await verdictOf(dir))?.reason, "unsafe_server_config");
+  });
+});
+
+Deno.test("guard cache: kept while nothing changes (no full rescan), updated when a link appears in any directory", async () => {
+  await withSegment(async (dir, outside) => {
+    await Deno.mkdir(join(dir, "deep/er"), { recursive: true });
+    const segment = await resolveSegment(dir);
+    const cache = new GuardCache(segment);
+    assert.equal(cache.verdict(), undefined);
+    assert.equal(cache.verdict(), undefined);
+    assert.equal(cache.scans, 1, "a valid scan is reused");
+    await Deno.symlink(join(outside, "mod.py"), join(dir, "deep/er/mod.py"));
+    assert.equal(cache.verdict()?.reason, "unsafe_links");
+    assert.equal(cache.scans, 1, "updated in place");
+    await Deno.remove(join(dir, "deep/er/mod.py"));
+    assert.equal(cache.verdict(), undefined, "fixed → allowed again");
+  });
+});
+
+Deno.test("guard cache: a config edited in place (same directory mtime) is noticed", async () => {
+  await withSegment(async (dir) => {
+    const config = join(dir, "pyrightconfig.json");
+    await Deno.writeTextFile(config, '{"extraPaths": ["src"]}');
+    const cache = new GuardCache(await resolveSegment(dir));
+    assert.equal(cache.verdict(), undefined);
+    const before = (await Deno.stat(dir)).mtime;
+    await Deno.writeTextFile(config, '{"extraPaths": ["/home/someone/secret"]}');
+    assert.deepEqual((await Deno.stat(dir)).mtime, before, "the directory did not change");
+    assert.equal(cache.verdict()?.reason, "unsafe_server_config");
+  });
+});
+
+Deno.test("guard revalidation lists again only directories that changed (or changed just before a listing)", async () => {
+  await withSegment(async (dir, outside) => {
+    await Deno.mkdir(join(dir, "a/b"), { recursive: true });
+    await Deno.mkdir(join(dir, "c"));
+    const old = new Date(Date.now() - 60_000);
+    for (const d of ["a/b", "a", "c", "."]) await Deno.utime(join(dir, d), old, old);
+    const segment = await resolveSegment(dir);
+    const scan = scanSegmentGuard(segment);
+    assert.equal(revalidateScan(segment, scan), 0, "nothing changed: stats only");
+    await Deno.symlink(join(outside, "mod.py"), join(dir, "a/b/mod.py"));
+    assert.equal(revalidateScan(segment, scan), 1, "only a/b is listed again");
+    assert.equal(guardVerdict(scan)?.reason, "unsafe_links");
+    await Deno.remove(join(dir, "a"), { recursive: true });
+    revalidateScan(segment, scan);
+    assert.equal(guardVerdict(scan), undefined, "a vanished subtree is forgotten");
+    assert.equal([...scan.dirs.keys()].some((d) => d.includes("/a")), false);
+  });
+});
