@@ -51,6 +51,12 @@ export interface ContentSecretRule {
    */
   needs: readonly string[];
   /**
+   * Literals that wake the rule's {@linkcode find} compared case-sensitively
+   * even when `re` has flag `i` (the access key ids an AWS secret is looked
+   * for near; a case-insensitive literal costs the pre-filter more).
+   */
+  exactNeeds?: readonly string[];
+  /**
    * A character that may not come right before the token (the marker is
    * short, e.g. `sk-`, and a letter before it means an ordinary word such as
    * `task-`). Ignored for short strings ({@linkcode MaskOptions.prefixes}).
@@ -60,6 +66,8 @@ export interface ContentSecretRule {
   right?: RegExp;
   /** Extra test of the masked token (e.g. random keys mix digits and cases). */
   check?: (token: string) => boolean;
+  /** Extra test of the whole match of `re` (its groups tell the shape found). */
+  checkMatch?: (match: RegExpMatchArray) => boolean;
   /** Extends a match to the end of its secret (private key bodies). */
   extend?: (text: string, end: number) => number;
   /**
@@ -175,6 +183,191 @@ function* findJwts(text: string): Generator<[number, number]> {
   }
 }
 
+const AWS_ID_MARKERS = [
+  "AKIA",
+  "ASIA",
+  "ABIA",
+  "ACCA",
+  "AGPA",
+  "AIDA",
+  "AROA",
+  "AIPA",
+  "ANPA",
+  "ANVA",
+];
+const AWS_SECRET_NAMED =
+  /(?:aws[A-Za-z0-9_.-]{0,40}?secret[A-Za-z0-9_.-]{0,40}|secret[ _-]?access[ _-]?key)\\?["']?\s*(?:=>|:=|=|:|,)\s*(?:[rbu]?\\?["'])?(?<s>[A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])/dgi;
+const AWS_ID =
+  /(?<![A-Z0-9])(?:AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA)[A-Z0-9]{16}(?![A-Z0-9])/g;
+const AWS_SECRET_BARE = /(?<![A-Za-z0-9/+])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])/g;
+/** How far from an access key id a bare secret access key is looked for. */
+const AWS_NEAR = 256;
+
+/**
+ * AWS secret access keys: assigned to a secret-access-key name, or written
+ * bare (prose, a CSV of credentials) near an access key id. A bare one must
+ * mix both cases with a digit, `/` or `+`: a 40-hex Git hash never does.
+ */
+function* findAwsSecrets(text: string): Generator<[number, number]> {
+  AWS_SECRET_NAMED.lastIndex = 0;
+  for (const m of text.matchAll(AWS_SECRET_NAMED)) {
+    const at = m.indices?.groups?.s;
+    if (at) yield [at[0], at[1]];
+  }
+  if (!AWS_ID_MARKERS.some((id) => text.includes(id))) return;
+  let scanned = 0;
+  AWS_ID.lastIndex = 0;
+  for (const id of text.matchAll(AWS_ID)) {
+    const from = Math.max(scanned, id.index - AWS_NEAR);
+    const to = Math.min(text.length, id.index + id[0].length + AWS_NEAR);
+    if (from >= to) continue;
+    const window = text.slice(from, to);
+    AWS_SECRET_BARE.lastIndex = 0;
+    for (const m of window.matchAll(AWS_SECRET_BARE)) {
+      const t = m[0];
+      if (/[A-Z]/.test(t) && /[a-z]/.test(t) && /[0-9/+]/.test(t)) {
+        yield [from + m.index, from + m.index + t.length];
+      }
+    }
+    scanned = to;
+  }
+}
+
+// Values that stand for a secret without being one: `${VAR}`, `%(pw)s`,
+// `{{ x }}`, `<your-key>`, `***`, `xxxx`, and the usual example words.
+const PLACEHOLDER_START = /^(?:[$%{<*@]|\.\.\.|x{3,}|\*{3,})/i;
+const PLACEHOLDER_WORD =
+  /example|changeme|change[_-]me|placeholder|dummy|redacted|your[_-]?|xxxx|not[_-]?a[_-]?real|fake|sample|replace|here$|\{\{|\$\{|%\(|%s/i;
+const PLACEHOLDER_EXACT =
+  /^(?:pass(?:word|wd)?|pwd|secret|token|key|test(?:ing)?|foo|bar|baz|none|null|nil|undefined|true|false|empty|required|optional|string|hidden|masked|default)$/i;
+
+/** True for a value that is a placeholder, not a secret. */
+function placeholder(v: string): boolean {
+  return PLACEHOLDER_START.test(v) || PLACEHOLDER_WORD.test(v) || PLACEHOLDER_EXACT.test(v);
+}
+
+// Code, not a secret: `settings.API_KEY`, `self.token`, a path, a version,
+// an identifier with a counter (`password2`, `token_1`), a grammar
+// repetition (`token = 1*tchar`), chained or optional access in minified
+// code (`Token=e.a=e.b`, `x?.withCredentials`).
+const ATTRIBUTE_CHAIN = /^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+$/;
+const IDENT_COUNTER = /^[A-Za-z_][A-Za-z_]*_?[0-9]{1,2}$/;
+const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
+const NOT_BARE_SECRET =
+  /^(?:\/|\.\/|~\/|[0-9]*\*)|^v?[0-9]+(?:\.[0-9]+)+$|^[\w$.?]+(?:=[\w$.?]+)+$|\?\./;
+
+/**
+ * An unquoted value looks like a secret: letters and digits mixed (not an
+ * identifier with a counter), or long and random-looking (both cases and a
+ * symbol), never a placeholder, an attribute chain, a path or a version.
+ */
+function bareSecretLike(v: string): boolean {
+  if (placeholder(v) || ATTRIBUTE_CHAIN.test(v) || NOT_BARE_SECRET.test(v)) return false;
+  const letters = /[A-Za-z]/.test(v);
+  const digits = v.match(/[0-9]+/g)?.length ?? 0;
+  if (IDENTIFIER.test(v)) {
+    // A name (`OAuth2Token`, `sha256`, `password2`) has one run of digits;
+    // a password or key mixes them in (`Pa55w0rd1`), or is long and random.
+    if (!letters || digits === 0 || IDENT_COUNTER.test(v)) return false;
+    return digits >= 2 || (v.length >= 16 && /[A-Z]/.test(v) && /[a-z]/.test(v));
+  }
+  if (letters && digits > 0) return true;
+  // Without digits only a long value with the symbols of a key (`+`, `/`, …).
+  return v.length >= 20 && /[A-Z]/.test(v) && /[a-z]/.test(v) && /[+/!@%^*~]/.test(v);
+}
+
+/**
+ * A quoted value for a secret name: any content of 6+ characters that is
+ * no placeholder and no bare word (`"top_secret"`, `"TOKEN_TYPE"`: names
+ * and test words) — a letter and a digit or symbol, or both cases.
+ */
+function quotedSecretLike(v: string): boolean {
+  if (placeholder(v) || ATTRIBUTE_CHAIN.test(v)) return false;
+  if (/^[a-z]+(?:[-_.][a-z]+)*$/.test(v) || /^[A-Z]+(?:[-_][A-Z]+)*$/.test(v)) return false;
+  return /[^A-Za-z_]/.test(v) || (/[A-Z]/.test(v) && /[a-z]/.test(v));
+}
+
+/** `%xx` escapes decoded; a malformed escape leaves the value as it is. */
+function decodeURIComponentSafe(v: string): string {
+  if (!v.includes("%")) return v;
+  try {
+    return decodeURIComponent(v);
+  } catch (err) {
+    // A stray `%` (not an escape): judge the value as written.
+    if (err instanceof URIError) return v;
+    throw err;
+  }
+}
+
+/** Secret-named keys (`MYSQL_ROOT_PASSWORD`, `DB_PASS`, `auth_token`, `x-api-key`, …). */
+const SECRET_KEY = String
+  .raw`(?:pass(?:word|wd|phrase)|pwd|[_.-]pass|secret(?:[_-]?key)?|token|api[_-]?key|access[_-]?key|private[_-]?key|credentials?)(?![A-Za-z0-9])`;
+/**
+ * An unquoted value: no quote, bracket, space or separator; ends where a
+ * value ends (`(`, `[`, `<` after it mean code or markup: no value). A mask's
+ * own `<…>` is never an end, so masking a token inside a value that was not
+ * taken cannot make it one.
+ */
+const BARE_VALUE = String
+  .raw`[^\s"'\`()[\]{}<>,;&#\\=:][^\s"'\`()[\]{}<>,;&#\\]{5,199}(?=$|[\s#&,;"'\`)\]}\\])`;
+const SEPARATOR = String.raw`\\?["']?[ \t]*(?:=>|:=|=|:)[ \t]*`;
+
+/**
+ * `key = value` for a secret-named key, in the shapes configuration and
+ * code use: quoted (`"…"`, `'…'`), unquoted after `=` or `:` (`.env`, YAML,
+ * INI, properties, query strings), a CLI flag with a space (`--password x`).
+ * Groups: `s` quoted, `s2` unquoted, `s3` flag.
+ */
+const SECRET_ASSIGNMENT = new RegExp(
+  `${SECRET_KEY}(?:${SEPARATOR}(?:[rbuf]?\\\\?(?<q>["'])(?<s>[^"'\\s\\\\]{6,500})\\\\?\\k<q>|(?<s2>${BARE_VALUE})))` +
+    `|--[A-Za-z0-9_-]{0,40}?${SECRET_KEY}[ \\t]+(?<s3>${BARE_VALUE})`,
+  "dgim",
+);
+const SECRET_NEEDS = [
+  "password",
+  "passwd",
+  "passphrase",
+  "pwd",
+  // `DB_PASS`, never the keyword `pass` (in every Python file).
+  "_pass",
+  ".pass",
+  "-pass",
+  "secret",
+  "token",
+  "api_key",
+  "api-key",
+  "apikey",
+  "access_key",
+  "access-key",
+  "accesskey",
+  "private_key",
+  "private-key",
+  "privatekey",
+  "credential",
+];
+
+/**
+ * A `Basic` credential decodes to `user:password`; anything else after the
+ * word (prose: "Basic authentication") is not one.
+ */
+function basicCredential(v: string): boolean {
+  try {
+    const raw = atob(v.length % 4 === 0 ? v : v + "=".repeat(4 - (v.length % 4)));
+    return /^[\x20-\x7e]+:[\x20-\x7e]+$/.test(raw) && !placeholder(raw.slice(raw.indexOf(":") + 1));
+  } catch (err) {
+    // Not base64: not a Basic credential.
+    if (err instanceof DOMException) return false;
+    throw err;
+  }
+}
+
+/**
+ * Secret-named XML elements: `<password>…</password>`, `<db:apiKey>…</db:apiKey>`
+ * (never a mask: `<SECRET_REDACTED:url-credentials>`).
+ */
+const XML_TAG = String
+  .raw`(?![A-Z_]*REDACTED[:>])(?:[A-Za-z_][\w.-]{0,63}:)?[A-Za-z_.-]{0,64}?(?:pass(?:word|wd|phrase)|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|credentials?)[A-Za-z_.-]{0,64}`;
+
 // Token characters next to a token are checked with `left`/`right` (a
 // single-character test) instead of `\b`, so `_`, `-` and `.` around a
 // token never hide it (`\b` sees no boundary between `E` and `_`).
@@ -196,12 +389,14 @@ const RULES: readonly ContentSecretRule[] = [
   },
   {
     id: "aws-secret-access-key",
-    title: "AWS secret access key assigned to an `aws…secret…`/`secret_access_key` name",
-    re:
-      /(?:aws[A-Za-z0-9_.-]{0,40}?secret[A-Za-z0-9_.-]{0,40}|secret_?access_?key)\\?["']?\s*(?:=>|:=|=|:|,)\s*(?:[rbu]?\\?["'])?(?<s>[A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])/dgi,
+    title: "AWS secret access key: assigned to an `aws…secret…`/`secret access key` name, " +
+      "or a 40-character key (mixed case and digits) within 256 characters of an access key id",
+    re: AWS_SECRET_NAMED,
     needs: ["secret"],
+    exactNeeds: AWS_ID_MARKERS,
+    find: findAwsSecrets,
     prefix:
-      /(?:aws[A-Za-z0-9_.-]{0,40}?secret[A-Za-z0-9_.-]{0,40}|secret_?access_?key)\\?["']?\s*(?:=>|:=|=|:|,)\s*(?:[rbu]?\\?["'])?(?<s>[A-Za-z0-9/+]+)/dgi,
+      /(?:aws[A-Za-z0-9_.-]{0,40}?secret[A-Za-z0-9_.-]{0,40}|secret[ _-]?access[ _-]?key)\\?["']?\s*(?:=>|:=|=|:|,)\s*(?:[rbu]?\\?["'])?(?<s>[A-Za-z0-9/+]+)/dgi,
   },
   {
     id: "github-token",
@@ -481,27 +676,78 @@ const RULES: readonly ContentSecretRule[] = [
   },
   {
     id: "secret-assignment",
-    title: "a literal of 6+ characters with letters and digits assigned to a secret-named key " +
-      "(`password`, `passwd`, `pwd`, `secret`, `secret_key`, `token`, `api_key`, `access_key`, " +
-      "`private_key`, …): quoted, or unquoted right after `=` up to the end of the line " +
-      "(`.ini`, `.properties`)",
+    title: "a value assigned to a secret-named key (`password`, `passwd`, `passphrase`, " +
+      "`DB_PASS`, `secret`, `token`, `api_key`, `access_key`, `private_key`, `credential`, …): " +
+      "quoted (6+ characters, no placeholder or bare word), unquoted after `=` or `:` " +
+      "(`.env`, YAML, INI, properties, query strings; letters mixed with digits, or long and " +
+      "random-looking), or after a `--flag`; code (`password: str`, `getpass()`, " +
+      "`settings.API_KEY`, `os.environ[…]`) is left alone",
+    re: SECRET_ASSIGNMENT,
+    needs: SECRET_NEEDS,
+    // A value cut before its closing quote or its end: `DB_PASS = "S3cr2N`.
+    prefix: new RegExp(
+      `${SECRET_KEY}${SEPARATOR}[rbuf]?\\\\?["']?(?<s>[^\\s"'\\\\<>$%{]{3,500})`,
+      "dgi",
+    ),
+    checkMatch: (m) => {
+      const g = m.groups ?? {};
+      return g.s !== undefined ? quotedSecretLike(g.s) : bareSecretLike(g.s2 ?? g.s3 ?? "");
+    },
+  },
+  {
+    id: "authorization-credential",
+    title: "HTTP credentials: `Bearer <token>`, `Basic <base64 of user:password>`, " +
+      "`Authorization: Token <token>`",
     re:
-      /(?:password|passwd|pwd|secret|secret_?key|token|api_?key|access_?key|private_?key)(?![A-Za-z0-9])(?:\\?["']?[ \t]*(?:=>|:=|=|:)[ \t]*[rbuf]?\\?["'](?<s>[^"'\s\\]{6,})\\?["']|=(?<s2>[^\s"'`()[\]{}<>,;&#\\]{6,})(?=[ \t]*(?:$|\\?["'`])))/dgim,
+      /(?:(?<b>[Bb]earer|BEARER)|(?<basic>Basic)|[Aa]uthorization\\?["']?[ \t]*[:=,][ \t]*\\?["']?(?:Token|Bot|token|Digest))[ \t]+(?<s>[A-Za-z0-9._~+/-]{8,500}=*)/dg,
+    needs: ["Bearer", "bearer", "BEARER", "Basic", "Authorization", "authorization"],
+    checkMatch: (m) => {
+      const v = m.groups?.s ?? "";
+      if (m.groups?.basic !== undefined) return basicCredential(v);
+      return v.length >= 12 && !placeholder(v) && /[0-9]/.test(v) && /[A-Za-z]/.test(v);
+    },
+  },
+  {
+    id: "xml-secret-element",
+    title: "text of a secret-named XML element (`<password>…</password>`, `<apiKey>…</apiKey>`)",
+    re: new RegExp(
+      `<(?<tag>${XML_TAG})(?:[ \t][^<>]{0,500})?>(?<s>[^<>]{6,200}?)</\\k<tag>>`,
+      "dgi",
+    ),
     needs: [
       "password",
       "passwd",
-      "pwd",
+      "passphrase",
       "secret",
       "token",
-      "api_key",
       "apikey",
-      "access_key",
+      "api_key",
+      "api-key",
       "accesskey",
-      "private_key",
+      "access_key",
+      "access-key",
       "privatekey",
+      "private_key",
+      "private-key",
+      "credential",
     ],
-    // Placeholders (`${VAR}`, `%(x)s`, `<your-key>`) and words are not secrets.
-    check: (t) => !/^[$%{<*]/.test(t) && hasDigit(t) && /[A-Za-z]/.test(t),
+    // An element cut before its end tag: `<password>S3cr2N`.
+    prefix: new RegExp(`<${XML_TAG}(?:[ \\t][^<>]{0,500})?>(?<s>[^<>\\s]{3,500})`, "dgi"),
+    checkMatch: (m) => {
+      const v = (m.groups?.s ?? "").trim();
+      return v.length >= 6 && !placeholder(v) && !/^[a-z_]+$/.test(v);
+    },
+  },
+  {
+    id: "url-query-secret",
+    title: "a URL query parameter named `key`, `sig`, `signature` or `auth` " +
+      "(`?key=…`, `&sig=…`; `?password=`, `&api_key=`, `&access_token=` are secret-assignment)",
+    re:
+      /[?&](?:key|sig|signature|auth)=(?<s>[^&#;\s"'`<>()[\]{}\\]{6,500})(?=$|[&#;\s"'`)\]}\\])/dgm,
+    // The exact names only: a longer name ending in them (`api_key`) is the
+    // secret-assignment rule's, and `key=` alone is in every other Python file.
+    needs: ["?key=", "&key=", "?sig=", "&sig=", "?signature=", "&signature=", "?auth=", "&auth="],
+    check: (t) => bareSecretLike(decodeURIComponentSafe(t)),
   },
 ];
 
@@ -515,12 +761,15 @@ function escapeRe(s: string): string {
 // One scan over the text finds every rule's literals, so a clean file costs
 // one pass. Longer literals first; a literal activates every rule that needs
 // it or a substring of it (`sk-ant-` also wakes the rules that need `sk-`).
-const NEEDLES = [...new Set(RULES.flatMap((r) => r.needs))].sort((a, b) => b.length - a.length);
+function needsOf(r: ContentSecretRule): readonly string[] {
+  return r.exactNeeds ? [...r.needs, ...r.exactNeeds] : r.needs;
+}
+const NEEDLES = [...new Set(RULES.flatMap(needsOf))].sort((a, b) => b.length - a.length);
 const NEEDLE_RULES = new Map<string, number[]>(
   NEEDLES.map((n) => [
     n.toLowerCase(),
     RULES.flatMap((r, i) =>
-      r.needs.some((m) => n.includes(m) || (r.re.ignoreCase && n.toLowerCase().includes(m)))
+      needsOf(r).some((m) => n.includes(m) || (r.re.ignoreCase && n.toLowerCase().includes(m)))
         ? [i]
         : []
     ),
@@ -553,16 +802,33 @@ interface Span {
   rule: number;
 }
 
-function* matchSpans(text: string, re: RegExp): Generator<[number, number]> {
-  for (const m of text.matchAll(re)) {
-    yield m.indices?.groups?.s ?? m.indices?.groups?.s2 ?? [m.index, m.index + m[0].length];
+function* matchSpans(text: string, rule: ContentSecretRule): Generator<[number, number]> {
+  const re = rule.re;
+  re.lastIndex = 0;
+  for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+    if (m[0] === "") re.lastIndex++;
+    if (rule.checkMatch && !rule.checkMatch(m)) {
+      // A match that is no secret must not hide one that starts inside it
+      // (`password: …example…DB_PASSWORD = "…"`).
+      re.lastIndex = m.index + 1;
+      continue;
+    }
+    const g = m.indices?.groups;
+    const at = g?.s ?? g?.s2 ?? g?.s3 ?? [m.index, m.index + m[0].length];
+    if (rule.check && !rule.check(text.slice(at[0], at[1]))) {
+      // Same as above: a long value that is no secret (it ran over a URL)
+      // must not hide a parameter that starts inside it.
+      re.lastIndex = m.index + 1;
+      continue;
+    }
+    yield at;
   }
 }
 
 function collect(text: string, i: number, prefixes: boolean, spans: Span[]): void {
   const rule = RULES[i];
   rule.re.lastIndex = 0;
-  const found = rule.find ? rule.find(text) : matchSpans(text, rule.re);
+  const found = rule.find ? rule.find(text) : matchSpans(text, rule);
   for (const at of found) {
     const start = at[0];
     let end = at[1];

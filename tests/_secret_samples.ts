@@ -201,6 +201,34 @@ export function secretSamples(seed = 12): SecretSample[] {
     inContext("url-credentials", `https://deploy:${password}@example.com/repo.git`, password),
     inContext("url-credentials", `redis://:${password}@localhost:6379/0`, password),
     inContext("url-credentials", `mongodb+srv://u:${password}@cluster0.example.net/db`, password),
+    // Configuration shapes: YAML, compose, INI with spaces, other key names, flags, queries.
+    inContext("secret-assignment", `password: ${password}`, password),
+    inContext("secret-assignment", `  MYSQL_ROOT_PASSWORD: ${password}`, password),
+    inContext("secret-assignment", `password = ${password}`, password),
+    inContext("secret-assignment", `DB_PASS = "${password}"`, password),
+    inContext("secret-assignment", `passphrase = "${password}"`, password),
+    inContext("secret-assignment", `credential: "${password}"`, password),
+    inContext("secret-assignment", `auth_token: ${password}`, password),
+    inContext("secret-assignment", `mysql --password ${password} -u root`, password),
+    inContext(
+      "secret-assignment",
+      `https://example.com/login?password=${password}&next=1`,
+      password,
+    ),
+    ...(() => {
+      const bearer = r(ALNUM, 40);
+      const basic = btoa(`deploy:${password}`);
+      const drf = r(HEX, 40);
+      return [
+        inContext("authorization-credential", `{"Authorization": "Bearer ${bearer}"}`, bearer),
+        inContext("authorization-credential", `Authorization: Basic ${basic}`, basic),
+        inContext("authorization-credential", `Authorization: Token ${drf}`, drf),
+      ];
+    })(),
+    inContext("xml-secret-element", `<password>${password}</password>`, password),
+    inContext("xml-secret-element", `<db:apiKey>${password}</db:apiKey>`, password),
+    inContext("url-query-secret", `https://api.example.com/v1/items?sig=${password}&x=1`, password),
+    inContext("url-query-secret", `GET /maps?key=${password}`, password),
   ];
 }
 
@@ -240,4 +268,22 @@ export const LOOK_ALIKES: readonly string[] = [
   "password = make_password(raw1234)",
   'x = {"token": tok}',
   'login(username="admin", password=pw)',
+  // Code around secret-named names: signatures, types, reads of the real value.
+  "def login(password: str):",
+  "password: Optional[str] = None",
+  'token = request.headers["X"]',
+  "password = getpass()",
+  'secret_key = os.environ["SECRET_KEY"]',
+  "password: string;",
+  "api_key=settings.API_KEY",
+  "token: OAuth2Token = Depends(scheme)",
+  "reset_url_token = 'set-password'",
+  'token = \'variable|default:"Default value"|date:"Y-m-d"\'',
+  "# token          = 1*tchar",
+  "password = password2",
+  "PASSWORD_HASHERS = ['django.contrib.auth.hashers.PBKDF2PasswordHasher']",
+  'headers["Authorization"] = f"Bearer {token}"',
+  "Basic authentication sends the password base64-encoded",
+  "<password>${DB_PASSWORD}</password>",
+  "https://example.com/search?q=token&page=2",
 ];

@@ -152,11 +152,11 @@ Deno.test("findings hold the rule and the line, never the value", () => {
   const lines = SAMPLES.filter((s) => !s.text.includes("\n")).map((s) => `v = '${s.text}'`);
   const file = ["# header", ...lines].join("\n");
   const r = maskSecrets(file);
-  assert.equal(r.findings.length, lines.length);
-  r.findings.forEach((f, i) => {
-    assert.deepEqual(Object.keys(f).sort(), ["line", "rule"]);
-    assert.equal(f.line, i + 2);
-  });
+  // Each line's findings, in order, on that line (a line may hold two secrets).
+  const expected = lines.flatMap((line, i) => maskSecrets(line).findings.map(() => i + 2));
+  assert.ok(expected.length >= lines.length);
+  assert.deepEqual(r.findings.map((f) => f.line), expected);
+  for (const f of r.findings) assert.deepEqual(Object.keys(f).sort(), ["line", "rule"]);
   const json = JSON.stringify(r.findings);
   for (const s of SAMPLES) assert.ok(!json.includes(body(s).slice(0, 9)));
 });
@@ -202,4 +202,78 @@ Deno.test("a masked text has nothing left to mask", () => {
   assert.ok(once.findings.length >= SAMPLES.length);
   assert.deepEqual(maskSecrets(once.text).findings, []);
   assert.deepEqual(maskSecrets(once.text, { prefixes: true }).findings, []);
+});
+
+Deno.test("secrets in configuration shapes are masked: YAML, INI, queries, headers, XML, flags, key names", () => {
+  const pw = "Pa55w0rd1Qz";
+  const cases: [string, string][] = [
+    [`password: ${pw}`, "secret-assignment"],
+    [`  MYSQL_ROOT_PASSWORD: x9${pw}`, "secret-assignment"],
+    [`api_key: SECRETMARK_P3abc456`, "secret-assignment"],
+    [`password = ${pw}`, "secret-assignment"],
+    [`https://example.com/login?password=${pw}&x=1`, "secret-assignment"],
+    [`https://example.com/v1?api_key=${pw}&x=1`, "secret-assignment"],
+    [`mysql --password=${pw} -u root`, "secret-assignment"],
+    [`mysql --password ${pw} -u root`, "secret-assignment"],
+    [`passphrase = "${pw}"`, "secret-assignment"],
+    [`DB_PASS = "${pw}"`, "secret-assignment"],
+    [`credential: "${pw}"`, "secret-assignment"],
+    [`auth_token: ${pw}`, "secret-assignment"],
+    [`"Authorization": "Bearer abcdef0123456789abcdef"`, "authorization-credential"],
+    [`Authorization: Basic ${btoa(`user:${pw}`)}`, "authorization-credential"],
+    [`<password>${pw}</password>`, "xml-secret-element"],
+    [`https://maps.example.com/api?key=${pw}&v=3`, "url-query-secret"],
+  ];
+  for (const [text, rule] of cases) {
+    const r = maskSecrets(text);
+    assert.equal(r.findings[0]?.rule, rule, `${text} → ${r.text}`);
+    assert.ok(!r.text.includes(pw) && !r.text.includes("abcdef0123"), r.text);
+    assert.ok(!r.text.includes("P3abc456") && !r.text.includes(btoa(`user:${pw}`)), r.text);
+  }
+  // The key, the separator and what follows the value stay.
+  assert.equal(
+    maskSecrets(`url = "/login?password=${pw}&next=/"`).text,
+    'url = "/login?password=<SECRET_REDACTED:secret-assignment>&next=/"',
+  );
+  assert.equal(
+    maskSecrets(`password: ${pw}  # prod`).text,
+    "password: <SECRET_REDACTED:secret-assignment>  # prod",
+  );
+});
+
+Deno.test("code around secret-named names stays byte for byte: signatures, types, reads of the value", () => {
+  const code = [
+    "def login(password: str, token: Optional[str] = None) -> bool:",
+    "    password: Optional[str] = None",
+    '    token = request.headers["X-Token"]',
+    "    password = getpass()",
+    '    secret_key = os.environ["SECRET_KEY"]',
+    "    client = Client(api_key=settings.API_KEY)",
+    "    return check(password, token)",
+    "interface Login { password: string; token?: OAuth2Token }",
+  ].join("\n");
+  assert.deepEqual(maskSecrets(code), { text: code, findings: [] });
+});
+
+Deno.test("an AWS secret access key written bare near its access key id is masked; a Git hash is not", () => {
+  const id = "AKIAIOSFODNN7EXAMPLE";
+  const secret = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
+  for (
+    const text of [
+      `Access key ID ${id}\nSecret access key ${secret}\n`,
+      `use ${secret} with ${id}`,
+      `${id},${secret}`,
+    ]
+  ) {
+    const r = maskSecrets(text);
+    assert.ok(!r.text.includes(secret), r.text);
+    assert.deepEqual(r.findings.map((f) => f.rule).sort(), [
+      "aws-access-key-id",
+      "aws-secret-access-key",
+    ]);
+  }
+  const sha = "da39a3ee5e6b4b0d3255bfef95601890afd80709";
+  assert.ok(maskSecrets(`commit ${sha} added ${id}`).text.includes(sha));
+  // Far from any id, a 40-character run is left alone.
+  assert.deepEqual(maskSecrets(`x = "${secret}"`).findings, []);
 });

@@ -11,6 +11,7 @@
 import type { Node, Query } from "web-tree-sitter";
 import type { SkeletonImport, SkeletonSymbol, SymbolKind } from "./types.ts";
 import { clip, jsdocLine, oneLine, pythonDocLine } from "./text_utils.ts";
+import { type Budget, budgetSpent, parseTooComplex } from "./budget.ts";
 
 /** What the query found in one tree, assembled. */
 export interface Extracted {
@@ -28,7 +29,14 @@ export interface ExtractOptions {
   text: string;
   /** Node type ids whose large bodies the query skips (see `queryRanges`). */
   prune?: ReadonlySet<number>;
+  /** Time budget: the query and the assembly stop with `PARSE_TOO_COMPLEX` past it. */
+  budget?: Budget;
+  /** Segment-relative path, for the budget's error. */
+  rel?: string;
 }
+
+/** Items assembled between two looks at the clock. */
+const ITEMS_PER_BUDGET_CHECK = 256;
 
 /** Node types that wrap a declaration and belong to its signature. */
 const WRAPPERS: ReadonlySet<string> = new Set(["export_statement", "ambient_declaration"]);
@@ -158,8 +166,10 @@ function queryRanges(root: Node, prune: ReadonlySet<number>): Array<[number, num
 function collect(
   query: Query,
   root: Node,
-  prune: ReadonlySet<number>,
+  options: ExtractOptions,
 ): { items: Item[]; defs: Def[]; decorators: Node[]; leading: Map<number, Node> } {
+  const prune = options.prune ?? new Set<number>();
+  const budget = options.budget;
   const byId = new Map<number, Def>();
   const items: Item[] = [];
   const decorators: Node[] = [];
@@ -174,13 +184,17 @@ function collect(
     items.push({ type, start: node.startIndex, end: node.endIndex, node });
   };
   const ranges = queryRanges(root, prune);
+  // Returning true halts the query cursor: nested patterns (a class body in
+  // a class body …) cost tree-sitter time quadratic in the nesting depth.
+  const progressCallback = budget ? () => budgetSpent(budget) : undefined;
   const matches = ranges.length === 1
-    ? query.matches(root)
+    ? query.matches(root, { progressCallback })
     // Query ranges are in bytes of the UTF-16 text the tree was parsed
     // from: twice the string indices that nodes report.
     : ranges.flatMap(([start, end]) =>
-      query.matches(root, { startIndex: start * 2, endIndex: end * 2 })
+      query.matches(root, { startIndex: start * 2, endIndex: end * 2, progressCallback })
     );
+  if (budget && budgetSpent(budget)) throw parseTooComplex(options.rel ?? "", budget, "query");
   for (const match of matches) {
     let defNode: Node | undefined;
     let kind: SymbolKind | undefined;
@@ -290,31 +304,87 @@ function trimSignature(sig: string): string {
 /**
  * The last row of a definition that holds code: tree-sitter lets a Python
  * block run over trailing comment lines, CPython's `end_lineno` does not.
+ * Each row's start and kind are found once per file: nested definitions
+ * end on the same rows, and a one-line file of nested definitions must not
+ * cost one full backward scan per symbol.
  */
-function lastCodeRow(text: string, node: Node, root: Node): number {
-  let row = node.endPosition.row;
-  let idx = node.endIndex;
-  const floor = node.startIndex;
-  while (idx > floor) {
-    const lineStart = text.lastIndexOf("\n", idx - 1) + 1;
-    if (lineStart <= floor) break;
-    const first = skipSpace(text, lineStart, idx);
-    const c = text.charCodeAt(first);
-    if (first < idx && c !== 35 && c !== 47) break; // not "#" or "/"
-    if (first < idx && root.descendantForIndex(first)?.type !== "comment") break;
-    idx = lineStart - 1;
-    row--;
+class CodeRows {
+  readonly text: string;
+  readonly #root: Node;
+  /** Row -> index of its first character (rows visited only). */
+  readonly #starts = new Map<number, number>();
+  /** Row -> the nearest row at or above it that holds code (-1: none). */
+  readonly #codeAbove = new Map<number, number>();
+
+  constructor(text: string, root: Node) {
+    this.text = text;
+    this.#root = root;
   }
-  return row;
+
+  /** First index at or after `i` that is not a space, tab or CR. */
+  #firstFrom(i: number): number {
+    const text = this.text;
+    for (let c = text.charCodeAt(i); c === 32 || c === 9 || c === 13;) c = text.charCodeAt(++i);
+    return i;
+  }
+
+  /** True when the token at `i` (a row's first) is a comment. */
+  #commentAt(i: number): boolean {
+    const c = this.text.charCodeAt(i);
+    return (c === 35 || c === 47) && // "#" or "/"
+      this.#root.descendantForIndex(i)?.type === "comment";
+  }
+
+  /** Nearest row at or above `row` holding code; `end` is the index ending `row`. */
+  #codeRowAbove(row: number, end: number): number {
+    const path: number[] = [];
+    let found = -1;
+    while (row >= 0) {
+      const known = this.#codeAbove.get(row);
+      if (known !== undefined) {
+        found = known;
+        break;
+      }
+      const start = this.text.lastIndexOf("\n", end - 1) + 1;
+      const first = this.#firstFrom(start);
+      if (first < end && !this.#commentAt(first)) {
+        found = row;
+        break;
+      }
+      path.push(row);
+      end = start - 1;
+      row--;
+    }
+    for (const r of path) this.#codeAbove.set(r, found);
+    if (found >= 0) this.#codeAbove.set(found, found);
+    return found;
+  }
+
+  lastCodeRow(node: Node): number {
+    const row = node.endPosition.row;
+    const startRow = node.startPosition.row;
+    if (row === startRow) return row;
+    const idx = node.endIndex;
+    let start = this.#starts.get(row);
+    if (start === undefined) {
+      start = this.text.lastIndexOf("\n", idx - 1) + 1;
+      this.#starts.set(row, start);
+    }
+    const first = this.#firstFrom(start);
+    if (first < idx && !this.#commentAt(first)) return row;
+    // Blank up to the end, or a comment: the nearest code row above, never
+    // above the definition's first row.
+    return Math.max(startRow, this.#codeRowAbove(row - 1, start - 1));
+  }
 }
 
 function buildSymbol(
   def: Def,
-  root: Node,
-  text: string,
+  rows: CodeRows,
   owner: SkeletonSymbol | undefined,
   leading: Map<number, Node>,
 ): SkeletonSymbol {
+  const text = rows.text;
   const node = def.node;
   const parent = node.parent;
   const outer = parent && WRAPPERS.has(parent.type) ? parent : node;
@@ -336,7 +406,7 @@ function buildSymbol(
   const startRow = sigStart > node.startIndex
     ? rowAt(text, node.startIndex, nodeStart.row, sigStart)
     : nodeStart.row;
-  const endRow = lastCodeRow(text, node, root);
+  const endRow = rows.lastCodeRow(node);
   let doc = def.doc;
   if (doc === "" && leading.size > 0) {
     const outerRow = Math.min(
@@ -374,14 +444,21 @@ export function extractSkeleton(
   options: ExtractOptions,
 ): Extracted {
   const text = options.text;
-  const { items, defs, decorators, leading } = collect(query, root, options.prune ?? new Set());
+  const budget = options.budget;
+  const { items, defs, decorators, leading } = collect(query, root, options);
   attachDecorators(defs, decorators);
   const symbols: SkeletonSymbol[] = [];
   const imports: SkeletonImport[] = [];
   const exports: SkeletonImport[] = [];
   const stack: Frame[] = [];
   const symbolOf = new Map<Def, SkeletonSymbol>();
+  const rows = new CodeRows(text, root);
+  let sinceCheck = 0;
   for (const item of items) {
+    if (budget && ++sinceCheck === ITEMS_PER_BUDGET_CHECK) {
+      sinceCheck = 0;
+      if (budgetSpent(budget)) throw parseTooComplex(options.rel ?? "", budget, "extract");
+    }
     while (stack.length > 0 && stack[stack.length - 1].end <= item.start) stack.pop();
     const top = stack.length > 0 ? stack[stack.length - 1] : undefined;
     const insideFunction = top ? top.insideFunction || top.functionLike : false;
@@ -395,7 +472,7 @@ export function extractSkeleton(
         let childParent = parent;
         let childDepth = parentDepth;
         if (!insideFunction) {
-          symbol = buildSymbol(def, root, text, owner, leading);
+          symbol = buildSymbol(def, rows, owner, leading);
           symbolOf.set(def, symbol);
           if (parent !== owner) symbol.depth_flattened = true;
           if (parent) parent.children.push(symbol);

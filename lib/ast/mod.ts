@@ -14,6 +14,7 @@ export type {
   SymbolKind,
 } from "./types.ts";
 export {
+  AST_CACHE_INVALID_COUNTER,
   type BatchStats,
   type FileOutcome,
   IN_PROCESS_LIMIT,
@@ -50,6 +51,8 @@ export {
   type ParseSkeletonOptions,
   type ParseTextInput,
 } from "./parse_source.ts";
+export { PARSE_BUDGET_ENV, PARSE_TOO_COMPLEX, parseBudgetMs } from "./budget.ts";
+export { cachedSkeleton } from "./cached_shape.ts";
 export {
   countSymbols,
   renderSkeletonBody,

@@ -9,10 +9,61 @@ import { TrifectaError } from "../errors.ts";
 import { decodeUtf8, DEFAULT_MAX_FILE_BYTES, looksBinary } from "../segment/read.ts";
 import { contentSha256Hex } from "../segment/digest.ts";
 import { maskSecrets } from "../secrets.ts";
+import { readInsideSync } from "../segment/boundary.ts";
+import type { Segment } from "../segment/segment.ts";
+import { budgetSpent, parseBudgetMs, parseTooComplex, startBudget } from "./budget.ts";
 import { extractSkeleton } from "./extract.ts";
 import { grammarForLanguage } from "./parser.ts";
 import { skeletonTextBytes } from "./render.ts";
 import type { FileSkeleton, Language } from "./types.ts";
+
+/** A parse job's file: what the caller already read, or where to read it. */
+export interface JobFile {
+  /** The segment the file lies in. */
+  segment: Segment;
+  /** Absolute path of the file. */
+  abs: string;
+  /** Masked text, when the caller already read the file through the boundary. */
+  text?: string;
+  /** Size in bytes, with `text`. */
+  size?: number;
+  /** sha256 hex of the raw bytes, with `text`. */
+  sha256?: string;
+}
+
+/** A job's text as the boundary returns it, with what the cache needs. */
+export interface JobSource {
+  /** The text, secrets masked. */
+  text: string;
+  /** Size in bytes of the file read. */
+  size: number;
+  /** sha256 hex of the raw bytes. */
+  sha256: string;
+  /** Modification time, when this call read the file. */
+  mtimeMs?: number;
+}
+
+/**
+ * The job's text: as given, or read now through the boundary (sync: a
+ * worker has nothing else to do meanwhile, and sync ops cost less).
+ */
+export function jobSource(job: JobFile, maxBytes: number): JobSource {
+  const { text, size, sha256 } = job;
+  if (text !== undefined && size !== undefined && sha256 !== undefined) {
+    return { text, size, sha256 };
+  }
+  const read = readInsideSync(job.segment, job.abs, {
+    maxBytes,
+    mode: "skeleton",
+    hasher: contentSha256Hex,
+  });
+  return {
+    text: read.text,
+    size: read.bytes,
+    sha256: read.sha256 as string,
+    mtimeMs: read.mtimeMs,
+  };
+}
 
 /**
  * What {@linkcode parseSkeleton} needs: the text of a file as the read
@@ -51,13 +102,16 @@ export interface ParseBytesInput {
 export interface ParseSkeletonOptions {
   /** Size cap in bytes (default 2 MiB). */
   maxBytes?: number;
+  /** Time budget in ms (default: {@linkcode parseBudgetMs} of the size). */
+  budgetMs?: number;
 }
 
 /**
  * Parse one file's text (or in-memory bytes) into its skeleton.
  *
  * @throws {TrifectaError} `FILE_TOO_LARGE` over the cap, `BINARY_FILE` for
- * binary content, `PARSE_FAILED` when tree-sitter gives no tree.
+ * binary content, `PARSE_FAILED` when tree-sitter gives no tree,
+ * `PARSE_TOO_COMPLEX` past the time budget (parse, query or extraction).
  */
 export async function parseSkeleton(
   input: ParseInput,
@@ -88,11 +142,22 @@ export async function parseSkeleton(
     sha256 = input.sha256 ?? contentSha256Hex(input.bytes);
   }
   const grammar = await grammarForLanguage(input.language);
-  const tree = grammar.parser.parse(text);
-  if (!tree) throw new TrifectaError("PARSE_FAILED", `tree-sitter gave no tree for ${input.rel}`);
+  const budget = startBudget(options.budgetMs ?? parseBudgetMs(size));
+  const tree = grammar.parser.parse(text, null, { progressCallback: () => budgetSpent(budget) });
+  if (!tree) {
+    // A cancelled parse is kept for resumption: drop it before the next file.
+    grammar.parser.reset();
+    if (budgetSpent(budget)) throw parseTooComplex(input.rel, budget, "parse");
+    throw new TrifectaError("PARSE_FAILED", `tree-sitter gave no tree for ${input.rel}`);
+  }
   try {
     const root = tree.rootNode;
-    const extracted = extractSkeleton(grammar.query, root, { text, prune: grammar.prune });
+    const extracted = extractSkeleton(grammar.query, root, {
+      text,
+      prune: grammar.prune,
+      budget,
+      rel: input.rel,
+    });
     const skeleton: FileSkeleton = {
       path: input.rel,
       language: input.language,

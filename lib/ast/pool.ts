@@ -7,11 +7,9 @@
  * @module
  */
 import { TrifectaError } from "../errors.ts";
-import { readInsideSync } from "../segment/boundary.ts";
-import { contentSha256Hex } from "../segment/digest.ts";
 import { DEFAULT_MAX_FILE_BYTES } from "../segment/read.ts";
 import type { Segment } from "../segment/segment.ts";
-import { parseSkeleton } from "./parse_source.ts";
+import { jobSource, parseSkeleton } from "./parse_source.ts";
 import type { FileSkeleton, Language } from "./types.ts";
 import type { WorkerReply, WorkerRequest } from "./worker_protocol.ts";
 
@@ -136,19 +134,7 @@ export class ParsePool {
   async #inProcess(job: ParseJob): Promise<ParseOutcome> {
     const start = performance.now();
     try {
-      let { text, size, sha256 } = job;
-      let mtimeMs: number | undefined;
-      if (text === undefined || size === undefined || sha256 === undefined) {
-        const read = readInsideSync(job.segment, job.abs, {
-          maxBytes: this.#maxBytes,
-          mode: "skeleton",
-          hasher: contentSha256Hex,
-        });
-        text = read.text;
-        size = read.bytes;
-        sha256 = read.sha256 as string;
-        mtimeMs = read.mtimeMs;
-      }
+      const { text, size, sha256, mtimeMs } = jobSource(job, this.#maxBytes);
       const skeleton = await parseSkeleton(
         { rel: job.rel, language: job.language, text, size, sha256 },
         { maxBytes: this.#maxBytes },

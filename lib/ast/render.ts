@@ -18,7 +18,7 @@ import { escapeField } from "../escape.ts";
 /** Longest one-line signature in the text outline (JSON keeps it whole). */
 const MAX_TEXT_SIGNATURE = 300;
 
-function renderSymbol(sym: SkeletonSymbol, depth: number, out: string[]): void {
+function symbolLine(sym: SkeletonSymbol, depth: number): string {
   let line = "  ".repeat(depth);
   for (const d of sym.decorators) line += `${oneLine(d)} `;
   line += clip(oneLine(sym.signature), MAX_TEXT_SIGNATURE);
@@ -26,8 +26,19 @@ function renderSymbol(sym: SkeletonSymbol, depth: number, out: string[]): void {
     ? `  # L${sym.start_line}`
     : `  # L${sym.start_line}-${sym.end_line}`;
   if (sym.doc !== "") line += `: ${sym.doc}`;
-  out.push(line);
-  for (const child of sym.children) renderSymbol(child, depth + 1, out);
+  return line;
+}
+
+/** Pre-order, with an explicit stack: no input nests deep enough to overflow it. */
+function renderSymbols(symbols: readonly SkeletonSymbol[], out: string[]): void {
+  const stack: Array<[SkeletonSymbol, number]> = [];
+  for (let i = symbols.length - 1; i >= 0; i--) stack.push([symbols[i], 1]);
+  while (stack.length > 0) {
+    const [sym, depth] = stack.pop() as [SkeletonSymbol, number];
+    out.push(symbolLine(sym, depth));
+    const kids = sym.children;
+    for (let i = kids.length - 1; i >= 0; i--) stack.push([kids[i], depth + 1]);
+  }
 }
 
 /** The body of a file's outline (imports, exports, symbols), without the header line. */
@@ -35,7 +46,7 @@ export function renderSkeletonBody(skeleton: Omit<FileSkeleton, "skeleton_bytes"
   const out: string[] = [];
   for (const imp of skeleton.imports) out.push(`  ${imp.text}`);
   for (const exp of skeleton.exports ?? []) out.push(`  ${exp.text}`);
-  for (const sym of skeleton.symbols) renderSymbol(sym, 1, out);
+  renderSymbols(skeleton.symbols, out);
   return out.length === 0 ? "" : `${out.join("\n")}\n`;
 }
 
@@ -69,14 +80,14 @@ export interface SymbolCounts {
 /** Count a skeleton's functions, methods and classes at any depth. */
 export function countSymbols(symbols: readonly SkeletonSymbol[]): SymbolCounts {
   const counts: SymbolCounts = { functions: 0, classes: 0, total: 0 };
-  const visit = (list: readonly SkeletonSymbol[]): void => {
-    for (const s of list) {
-      counts.total++;
-      if (s.kind === "function" || s.kind === "method") counts.functions++;
-      else if (s.kind === "class") counts.classes++;
-      visit(s.children);
-    }
-  };
-  visit(symbols);
+  // An explicit stack: a cached value may nest deeper than the call stack.
+  const stack: SkeletonSymbol[] = [...symbols];
+  while (stack.length > 0) {
+    const s = stack.pop() as SkeletonSymbol;
+    counts.total++;
+    if (s.kind === "function" || s.kind === "method") counts.functions++;
+    else if (s.kind === "class") counts.classes++;
+    for (const child of s.children) stack.push(child);
+  }
   return counts;
 }

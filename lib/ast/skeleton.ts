@@ -24,6 +24,7 @@ import { type ParseOutcome, ParsePool } from "./pool.ts";
 import { parseSkeleton } from "./parse_source.ts";
 import { RAW_IMPORTS_REQUIRED, rawImportsRequired } from "./parser.ts";
 import { countSymbols } from "./render.ts";
+import { cachedSkeleton } from "./cached_shape.ts";
 import type { FileSkeleton, Language } from "./types.ts";
 
 /** A file to parse: its real path and segment-relative path. */
@@ -88,13 +89,25 @@ function unsupported(rel: string): TrifectaError {
   });
 }
 
-function validCached(value: unknown, rel: string): FileSkeleton | undefined {
-  if (typeof value !== "object" || value === null) return undefined;
-  const v = value as Partial<FileSkeleton>;
-  if (v.path !== rel || !Array.isArray(v.symbols) || typeof v.sha256 !== "string") {
-    return undefined;
-  }
-  return v as FileSkeleton;
+/** Counter of cached values refused by the shape check (served as misses). */
+export const AST_CACHE_INVALID_COUNTER = "ast_cache_invalid_count";
+
+/**
+ * A cached value that passes the shape check (lib/ast/cached_shape.ts), or
+ * undefined: absent, or refused and counted. A refused value is a miss: the
+ * file is parsed again and the entry overwritten.
+ */
+function validCached(
+  value: unknown,
+  rel: string,
+  telemetry: Telemetry | undefined,
+  sha256?: string,
+): FileSkeleton | undefined {
+  if (value === undefined) return undefined;
+  const skeleton = cachedSkeleton(value, rel);
+  if (skeleton && (sha256 === undefined || skeleton.sha256 === sha256)) return skeleton;
+  if (telemetry?.enabled) telemetry.incr(AST_CACHE_INVALID_COUNTER);
+  return undefined;
 }
 
 function recordParse(
@@ -150,7 +163,7 @@ function statOfSync(segment: Segment, file: SourceFile): Deno.FileInfo {
  * The skeleton of one file, through the cache, parsed in process.
  *
  * @throws {TrifectaError} `UNSUPPORTED_LANGUAGE`, `FILE_NOT_FOUND`,
- * `FILE_TOO_LARGE`, `BINARY_FILE`.
+ * `FILE_TOO_LARGE`, `BINARY_FILE`, `PARSE_TOO_COMPLEX`.
  */
 export async function skeletonOfFile(
   segment: Segment,
@@ -163,9 +176,12 @@ export async function skeletonOfFile(
   const { cache, telemetry } = options;
   const info = statOfSync(segment, file);
   const mtimeMs = info.mtime?.getTime() ?? 0;
+  let statKey: string | undefined;
   if (cache) {
-    const statKey = cache.keyForStat(file.rel, mtimeMs, info.size);
-    const cached = statKey === undefined ? undefined : validCached(cache.get(statKey), file.rel);
+    statKey = cache.keyForStat(file.rel, mtimeMs, info.size);
+    const cached = statKey === undefined
+      ? undefined
+      : validCached(cache.get(statKey), file.rel, telemetry);
     if (cached && statKey) return served(cached, true, statKey);
   }
   const src = await readInside(segment, file.abs, {
@@ -175,8 +191,9 @@ export async function skeletonOfFile(
   });
   const sha = src.sha256 as string;
   const key = cacheKey(segment.id, file.rel, sha);
-  if (cache) {
-    const cached = validCached(cache.get(key), file.rel);
+  // The stat lookup already refused this key's value (and counted it).
+  if (cache && key !== statKey) {
+    const cached = validCached(cache.get(key), file.rel, telemetry, sha);
     if (cached) return served(cached, true, key);
   }
   const skeleton = await parseSkeleton(
@@ -319,7 +336,7 @@ export async function skeletonOfFiles(
           const statKey = cache.keyForStat(file.rel, stat.mtime?.getTime() ?? 0, stat.size);
           const cached = statKey === undefined
             ? undefined
-            : validCached(cache.get(statKey), file.rel);
+            : validCached(cache.get(statKey), file.rel, telemetry);
           if (cached && statKey) {
             outcomes[i] = hitOutcome(cached, statKey, perFile ? t0 : undefined);
             progress();
@@ -335,7 +352,9 @@ export async function skeletonOfFiles(
           sha = src.sha256 as string;
           info = { mtimeMs: src.mtimeMs ?? stat.mtime?.getTime() ?? 0, size: src.bytes };
           const key = cacheKey(segment.id, file.rel, sha);
-          const hit = validCached(cache.get(key), file.rel);
+          const hit = key === statKey
+            ? undefined // refused (and counted) by the stat lookup above
+            : validCached(cache.get(key), file.rel, telemetry, sha);
           if (hit) {
             outcomes[i] = hitOutcome(hit, key, perFile ? t0 : undefined);
             progress();

@@ -7,6 +7,7 @@
  *
  * @module
  */
+import { PARSE_BUDGET_ENV, PARSE_TOO_COMPLEX } from "./budget.ts";
 import { TrifectaError } from "../errors.ts";
 import { resolveInside, type Segment, skipReasonOfCode, walkFiles } from "../segment/mod.ts";
 import { languageOf, type SkeletonBatch, SOURCE_EXTENSIONS, type SourceFile } from "./skeleton.ts";
@@ -102,6 +103,8 @@ export function singleFileFailure(
     details: { ...failed.details, path: failed.path },
     nextSteps: failed.skipped === "FILE_TOO_LARGE"
       ? ["Raise the cap with TRIFECTA_AST_MAX_BYTES=<bytes>"]
+      : failed.skipped === PARSE_TOO_COMPLEX
+      ? [`Allow more time with ${PARSE_BUDGET_ENV}=<ms>`]
       : [],
   });
 }
@@ -111,6 +114,7 @@ export function singleFileFailure(
  * reason named as the walker names them (lib/segment/skip.ts): the walker's
  * own (`denied`, `symlink_outside_segment`, …) and the read's (`binary`,
  * `too_large`, `private_key_content`, `changed_during_read`, `vanished`, …,
+ * and `too_complex` past the time budget (lib/ast/budget.ts),
  * with the error code in `code`). `countByReason` (lib/segment) sums them up
  * for a report.
  */

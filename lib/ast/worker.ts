@@ -8,9 +8,7 @@
  */
 /// <reference lib="deno.worker" />
 import { TrifectaError } from "../errors.ts";
-import { readInsideSync } from "../segment/boundary.ts";
-import { contentSha256Hex } from "../segment/digest.ts";
-import { parseSkeleton } from "./parse_source.ts";
+import { jobSource, parseSkeleton } from "./parse_source.ts";
 import { grammarForLanguage } from "./parser.ts";
 import type { WorkerReply, WorkerRequest } from "./worker_protocol.ts";
 
@@ -22,22 +20,7 @@ async function handle(req: WorkerRequest): Promise<void> {
   const start = performance.now();
   let reply: WorkerReply;
   try {
-    let text = req.text;
-    let size = req.size;
-    let sha256 = req.sha256;
-    let mtimeMs: number | undefined;
-    if (text === undefined || size === undefined || sha256 === undefined) {
-      // Sync: the worker has nothing else to do meanwhile, and sync ops cost less.
-      const read = readInsideSync(req.segment, req.abs, {
-        maxBytes: req.maxBytes,
-        mode: "skeleton",
-        hasher: contentSha256Hex,
-      });
-      text = read.text;
-      size = read.bytes;
-      sha256 = read.sha256 as string;
-      mtimeMs = read.mtimeMs;
-    }
+    const { text, size, sha256, mtimeMs } = jobSource(req, req.maxBytes);
     const skeleton = await parseSkeleton(
       { rel: req.rel, language: req.language, text, size, sha256 },
       { maxBytes: req.maxBytes },

@@ -2,7 +2,9 @@
  * `createAstCache`: the one place that decides the backend. Persistent
  * (SQLite at `<segment>/.trifecta/cache/ast_cache.db`) when `persist` is true
  * or `TRIFECTA_AST_PERSIST=1` (both count the same); memory otherwise, or
- * when the database cannot be opened (with an `ast.cache.fallback` event).
+ * when the database cannot be opened (with an `ast.cache.fallback` event;
+ * reason `unsafe_path` when `.trifecta/`, its `cache/` or a database file is
+ * a symlink, FIFO or hard link: nothing is written through it).
  * Wrapped by {@linkcode TelemetryAstCache} only when telemetry is enabled.
  *
  * @module
@@ -113,13 +115,20 @@ export function createAstCache(options: CreateAstCacheOptions): AstCache {
   }
   const dbPath = cacheDbPath(options.segment);
   const opened = openCacheDatabase(dbPath, {
+    root: options.segment.root,
     events: sink,
     lockTimeoutMs: options.lockTimeoutMs,
     busyTimeoutMs: options.busyTimeoutMs,
   });
   if (!opened.ok) {
     emitCacheEvent(sink, "ast.cache.fallback", {
-      result: { backend: "memory", from: "sqlite", stage: "open", reason: opened.reason },
+      result: {
+        backend: "memory",
+        from: "sqlite",
+        stage: "open",
+        reason: opened.reason,
+        ...(opened.unsafe ? { detail: opened.detail } : {}),
+      },
     });
     const mem = new MemoryLruCache(caps);
     const fallback = {
@@ -135,6 +144,7 @@ export function createAstCache(options: CreateAstCacheOptions): AstCache {
   const cacheOptions = { ...caps, segmentId: options.segment.id, events: sink };
   const resilient = new ResilientCache(new SqliteCache(opened.db, cacheOptions), {
     dbPath,
+    root: options.segment.root,
     ino: opened.ino,
     cache: cacheOptions,
     events: sink,

@@ -1,10 +1,12 @@
 /**
  * A cross-process exclusive lock on a file (`flock(2)` through
  * `Deno.FsFile#tryLockSync`), taken with a timeout. The kernel releases it
- * when the process dies, so a crashed holder never wedges the cache.
+ * when the process dies, so a crashed holder never wedges the cache. The
+ * lock file is opened without following a planted symlink (`safe_dir.ts`).
  *
  * @module
  */
+import { openStateFile } from "../safe_dir.ts";
 
 /** A held lock. */
 export interface HeldLock {
@@ -24,9 +26,12 @@ function sleepSync(ms: number): void {
 /**
  * Take an exclusive lock on `lockPath` (created if missing), polling until
  * `timeoutMs`; `undefined` on timeout.
+ *
+ * @throws {TrifectaError} `STATE_PATH_UNSAFE` when the lock file is a
+ * symlink, FIFO or hard link.
  */
 export function acquireLockSync(lockPath: string, timeoutMs: number): HeldLock | undefined {
-  const file = Deno.openSync(lockPath, { create: true, write: true });
+  const file = openStateFile(lockPath);
   const start = performance.now();
   let delay = 2;
   for (;;) {

@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { TrifectaError } from "../errors.ts";
 import type { Segment } from "../segment/mod.ts";
 import type { CacheEventSink } from "./events.ts";
 import { cacheDbPath } from "./factory.ts";
@@ -31,12 +32,42 @@ export interface MaintenanceSession {
   opened: OpenedDatabase;
   /** Absolute path (never printed or recorded). */
   dbPath: string;
+  /** The segment root. */
+  root: string;
+}
+
+/** Code of a cache directory or file that the `cache` commands refuse to touch. */
+export const CACHE_DIR_UNSAFE_CODE = "CACHE_DIR_UNSAFE";
+
+/**
+ * `CACHE_DIR_UNSAFE` (exit 1): `.trifecta/`, `.trifecta/cache/` or a
+ * database file is a symlink, FIFO, hard link or not a directory, so a
+ * maintenance command would change (or delete) something outside the
+ * segment. Nothing was opened or changed.
+ */
+export function cacheDirUnsafeError(failed: FailedOpen): TrifectaError {
+  const rel = failed.unsafe?.rel ?? ".trifecta";
+  return new TrifectaError(
+    CACHE_DIR_UNSAFE_CODE,
+    `The AST cache path ${rel} is unsafe (${failed.detail}): trifecta keeps its cache only in real directories and regular files inside the segment, and changed nothing.`,
+    {
+      details: { path: rel, reason: failed.unsafe?.why ?? failed.reason },
+      nextSteps: [
+        `Remove ${rel} from the segment (it is trifecta's state, not source), then run the command again`,
+        "Check where the link pointed: a repository that ships it may be hostile",
+        "Other commands still work: ast commands fall back to a memory cache",
+      ],
+    },
+  );
 }
 
 /**
  * Open the segment's database for maintenance, without creating it: a
  * `missing` {@linkcode FailedOpen} when there is none. A corrupt file is
  * moved aside and rebuilt on the way, as for any open.
+ *
+ * @throws {TrifectaError} `CACHE_DIR_UNSAFE` when a directory or file on the
+ * way is a symlink, FIFO or hard link (see {@linkcode cacheDirUnsafeError}).
  */
 export function openForMaintenance(
   segment: Segment,
@@ -44,13 +75,22 @@ export function openForMaintenance(
 ): MaintenanceSession | FailedOpen {
   const dbPath = cacheDbPath(segment);
   const opened = openCacheDatabase(dbPath, {
+    root: segment.root,
     create: false,
     events: options.events,
     lockTimeoutMs: options.lockTimeoutMs,
     stage: options.stage,
   });
-  if (!opened.ok) return opened;
-  return { store: new SqliteCache(opened.db, { segmentId: segment.id }), opened, dbPath };
+  if (!opened.ok) {
+    if (opened.reason === "unsafe_path") throw cacheDirUnsafeError(opened);
+    return opened;
+  }
+  return {
+    store: new SqliteCache(opened.db, { segmentId: segment.id }),
+    opened,
+    dbPath,
+    root: segment.root,
+  };
 }
 
 /** Size on disk of the database, its WAL and shared-memory files. */
@@ -129,6 +169,7 @@ export function verifySession(
   }
   session.store.abandon();
   const reopened = openCacheDatabase(session.dbPath, {
+    root: session.root,
     events: options.events,
     lockTimeoutMs: options.lockTimeoutMs,
     stage: "verify",
@@ -141,7 +182,10 @@ export function verifySession(
       },
     },
   });
-  if (!reopened.ok) return reopened;
+  if (!reopened.ok) {
+    if (reopened.reason === "unsafe_path") throw cacheDirUnsafeError(reopened);
+    return reopened;
+  }
   session.store = new SqliteCache(reopened.db);
   session.opened = reopened;
   return {

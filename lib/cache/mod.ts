@@ -59,6 +59,8 @@ export {
 } from "./sqlite_errors.ts";
 export * from "./limits.ts";
 export {
+  CACHE_DIR_UNSAFE_CODE,
+  cacheDirUnsafeError,
   databaseFileBytes,
   type MaintenanceOptions,
   type MaintenanceSession,

@@ -18,6 +18,8 @@ import type { AstCache, CacheBackend, CacheEntryMeta, CacheStats } from "./types
 export interface ResilientCacheOptions {
   /** Absolute path of the database (to reopen after recovery). */
   dbPath: string;
+  /** The segment root (the directories below it are checked on reopen). */
+  root?: string;
   /** Inode of the open file. */
   ino: number | null;
   /** Options for every {@linkcode SqliteCache} made (caps, segment id). */
@@ -179,6 +181,7 @@ export class ResilientCache implements AstCache {
     store.abandon();
     if (failure.kind === "corrupt") {
       const reopened = openCacheDatabase(this.#options.dbPath, {
+        root: this.#options.root,
         events: this.#options.events,
         lockTimeoutMs: this.#options.lockTimeoutMs,
         busyTimeoutMs: this.#options.busyTimeoutMs,

@@ -5,21 +5,47 @@
  * concurrent processes never race each other (see `docs/cache.md`,
  * "Concurrency"). Corrupt files are moved aside, never deleted in place.
  *
+ * The segment is untrusted: before anything is created or opened, the
+ * directories from the segment root down are checked to be real directories
+ * (never symlinks) and the database, its `-wal`, `-shm` and `.lock` to be
+ * regular files with one link, or absent (`unsafe_path`, see `docs/cache.md`,
+ * "Trust"). A file's schema must be exactly trifecta's, and a file trifecta
+ * did not stamp here is emptied before use (`db_identity.ts`).
+ *
  * @module
  */
 import { DatabaseSync } from "node:sqlite";
-import { basename, dirname } from "../path.ts";
+import { basename, dirname, relative } from "../path.ts";
+import {
+  checkStateDir,
+  checkStateFile,
+  describeUnsafe,
+  STATE_PATH_UNSAFE_CODE,
+  type UnsafePath,
+} from "../safe_dir.ts";
+import { TrifectaError } from "../errors.ts";
+import { adoptDatabase, fileStamp, stampMatches } from "./db_identity.ts";
 import { type CacheEventSink, emitCacheEvent } from "./events.ts";
 import { acquireLockSync } from "./file_lock.ts";
 import { DEFAULT_BUSY_TIMEOUT_MS, DEFAULT_LOCK_TIMEOUT_MS, KEEP_CORRUPT_FILES } from "./limits.ts";
-import { classifyFsError, classifySqliteError, type SqliteFailure } from "./sqlite_errors.ts";
-import { DB_SCHEMA_VERSION, migrate, readSchemaVersion } from "./sqlite_schema.ts";
+import {
+  classifyFsError,
+  classifySqliteError,
+  isSqliteError,
+  type SqliteFailure,
+} from "./sqlite_errors.ts";
+import { DB_SCHEMA_VERSION, migrate, readSchemaVersion, schemaProblems } from "./sqlite_schema.ts";
 
 /** The database's path relative to the segment root. */
 export const CACHE_DB_REL = ".trifecta/cache/ast_cache.db";
 
 /** Options for {@linkcode openCacheDatabase}. */
 export interface OpenCacheDatabaseOptions {
+  /**
+   * The segment root: every directory from it down to the database's is
+   * checked to be a real directory (default: only the database's own).
+   */
+  root?: string;
   /** Create the file when it is missing (default true). */
   create?: boolean;
   /** Wait this long for the create/migrate/recover lock (default 5 s). */
@@ -56,6 +82,8 @@ export interface OpenedDatabase {
   corruption?: SqliteFailure;
   /** Inode of the file (to tell a replaced file from this one). */
   ino: number | null;
+  /** Entries deleted because the file was not stamped by trifecta here (0 when trusted). */
+  untrustedCleared: number;
   /** Database plus WAL size in bytes. */
   sizeBytes: number;
 }
@@ -64,10 +92,15 @@ export interface OpenedDatabase {
 export interface FailedOpen {
   /** False. */
   ok: false;
-  /** `missing` (and `create` was false), `lock_timeout`, `schema_too_new`, or an unavailable reason. */
+  /**
+   * `missing` (and `create` was false), `lock_timeout`, `schema_too_new`,
+   * `unsafe_path`, or an unavailable reason.
+   */
   reason: string;
-  /** Short detail without paths. */
+  /** Short detail without absolute paths. */
   detail: string;
+  /** For `unsafe_path`: the refused entry, segment-relative. */
+  unsafe?: UnsafePath;
 }
 
 /** Result of {@linkcode openCacheDatabase}. */
@@ -84,7 +117,7 @@ function fileSize(path: string): number {
 
 function inodeOf(path: string): number | null | undefined {
   try {
-    return Deno.statSync(path).ino;
+    return Deno.lstatSync(path).ino;
   } catch (err) {
     if (err instanceof Deno.errors.NotFound) return undefined;
     throw err;
@@ -96,6 +129,9 @@ function connect(dbPath: string, busyTimeoutMs: number): DatabaseSync {
   try {
     db.exec(`PRAGMA busy_timeout = ${Math.max(0, Math.floor(busyTimeoutMs))}`);
     db.exec("PRAGMA synchronous = NORMAL");
+    // A shipped file's schema is checked before use; this also keeps any
+    // function with side effects out of triggers and views meanwhile.
+    db.exec("PRAGMA trusted_schema = OFF");
   } catch (err) {
     db.close();
     throw err;
@@ -117,9 +153,29 @@ function checkFailure(problems: string[]): SqliteFailure {
   };
 }
 
+/**
+ * Any other SQLite error (`no such column`, …) or a migration's refusal met
+ * while reading or migrating a file: the file is not what trifecta makes, so
+ * it is treated as corrupt (moved aside, rebuilt), never `INTERNAL_ERROR`.
+ */
+function unexpectedFailure(err: unknown): SqliteFailure | undefined {
+  if (!isSqliteError(err) && !(err instanceof RangeError)) return undefined;
+  const message = err instanceof Error ? err.message : String(err);
+  // SQLite's own message names tables and columns, never a path.
+  return { kind: "corrupt", reason: "unexpected_schema", detail: message.slice(0, 200) };
+}
+
+function schemaFailure(problems: string[]): SqliteFailure {
+  return {
+    kind: "corrupt",
+    reason: "unexpected_schema",
+    detail: problems.slice(0, 3).join("; ").slice(0, 200),
+  };
+}
+
 /** Outcome of one inspection attempt. */
 type Inspection =
-  | { db: DatabaseSync; version: number; problems: string[] }
+  | { db: DatabaseSync; version: number; problems: string[]; schema: string[] }
   | { failure: SqliteFailure };
 
 function inspect(dbPath: string, busyTimeoutMs: number): Inspection {
@@ -128,9 +184,15 @@ function inspect(dbPath: string, busyTimeoutMs: number): Inspection {
     db = connect(dbPath, busyTimeoutMs);
     const version = readSchemaVersion(db);
     const problems = quickCheck(db);
-    return { db, version, problems: problems.length === 1 && problems[0] === "ok" ? [] : problems };
+    const schema = schemaProblems(db);
+    return {
+      db,
+      version,
+      problems: problems.length === 1 && problems[0] === "ok" ? [] : problems,
+      schema,
+    };
   } catch (err) {
-    const failure = classifySqliteError(err);
+    const failure = classifySqliteError(err) ?? unexpectedFailure(err);
     if (!failure) throw err;
     if (db?.isOpen) db.close();
     return { failure };
@@ -182,7 +244,104 @@ function pruneCorruptFiles(dbPath: string): void {
   }
 }
 
+/** The relative names of the files checked next to the database. */
+const SIDE_FILES = ["", "-wal", "-shm", ".lock"];
+
+/**
+ * Check the directories from `root` down to the database's (creating them
+ * with `create`) and the database's files; a {@linkcode FailedOpen} with
+ * `unsafe_path` (or `missing`) when they cannot be used.
+ */
+function checkPaths(
+  dbPath: string,
+  root: string | undefined,
+  create: boolean,
+): FailedOpen | undefined {
+  const dir = dirname(dbPath);
+  const base = root ?? defaultRoot(dbPath);
+  const relDir = relative(base, dir);
+  if (relDir.startsWith("..")) {
+    return unsafeOpen({ rel: relDir, why: "not_a_directory" });
+  }
+  if (relDir === "") {
+    // A database outside any segment (the caller chose the directory): it
+    // is made as asked, and must be a directory.
+    let info: Deno.FileInfo;
+    try {
+      if (create) Deno.mkdirSync(dir, { recursive: true });
+      info = Deno.lstatSync(dir);
+    } catch (err) {
+      if (!(err instanceof Deno.errors.NotFound)) throw err;
+      return { ok: false, reason: "missing", detail: "no cache database yet" };
+    }
+    if (info.isSymlink || !info.isDirectory) {
+      return unsafeOpen({
+        rel: basename(dir),
+        why: info.isSymlink ? "symlink" : "not_a_directory",
+      });
+    }
+  } else {
+    const checked = checkStateDir(base, relDir, { create });
+    if (checked.kind === "unsafe") return unsafeOpen(checked.unsafe);
+    if (checked.kind === "missing") {
+      return { ok: false, reason: "missing", detail: "no cache database yet" };
+    }
+  }
+  for (const suffix of SIDE_FILES) {
+    const path = dbPath + suffix;
+    const bad = checkStateFile(path, relative(base, path));
+    if (bad) return unsafeOpen(bad, path);
+  }
+  return undefined;
+}
+
+/**
+ * Without a root: the segment root when `dbPath` is a segment's database
+ * (both directories are checked), else the database's own directory.
+ */
+function defaultRoot(dbPath: string): string {
+  const tail = `/${CACHE_DB_REL}`;
+  return dbPath.endsWith(tail) ? dbPath.slice(0, -tail.length) || "/" : dirname(dbPath);
+}
+
+/**
+ * A refused path. A file where a directory belongs (`path_blocked`) or a
+ * directory where the database belongs (`cannot_open`) keep their plain
+ * reasons; a symlink, FIFO, device or hard link is `unsafe_path`.
+ */
+function unsafeOpen(unsafe: UnsafePath, path?: string): FailedOpen {
+  const detail = describeUnsafe(unsafe);
+  if (unsafe.why === "not_a_directory") return { ok: false, reason: "path_blocked", detail };
+  if (path !== undefined && unsafe.why === "not_a_regular_file" && isDirectory(path)) {
+    return { ok: false, reason: "cannot_open", detail: "unable to open database file" };
+  }
+  return { ok: false, reason: "unsafe_path", detail, unsafe };
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return Deno.lstatSync(path).isDirectory;
+  } catch (err) {
+    // Gone since the check: not a directory.
+    if (err instanceof Deno.errors.NotFound) return false;
+    throw err;
+  }
+}
+
+/** Re-check the database file after SQLite opened (or created) it by name. */
+function checkOpenedFile(dbPath: string, root: string | undefined): FailedOpen | undefined {
+  const bad = checkStateFile(dbPath, relative(root ?? defaultRoot(dbPath), dbPath));
+  return bad ? unsafeOpen(bad, dbPath) : undefined;
+}
+
 function unavailable(err: unknown): FailedOpen {
+  if (err instanceof TrifectaError && err.code === STATE_PATH_UNSAFE_CODE) {
+    const d = err.details as { path?: unknown; reason?: unknown } | undefined;
+    return unsafeOpen({
+      rel: String(d?.path ?? ""),
+      why: (d?.reason as UnsafePath["why"] | undefined) ?? "not_a_regular_file",
+    });
+  }
   const f = classifySqliteError(err) ?? classifyFsError(err);
   if (!f) throw err;
   return { ok: false, reason: f.kind === "busy" ? "lock_timeout" : f.reason, detail: f.detail };
@@ -200,18 +359,29 @@ export function openCacheDatabase(
   const busy = options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS;
   let ino: number | null | undefined;
   try {
-    ino = inodeOf(dbPath);
+    const refused = checkPaths(dbPath, options.root, false);
+    if (refused && refused.reason !== "missing") return refused;
+    if (refused && options.create === false) return refused;
+    ino = refused ? undefined : inodeOf(dbPath);
   } catch (err) {
     return unavailable(err);
   }
   if (ino === undefined && options.create === false) {
     return { ok: false, reason: "missing", detail: "no cache database yet" };
   }
-  // Fast path: an existing, current, sound file needs no lock.
+  // Fast path: an existing, current, sound file stamped here needs no lock.
   if (ino !== undefined && options.suspect === undefined) {
     const seen = inspect(dbPath, busy);
     if ("db" in seen) {
-      if (seen.version === DB_SCHEMA_VERSION && seen.problems.length === 0) {
+      const refused = checkOpenedFile(dbPath, options.root);
+      if (refused) {
+        seen.db.close();
+        return refused;
+      }
+      if (
+        seen.version === DB_SCHEMA_VERSION && seen.problems.length === 0 &&
+        seen.schema.length === 0 && stampMatches(seen.db, fileStamp(dbPath))
+      ) {
         try {
           seen.db.exec("PRAGMA journal_mode = WAL");
         } catch (err) {
@@ -225,6 +395,7 @@ export function openCacheDatabase(
           fromVersion: seen.version,
           movedAside: [],
           ino,
+          untrustedCleared: 0,
           sizeBytes: fileSize(dbPath) + fileSize(`${dbPath}-wal`),
         };
       }
@@ -244,7 +415,8 @@ function openLocked(
   const timeout = options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS;
   let lock;
   try {
-    Deno.mkdirSync(dirname(dbPath), { recursive: true });
+    const refused = checkPaths(dbPath, options.root, options.create !== false);
+    if (refused) return refused;
     lock = acquireLockSync(`${dbPath}.lock`, timeout);
   } catch (err) {
     return unavailable(err);
@@ -261,8 +433,9 @@ function openLocked(
     try {
       return openUnderLock(dbPath, options, busy);
     } catch (err) {
-      // Corruption that quick_check missed but the migration met: recover once.
-      const failure = classifySqliteError(err);
+      // Corruption that quick_check missed but the migration met, or a
+      // migration that failed on a file it should not have met: recover once.
+      const failure = classifySqliteError(err) ?? unexpectedFailure(err);
       if (failure?.kind !== "corrupt") throw err;
       const ino = inodeOf(dbPath) ?? null;
       return openUnderLock(dbPath, { ...options, suspect: { ino, failure } }, busy);
@@ -284,7 +457,18 @@ function openUnderLock(
     return { ok: false, reason: "missing", detail: "no cache database yet" };
   }
   const existed = ino !== undefined;
+  let movedAside: string[] = [];
+  // A leftover -wal or -shm without its database (a crash, or shipped with
+  // the segment) must never meet a fresh file: SQLite would replay it.
+  if (!existed) movedAside = moveAside(dbPath);
+  const recheck = checkPaths(dbPath, options.root, false);
+  if (recheck && recheck.reason !== "missing") return recheck;
   let seen = inspect(dbPath, busy);
+  const opened = "db" in seen ? checkOpenedFile(dbPath, options.root) : undefined;
+  if (opened && "db" in seen) {
+    seen.db.close();
+    return opened;
+  }
   let corruption: SqliteFailure | undefined;
   if ("failure" in seen) {
     if (seen.failure.kind !== "corrupt") {
@@ -297,13 +481,14 @@ function openUnderLock(
     corruption = seen.failure;
   } else if (seen.problems.length > 0) {
     corruption = checkFailure(seen.problems);
+  } else if (seen.schema.length > 0) {
+    corruption = schemaFailure(seen.schema);
   } else if (existed && options.suspect && options.suspect.ino === ino) {
     corruption = options.suspect.failure;
   }
-  let movedAside: string[] = [];
   if (corruption) {
     if ("db" in seen) seen.db.close();
-    movedAside = moveAside(dbPath);
+    movedAside = [...movedAside, ...moveAside(dbPath)];
     emitCacheEvent(options.events, "ast.cache.corruption_detected", {
       result: {
         backend: "sqlite",
@@ -335,6 +520,26 @@ function openUnderLock(
     }
     db.exec("PRAGMA journal_mode = WAL");
     const fromVersion = migrate(db);
+    const refused = checkOpenedFile(dbPath, options.root);
+    if (refused) {
+      db.close();
+      return refused;
+    }
+    const stamp = fileStamp(dbPath);
+    let untrustedCleared = 0;
+    if (stamp !== null && !stampMatches(db, stamp)) {
+      untrustedCleared = adoptDatabase(db, stamp);
+      if (existed && !corruption) {
+        emitCacheEvent(options.events, "ast.cache.untrusted_cleared", {
+          result: {
+            backend: "sqlite",
+            removed: untrustedCleared,
+            from_version: fromVersion,
+            db_path: CACHE_DB_REL,
+          },
+        });
+      }
+    }
     const state: OpenState = corruption
       ? "recovered"
       : !existed
@@ -350,6 +555,7 @@ function openUnderLock(
       movedAside,
       corruption,
       ino: inodeOf(dbPath) ?? null,
+      untrustedCleared,
       sizeBytes: fileSize(dbPath) + fileSize(`${dbPath}-wal`),
     };
   } catch (err) {

@@ -9,9 +9,14 @@
  * | 1 | the predecessor's layout: `cache(key, value, created_at, last_access, value_bytes)` + `idx_last_access` |
  * | 2 | + `file_rel`, `file_mtime`, `file_size`, `hit_count`; `idx_cache_file`; one-row `totals` table kept exact by triggers |
  *
+ * A file's schema must be exactly what these migrations make (same tables,
+ * indexes and triggers, same SQL): a segment may ship a crafted database,
+ * and anything else (a `cache` table with other columns, an extra trigger
+ * or view) is treated as corrupt, never migrated or queried.
+ *
  * @module
  */
-import type { DatabaseSync } from "node:sqlite";
+import { DatabaseSync } from "node:sqlite";
 
 /** Schema version of the database file (`PRAGMA user_version`). */
 export const DB_SCHEMA_VERSION = 2;
@@ -58,6 +63,57 @@ const MIGRATIONS: Record<number, string> = {
   `,
 };
 
+/** One schema object as `sqlite_master` lists it. */
+type SchemaObject = string;
+
+function schemaObjects(db: DatabaseSync): SchemaObject[] {
+  return db.prepare("SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY type, name")
+    .all().map((r) => {
+      const o = r as { type: string; name: string; tbl_name: string; sql: string | null };
+      return JSON.stringify([o.type, o.name, o.tbl_name, o.sql]);
+    });
+}
+
+const referenceCache = new Map<number, SchemaObject[]>();
+
+/** The schema objects of a file at `version`, built by running the migrations in memory. */
+function referenceSchema(version: number): SchemaObject[] {
+  const known = referenceCache.get(version);
+  if (known) return known;
+  const db = new DatabaseSync(":memory:");
+  try {
+    for (let v = 1; v <= version; v++) db.exec(MIGRATIONS[v]);
+    const objects = schemaObjects(db);
+    referenceCache.set(version, objects);
+    return objects;
+  } finally {
+    db.close();
+  }
+}
+
+/**
+ * What is wrong with the file's schema for its `user_version`: empty when it
+ * is exactly what trifecta's migrations make (a version-0 file may be empty
+ * or hold the predecessor's layout). A version newer than this program is
+ * not judged here (`schema_too_new`).
+ */
+export function schemaProblems(db: DatabaseSync): string[] {
+  const version = readSchemaVersion(db);
+  if (version > DB_SCHEMA_VERSION) return [];
+  const found = schemaObjects(db);
+  if (version === 0 && found.length === 0) return [];
+  const expected = referenceSchema(version === 0 ? 1 : version);
+  const extra = found.filter((o) => !expected.includes(o));
+  const missing = expected.filter((o) => !found.includes(o));
+  if (extra.length === 0 && missing.length === 0) return [];
+  const name = (o: string) => (JSON.parse(o) as string[]).slice(0, 2).join(" ");
+  return [
+    `unexpected schema for version ${version}`,
+    ...extra.slice(0, 3).map((o) => `unexpected ${name(o)}`),
+    ...missing.slice(0, 3).map((o) => `missing ${name(o)}`),
+  ];
+}
+
 /** The database's `user_version`. */
 export function readSchemaVersion(db: DatabaseSync): number {
   const row = db.prepare("PRAGMA user_version").get() as { user_version: number };
@@ -76,8 +132,11 @@ function hasLegacyTable(db: DatabaseSync): boolean {
  * Bring the database to {@linkcode DB_SCHEMA_VERSION} in one transaction.
  * The predecessor never set `user_version`, so a version-0 file that already
  * has a `cache` table is treated as version 1. Returns the version found.
+ * Callers check {@linkcode schemaProblems} first: a file whose layout is not
+ * exactly the one its version names is never migrated.
  *
- * @throws {RangeError} when the file is newer than this program.
+ * @throws {RangeError} when the file is newer than this program, or its
+ * schema is not what its version names.
  */
 export function migrate(db: DatabaseSync): number {
   let version = readSchemaVersion(db);
@@ -86,6 +145,8 @@ export function migrate(db: DatabaseSync): number {
     throw new RangeError(`cache database schema ${version} is newer than ${DB_SCHEMA_VERSION}`);
   }
   if (version === DB_SCHEMA_VERSION) return found;
+  const problems = schemaProblems(db);
+  if (problems.length > 0) throw new RangeError(problems.join("; "));
   db.exec("BEGIN IMMEDIATE");
   try {
     version = readSchemaVersion(db);

@@ -45,7 +45,7 @@ function render(s: SearchStats): string {
 
 /** `ctx stats [-w DAYS]`. */
 export async function statsHandler(ctx: CommandContext): Promise<CommandOutcome> {
-  const data = await readTelemetry(telemetryDirFor(ctx.segment));
+  const data = await readTelemetry(telemetryDirFor(ctx.segment), { root: ctx.segment.root });
   const s = searchStats(data.events, {
     windowDays: (ctx.options.window as number | undefined) ?? 0,
     corruptLines: data.corruptLines,

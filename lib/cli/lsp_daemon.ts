@@ -5,6 +5,7 @@
  * @module
  */
 import { TrifectaError } from "../errors.ts";
+import { permissionError } from "../segment/segment.ts";
 import {
   type DaemonReport,
   daemonStatus,
@@ -47,6 +48,10 @@ export async function startHandler(ctx: CommandContext): Promise<CommandOutcome>
   try {
     started = await startDaemon(ctx.segment, { ttlS: ttl, extraArgs });
   } catch (err) {
+    // A named cause (an unsafe runtime directory, a missing grant) keeps its code.
+    if (err instanceof TrifectaError) throw err;
+    const perm = permissionError(err, "the daemon's runtime directory");
+    if (perm) throw perm;
     throw new TrifectaError(
       "DAEMON_SPAWN_FAILED",
       `Could not start the LSP daemon: ${(err as Error).message}`,

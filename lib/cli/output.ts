@@ -26,11 +26,21 @@ export interface Output {
 
 const encoder = new TextEncoder();
 
+// Set once the reader of a stream has gone (`trifecta … | head`): what is
+// left has no reader, which is not an error of the command.
+const closed = new WeakSet<object>();
+
 function writeAll(file: { writeSync(p: Uint8Array): number }, text: string): void {
+  if (closed.has(file)) return;
   let bytes = encoder.encode(text);
-  while (bytes.length > 0) {
-    const n = file.writeSync(bytes);
-    bytes = bytes.subarray(n);
+  try {
+    while (bytes.length > 0) {
+      const n = file.writeSync(bytes);
+      bytes = bytes.subarray(n);
+    }
+  } catch (err) {
+    if (!(err instanceof Deno.errors.BrokenPipe)) throw err;
+    closed.add(file);
   }
 }
 

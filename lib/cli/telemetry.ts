@@ -17,7 +17,10 @@ async function reportHandler(): Promise<CommandHandler> {
   const t = await import("../telemetry/mod.ts");
   return async (ctx) => {
     const lastDays = (ctx.options.last as number | undefined) ?? 7;
-    const data = await t.readTelemetry(t.telemetryDirFor(ctx.segment), { lastDays });
+    const data = await t.readTelemetry(t.telemetryDirFor(ctx.segment), {
+      lastDays,
+      root: ctx.segment.root,
+    });
     const report = t.buildReport(data, { lastDays });
     if (ctx.global.json) printJson(ctx.output, report);
     // Command names and warnings come from the segment's telemetry files.
@@ -33,7 +36,7 @@ async function exportHandler(): Promise<CommandHandler> {
   const t = await import("../telemetry/mod.ts");
   return async (ctx) => {
     const format = (ctx.options.format as "json" | "csv" | undefined) ?? "json";
-    const data = await t.readTelemetry(t.telemetryDirFor(ctx.segment));
+    const data = await t.readTelemetry(t.telemetryDirFor(ctx.segment), { root: ctx.segment.root });
     const text = t.exportTelemetry(data, format);
     const out = ctx.options.output as string | undefined;
     // The JSON export carries its read warnings; CSV and file output say them on stderr.
@@ -65,7 +68,7 @@ async function exportHandler(): Promise<CommandHandler> {
 async function healthHandler(): Promise<CommandHandler> {
   const t = await import("../telemetry/mod.ts");
   return async (ctx) => {
-    const data = await t.readTelemetry(t.telemetryDirFor(ctx.segment));
+    const data = await t.readTelemetry(t.telemetryDirFor(ctx.segment), { root: ctx.segment.root });
     const health = t.checkHealth(data);
     if (ctx.global.json) printJson(ctx.output, health);
     else ctx.output.out(t.renderHealth(escapeFields(health)));

@@ -24,7 +24,6 @@ export interface SkippedFile {
 export const PACK_SKIP_REASONS: readonly string[] = [
   ...SKIP_REASONS,
   "reference_outside_segment",
-  "secret_in_name",
   "secret_excluded",
 ];
 

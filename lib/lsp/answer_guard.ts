@@ -71,28 +71,115 @@ export function scrubText(root: string, text: string): string {
   return out;
 }
 
+/** Characters that may prefix a Python string literal (`b'…'`, `rb"…"`, `f'…'`). */
+const STRING_PREFIX = /^[rRbBuUfFtT]$/;
+
 /**
- * Replace the values of string literal types in a server's text with `…`:
- * pyright's `Literal['sk-…']` and a TypeScript server's `"sk-…"`. A value
- * flows into types from wherever it was declared — a module the server
- * read outside the segment (`from ..secrets import KEY`), a file the
- * boundary refuses — and hover or diagnostics would quote it; the value is
- * in the source anyway where it is the user's own. Numbers are kept.
+ * End (exclusive) of the Python string literal starting at `start` (at a
+ * prefix letter or a quote), or undefined when none starts there. Single,
+ * double and triple quotes; a backslash always takes the next character
+ * (in raw strings too, where `\'` does not end the string); a one-line
+ * string left open ends at the line's end, an open triple-quoted one at
+ * the text's end — cut text never leaves a value unmasked.
+ */
+export function stringLiteralEnd(text: string, start: number): number | undefined {
+  let i = start;
+  if (STRING_PREFIX.test(text[i] ?? "")) {
+    if (i > 0 && /[\w.]/.test(text[i - 1])) return undefined; // part of a name
+    while (i < text.length && i - start < 2 && STRING_PREFIX.test(text[i])) i++;
+  }
+  const q = text[i];
+  if (q !== "'" && q !== '"') return undefined;
+  const triple = text.startsWith(q + q + q, i);
+  i += triple ? 3 : 1;
+  while (i < text.length) {
+    const c = text[i];
+    if (c === "\\") {
+      i += 2;
+      continue;
+    }
+    if (triple) {
+      if (text.startsWith(q + q + q, i)) return i + 3;
+    } else if (c === q) return i + 1;
+    else if (c === "\n") return i;
+    i++;
+  }
+  return text.length;
+}
+
+/** Replace every Python string literal in `text` with `'…'`. */
+function maskAllStrings(text: string): string {
+  let out = "";
+  let i = 0;
+  while (i < text.length) {
+    const end = stringLiteralEnd(text, i);
+    if (end === undefined) {
+      out += text[i++];
+      continue;
+    }
+    out += "'…'";
+    i = end;
+  }
+  return out;
+}
+
+/** Mask the string literals inside each `Literal[…]` (brackets matched, strings skipped). */
+function maskLiteralTypes(text: string): string {
+  let out = "";
+  let i = 0;
+  for (;;) {
+    const k = text.indexOf("Literal[", i);
+    if (k < 0) return out + text.slice(i);
+    out += text.slice(i, k + 8);
+    let j = k + 8;
+    let depth = 1;
+    while (j < text.length) {
+      const end = stringLiteralEnd(text, j);
+      if (end !== undefined) {
+        out += "'…'";
+        j = end;
+        continue;
+      }
+      const c = text[j++];
+      out += c;
+      if (c === "[") depth++;
+      else if (c === "]" && --depth === 0) break;
+    }
+    i = j;
+  }
+}
+
+/**
+ * Replace the values of string literals in a server's text with `…`:
+ * pyright's `Literal['sk-…']` anywhere, every string literal in a Python
+ * code block (a default such as `token: str = "sk-…"`), and a TypeScript
+ * server's `"sk-…"` types. A value flows into types and signatures from
+ * wherever it was declared — a module the server read outside the segment
+ * (`from ..secrets import KEY`), a file the boundary refuses — and hover or
+ * diagnostics would quote it; the value is in the source anyway where it is
+ * the user's own. Literals are found by a tokenizer that knows quotes,
+ * triple quotes, escapes and prefixes, so `]` or a quote inside a value
+ * cannot end it early. Numbers and types are kept.
  *
  * @example
  * ```ts
  * import { maskLiteralValues } from "./answer_guard.ts";
- * maskLiteralValues("y: Literal['sk-live-1', \"b\"]", "python"); // "y: Literal['…', '…']"
+ * maskLiteralValues("y: Literal['sk-live-1', \"b]\"]", "python"); // "y: Literal['…', '…']"
  * maskLiteralValues('const k: "sk-live-1"', "typescript"); // 'const k: "…"'
  * ```
  */
 export function maskLiteralValues(text: string, language: "python" | "typescript"): string {
-  const out = text.replace(
-    /Literal\[([^\]\n]*)\]/g,
-    (_m, inner: string) =>
-      `Literal[${inner.replace(/[bBrRuUfF]*('(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*")/g, "'…'")}]`,
-  );
-  return language === "typescript" ? out.replace(/"(?:[^"\\\n]|\\.)*"/g, '"…"') : out;
+  if (language === "typescript") return text.replace(/"(?:[^"\\\n]|\\.)*"/g, '"…"');
+  // Code blocks (```python … ```) hold signatures: every literal in them goes.
+  const parts = text.split(/^(```.*)$/m);
+  let inCode = false;
+  return parts.map((part, n) => {
+    if (n % 2 === 1) {
+      inCode = !inCode;
+      return part;
+    }
+    return inCode ? maskAllStrings(part) : maskLiteralTypes(part);
+  }).join("");
 }
 
 /** A URI or absolute path as trifecta shows it (relative, or `external/<hash8>-<name>`). */

@@ -15,6 +15,7 @@
  * @module
  */
 import { join } from "../path.ts";
+import { checkStateDir, STATE_PATH_UNSAFE_CODE, writeStateFile } from "../safe_dir.ts";
 import { TrifectaError } from "../errors.ts";
 import { checkInside, readInside, type Segment, walkFiles } from "../segment/mod.ts";
 import { elapsedMs, monotonicMs, type Telemetry } from "../telemetry/mod.ts";
@@ -34,7 +35,12 @@ import {
   MAX_REQUEST_BYTES,
 } from "./daemon_protocol.ts";
 import { DAEMON_MARKER, type DaemonMarker } from "./daemon_trust.ts";
-import { findServer, isServerCommand, type ServerCommand } from "./discovery.ts";
+import {
+  type DiscoveryMiss,
+  findServer,
+  isServerCommand,
+  type ServerCommand,
+} from "./discovery.ts";
 import { performQuestion } from "./perform.ts";
 import { GuardCache } from "./segment_guard.ts";
 import { MAX_POSITION } from "./answer_guard.ts";
@@ -217,7 +223,10 @@ class Daemon {
   #lastActivity = monotonicMs();
   #client: LspClient | undefined;
   #server: ServerCommand | undefined;
-  #missing = false;
+  /** Why no server can run (kept: discovery is not repeated). */
+  #miss: DiscoveryMiss | undefined;
+  /** A client start in progress ({@linkcode Daemon.#ensureClient}). */
+  #starting: Promise<LspClient | undefined> | undefined;
   #restarts = 0;
   #queries = 0;
   #connections = 0;
@@ -277,19 +286,31 @@ class Daemon {
     if (first) await this.#ensureClient(first);
   }
 
-  async #ensureClient(warmup: { abs: string; rel: string }): Promise<LspClient | undefined> {
+  /**
+   * The running client, or one started now. One start at a time: the
+   * sandbox probe makes discovery take a while, and a question arriving
+   * during the warm-up must wait for that start, not begin a second one.
+   */
+  #ensureClient(warmup: { abs: string; rel: string }): Promise<LspClient | undefined> {
+    this.#starting ??= this.#startClient(warmup).finally(() => {
+      this.#starting = undefined;
+    });
+    return this.#starting;
+  }
+
+  async #startClient(warmup: { abs: string; rel: string }): Promise<LspClient | undefined> {
     const c = this.#client;
     if (c && c.state !== "FAILED" && c.state !== "CLOSED") return c;
-    if (this.#ending !== undefined || this.#missing) return c;
+    if (this.#ending !== undefined || this.#miss) return c;
     if (c && c.state === "FAILED" && this.#restarts >= MAX_RESTARTS) return c;
     if (c) {
       if (c.state === "FAILED") this.#restarts++;
       await c.shutdown(); // ends what is left of its process group
     }
     if (!this.#server) {
-      const found = await findServer("python", { env: this.#env });
+      const found = await findServer("python", { env: this.#env, root: this.#segment.root });
       if (!isServerCommand(found)) {
-        this.#missing = true;
+        this.#miss = found;
         return undefined;
       }
       this.#server = found;
@@ -329,17 +350,17 @@ class Daemon {
    */
   async #writeMarker(): Promise<void> {
     const marker: DaemonMarker = { key: this.#paths.key, pid: Deno.pid };
-    const path = join(this.#segment.root, DAEMON_MARKER);
     try {
-      await Deno.mkdir(join(this.#segment.root, ".trifecta"), { recursive: true });
-      const tmp = `${path}.${Deno.pid}.tmp`;
-      await Deno.writeTextFile(tmp, JSON.stringify(marker) + "\n", { mode: 0o600 });
-      await Deno.rename(tmp, path);
+      // Checked write: never through a symlinked `.trifecta` or marker
+      // (lib/safe_dir.ts), which would land outside the segment.
+      await writeStateFile(this.#segment.root, DAEMON_MARKER, JSON.stringify(marker) + "\n");
     } catch (err) {
-      // Without write access to .trifecta the hint is lost, nothing else.
+      // Without write access to .trifecta, or with an unsafe one, the hint
+      // is lost, nothing else.
       if (
         !(err instanceof Deno.errors.NotCapable || err instanceof Deno.errors.PermissionDenied ||
-          (err as { code?: string }).code === "EROFS")
+          (err as { code?: string }).code === "EROFS" ||
+          (err instanceof TrifectaError && err.code === STATE_PATH_UNSAFE_CODE))
       ) throw err;
     }
   }
@@ -348,7 +369,7 @@ class Daemon {
     return {
       protocol: DAEMON_PROTOCOL_VERSION,
       pid: Deno.pid,
-      state: this.#client?.state ?? (this.#missing ? "FAILED" : "COLD"),
+      state: this.#client?.state ?? (this.#miss ? "FAILED" : "COLD"),
       backend: this.#server?.backend ?? "unavailable",
       server_pid: this.#client?.pid ?? null,
       uptime_ms: Math.round(elapsedMs(this.#started)),
@@ -513,7 +534,14 @@ class Daemon {
       fallback_reason: reason,
       state,
     });
-    if (!client) return fallback("lsp_binary_not_found", "FAILED");
+    if (!client) {
+      return {
+        backend,
+        fallback_reason: this.#miss?.reason ?? "lsp_binary_not_found",
+        fallback_detail: this.#miss?.detail,
+        state: "FAILED",
+      };
+    }
     let state = client.state;
     if (state === "WARMING" && (params.wait_ready_ms ?? 0) > 0) {
       state = await client.waitReady(params.wait_ready_ms ?? 0);
@@ -615,6 +643,10 @@ export async function serveDaemon(segment: Segment, options: ServeOptions = {}):
 async function removeMarker(segment: Segment, paths: DaemonPaths): Promise<void> {
   const path = join(segment.root, DAEMON_MARKER);
   try {
+    // `.trifecta` may have become a link out of the segment: never follow it.
+    if (checkStateDir(segment.root, ".trifecta").kind !== "ok") return;
+    const info = await Deno.lstat(path);
+    if (!info.isFile || info.size > 4096) return;
     const marker = JSON.parse(await Deno.readTextFile(path)) as Partial<DaemonMarker>;
     if (marker.key === paths.key && marker.pid === Deno.pid) await Deno.remove(path);
   } catch (err) {

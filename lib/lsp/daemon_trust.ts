@@ -16,6 +16,7 @@
  * @module
  */
 import { join } from "../path.ts";
+import { checkStateDir } from "../safe_dir.ts";
 import type { DaemonPaths } from "./daemon_paths.ts";
 
 /** The marker a running daemon leaves in `<segment>/.trifecta/`. */
@@ -72,6 +73,8 @@ function markerNamesThis(root: string, key: string): boolean {
   const path = join(root, DAEMON_MARKER);
   if (!granted({ name: "read", path })) return false;
   try {
+    // `.trifecta` itself may be a link out of the segment: never read through it.
+    if (checkStateDir(root, ".trifecta").kind !== "ok") return false;
     const info = Deno.lstatSync(path);
     // Small regular files only: a hostile segment may put anything here.
     if (!info.isFile || info.size > 4096) return false;

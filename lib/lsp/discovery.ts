@@ -1,30 +1,38 @@
 /**
  * Which language server to run: a configured command, else
  * `pyright-langserver` or `basedpyright-langserver` on PATH, else pyright
- * from npm run by Deno itself (no Node.js needed). For TypeScript,
- * `typescript-language-server` when it is on PATH.
+ * from npm run by Deno itself (no Node.js needed) with its reads limited to
+ * the segment, its package and the Python search paths (lib/lsp/sandbox.ts).
+ * For TypeScript, `typescript-language-server` when it is on PATH. A server
+ * not run by Deno cannot be sandboxed: lib/lsp/segment_guard.ts is what
+ * keeps it from reading outside the segment.
  *
  * @module
  */
 import { basename, delimiter, isAbsolute, join } from "../path.ts";
 import { type EnvReader, parseCommandLine, processEnv } from "./config.ts";
+import { isSandboxMiss, probeSandbox, PYRIGHT_NPM, sandboxGrants } from "./sandbox.ts";
 
-/** The pinned pyright used when no server is on PATH. */
-export const PYRIGHT_NPM = "npm:pyright@1.1.414/langserver.index.js";
+export { PYRIGHT_NPM };
 
 /**
- * Deno permissions of the npm pyright server: it reads the project and its
- * bundled typeshed, reads the environment, and runs `python` to find the
- * interpreter's search paths. No write, no network.
+ * Deno permissions of the npm pyright server besides its reads: it reads
+ * the environment and runs `python` to find the interpreter's search
+ * paths. No write, no network. Its reads are granted per segment
+ * ({@linkcode pyrightDenoFlags}).
  */
 export const PYRIGHT_DENO_FLAGS: readonly string[] = [
   "--no-config",
   "--no-prompt",
-  "--allow-read",
   "--allow-env",
   "--allow-sys",
   "--allow-run",
 ];
+
+/** The npm pyright server's flags with its reads limited to `grants`. */
+export function pyrightDenoFlags(grants: readonly string[]): string[] {
+  return [...PYRIGHT_DENO_FLAGS, `--allow-read=${grants.join(",")}`];
+}
 
 /** Languages with a language server. */
 export type ServerLanguage = "python" | "typescript";
@@ -46,12 +54,17 @@ export interface ServerCommand {
   label: string;
 }
 
-/** Why discovery found nothing. */
+/** Why discovery found nothing to run. */
 export interface DiscoveryMiss {
-  /** Always `lsp_binary_not_found`. */
-  reason: "lsp_binary_not_found";
+  /**
+   * `lsp_binary_not_found`, or `server_not_sandboxed` (pyright from npm
+   * whose read grants could not be computed: it is never run unscoped).
+   */
+  reason: "lsp_binary_not_found" | "server_not_sandboxed";
   /** What was looked for (names only, no paths). */
   tried: string[];
+  /** What failed and how to fix it (`server_not_sandboxed`). */
+  detail?: string;
 }
 
 /** Options for {@linkcode findServer}. */
@@ -60,6 +73,13 @@ export interface DiscoveryOptions {
   env?: EnvReader;
   /** Path of the Deno executable (default `Deno.execPath()`). */
   denoPath?: string;
+  /**
+   * Real path of the segment root. pyright from npm is granted reads of it
+   * (and of its package and the Python search paths) only; without a root
+   * it is granted no reads at all (for callers that only look at the kind
+   * of server found).
+   */
+  root?: string;
 }
 
 async function isExecutable(path: string): Promise<boolean> {
@@ -148,9 +168,18 @@ export async function findServer(
   if (language === "python") {
     const deno = options.denoPath ?? Deno.execPath();
     if (isDenoBinary(deno)) {
+      let flags = [...PYRIGHT_DENO_FLAGS];
+      if (options.root !== undefined) {
+        const probe = await probeSandbox(options.root);
+        const grants = isSandboxMiss(probe) ? probe : sandboxGrants(options.root, probe);
+        if (isSandboxMiss(grants)) {
+          return { reason: grants.reason, tried: ["deno (npm:pyright)"], detail: grants.detail };
+        }
+        flags = pyrightDenoFlags(grants.grants);
+      }
       return {
         command: deno,
-        args: ["run", ...PYRIGHT_DENO_FLAGS, PYRIGHT_NPM, "--stdio"],
+        args: ["run", ...flags, PYRIGHT_NPM, "--stdio"],
         backend: "lsp_pyright",
         source: "deno_npm",
         label: "deno:pyright",

@@ -41,6 +41,7 @@ export {
   type LspBackend,
   PYRIGHT_DENO_FLAGS,
   PYRIGHT_NPM,
+  pyrightDenoFlags,
   type ServerCommand,
   type ServerLanguage,
   which,

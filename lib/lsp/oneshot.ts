@@ -44,7 +44,13 @@ export interface OneShotOptions {
 /** What {@linkcode askOneShot} gives back: an answer, or why there is none. */
 export type OneShotResult =
   | { kind: "answer"; response: LspResponse; state: LspState }
-  | { kind: "fallback"; reason: FallbackReason; via: "none" | "oneshot"; state: LspState | "NONE" };
+  | {
+    kind: "fallback";
+    reason: FallbackReason;
+    via: "none" | "oneshot";
+    state: LspState | "NONE";
+    detail?: string;
+  };
 
 /** Ask a freshly spawned server one question (see the module doc). */
 export async function askOneShot(
@@ -53,9 +59,15 @@ export async function askOneShot(
   options: OneShotOptions,
 ): Promise<OneShotResult> {
   const { config, env, language } = options;
-  const server = await findServer(language, { env });
+  const server = await findServer(language, { env, root: segment.root });
   if (!isServerCommand(server)) {
-    return { kind: "fallback", reason: "lsp_binary_not_found", via: "none", state: "NONE" };
+    return {
+      kind: "fallback",
+      reason: server.reason,
+      via: "none",
+      state: "NONE",
+      detail: server.detail,
+    };
   }
   const file = request.file;
   const client = new LspClient(server, {

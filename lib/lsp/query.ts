@@ -213,7 +213,9 @@ export async function answerQuery(
   if (oneShot.kind === "answer") {
     return withWarnings({ response: oneShot.response, via: "oneshot", state: oneShot.state });
   }
-  return withWarnings(await fallback(oneShot.reason, oneShot.via, oneShot.state));
+  return withWarnings(
+    await fallback(oneShot.reason, oneShot.via, oneShot.state, oneShot.detail),
+  );
 }
 
 type DaemonOutcome =

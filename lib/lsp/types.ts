@@ -17,7 +17,8 @@ export type FallbackReason =
   | "unsafe_server_config"
   | "daemon_untrusted"
   | "daemon_not_granted"
-  | "lsp_frame_too_large";
+  | "lsp_frame_too_large"
+  | "server_not_sandboxed";
 
 /** All fallback reasons. */
 export const FALLBACK_REASONS: readonly FallbackReason[] = [
@@ -33,6 +34,7 @@ export const FALLBACK_REASONS: readonly FallbackReason[] = [
   "daemon_untrusted",
   "daemon_not_granted",
   "lsp_frame_too_large",
+  "server_not_sandboxed",
 ];
 
 /** The queries trifecta makes. */
@@ -149,6 +151,7 @@ export const ERROR_CODE_BY_REASON: Record<FallbackReason, string> = {
   daemon_untrusted: "DAEMON_UNTRUSTED",
   daemon_not_granted: "DAEMON_NOT_GRANTED",
   lsp_frame_too_large: "LSP_FRAME_TOO_LARGE",
+  server_not_sandboxed: "SERVER_NOT_SANDBOXED",
 };
 
 /** Human wording of each fallback reason. */
@@ -172,6 +175,8 @@ export const REASON_TEXT: Record<FallbackReason, string> = {
     "an LSP daemon runs for this segment, but this process lacks the permission flags to reach it",
   lsp_frame_too_large:
     "the language server sent a message larger than the frame cap; it was stopped",
+  server_not_sandboxed:
+    "pyright from npm could not be confined to the segment (its read grants were not found), so it was not started",
 };
 
 /** A full answer from the server. */

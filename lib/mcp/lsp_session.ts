@@ -22,6 +22,7 @@ import { join } from "../path.ts";
 import { TrifectaError } from "../errors.ts";
 import type { AstCache } from "../cache/mod.ts";
 import {
+  type DiscoveryMiss,
   fallbackAnswer,
   fallbackReasonOf,
   findServer,
@@ -80,8 +81,10 @@ export class LspSession {
   #opts: LspSessionOptions;
   #config: LspConfig;
   #slots = new Map<ServerLanguage, ClientSlot>();
-  #missing = new Set<ServerLanguage>();
+  /** Why no server runs for a language (kept: discovery is not repeated). */
+  #missing = new Map<ServerLanguage, DiscoveryMiss>();
   #starts = new Map<ServerLanguage, number>();
+  #pending = new Map<ServerLanguage, Promise<ClientSlot | undefined>>();
   #closed = false;
   #guard: GuardCache;
 
@@ -150,7 +153,10 @@ export class LspSession {
       return fallback(verdict.reason, "none", "NONE", verdict.detail);
     }
     const slot = await this.#slot(language, { abs: file.abs, text });
-    if (!slot) return fallback("lsp_binary_not_found", "none", "NONE");
+    if (!slot) {
+      const miss = this.#missing.get(language);
+      return fallback(miss?.reason ?? "lsp_binary_not_found", "none", "NONE", miss?.detail);
+    }
     const client = slot.client;
     const state = await client.waitReady(this.#config.readyTimeoutMs);
     if (state !== "READY") {
@@ -198,15 +204,36 @@ export class LspSession {
     await Promise.all(slots.map((s) => s.client.shutdown()));
   }
 
-  async #slot(language: ServerLanguage, warmup: { abs: string; text: string }) {
+  /**
+   * The language's running slot, or one started now. One start at a time
+   * per language: discovery runs the sandbox probe, and a question arriving
+   * during the warm-up must wait for that start, not begin a second one.
+   */
+  #slot(
+    language: ServerLanguage,
+    warmup: { abs: string; text: string },
+  ): Promise<ClientSlot | undefined> {
+    const pending = this.#pending.get(language);
+    if (pending) return pending;
+    const started = this.#startSlot(language, warmup).finally(() => {
+      this.#pending.delete(language);
+    });
+    this.#pending.set(language, started);
+    return started;
+  }
+
+  async #startSlot(
+    language: ServerLanguage,
+    warmup: { abs: string; text: string },
+  ): Promise<ClientSlot | undefined> {
     const known = this.#slots.get(language);
     if (known && known.client.state !== "FAILED" && known.client.state !== "CLOSED") return known;
     if (this.#missing.has(language) || this.#closed) return known;
     const starts = this.#starts.get(language) ?? 0;
     if (known && starts > MAX_RESTARTS) return known;
-    const server = await findServer(language);
+    const server = await findServer(language, { root: this.#segment.root });
     if (!isServerCommand(server)) {
-      this.#missing.add(language);
+      this.#missing.set(language, server);
       return undefined;
     }
     if (known) await known.client.shutdown();

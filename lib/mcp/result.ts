@@ -47,7 +47,7 @@ export function asTrifectaError(err: unknown): TrifectaError {
 export function errorResult(err: TrifectaError): ToolResult {
   const lines = [`TRIFECTA_ERROR_CODE: ${err.code}`, `CAUSE: ${escapeField(err.message)}`];
   if (err.nextSteps.length > 0) {
-    lines.push("NEXT_STEPS:", ...err.nextSteps.map((s) => `  - ${s}`));
+    lines.push("NEXT_STEPS:", ...err.nextSteps.map((s) => `  - ${escapeField(s)}`));
   }
   const structured: Record<string, unknown> = {
     status: "error",

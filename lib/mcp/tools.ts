@@ -514,7 +514,10 @@ const telemetryReport = define({
   run: async (state, args) => {
     const lastDays = args.last_days ?? 7;
     await state.telemetry.flush();
-    const data = await readTelemetry(telemetryDirFor(state.segment), { lastDays });
+    const data = await readTelemetry(telemetryDirFor(state.segment), {
+      lastDays,
+      root: state.segment.root,
+    });
     const report = buildReport(data, { lastDays });
     const { metrics: _metrics, last_run: _lastRun, files: _files, ...brief } = report;
     const structured = { status: "ok", report: brief };

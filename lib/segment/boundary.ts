@@ -3,10 +3,12 @@
  * {@linkcode readInside} (or {@linkcode readInsideSync} in workers). It
  * checks the path, opens the file, then checks what it opened:
  *
- * 1. the path as named lies inside the segment and no component of it is
- *    denied (lib/segment/denylist.ts);
- * 2. its real path lies inside the segment and is not denied either (a
- *    symlink is judged by where it lands); a regular file with more than one
+ * 1. the path as named lies inside the segment, no component of it is
+ *    denied (lib/segment/denylist.ts) and its segment-relative name holds no
+ *    secret (`PATH_DENIED`, reason `secret_in_name`: the name would reach
+ *    outputs in paths, ids and `sym://` URIs; the message shows it masked);
+ * 2. its real path lies inside the segment and is neither denied nor named
+ *    with a secret (a symlink is judged by where it lands); a regular file with more than one
  *    hard link is refused (`PATH_DENIED`, reason `hard_link`): its other
  *    names, which may be denied or outside, cannot be found and checked;
  * 3. the real path is a regular file (`lstat`, before any open: opening a
@@ -196,6 +198,31 @@ function fsError(err: unknown, segment: Segment, shown: string): TrifectaError {
   );
 }
 
+/**
+ * True when a segment-relative name holds a secret (masking would change
+ * it): such a path is never read, listed or shown raw.
+ */
+export function nameHasSecret(rel: string): boolean {
+  return maskSecrets(rel).findings.length > 0;
+}
+
+/** A name as it may be shown in a message or report: its secrets masked. */
+export function maskedName(name: string): string {
+  return maskSecrets(name).text;
+}
+
+function secretInName(namedRel: string, rel?: string): TrifectaError {
+  const via = rel === undefined ? "" : ` (symlink to ${maskedName(rel)})`;
+  return new TrifectaError(
+    "PATH_DENIED",
+    `Path name holds a secret and is never read: ${maskedName(namedRel)}${via}`,
+    {
+      details: { reason: "secret_in_name" },
+      nextSteps: ["Rename the file or directory so its name holds no token or password"],
+    },
+  );
+}
+
 function denied(
   shown: string,
   rel: string,
@@ -242,15 +269,18 @@ function hardLink(shown: string, links: number): TrifectaError {
 }
 
 function check(segment: Segment, path: string): InsidePath {
-  if (path.includes("\0")) throw invalidName(JSON.stringify(path));
+  if (path.includes("\0")) throw invalidName(JSON.stringify(maskedName(path)));
   const lexical = absoluteOf(segment.root, path);
   const namedRel = relInside(segment.root, lexical);
   if (namedRel === undefined) {
-    throw new TrifectaError("PATH_OUTSIDE_SEGMENT", `Path is outside the segment: ${path}`, {
+    const shown = maskedName(path);
+    throw new TrifectaError("PATH_OUTSIDE_SEGMENT", `Path is outside the segment: ${shown}`, {
       details: { reason: "outside" },
       nextSteps: ["Give a path relative to the segment root, or choose another -s/--segment"],
     });
   }
+  // First: every later message shows the name.
+  if (nameHasSecret(namedRel)) throw secretInName(namedRel);
   if (pathTooLong(lexical)) throw tooLong(namedRel);
   const deniedName = denied(namedRel, namedRel, "denied_name");
   if (deniedName) throw deniedName;
@@ -263,6 +293,7 @@ function check(segment: Segment, path: string): InsidePath {
   }
   const rel = relInside(segment.root, real);
   if (rel === undefined) throw outside(namedRel);
+  if (rel !== namedRel && nameHasSecret(rel)) throw secretInName(namedRel, rel);
   const deniedTarget = denied(namedRel, rel, "denied_target");
   if (deniedTarget) throw deniedTarget;
   if (pathTooLong(real)) throw tooLong(namedRel);

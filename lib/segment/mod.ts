@@ -41,6 +41,8 @@ export {
   checkInside,
   checkInsideSync,
   type InsidePath,
+  maskedName,
+  nameHasSecret,
   pathTooLong,
   readInside,
   readInsideSync,

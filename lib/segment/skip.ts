@@ -21,6 +21,8 @@ export const SKIP_REASONS = [
   "private_key_content",
   "too_large",
   "binary",
+  "secret_in_name",
+  "too_complex",
 ] as const;
 
 /** A reason of {@linkcode SKIP_REASONS}. */
@@ -76,6 +78,7 @@ export function skipReasonOfCode(code: string, detailsReason?: unknown): SkipRea
     case "PATH_DENIED":
       if (detailsReason === "denied_target") return "symlink_to_denied";
       if (detailsReason === "private_key_content") return "private_key_content";
+      if (detailsReason === "secret_in_name") return "secret_in_name";
       return "denied";
     case "FILE_CHANGED_DURING_READ":
     case "FILE_CHANGED":
@@ -94,6 +97,8 @@ export function skipReasonOfCode(code: string, detailsReason?: unknown): SkipRea
       return "path_too_long";
     case "INVALID_FILE_NAME":
       return "invalid_name";
+    case "PARSE_TOO_COMPLEX":
+      return "too_complex";
     default:
       return "unreadable";
   }

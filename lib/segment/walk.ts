@@ -11,7 +11,10 @@
  * - `invalid_name` (not valid UTF-8), `path_too_long` (PATH_MAX);
  * - `vanished` (deleted during the walk), `unreadable` (a directory that
  *   cannot be listed, a dangling symlink);
- * - `not_regular_file` (FIFO, socket, device: reading would block or never end).
+ * - `not_regular_file` (FIFO, socket, device: reading would block or never end);
+ * - `secret_in_name`: the name, or a symlink's target, holds a secret (a
+ *   token in a file or directory name would reach outputs in paths and ids);
+ *   listed under its masked name.
  *
  * Symlinked directories are not followed: a target inside the segment is
  * walked under its real name anyway, following links invites loops and
@@ -25,7 +28,7 @@
  */
 import type { Ignore } from "ignore";
 import { join } from "../path.ts";
-import { pathTooLong, readInsideSync } from "./boundary.ts";
+import { maskedName, nameHasSecret, pathTooLong, readInsideSync } from "./boundary.ts";
 import { isWithin, relpath } from "./contain.ts";
 import { isDenied, VCS_DIRS } from "./denylist.ts";
 import type { Segment } from "./segment.ts";
@@ -58,7 +61,10 @@ export interface WalkedFile {
 
 /** A path the walker left out, and why. */
 export interface SkippedPath {
-  /** Segment-relative POSIX path (may hold U+FFFD for an invalid name). */
+  /**
+   * Segment-relative POSIX path (may hold U+FFFD for an invalid name), its
+   * secrets masked.
+   */
   rel: string;
   /** Why (see the module doc). */
   reason: SkipReason;
@@ -147,7 +153,9 @@ export async function walkFiles(
   const files: WalkedFile[] = [];
   const skipped: SkippedPath[] = [];
   const exts = options.extensions;
-  const skip = (rel: string, reason: SkipReason): void => void skipped.push({ rel, reason });
+  // Reports print `rel`: a secret in it is shown masked, whatever the reason.
+  const skip = (rel: string, reason: SkipReason): void =>
+    void skipped.push({ rel: maskedName(rel), reason });
 
   async function loadScope(relDir: string): Promise<Scope | undefined> {
     const rel = relDir === "" ? ".gitignore" : `${relDir}/.gitignore`;
@@ -203,6 +211,8 @@ export async function walkFiles(
     rel: string,
     here: Scope[],
   ): Promise<void> {
+    // First: a name with a secret is never listed, whatever else it is.
+    if (nameHasSecret(rel)) return skip(rel, "secret_in_name");
     if (pathTooLong(abs)) return skip(rel, "path_too_long");
     if (isDenied(rel)) {
       if (!VCS_DIRS.has(entry.name)) skip(rel, "denied");
@@ -215,7 +225,9 @@ export async function walkFiles(
       if (entry.isSymlink) {
         const real = Deno.realPathSync(abs);
         if (!isWithin(segment.root, real)) return skip(rel, "symlink_outside_segment");
-        if (isDenied(relpath(segment.root, real))) return skip(rel, "symlink_to_denied");
+        const realRel = relpath(segment.root, real);
+        if (isDenied(realRel)) return skip(rel, "symlink_to_denied");
+        if (nameHasSecret(realRel)) return skip(rel, "secret_in_name");
         // Not followed (see the module doc); its target is walked by its real name.
         const info = Deno.statSync(real);
         if (info.isDirectory) return;

@@ -8,6 +8,7 @@
 import { join, resolve } from "../path.ts";
 import { randomHex } from "../text.ts";
 import { optionalEnv } from "../env.ts";
+import { redactString } from "./redact.ts";
 import { unsafeDefaultDir, unsafeDirError } from "./safe_file.ts";
 import type { Segment } from "../segment/segment.ts";
 
@@ -34,7 +35,11 @@ export interface TelemetryConfig {
   level: TelemetryLevel;
   /** Directory of `events.jsonl`, `metrics.json`, `last_run.json`. */
   dir: string;
-  /** Run id of this process (`TRIFECTA_RUN_ID` or `run_<unix s>_<8 hex>`). */
+  /**
+   * Run id of this process: `TRIFECTA_RUN_ID` when it is 1-128 characters of
+   * `[A-Za-z0-9._:-]` that redaction leaves unchanged, else
+   * `run_<unix s>_<8 hex>`.
+   */
   runId: string;
   /** `TRIFECTA_PII=allow`: absolute paths are kept (secrets are still masked). */
   piiAllow: boolean;
@@ -109,8 +114,15 @@ export function resolveTelemetryConfig(
   let runId = newRunId();
   const envRun = env("TRIFECTA_RUN_ID");
   if (envRun !== undefined && envRun !== "") {
-    if (RUN_ID_RE.test(envRun)) runId = envRun;
-    else warnings.push("TRIFECTA_RUN_ID ignored: expected 1-128 characters of [A-Za-z0-9._:-]");
+    if (!RUN_ID_RE.test(envRun)) {
+      warnings.push("TRIFECTA_RUN_ID ignored: expected 1-128 characters of [A-Za-z0-9._:-]");
+    } else if (redactString(envRun) !== envRun) {
+      // Written into every event: a token or an e-mail address there would
+      // leak into every line (the value is never repeated in the warning).
+      warnings.push("TRIFECTA_RUN_ID ignored: it looks like a secret, token or e-mail address");
+    } else {
+      runId = envRun;
+    }
   }
   return {
     level,

@@ -8,6 +8,7 @@
 import { join } from "../path.ts";
 import { TrifectaError } from "../errors.ts";
 import { METRICS_FILE, PENDING_DIR, sweepStaleTemps, writeJsonAtomic } from "./files.ts";
+import { type RedactOptions, redactString } from "./redact.ts";
 import { formatBytes, isRealDir, readCapped, UNSAFE_FILE_CODE } from "./safe_file.ts";
 import type { Counters } from "./summary.ts";
 
@@ -140,6 +141,20 @@ function addCounter(m: Counters, key: string, n: number): void {
 }
 
 /**
+ * Counters with redacted names (`redactString` with `options`); names that
+ * become equal are added up. A repository can ship a `metrics.json` whose
+ * names are secrets: readers show them, and a merge would write them back.
+ */
+export function redactCounterNames(metrics: Counters, options: RedactOptions): Counters {
+  const out: Counters = {};
+  for (const [k, v] of Object.entries(metrics)) addCounter(out, redactString(k, options), v);
+  return out;
+}
+
+/** Counter names are cut by the writer at the `full` level's string cap at most. */
+const MERGE_REDACTION: RedactOptions = { maxStringLength: 4096 };
+
+/**
  * Add `delta` and every `pending/` file to `metrics.json`; the caller holds
  * the directory lock. A corrupt (or oversized, or non-regular)
  * `metrics.json` is moved aside (`metrics.corrupt-<ms>.json`) and counted in
@@ -157,8 +172,10 @@ export function mergeMetrics(dir: string, delta: Counters): string[] {
   for (const d of [delta, ...pending.map((p) => p.delta)]) {
     for (const [k, v] of Object.entries(d)) addCounter(metrics, k, v);
   }
+  // Every name written passes redaction, also those this process did not make.
+  const safe = redactCounterNames(metrics, MERGE_REDACTION);
   const sorted: Counters = {};
-  for (const k of Object.keys(metrics).sort()) sorted[k] = metrics[k];
+  for (const k of Object.keys(safe).sort()) sorted[k] = safe[k];
   writeJsonAtomic(join(dir, METRICS_FILE), sorted);
   const problems: string[] = [];
   const after = (what: string, fn: () => void) => {

@@ -5,15 +5,21 @@
  * `metrics.json` (with deferred `pending/` deltas and `write_failures.json`
  * added) and `last_run.json`, each under a cap. Readers never rewrite a file.
  *
+ * Every string read (values and keys, at any depth, in every file) passes
+ * the writer's redaction and has its control characters escaped, here, once:
+ * a repository can ship its own `_ctx/telemetry/`, and every consumer
+ * (report, export, health, `ctx stats`, the MCP tool) gets redacted data.
+ *
  * @module
  */
-import { basename, join } from "../path.ts";
+import { basename, dirname, join } from "../path.ts";
 import { optionalEnv } from "../env.ts";
 import { TrifectaError } from "../errors.ts";
 import { eventFiles, LAST_RUN_FILE, MAX_EVENT_LINE_BYTES } from "./files.ts";
 import { readWriteFailures, type WriteFailures } from "./failures.ts";
 import { LineSplitter } from "./lines.ts";
-import { readMetrics, readPending } from "./metrics_file.ts";
+import { readMetrics, readPending, redactCounterNames } from "./metrics_file.ts";
+import { type RedactOptions, redactString, redactValue } from "./redact.ts";
 import { formatBytes, openChecked, readCapped, UNSAFE_FILE_CODE } from "./safe_file.ts";
 import type { Counters } from "./summary.ts";
 
@@ -82,38 +88,57 @@ function asObject(v: unknown): Record<string, unknown> {
     : {};
 }
 
-/** Nesting kept in a read event's objects (the writer's redaction keeps 16 too). */
-const MAX_DEPTH = 16;
+/**
+ * Caps of the read-side redaction: those of the writer's `full` level, so
+ * that what the writer kept reads back unchanged.
+ */
+const READ_MAX_STRING = 4096;
+const READ_MAX_ARRAY = 1000;
 
-function tooDeep(v: unknown, depth: number): boolean {
-  if (v === null || typeof v !== "object") return false;
-  if (depth >= MAX_DEPTH) return true;
-  for (const x of Array.isArray(v) ? v : Object.values(v)) if (tooDeep(x, depth + 1)) return true;
-  return false;
-}
-
-function clampDepth(v: unknown, depth: number): unknown {
-  if (v === null || typeof v !== "object") return v;
-  if (depth >= MAX_DEPTH) return "<MAX_DEPTH>";
-  if (Array.isArray(v)) return v.map((x) => clampDepth(x, depth + 1));
-  const out: Record<string, unknown> = {};
-  for (const [k, x] of Object.entries(v)) out[k] = clampDepth(x, depth + 1);
-  return out;
+/**
+ * The redaction every string read from a telemetry file goes through
+ * (values and keys, any depth): the writer's ({@linkcode redactValue}),
+ * whatever `TRIFECTA_PII` says, plus control-character escaping. A
+ * repository can ship `_ctx/telemetry/` with absolute paths, e-mail
+ * addresses, secrets and escape sequences in it; readers hand what they
+ * read to the terminal, to JSON and CSV, and to agents.
+ */
+function readRedaction(root: string | undefined): RedactOptions {
+  return {
+    root,
+    maxStringLength: READ_MAX_STRING,
+    maxArrayLength: READ_MAX_ARRAY,
+    escapeControls: true,
+    memo: new Map(),
+  };
 }
 
 /**
- * An object field of a read event, nested at most {@linkcode MAX_DEPTH}
- * deep: a hand-made line of 500,000 nested arrays parses, but re-serialising
- * it (`telemetry export`, `--json`) would overflow the stack, and standard
- * JSON parsers downstream refuse deep nesting.
+ * The segment root of a default telemetry directory (`<root>/_ctx/telemetry`),
+ * so that paths under it read as segment-relative; `undefined` otherwise
+ * (every absolute path then reads as `<ABS_PATH_REDACTED>`).
  */
-function boundedObject(v: unknown): Record<string, unknown> {
-  const o = asObject(v);
-  return tooDeep(o, 0) ? clampDepth(o, 0) as Record<string, unknown> : o;
+function rootOf(dir: string): string | undefined {
+  const ctx = dirname(dir);
+  if (basename(dir) !== "telemetry" || basename(ctx) !== "_ctx") return undefined;
+  return dirname(ctx);
 }
 
-/** Parse one line; `undefined` when it is not a usable event. */
-export function parseEventLine(line: string): StoredEvent | undefined {
+function str(v: unknown, redact: RedactOptions): string | undefined {
+  return typeof v === "string" ? redactString(v, redact) : undefined;
+}
+
+/**
+ * An object field of a read event, redacted; nested at most 16 deep (the
+ * redaction's own bound): a hand-made line of 500,000 nested arrays parses,
+ * but re-serialising it (`telemetry export`, `--json`) would overflow the
+ * stack, and standard JSON parsers downstream refuse deep nesting.
+ */
+function redactedObject(v: unknown, redact: RedactOptions): Record<string, unknown> {
+  return asObject(redactValue(asObject(v), redact));
+}
+
+function parseEvent(line: string, redact: RedactOptions): StoredEvent | undefined {
   let raw: unknown;
   try {
     raw = JSON.parse(line);
@@ -124,19 +149,32 @@ export function parseEventLine(line: string): StoredEvent | undefined {
   const o = asObject(raw);
   if (typeof o.cmd !== "string") return undefined;
   const timing = typeof o.timing_ms === "number" && Number.isFinite(o.timing_ms) ? o.timing_ms : 0;
+  // Only strings: String() of a deeply nested array recurses.
+  const warnings = Array.isArray(o.warnings)
+    ? o.warnings.filter((w) => typeof w === "string").slice(0, READ_MAX_ARRAY)
+    : [];
   return {
-    ts: typeof o.ts === "string" ? o.ts : undefined,
-    run_id: typeof o.run_id === "string" ? o.run_id : undefined,
-    segment_id: typeof o.segment_id === "string" ? o.segment_id : undefined,
-    cmd: o.cmd,
-    args: boundedObject(o.args),
-    result: boundedObject(o.result),
+    ts: str(o.ts, redact),
+    run_id: str(o.run_id, redact),
+    segment_id: str(o.segment_id, redact),
+    cmd: redactString(o.cmd, redact),
+    args: redactedObject(o.args, redact),
+    result: redactedObject(o.result, redact),
     timing_ms: timing,
-    tokens: o.tokens === undefined ? undefined : boundedObject(o.tokens),
-    // Only strings: String() of a deeply nested array recurses.
-    warnings: Array.isArray(o.warnings) ? o.warnings.filter((w) => typeof w === "string") : [],
-    x: boundedObject(o.x),
+    tokens: o.tokens === undefined ? undefined : redactedObject(o.tokens, redact),
+    warnings: warnings.map((w) => redactString(w, redact)),
+    x: redactedObject(o.x, redact),
   };
+}
+
+/**
+ * Parse one line; `undefined` when it is not a usable event. Every string
+ * (values and keys, any depth) is redacted as the writer redacts, with no
+ * segment root (absolute paths read as `<ABS_PATH_REDACTED>`), and its
+ * control characters are escaped.
+ */
+export function parseEventLine(line: string): StoredEvent | undefined {
+  return parseEvent(line, readRedaction(undefined));
 }
 
 /** Options for {@linkcode readTelemetry}. */
@@ -149,6 +187,13 @@ export interface TelemetryReadOptions {
   maxBytes?: number;
   /** Longest line parsed (default {@linkcode MAX_EVENT_LINE_BYTES}). */
   maxLineBytes?: number;
+  /**
+   * Real path of the segment root: absolute paths under it read as
+   * segment-relative (default: the parent of `_ctx/telemetry` when `dir` is
+   * the default directory; else every absolute path reads as
+   * `<ABS_PATH_REDACTED>`).
+   */
+  root?: string;
 }
 
 const CHUNK_BYTES = 1024 * 1024;
@@ -180,6 +225,7 @@ async function readTail(
   budget: number,
   maxLine: number,
   keep: (ev: StoredEvent) => boolean,
+  redact: RedactOptions,
 ): Promise<FileTail> {
   const size = (await file.stat()).size;
   const begin = Math.max(0, size - budget);
@@ -189,7 +235,7 @@ async function readTail(
     const line = decoder.decode(bytes);
     if (line.trim() === "") return;
     out.total++;
-    const ev = parseEventLine(line);
+    const ev = parseEvent(line, redact);
     if (!ev) out.corrupt++;
     else if (keep(ev)) out.events.push(ev);
   });
@@ -240,6 +286,7 @@ export async function readTelemetry(
 ): Promise<TelemetryData> {
   const warnings: string[] = [];
   const cap = readCap(options, warnings);
+  const redact = readRedaction(options.root ?? rootOf(dir));
   const maxLine = options.maxLineBytes ?? MAX_EVENT_LINE_BYTES;
   const cutoff = options.lastDays && options.lastDays > 0
     ? (options.now ?? new Date()).getTime() - options.lastDays * 86_400_000
@@ -276,7 +323,7 @@ export async function readTelemetry(
       throw err;
     }
     try {
-      const tail = await readTail(file, budget, maxLine, keep);
+      const tail = await readTail(file, budget, maxLine, keep, redact);
       budget -= tail.size - tail.begin;
       if (tail.begin > 0) {
         skipped += tail.begin;
@@ -337,9 +384,10 @@ export async function readTelemetry(
     readCapBytes: cap,
     bytesRead,
     bytesSkipped: skipped,
-    metrics,
+    // Names escaped and redacted; names that become equal are added up.
+    metrics: redactCounterNames(metrics, redact),
     metricsCorrupt: m.corrupt,
-    lastRun: readLastRun(dir, warnings),
+    lastRun: readLastRun(dir, warnings, redact),
     warnings,
   };
 }
@@ -359,7 +407,11 @@ function addFailures(metrics: Counters, f: WriteFailures): void {
   add("telemetry_flush_failed", f.flushes_failed);
 }
 
-function readLastRun(dir: string, warnings: string[]): Record<string, unknown> | null {
+function readLastRun(
+  dir: string,
+  warnings: string[],
+  redact: RedactOptions,
+): Record<string, unknown> | null {
   const r = readCapped(join(dir, LAST_RUN_FILE), MAX_LAST_RUN_BYTES);
   if (r.kind === "missing") return null;
   if (r.kind === "oversized") {
@@ -375,7 +427,7 @@ function readLastRun(dir: string, warnings: string[]): Record<string, unknown> |
     return null;
   }
   try {
-    return boundedObject(JSON.parse(r.text));
+    return redactedObject(JSON.parse(r.text), redact);
   } catch (err) {
     if (!(err instanceof SyntaxError)) throw err;
     warnings.push(`${LAST_RUN_FILE} is not valid JSON`);

@@ -1,7 +1,10 @@
 /**
- * Redaction of everything telemetry writes. Every string value (and every
- * object key) in `args`, `result` and `x` goes through
- * {@linkcode redactString}, at any depth:
+ * Redaction of everything telemetry writes and reads. Every string value
+ * (and every object key) of an event — `cmd`, `run_id`, `segment_id`,
+ * `args`, `result`, `warnings`, `x` — of `last_run.json` and every counter
+ * name goes through {@linkcode redactString}, at any depth, on write; the
+ * readers (lib/telemetry/read.ts) pass everything they read through it again,
+ * since a repository can ship its own telemetry files:
  *
  * 1. secrets are masked — always, even with `TRIFECTA_PII=allow`: the token
  *    shapes of lib/secrets.ts (the one source of truth, also used for file
@@ -15,13 +18,16 @@
  *    `<ABS_PATH_REDACTED>` otherwise (POSIX, Windows `C:\…`, UNC, `~/…`);
  *    `file://` URIs become `<ABS_URI_REDACTED>` — skipped with `piiAllow`;
  * 4. text that looks like file content (longer than the level's cap, or three
- *    or more lines) is replaced by `<TEXT sha256:… bytes:N lines:L>`.
+ *    or more lines) is replaced by `<TEXT sha256:… bytes:N lines:L>`;
+ * 5. with `escapeControls` (readers), control and bidi characters become
+ *    visible escapes.
  *
  * Anything that shortens a string for telemetry redacts first and cuts
  * after ({@linkcode redactPreview}), so a cut never leaves part of a secret.
  *
  * @module
  */
+import { escapeField } from "../escape.ts";
 import { normalize } from "../path.ts";
 import { CONTENT_SECRET_RULES, maskSecrets } from "../secrets.ts";
 import { sha256Hex } from "../sha256.ts";
@@ -49,6 +55,19 @@ export interface RedactOptions {
   maxArrayLength?: number;
   /** Counts the values that were changed, when given. */
   stats?: RedactStats;
+  /**
+   * Escape control, bidi and line-separator characters after redaction
+   * (lib/escape.ts `escapeField`). Readers set it: a repository can ship
+   * telemetry files whose strings would fake output lines or move a
+   * terminal's cursor.
+   */
+  escapeControls?: boolean;
+  /**
+   * Results of earlier calls with the same other options, by input string
+   * (short strings only, bounded): readers see the same keys, names and ids
+   * on every line. Not combined with `stats` (a hit is not counted).
+   */
+  memo?: Map<string, string>;
 }
 
 /** Counter of changed values, filled by {@linkcode redactValue}. */
@@ -137,7 +156,9 @@ export const SECRET_KEY_RE =
   /^(?:.*[_.-])?(?:password|passwd|pwd|secret|token|api[_-]?key|apikey|access[_-]?key|secret[_-]?key|private[_-]?key|client[_-]?secret|auth|authorization|cookie|set-cookie|credentials?)$/i;
 
 // One scan for everything path-like, left to right, so a URL is seen whole
-// before its path part could look like an absolute path.
+// before its path part could look like an absolute path. The group names
+// document the parts and are then removed: a match with named groups costs
+// an object per match, which made path-dense strings 10× slower to redact.
 const PATH_SCAN = new RegExp(
   [
     /(?<url>\b[A-Za-z][A-Za-z0-9+.-]*:\/\/[^\s"'<>]*)/.source,
@@ -145,22 +166,44 @@ const PATH_SCAN = new RegExp(
     /(?<unc>(?<![A-Za-z0-9\\])\\\\[^\s\\"'<>|]+\\[^\s"'<>|]*)/.source,
     /(?<home>(?<![A-Za-z0-9_.~/-])~[A-Za-z0-9_.-]*\/[^\s"'`<>|,;:()[\]{}]*)/.source,
     /(?<posix>(?<![A-Za-z0-9_.~\-/\\])\/(?![/\s])[^\s"'`<>|,;:()[\]{}]*)/.source,
-  ].join("|"),
+  ].join("|").replace(/\(\?<[a-z]+>/g, "("),
   "g",
 );
 
-/** Whether `s` contains one of the rule's {@linkcode SecretRule.needs}. */
-export function mayMatch(rule: SecretRule, s: string): boolean {
-  const text = rule.re.ignoreCase ? s.toLowerCase() : s;
-  return rule.needs.some((n) => text.includes(rule.re.ignoreCase ? n.toLowerCase() : n));
+/**
+ * Whether `s` contains one of the rule's {@linkcode SecretRule.needs};
+ * `lower` is `s.toLowerCase()` when the caller has it already.
+ */
+export function mayMatch(rule: SecretRule, s: string, lower?: string): boolean {
+  const text = rule.re.ignoreCase ? (lower ?? s.toLowerCase()) : s;
+  for (const n of needsOf(rule)) if (text.includes(n)) return true;
+  return false;
+}
+
+const LOWER_NEEDS = new WeakMap<SecretRule, readonly string[]>();
+
+/** The rule's hints, lower-cased once when the rule ignores case. */
+function needsOf(rule: SecretRule): readonly string[] {
+  let needs = LOWER_NEEDS.get(rule);
+  if (needs === undefined) {
+    needs = rule.re.ignoreCase ? rule.needs.map((n) => n.toLowerCase()) : rule.needs;
+    LOWER_NEEDS.set(rule, needs);
+  }
+  return needs;
 }
 
 function applyRules(s: string, rules: readonly SecretRule[]): string {
   let out = s;
+  let lower: string | undefined;
   for (const rule of rules) {
-    if (!mayMatch(rule, out)) continue;
+    // Lower-cased once per string, not once per rule (readers redact every
+    // string of up to 64 MiB of events).
+    if (rule.re.ignoreCase) lower ??= out.toLowerCase();
+    if (!mayMatch(rule, out, lower)) continue;
     rule.re.lastIndex = 0;
-    out = out.replace(rule.re, rule.replace);
+    const next = out.replace(rule.re, rule.replace);
+    if (next !== out) lower = undefined;
+    out = next;
   }
   return out;
 }
@@ -173,13 +216,17 @@ function maskTelemetrySecrets(s: string): string {
   return out;
 }
 
+/** A `.` or `..` segment, or an empty one: what `normalize` would change. */
+const NOT_NORMAL = /\/\/|(?:^|\/)\.\.?(?:\/|$)/;
+
 function posixPath(p: string, root: string | undefined): string {
   // Sentence punctuation after a path is not part of it.
-  const m = /^(.*?)([.]+)?$/.exec(p);
-  const body = m?.[1] || p;
-  const tail = m?.[1] ? (m[2] ?? "") : "";
-  const norm = normalize(body);
+  let end = p.length;
+  while (end > 0 && p[end - 1] === ".") end--;
+  const body = end > 0 ? p.slice(0, end) : p;
+  const tail = end > 0 ? p.slice(end) : "";
   if (root !== undefined) {
+    const norm = NOT_NORMAL.test(body) ? normalize(body) : body;
     if (norm === root || norm === root + "/") return "." + tail;
     if (norm.startsWith(root.endsWith("/") ? root : root + "/")) {
       return norm.slice(root.length).replace(/^\/+/, "") + tail;
@@ -192,14 +239,14 @@ function maskPaths(s: string, root: string | undefined): string {
   // Every form PATH_SCAN finds contains one of these (same reason as `needs`).
   if (!s.includes("/") && !s.includes("\\") && !s.includes(":")) return s;
   PATH_SCAN.lastIndex = 0;
-  return s.replace(PATH_SCAN, (...args: unknown[]) => {
-    const groups = args[args.length - 1] as Record<string, string | undefined>;
-    if (groups.url !== undefined) {
-      return /^file:/i.test(groups.url) ? ABS_URI_REDACTED : groups.url;
-    }
-    if (groups.posix !== undefined) return posixPath(groups.posix, root);
-    return ABS_PATH_REDACTED;
-  });
+  return s.replace(
+    PATH_SCAN,
+    (_m: string, url?: string, _win?: string, _unc?: string, _home?: string, posix?: string) => {
+      if (url !== undefined) return /^file:/i.test(url) ? ABS_URI_REDACTED : url;
+      if (posix !== undefined) return posixPath(posix, root);
+      return ABS_PATH_REDACTED;
+    },
+  );
 }
 
 function describeText(s: string): string {
@@ -227,11 +274,30 @@ function maskSensitive(s: string, options: RedactOptions): string {
  * ```
  */
 export function redactString(s: string, options: RedactOptions = {}): string {
+  const memo = options.memo;
+  if (memo !== undefined) {
+    const hit = memo.get(s);
+    if (hit !== undefined) return hit;
+  }
   let out = maskSensitive(s, options);
   const max = options.maxStringLength ?? 256;
-  if (out.length > max || out.split("\n").length >= 3) out = describeText(out);
+  if (out.length > max || hasThreeLines(out)) out = describeText(out);
+  else if (options.escapeControls) out = escapeField(out);
   if (out !== s && options.stats) options.stats.redacted++;
+  if (memo !== undefined && s.length <= MEMO_MAX_CHARS && memo.size < MEMO_MAX_ENTRIES) {
+    memo.set(s, out);
+  }
   return out;
+}
+
+/** Longest string kept in a {@linkcode RedactOptions.memo}. */
+const MEMO_MAX_CHARS = 128;
+/** Entries kept in a {@linkcode RedactOptions.memo} (a few MB at most). */
+const MEMO_MAX_ENTRIES = 20_000;
+
+function hasThreeLines(s: string): boolean {
+  const first = s.indexOf("\n");
+  return first !== -1 && s.indexOf("\n", first + 1) !== -1;
 }
 
 const PLACEHOLDERS = [
@@ -269,10 +335,9 @@ export function redactPreview(s: string, maxChars: number, options: RedactOption
 }
 
 function redactKey(key: string, options: RedactOptions): string {
-  return redactString(key, {
-    ...options,
-    maxStringLength: Math.max(options.maxStringLength ?? 256, 64),
-  });
+  // No copy of the options when the cap is big enough already (once per key).
+  const max = options.maxStringLength ?? 256;
+  return redactString(key, max >= 64 ? options : { ...options, maxStringLength: 64 });
 }
 
 /**
@@ -322,10 +387,18 @@ function walk(value: unknown, options: RedactOptions, seen: Set<object>, depth: 
     }
     const entries = obj instanceof Map ? [...obj.entries()] : Object.entries(obj);
     const out: Record<string, unknown> = {};
+    // Next suffix to try per redacted key: 2,000 keys that all redact to
+    // `<EMAIL_REDACTED>` would otherwise cost 2,000²/2 lookups.
+    const next = new Map<string, number>();
     for (const [k, v] of entries) {
       const base = redactKey(String(k), options);
       let key = base;
-      for (let i = 2; Object.hasOwn(out, key); i++) key = `${base}#${i}`;
+      if (Object.hasOwn(out, key)) {
+        let i = next.get(base) ?? 2;
+        while (Object.hasOwn(out, `${base}#${i}`)) i++;
+        key = `${base}#${i}`;
+        next.set(base, i + 1);
+      }
       let red: unknown;
       if (typeof v === "string" && v !== "" && SECRET_KEY_RE.test(String(k))) {
         red = SECRET_REDACTED;

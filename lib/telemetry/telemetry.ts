@@ -232,6 +232,8 @@ export class Telemetry {
 
   #root: string | undefined;
   #redact: RedactOptions;
+  #safeRunId: string;
+  #safeSegmentId: string;
   #redactStats: RedactStats = { redacted: 0 };
   #maxBytes: number;
   #keep: number;
@@ -267,6 +269,10 @@ export class Telemetry {
       maxArrayLength: limits.maxArray,
       stats: this.#redactStats,
     };
+    // Checked by the config and made here, but every string written passes
+    // redaction, so no future source of ids can bypass it.
+    this.#safeRunId = redactString(this.runId, { ...this.#redact, stats: undefined });
+    this.#safeSegmentId = redactString(this.segmentId, { ...this.#redact, stats: undefined });
     this.#maxBytes = options.maxEventsBytes ?? DEFAULT_MAX_EVENTS_BYTES;
     this.#keep = options.keepRotated ?? DEFAULT_KEEP_ROTATED;
     this.#lockTimeoutMs = options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS;
@@ -346,8 +352,8 @@ export class Telemetry {
     const tokens = eventTokens(safeArgs, safeResult);
     const ev: TelemetryEvent = {
       ts: new Date().toISOString(),
-      run_id: this.runId,
-      segment_id: this.segmentId,
+      run_id: this.#safeRunId,
+      segment_id: this.#safeSegmentId,
       cmd: safeCmd,
       args: safeArgs,
       result: safeResult,
@@ -417,7 +423,11 @@ export class Telemetry {
     return { ...this.#metrics, telemetry_redacted_values: this.#redactStats.redacted };
   }
 
-  /** The `last_run.json` object as {@linkcode Telemetry.flush} would write it now. */
+  /**
+   * The `last_run.json` object as {@linkcode Telemetry.flush} would write it
+   * now, redacted as events are (warnings can hold an error's message with a
+   * path; the pack state comes from callers).
+   */
   summary(): LastRun {
     const m = this.metrics();
     const latencies: Record<string, LatencySummary> = {};
@@ -425,9 +435,9 @@ export class Telemetry {
       latencies[cmd] = { ...latencySummary(s.values), count: s.count, max_ms: s.max };
     }
     const top = [...this.#warnings].sort((a, b) => b[1] - a[1]).slice(0, 5).map(([w]) => w);
-    return {
-      run_id: this.runId,
-      segment_id: this.segmentId,
+    const out: LastRun = {
+      run_id: this.#safeRunId,
+      segment_id: this.#safeSegmentId,
       ts: new Date().toISOString(),
       level: this.level,
       metrics_delta: m,
@@ -440,6 +450,13 @@ export class Telemetry {
       top_warnings: top,
       pack_state: { ...this.#packState },
     };
+    // Counter and command names are redacted already; only the caps differ
+    // (the whole object, not one event field).
+    return redactValue(out, {
+      ...this.#redact,
+      stats: undefined,
+      maxArrayLength: Math.max(this.#redact.maxArrayLength ?? 50, 1000),
+    }) as LastRun;
   }
 
   /**

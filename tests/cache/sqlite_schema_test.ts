@@ -21,7 +21,7 @@ function writeV1(path: string, userVersion: number, rows: [string, unknown][]): 
 }
 
 for (const userVersion of [0, 1]) {
-  Deno.test(`schema: a previous-schema file (user_version ${userVersion}) is migrated to v2 with its entries kept`, async () => {
+  Deno.test(`schema: a previous-schema file (user_version ${userVersion}) is migrated to v2 and emptied, since trifecta did not stamp it here`, async () => {
     const { segment, cleanup } = await tempSegment();
     try {
       const dir = `${segment.root}/.trifecta/cache`;
@@ -30,15 +30,17 @@ for (const userVersion of [0, 1]) {
       writeV1(`${dir}/ast_cache.db`, userVersion, [[key, { kept: true }], ["other", [1, 2]]]);
       const sink = recordingSink();
       const cache = createAstCache({ segment, persist: true, telemetry: sink as never });
-      assert.deepEqual(cache.get(key), { kept: true });
-      assert.deepEqual(cache.get("other"), [1, 2]);
-      const s = cache.stats();
-      assert.equal(s.entries, 2);
-      assert.ok(s.current_bytes > 0);
+      // Its rows could have been shipped with the segment: never served.
+      assert.equal(cache.get(key), undefined);
+      assert.equal(cache.get("other"), undefined);
+      assert.equal(cache.stats().entries, 0);
       const info = describeCache(cache);
-      assert.equal(info.db_state, "populated");
+      assert.equal(info.backend, "sqlite");
+      assert.equal(info.db_state, "empty");
       assert.equal(info.migrated_from, userVersion === 0 ? 0 : 1);
       assert.ok(sink.events.some((e) => e.cmd === "ast.cache.migrated"));
+      const cleared = sink.events.find((e) => e.cmd === "ast.cache.untrusted_cleared");
+      assert.equal(cleared?.result.removed, 2);
       cache.set("new", { v: 2 }, { fileRel: "b.py", fileMtimeMs: 1, fileSize: 1 });
       cache.close();
       const raw = new DatabaseSync(`${dir}/ast_cache.db`);
@@ -51,6 +53,10 @@ for (const userVersion of [0, 1]) {
       for (const c of ["file_rel", "file_mtime", "file_size", "hit_count"]) {
         assert.ok(cols.includes(c), c);
       }
+      // Stamped now: the next process keeps what this one wrote.
+      const again = createAstCache({ segment, persist: true });
+      assert.deepEqual(again.get("new"), { v: 2 });
+      again.close();
     } finally {
       await cleanup();
     }

@@ -161,3 +161,65 @@ Deno.test("maskLiteralValues hides string literal values in types (pyright Liter
   );
   assert.equal(maskLiteralValues('name: "kept in python"', "python"), 'name: "kept in python"');
 });
+
+Deno.test("maskLiteralValues: a ] or a quote inside a value does not end it (hover and diagnostics)", () => {
+  const cases = [
+    `KEY: Literal['x]OUTLIT_M2_value']`,
+    `Type "Literal['x]OUTLIT_M2_value']" is not assignable to declared type "int"`,
+    `Literal["a\\"]OUTLIT_M2_value"]`,
+    `Literal['''x]'OUTLIT_M2_value''', b"]OUTLIT_M2_value", rb'\\']OUTLIT_M2_value']`,
+    `Literal[Literal['a'], 'x]OUTLIT_M2_value']`,
+    `Literal['x]OUTLIT_M2_value`, // cut open
+  ];
+  for (const text of cases) {
+    const out = maskLiteralValues(text, "python");
+    assert.doesNotMatch(out, /OUTLIT_M2/, text);
+    assert.match(out, /Literal\[/, "the type stays");
+  }
+});
+
+Deno.test("maskLiteralValues: every string literal in a Python code block is masked (defaults, Final values), prose is kept", () => {
+  const hover = [
+    "```python",
+    `(function) def outfunc(token: str = "OUTDEFAULT_M6", b: bytes = rb'\\'OUT_M7', t: str = '''OUT"_M9''') -> None`,
+    `(constant) KEY: Final = "x]OUTLIT_M2_value"`,
+    "```",
+    "---",
+    "It's the doc: 'kept'",
+  ].join("\n");
+  const out = maskLiteralValues(hover, "python");
+  assert.doesNotMatch(out, /OUTDEFAULT_M6|OUT_M7|OUT"_M9|OUTLIT_M2/);
+  assert.match(out, /token: str = '…', b: bytes = '…', t: str = '…'\) -> None/);
+  assert.match(out, /It's the doc: 'kept'/);
+});
+
+Deno.test("maskLiteralValues (property): no value survives, whatever quotes, escapes, brackets or prefixes it is written with", () => {
+  const quotes = ["'", '"', "'''", '"""'];
+  const prefixes = ["", "b", "r", "rb", "Br", "f", "u"];
+  const alphabet = ["]", "[", "'", '"', "\\", "x", " ", ",", "\n"];
+  let seed = 7;
+  const next = (n: number) => {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    return seed % n;
+  };
+  for (let run = 0; run < 2000; run++) {
+    const q = quotes[next(quotes.length)];
+    const single = q.length === 1;
+    let body = "";
+    for (let k = next(8); k > 0; k--) {
+      const c = alphabet[next(alphabet.length)];
+      if (c === "\n" && single) continue;
+      // Escape what would end the literal, as a server's repr does.
+      body += c === "\\" || c === q[0] ? `\\${c}` : c;
+    }
+    const literal = `${prefixes[next(prefixes.length)]}${q}${body}SECRETVAL${body}${q}`;
+    for (
+      const text of [
+        `x: Literal[${literal}, 3]`,
+        "```python\nv: str = " + literal + "\n```",
+      ]
+    ) {
+      assert.doesNotMatch(maskLiteralValues(text, "python"), /SECRETVAL/, text);
+    }
+  }
+});

@@ -41,7 +41,7 @@ Deno.test("client: real pyright reaches READY and answers definition, hover, ref
   const dir = await tempExample();
   const segment = await resolveSegment(dir);
   const telemetry = telemetryFor(segment);
-  const server = await findServer("python");
+  const server = await findServer("python", { root: segment.root });
   assert.ok(isServerCommand(server), "a server is found (npm pyright under Deno at least)");
   const client = new LspClient(server, { root: segment.root, language: "python", telemetry });
   const service = join(segment.root, "src/inventory/service.py");

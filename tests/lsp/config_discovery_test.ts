@@ -64,6 +64,10 @@ Deno.test("discovery: with nothing on PATH, pyright from npm runs under this Den
   assert.equal(found.command, "/usr/local/bin/deno");
   assert.ok(found.args.includes(PYRIGHT_NPM));
   assert.ok(!found.args.includes("-A"), "the server gets narrow permissions");
+  assert.ok(
+    !found.args.some((x) => x === "--allow-read" || x.startsWith("--allow-all")),
+    "never unscoped reads (without a segment root: no reads at all)",
+  );
   assert.equal(found.source, "deno_npm");
 });
 

@@ -176,3 +176,80 @@ Deno.test("guard revalidation lists again only directories that changed (or chan
     assert.equal([...scan.dirs.keys()].some((d) => d.includes("/a")), false);
   });
 });
+
+Deno.test("guard: config bypass forms (JSON escapes, file: URIs, TOML spellings, inline tables, multi-line strings) → unsafe_server_config", async () => {
+  await withSegment(async (dir) => {
+    const cases: [string, string][] = [
+      ["pyrightconfig.json", '{"extraPaths": [".\\u002e/outA"]}'],
+      ["pyrightconfig.json", '{"extraPaths": ["file:///tmp/outA"]}'],
+      ["pyrightconfig.json", '{"extraPaths": ["vscode-remote://x/outA"]}'],
+      ["pyrightconfig.json", '{"extraPaths": ["../outA"'], // unparseable: cannot be judged
+      [
+        "pyrightconfig.json",
+        '{"executionEnvironments": [{"root": "src", "extraPaths": ["../o"]}]}',
+      ],
+      ["pyproject.toml", '[ tool . pyright ]\nextraPaths = ["../outA"]\n'],
+      ["pyproject.toml", '[tool."pyright"]\nextraPaths = ["src"]\n'],
+      ["pyproject.toml", 'tool.pyright.extraPaths = ["../outA"]\n'],
+      ["pyproject.toml", '[tool]\npyright = { extraPaths = ["../outA"] }\n'],
+      ["pyproject.toml", 'tool = { "py\\u0072ight" = { extraPaths = ["../outA"] } }\n'],
+      ["pyproject.toml", '[tool.pyright]\nextraPaths = ["""\n../outA"""]\n'],
+      ["pyproject.toml", '[tool.pyright]\nextraPaths = [\n  "../outA",\n]\n'],
+      ["pyproject.toml", '[tool.pyright]\nextraPaths = ["..\\u002foutA"]\n'],
+      ["pyproject.toml", '[tool.pyright]\nextraPaths = ["file:///tmp/outA"]\n'],
+      ["pyproject.toml", "[[tool.pyright.executionEnvironments]]\nroot = '../outA'\n"],
+      ["tsconfig.json", '{"compilerOptions": {"paths": {"x": ["\\u002e\\u002e/outA/*"]}}}'],
+    ];
+    for (const [name, text] of cases) {
+      await Deno.writeTextFile(join(dir, name), text);
+      assert.equal((await verdictOf(dir))?.reason, "unsafe_server_config", `${name}: ${text}`);
+      await Deno.remove(join(dir, name));
+    }
+  });
+});
+
+Deno.test("guard: plain pyright tables, dependencies naming pyright and the $schema URL still pass", async () => {
+  await withSegment(async (dir) => {
+    await Deno.writeTextFile(
+      join(dir, "pyproject.toml"),
+      [
+        "[project]",
+        'name = "demo"',
+        'description = """A tool',
+        '[tool.x] that mentions nothing"""',
+        "dependencies = [",
+        '  "pyright>=1.1",',
+        "]",
+        "",
+        "[tool.pyright]  # type checking",
+        "extraPaths = [\"src\", 'lib']",
+        'typeCheckingMode = "strict"',
+        "reportMissingImports = false",
+        "",
+        "[[tool.pyright.executionEnvironments]]",
+        'root = "src"',
+        "",
+      ].join("\n"),
+    );
+    await Deno.writeTextFile(
+      join(dir, "tsconfig.json"),
+      '{"$schema": "https://json.schemastore.org/tsconfig", "compilerOptions": {"target": "ES2022"},}',
+    );
+    assert.equal(await verdictOf(dir), undefined);
+  });
+});
+
+Deno.test("guard: a .pth file in a venv inside the segment naming an outside directory → unsafe_server_config; import lines and inside paths pass", async () => {
+  await withSegment(async (dir, outside) => {
+    const site = join(dir, ".venv/lib/python3.12/site-packages");
+    await Deno.mkdir(site, { recursive: true });
+    await Deno.writeTextFile(join(site, "ok.pth"), `import _virtualenv\n${dir}/src\n# comment\n`);
+    assert.equal(await verdictOf(dir), undefined);
+    await Deno.writeTextFile(join(site, "evil.pth"), `${outside}\n`);
+    const v = await verdictOf(dir);
+    assert.equal(v?.reason, "unsafe_server_config");
+    assert.match(v!.detail, /evil\.pth/);
+    await Deno.writeTextFile(join(site, "evil.pth"), "../../../../../outA\n");
+    assert.equal((await verdictOf(dir))?.reason, "unsafe_server_config", "relative to the .pth");
+  });
+});

@@ -396,3 +396,57 @@ Deno.test("boundary: a directory on the path swapped for a symlink out is never 
     console.log("directory swap outcomes:", JSON.stringify(outcomes));
   }, RACE_BASE);
 });
+
+// Built at run time: no token literal in the repository.
+const NAME_TOKEN = "ghp_" + "Zq8xW3nR5tY7".repeat(3);
+
+Deno.test("boundary: a secret in a file, directory or symlink-target name is PATH_DENIED secret_in_name, shown masked", async () => {
+  await withDirs(async ({ root, seg }) => {
+    await Deno.mkdir(join(root, `d_${NAME_TOKEN}`));
+    await Deno.writeTextFile(join(root, `d_${NAME_TOKEN}`, "mod.py"), "X = 1\n");
+    await Deno.writeTextFile(join(root, `${NAME_TOKEN}.py`), "X = 1\n");
+    await Deno.symlink(`${NAME_TOKEN}.py`, join(root, "plain.py"));
+    for (
+      const path of [
+        `${NAME_TOKEN}.py`,
+        `d_${NAME_TOKEN}/mod.py`,
+        `d_${NAME_TOKEN}`,
+        join(root, `${NAME_TOKEN}.py`),
+        "plain.py",
+        `missing_${NAME_TOKEN}.py`,
+      ]
+    ) {
+      for (const call of [() => checkInsideSync(seg, path), () => readInsideSync(seg, path)]) {
+        let err: unknown;
+        try {
+          call();
+        } catch (e) {
+          err = e;
+        }
+        assert.ok(err instanceof TrifectaError, `${path}: ${err}`);
+        assert.equal(err.code, "PATH_DENIED", path);
+        assert.equal(err.details.reason, "secret_in_name", path);
+        assert.ok(!err.message.includes(NAME_TOKEN.slice(4, 20)), err.message);
+        assert.ok(err.message.includes("<SECRET_REDACTED:github-token>"), err.message);
+      }
+    }
+    await assert.rejects(() => resolveInside(seg, `${NAME_TOKEN}.py`), TrifectaError);
+    // A path outside the segment is shown masked too.
+    const out = codeOf(() => checkInsideSync(seg, `../${NAME_TOKEN}.py`));
+    assert.equal(out.code, "PATH_OUTSIDE_SEGMENT");
+    try {
+      checkInsideSync(seg, `../${NAME_TOKEN}.py`);
+    } catch (e) {
+      assert.ok(!String((e as Error).message).includes(NAME_TOKEN.slice(4, 20)));
+    }
+  });
+});
+
+Deno.test("boundary: ordinary names with secret-like words stay readable", async () => {
+  await withDirs(async ({ root, seg }) => {
+    for (const name of ["password_reset.py", "tokens.py", "api_key_test.py", "secret-store.md"]) {
+      await Deno.writeTextFile(join(root, name), "X = 1\n");
+      assert.equal(readInsideSync(seg, name).text, "X = 1\n");
+    }
+  });
+});

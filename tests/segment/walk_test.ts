@@ -295,6 +295,7 @@ Deno.test("skip reasons: boundary errors map to the walker's names, counted by r
   assert.equal(skipReasonOf(err("PATH_TOO_LONG")), "path_too_long");
   assert.equal(skipReasonOf(err("SYMLINK_LOOP")), "symlink_loop");
   assert.equal(skipReasonOf(err("PATH_DENIED", "hard_link")), "denied");
+  assert.equal(skipReasonOf(err("PATH_DENIED", "secret_in_name")), "secret_in_name");
   assert.equal(skipReasonOf(new Error("x")), "unreadable");
   for (const r of UNSAFE_LINK_REASONS) assert.ok(SKIP_REASONS.includes(r));
   assert.deepEqual([...UNSAFE_LINK_REASONS].sort(), [
@@ -307,4 +308,30 @@ Deno.test("skip reasons: boundary errors map to the walker's names, counted by r
     countByReason([{ reason: "denied" }, { reason: "binary" }, { reason: "denied" }]),
     { denied: 2, binary: 1 },
   );
+});
+
+// Built at run time: no token literal in the repository.
+const NAME_TOKEN = "ghp_" + "Zq8xW3nR5tY7".repeat(3);
+
+Deno.test("walkFiles skips names holding a secret as secret_in_name, listed masked", async () => {
+  await withTree(async (root) => {
+    await write(root, "ok.py");
+    await write(root, `${NAME_TOKEN}.py`);
+    await write(root, `pkg_${NAME_TOKEN}/inner.py`);
+    await write(root, `hidden/${NAME_TOKEN}.py`);
+    await Deno.symlink(join(root, "hidden", `${NAME_TOKEN}.py`), join(root, "alias.py"));
+    const seg = await resolveSegment(root);
+    const { files, skipped } = await walkFiles(seg, seg.root, { extensions: [".py"] });
+    assert.deepEqual(files.map((f) => f.rel), ["ok.py"]);
+    const masked = "<SECRET_REDACTED:github-token>";
+    // In walk order (names on disk sorted), the link judged by its target.
+    assert.deepEqual(skipped, [
+      { rel: "alias.py", reason: "secret_in_name" },
+      { rel: `${masked}.py`, reason: "secret_in_name" },
+      { rel: `hidden/${masked}.py`, reason: "secret_in_name" },
+      { rel: `pkg_${masked}`, reason: "secret_in_name" },
+    ]);
+    assert.ok(!JSON.stringify(skipped).includes(NAME_TOKEN.slice(4, 20)));
+    assert.ok(SKIP_REASONS.includes("secret_in_name"));
+  });
 });

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { resolveTelemetryConfig, Telemetry } from "../../lib/telemetry/mod.ts";
+import { secretSamples } from "../_secret_samples.ts";
 import { exists, fakeEnv, tempSegment } from "./_helpers.ts";
 
 const seg = { root: "/work/seg", id: "0badf00d", input: "." };
@@ -75,6 +76,24 @@ Deno.test("TRIFECTA_RUN_ID is used when well-formed, ignored with a warning othe
   const bad = resolveTelemetryConfig(seg, { env: fakeEnv({ TRIFECTA_RUN_ID: "/home/x y" }) });
   assert.match(bad.runId, /^run_\d+_[0-9a-f]{8}$/);
   assert.match(bad.warnings[0], /TRIFECTA_RUN_ID ignored/);
+});
+
+Deno.test("TRIFECTA_RUN_ID shaped like a token or holding a secret assignment is ignored with a warning that does not repeat it", () => {
+  const tokens = secretSamples().filter((s) =>
+    s.text === s.secret && /^[A-Za-z0-9._:-]{1,128}$/.test(s.secret)
+  );
+  assert.ok(tokens.length > 10);
+  for (const id of [...tokens.map((s) => s.secret), "token:abc123", "ci_ghp_x" + "Ab1".repeat(4)]) {
+    const c = resolveTelemetryConfig(seg, { env: fakeEnv({ TRIFECTA_RUN_ID: id }) });
+    assert.match(c.runId, /^run_\d+_[0-9a-f]{8}$/, id);
+    assert.deepEqual(c.warnings, [
+      "TRIFECTA_RUN_ID ignored: it looks like a secret, token or e-mail address",
+    ]);
+  }
+  // Ordinary CI ids are kept.
+  for (const id of ["ci-42", "gh_run.1234:attempt-2", "build_2025-01-01"]) {
+    assert.equal(resolveTelemetryConfig(seg, { env: fakeEnv({ TRIFECTA_RUN_ID: id }) }).runId, id);
+  }
 });
 
 Deno.test("TRIFECTA_PII=allow switches path redaction off", () => {

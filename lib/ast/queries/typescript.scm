@@ -2,6 +2,12 @@
 ; (tree-sitter-typescript 0.23; JavaScript is parsed with the TSX grammar).
 ; Capture names are described in python.scm and docs/ast.md.
 ; When two patterns capture the same node, the earlier pattern wins.
+;
+; Function bodies hold nothing for the skeleton, and the query never runs
+; inside large ones (see python.scm): besides saving time, this keeps
+; classes nested in method bodies from costing tree-sitter's query time
+; quadratic in the nesting depth.
+; prune: function_declaration generator_function_declaration method_definition arrow_function function_expression generator_function
 
 (class_declaration
   name: (_) @name

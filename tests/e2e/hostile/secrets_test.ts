@@ -7,6 +7,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import {
+  assertError,
   assertOk,
   Checks,
   CLI_MODES,
@@ -166,18 +167,28 @@ async function checkTelemetry(w: SecretWorld, mode: Mode, c: Checks): Promise<Ru
 async function askWithSecretNames(w: SecretWorld, mode: Mode, c: Checks): Promise<Run[]> {
   const runs: Run[] = [];
   const mod = w.names.py.replace(/\.py$/, "");
-  for (
-    const args of [
-      ["ast", "skeleton", w.names.py, "--json"],
-      ["ast", "skeleton", w.names.mailPy, "--json"],
-      ["ast", "symbols", `sym://python/mod/${mod}`, "--json"],
-      ["lsp", "hover", `${w.names.py}:1:5`, "--json"],
-      ["ast", "skeleton", "settings.py", "--persist-cache", "--json"],
-    ]
-  ) {
+  // A file whose name holds a secret is refused by name (PATH_DENIED,
+  // secret_in_name); the e-mail-named one is an ordinary file.
+  const cases: [string[], boolean][] = [
+    [["ast", "skeleton", w.names.py, "--json"], false],
+    [["ast", "skeleton", w.names.mailPy, "--json"], true],
+    [["ast", "symbols", `sym://python/mod/${mod}`, "--json"], false],
+    [["lsp", "hover", `${w.names.py}:1:5`, "--json"], false],
+    [["ast", "skeleton", "settings.py", "--persist-cache", "--json"], true],
+  ];
+  for (const [args, ok] of cases) {
     const r = await trifecta(w, args, { mode });
     runs.push(r);
-    c.check(() => assertOk(r));
+    c.check(() => {
+      if (ok) {
+        assertOk(r);
+        return;
+      }
+      const j = assertError(r, ["PATH_DENIED", "FILE_NOT_FOUND"]);
+      if (j.error_code === "PATH_DENIED") {
+        assert.equal((j.details as Record<string, unknown>)?.reason, "secret_in_name", shown(r));
+      }
+    });
   }
   for (const [i, q] of secretQueries(w).entries()) {
     const args = ["ctx", "search", "-q", q, "--json"];

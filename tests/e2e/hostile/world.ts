@@ -39,6 +39,8 @@ export const SKIP_REASONS: readonly string[] = [
   "private_key_content",
   "too_large",
   "binary",
+  "secret_in_name",
+  "too_complex",
 ];
 
 /** One unique string that must never leave the file that holds it. */

@@ -1,0 +1,91 @@
+/**
+ * The time budget of one file's skeleton: tree-sitter's parse, the query
+ * and the extraction stop when it runs out, and the file is skipped as
+ * `PARSE_TOO_COMPLEX`. A hostile file (thousands of nested class
+ * expressions, say) otherwise costs time quadratic in its size inside
+ * tree-sitter's query engine: minutes for one file, with `ctx build` and
+ * the MCP server stalled behind it.
+ *
+ * @module
+ */
+import { optionalEnv } from "../env.ts";
+import { TrifectaError } from "../errors.ts";
+
+/** Error code of a file whose skeleton ran past its time budget. */
+export const PARSE_TOO_COMPLEX = "PARSE_TOO_COMPLEX";
+
+/** Budget of any file, however small (ms). */
+export const PARSE_BUDGET_FLOOR_MS = 1000;
+/** Budget added per KiB of source (ms): 20x or more what real code takes. */
+export const PARSE_BUDGET_PER_KIB_MS = 2;
+/** Budget of the largest file (ms). */
+export const PARSE_BUDGET_MAX_MS = 5000;
+/** Environment variable that sets a fixed budget in ms (tests, slow machines). */
+export const PARSE_BUDGET_ENV = "TRIFECTA_PARSE_BUDGET_MS";
+
+let fixedBudget: number | null | undefined;
+
+function budgetFromEnv(): number | null {
+  if (fixedBudget === undefined) {
+    const raw = optionalEnv(PARSE_BUDGET_ENV);
+    const n = raw === undefined ? NaN : Number(raw);
+    // Unset or not a positive number: the size-scaled default.
+    fixedBudget = Number.isFinite(n) && n > 0 ? n : null;
+  }
+  return fixedBudget;
+}
+
+/**
+ * The time budget in ms of a file of `bytes` bytes: a floor plus a rate per
+ * KiB, capped, or the fixed value of `TRIFECTA_PARSE_BUDGET_MS`.
+ *
+ * @example
+ * ```ts
+ * import { parseBudgetMs } from "./budget.ts";
+ * parseBudgetMs(2 * 1024 * 1024); // 5000 (unless TRIFECTA_PARSE_BUDGET_MS is set)
+ * ```
+ */
+export function parseBudgetMs(bytes: number): number {
+  const fixed = budgetFromEnv();
+  if (fixed !== null) return fixed;
+  const scaled = PARSE_BUDGET_FLOOR_MS + (bytes / 1024) * PARSE_BUDGET_PER_KIB_MS;
+  return Math.min(PARSE_BUDGET_MAX_MS, Math.round(scaled));
+}
+
+/** The phase a budget ran out in. */
+export type BudgetPhase = "parse" | "query" | "extract";
+
+/** A running budget: an absolute deadline on `performance.now()`. */
+export interface Budget {
+  /** `performance.now()` value past which the work stops. */
+  deadline: number;
+  /** The budget's length in ms (for the error's details). */
+  ms: number;
+}
+
+/** A budget of `ms` milliseconds starting now. */
+export function startBudget(ms: number): Budget {
+  return { deadline: performance.now() + ms, ms };
+}
+
+/** True once the budget has run out. */
+export function budgetSpent(budget: Budget): boolean {
+  return performance.now() > budget.deadline;
+}
+
+/**
+ * The error for a file that ran past its budget (skipped in batches with
+ * reason `too_complex`; exit 1 when the file was named directly).
+ */
+export function parseTooComplex(rel: string, budget: Budget, phase: BudgetPhase): TrifectaError {
+  return new TrifectaError(
+    PARSE_TOO_COMPLEX,
+    `${rel} is too complex to outline within ${budget.ms} ms (stopped in ${phase})`,
+    {
+      details: { reason: "too_complex", phase, budget_ms: budget.ms },
+      nextSteps: [
+        `Deeply nested code makes tree-sitter's work grow faster than the file; set ${PARSE_BUDGET_ENV} to allow more time`,
+      ],
+    },
+  );
+}
