@@ -1,5 +1,6 @@
 /**
- * trifecta as a library: segment resolution and path policy, telemetry, and
+ * trifecta as a library: segment resolution, the read boundary and path
+ * policy, secret masking, telemetry, and
  * the CLI entry point.
  *
  * @example
@@ -20,6 +21,16 @@ export {
 } from "./lib/errors.ts";
 export * from "./lib/segment/mod.ts";
 export * from "./lib/telemetry/mod.ts";
+export {
+  CONTENT_SECRET_RULES,
+  type ContentSecretRule,
+  hasPrivateKeyBlock,
+  type MaskedText,
+  type MaskOptions,
+  maskSecrets,
+  SECRET_MASK_PREFIX,
+  type SecretFinding,
+} from "./lib/secrets.ts";
 export {
   type CapturedOutput,
   captureOutput,

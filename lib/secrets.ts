@@ -51,9 +51,9 @@ export interface ContentSecretRule {
    */
   needs: readonly string[];
   /**
-   * Literals that wake the rule's {@linkcode find} compared case-sensitively
-   * even when `re` has flag `i` (the access key ids an AWS secret is looked
-   * for near; a case-insensitive literal costs the pre-filter more).
+   * Literals that wake the rule compared case-sensitively even when `re`
+   * has flag `i` (the access key ids an AWS secret is looked for near; a
+   * case-insensitive literal costs the pre-filter more).
    */
   exactNeeds?: readonly string[];
   /**
@@ -249,8 +249,9 @@ function placeholder(v: string): boolean {
 // Code, not a secret: `settings.API_KEY`, `self.token`, a path, a version,
 // an identifier with a counter (`password2`, `token_1`), a grammar
 // repetition (`token = 1*tchar`), chained or optional access in minified
-// code (`Token=e.a=e.b`, `x?.withCredentials`).
-const ATTRIBUTE_CHAIN = /^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+$/;
+// code (`Token=e.a=e.b`, `x?.withCredentials`), a non-null assertion
+// (`process.env.API_KEY!`).
+const ATTRIBUTE_CHAIN = /^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+!?$/;
 const IDENT_COUNTER = /^[A-Za-z_][A-Za-z_]*_?[0-9]{1,2}$/;
 const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
 const NOT_BARE_SECRET =
@@ -299,9 +300,13 @@ function decodeURIComponentSafe(v: string): string {
   }
 }
 
-/** Secret-named keys (`MYSQL_ROOT_PASSWORD`, `DB_PASS`, `auth_token`, `x-api-key`, …). */
+/**
+ * Secret-named keys (`MYSQL_ROOT_PASSWORD`, `DB_PASS`, `auth_token`, `x-api-key`,
+ * and `pass` itself where a `:` or `=` follows: `pass?: "…"`, `$pass = …`,
+ * never the Python keyword).
+ */
 const SECRET_KEY = String
-  .raw`(?:pass(?:word|wd|phrase)|pwd|[_.-]pass|secret(?:[_-]?key)?|token|api[_-]?key|access[_-]?key|private[_-]?key|credentials?)(?![A-Za-z0-9])`;
+  .raw`(?:(?:pass(?:word|wd|phrase)|pwd|[_.-]pass|secret(?:[_-]?key)?|token|api[_-]?key|access[_-]?key|private[_-]?key|credentials?)(?![A-Za-z0-9])|pass(?<![A-Za-z0-9_]pass)(?=\?:|:|=| =))`;
 /**
  * An unquoted value: no quote, bracket, space or separator; ends where a
  * value ends (`(`, `[`, `<` after it mean code or markup: no value). A mask's
@@ -310,21 +315,118 @@ const SECRET_KEY = String
  */
 const BARE_VALUE = String
   .raw`[^\s"'\`()[\]{}<>,;&#\\=:][^\s"'\`()[\]{}<>,;&#\\]{5,199}(?=$|[\s#&,;"'\`)\]}\\])`;
-const SEPARATOR = String.raw`\\?["']?[ \t]*(?:=>|:=|=|:)[ \t]*`;
+const SEPARATOR = String.raw`\\?["']?\??[ \t]*(?:=>|:=|=|:)[ \t]*`;
+/** A string literal's body: no quote, backtick, space or backslash. */
+const QUOTED_BODY = String.raw`[^"'\`\s\\]`;
+/** `??`, `||`, `?:` or Python's `or`: the fallback when the real value is unset. */
+const FALLBACK = String.raw`(?:[ \t]*(?:\?\?|\|\||\?:)[ \t]*|[ \t]+or[ \t]+)`;
+/**
+ * What is read before a fallback, up to three in a chain: `process.env.X`,
+ * `os.getenv("X")`, `ENV["X"]`, `$_ENV['X']`.
+ */
+const LEAD = String
+  .raw`(?:\(?[ \t]*[\w$.]{1,100}(?:\[[^\]\n]{0,100}\]|\([^()\n]{0,100}\))?${FALLBACK}){1,3}`;
+/** A getter's first argument before its default: `os.environ.get("X", `. */
+const LEAD_CALL = String
+  .raw`[\w$.]{1,100}\([ \t]*\\?["'][^"'\n]{0,100}\\?["'][ \t]*,[ \t]*`;
+/** A type annotation before `=`: `: string =`, `: Optional[str] =`, `: string | undefined =`. */
+const TYPE_ANNOTATION = String
+  .raw`\??[ \t]*:[ \t]*[A-Za-z_$][\w$.]{0,60}(?:\[[\w$., |]{0,60}\]|<[\w$., |]{0,60}>)?(?:[ \t]*\|[ \t]*[A-Za-z_$][\w$.]{0,60}){0,4}[ \t]*=[ \t]*`;
+/** After a secret-named env var or key read: `X ??`, `X"] ||`, `X") or`. */
+const AFTER_KEY = String.raw`\\?["'\`]?[ \t]*[\])]?${FALLBACK}`;
+/**
+ * A password option: `mysql … -p<value>` (`-P` is the port, `-p value` a
+ * database; each `-p` of the line, so one value cannot hide the next),
+ * `sshpass -p <value>`, `curl -u user:<value>`. Nothing is asked of the
+ * character before the command: a name glued to it must not hide it.
+ */
+// The option first, the command looked behind for (a lookbehind tried at
+// every position costs more than the rest of the scan).
+const CLI_PASSWORD =
+  String.raw`(?:[ \t"'\`](?-i:-p)(?<=(?:mysql(?:dump|admin|import|check|show|slap)?` +
+  String.raw`|mariadb(?:-dump|-admin)?)(?![\w-])[^\n;|&]{0,200}?[ \t"'\`]-p)` +
+  String.raw`|sshpass(?![\w-])[^\n;|&]{0,100}?[ \t](?-i:-p)[ \t]*` +
+  String.raw`|curl(?![\w-])[^\n;|&]{0,300}?[ \t"'](?:(?-i:-u)|--user)[ \t=]*["']?` +
+  String.raw`[^\s:"'\`]{1,100}:)`;
+/** A shell default for a secret-named variable: `${DB_PASSWORD:-…}`. */
+const SHELL_DEFAULT = String.raw`:[-=](?<s11>[^\s{}<>"'\`$\\]{6,200})(?=\})`;
+/** A password given to a CLI tool (groups `s` quoted, `s2` unquoted). */
+const CLI_PASSWORD_VALUE = new RegExp(
+  String.raw`${CLI_PASSWORD}(?:(?<q>["'])(?<s>[^"'\s]{4,200})\k<q>` +
+    String.raw`|(?<s2>[^\s"'\`()[\]{}<>;&|\\]{4,200})(?=$|[\s;&|)"'\`]))`,
+  // Case-sensitive: commands are written in lower case, and `-P` is the port.
+  "dg",
+);
 
 /**
  * `key = value` for a secret-named key, in the shapes configuration and
- * code use: quoted (`"…"`, `'…'`), unquoted after `=` or `:` (`.env`, YAML,
- * INI, properties, query strings), a CLI flag with a space (`--password x`).
- * Groups: `s` quoted, `s2` unquoted, `s3` flag.
+ * code use: quoted (`"…"`, `'…'`, a template literal without `${`),
+ * unquoted after `=` or `:` (`.env`, YAML, INI, properties, query strings),
+ * a CLI flag with a space (`--password x`), the fallback of a read of the
+ * real value (`process.env.PW ?? "…"`, `os.getenv("PW") or "…"`,
+ * `os.environ.get("API_KEY", "…")`), a typed declaration (`token: string =
+ * "…"`), a shell default (`${DB_PASSWORD:-…}`).
+ * Groups: `s` quoted, `s2` unquoted, `s3` flag, `s4` typed, `s5`/`s7`
+ * fallback, `s6`/`s8` a getter's default, `s11` a shell default.
  */
+/** A quoted value of 6+ characters in group `s<n>` (quote group `q<n>`). */
+function quotedValue(n: string): string {
+  return String.raw`\\?(?<q${n}>["'\`])(?<s${n}>${QUOTED_BODY}{6,500})\\?\k<q${n}>`;
+}
 const SECRET_ASSIGNMENT = new RegExp(
-  `${SECRET_KEY}(?:${SEPARATOR}(?:[rbuf]?\\\\?(?<q>["'])(?<s>[^"'\\s\\\\]{6,500})\\\\?\\k<q>|(?<s2>${BARE_VALUE})))` +
-    `|--[A-Za-z0-9_-]{0,40}?${SECRET_KEY}[ \\t]+(?<s3>${BARE_VALUE})`,
+  `${SECRET_KEY}(?:` +
+    `${TYPE_ANNOTATION}(?:${LEAD}|${LEAD_CALL})?${quotedValue("4")}` +
+    `|${SHELL_DEFAULT}` +
+    `|${AFTER_KEY}${quotedValue("5")}` +
+    // A getter's default is its last argument: `get("token", "…")`, never
+    // a list of names (`["Token", "…", …]`).
+    String.raw`|\\?["'][ \t]*,[ \t]*` + quotedValue("6") + String.raw`(?=[ \t]*\))` +
+    `|${SEPARATOR}(?:` +
+    String.raw`[rbuf]?\\?(?<q>["'\`])(?<s>${QUOTED_BODY}{6,500})\\?\k<q>` +
+    `|${LEAD}${quotedValue("7")}` +
+    `|${LEAD_CALL}${quotedValue("8")}` +
+    `|(?<s2>${BARE_VALUE})))` +
+    String.raw`|--[A-Za-z0-9_-]{0,40}?${SECRET_KEY}[ \t]+(?<s3>${BARE_VALUE})`,
   "dgim",
 );
+/** The groups a rule's pattern may hold its secret in, in order. */
+const SECRET_GROUPS = ["s", "s2", "s3", "s4", "s5", "s6", "s7", "s8", "s11"];
+
+/** The group of `SECRET_ASSIGNMENT` that holds the value, and its name. */
+function assignedValue(groups: Record<string, string | undefined>): [string, string] {
+  for (const k of SECRET_GROUPS) {
+    const v = groups[k];
+    if (v !== undefined) return [k, v];
+  }
+  return ["", ""];
+}
+
+/** A value in the shape its group found looks like a secret. */
+function assignedSecretLike(groups: Record<string, string | undefined>): boolean {
+  const [k, v] = assignedValue(groups);
+  switch (k) {
+    case "s":
+    case "s11":
+      return quotedSecretLike(v);
+    case "s2":
+    case "s3":
+      return bareSecretLike(v);
+    // The code shapes (a fallback, a getter's default, a typed declaration)
+    // are read with less trust: letters and digits mixed, no identifier with
+    // a counter (`"verifyToken"`, `"Access-Control-Allow-Credentials"`,
+    // `"token_v2"` are names).
+    default:
+      return quotedSecretLike(v) && /[A-Za-z]/.test(v) && /[0-9]/.test(v) &&
+        !IDENT_COUNTER.test(v);
+  }
+}
 const SECRET_NEEDS = [
   "password",
+  // `pass` alone only before `:` or `=` (never the Python keyword).
+  "pass:",
+  "pass?:",
+  "pass=",
+  "pass =",
   "passwd",
   "passphrase",
   "pwd",
@@ -595,8 +697,11 @@ const RULES: readonly ContentSecretRule[] = [
         /ops_eyJ[A-Za-z0-9+/=]{100,}/,
         /vc[pikar]_[A-Za-z0-9]{24,}/,
         /dapi[a-f0-9]{32}(?:-[0-9])?/,
-        /dckr_pat_[A-Za-z0-9_-]{27,}/,
-        /figd_[A-Za-z0-9_-]{40,}/,
+        // Bounded: the body holds the marker's own characters, so a run of
+        // `figd_figd_…` (no digit: rejected) was rescanned to its end from
+        // each marker, 1.2 s per 100 KB.
+        /dckr_pat_[A-Za-z0-9_-]{27,1024}/,
+        /figd_[A-Za-z0-9_-]{40,1024}/,
         /do[opr]_v1_[a-f0-9]{64}/,
         /dp\.(?:pt|st|sa|ct|scim|audit)\.[A-Za-z0-9]{40,}/,
         /PMAK-[a-fA-F0-9]{24}-[a-fA-F0-9]{34}/,
@@ -680,19 +785,41 @@ const RULES: readonly ContentSecretRule[] = [
       "`DB_PASS`, `secret`, `token`, `api_key`, `access_key`, `private_key`, `credential`, …): " +
       "quoted (6+ characters, no placeholder or bare word), unquoted after `=` or `:` " +
       "(`.env`, YAML, INI, properties, query strings; letters mixed with digits, or long and " +
-      "random-looking), or after a `--flag`; code (`password: str`, `getpass()`, " +
+      "random-looking), or after a `--flag`; in code a template literal, the fallback of a " +
+      'read of the real value (`process.env.PW ?? "…"`, `os.getenv("PW") or "…"`), a ' +
+      'getter\'s default, a typed declaration, `pass?: "…"`, `${PW:-…}` (letters mixed with ' +
+      "digits); code (`password: str`, `getpass()`, " +
       "`settings.API_KEY`, `os.environ[…]`) is left alone",
     re: SECRET_ASSIGNMENT,
     needs: SECRET_NEEDS,
     // A value cut before its closing quote or its end: `DB_PASS = "S3cr2N`.
     prefix: new RegExp(
-      `${SECRET_KEY}${SEPARATOR}[rbuf]?\\\\?["']?(?<s>[^\\s"'\\\\<>$%{]{3,500})`,
+      String
+        .raw`${SECRET_KEY}(?:${TYPE_ANNOTATION}(?:${LEAD}|${LEAD_CALL})?|${AFTER_KEY}|:[-=]|["'][ \t]*,[ \t]*` +
+        String.raw`|${SEPARATOR}(?:${LEAD}|${LEAD_CALL})?)` +
+        // The value taken whole (a lookahead does not backtrack), then not
+        // the read a fallback or default follows (`os.getenv(`, `x ??`), nor
+        // the type of a typed declaration (`string =`).
+        String.raw`[rbuf]?\\?["'\`]?(?=(?<s>[^\s"'\`\\<>$%{]{3,500}))\k<s>` +
+        String.raw`(?<![([])(?!${FALLBACK}|[ \t]*=)`,
       "dgi",
     ),
-    checkMatch: (m) => {
-      const g = m.groups ?? {};
-      return g.s !== undefined ? quotedSecretLike(g.s) : bareSecretLike(g.s2 ?? g.s3 ?? "");
-    },
+    checkMatch: (m) => assignedSecretLike(m.groups ?? {}),
+  },
+  {
+    id: "cli-password",
+    title: "a password given to a CLI tool: `mysql … -p<value>` (and `mysqldump`, " +
+      "`mariadb`, …; `-P` is the port, `-p db` a database), `sshpass -p <value>`, " +
+      "`curl -u user:<value>`",
+    re: CLI_PASSWORD_VALUE,
+    // A `mysql` `-p` option is matched from the option, the command is
+    // looked behind for (each `-p` of a line is found): the literal is in
+    // the 200 characters before the match, not always in it.
+    // Case-sensitive, as the pattern: exact literals cost the pre-filter less.
+    needs: ["mysql", "mariadb", "sshpass", "curl"],
+    prefix: new RegExp(String.raw`${CLI_PASSWORD}["']?(?<s>[^\s"'\`\\<>$%{]{3,200})`, "dg"),
+    // Anything after `mysql -p` or `sshpass -p` is a password.
+    check: (t) => !placeholder(t),
   },
   {
     id: "authorization-credential",
@@ -814,7 +941,8 @@ function* matchSpans(text: string, rule: ContentSecretRule): Generator<[number, 
       continue;
     }
     const g = m.indices?.groups;
-    const at = g?.s ?? g?.s2 ?? g?.s3 ?? [m.index, m.index + m[0].length];
+    const at = (g && SECRET_GROUPS.map((k) => g[k]).find((x) => x !== undefined)) ??
+      [m.index, m.index + m[0].length];
     if (rule.check && !rule.check(text.slice(at[0], at[1]))) {
       // Same as above: a long value that is no secret (it ran over a URL)
       // must not hide a parameter that starts inside it.
@@ -847,7 +975,9 @@ function collect(text: string, i: number, prefixes: boolean, spans: Span[]): voi
   if (prefixes && rule.prefix) {
     rule.prefix.lastIndex = 0;
     for (const m of text.matchAll(rule.prefix)) {
-      const at = m.indices?.groups?.s ?? [m.index, m.index + m[0].length];
+      const g = m.indices?.groups;
+      const at = (g && SECRET_GROUPS.map((k) => g[k]).find((x) => x !== undefined)) ??
+        [m.index, m.index + m[0].length];
       if (at[1] > at[0]) spans.push({ start: at[0], end: at[1], rule: i });
     }
   }

@@ -215,6 +215,28 @@ export function secretSamples(seed = 12): SecretSample[] {
       `https://example.com/login?password=${password}&next=1`,
       password,
     ),
+    // Code shapes (issue 12 attack round): template literals, fallbacks of a
+    // read of the real value, getter defaults, typed declarations, literal
+    // types, shell defaults; then password options of CLI tools.
+    ...[
+      `const secret = \`${password}\`;`,
+      `const x = { "password": \`${password}\` }`,
+      `export function conn(pw = process.env.DB_PASSWORD ?? "${password}")`,
+      `const password = process.env.DB_PASSWORD || "${password}"`,
+      `const cfg = { password: process.env.PW ?? "${password}" }`,
+      `api_key = os.environ.get("API_KEY", "${password}")`,
+      `password = os.getenv("PW") or "${password}"`,
+      `token: string = "${password}"`,
+      `declare function login(user: string, pass?: "${password}"): void`,
+      `$password = getenv('PW') ?: '${password}';`,
+      `POSTGRES_PASSWORD=\${POSTGRES_PASSWORD:-${password}}`,
+    ].map((text) => inContext("secret-assignment", text, password)),
+    ...[
+      `mysql -u root -p${password}`,
+      `mysqldump -uroot -p'${password}' db`,
+      `sshpass -p ${password} ssh deploy@host`,
+      `curl -u admin:${password} https://api.example.com/`,
+    ].map((text) => inContext("cli-password", text, password)),
     ...(() => {
       const bearer = r(ALNUM, 40);
       const basic = btoa(`deploy:${password}`);
@@ -286,4 +308,35 @@ export const LOOK_ALIKES: readonly string[] = [
   "Basic authentication sends the password base64-encoded",
   "<password>${DB_PASSWORD}</password>",
   "https://example.com/search?q=token&page=2",
+  // The code shapes of the fallback, default, type and CLI forms, without a secret.
+  'const pw = password ?? "";',
+  "const t = token || defaultToken;",
+  'password = os.getenv("PW") or None',
+  "function f(pass?: string): void {}",
+  "if ok: pass",
+  "grep -p Abc123xyz file",
+  "const s = `${password}`;",
+  "const u = `Bearer ${token}`;",
+  "const t = `token-${id}`;",
+  'const x = password ?? "password-hint";',
+  'token = os.environ.get("TOKEN", "")',
+  'k = config.get("token", "token_v2")',
+  'kind = "token" or "password"',
+  "const token: string = getToken();",
+  "let password: string | undefined = undefined;",
+  "const apiKey = process.env.API_KEY!;",
+  "const secret = process.env.SECRET ?? fallbackSecret;",
+  "mysql -u root -p mydb",
+  "mysql -h db -P 3306 -u root -p",
+  'mysql -u root -p"${MYSQL_PWD}"',
+  "mysql --protocol=tcp -u root",
+  'curl -u "$USER:$PASS" https://example.com/',
+  "POSTGRES_PASSWORD=${POSTGRES_PASSWORD:-}",
+  "TOKEN=${TOKEN:-default}",
+  // Names next to secret-named names in lists, messages and typed constants.
+  'if (!("token" in options || "verifyToken" in options)) throw new Error("\\"token\\" or \\"verifyToken\\"");',
+  '__all__ = ["BaseProxy", "Token", "SharedMemoryManager"]',
+  '__all__ = ("GetToken", "Passwordless", "RevokeToken", "Social", "Users")',
+  'ACL_CREDENTIALS: Final = "Access-Control-Allow-Credentials"',
+  '["ProgressToken","StarRequestHandler","S"]',
 ];

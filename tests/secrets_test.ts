@@ -255,6 +255,71 @@ Deno.test("code around secret-named names stays byte for byte: signatures, types
   assert.deepEqual(maskSecrets(code), { text: code, findings: [] });
 });
 
+Deno.test("secrets in code shapes are masked: template literals, fallbacks, getter defaults, types, shell defaults, CLI options", () => {
+  const pw = "FallbackPw9Xq2Lm7Zt4Rk8";
+  const cases = [
+    `export function conn(pw = process.env.DB_PASSWORD ?? "${pw}")`,
+    `const password = process.env.DB_PASSWORD || "${pw}"`,
+    `const password = process.env["DB_PASSWORD"] || '${pw}'`,
+    `const cfg = { password: process.env.PW ?? "${pw}" }`,
+    `password = process.env.PW ?? process.env.PW2 ?? "${pw}"`,
+    `const password = (process.env.PW ?? "${pw}");`,
+    `api_key = os.environ.get("API_KEY", "${pw}")`,
+    `secret: str = os.getenv("S", "${pw}")`,
+    `os.environ.setdefault("SECRET_KEY", "${pw}")`,
+    `token = ENV.fetch("API_TOKEN", "${pw}")`,
+    `password = os.getenv("PW") or "${pw}"`,
+    `pw = kwargs.get("password") or "${pw}"`,
+    `$password = getenv('PW') ?: '${pw}';`,
+    `$pass = $_ENV['PW'] ?? '${pw}';`,
+    `val apiKey: String = System.getenv("K") ?: "${pw}"`,
+    `const secret = \`${pw}\`;`,
+    `const x = { "password": \`${pw}\` }`,
+    `token: string = "${pw}"`,
+    `let token: string | undefined = "${pw}";`,
+    `def conn(password: str = "${pw}"):`,
+    `declare function login(user: string, pass?: "${pw}"): void`,
+    `DB_PASSWORD=\${DB_PASSWORD:-${pw}}`,
+    `mysql -u root -p${pw}`,
+    `mysqldump -uroot -p'${pw}' db`,
+    `subprocess.run(["mysql", "-u", "root", "-p${pw}"])`,
+    `sshpass -p '${pw}' ssh host`,
+    `curl -u admin:${pw} https://x.example.com`,
+    `curl --user "admin:${pw}" https://x.example.com`,
+  ];
+  for (const text of cases) {
+    const rule = /^(?:mysql|mysqldump|subprocess|sshpass|curl)\b/.test(text)
+      ? "cli-password"
+      : "secret-assignment";
+    const r = maskSecrets(text);
+    assert.deepEqual(r.findings, [{ rule, line: 1 }], text);
+    assert.equal(r.text, text.replace(pw, `<SECRET_REDACTED:${rule}>`));
+  }
+  // Each `-p` of a mysql line: one value does not hide the next.
+  const two = `mysql -u root -p${pw} -h db -p${pw}2`;
+  assert.equal(
+    maskSecrets(two).text,
+    "mysql -u root -p<SECRET_REDACTED:cli-password> -h db -p<SECRET_REDACTED:cli-password>",
+  );
+});
+
+Deno.test("code around fallbacks, defaults, types and CLI tools stays byte for byte", () => {
+  const code = [
+    'const pw = password ?? "";',
+    "const t = token || defaultToken;",
+    'password = os.getenv("PW") or None',
+    "function f(user: string, pass?: string): void {}",
+    "grep -p Abc123xyz file",
+    "const s = `${password}`;",
+    "const token: string = getToken();",
+    "const apiKey = process.env.API_KEY!;",
+    'token = os.environ.get("TOKEN", "")',
+    "mysql -u root -p mydb",
+    "class Empty: pass",
+  ].join("\n");
+  assert.deepEqual(maskSecrets(code), { text: code, findings: [] });
+});
+
 Deno.test("an AWS secret access key written bare near its access key id is masked; a Git hash is not", () => {
   const id = "AKIAIOSFODNN7EXAMPLE";
   const secret = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";

@@ -10,7 +10,13 @@
  * @module
  */
 import { maskSecrets } from "../secrets.ts";
-import { MAX_SYMBOL_DEPTH } from "./extract.ts";
+import {
+  MAX_DECORATOR_CHARS,
+  MAX_DOC_CHARS,
+  MAX_NAME_CHARS,
+  MAX_SIGNATURE_CHARS,
+  MAX_SYMBOL_DEPTH,
+} from "./extract.ts";
 import type { FileSkeleton, SkeletonImport, SkeletonSymbol } from "./types.ts";
 
 const LANGUAGES: ReadonlySet<string> = new Set(["python", "typescript", "tsx", "javascript"]);
@@ -75,8 +81,9 @@ function isCount(v: unknown, max: number): v is number {
   return typeof v === "number" && Number.isInteger(v) && v >= 0 && v <= max;
 }
 
-function str(v: unknown, limits: Limits): boolean {
-  if (typeof v !== "string" || v.length > limits.chars) return false;
+function str(v: unknown, limits: Limits, max = Infinity): boolean {
+  // `max` is the cut extraction applies (+2 for its " …" marker).
+  if (typeof v !== "string" || v.length > limits.chars || v.length > max + 2) return false;
   if (v !== "") limits.strings.push(v);
   return true;
 }
@@ -99,15 +106,18 @@ function importsOk(v: unknown, limits: Limits): v is SkeletonImport[] {
 function symbolOk(s: unknown, limits: Limits): s is SkeletonSymbol {
   if (!isRecord(s) || !onlyKeys(s, SYMBOL_KEYS)) return false;
   if (typeof s.kind !== "string" || !KINDS.has(s.kind)) return false;
-  if (!str(s.name, limits) || !str(s.qualified_name, limits)) return false;
-  if (!str(s.signature, limits) || !str(s.doc, limits)) return false;
+  if (!str(s.name, limits, MAX_NAME_CHARS)) return false;
+  if (!str(s.qualified_name, limits, (MAX_NAME_CHARS + 3) * (MAX_SYMBOL_DEPTH + 1))) return false;
+  if (!str(s.signature, limits, MAX_SIGNATURE_CHARS) || !str(s.doc, limits, MAX_DOC_CHARS)) {
+    return false;
+  }
   if (!line(s.start_line, limits) || !line(s.end_line, limits)) return false;
   if (s.start_line > s.end_line) return false;
   if (s.depth_flattened !== undefined && s.depth_flattened !== true) return false;
   if (!Array.isArray(s.decorators) || !Array.isArray(s.children)) return false;
   limits.entries -= s.decorators.length + s.children.length;
   if (limits.entries < 0) return false;
-  for (const d of s.decorators) if (!str(d, limits)) return false;
+  for (const d of s.decorators) if (!str(d, limits, MAX_DECORATOR_CHARS)) return false;
   return true;
 }
 

@@ -44,6 +44,18 @@ const WRAPPERS: ReadonlySet<string> = new Set(["export_statement", "ambient_decl
 const MAX_BODYLESS_SIGNATURE = 400;
 /** Longest export statement text kept. */
 const MAX_EXPORT_TEXT = 200;
+/**
+ * Longest signature kept (UTF-16 units, then ` …`). A hostile file can hold
+ * a one-line `def` with a megabyte of parameters; every consumer (CLI, MCP,
+ * pack, cache) gets the bounded value.
+ */
+export const MAX_SIGNATURE_CHARS = 1024;
+/** Longest doc line kept (then ` …`). */
+export const MAX_DOC_CHARS = 300;
+/** Longest decorator text kept (then ` …`). */
+export const MAX_DECORATOR_CHARS = 300;
+/** Longest symbol name kept (then ` …`): names nest into qualified names. */
+export const MAX_NAME_CHARS = 200;
 
 /**
  * Deepest symbol nesting kept (a top-level symbol is at depth 1). Deeper
@@ -402,6 +414,7 @@ function buildSymbol(
     signature = clip(nl < 0 ? signature : signature.slice(0, nl).trimEnd(), 200);
     if (!signature.endsWith(" …")) signature += " …";
   }
+  signature = clip(signature, MAX_SIGNATURE_CHARS);
   const nodeStart = node.startPosition;
   const startRow = sigStart > node.startIndex
     ? rowAt(text, node.startIndex, nodeStart.row, sigStart)
@@ -416,7 +429,8 @@ function buildSymbol(
     const comment = leading.get(outerRow - 1);
     if (comment) doc = jsdocLine(comment.text);
   }
-  const name = def.name ? def.name.text : "";
+  doc = clip(doc, MAX_DOC_CHARS);
+  const name = def.name ? clip(def.name.text, MAX_NAME_CHARS) : "";
   let kind = def.kind;
   if (kind === "function" && owner && (owner.kind === "class" || owner.kind === "interface")) {
     kind = "method";
@@ -428,7 +442,7 @@ function buildSymbol(
     start_line: startRow + 1,
     end_line: endRow + 1,
     signature,
-    decorators: def.decorators.map((d) => d.text),
+    decorators: def.decorators.map((d) => clip(d.text, MAX_DECORATOR_CHARS)),
     doc,
     children: [],
   };
@@ -508,7 +522,7 @@ export function extractSkeleton(
       case ItemType.Doc: {
         const def = top?.innermost;
         if (def && def.doc === "") {
-          def.doc = pythonDocLine(item.node.text);
+          def.doc = clip(pythonDocLine(item.node.text), MAX_DOC_CHARS);
           const symbol = symbolOf.get(def);
           if (symbol && symbol.doc === "") symbol.doc = def.doc;
         }
@@ -516,7 +530,11 @@ export function extractSkeleton(
       }
       case ItemType.Import:
         if (!insideFunction) {
-          imports.push({ text: oneLine(item.node.text), line: item.node.startPosition.row + 1 });
+          imports.push({
+            // As long as a signature: the AST fallback reads names from it.
+            text: clip(oneLine(item.node.text), MAX_SIGNATURE_CHARS),
+            line: item.node.startPosition.row + 1,
+          });
         }
         break;
       case ItemType.Export:

@@ -65,7 +65,7 @@ export interface AstCache {
 }
 
 /** Schema version of cached values; part of every key. */
-export const CACHE_SCHEMA_VERSION = 2;
+export const CACHE_SCHEMA_VERSION = 3;
 
 /**
  * The cache key `<segment_id>:<file relpath>:<sha256(content)[:16]>:<schema>`.

@@ -36,7 +36,8 @@ function text(r: GetResult): string {
     }\n\n`;
   }
   if (r.total_tokens > r.budget || r.budget_exceeded) {
-    s += "> [!WARNING]\n> Budget exceeded. Some content may have been truncated.\n";
+    s +=
+      "> [!WARNING]\n> Cut to fit the budget: ask again with a larger budget (-b) for the rest.\n";
   }
   return s;
 }

@@ -7,6 +7,7 @@
  * @module
  */
 import { DatabaseSync } from "node:sqlite";
+import { fileStamp } from "../cache/db_identity.ts";
 import { TrifectaError } from "../errors.ts";
 import { type ContextPack, INDEX_REL, type PackChunk } from "./types.ts";
 import { previewOf } from "./text.ts";
@@ -43,6 +44,8 @@ function symbolsColumn(chunk: PackChunk): string {
 export interface WriteIndexOptions {
   /** Size of the pack file written with this index (readers compare it). */
   packBytes?: number;
+  /** Hex SHA-256 of the pack file written with this index (readers compare it). */
+  packSha256?: string;
 }
 
 /**
@@ -67,12 +70,18 @@ export function writeIndex(path: string, pack: ContextPack, options: WriteIndexO
         symbols, path, title, text, content='',
         tokenize = "unicode61 remove_diacritics 2", prefix = '2 3');
     `);
+    // Trust comes from this machine (see trust.ts): the stamp names this
+    // file's device, inode and birth time, which a rename keeps and a copy
+    // or a checkout does not.
+    const stamp = fileStamp(path);
+    if (stamp !== null) db.exec(`PRAGMA application_id = ${stamp}`);
     db.exec("BEGIN");
     const meta = db.prepare("INSERT INTO meta (key, value) VALUES (?, ?)");
     meta.run("build_id", pack.build_id);
     meta.run("created_at", pack.created_at);
     meta.run("chunks", String(pack.chunks.length));
     if (options.packBytes !== undefined) meta.run("pack_bytes", String(options.packBytes));
+    if (options.packSha256 !== undefined) meta.run("pack_sha256", options.packSha256);
     const row = db.prepare(
       "INSERT INTO chunks VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
     );

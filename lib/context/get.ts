@@ -7,6 +7,7 @@
  */
 import { maskSecrets } from "../secrets.ts";
 import type { DisclosureMode } from "../segment/mod.ts";
+import { estimateTokens } from "../telemetry/mod.ts";
 import { markdownSkeleton } from "./chunk_markdown.ts";
 import { parseChunkId } from "./ids.ts";
 import { codePointLength, utf8Length } from "./text.ts";
@@ -18,6 +19,10 @@ export const DEFAULT_BUDGET = 1500;
 export const EXCERPT_LINES = 25;
 /** Non-empty lines a raw chunk keeps when it does not fit the budget. */
 export const RAW_FALLBACK_LINES = 20;
+/** Longest line (UTF-16 units) any mode returns; longer lines end with `…`. */
+export const MAX_LINE_CHARS = 500;
+/** The marker that ends a chunk cut to fit the budget. */
+export const BUDGET_MARKER = "… [truncated to the token budget: ask again with a larger budget]";
 
 /** Why `get` stopped, by precedence: evidence > budget > max_chunks > complete. */
 export type StopReason = "evidence" | "budget" | "max_chunks" | "complete";
@@ -52,9 +57,9 @@ export interface ReturnedChunk {
   end_line: number;
   /** Text after the disclosure transform. */
   text: string;
-  /** Token estimate of `text`. */
+  /** Token estimate of `text` (`estimateTokens`). */
   token_est: number;
-  /** True when the transform cut the chunk. */
+  /** True when the transform or the budget cut the chunk. */
   truncated: boolean;
 }
 
@@ -88,7 +93,11 @@ export interface GetResult {
   evidence: Evidence;
   /** Ids not in the pack. */
   missing_ids: string[];
-  /** True when a raw chunk was cut to fit the budget, or the total passed it. */
+  /**
+   * True when a chunk was cut to fit the budget (a raw chunk to its first
+   * lines and a note, or the first chunk to {@linkcode BUDGET_MARKER}); the
+   * total never passes the budget.
+   */
   budget_exceeded: boolean;
   /** UTF-8 bytes of the text returned. */
   bytes_read: number;
@@ -115,6 +124,59 @@ function nonEmptyLines(text: string): string[] {
   return text.split("\n").map((l) => l.trimEnd()).filter((l) => l.trim() !== "");
 }
 
+/** Cut `line` to `max` UTF-16 units, never inside a surrogate pair, marked with `…`. */
+function cutLine(line: string, max: number): string {
+  if (line.length <= max) return line;
+  let end = Math.max(0, max);
+  const last = line.charCodeAt(end - 1);
+  if (last >= 0xd800 && last <= 0xdbff) end--;
+  return `${line.slice(0, end)}…`;
+}
+
+/** Every line of `text` cut to {@linkcode MAX_LINE_CHARS}. */
+function boundLines(text: string): string {
+  if (!text.split("\n").some((l) => l.length > MAX_LINE_CHARS)) return text;
+  return text.split("\n").map((l) => cutLine(l, MAX_LINE_CHARS)).join("\n");
+}
+
+/** An upper bound of what a line adds to the estimate of the joined text. */
+function lineCost(line: string): number {
+  return Math.ceil((line.replace(/\s+/g, " ").trim().length + 1) / 4);
+}
+
+/**
+ * The lines of `text` that fit `budget` tokens with {@linkcode BUDGET_MARKER}
+ * after them (the last one cut by characters when a part of it fits); the
+ * marker alone, or "" when not even the marker fits.
+ */
+function fitToBudget(text: string, budget: number): string {
+  const reserve = lineCost(BUDGET_MARKER);
+  if (budget < reserve) return "";
+  const limit = budget - reserve;
+  const out: string[] = [];
+  let used = 0;
+  for (const line of text.split("\n")) {
+    const c = lineCost(line);
+    if (used + c <= limit) {
+      out.push(line);
+      used += c;
+      continue;
+    }
+    // Room for part of the line: 4 characters a token, less the `…` and the join.
+    const room = (limit - used) * 4 - 2;
+    if (room >= 16) out.push(cutLine(line.trim(), room));
+    break;
+  }
+  out.push(BUDGET_MARKER);
+  let fitted = out.join("\n");
+  // The line costs bound the estimate from above; this only guards that proof.
+  while (estimateTokens(fitted) > budget && out.length > 1) {
+    out.splice(out.length - 2, 1);
+    fitted = out.join("\n");
+  }
+  return estimateTokens(fitted) <= budget ? fitted : "";
+}
+
 function firstChars(text: string, n: number): string {
   const cps = Array.from(text);
   return cps.length <= n ? text : cps.slice(0, n).join("") + "...";
@@ -131,11 +193,18 @@ export function skeletonOf(chunk: PackChunk): string {
   return markdownSkeleton(chunk.text);
 }
 
+/** {@linkcode skeletonOf} with every line cut to {@linkcode MAX_LINE_CHARS}. */
+function boundedSkeletonOf(chunk: PackChunk): string {
+  return boundLines(skeletonOf(chunk));
+}
+
 function excerptOf(chunk: PackChunk): { text: string; cut: boolean } {
   const lines = nonEmptyLines(chunk.text);
-  if (lines.length <= EXCERPT_LINES) return { text: lines.join("\n"), cut: false };
+  const long = lines.some((l) => l.length > MAX_LINE_CHARS);
+  const kept = lines.slice(0, EXCERPT_LINES).map((l) => cutLine(l, MAX_LINE_CHARS));
+  if (lines.length <= EXCERPT_LINES) return { text: kept.join("\n"), cut: long };
   return {
-    text: lines.slice(0, EXCERPT_LINES).join("\n") +
+    text: kept.join("\n") +
       "\n\n... [truncated: use -m raw to see the whole chunk]",
     cut: true,
   };
@@ -187,18 +256,29 @@ function maskedChunk(chunk: PackChunk): PackChunk {
   const text = maskSecrets(chunk.text);
   const skeleton = chunk.skeleton === undefined ? undefined : maskSecrets(chunk.skeleton);
   const title = chunk.title_path.map((t) => maskSecrets(t));
+  // Ids and paths carry file names, and an old pack's name may hold a secret.
+  const id = maskSecrets(chunk.id);
+  const source = maskSecrets(chunk.source_path);
   const changed = text.findings.length > 0 || (skeleton?.findings.length ?? 0) > 0 ||
-    title.some((t) => t.findings.length > 0);
+    title.some((t) => t.findings.length > 0) || id.findings.length > 0 ||
+    source.findings.length > 0;
   if (!changed) return chunk;
   return {
     ...chunk,
+    id: id.text,
+    source_path: source.text,
     text: text.text,
     title_path: title.map((t) => t.text),
     ...(skeleton ? { skeleton: skeleton.text } : {}),
   };
 }
 
-/** Fetch chunks of `pack` by id under the budget (every returned string secret-masked). */
+/**
+ * Fetch chunks of `pack` by id under the budget (every returned string
+ * secret-masked). Every line is cut to {@linkcode MAX_LINE_CHARS}; a chunk
+ * that would pass the budget stops the walk, except the first, which is cut
+ * to fit with {@linkcode BUDGET_MARKER}: the total never passes the budget.
+ */
 export function getChunks(
   pack: ContextPack,
   ids: readonly string[],
@@ -211,7 +291,7 @@ export function getChunks(
   let wanted = ids;
   const truncatedByMax = options.maxChunks !== undefined && ids.length > options.maxChunks;
   if (truncatedByMax) wanted = ids.slice(0, options.maxChunks);
-  const missing = ids.filter((id) => !byId.has(id));
+  const missing = ids.filter((id) => !byId.has(id)).map((id) => maskSecrets(id).text);
 
   const chunks: ReturnedChunk[] = [];
   let total = 0;
@@ -227,29 +307,39 @@ export function getChunks(
     let text: string;
     let cut = false;
     if (mode === "skeleton") {
-      text = skeletonOf(chunk);
+      text = boundedSkeletonOf(chunk);
       cut = text !== chunk.text;
     } else if (mode === "excerpt") {
       ({ text, cut } = excerptOf(chunk));
     } else {
-      text = chunk.text;
-      if (total + Math.floor(codePointLength(text) / 4) > budget) {
+      text = boundLines(chunk.text);
+      cut = text !== chunk.text;
+      if (total + estimateTokens(text) > budget) {
         text = nonEmptyLines(text).slice(0, RAW_FALLBACK_LINES).join("\n") +
           "\n\n> [!NOTE]\n> Chunk truncated by the token budget. Ask again with a larger -b if it matters.";
         cut = true;
         budgetExceeded = true;
       }
     }
-    const n = codePointLength(text);
-    const tok = Math.floor(n / 4);
-    if (total + tok > budget && total > 0) {
-      budgetStop = true;
-      break;
+    let tok = estimateTokens(text);
+    if (total + tok > budget) {
+      if (total > 0) {
+        budgetStop = true;
+        break;
+      }
+      // The first chunk is cut to fit rather than dropped: an answer says
+      // what it found and that more is there.
+      text = fitToBudget(text, budget);
+      tok = estimateTokens(text);
+      cut = true;
+      budgetExceeded = true;
     }
+    const n = codePointLength(text);
     chunks.push({
-      id,
+      id: chunk.id,
       kind: chunk.kind,
-      title_path: chunk.title_path,
+      // A heading is one line of the file: bounded like every other line.
+      title_path: chunk.title_path.map((t) => cutLine(t, MAX_LINE_CHARS)),
       source_path: chunk.source_path,
       start_line: chunk.start_line,
       end_line: chunk.end_line,
@@ -267,7 +357,7 @@ export function getChunks(
         break;
       }
     }
-    if (total >= budget) {
+    if (total >= budget || budgetExceeded) {
       budgetStop = true;
       break;
     }
@@ -290,7 +380,7 @@ export function getChunks(
     chars_returned_total: chars,
     evidence: evidenceStop ?? { strong_hit: false, support: false },
     missing_ids: missing,
-    budget_exceeded: budgetExceeded || total > budget,
+    budget_exceeded: budgetExceeded,
     bytes_read: bytes,
   };
 }

@@ -52,11 +52,12 @@ export {
   type PackHead,
   packMaxBytes,
   packPath,
-  readPack,
+  readPackFile,
   readPackHead,
 } from "./pack_io.ts";
 export { checkPackShape } from "./pack_shape.ts";
-export { openIndex, openMatchingIndex } from "./pair.ts";
+export { openIndex, openTrustedPair, readPack, type TrustedPair } from "./pair.ts";
+export { untrustedError } from "./trust.ts";
 export { PACK_SKIP_REASONS, type SkippedFile } from "./skips.ts";
 export { checkCtxDir, CTX_DIR_REL } from "./ctx_files.ts";
 export { assertSafeRelPath, chunkId, type ChunkIdParts, parseChunkId } from "./ids.ts";

@@ -12,7 +12,11 @@
  * pack's rename fail, the previous index (kept as a hard link) is put back.
  * Readers tell a pair apart by the `build_id` and the pack's size, recorded
  * in both: a reader that catches the moment between the two renames sees a
- * mismatch and reads again (see `search.ts`).
+ * mismatch and reads again (see `pair.ts`). The index also records the
+ * SHA-256 of the pack and carries this machine's stamp (see `trust.ts`).
+ *
+ * {@linkcode readPackFile} does not check that trust: callers outside the
+ * pair (`ctx get`, MCP) use `readPack` of `pair.ts`, which does.
  *
  * @module
  */
@@ -36,6 +40,8 @@ export interface LoadedPack {
   bytes: number;
   /** First 16 hex digits of sha256 of the file. */
   packSha: string;
+  /** Hex sha256 of the file (compared with the one its index records). */
+  sha256: string;
   /** Modification time of the file (epoch ms). */
   mtimeMs: number | null;
 }
@@ -79,22 +85,52 @@ function tooLarge(bytes: number, max: number): TrifectaError {
 
 const fatalDecoder = new TextDecoder("utf-8", { fatal: true });
 
+/** The last pack read in this process, keyed by what lstat says of its file. */
+let lastRead: { key: string; loaded: LoadedPack } | undefined;
+
+/** What identifies one version of the pack file, or undefined when it cannot be told. */
+function fileKey(path: string): string | undefined {
+  try {
+    const i = Deno.lstatSync(path);
+    if (!i.isFile || i.ino === null) return undefined;
+    return `${path}\0${i.dev}:${i.ino}:${i.size}:${i.mtime?.getTime()}:${i.ctime?.getTime()}`;
+  } catch (err) {
+    // Missing or unreadable: the read below names the error.
+    if (err instanceof Error) return undefined;
+    throw err;
+  }
+}
+
 /**
- * Read, parse and check `_ctx/context_pack.json`.
+ * Read, parse and check `_ctx/context_pack.json`, without checking that it
+ * can be trusted (see `pair.ts` `readPack`). The file is read, parsed and
+ * hashed once per process while lstat sees the same file (device, inode,
+ * size, mtime, ctime).
  *
  * @throws {TrifectaError} `PACK_NOT_FOUND`; `PACK_CORRUPT` when it is not a
  * regular file, not UTF-8 JSON, or not shaped like a pack; `PACK_TOO_LARGE`
  * over the cap; `CTX_DIR_UNSAFE` when `_ctx` is a symlink.
  */
-export function readPack(segment: Segment): Promise<LoadedPack> {
+export function readPackFile(segment: Segment): Promise<LoadedPack> {
   try {
-    return Promise.resolve(readPackSync(segment));
+    return Promise.resolve(readPackFileSync(segment));
   } catch (err) {
     return Promise.reject(err);
   }
 }
 
-function readPackSync(segment: Segment): LoadedPack {
+/** Synchronous {@linkcode readPackFile}. */
+export function readPackFileSync(segment: Segment): LoadedPack {
+  const key = fileKey(packPath(segment));
+  if (key !== undefined && lastRead?.key === key) return lastRead.loaded;
+  const loaded = readPackUncached(segment);
+  // Re-keyed after the read: a file replaced meanwhile is read again next time.
+  const after = fileKey(packPath(segment));
+  lastRead = key !== undefined && after === key ? { key, loaded } : undefined;
+  return loaded;
+}
+
+function readPackUncached(segment: Segment): LoadedPack {
   const read = readCtxFile(segment, PACK_REL, {
     maxBytes: packMaxBytes(),
     notFound,
@@ -109,10 +145,12 @@ function readPackSync(segment: Segment): LoadedPack {
     const what = err instanceof TypeError ? "not valid UTF-8" : "not valid JSON";
     throw packCorrupt(what, err);
   }
+  const sha256 = contentSha256Hex(read.bytes);
   return {
     pack: checkPackShape(value),
     bytes: read.size,
-    packSha: contentSha256Hex(read.bytes).slice(0, 16),
+    packSha: sha256.slice(0, 16),
+    sha256,
     mtimeMs: read.mtimeMs,
   };
 }
@@ -129,7 +167,7 @@ export interface PackHead {
  * The `build_id` and size of the pack on disk, read from the head of the
  * file only (the key is written near the top).
  *
- * @throws {TrifectaError} as {@linkcode readPack}; `PACK_CORRUPT` when the
+ * @throws {TrifectaError} as {@linkcode readPackFile}; `PACK_CORRUPT` when the
  * head holds no build id.
  */
 export function readPackHead(segment: Segment): PackHead {
@@ -266,9 +304,10 @@ export async function commitPack(
   const tmpPack = `${packPath(segment)}.tmp${suffix}`;
   const prevIndex = `${indexPath(segment)}.prev${suffix}`;
   const data = new TextEncoder().encode(JSON.stringify(pack, null, 2) + "\n");
+  const sha256 = contentSha256Hex(data);
   try {
     try {
-      writeIndex(tmpIndex, pack, { packBytes: data.length });
+      writeIndex(tmpIndex, pack, { packBytes: data.length, packSha256: sha256 });
       await syncFile(tmpIndex);
     } catch (err) {
       throw writeError(err, INDEX_REL, "write");
@@ -314,7 +353,7 @@ export async function commitPack(
       restoreIndex(segment, prevIndex, kept);
       throw writeError(err, PACK_REL, "replace");
     }
-    return { bytes: data.length, packSha: contentSha256Hex(data).slice(0, 16), movedAside };
+    return { bytes: data.length, packSha: sha256.slice(0, 16), movedAside };
   } finally {
     // SQLite may leave a journal next to a temp index it failed to write.
     for (const p of [tmpIndex, `${tmpIndex}-journal`, tmpPack, prevIndex]) removeQuietly(p);

@@ -3,15 +3,23 @@
  * FTS5 BM25 query over the index, explanations of each hit, and zero-hit
  * reasons.
  *
+ * Hits come from the index but are answered from the pack: each hit's id
+ * must name a chunk of the (trusted, see `trust.ts`) pack, and its path,
+ * title and preview are the pack's. A chunk whose path is denied, leaves the
+ * segment, or is not among the pack's source files is dropped and counted
+ * (`dropped_hits`); ids and paths are shown with secrets masked.
+ *
  * @module
  */
 import { TrifectaError } from "../errors.ts";
 import { maskSecrets } from "../secrets.ts";
-import type { Segment } from "../segment/mod.ts";
+import { isDenied, type Segment } from "../segment/mod.ts";
 import { FTS_COLUMNS, type FtsColumn, type IndexHit } from "./fts.ts";
-import { openMatchingIndex } from "./pair.ts";
+import { assertSafeRelPath } from "./ids.ts";
+import { openTrustedPair } from "./pair.ts";
 import { checkStale, type StaleReport } from "./stale.ts";
-import { codePointLength, utf8Length } from "./text.ts";
+import { codePointLength, previewOf, utf8Length } from "./text.ts";
+import type { ContextPack, PackChunk } from "./types.ts";
 
 /** Score added per query term found in each field: names and paths outrank text. */
 export const FIELD_BONUS: Readonly<Record<FtsColumn, number>> = {
@@ -102,6 +110,11 @@ export interface SearchResult {
   warnings: string[];
   /** UTF-8 bytes of content returned (the previews). */
   bytes_read: number;
+  /**
+   * Index hits left out: no such chunk in the pack, or its path denied,
+   * outside the segment, or not among the pack's source files.
+   */
+  dropped_hits: number;
 }
 
 /**
@@ -155,13 +168,40 @@ export function queryRejectedError(reason: string): TrifectaError {
   });
 }
 
+function mask(text: string): string {
+  return maskSecrets(text).text;
+}
+
+/** Why a chunk may not be served (a pack that passed trust should have none). */
+function refusedChunk(chunk: PackChunk, sources: ReadonlySet<string>): boolean {
+  try {
+    assertSafeRelPath(chunk.source_path, "source path");
+  } catch (err) {
+    // A path that leaves the segment is refused, not an error of the search.
+    if (err instanceof TrifectaError) return true;
+    throw err;
+  }
+  return isDenied(chunk.source_path) || !sources.has(chunk.source_path);
+}
+
+/** Where each servable chunk of the pack is, by id. */
+function servableChunks(pack: ContextPack): Map<string, number> {
+  const sources = new Set(pack.source_files.map((f) => f.path));
+  const out = new Map<string, number>();
+  pack.chunks.forEach((c, i) => {
+    if (!refusedChunk(c, sources)) out.set(c.id, i);
+  });
+  return out;
+}
+
 /**
  * Search the pack's index.
  *
  * @throws {TrifectaError} `QUERY_REJECTED` for a rejected query,
  * `PACK_NOT_FOUND` / `INDEX_NOT_FOUND` when nothing was built,
  * `PACK_CORRUPT` / `INDEX_CORRUPT` / `PACK_INDEX_MISMATCH` when they are
- * damaged or of different builds.
+ * damaged or of different builds, `PACK_UNTRUSTED` when this machine did not
+ * build them.
  */
 export async function searchPack(
   segment: Segment,
@@ -171,7 +211,8 @@ export async function searchPack(
   const reason = rejectionReason(query);
   if (reason) throw queryRejectedError(reason);
   const limit = options.limit ?? DEFAULT_LIMIT;
-  const db = await openMatchingIndex(segment);
+  const { loaded, reader: db } = await openTrustedPair(segment);
+  const pack = loaded.pack;
   try {
     const warnings: string[] = [];
     const normalized = normalizeQuery(query);
@@ -187,9 +228,13 @@ export async function searchPack(
         total_matches: 0,
         zero_hit_reason: "no_terms",
         bytes_read: 0,
+        dropped_hits: 0,
       };
     }
-    const rows: IndexHit[] = db.search(match, Math.max(limit * 10, CANDIDATES));
+    const servable = servableChunks(pack);
+    const found: IndexHit[] = db.search(match, Math.max(limit * 10, CANDIDATES));
+    const rows = found.filter((r) => servable.has(String(r.id)));
+    const dropped = found.length - rows.length;
     const rowids = rows.map((r) => Number(r.rowid));
     const best = rows.reduce((m, r) => Math.max(m, -r.bm25), 0);
     const per = new Map<number, HitSignals>();
@@ -217,34 +262,45 @@ export async function searchPack(
       s.field_bonus = round(s.field_bonus);
       return { r, s, score: round(s.field_bonus + s.bm25_norm), order: i };
     }).sort((a, b) => b.score - a.score || a.order - b.order).slice(0, limit);
-    // The index holds masked text; masking again covers an index that did
-    // not come from this build (the repository may ship its own `_ctx/`).
-    const hits: SearchHit[] = scored.map(({ r, s, score }) => ({
-      id: String(r.id),
-      kind: String(r.kind),
-      path: String(r.path),
-      title_path: maskSecrets(String(r.title)).text.split(" > "),
-      ...(r.symbol ? { symbol: maskSecrets(String(r.symbol)).text } : {}),
-      score,
-      token_est: Number(r.token_est),
-      preview: maskSecrets(String(r.preview)).text,
-      start_line: Number(r.start_line),
-      end_line: Number(r.end_line),
-      ...(options.explain ? { signals: s } : {}),
-    }));
+    // Everything shown comes from the pack's chunk, masked again: the pack
+    // holds masked text, but masking is cheap and covers a rule added since.
+    const hits: SearchHit[] = scored.map(({ r, s, score }) => {
+      const at = servable.get(String(r.id))!;
+      const c = pack.chunks[at];
+      return {
+        id: mask(c.id),
+        kind: c.kind,
+        path: mask(c.source_path),
+        title_path: c.title_path.map(mask),
+        ...(c.symbol ? { symbol: mask(c.symbol) } : {}),
+        score,
+        token_est: c.token_est,
+        preview: mask(pack.index[at]?.id === c.id ? pack.index[at].preview : previewOf(c.text)),
+        start_line: c.start_line,
+        end_line: c.end_line,
+        ...(options.explain ? { signals: s } : {}),
+      };
+    });
+    if (dropped > 0) {
+      warnings.push(
+        `${dropped} index hit(s) left out: not in the pack, or a path that is denied, outside the segment, or not a source file.`,
+      );
+    }
     let stale = fresh;
     if (options.checkStale !== false && hits.length > 0) {
-      const paths = new Set(hits.map((h) => h.path));
-      stale = checkStale(segment, db.sources().filter((f) => paths.has(f.path)));
+      const paths = new Set(
+        scored.map(({ r }) => pack.chunks[servable.get(String(r.id))!].source_path),
+      );
+      stale = checkStale(segment, pack.source_files.filter((f) => paths.has(f.path)));
       if (stale.stale) {
         warnings.push(
           `The context pack is stale (${stale.changed.length} changed, ${stale.missing.length} missing file(s) among the hits); run \`trifecta ctx sync\`.`,
         );
       }
     }
-    const total = rows.length < Math.max(limit * 10, CANDIDATES)
+    const total = found.length < Math.max(limit * 10, CANDIDATES)
       ? rows.length
-      : db.countMatches(match);
+      : Math.max(rows.length, db.countMatches(match) - dropped);
     let zero: ZeroHitReason | undefined;
     if (hits.length === 0) {
       zero = db.count() === 0
@@ -260,6 +316,7 @@ export async function searchPack(
       total_matches: total,
       ...(zero ? { zero_hit_reason: zero } : {}),
       bytes_read: hits.reduce((n, h) => n + utf8Length(h.preview), 0),
+      dropped_hits: dropped,
     };
   } finally {
     db.close();

@@ -3,15 +3,19 @@
  * pack's shape, SQLite's integrity check of the search index, and a check
  * that the index belongs to the pack (build id, pack size, chunk ids).
  * Source files are re-read through the read boundary. Stale = some error
- * says a file changed or does not match.
+ * says a file changed or does not match. A pair this machine did not build
+ * (see `trust.ts`) fails with `PACK_UNTRUSTED` before any of the pack's
+ * content is looked at; paths named in errors are shown with secrets masked.
  *
  * @module
  */
 import { basename } from "../path.ts";
 import { TrifectaError } from "../errors.ts";
+import { maskSecrets } from "../secrets.ts";
 import { isDenied, readInsideSync, type Segment } from "../segment/mod.ts";
-import { readPack } from "./pack_io.ts";
+import { indexPath, type LoadedPack, readPackFile } from "./pack_io.ts";
 import { openIndex, pairMismatch } from "./pair.ts";
+import { indexHeaderState, packHashProblem, UNSTAMPED_REASON } from "./trust.ts";
 import { textSha256 } from "./stale.ts";
 import { codePointLength, normalizeNewlines } from "./text.ts";
 import { INDEX_REL } from "./types.ts";
@@ -29,7 +33,7 @@ export interface ValidationReport {
   /**
    * Error codes of the errors, each once: `PACK_NOT_FOUND`, `PACK_CORRUPT`,
    * `PACK_TOO_LARGE`, `CTX_DIR_UNSAFE`, `INDEX_NOT_FOUND`, `INDEX_CORRUPT`,
-   * `PACK_INDEX_MISMATCH`, `SOURCE_CHANGED`, `SOURCE_MISSING`,
+   * `PACK_INDEX_MISMATCH`, `PACK_UNTRUSTED`, `SOURCE_CHANGED`, `SOURCE_MISSING`,
    * `SOURCE_REFUSED`, `UNSAFE_PATH`, `EMPTY_PACK`.
    */
   error_codes: string[];
@@ -45,6 +49,11 @@ export interface ValidationReport {
   chunks: number;
   /** Source files listed. */
   source_files: number;
+}
+
+/** A path from the pack, as an error message shows it (secrets masked). */
+function shown(path: string): string {
+  return maskSecrets(path).text;
 }
 
 /** The text of a source file through the boundary, or the error code that refused it. */
@@ -83,7 +92,7 @@ export async function validatePack(segment: Segment): Promise<ValidationReport> 
   };
   let loaded;
   try {
-    loaded = await readPack(segment);
+    loaded = await readPackFile(segment);
   } catch (err) {
     if (err instanceof TrifectaError && err.code === "PACK_NOT_FOUND") {
       fail(err.code, "Missing context_pack.json");
@@ -102,6 +111,14 @@ export async function validatePack(segment: Segment): Promise<ValidationReport> 
     chunks: pack.chunks.length,
     source_files: pack.source_files.length,
   };
+  const distrust = untrustedReason(segment, loaded);
+  if (distrust !== undefined) {
+    fail(
+      "PACK_UNTRUSTED",
+      `Context pack not trusted: ${distrust} (rebuild with ctx build or ctx sync)`,
+    );
+    return report(base);
+  }
   if (pack.segment.includes("..") || pack.segment.startsWith("/")) {
     fail("UNSAFE_PATH", "Invalid or unsafe segment path");
   }
@@ -111,7 +128,7 @@ export async function validatePack(segment: Segment): Promise<ValidationReport> 
   }
   const ids = new Set(pack.chunks.map((c) => c.id));
   for (const e of pack.index) {
-    if (!ids.has(e.id)) fail("PACK_CORRUPT", `Index references missing chunk ID: ${e.id}`);
+    if (!ids.has(e.id)) fail("PACK_CORRUPT", `Index references missing chunk ID: ${shown(e.id)}`);
   }
   for (const f of pack.source_files) {
     try {
@@ -119,11 +136,11 @@ export async function validatePack(segment: Segment): Promise<ValidationReport> 
     } catch (err) {
       // Named as a validation error, not thrown: validate lists every problem.
       if (!(err instanceof TrifectaError)) throw err;
-      fail("UNSAFE_PATH", `Source path leaves the segment: ${f.path}`);
+      fail("UNSAFE_PATH", `Source path leaves the segment: ${shown(f.path)}`);
       continue;
     }
     if (isDenied(f.path)) {
-      fail("UNSAFE_PATH", `Source path is on the denylist: ${f.path}`);
+      fail("UNSAFE_PATH", `Source path is on the denylist: ${shown(f.path)}`);
       continue;
     }
     let read = readBounded(segment, f.path);
@@ -134,18 +151,21 @@ export async function validatePack(segment: Segment): Promise<ValidationReport> 
     }
     if ("code" in read) {
       if (read.code === "FILE_NOT_FOUND") {
-        fail("SOURCE_MISSING", `Source file listed in pack but missing from disk: ${f.path}`);
+        fail(
+          "SOURCE_MISSING",
+          `Source file listed in pack but missing from disk: ${shown(f.path)}`,
+        );
       } else {
         fail(
           "SOURCE_REFUSED",
-          `Source file changed: the read boundary now refuses it (${read.code}): ${f.path}`,
+          `Source file changed: the read boundary now refuses it (${read.code}): ${shown(f.path)}`,
         );
       }
       continue;
     }
     const text = read.text;
     if (textSha256(text) !== f.sha256) {
-      fail("SOURCE_CHANGED", `Source file content changed (Hash mismatch): ${f.path}`);
+      fail("SOURCE_CHANGED", `Source file content changed (Hash mismatch): ${shown(f.path)}`);
       continue;
     }
     let mtime = f.mtime;
@@ -157,11 +177,14 @@ export async function validatePack(segment: Segment): Promise<ValidationReport> 
       if (!(err instanceof Error)) throw err;
     }
     if (Math.abs(mtime - f.mtime) > 1.0) {
-      warnings.push(`Source file mtime changed but hash matches: ${f.path}`);
+      warnings.push(`Source file mtime changed but hash matches: ${shown(f.path)}`);
     }
     const chars = codePointLength(normalizeNewlines(text));
     if (chars !== f.chars) {
-      fail("SOURCE_CHANGED", `Source file size mismatch: ${f.path} (${chars} vs ${f.chars})`);
+      fail(
+        "SOURCE_CHANGED",
+        `Source file size mismatch: ${shown(f.path)} (${chars} vs ${f.chars})`,
+      );
     }
   }
   if (pack.chunks.length === 0) fail("EMPTY_PACK", "Context pack contains no chunks");
@@ -169,9 +192,45 @@ export async function validatePack(segment: Segment): Promise<ValidationReport> 
   return report(base);
 }
 
+/**
+ * Why the pair is not trusted, or undefined when it is, or when the index
+ * cannot tell (missing or damaged: {@linkcode checkIndex} names that).
+ */
+function untrustedReason(segment: Segment, loaded: LoadedPack): string | undefined {
+  let header;
+  try {
+    header = indexHeaderState(indexPath(segment));
+  } catch (err) {
+    // Missing, a directory, unreadable: checkIndex names it with its code.
+    if (err instanceof Error) return undefined;
+    throw err;
+  }
+  if (header === "unstamped") return UNSTAMPED_REASON;
+  if (header === "not_sqlite") return undefined;
+  let db;
+  try {
+    db = openIndex(segment);
+  } catch (err) {
+    // Named by checkIndex, which opens it again.
+    if (err instanceof TrifectaError) return undefined;
+    throw err;
+  }
+  try {
+    // A pair of two builds is PACK_INDEX_MISMATCH (checkIndex), not distrust.
+    if (pairMismatch(db, { buildId: loaded.pack.build_id, bytes: loaded.bytes })) return undefined;
+    return packHashProblem(db.meta("pack_sha256"), loaded.sha256);
+  } catch (err) {
+    // A damaged index: checkIndex names it (INDEX_CORRUPT).
+    if (err instanceof TrifectaError) return undefined;
+    throw err;
+  } finally {
+    db.close();
+  }
+}
+
 function checkIndex(
   segment: Segment,
-  loaded: Awaited<ReturnType<typeof readPack>>,
+  loaded: LoadedPack,
   fail: (code: string, message: string) => void,
 ): void {
   let db;

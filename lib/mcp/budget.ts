@@ -162,3 +162,138 @@ export function budgetOutline(
     token_est: estimateTokens(text),
   };
 }
+
+/** Smallest budget the `symbol` tool accepts: room for a clipped head and the marker. */
+export const MIN_SYMBOL_BUDGET = 256;
+
+/** Longest string a head keeps when the whole head does not fit the budget. */
+const SHRUNK_STRING = 60;
+
+/** Options for {@linkcode fitSymbolAnswer}. */
+export interface SymbolBudgetOptions {
+  /** Token budget (at least {@linkcode MIN_SYMBOL_BUDGET}). */
+  budgetTokens: number;
+}
+
+/** One listed symbol (its JSON shape; only `children` is looked at). */
+export interface SymbolEntry {
+  /** Nested symbols, left out first when the entry does not fit whole. */
+  children?: readonly unknown[];
+}
+
+/** A `symbol` answer within its budget. */
+export interface FittedSymbolAnswer {
+  /** The text content: the structured answer as JSON, then the marker line when cut. */
+  text: string;
+  /** The structured content (`symbols` cut, with the counts and `truncated`). */
+  structured: Record<string, unknown> & { truncated: boolean; token_est: number };
+}
+
+function jsonText(value: unknown): string {
+  return JSON.stringify(value, null, 1);
+}
+
+/** An upper bound of what one list entry adds to the estimate (its JSON and `, `). */
+function entryCost(entry: unknown): number {
+  return Math.ceil((jsonText(entry).replace(/\s+/g, " ").trim().length + 2) / 4);
+}
+
+function symbolMarker(omitted: number, total: number, budget: number): string {
+  return `… [truncated to budget_tokens=${budget}: ${omitted} of ${total} symbol(s) left out; ` +
+    `address one class (sym://<lang>/type/<module>/<Class>) or ask with a larger budget_tokens]`;
+}
+
+/** Every string in `value` cut to {@linkcode SHRUNK_STRING}, every array to its first two items. */
+function shrunk(value: unknown): unknown {
+  if (typeof value === "string") {
+    return value.length <= SHRUNK_STRING ? value : `${value.slice(0, SHRUNK_STRING)} …`;
+  }
+  if (Array.isArray(value)) return value.slice(0, 2).map(shrunk);
+  if (value !== null && typeof value === "object") {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, shrunk(v)]));
+  }
+  return value;
+}
+
+/**
+ * The `symbol` answer (`head` plus the `list` of symbols) within
+ * `budgetTokens`, measured with {@linkcode estimateTokens} on the text handed
+ * out: symbols in source order while they fit (one that does not fit whole
+ * is tried without its children), then a marker line; a head too large for
+ * the budget on its own has its strings cut. The text's estimate never
+ * exceeds the budget, and the structured content is the same JSON.
+ */
+export function fitSymbolAnswer(
+  head: Record<string, unknown>,
+  list: readonly SymbolEntry[],
+  options: SymbolBudgetOptions,
+): FittedSymbolAnswer {
+  const budget = Math.max(options.budgetTokens, MIN_SYMBOL_BUDGET);
+  const total = list.length;
+  const build = (h: Record<string, unknown>, shown: unknown[], cut: boolean) => {
+    const structured = {
+      ...h,
+      symbols: shown,
+      symbols_total: total,
+      symbols_omitted: total - shown.length,
+      truncated: cut,
+      token_est: 0,
+      budget_tokens: budget,
+    };
+    const marker = cut ? `\n${symbolMarker(total - shown.length, total, budget)}` : "";
+    // token_est is the estimate of the text that carries it: settle it twice
+    // (a digit more can move the estimate by one token, never more).
+    let text = "";
+    for (let i = 0; i < 2; i++) {
+      text = jsonText(structured) + marker;
+      structured.token_est = estimateTokens(text);
+    }
+    text = jsonText(structured) + marker;
+    return { text, structured };
+  };
+  const whole = build(head, [...list], false);
+  if (estimateTokens(whole.text) <= budget) return whole;
+  let h = head;
+  let empty = build(h, [], true);
+  if (estimateTokens(empty.text) > budget) {
+    h = shrunk(head) as Record<string, unknown>;
+    empty = build(h, [], true);
+  }
+  if (estimateTokens(empty.text) > budget) {
+    // Not even a cut head fits: the marker alone, and only the counts.
+    const structured = {
+      status: "ok",
+      symbols: [],
+      symbols_total: total,
+      symbols_omitted: total,
+      truncated: true,
+      token_est: 0,
+      budget_tokens: budget,
+    };
+    const text = symbolMarker(total, total, budget);
+    structured.token_est = estimateTokens(text);
+    return { text, structured };
+  }
+  // Room for the list: the empty answer's cost plus a few tokens for digits.
+  const room = budget - estimateTokens(empty.text) - 4;
+  const shown: unknown[] = [];
+  let used = 0;
+  for (const entry of list) {
+    let e: unknown = entry;
+    let c = entryCost(e);
+    if (used + c > room && entry.children && entry.children.length > 0) {
+      e = { ...entry, children: [], children_omitted: entry.children.length };
+      c = entryCost(e);
+    }
+    if (used + c > room) break;
+    shown.push(e);
+    used += c;
+  }
+  let fitted = build(h, shown, true);
+  // The entry costs bound the estimate from above; this only guards that proof.
+  while (estimateTokens(fitted.text) > budget && shown.length > 0) {
+    shown.pop();
+    fitted = build(h, shown, true);
+  }
+  return fitted;
+}

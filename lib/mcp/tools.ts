@@ -21,7 +21,12 @@ import { DEFAULT_BUDGET, getChunks, searchPack } from "../context/mod.ts";
 import { buildReport, readTelemetry, telemetryDirFor } from "../telemetry/mod.ts";
 import { checkInside } from "../segment/mod.ts";
 import { sha256Hex } from "../sha256.ts";
-import { budgetOutline, MIN_SKELETON_BUDGET } from "./budget.ts";
+import {
+  budgetOutline,
+  fitSymbolAnswer,
+  MIN_SKELETON_BUDGET,
+  MIN_SYMBOL_BUDGET,
+} from "./budget.ts";
 import type { McpState } from "./state.ts";
 import { escapeField } from "../escape.ts";
 
@@ -88,6 +93,7 @@ function define<S extends z.ZodRawShape>(spec: {
 
 const MODES = ["skeleton", "excerpt", "raw"] as const;
 const DEFAULT_SKELETON_BUDGET = 2000;
+const DEFAULT_SYMBOL_BUDGET = 2000;
 const DEFAULT_LOCATIONS = 100;
 
 const rangeShape = z.object({
@@ -188,9 +194,13 @@ const symbol = define({
     "`sym://python/type/pkg.module/Class` (a class or function), " +
     "`sym://python/type/pkg.module/Class#method` (a member); `typescript` works the same " +
     "(`sym://typescript/mod/web/api`). Cheap; use before `snippet`. Errors name near misses " +
-    "(SYMBOL_NOT_FOUND) or the candidates (AMBIGUOUS_SYMBOL).",
+    "(SYMBOL_NOT_FOUND) or the candidates (AMBIGUOUS_SYMBOL). The answer never exceeds " +
+    "budget_tokens: symbols past it are left out (truncated: true, symbols_omitted) and the " +
+    "text ends with a marker line.",
   input: {
     uri: z.string().min(1).max(2048).describe("a sym:// URI"),
+    budget_tokens: z.number().int().min(MIN_SYMBOL_BUDGET).max(200_000).optional()
+      .describe(`token budget of the answer (default ${DEFAULT_SYMBOL_BUDGET})`),
   },
   output: {
     uri: z.string(),
@@ -206,30 +216,44 @@ const symbol = define({
       end_line: z.number(),
     }).passthrough(),
     symbols: z.array(z.object({}).passthrough()),
+    symbols_total: z.number(),
+    symbols_omitted: z.number(),
+    truncated: z.boolean(),
+    token_est: z.number(),
+    budget_tokens: z.number(),
   },
   run: async (state, args) => {
+    const budget = args.budget_tokens ?? DEFAULT_SYMBOL_BUDGET;
     const r = await resolveSymbol(state.segment, args.uri, {
       cache: state.cache,
       telemetry: state.telemetry,
     });
     const sk = r.parse.skeleton;
-    const structured: Record<string, unknown> = {
+    const head: Record<string, unknown> = {
       status: "ok",
       uri: r.query.uri,
       kind: r.query.kind,
       file: r.file.rel,
       language: sk.language,
       has_errors: sk.has_errors,
+      ...(r.symbol ? { symbol: symbolRangeJson(r.symbol) } : {}),
     };
-    if (r.symbol) {
-      structured.symbol = symbolRangeJson(r.symbol);
-      structured.symbols = r.symbol.children.map(symbolJson);
-    } else structured.symbols = sk.symbols.map(symbolJson);
+    const list = (r.symbol ? r.symbol.children : sk.symbols).map(symbolJson);
+    const fitted = fitSymbolAnswer(head, list, { budgetTokens: budget });
     return {
-      text: json(structured),
-      structured,
-      eventArgs: { uri_hash: sha256Hex(args.uri).slice(0, 16), kind: r.query.kind },
-      eventResult: { file: r.file.rel, symbol: r.symbol?.qualified_name ?? null },
+      text: fitted.text,
+      structured: fitted.structured,
+      eventArgs: {
+        uri_hash: sha256Hex(args.uri).slice(0, 16),
+        kind: r.query.kind,
+        budget_tokens: budget,
+      },
+      eventResult: {
+        file: r.file.rel,
+        symbol: r.symbol?.qualified_name ?? null,
+        truncated: fitted.structured.truncated,
+        token_est: fitted.structured.token_est,
+      },
     };
   },
 });

@@ -208,11 +208,18 @@ function applyRules(s: string, rules: readonly SecretRule[]): string {
   return out;
 }
 
+const MASKED_DOMAIN_RE = new RegExp(`[A-Za-z0-9._%+-]+@${SECRET_REDACTED}`, "g");
+
 function maskTelemetrySecrets(s: string): string {
   let out = applyRules(s, BEFORE_TOKENS);
   out = maskSecrets(out, { prefixes: true, replacement: SECRET_REDACTED }).text;
   out = applyRules(out, AFTER_TOKENS);
-  if (out.includes("@")) out = out.replace(EMAIL_RE, EMAIL_REDACTED);
+  if (out.includes("@")) {
+    out = out.replace(EMAIL_RE, EMAIL_REDACTED);
+    // A domain that looked like a token (`a@SG.x-y.z`, a SendGrid key shape)
+    // was masked as a secret: the local part before it goes too.
+    out = out.replace(MASKED_DOMAIN_RE, EMAIL_REDACTED);
+  }
   return out;
 }
 

@@ -1,3 +1,4 @@
+import { MAX_DOC_CHARS, MAX_SIGNATURE_CHARS } from "../../lib/ast/extract.ts";
 import assert from "node:assert/strict";
 import { DatabaseSync } from "node:sqlite";
 import {
@@ -87,6 +88,14 @@ Deno.test("cache shape: bad lines, types, keys, paths and counts are refused", a
       ...sk,
       bytes: 1,
       symbols: [{ ...leaf(s0), start_line: 1, end_line: 1, doc: "d".repeat(5000) }],
+    }],
+    ["signature past the extraction cut", {
+      ...sk,
+      symbols: [{ ...s0, signature: "def f(" + "a".repeat(MAX_SIGNATURE_CHARS) + ")" }],
+    }],
+    ["doc past the extraction cut", {
+      ...sk,
+      symbols: [{ ...s0, doc: "d".repeat(MAX_DOC_CHARS + 3) }],
     }],
     ["null", null],
     ["array", [sk]],

@@ -1,5 +1,12 @@
 import assert from "node:assert/strict";
-import { getChunks, parseIds, pdReportLine } from "../../lib/context/get.ts";
+import {
+  BUDGET_MARKER,
+  getChunks,
+  MAX_LINE_CHARS,
+  parseIds,
+  pdReportLine,
+} from "../../lib/context/get.ts";
+import { estimateTokens } from "../../lib/telemetry/mod.ts";
 import type { ContextPack, PackChunk } from "../../lib/context/types.ts";
 
 function chunk(id: string, text: string, extra: Partial<PackChunk> = {}): PackChunk {
@@ -56,11 +63,60 @@ Deno.test("--max-chunks 1 returns only the first chunk with stop_reason max_chun
   assert.ok(r.chars_returned_total > 0);
 });
 
-Deno.test("the first chunk is returned even when it alone exceeds the budget", () => {
+Deno.test("the first chunk alone over the budget is cut to fit it, with the marker", () => {
   const big = pack([chunk("a:big", "word ".repeat(400) + "\n"), chunk("a:next", "tiny\n")]);
-  const r = getChunks(big, ["a:big", "a:next"], { mode: "excerpt", budget: 10 });
+  const r = getChunks(big, ["a:big", "a:next"], { mode: "excerpt", budget: 30 });
   assert.deepEqual(r.chunks.map((c) => c.id), ["a:big"]);
   assert.equal(r.stop_reason, "budget");
+  assert.ok(r.total_tokens <= 30, `${r.total_tokens} tokens`);
+  assert.ok(r.chunks[0].text.endsWith(BUDGET_MARKER));
+  assert.match(r.chunks[0].text, /^word word/);
+  assert.equal(r.chunks[0].truncated, true);
+  assert.equal(r.budget_exceeded, true);
+});
+
+Deno.test("no mode returns more than the budget, for one-line chunks of any size", () => {
+  const line = "HUGELINE ".repeat(200_000);
+  const p = pack([
+    chunk("doc:h.md:1", `# Title\n${line}\n`),
+    chunk("code:s.py:1", `def f(${line}):\n    return 1\n`, {
+      kind: "code",
+      skeleton: `def f(${line}):\n    """${line}"""\n`,
+    }),
+  ]);
+  for (const id of ["doc:h.md:1", "code:s.py:1"]) {
+    for (const mode of ["skeleton", "excerpt", "raw"] as const) {
+      for (const budget of [1, 40, 1500]) {
+        const r = getChunks(p, [id], { mode, budget });
+        const text = r.chunks.map((c) => c.text).join("\n");
+        assert.ok(
+          estimateTokens(text) <= budget && r.total_tokens <= budget,
+          `${id} ${mode} -b ${budget}: ${estimateTokens(text)} tokens`,
+        );
+        assert.ok(text.split("\n").every((l) => l.length <= MAX_LINE_CHARS + 1));
+      }
+    }
+  }
+});
+
+Deno.test("a line longer than the cap ends with … and marks the chunk truncated", () => {
+  const p = pack([chunk("doc:a.md:1", "x".repeat(2000) + "\n")]);
+  const r = getChunks(p, ["doc:a.md:1"], { mode: "excerpt", budget: 100_000 });
+  assert.equal(r.chunks[0].text, "x".repeat(MAX_LINE_CHARS) + "…");
+  assert.equal(r.chunks[0].truncated, true);
+});
+
+Deno.test("secret shapes in a chunk id, its path and a missing id are masked in the answer", () => {
+  const key = "AKIAIOSFODNN7EXAMPLE";
+  const id = `doc:${key}.md:1`;
+  const p = pack([chunk(id, "plain\n", { source_path: `${key}.md` })]);
+  const r = getChunks(p, [id, `doc:${key}_old.md:1`], {});
+  assert.equal(r.chunks_returned, 1);
+  const out = JSON.stringify(r);
+  assert.doesNotMatch(out, new RegExp(key));
+  assert.match(r.chunks[0].id, /SECRET_REDACTED/);
+  assert.match(r.chunks[0].source_path, /SECRET_REDACTED/);
+  assert.match(r.missing_ids[0], /SECRET_REDACTED/);
 });
 
 Deno.test("budget backpressure drops the chunk that would pass the budget, and budget beats max_chunks", () => {
@@ -75,9 +131,19 @@ Deno.test("budget backpressure drops the chunk that would pass the budget, and b
   assert.equal(r.chars_returned_total, 41, "dropped chunks are not counted");
 });
 
-Deno.test("raw mode cuts a chunk that does not fit to 20 lines with a note", () => {
+Deno.test("raw mode cuts a chunk that does not fit to at most 20 lines, within the budget", () => {
   const text = Array.from({ length: 60 }, (_, i) => `line number ${i}`).join("\n") + "\n";
   const r = getChunks(pack([chunk("a:long", text)]), ["a:long"], { mode: "raw", budget: 50 });
+  const kept = r.chunks[0].text.split("\n").filter((l) => l.startsWith("line number")).length;
+  assert.ok(kept > 0 && kept <= 20, `${kept} lines`);
+  assert.ok(r.total_tokens <= 50);
+  assert.ok(r.chunks[0].text.endsWith(BUDGET_MARKER));
+  assert.equal(r.stop_reason, "budget");
+});
+
+Deno.test("raw mode keeps 20 lines and the note when they fit the budget", () => {
+  const text = Array.from({ length: 60 }, (_, i) => `line number ${i}`).join("\n") + "\n";
+  const r = getChunks(pack([chunk("a:long", text)]), ["a:long"], { mode: "raw", budget: 150 });
   assert.equal(r.chunks[0].text.split("\n").filter((l) => l.startsWith("line number")).length, 20);
   assert.match(r.chunks[0].text, /\[!NOTE\]/);
   assert.equal(r.stop_reason, "budget");

@@ -201,8 +201,8 @@ Deno.test("an index that is not a database, a directory, missing, or of another 
     await buildPack(seg);
     await buildPack(other);
     await Deno.copyFile(indexFile(other.root), indexFile(seg.root));
-    assert.equal(codeOf(await errorOf(searchPack(seg, "demo"))), "PACK_INDEX_MISMATCH");
-    assert.ok((await validatePack(seg)).error_codes.includes("PACK_INDEX_MISMATCH"));
+    assert.equal(codeOf(await errorOf(searchPack(seg, "demo"))), "PACK_UNTRUSTED");
+    assert.ok((await validatePack(seg)).error_codes.includes("PACK_UNTRUSTED"));
     await Deno.writeTextFile(indexFile(seg.root), "not a database at all ".repeat(100));
     assert.equal(codeOf(await errorOf(searchPack(seg, "demo"))), "INDEX_CORRUPT");
     assert.ok((await validatePack(seg)).error_codes.includes("INDEX_CORRUPT"));

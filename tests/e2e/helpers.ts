@@ -36,6 +36,12 @@ export interface RunCliOptions {
   stdin?: string;
   /** Permission flags instead of the computed narrow ones. */
   flags?: readonly string[];
+  /**
+   * `false` keeps this run's `_ctx/` and `.trifecta/` out of the no-PII scan:
+   * only for a segment whose `_ctx/` the test itself planted with secrets (a
+   * shipped pack), which is not something trifecta wrote.
+   */
+  piiScan?: boolean;
 }
 
 /**
@@ -102,7 +108,7 @@ export async function runCli(
     await w.close();
   }
   const out = await child.output();
-  await keepForPiiScan(resolve(cwd, segmentArg(args)));
+  if (options.piiScan !== false) await keepForPiiScan(resolve(cwd, segmentArg(args)));
   const dec = new TextDecoder();
   return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
 }

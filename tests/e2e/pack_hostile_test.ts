@@ -215,12 +215,14 @@ async function builtExample(): Promise<string> {
   return seg;
 }
 
-async function readOps(seg: string): Promise<Record<string, CliResult>> {
+/** `piiScan: false` for a segment whose `_ctx/` the test planted (see runCli). */
+async function readOps(seg: string, piiScan = true): Promise<Record<string, CliResult>> {
+  const o = { piiScan };
   return {
-    search: await runCli(["ctx", "search", "-s", seg, "-q", "restock", "--json"]),
-    get: await runCli(["ctx", "get", "-s", seg, "-i", "doc:README.md:0000000000", "--json"]),
-    validate: await runCli(["ctx", "validate", "-s", seg, "--json"]),
-    stats: await runCli(["ctx", "stats", "-s", seg, "--json"]),
+    search: await runCli(["ctx", "search", "-s", seg, "-q", "restock", "--json"], o),
+    get: await runCli(["ctx", "get", "-s", seg, "-i", "doc:README.md:0000000000", "--json"], o),
+    validate: await runCli(["ctx", "validate", "-s", seg, "--json"], o),
+    stats: await runCli(["ctx", "stats", "-s", seg, "--json"], o),
   };
 }
 
@@ -384,4 +386,124 @@ Deno.test({
       await removeSegment(seg);
     }
   },
+});
+
+/**
+ * A pair crafted the way an attacker ships one: built by trifecta in one
+ * segment, copied (new inodes) into another, then edited so its chunks claim
+ * `.env` and `.git/config` and an id and a path carry a GitHub token; the
+ * build id and the pack size the index records are kept consistent, and
+ * `source_files` left as they are so nothing looks stale.
+ */
+async function shippedPair(): Promise<{ seg: string; donor: string }> {
+  const donor = await builtExample();
+  const seg = await Deno.makeTempDir({ prefix: "trifecta-shipped-" });
+  await Deno.mkdir(join(seg, "src"));
+  await Deno.mkdir(join(seg, ".git"));
+  await Deno.writeTextFile(join(seg, ".env"), "SHIPPED_ENV_MARKER=1\n");
+  await Deno.writeTextFile(join(seg, ".git/config"), "[core]\n SHIPPED_GIT_MARKER\n");
+  await Deno.copyFile(join(donor, "README.md"), join(seg, "README.md"));
+  await Deno.copyFile(join(donor, "src/stock.py"), join(seg, "src/stock.py"));
+  await Deno.mkdir(join(seg, "_ctx"));
+  const packRel = "_ctx/context_pack.json";
+  const indexRel = "_ctx/context_index.db";
+  await Deno.copyFile(join(donor, indexRel), join(seg, indexRel));
+  const pack = JSON.parse(await Deno.readTextFile(join(donor, packRel)));
+  pack.chunks[0].source_path = ".env";
+  pack.chunks[0].text = "SHIPPED_ENV_MARKER=1 restock\n";
+  pack.chunks[1].source_path = ".git/config";
+  pack.chunks[1].text = "SHIPPED_GIT_MARKER restock\n";
+  pack.chunks[2].id = `doc:${GH_TOKEN}.md:0000000000`;
+  pack.index[2].id = pack.chunks[2].id;
+  // Same size as the index records: trim the longest chunk, then pad.
+  const size = Number((await Deno.stat(join(donor, packRel))).size);
+  const bytes = () => new TextEncoder().encode(JSON.stringify(pack, null, 2) + "\n").length;
+  const longest = pack.chunks.reduce(
+    (a: { text: string }, c: { text: string }) => c.text.length > a.text.length ? c : a,
+  );
+  while (bytes() > size) longest.text = longest.text.slice(0, -1);
+  pack.chunks[0].text += "x".repeat(size - bytes());
+  const text = JSON.stringify(pack, null, 2) + "\n";
+  assert.equal(new TextEncoder().encode(text).length, size, "crafted pack keeps the size");
+  await Deno.writeTextFile(join(seg, packRel), text);
+  return { seg, donor };
+}
+
+function leaks(r: CliResult): boolean {
+  return /SHIPPED_ENV_MARKER|SHIPPED_GIT_MARKER|ghp_/.test(r.stdout + r.stderr);
+}
+
+Deno.test("a pack and index shipped in the repository are PACK_UNTRUSTED for search, get and validate; sync and build rebuild them", async () => {
+  const { seg, donor } = await shippedPair();
+  try {
+    // The planted pack holds a token on purpose: not something trifecta wrote.
+    const ops = await readOps(seg, false);
+    assertNamed(ops, {
+      search: "PACK_UNTRUSTED",
+      get: "PACK_UNTRUSTED",
+      validate: "PACK_UNTRUSTED",
+    });
+    for (const r of Object.values(ops)) assert.ok(!leaks(r), r.stdout + r.stderr);
+    assert.match(ops.search.stdout + ops.search.stderr, /ctx build|ctx sync/);
+    const text = await runCli(["ctx", "validate", "-s", seg], { piiScan: false });
+    assert.equal(text.code, 1);
+    assert.match(text.stdout, /not trusted/);
+    const sync = await runCli(["ctx", "sync", "-s", seg, "--json"]);
+    assert.equal(sync.code, 0, sync.stdout + sync.stderr);
+    const after = await runCli(["ctx", "search", "-s", seg, "-q", "restock", "--json"]);
+    assert.equal(after.code, 0, after.stdout);
+    assert.ok((json(after).hits as unknown[]).length > 0);
+    assert.ok(!leaks(after), after.stdout);
+    // The same shipped pair, then a plain build: the build replaces it.
+    await Deno.copyFile(join(donor, "_ctx/context_index.db"), join(seg, "_ctx/context_index.db"));
+    assert.equal(
+      errorCode(await runCli(["ctx", "search", "-s", seg, "-q", "restock", "--json"])),
+      "PACK_UNTRUSTED",
+    );
+    const build = await runCli(["ctx", "build", "-s", seg]);
+    assert.equal(build.code, 0, build.stderr);
+    assert.equal((await runCli(["ctx", "validate", "-s", seg, "--json"])).code, 0);
+  } finally {
+    await removeSegment(seg);
+    await removeSegment(donor);
+  }
+});
+
+Deno.test("a pack built here stays trusted across runs: search, get and validate answer without a rebuild", async () => {
+  const seg = await builtExample();
+  try {
+    const before = await Deno.stat(join(seg, "_ctx/context_index.db"));
+    for (let i = 0; i < 2; i++) {
+      const ops = await readOps(seg);
+      for (const [op, r] of Object.entries(ops)) {
+        assert.equal(r.code, 0, `${op}: ${r.stdout} ${r.stderr}`);
+      }
+    }
+    const after = await Deno.stat(join(seg, "_ctx/context_index.db"));
+    assert.equal(after.ino, before.ino, "the index was not rebuilt");
+    assert.equal(after.mtime?.getTime(), before.mtime?.getTime());
+  } finally {
+    await removeSegment(seg);
+  }
+});
+
+Deno.test("a pack replaced by another of the same size and build id under a trusted index is PACK_UNTRUSTED", async () => {
+  const seg = await builtExample();
+  try {
+    const path = join(seg, "_ctx/context_pack.json");
+    const text = await Deno.readTextFile(path);
+    // Same length: one word of a preview and chunk text swapped for another.
+    const edited = text.replaceAll("Inventory", "Exfiltrat");
+    assert.notEqual(edited, text);
+    await Deno.remove(path);
+    await Deno.writeTextFile(path, edited);
+    const ops = await readOps(seg);
+    assertNamed(ops, {
+      search: "PACK_UNTRUSTED",
+      get: "PACK_UNTRUSTED",
+      validate: "PACK_UNTRUSTED",
+    });
+  } finally {
+    await removeSegment(seg);
+  }
 });

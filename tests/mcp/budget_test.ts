@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { type FileSkeleton, type SkeletonSymbol } from "../../lib/ast/mod.ts";
 import { budgetOutline, MIN_SKELETON_BUDGET } from "../../lib/mcp/mod.ts";
+import { fitSymbolAnswer } from "../../lib/mcp/budget.ts";
 import { estimateTokens } from "../../lib/telemetry/mod.ts";
 
 function sym(name: string, line: number, children: SkeletonSymbol[] = []): SkeletonSymbol {
@@ -66,4 +67,31 @@ Deno.test("budgetOutline cuts the first file that does not fit by lines and drop
   assert.equal(o.files[o.files.length - 1].shown, "partial");
   assert.equal(o.files_omitted, 3 - o.files.length);
   assert.ok(o.text.startsWith("a.py (python, 1000 bytes)\n  import os\n"));
+});
+
+Deno.test("fitSymbolAnswer keeps the symbol answer within budget_tokens and marks the cut", () => {
+  const list = Array.from({ length: 500 }, (_, i) => ({
+    kind: "function",
+    name: `f${i}`,
+    signature: `def f${i}(${"a, ".repeat(100)}b)`,
+    children: [],
+  }));
+  const head = { status: "ok", uri: "sym://python/mod/m", file: "m.py" };
+  for (const budget of [256, 1000, 5000]) {
+    const r = fitSymbolAnswer(head, list, { budgetTokens: budget });
+    assert.ok(estimateTokens(r.text) <= budget, `${budget}: ~${estimateTokens(r.text)}`);
+    assert.equal(r.structured.truncated, true);
+    assert.match(r.text, new RegExp(`truncated to budget_tokens=${budget}`));
+    assert.equal(r.structured.token_est, estimateTokens(r.text));
+  }
+  const whole = fitSymbolAnswer(head, list.slice(0, 2), { budgetTokens: 2000 });
+  assert.equal(whole.structured.truncated, false);
+  assert.equal((whole.structured.symbols as unknown[]).length, 2);
+});
+
+Deno.test("fitSymbolAnswer cuts a head too large for the budget on its own", () => {
+  const head = { status: "ok", uri: "sym://python/mod/m", symbol: { signature: "x".repeat(5000) } };
+  const r = fitSymbolAnswer(head, [], { budgetTokens: 256 });
+  assert.ok(estimateTokens(r.text) <= 256);
+  assert.equal(r.structured.truncated, true);
 });

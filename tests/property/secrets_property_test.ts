@@ -143,11 +143,14 @@ Deno.test("the literal pre-filter never hides a match: every match holds one of 
         for (const re of [rule.re, rule.prefix].filter((r) => r !== undefined)) {
           re.lastIndex = 0;
           for (const m of text.matchAll(re)) {
-            const hay = rule.re.ignoreCase ? m[0].toLowerCase() : m[0];
+            // The match, and the 300 characters a lookbehind may look at
+            // (`cli-password` looks behind a `-p` option for `mysql`).
+            const near = text.slice(Math.max(0, m.index - 300), m.index + m[0].length);
+            const hay = rule.re.ignoreCase ? near.toLowerCase() : near;
             const ok = rule.needs.some((n) =>
               hay.includes(rule.re.ignoreCase ? n.toLowerCase() : n)
-            );
-            assert.ok(ok, `${rule.id} matched ${JSON.stringify(m[0])} without a need`);
+            ) || (rule.exactNeeds ?? []).some((n) => near.includes(n));
+            assert.ok(ok, `${rule.id} matched ${JSON.stringify(near)} without a need`);
           }
         }
       }

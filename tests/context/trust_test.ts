@@ -1,0 +1,69 @@
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { createAstCache } from "../../lib/cache/mod.ts";
+import { buildPack, readPack, searchPack } from "../../lib/context/mod.ts";
+import { commitPack } from "../../lib/context/pack_io.ts";
+import { PackSession } from "../../lib/mcp/pack_session.ts";
+import { TrifectaError } from "../../lib/errors.ts";
+import { removeSegment, tempSegment } from "./helpers.ts";
+
+const FILES = {
+  "README.md": "# Demo\nrestock the shelves\n",
+  "src/app.py": "def restock(n):\n    return n + 1\n",
+  ".env": "TRUST_ENV_MARKER=1\n",
+};
+
+async function codeOf(p: Promise<unknown>): Promise<string> {
+  try {
+    await p;
+  } catch (err) {
+    if (err instanceof TrifectaError) return err.code;
+    throw err;
+  }
+  return "none";
+}
+
+Deno.test("the MCP pack session rebuilds a copied (shipped) pack and index before serving", async () => {
+  const donor = await tempSegment(FILES);
+  const seg = await tempSegment(FILES);
+  const cache = createAstCache({ persist: false, segment: seg });
+  try {
+    await buildPack(donor);
+    await Deno.mkdir(join(seg.root, "_ctx"));
+    for (const f of ["context_pack.json", "context_index.db"]) {
+      await Deno.copyFile(join(donor.root, "_ctx", f), join(seg.root, "_ctx", f));
+    }
+    assert.equal(await codeOf(readPack(seg)), "PACK_UNTRUSTED");
+    const session = new PackSession(seg, { openCache: () => Promise.resolve(cache) });
+    const fresh = await session.fresh();
+    assert.equal(fresh.untrusted, true);
+    assert.ok(fresh.rebuilt);
+    const again = await session.fresh();
+    assert.equal(again.rebuilt, undefined, "trusted after the rebuild: no second rebuild");
+    assert.ok((await searchPack(seg, "restock")).hits.length > 0);
+  } finally {
+    cache.close();
+    await removeSegment(seg);
+    await removeSegment(donor);
+  }
+});
+
+Deno.test("search drops and counts hits whose chunk claims a denied path or one not in source_files, and masks ids", async () => {
+  const seg = await tempSegment(FILES);
+  try {
+    await buildPack(seg);
+    const { pack } = await readPack(seg);
+    // A pair committed by trifecta itself (trusted) but holding bad chunks:
+    // the defence in depth behind the trust check.
+    pack.chunks[0].source_path = ".env";
+    pack.chunks[0].text = "restock TRUST_ENV_MARKER\n";
+    pack.chunks[1].source_path = "not/listed.py";
+    await commitPack(seg, pack);
+    const r = await searchPack(seg, "restock", { limit: 10 });
+    assert.equal(r.dropped_hits, 2, JSON.stringify(r));
+    assert.ok(!JSON.stringify(r.hits).includes("TRUST_ENV_MARKER"));
+    assert.ok(r.hits.every((h) => h.path !== ".env" && h.path !== "not/listed.py"));
+  } finally {
+    await removeSegment(seg);
+  }
+});
