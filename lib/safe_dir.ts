@@ -42,12 +42,17 @@ export type StateDirResult = { kind: "ok" } | { kind: "missing" } | {
   unsafe: UnsafePath;
 };
 
-function lstatOrUndefined(path: string): Deno.FileInfo | undefined {
+/**
+ * `lstat` of `path`, or `undefined` when it does not exist (absent is a
+ * normal state: trifecta creates its files on first use).
+ */
+export function lstatOrUndefined(path: string): Deno.FileInfo | undefined {
   try {
     return Deno.lstatSync(path);
   } catch (err) {
-    // Absent is a normal state: trifecta creates its state on first use.
-    if (err instanceof Deno.errors.NotFound) return undefined;
+    if (err instanceof Deno.errors.NotFound || err instanceof Deno.errors.NotADirectory) {
+      return undefined;
+    }
     throw err;
   }
 }

@@ -16,19 +16,11 @@ import {
   MAX_NAME_CHARS,
   MAX_SIGNATURE_CHARS,
   MAX_SYMBOL_DEPTH,
+  SYMBOL_KINDS,
 } from "./extract.ts";
 import type { FileSkeleton, SkeletonImport, SkeletonSymbol } from "./types.ts";
 
 const LANGUAGES: ReadonlySet<string> = new Set(["python", "typescript", "tsx", "javascript"]);
-const KINDS: ReadonlySet<string> = new Set([
-  "class",
-  "function",
-  "method",
-  "interface",
-  "type",
-  "variable",
-  "enum",
-]);
 const SKELETON_KEYS: ReadonlySet<string> = new Set([
   "path",
   "language",
@@ -105,7 +97,7 @@ function importsOk(v: unknown, limits: Limits): v is SkeletonImport[] {
 
 function symbolOk(s: unknown, limits: Limits): s is SkeletonSymbol {
   if (!isRecord(s) || !onlyKeys(s, SYMBOL_KEYS)) return false;
-  if (typeof s.kind !== "string" || !KINDS.has(s.kind)) return false;
+  if (typeof s.kind !== "string" || !SYMBOL_KINDS.has(s.kind)) return false;
   if (!str(s.name, limits, MAX_NAME_CHARS)) return false;
   if (!str(s.qualified_name, limits, (MAX_NAME_CHARS + 3) * (MAX_SYMBOL_DEPTH + 1))) return false;
   if (!str(s.signature, limits, MAX_SIGNATURE_CHARS) || !str(s.doc, limits, MAX_DOC_CHARS)) {

@@ -73,7 +73,8 @@ export type FlattenedSymbol = SkeletonSymbol & {
   depth_flattened?: true;
 };
 
-const KINDS: ReadonlySet<string> = new Set([
+/** Symbol kinds a skeleton may hold. */
+export const SYMBOL_KINDS: ReadonlySet<string> = new Set([
   "class",
   "function",
   "method",
@@ -217,7 +218,7 @@ function collect(
       const node = cap.node;
       if (n.startsWith("definition.")) {
         const k = n.slice(11);
-        if (KINDS.has(k)) {
+        if (SYMBOL_KINDS.has(k)) {
           defNode = node;
           kind = k as SymbolKind;
         }

@@ -16,7 +16,7 @@
  * @module
  */
 import { join } from "../path.ts";
-import { checkStateDir } from "../safe_dir.ts";
+import { checkStateDir, lstatOrUndefined } from "../safe_dir.ts";
 import type { DaemonPaths } from "./daemon_paths.ts";
 
 /** The marker a running daemon leaves in `<segment>/.trifecta/`. */
@@ -54,17 +54,6 @@ export interface TrustOptions {
 
 function granted(desc: Deno.PermissionDescriptor): boolean {
   return Deno.permissions.querySync(desc).state === "granted";
-}
-
-function lstatOrUndefined(path: string): Deno.FileInfo | undefined {
-  try {
-    return Deno.lstatSync(path);
-  } catch (err) {
-    if (err instanceof Deno.errors.NotFound || err instanceof Deno.errors.NotADirectory) {
-      return undefined;
-    }
-    throw err;
-  }
 }
 
 /** True when the segment's `.trifecta/` holds this daemon's marker. */

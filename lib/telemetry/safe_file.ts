@@ -11,6 +11,7 @@
  */
 import { join } from "../path.ts";
 import { TrifectaError } from "../errors.ts";
+import { lstatOrUndefined } from "../safe_dir.ts";
 
 /** Code of a telemetry file or directory that trifecta refuses to use. */
 export const UNSAFE_FILE_CODE = "TELEMETRY_FILE_UNSAFE";
@@ -29,16 +30,6 @@ function unsafe(path: string, why: string): TrifectaError {
     details: { file: name, reason: why },
     nextSteps: [`Remove the telemetry file ${name}; trifecta recreates it`],
   });
-}
-
-function lstatOrUndefined(path: string): Deno.FileInfo | undefined {
-  try {
-    return Deno.lstatSync(path);
-  } catch (err) {
-    // Absent is a normal state: the file is created on first use.
-    if (err instanceof Deno.errors.NotFound) return undefined;
-    throw err;
-  }
 }
 
 function openOptions(mode: OpenMode, create: boolean): Deno.OpenOptions {
