@@ -19,7 +19,15 @@ import { sha256 } from "../sha256.ts";
 
 /** The stamp of the file at `path` (not following a symlink), or null when unknown. */
 export function fileStamp(path: string): number | null {
-  const info = Deno.lstatSync(path);
+  return stampOf(Deno.lstatSync(path));
+}
+
+/**
+ * The stamp of a file from its metadata (e.g. `fstat` of a handle already
+ * open, so the stamp and what is read from the handle are of one file even
+ * while the path is being replaced), or null when unknown.
+ */
+export function stampOf(info: Deno.FileInfo): number | null {
   if (info.ino === null || !info.isFile) return null;
   const identity = `${info.dev}:${info.ino}:${info.birthtime?.getTime() ?? "-"}`;
   const d = sha256(identity);

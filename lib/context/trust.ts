@@ -19,7 +19,7 @@
  *
  * @module
  */
-import { fileStamp } from "../cache/db_identity.ts";
+import { stampOf } from "../cache/db_identity.ts";
 import { TrifectaError } from "../errors.ts";
 import { INDEX_REL } from "./types.ts";
 
@@ -39,7 +39,11 @@ export function indexHeaderState(path: string): IndexHeaderState {
   const head = new Uint8Array(100);
   let n = 0;
   const f = Deno.openSync(path, { read: true });
+  let stamp: number | null;
   try {
+    // The stamp from the same handle as the header: a build may rename a new
+    // index over the path between a read by path and a stat by path.
+    stamp = stampOf(f.statSync());
     while (n < head.length) {
       const got = f.readSync(head.subarray(n));
       if (got === null || got === 0) break;
@@ -52,7 +56,7 @@ export function indexHeaderState(path: string): IndexHeaderState {
     return "not_sqlite";
   }
   const id = new DataView(head.buffer).getInt32(APPLICATION_ID_OFFSET, false);
-  return id !== 0 && id === fileStamp(path) ? "stamped" : "unstamped";
+  return id !== 0 && id === stamp ? "stamped" : "unstamped";
 }
 
 /** The error for a pack or index this machine did not build (`PACK_UNTRUSTED`, exit 1). */
