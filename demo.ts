@@ -115,7 +115,9 @@ async function firstHitId(): Promise<string> {
     stderr: "null",
   }).output();
   const hits = JSON.parse(decoder.decode(out.stdout)).hits as { id: string }[];
-  return hits[0].id;
+  const first = hits[0];
+  if (first === undefined) throw new Error("the demo search found nothing to get");
+  return first.id;
 }
 
 for (const step of steps) {

@@ -5,9 +5,10 @@
  *
  * @example
  * ```ts
+ * import { equal } from "node:assert/strict";
  * import { relpath, resolveSegment } from "./mod.ts";
  * const seg = await resolveSegment(".");
- * relpath(seg.root, `${seg.root}/src/app.py`); // "src/app.py"
+ * equal(relpath(seg.root, `${seg.root}/src/app.py`), "src/app.py");
  * ```
  *
  * @module

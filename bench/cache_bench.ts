@@ -29,18 +29,30 @@ const keys = Array.from(
 const values = keys.map((_, i) => skeletonValue(i));
 const valueBytes = JSON.stringify(values[0]).length;
 
+/** Key number `i % N`. */
+function key(i: number): string {
+  const k = keys[i % N];
+  if (k === undefined) throw new Error(`no key ${i % N} of ${keys.length}`);
+  return k;
+}
+
+/** Value number `i % N`. */
+function value(i: number): unknown {
+  return values[i % N];
+}
+
 const memory = new MemoryLruCache();
-for (let i = 0; i < N; i++) memory.set(keys[i], values[i]);
+for (let i = 0; i < N; i++) memory.set(key(i), value(i));
 
 const sqlite = createAstCache({ segment, persist: true });
-for (let i = 0; i < N; i++) sqlite.set(keys[i], values[i]);
+for (let i = 0; i < N; i++) sqlite.set(key(i), value(i));
 sqlite.stats(); // flush
 
 const telDir = await Deno.makeTempDir({ prefix: "trifecta-bench-tel-" });
 const telSegment = await resolveSegment(telDir);
 const telemetry = Telemetry.open(telSegment, { level: "lite" });
 const wrapped = new TelemetryAstCache(new MemoryLruCache(), telemetry, segment.id);
-for (let i = 0; i < N; i++) wrapped.set(keys[i], values[i]);
+for (let i = 0; i < N; i++) wrapped.set(key(i), value(i));
 
 function percentiles(fn: (i: number) => void, n: number): { p50: number; p95: number } {
   const t: number[] = [];
@@ -50,17 +62,17 @@ function percentiles(fn: (i: number) => void, n: number): { p50: number; p95: nu
     t.push(performance.now() - s);
   }
   t.sort((a, b) => a - b);
-  return { p50: t[Math.floor(n * 0.5)], p95: t[Math.floor(n * 0.95)] };
+  return { p50: t[Math.floor(n * 0.5)] ?? NaN, p95: t[Math.floor(n * 0.95)] ?? NaN };
 }
 
 // Direct per-operation percentiles (performance.now() resolution is 1 µs or better here).
 const rounds = 20_000;
 const direct = {
-  "memory get": percentiles((i) => memory.get(keys[i % N]), rounds),
-  "memory set": percentiles((i) => memory.set(keys[i % N], values[i % N]), rounds),
-  "sqlite get": percentiles((i) => sqlite.get(keys[i % N]), rounds),
-  "sqlite set": percentiles((i) => sqlite.set(keys[i % N], values[i % N]), 5_000),
-  "memory get + telemetry (lite)": percentiles((i) => wrapped.get(keys[i % N]), 5_000),
+  "memory get": percentiles((i) => memory.get(key(i)), rounds),
+  "memory set": percentiles((i) => memory.set(key(i), value(i)), rounds),
+  "sqlite get": percentiles((i) => sqlite.get(key(i)), rounds),
+  "sqlite set": percentiles((i) => sqlite.set(key(i), value(i)), 5_000),
+  "memory get + telemetry (lite)": percentiles((i) => wrapped.get(key(i)), 5_000),
 };
 sqlite.stats();
 const dbBytes = databaseFileBytes(`${segment.root}/.trifecta/cache/ast_cache.db`);
@@ -74,19 +86,19 @@ for (const [name, p] of Object.entries(direct)) {
 
 let i = 0;
 Deno.bench("memory get (hit)", { group: "get" }, () => {
-  memory.get(keys[i++ % N]);
+  memory.get(key(i++));
 });
 Deno.bench("sqlite get (hit)", { group: "get" }, () => {
-  sqlite.get(keys[i++ % N]);
+  sqlite.get(key(i++));
 });
 Deno.bench("memory get + telemetry wrapper (lite, events.jsonl)", { group: "get" }, () => {
-  wrapped.get(keys[i++ % N]);
+  wrapped.get(key(i++));
 });
 Deno.bench("memory set", { group: "set" }, () => {
-  memory.set(keys[i % N], values[i++ % N]);
+  memory.set(key(i), value(i++));
 });
 Deno.bench("sqlite set (upsert)", { group: "set" }, () => {
-  sqlite.set(keys[i % N], values[i++ % N]);
+  sqlite.set(key(i), value(i++));
 });
 Deno.bench("sqlite open (quick_check of a 10k-entry db)", { group: "open", n: 20 }, () => {
   createAstCache({ segment, persist: true }).close();

@@ -11,10 +11,7 @@
  */
 import { getChunks, readPack, searchPack } from "../lib/context/mod.ts";
 import { resolveSegment } from "../lib/segment/mod.ts";
-
-function pct(sorted: number[], q: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * q))];
-}
+import { quantile as pct } from "../lib/telemetry/summary.ts";
 
 const segment = await resolveSegment(Deno.args[0] ?? ".");
 const { pack } = await readPack(segment);
@@ -22,7 +19,9 @@ const { pack } = await readPack(segment);
 // 100 queries: identifiers defined in the corpus, every n-th one, plus a few phrases.
 const names: string[] = [];
 for (const c of pack.chunks) {
-  for (const m of c.text.matchAll(/^\s*(?:def|class)\s+([A-Za-z_]\w{3,})/gm)) names.push(m[1]);
+  for (const m of c.text.matchAll(/^\s*(?:def|class)\s+([A-Za-z_]\w{3,})/gm)) {
+    if (m[1]) names.push(m[1]);
+  }
 }
 const unique = [...new Set(names)].sort();
 const step = Math.max(1, Math.floor(unique.length / 90));
@@ -49,8 +48,9 @@ for (const q of queries) {
   const t0 = performance.now();
   const r = await searchPack(segment, q, { limit: 5 });
   times.push(performance.now() - t0);
-  if (r.hits.length === 0) zero++;
-  else if (!hitIds.includes(r.hits[0].id)) hitIds.push(r.hits[0].id);
+  const top = r.hits[0];
+  if (top === undefined) zero++;
+  else if (!hitIds.includes(top.id)) hitIds.push(top.id);
 }
 const timesNoStale: number[] = [];
 for (const q of queries) {
@@ -78,7 +78,7 @@ console.log(JSON.stringify(
     search_ms: {
       p50: +pct(times, 0.5).toFixed(2),
       p95: +pct(times, 0.95).toFixed(2),
-      max: +times[times.length - 1].toFixed(2),
+      max: +pct(times, 1).toFixed(2),
     },
     search_ms_without_stale_check: {
       p50: +pct(timesNoStale, 0.5).toFixed(2),

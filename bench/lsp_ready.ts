@@ -6,8 +6,12 @@
 import { join } from "node:path";
 import { LspClient } from "../lib/lsp/client.ts";
 import { findServer, isServerCommand } from "../lib/lsp/discovery.ts";
+import { quantile } from "../lib/telemetry/summary.ts";
 
 const [segment, rel, runsArg] = Deno.args;
+if (segment === undefined || rel === undefined) {
+  throw new Error("usage: deno run -A bench/lsp_ready.ts <segment> <file.py> [runs]");
+}
 const root = await Deno.realPath(segment);
 const abs = join(root, rel);
 const text = await Deno.readTextFile(abs);
@@ -24,11 +28,13 @@ for (let i = 0; i < Number(runsArg ?? 5); i++) {
   if (state !== "READY") throw new Error(`state ${state}`);
 }
 times.sort((a, b) => a - b);
-const pct = (p: number) => times[Math.min(times.length - 1, Math.floor(p * times.length))];
+function pct(p: number): number {
+  return quantile(times, p);
+}
 console.log(JSON.stringify({
   server: server.label,
   runs: times.length,
   p50_ms: Math.round(pct(0.5)),
-  max_ms: Math.round(times[times.length - 1]),
-  min_ms: Math.round(times[0]),
+  max_ms: Math.round(pct(1)),
+  min_ms: Math.round(pct(0)),
 }));

@@ -13,6 +13,7 @@
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { fileURLToPath } from "node:url";
+import { quantile as q } from "../lib/telemetry/summary.ts";
 
 const MAIN_TS = fileURLToPath(new URL("../main.ts", import.meta.url));
 const FLAGS = [
@@ -36,10 +37,6 @@ const DJANGO_CALLS: Call[] = [
   ["hover", { file: "django/db/models/base.py", line: 122, column: 45 }],
   ["references", { file: "django/db/models/base.py", line: 404, column: 7, limit: 50 }],
 ];
-
-function q(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))];
-}
 
 if (import.meta.main) {
   const segment = Deno.args[0];

@@ -46,7 +46,7 @@ async function readTree(root: string): Promise<Doc[]> {
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
+  return s[Math.floor(s.length / 2)] ?? NaN;
 }
 
 function hostile(): void {

@@ -20,7 +20,12 @@ const result = { status: "ok", hits: 5, cache_status: "hit", symbols_count: 12 }
 let i = 0;
 
 Deno.bench("telemetry.event (lite, typical ast.symbols-sized event)", () => {
-  t.event("ast.symbols", args, result, 3, { extra: { seq: i++, cache_key: "abc:def:1" } });
+  t.event("ast.symbols", {
+    args,
+    result,
+    timingMs: 3,
+    extra: { seq: i++, cache_key: "abc:def:1" },
+  });
 });
 
 Deno.bench("redactValue of the same args + result", () => {

@@ -14,7 +14,11 @@
  * @example
  * ```ts
  * import { optionalEnv } from "./env.ts";
- * const off = optionalEnv("TRIFECTA_NO_TELEMETRY") === "1";
+ * import { equal } from "node:assert/strict";
+ * Deno.env.set("TRIFECTA_EXAMPLE_FLAG", "1");
+ * equal(optionalEnv("TRIFECTA_EXAMPLE_FLAG"), "1");
+ * Deno.env.delete("TRIFECTA_EXAMPLE_FLAG");
+ * equal(optionalEnv("TRIFECTA_EXAMPLE_FLAG"), undefined);
  * ```
  */
 export function optionalEnv(name: string): string | undefined {

@@ -58,7 +58,9 @@ function escapeChar(ch: string): string {
  * @example
  * ```ts
  * import { escapeField } from "./escape.ts";
- * escapeField("evil\x1b[2J\nname.py"); // "evil\\x1b[2J\\nname.py"
+ * import { equal } from "node:assert/strict";
+ * equal(escapeField("evil\x1b[2J\nname.py"), "evil\\x1b[2J\\nname.py");
+ * equal(escapeField("plain.py"), "plain.py");
  * ```
  */
 export function escapeField(text: string): string {
@@ -76,7 +78,8 @@ export function escapeField(text: string): string {
  * @example
  * ```ts
  * import { escapeTerminal } from "./escape.ts";
- * escapeTerminal("line 1\nline\x1b]0;x\x07 2\r\n"); // "line 1\nline\\x1b]0;x\\x07 2\r\n"
+ * import { equal } from "node:assert/strict";
+ * equal(escapeTerminal("line 1\nline\x1b]0;x\x07 2\r\n"), "line 1\nline\\x1b]0;x\\x07 2\r\n");
  * ```
  */
 export function escapeTerminal(text: string): string {

@@ -41,7 +41,9 @@ function normalizeSegments(path: string, allowAboveRoot: boolean): string {
  * @example
  * ```ts
  * import { normalize } from "./path.ts";
- * normalize("/a//b/../c/"); // "/a/c/"
+ * import { equal } from "node:assert/strict";
+ * equal(normalize("/a//b/../c/"), "/a/c/");
+ * equal(normalize("a/./b/.."), "a");
  * ```
  */
 export function normalize(path: string): string {
@@ -60,7 +62,8 @@ export function normalize(path: string): string {
  * @example
  * ```ts
  * import { join } from "./path.ts";
- * join("/seg", "_ctx", "pack.json"); // "/seg/_ctx/pack.json"
+ * import { equal } from "node:assert/strict";
+ * equal(join("/seg", "_ctx", "pack.json"), "/seg/_ctx/pack.json");
  * ```
  */
 export function join(...paths: string[]): string {
@@ -75,7 +78,9 @@ export function join(...paths: string[]): string {
  * @example
  * ```ts
  * import { resolve } from "./path.ts";
- * resolve("/seg", "src/../lib"); // "/seg/lib"
+ * import { equal } from "node:assert/strict";
+ * equal(resolve("/seg", "src/../lib"), "/seg/lib");
+ * equal(resolve("/seg", "/etc", "hosts"), "/etc/hosts");
  * ```
  */
 export function resolve(...paths: string[]): string {
@@ -83,7 +88,7 @@ export function resolve(...paths: string[]): string {
   let absolute = false;
   for (let i = paths.length - 1; i >= -1 && !absolute; i--) {
     const p = i >= 0 ? paths[i] : Deno.cwd();
-    if (p === "") continue;
+    if (p === undefined || p === "") continue;
     joined = `${p}/${joined}`;
     absolute = isAbsolute(p);
   }
@@ -99,7 +104,8 @@ export function resolve(...paths: string[]): string {
  * @example
  * ```ts
  * import { relative } from "./path.ts";
- * relative("/seg/src", "/seg/lib/a.py"); // "../lib/a.py"
+ * import { equal } from "node:assert/strict";
+ * equal(relative("/seg/src", "/seg/lib/a.py"), "../lib/a.py");
  * ```
  */
 export function relative(from: string, to: string): string {
@@ -117,7 +123,8 @@ export function relative(from: string, to: string): string {
  * @example
  * ```ts
  * import { basename } from "./path.ts";
- * basename("/seg/src/"); // "src"
+ * import { equal } from "node:assert/strict";
+ * equal(basename("/seg/src/"), "src");
  * ```
  */
 export function basename(path: string): string {
@@ -133,7 +140,8 @@ export function basename(path: string): string {
  * @example
  * ```ts
  * import { dirname } from "./path.ts";
- * dirname("/seg/src/a.py"); // "/seg/src"
+ * import { equal } from "node:assert/strict";
+ * equal(dirname("/seg/src/a.py"), "/seg/src");
  * ```
  */
 export function dirname(path: string): string {

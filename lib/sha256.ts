@@ -95,18 +95,8 @@ function rotr(x: number, n: number): number {
   return (x >>> n) | (x << (32 - n));
 }
 
-/**
- * The SHA-256 digest of `data` (a string is hashed as UTF-8).
- *
- * @example
- * ```ts
- * import { sha256 } from "./sha256.ts";
- * sha256("abc").length; // 32
- * ```
- */
-export function sha256(data: string | Uint8Array): Uint8Array {
-  const bytes = typeof data === "string" ? ENCODER.encode(data) : data;
-  // Padding: a 1 bit, zeros, then the bit length as a 64-bit big-endian number.
+/** `bytes` padded: a 1 bit, zeros, then the bit length as a 64-bit big-endian number. */
+function pad(bytes: Uint8Array): Uint8Array {
   const padded = new Uint8Array((((bytes.length + 8) >>> 6) + 1) << 6);
   padded.set(bytes);
   padded[bytes.length] = 0x80;
@@ -114,45 +104,81 @@ export function sha256(data: string | Uint8Array): Uint8Array {
   const bitLength = bytes.length * 8;
   view.setUint32(padded.length - 8, Math.floor(bitLength / 0x1_0000_0000));
   view.setUint32(padded.length - 4, bitLength >>> 0);
+  return padded;
+}
 
+// The two steps below index fixed-size arrays (K and w: 64 words, h: 8)
+// with constants or loop counters kept in range by the loop bounds; the
+// reads are asserted non-null (`!`) because noUncheckedIndexedAccess cannot
+// see an array's length. Stores into w (a Uint32Array) wrap mod 2^32.
+
+/** The 64-word message schedule of the block at `off`. */
+function schedule(w: Uint32Array, view: DataView, off: number): void {
+  for (let t = 0; t < 16; t++) w[t] = view.getUint32(off + t * 4);
+  for (let t = 16; t < 64; t++) {
+    // 16 <= t < 64: t - 16, t - 15, t - 7 and t - 2 all lie in 0..63.
+    const x = w[t - 15]!;
+    const y = w[t - 2]!;
+    const s0 = rotr(x, 7) ^ rotr(x, 18) ^ (x >>> 3);
+    const s1 = rotr(y, 17) ^ rotr(y, 19) ^ (y >>> 10);
+    w[t] = w[t - 16]! + s0 + w[t - 7]! + s1;
+  }
+}
+
+/** Fold one scheduled block into the state `h`. */
+function compress(h: number[], w: Uint32Array): void {
+  let a = h[0]!, b = h[1]!, c = h[2]!, d = h[3]!;
+  let e = h[4]!, f = h[5]!, g = h[6]!, hh = h[7]!;
+  for (let t = 0; t < 64; t++) {
+    const s1 = rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25);
+    const ch = (e & f) ^ (~e & g);
+    const t1 = (hh + s1 + ch + K[t]! + w[t]!) | 0;
+    const s0 = rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22);
+    const maj = (a & b) ^ (a & c) ^ (b & c);
+    const t2 = (s0 + maj) | 0;
+    hh = g;
+    g = f;
+    f = e;
+    e = (d + t1) | 0;
+    d = c;
+    c = b;
+    b = a;
+    a = (t1 + t2) | 0;
+  }
+  h[0] = (h[0]! + a) | 0;
+  h[1] = (h[1]! + b) | 0;
+  h[2] = (h[2]! + c) | 0;
+  h[3] = (h[3]! + d) | 0;
+  h[4] = (h[4]! + e) | 0;
+  h[5] = (h[5]! + f) | 0;
+  h[6] = (h[6]! + g) | 0;
+  h[7] = (h[7]! + hh) | 0;
+}
+
+/**
+ * The SHA-256 digest of `data` (a string is hashed as UTF-8).
+ *
+ * @example
+ * ```ts
+ * import { sha256 } from "./sha256.ts";
+ * import { deepEqual, equal } from "node:assert/strict";
+ * const digest = sha256("abc");
+ * equal(digest.length, 32);
+ * deepEqual([...digest.slice(0, 4)], [0xba, 0x78, 0x16, 0xbf]);
+ * ```
+ */
+export function sha256(data: string | Uint8Array): Uint8Array {
+  const padded = pad(typeof data === "string" ? ENCODER.encode(data) : data);
+  const view = new DataView(padded.buffer);
   const h = H0.slice();
   const w = new Uint32Array(64);
   for (let off = 0; off < padded.length; off += 64) {
-    for (let t = 0; t < 16; t++) w[t] = view.getUint32(off + t * 4);
-    for (let t = 16; t < 64; t++) {
-      const s0 = rotr(w[t - 15], 7) ^ rotr(w[t - 15], 18) ^ (w[t - 15] >>> 3);
-      const s1 = rotr(w[t - 2], 17) ^ rotr(w[t - 2], 19) ^ (w[t - 2] >>> 10);
-      w[t] = (w[t - 16] + s0 + w[t - 7] + s1) | 0;
-    }
-    let [a, b, c, d, e, f, g, hh] = h;
-    for (let t = 0; t < 64; t++) {
-      const s1 = rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25);
-      const ch = (e & f) ^ (~e & g);
-      const t1 = (hh + s1 + ch + K[t] + w[t]) | 0;
-      const s0 = rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22);
-      const maj = (a & b) ^ (a & c) ^ (b & c);
-      const t2 = (s0 + maj) | 0;
-      hh = g;
-      g = f;
-      f = e;
-      e = (d + t1) | 0;
-      d = c;
-      c = b;
-      b = a;
-      a = (t1 + t2) | 0;
-    }
-    h[0] = (h[0] + a) | 0;
-    h[1] = (h[1] + b) | 0;
-    h[2] = (h[2] + c) | 0;
-    h[3] = (h[3] + d) | 0;
-    h[4] = (h[4] + e) | 0;
-    h[5] = (h[5] + f) | 0;
-    h[6] = (h[6] + g) | 0;
-    h[7] = (h[7] + hh) | 0;
+    schedule(w, view, off);
+    compress(h, w);
   }
   const out = new Uint8Array(32);
   const outView = new DataView(out.buffer);
-  for (let i = 0; i < 8; i++) outView.setUint32(i * 4, h[i] >>> 0);
+  for (let i = 0; i < 8; i++) outView.setUint32(i * 4, h[i]! >>> 0);
   return out;
 }
 
@@ -162,7 +188,11 @@ export function sha256(data: string | Uint8Array): Uint8Array {
  * @example
  * ```ts
  * import { sha256Hex } from "./sha256.ts";
- * sha256Hex("abc").slice(0, 8); // "ba7816bf"
+ * import { equal } from "node:assert/strict";
+ * equal(
+ *   sha256Hex("abc"),
+ *   "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad",
+ * );
  * ```
  */
 export function sha256Hex(data: string | Uint8Array): string {

@@ -6,18 +6,18 @@
 
 /** Levenshtein distance between two strings (UTF-16 code units). */
 export function editDistance(a: string, b: string): number {
-  const prev = new Array<number>(b.length + 1);
-  for (let j = 0; j <= b.length; j++) prev[j] = j;
+  // Two rows of the dynamic-programming table; `prev[j]` is the distance
+  // between a[0..i) and b[0..j).
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {
-    let diag = prev[0];
-    prev[0] = i;
+    const row = [i];
     for (let j = 1; j <= b.length; j++) {
-      const tmp = prev[j];
-      prev[j] = Math.min(prev[j] + 1, prev[j - 1] + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diag = tmp;
+      const substitute = (prev[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1);
+      row.push(Math.min((prev[j] ?? 0) + 1, (row[j - 1] ?? 0) + 1, substitute));
     }
+    prev = row;
   }
-  return prev[b.length];
+  return prev[b.length] ?? 0;
 }
 
 /**
@@ -51,4 +51,93 @@ export function randomHex(bytes: number): string {
     hex += b.toString(16).padStart(2, "0");
   }
   return hex;
+}
+
+/** Whether UTF-16 unit `c` is whitespace as the regular expression `\s` sees it. */
+function isSpace(c: number): boolean {
+  if (c < 0x80) return c === 0x20 || (c >= 0x09 && c <= 0x0d);
+  return /\s/.test(String.fromCharCode(c));
+}
+
+/** Where a whitespace-collapsing count stands. */
+interface TallyState {
+  /** Code points of the collapsed text so far (a pending space not counted). */
+  n: number;
+  /** Whitespace came after the last non-space (counts if more text follows). */
+  pending: boolean;
+  /** A non-space was seen (leading whitespace is dropped). */
+  started: boolean;
+}
+
+/** Feed `text` to a tally state, returning the new state. */
+function feed(state: TallyState, text: string): TallyState {
+  let { n, pending, started } = state;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (isSpace(c)) {
+      if (started) pending = true;
+      continue;
+    }
+    if (pending) n++;
+    pending = false;
+    started = true;
+    n++;
+    // A surrogate pair is one code point.
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {
+      const d = text.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) i++;
+    }
+  }
+  return { n, pending, started };
+}
+
+/**
+ * The token estimate every budget and report uses: ceil(code points / 4) of
+ * the whitespace-collapsed text (runs of whitespace count as one space, ends
+ * trimmed); 0 for empty or blank text. A budget of N tokens is met when
+ * `estimateTokens(output) <= N`, measured on the whole output.
+ *
+ * @example
+ * ```ts
+ * import { estimateTokens } from "./text.ts";
+ * import { equal } from "node:assert/strict";
+ * equal(estimateTokens("def  f():\n    return 1\n"), 5);
+ * equal(estimateTokens("   "), 0);
+ * ```
+ */
+export function estimateTokens(text: string): number {
+  return Math.ceil(feed({ n: 0, pending: false, started: false }, text).n / 4);
+}
+
+/**
+ * {@linkcode estimateTokens} of an output built piece by piece, without
+ * re-reading what came before: `tokensWith(x)` after `add(a)`, `add(b)` is
+ * exactly `estimateTokens(a + b + x)`, in time proportional to `x` alone.
+ *
+ * @example
+ * ```ts
+ * import { estimateTokens, TokenTally } from "./text.ts";
+ * import { equal } from "node:assert/strict";
+ * const tally = new TokenTally();
+ * tally.add("def f():\n");
+ * equal(tally.tokensWith("    return 1\n"), estimateTokens("def f():\n    return 1\n"));
+ * ```
+ */
+export class TokenTally {
+  #state: TallyState = { n: 0, pending: false, started: false };
+
+  /** Append `text` to the output. */
+  add(text: string): void {
+    this.#state = feed(this.#state, text);
+  }
+
+  /** The estimate of the output so far. */
+  get tokens(): number {
+    return Math.ceil(this.#state.n / 4);
+  }
+
+  /** The estimate the output would have with `text` appended (nothing is added). */
+  tokensWith(text: string): number {
+    return Math.ceil(feed(this.#state, text).n / 4);
+  }
 }

@@ -104,10 +104,13 @@ export function permissionFlags(scope: PermissionScope): string[] {
 export function segmentArg(args: readonly string[]): string {
   let segment = ".";
   for (let i = 0; i < args.length; i++) {
-    const a = args[i];
+    const a = args[i] ?? "";
+    const next = args[i + 1];
     if (a === "--") break;
-    if ((a === "-s" || a === "--segment") && i + 1 < args.length) segment = args[++i];
-    else if (a.startsWith("--segment=")) segment = a.slice("--segment=".length);
+    if ((a === "-s" || a === "--segment") && next !== undefined) {
+      segment = next;
+      i++;
+    } else if (a.startsWith("--segment=")) segment = a.slice("--segment=".length);
     else if (a.startsWith("-s") && a.length > 2 && !a.startsWith("--")) segment = a.slice(2);
   }
   return segment;

@@ -41,8 +41,11 @@ function budgetFromEnv(): number | null {
  *
  * @example
  * ```ts
- * import { parseBudgetMs } from "./budget.ts";
- * parseBudgetMs(2 * 1024 * 1024); // 5000 (unless TRIFECTA_PARSE_BUDGET_MS is set)
+ * import { PARSE_BUDGET_ENV, parseBudgetMs } from "./budget.ts";
+ * import { equal } from "node:assert/strict";
+ * // 1 s + 2 ms per KiB, at most 5 s, unless the environment fixes it.
+ * const fixed = Number(Deno.env.get(PARSE_BUDGET_ENV));
+ * equal(parseBudgetMs(2 * 1024 * 1024), fixed > 0 ? fixed : 5000);
  * ```
  */
 export function parseBudgetMs(bytes: number): number {

@@ -17,7 +17,7 @@ import {
   MAX_SIGNATURE_CHARS,
   MAX_SYMBOL_DEPTH,
   SYMBOL_KINDS,
-} from "./extract.ts";
+} from "./limits.ts";
 import type { FileSkeleton, SkeletonImport, SkeletonSymbol } from "./types.ts";
 
 const LANGUAGES: ReadonlySet<string> = new Set(["python", "typescript", "tsx", "javascript"]);
@@ -139,7 +139,8 @@ function symbolsOk(symbols: unknown, limits: Limits): boolean {
  * @example
  * ```ts
  * import { cachedSkeleton } from "./cached_shape.ts";
- * cachedSkeleton({ path: "a.py", symbols: "x" }, "a.py"); // undefined
+ * import { equal } from "node:assert/strict";
+ * equal(cachedSkeleton({ path: "a.py", symbols: "x" }, "a.py"), undefined);
  * ```
  */
 export function cachedSkeleton(value: unknown, rel: string): FileSkeleton | undefined {

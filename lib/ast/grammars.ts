@@ -33,7 +33,9 @@ export interface GrammarSpec {
  */
 export function pruneTypes(query: string): string[] {
   const out: string[] = [];
-  for (const m of query.matchAll(/^;\s*prune:\s*(.+)$/gm)) out.push(...m[1].trim().split(/\s+/));
+  for (const m of query.matchAll(/^;\s*prune:\s*(.+)$/gm)) {
+    out.push(...(m[1] ?? "").trim().split(/\s+/)); // group 1 always takes part in a match
+  }
   return out;
 }
 

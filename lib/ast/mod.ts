@@ -14,21 +14,22 @@ export type {
   SymbolKind,
 } from "./types.ts";
 export {
-  AST_CACHE_INVALID_COUNTER,
-  type BatchStats,
-  type FileOutcome,
   IN_PROCESS_LIMIT,
   languageOf,
-  type ManySkeletonOptions,
   PER_FILE_EVENT_LIMIT,
-  type SkeletonBatch,
   skeletonOfFile,
-  skeletonOfFiles,
   type SkeletonOptions,
   type SkeletonResult,
   SOURCE_EXTENSIONS,
-  type SourceFile,
 } from "./skeleton.ts";
+export {
+  type BatchStats,
+  type FileOutcome,
+  type ManySkeletonOptions,
+  type SkeletonBatch,
+  skeletonOfFiles,
+} from "./skeleton_batch.ts";
+export { AST_CACHE_INVALID_COUNTER, type SourceFile } from "./skeleton_lookup.ts";
 export {
   defaultPoolSize,
   type ParseJob,
@@ -55,9 +56,29 @@ export { PARSE_BUDGET_ENV, PARSE_TOO_COMPLEX, parseBudgetMs } from "./budget.ts"
 export { cachedSkeleton } from "./cached_shape.ts";
 export {
   countSymbols,
+  discloseExcerpt,
+  discloseRaw,
+  discloseSkeleton,
+  type Disclosure,
+  type DisclosureTarget,
+  EXCERPT_MARGIN_LINES,
+  EXCERPT_MAX_LINES,
+  type ExcerptOptions,
+  flattenLines,
+  type LineRange,
+  outlineEntries,
+  type OutlineEntry,
+  type OutlineLine,
+  outlineLines,
+  type RenderableSkeleton,
+  renderOutlineEntries,
   renderSkeletonBody,
   renderSkeletonHeader,
   renderSkeletonText,
+  renderSymbolStub,
   skeletonTextBytes,
+  splitLines,
   type SymbolCounts,
-} from "./render.ts";
+  targetRange,
+  walkSymbols,
+} from "./render/mod.ts";

@@ -14,7 +14,7 @@ import type { Segment } from "../segment/segment.ts";
 import { budgetSpent, parseBudgetMs, parseTooComplex, startBudget } from "./budget.ts";
 import { extractSkeleton } from "./extract.ts";
 import { grammarForLanguage } from "./parser.ts";
-import { skeletonTextBytes } from "./render.ts";
+import { skeletonTextBytes } from "./render/file_outline.ts";
 import type { FileSkeleton, Language } from "./types.ts";
 
 /** A parse job's file: what the caller already read, or where to read it. */

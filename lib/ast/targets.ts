@@ -10,7 +10,9 @@
 import { PARSE_BUDGET_ENV, PARSE_TOO_COMPLEX } from "./budget.ts";
 import { TrifectaError } from "../errors.ts";
 import { resolveInside, type Segment, skipReasonOfCode, walkFiles } from "../segment/mod.ts";
-import { languageOf, type SkeletonBatch, SOURCE_EXTENSIONS, type SourceFile } from "./skeleton.ts";
+import { languageOf, SOURCE_EXTENSIONS } from "./skeleton.ts";
+import type { SkeletonBatch } from "./skeleton_batch.ts";
+import type { SourceFile } from "./skeleton_lookup.ts";
 
 /** A path left out of a skeleton request, and why. */
 export interface SkippedTarget {

@@ -31,8 +31,9 @@ export function stampOf(info: Deno.FileInfo): number | null {
   if (info.ino === null || !info.isFile) return null;
   const identity = `${info.dev}:${info.ino}:${info.birthtime?.getTime() ?? "-"}`;
   const d = sha256(identity);
-  // A signed 32-bit integer, as `application_id` holds; never 0 (unstamped).
-  const stamp = ((d[0] << 24) | (d[1] << 16) | (d[2] << 8) | d[3]) | 0;
+  // A signed 32-bit integer (the digest's first 4 bytes, big-endian), as
+  // `application_id` holds; never 0 (unstamped).
+  const stamp = new DataView(d.buffer, d.byteOffset, 4).getInt32(0);
   return stamp === 0 ? 1 : stamp;
 }
 

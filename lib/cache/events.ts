@@ -4,20 +4,14 @@
  *
  * @module
  */
-import type { EventOptions } from "../telemetry/mod.ts";
+import type { EventFields } from "../telemetry/mod.ts";
 
 /** Where cache events go (a {@linkcode import("../telemetry/mod.ts").Telemetry}). */
 export interface CacheEventSink {
   /** False when telemetry is off. */
   readonly enabled: boolean;
   /** Record one event. */
-  event(
-    cmd: string,
-    args: Record<string, unknown>,
-    result: Record<string, unknown>,
-    timingMs: number,
-    options?: EventOptions,
-  ): void;
+  event(cmd: string, fields?: EventFields): void;
 }
 
 /** Emit an operational cache event (`ast.cache.fallback`, …) if a sink is given. */
@@ -27,5 +21,9 @@ export function emitCacheEvent(
   fields: { args?: Record<string, unknown>; result: Record<string, unknown>; timingMs?: number },
 ): void {
   if (!sink?.enabled) return;
-  sink.event(cmd, fields.args ?? {}, fields.result, Math.max(1, Math.round(fields.timingMs ?? 1)));
+  sink.event(cmd, {
+    args: fields.args ?? {},
+    result: fields.result,
+    timingMs: Math.max(1, Math.round(fields.timingMs ?? 1)),
+  });
 }

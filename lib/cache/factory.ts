@@ -24,7 +24,12 @@ import {
 import { MemoryLruCache } from "./memory_lru.ts";
 import { ResilientCache } from "./resilient_cache.ts";
 import { SqliteCache } from "./sqlite_cache.ts";
-import { CACHE_DB_REL, openCacheDatabase } from "./sqlite_open.ts";
+import {
+  CACHE_DB_REL,
+  type FailedOpen,
+  openCacheDatabase,
+  type OpenedDatabase,
+} from "./sqlite_open.ts";
 import { TelemetryAstCache } from "./telemetry_cache.ts";
 import type { AstCache } from "./types.ts";
 
@@ -94,63 +99,54 @@ function wrap(
   return outer;
 }
 
-/**
- * Create the AST cache for a segment. Never throws for an unusable database:
- * it falls back to memory and says why in {@linkcode describeCache}.
- */
-export function createAstCache(options: CreateAstCacheOptions): AstCache {
-  const source = persistSource(options.persist);
-  const sink = options.telemetry?.enabled ? options.telemetry : undefined;
-  const caps = {
-    maxEntries: options.maxEntries ?? DEFAULT_MAX_ENTRIES,
-    maxBytes: options.maxBytes ?? DEFAULT_MAX_BYTES,
-  };
-  const info = baseInfo(source);
-  if (source === null) {
-    const mem = new MemoryLruCache(caps);
-    return wrap(mem, sink, options.segment, {
-      info: () => ({ ...info }),
-      hasFile: (f) => mem.hasFile(f),
-    });
-  }
-  const dbPath = cacheDbPath(options.segment);
-  const opened = openCacheDatabase(dbPath, {
-    root: options.segment.root,
-    events: sink,
-    lockTimeoutMs: options.lockTimeoutMs,
-    busyTimeoutMs: options.busyTimeoutMs,
+/** The caps every backend gets. */
+interface Caps {
+  maxEntries: number;
+  maxBytes: number;
+}
+
+/** A memory cache that describes itself with `info`. */
+function memoryCache(
+  info: CacheInfo,
+  caps: Caps,
+  sink: CacheEventSink | undefined,
+  segment: Segment,
+): AstCache {
+  const mem = new MemoryLruCache(caps);
+  return wrap(mem, sink, segment, {
+    info: () => ({ ...info }),
+    hasFile: (f) => mem.hasFile(f),
   });
-  if (!opened.ok) {
-    emitCacheEvent(sink, "ast.cache.fallback", {
-      result: {
-        backend: "memory",
-        from: "sqlite",
-        stage: "open",
-        reason: opened.reason,
-        ...(opened.unsafe ? { detail: opened.detail } : {}),
-      },
-    });
-    const mem = new MemoryLruCache(caps);
-    const fallback = {
-      ...info,
-      db_state: "unavailable" as DbState,
-      fallback_reason: opened.reason,
-    };
-    return wrap(mem, sink, options.segment, {
-      info: () => ({ ...fallback }),
-      hasFile: (f) => mem.hasFile(f),
-    });
-  }
-  const cacheOptions = { ...caps, segmentId: options.segment.id, events: sink };
-  const resilient = new ResilientCache(new SqliteCache(opened.db, cacheOptions), {
-    dbPath,
-    root: options.segment.root,
-    ino: opened.ino,
-    cache: cacheOptions,
-    events: sink,
-    lockTimeoutMs: options.lockTimeoutMs,
-    busyTimeoutMs: options.busyTimeoutMs,
+}
+
+/** The database could not be opened: say why and use memory. */
+function fallbackToMemory(
+  opened: FailedOpen,
+  info: CacheInfo,
+  caps: Caps,
+  sink: CacheEventSink | undefined,
+  segment: Segment,
+): AstCache {
+  emitCacheEvent(sink, "ast.cache.fallback", {
+    result: {
+      backend: "memory",
+      from: "sqlite",
+      stage: "open",
+      reason: opened.reason,
+      ...(opened.unsafe ? { detail: opened.detail } : {}),
+    },
   });
+  const fallback: CacheInfo = { ...info, db_state: "unavailable", fallback_reason: opened.reason };
+  return memoryCache(fallback, caps, sink, segment);
+}
+
+/** Report a migration and a database past the size threshold; prune old entries. */
+function afterOpen(
+  opened: OpenedDatabase,
+  resilient: ResilientCache,
+  options: CreateAstCacheOptions,
+  sink: CacheEventSink | undefined,
+): void {
   if (opened.state === "migrated") {
     emitCacheEvent(sink, "ast.cache.migrated", {
       result: { backend: "sqlite", from_version: opened.fromVersion, db_path: CACHE_DB_REL },
@@ -169,18 +165,37 @@ export function createAstCache(options: CreateAstCacheOptions): AstCache {
       result: { backend: "sqlite", removed: pruned, older_than_days: pruneDays, auto: true },
     });
   }
+}
+
+function dbStateOf(opened: OpenedDatabase, entries: number): DbState {
+  if (opened.state === "created" || opened.state === "recovered") return opened.state;
+  return entries === 0 ? "empty" : "populated";
+}
+
+/** The SQLite cache (falling back to memory on later faults) over an opened database. */
+function persistentCache(
+  opened: OpenedDatabase,
+  info: CacheInfo,
+  caps: Caps,
+  options: CreateAstCacheOptions,
+  sink: CacheEventSink | undefined,
+): AstCache {
+  const cacheOptions = { ...caps, segmentId: options.segment.id, events: sink };
+  const resilient = new ResilientCache(new SqliteCache(opened.db, cacheOptions), {
+    dbPath: cacheDbPath(options.segment),
+    root: options.segment.root,
+    ino: opened.ino,
+    cache: cacheOptions,
+    events: sink,
+    lockTimeoutMs: options.lockTimeoutMs,
+    busyTimeoutMs: options.busyTimeoutMs,
+  });
+  afterOpen(opened, resilient, options, sink);
   const entries = resilient.guard("stats", (s) => s.stats().entries, 0);
-  const dbState: DbState = opened.state === "created"
-    ? "created"
-    : opened.state === "recovered"
-    ? "recovered"
-    : entries === 0
-    ? "empty"
-    : "populated";
   const openInfo: CacheInfo = {
     ...info,
     db_path: CACHE_DB_REL,
-    db_state: dbState,
+    db_state: dbStateOf(opened, entries),
     migrated_from: opened.state === "migrated" ? opened.fromVersion : null,
     entries_at_open: entries,
     moved_aside: opened.movedAside,
@@ -198,4 +213,27 @@ export function createAstCache(options: CreateAstCacheOptions): AstCache {
     },
     hasFile: (f) => resilient.hasFile(f),
   });
+}
+
+/**
+ * Create the AST cache for a segment. Never throws for an unusable database:
+ * it falls back to memory and says why in {@linkcode describeCache}.
+ */
+export function createAstCache(options: CreateAstCacheOptions): AstCache {
+  const source = persistSource(options.persist);
+  const sink = options.telemetry?.enabled ? options.telemetry : undefined;
+  const caps: Caps = {
+    maxEntries: options.maxEntries ?? DEFAULT_MAX_ENTRIES,
+    maxBytes: options.maxBytes ?? DEFAULT_MAX_BYTES,
+  };
+  const info = baseInfo(source);
+  if (source === null) return memoryCache(info, caps, sink, options.segment);
+  const opened = openCacheDatabase(cacheDbPath(options.segment), {
+    root: options.segment.root,
+    events: sink,
+    lockTimeoutMs: options.lockTimeoutMs,
+    busyTimeoutMs: options.busyTimeoutMs,
+  });
+  if (!opened.ok) return fallbackToMemory(opened, info, caps, sink, options.segment);
+  return persistentCache(opened, info, caps, options, sink);
 }

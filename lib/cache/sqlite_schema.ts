@@ -82,7 +82,7 @@ function referenceSchema(version: number): SchemaObject[] {
   if (known) return known;
   const db = new DatabaseSync(":memory:");
   try {
-    for (let v = 1; v <= version; v++) db.exec(MIGRATIONS[v]);
+    for (let v = 1; v <= version; v++) db.exec(migrationSql(v));
     const objects = schemaObjects(db);
     referenceCache.set(version, objects);
     return objects;
@@ -151,7 +151,7 @@ export function migrate(db: DatabaseSync): number {
   try {
     version = readSchemaVersion(db);
     if (version === 0 && hasLegacyTable(db)) version = 1;
-    for (let v = version + 1; v <= DB_SCHEMA_VERSION; v++) db.exec(MIGRATIONS[v]);
+    for (let v = version + 1; v <= DB_SCHEMA_VERSION; v++) db.exec(migrationSql(v));
     db.exec(`PRAGMA user_version = ${DB_SCHEMA_VERSION}`);
     db.exec("COMMIT");
   } catch (err) {

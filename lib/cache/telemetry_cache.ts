@@ -39,13 +39,12 @@ export class TelemetryAstCache implements AstCache {
 
   #emit(cmd: string, key: string | null, start: number, extra?: Record<string, unknown>): void {
     const t = timing(start);
-    this.#sink.event(
-      cmd,
-      key === null ? {} : { cache_key: key },
-      { backend: this.#inner.backend, segment_id: this.#segmentId, ...extra },
-      t.ms,
-      { extra: { timing_us: t.us } },
-    );
+    this.#sink.event(cmd, {
+      args: key === null ? {} : { cache_key: key },
+      result: { backend: this.#inner.backend, segment_id: this.#segmentId, ...extra },
+      timingMs: t.ms,
+      extra: { timing_us: t.us },
+    });
   }
 
   /** Get, recording `ast.cache.hit` or `ast.cache.miss`. */

@@ -73,8 +73,13 @@ export const CACHE_SCHEMA_VERSION = 3;
  *
  * @example
  * ```ts
- * import { cacheKey } from "./types.ts";
- * cacheKey("1a2b3c4d", "src/app.py", "9f86d081884c7d65..."); // "1a2b3c4d:src/app.py:9f86d081884c7d65:1"
+ * import { CACHE_SCHEMA_VERSION, cacheKey } from "./types.ts";
+ * import { equal } from "node:assert/strict";
+ * equal(
+ *   cacheKey("1a2b3c4d", "src/app.py", "9f86d081884c7d659a2feaa0c55ad015"),
+ *   `1a2b3c4d:src/app.py:9f86d081884c7d65:${CACHE_SCHEMA_VERSION}`,
+ * );
+ * equal(cacheKey("1a2b3c4d", "src/app.py", "9f86d081884c7d65", 1), "1a2b3c4d:src/app.py:9f86d081884c7d65:1");
  * ```
  */
 export function cacheKey(

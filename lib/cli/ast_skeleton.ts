@@ -1,7 +1,7 @@
 /**
  * `ast skeleton <path…>`: the skeleton of files and directories (recursive,
  * `.gitignore` respected), as an indented text outline or, with `--json`,
- * `{"files":[…],"skipped":[…],"stats":{…}}`.
+ * `{"status":"ok","files":[…],"skipped":[…],"stats":{…}}`.
  *
  * @module
  */
@@ -25,16 +25,15 @@ import { countByReason, DEFAULT_MAX_FILE_BYTES } from "../segment/mod.ts";
 import type { BatchStats, SkeletonSymbol } from "../ast/mod.ts";
 import { optionalEnv } from "../env.ts";
 import { escapeField, escapeTerminal } from "../escape.ts";
-import type { CommandContext, CommandOutcome } from "./frame.ts";
+import type { CommandContext, CommandOutcome } from "./command.ts";
 
 /** Directory runs longer than this (ms) show a progress line on a terminal. */
 const PROGRESS_AFTER_MS = 1000;
 /** Minimum ms between progress line updates. */
 const PROGRESS_EVERY_MS = 100;
 
-function maxBytesOf(ctx: CommandContext): number {
-  const fromOption = ctx.options.maxBytes;
-  if (typeof fromOption === "number" && fromOption > 0) return fromOption;
+/** The size cap: `TRIFECTA_AST_MAX_BYTES`, else the default. */
+function maxBytesOf(): number {
   const env = optionalEnv("TRIFECTA_AST_MAX_BYTES");
   if (env !== undefined && /^\d+$/.test(env) && Number(env) > 0) return Number(env);
   return DEFAULT_MAX_FILE_BYTES;
@@ -63,7 +62,7 @@ function progressReporter(
 /** `ast skeleton <path…>`. */
 export async function skeletonHandler(ctx: CommandContext): Promise<CommandOutcome> {
   const { segment, telemetry } = ctx;
-  const maxBytes = maxBytesOf(ctx);
+  const maxBytes = maxBytesOf();
   const cache = createAstCache({ persist: ctx.global.persistCache, segment, telemetry });
   let pool: ParsePool | undefined;
   try {
@@ -149,9 +148,9 @@ function renderJson(
     };
     parts.push(JSON.stringify(entry));
   }
-  return `{"files":[${parts.join(",")}],"skipped":${JSON.stringify(skipped)},"stats":${
-    JSON.stringify(stats)
-  }}\n`;
+  return `{"status":"ok","files":[${parts.join(",")}],"skipped":${
+    JSON.stringify(skipped)
+  },"stats":${JSON.stringify(stats)}}\n`;
 }
 
 /**

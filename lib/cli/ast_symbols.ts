@@ -6,17 +6,17 @@
  */
 import { type AstCache, createAstCache, describeCache } from "../cache/mod.ts";
 import type { SkeletonSymbol } from "../ast/mod.ts";
-import type { DisclosureMode } from "../segment/mod.ts";
 import {
   discloseSymbol,
   type ResolvedSymbol,
   resolveSymbol,
   type SnippetResult,
   symbolJson,
-  symbolRangeJson,
   telemetryQuery,
 } from "../symbols/mod.ts";
-import type { CommandContext, CommandOutcome } from "./frame.ts";
+import type { OptionsFor } from "../contract/commands.ts";
+import { snippetJson, symbolHeadJson } from "../contract/results.ts";
+import type { CommandContext, CommandOutcome } from "./command.ts";
 import { escapeField } from "../escape.ts";
 import { printJson } from "./output.ts";
 
@@ -31,7 +31,8 @@ function openCache(ctx: CommandContext): AstCache {
 }
 
 async function resolveWith(ctx: CommandContext, cache: AstCache): Promise<ResolvedSymbol> {
-  return await resolveSymbol(ctx.segment, ctx.args[0], {
+  // Commander and the fast path both pass exactly one URI; "" is INVALID_URI.
+  return await resolveSymbol(ctx.segment, ctx.args[0] ?? "", {
     cache,
     telemetry: ctx.telemetry,
   });
@@ -54,18 +55,6 @@ function outlineText(symbols: readonly SkeletonSymbol[], depth: number, out: str
 }
 
 /** Event fields shared by both commands (relative paths and hashes only). */
-/** The opening fields of `--json` for a resolved URI (`symbols` and `snippet`). */
-function resolvedJson(ctx: CommandContext, r: ResolvedSymbol): Record<string, unknown> {
-  return {
-    status: "ok",
-    segment_root: ctx.segment.root,
-    uri: r.query.uri,
-    kind: r.query.kind,
-    file_rel: r.file.rel,
-    language: r.parse.skeleton.language,
-  };
-}
-
 function eventFields(r: ResolvedSymbol): CommandOutcome {
   return {
     args: telemetryQuery(r.query.uri),
@@ -91,18 +80,15 @@ export async function symbolsHandler(ctx: CommandContext): Promise<CommandOutcom
     const symbols = r.symbol ? [r.symbol] : sk.symbols;
     const reason = r.lookup.miss_reason;
     if (ctx.global.json) {
-      const out: Record<string, unknown> = {
-        ...resolvedJson(ctx, r),
-        has_errors: sk.has_errors,
+      printJson(ctx.output, {
+        ...symbolHeadJson(r, { segmentRoot: ctx.segment.root }),
         symbols: symbols.map(symbolJson),
         cache_status: r.lookup.cache_status,
         cache_key: r.parse.cache_key,
         miss_reason: reason,
         cache_backend: describeCache(cache).backend,
         cache_db_path: describeCache(cache).db_path,
-      };
-      if (r.symbol) out.symbol = symbolRangeJson(r.symbol);
-      printJson(ctx.output, out);
+      });
     } else {
       const lines: string[] = [];
       if (r.symbol) {
@@ -152,38 +138,26 @@ function snippetText(r: ResolvedSymbol, s: SnippetResult): string {
 }
 
 /** `ast snippet <uri> [--mode skeleton|excerpt|raw] [--budget-token-est N]`. */
-export async function snippetHandler(ctx: CommandContext): Promise<CommandOutcome> {
-  const mode = (ctx.options.mode ?? "excerpt") as DisclosureMode;
-  const budget = ctx.options.budgetTokenEst as number | undefined;
+export async function snippetHandler(
+  ctx: CommandContext<OptionsFor<"ast.snippet">>,
+): Promise<CommandOutcome> {
+  const mode = ctx.options.mode;
+  const budget = ctx.options.budgetTokenEst;
   const cache = openCache(ctx);
   try {
     const r = await resolveWith(ctx, cache);
     const s = await discloseSymbol(r, { mode, budgetTokenEst: budget, telemetry: ctx.telemetry });
     const d = s.disclosure;
     if (ctx.global.json) {
-      const out: Record<string, unknown> = {
-        ...resolvedJson(ctx, r),
-        mode: d.mode,
-        symbol: r.symbol ? symbolRangeJson(r.symbol) : null,
-        range: d.range,
-        content: d.content,
-        truncated: d.truncated,
-        truncated_reason: d.truncated_reason,
-        omitted_lines: d.omitted_lines,
-        token_est: d.token_est,
-        budget_token_est: budget ?? null,
-        bytes_read: s.bytes_read,
-        cache_status: r.lookup.cache_status,
-        cache_key: r.parse.cache_key,
-        miss_reason: r.lookup.miss_reason,
-      };
-      if (d.outline) out.outline = d.outline;
-      printJson(ctx.output, out);
+      printJson(
+        ctx.output,
+        snippetJson(r, s, { segmentRoot: ctx.segment.root, budgetTokens: budget }),
+      );
     } else {
       ctx.output.out(snippetText(r, s));
     }
     const outcome = eventFields(r);
-    outcome.args = { ...outcome.args, mode, budget_token_est: budget ?? null };
+    outcome.args = { ...outcome.args, mode, budget_tokens: budget ?? null };
     outcome.result = {
       ...outcome.result,
       bytes_read: s.bytes_read,

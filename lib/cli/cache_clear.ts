@@ -4,7 +4,7 @@
  * @module
  */
 import { CACHE_DB_REL } from "../cache/mod.ts";
-import type { CommandContext, CommandOutcome } from "./frame.ts";
+import type { CommandContext, CommandOutcome } from "./command.ts";
 import { maintain, openSession, recoveryNote } from "./cache_common.ts";
 import { printJson } from "./output.ts";
 

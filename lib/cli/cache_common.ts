@@ -15,7 +15,7 @@ import {
   openForMaintenance,
 } from "../cache/mod.ts";
 import type { Segment } from "../segment/mod.ts";
-import type { CommandContext } from "./frame.ts";
+import type { CommandContext } from "./command.ts";
 
 /** The open session, or `undefined` when the segment has no database yet. */
 export function openSession(

@@ -4,15 +4,16 @@
  * @module
  */
 import { CACHE_DB_REL, DEFAULT_PRUNE_DAYS } from "../cache/mod.ts";
-import type { CommandContext, CommandOutcome } from "./frame.ts";
+import type { OptionsFor } from "../contract/commands.ts";
+import type { CommandContext, CommandOutcome } from "./command.ts";
 import { maintain, openSession, recoveryNote } from "./cache_common.ts";
 import { printJson } from "./output.ts";
 
 /** Delete entries not read or written for N days (default 7). */
-export function pruneHandler(ctx: CommandContext): Promise<CommandOutcome> {
-  const days = typeof ctx.options.olderThan === "number"
-    ? ctx.options.olderThan
-    : DEFAULT_PRUNE_DAYS;
+export function pruneHandler(
+  ctx: CommandContext<OptionsFor<"cache.prune">>,
+): Promise<CommandOutcome> {
+  const days = ctx.options.olderThan ?? DEFAULT_PRUNE_DAYS;
   const session = openSession(ctx);
   let removed = 0;
   let remaining = 0;

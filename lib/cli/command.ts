@@ -10,27 +10,27 @@
 import { resolveSegment, type Segment } from "../segment/segment.ts";
 import { elapsedMs, monotonicMs } from "../telemetry/clock.ts";
 import { Telemetry } from "../telemetry/telemetry.ts";
-import type { TelemetryLevel } from "../telemetry/config.ts";
+import { GLOBAL_OPTIONS, type OptionsOf } from "../contract/commands.ts";
+import { hasOptionsOf } from "../contract/command_values.ts";
+import { toTrifectaError, TrifectaError } from "../errors.ts";
 import type { Output } from "./output.ts";
-import { toTrifectaError } from "./error_card.ts";
 
-/** Telemetry levels accepted by `--telemetry`. */
-export const TELEMETRY_LEVELS: readonly TelemetryLevel[] = ["off", "lite", "full"];
+export { TELEMETRY_LEVELS } from "../contract/commands.ts";
 
-/** Options every leaf command accepts. */
-export interface GlobalOptions {
-  /** Segment directory (default `.`). */
-  segment: string;
-  /** Print one JSON object on stdout. */
-  json: boolean;
-  /** Telemetry level from the flag, if given. */
-  telemetry?: TelemetryLevel;
-  /** Use the persistent (SQLite) AST cache. */
-  persistCache: boolean;
-}
+/**
+ * Options every leaf command accepts (`GLOBAL_OPTIONS`): `segment` (default
+ * `.`), `json`, `telemetry` (the flag's level, if given), `persistCache`.
+ */
+export type GlobalOptions = OptionsOf<{ readonly options: typeof GLOBAL_OPTIONS }>;
 
-/** What a command handler gets. */
-export interface CommandContext {
+/** The options of a command whose spec is not known here (any command's). */
+export type AnyOptions = Readonly<Record<string, unknown>>;
+
+/**
+ * What a command handler gets; `O` is its options type, derived from its
+ * spec (`OptionsFor<"ctx.get">`).
+ */
+export interface CommandContext<O extends object = AnyOptions> {
   /** Where to write. */
   output: Output;
   /** The resolved segment. */
@@ -39,8 +39,8 @@ export interface CommandContext {
   telemetry: Telemetry;
   /** The common options. */
   global: GlobalOptions;
-  /** The command's own options, as commander parsed them. */
-  options: Record<string, unknown>;
+  /** The command's own options, parsed by its spec (commander's keys). */
+  options: O;
   /** Positional arguments. */
   args: string[];
 }
@@ -60,7 +60,9 @@ export interface CommandOutcome {
 }
 
 /** A command implementation. */
-export type CommandHandler = (ctx: CommandContext) => Promise<CommandOutcome | void>;
+export type CommandHandler<O extends object = AnyOptions> = (
+  ctx: CommandContext<O>,
+) => Promise<CommandOutcome | void>;
 
 /** Shared state of one CLI invocation. */
 export interface Runtime {
@@ -74,13 +76,21 @@ export interface Runtime {
   segmentRoot?: string;
 }
 
-/** The common options out of a parsed option object. */
-export function globalOptionsFrom(opts: Record<string, unknown>): GlobalOptions {
+const GLOBAL = { options: GLOBAL_OPTIONS } as const;
+
+/**
+ * The common options out of a parsed option object (commander's or the fast
+ * path's, both from `GLOBAL_OPTIONS`).
+ */
+export function globalOptionsFrom(opts: AnyOptions): GlobalOptions {
+  if (!hasOptionsOf(GLOBAL, opts)) {
+    throw new TrifectaError("INTERNAL_ERROR", "The common options were not parsed by their spec.");
+  }
   return {
-    segment: String(opts.segment ?? "."),
-    json: Boolean(opts.json),
-    telemetry: opts.telemetry as TelemetryLevel | undefined,
-    persistCache: Boolean(opts.persistCache),
+    segment: opts.segment,
+    json: opts.json,
+    telemetry: opts.telemetry,
+    persistCache: opts.persistCache,
   };
 }
 
@@ -91,7 +101,7 @@ export interface Invocation {
   /** The common options. */
   global: GlobalOptions;
   /** The command's own options. */
-  options: Record<string, unknown>;
+  options: AnyOptions;
   /** Positional arguments. */
   args: string[];
   /** Loads the handler. */
@@ -121,16 +131,19 @@ export async function runCommand(invocation: Invocation, runtime: Runtime): Prom
       args: invocation.args,
     })) ?? {};
     runtime.exitCode = outcome.exitCode ?? 0;
-    telemetry.event(
-      eventName,
-      outcome.args ?? {},
-      { status: runtime.exitCode === 0 ? "ok" : "error", ...outcome.result },
-      elapsedMs(start),
-      { warnings: outcome.warnings, extra: outcome.extra },
-    );
+    telemetry.event(eventName, {
+      args: outcome.args ?? {},
+      result: { status: runtime.exitCode === 0 ? "ok" : "error", ...outcome.result },
+      timingMs: elapsedMs(start),
+      warnings: outcome.warnings,
+      extra: outcome.extra,
+    });
   } catch (err) {
     const e = toTrifectaError(err);
-    telemetry.event(eventName, {}, { status: "error", error_code: e.code }, elapsedMs(start));
+    telemetry.event(eventName, {
+      result: { status: "error", error_code: e.code },
+      timingMs: elapsedMs(start),
+    });
     throw e;
   } finally {
     await telemetry.flush();

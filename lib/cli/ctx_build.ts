@@ -10,7 +10,7 @@ import {
   validatePack,
   type ValidationReport,
 } from "../context/mod.ts";
-import type { CommandContext, CommandOutcome } from "./frame.ts";
+import type { CommandContext, CommandOutcome } from "./command.ts";
 import { escapeField } from "../escape.ts";
 import { printJson } from "./output.ts";
 

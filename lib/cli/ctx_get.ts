@@ -4,7 +4,6 @@
  * @module
  */
 import { UsageError } from "../errors.ts";
-import type { DisclosureMode } from "../segment/mod.ts";
 import {
   checkStale,
   DEFAULT_BUDGET,
@@ -16,7 +15,9 @@ import {
 } from "../context/mod.ts";
 import { optionalEnv } from "../env.ts";
 import { escapeField } from "../escape.ts";
-import type { CommandContext, CommandOutcome } from "./frame.ts";
+import type { OptionsFor } from "../contract/commands.ts";
+import { getJson } from "../contract/results.ts";
+import type { CommandContext, CommandOutcome } from "./command.ts";
 import { printJson } from "./output.ts";
 
 function envMaxChunks(): number | undefined {
@@ -42,23 +43,15 @@ function text(r: GetResult): string {
   return s;
 }
 
-/** `ctx get -i IDS [-m MODE] [-b N] [--max-chunks N] [--stop-on-evidence -q Q] [--pd-report]`. */
-export async function getHandler(ctx: CommandContext): Promise<CommandOutcome> {
-  const ids = parseIds(String(ctx.options.ids ?? ""));
-  if (ids.length === 0) {
-    throw new UsageError("No chunk ids given to -i/--ids.", {
-      code: "NO_IDS",
-      nextSteps: ["Pass ids from `trifecta ctx search`, comma-separated"],
-    });
-  }
-  const mode = (ctx.options.mode as DisclosureMode | undefined) ?? "excerpt";
-  const budget = (ctx.options.budgetTokenEst as number | undefined) ?? DEFAULT_BUDGET;
-  const maxChunks = (ctx.options.maxChunks as number | undefined) ?? envMaxChunks();
-  const stopOnEvidence = Boolean(ctx.options.stopOnEvidence) ||
-    optionalEnv("TRIFECTA_PD_STOP_ON_EVIDENCE") === "1";
-  const query = ctx.options.query as string | undefined;
-  const loaded = await readPack(ctx.segment);
-  const r = getChunks(loaded.pack, ids, { mode, budget, maxChunks, stopOnEvidence, query });
+/**
+ * Whether the files the returned chunks come from changed since the pack
+ * was built: a warning, and the pack's state recorded in telemetry.
+ */
+function staleness(
+  ctx: CommandContext,
+  loaded: Awaited<ReturnType<typeof readPack>>,
+  r: GetResult,
+): { stale: ReturnType<typeof checkStale>; warnings: string[] } {
   const returned = new Set(r.chunks.map((c) => c.source_path));
   const stale = checkStale(
     ctx.segment,
@@ -75,13 +68,35 @@ export async function getHandler(ctx: CommandContext): Promise<CommandOutcome> {
       stale_detected: true,
     });
   }
+  return { stale, warnings };
+}
+
+/** `ctx get -i IDS [-m MODE] [-b N] [--max-chunks N] [--stop-on-evidence -q Q] [--pd-report]`. */
+export async function getHandler(
+  ctx: CommandContext<OptionsFor<"ctx.get">>,
+): Promise<CommandOutcome> {
+  const ids = parseIds(ctx.options.ids);
+  if (ids.length === 0) {
+    throw new UsageError("No chunk ids given to -i/--ids.", {
+      code: "NO_IDS",
+      nextSteps: ["Pass ids from `trifecta ctx search`, comma-separated"],
+    });
+  }
+  const mode = ctx.options.mode;
+  const budget = ctx.options.budgetTokenEst ?? DEFAULT_BUDGET;
+  const maxChunks = ctx.options.maxChunks ?? envMaxChunks();
+  const stopOnEvidence = ctx.options.stopOnEvidence ||
+    optionalEnv("TRIFECTA_PD_STOP_ON_EVIDENCE") === "1";
+  const query = ctx.options.query;
+  const loaded = await readPack(ctx.segment);
+  const r = getChunks(loaded.pack, ids, { mode, budget, maxChunks, stopOnEvidence, query });
+  const { stale, warnings } = staleness(ctx, loaded, r);
   if (r.missing_ids.length > 0) {
     warnings.push(`Unknown chunk id(s) skipped: ${r.missing_ids.join(", ")}`);
   }
   if (ctx.global.json) {
     printJson(ctx.output, {
-      status: "ok",
-      ...r,
+      ...getJson(r),
       stale: stale.stale,
       warnings,
       ...(ctx.options.pdReport ? { pd_report: pdReportLine(r) } : {}),

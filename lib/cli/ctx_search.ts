@@ -17,7 +17,9 @@ import {
   searchPack,
   type SearchResult,
 } from "../context/mod.ts";
-import type { CommandContext, CommandOutcome } from "./frame.ts";
+import type { OptionsFor } from "../contract/commands.ts";
+import { searchJson } from "../contract/results.ts";
+import type { CommandContext, CommandOutcome } from "./command.ts";
 import { escapeField, escapeFields } from "../escape.ts";
 import { printJson } from "./output.ts";
 
@@ -139,24 +141,25 @@ async function recordStale(ctx: CommandContext, r: SearchResult): Promise<void> 
 }
 
 /** `ctx search -q Q [-l N] [--explain] [--explain-format json|text]`. */
-export async function searchHandler(ctx: CommandContext): Promise<CommandOutcome> {
-  const query = String(ctx.options.query ?? "");
-  const limit = (ctx.options.limit as number | undefined) ?? DEFAULT_LIMIT;
-  const format = ctx.options.explainFormat as string | undefined;
-  const explain = Boolean(ctx.options.explain) || format !== undefined;
+export async function searchHandler(
+  ctx: CommandContext<OptionsFor<"ctx.search">>,
+): Promise<CommandOutcome> {
+  const query = ctx.options.query;
+  const limit = ctx.options.limit ?? DEFAULT_LIMIT;
+  const format = ctx.options.explainFormat;
+  const explain = ctx.options.explain || format !== undefined;
   const args = { ...queryArgs(query, limit), explain };
   const reason = rejectionReason(query);
   if (reason) {
-    ctx.telemetry.event(
-      "ctx.search.rejected",
-      { query_preview: args.query_preview, reason },
-      {
+    ctx.telemetry.event("ctx.search.rejected", {
+      args: { query_preview: args.query_preview, reason },
+      result: {
         hits: 0,
         rejected: true,
       },
-      1,
-      { extra: { rejection_reason: reason } },
-    );
+      timingMs: 1,
+      extra: { rejection_reason: reason },
+    });
     ctx.telemetry.incr("ctx_search_rejected_invalid_query_count");
     if (!explain) throw queryRejectedError(reason);
     const obj = {
@@ -178,13 +181,7 @@ export async function searchHandler(ctx: CommandContext): Promise<CommandOutcome
     if (format === "text") ctx.output.out(explainText(r));
     else printJson(ctx.output, explainObject(r));
   } else if (ctx.global.json) {
-    const { stale: _stale, match: _match, ...rest } = r;
-    printJson(ctx.output, {
-      status: "ok",
-      ...rest,
-      total_hits: r.hits.length,
-      stale: r.stale.stale,
-    });
+    printJson(ctx.output, { ...searchJson(r), stale: r.stale.stale });
   } else {
     ctx.output.out(resultsText(r));
   }

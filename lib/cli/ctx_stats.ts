@@ -5,7 +5,8 @@
  */
 import { type SearchStats, searchStats } from "../context/mod.ts";
 import { readTelemetry, telemetryDirFor } from "../telemetry/mod.ts";
-import type { CommandContext, CommandOutcome } from "./frame.ts";
+import type { OptionsFor } from "../contract/commands.ts";
+import type { CommandContext, CommandOutcome } from "./command.ts";
 import { escapeFields } from "../escape.ts";
 import { printJson } from "./output.ts";
 
@@ -44,10 +45,12 @@ function render(s: SearchStats): string {
 }
 
 /** `ctx stats [-w DAYS]`. */
-export async function statsHandler(ctx: CommandContext): Promise<CommandOutcome> {
+export async function statsHandler(
+  ctx: CommandContext<OptionsFor<"ctx.stats">>,
+): Promise<CommandOutcome> {
   const data = await readTelemetry(telemetryDirFor(ctx.segment), { root: ctx.segment.root });
   const s = searchStats(data.events, {
-    windowDays: (ctx.options.window as number | undefined) ?? 0,
+    windowDays: ctx.options.window ?? 0,
     corruptLines: data.corruptLines,
   });
   if (ctx.global.json) printJson(ctx.output, { status: "ok", ...s, read_warnings: data.warnings });

@@ -1,94 +1,88 @@
 /**
- * The commander frame: declares leaf commands with the options every
- * command takes, and runs them through {@linkcode runCommand} (segment,
- * telemetry, timing, one event per command).
+ * The commander frame: declares every command from its spec
+ * (`lib/contract/commands.ts`) with the options every command takes, and
+ * runs it through {@linkcode runCommand} (segment, telemetry, timing, one
+ * event per command).
  *
  * @module
  */
 import { type Command, InvalidArgumentError, Option } from "commander";
 import {
-  type CommandHandler,
-  globalOptionsFrom,
-  runCommand,
-  type Runtime,
-  TELEMETRY_LEVELS,
-} from "./command.ts";
+  COMMANDS,
+  type CommandSpec,
+  eventNameOf,
+  GLOBAL_OPTIONS,
+  GROUPS,
+  type OptionSpec,
+} from "../contract/commands.ts";
+import { flagsOf, readOptionValue } from "../contract/command_values.ts";
+import { globalOptionsFrom, runCommand, type Runtime } from "./command.ts";
+import { handlerOf } from "./handlers.ts";
 
-export {
-  type CommandContext,
-  type CommandHandler,
-  type CommandOutcome,
-  type GlobalOptions,
-  type Runtime,
-  TELEMETRY_LEVELS,
-} from "./command.ts";
-
-/** How a leaf command is declared. */
-export interface LeafSpec {
-  /** Sub-command name, with commander argument syntax (e.g. `skeleton <path...>`). */
-  name: string;
-  /** One-line description for `--help`. */
-  description: string;
-  /** Adds the command's own options. */
-  options?: (cmd: Command) => void;
-  /** Loads the handler lazily, so start-up stays fast. */
-  handler: () => Promise<CommandHandler>;
-  /** Extra help text shown after the options. */
-  helpText?: string;
-}
-
-/** Parse a non-negative integer option value (commander parser). */
-export function parseNonNegativeInt(value: string): number {
-  if (!/^\d+$/.test(value)) {
-    throw new InvalidArgumentError(`expected a whole number >= 0, got '${value}'.`);
+/** A commander option built from its spec: same flags, help, choices, default, parser. */
+export function commanderOption(spec: OptionSpec): Option {
+  const option = new Option(flagsOf(spec), spec.help);
+  if (spec.type === "choice") option.choices(spec.choices ?? []);
+  else if (spec.type === "positiveInt" || spec.type === "nonNegativeInt") {
+    option.argParser((raw: string) => {
+      const read = readOptionValue(spec, raw);
+      if (!read.ok) throw new InvalidArgumentError(read.message);
+      return read.value;
+    });
   }
-  const n = Number(value);
-  if (!Number.isSafeInteger(n)) throw new InvalidArgumentError(`'${value}' is too large.`);
-  return n;
+  if (spec.default !== undefined) option.default(spec.default);
+  if (spec.required) option.makeOptionMandatory();
+  return option;
 }
 
-/** Parse a positive integer option value (commander parser). */
-export function parsePositiveInt(value: string): number {
-  const n = parseNonNegativeInt(value);
-  if (n === 0) throw new InvalidArgumentError(`expected a whole number >= 1, got '${value}'.`);
-  return n;
+/** `skeleton <path...>`: the command's name with commander's argument syntax. */
+function usageName(spec: CommandSpec): string {
+  const args = spec.arguments.map((a) => `<${a.name}${a.variadic ? "..." : ""}>`);
+  return [spec.name, ...args].join(" ");
 }
 
-function addGlobalOptions(cmd: Command): void {
-  cmd
-    .option("-s, --segment <dir>", "segment (repository) directory", ".")
-    .option("--json", "print one JSON object on stdout", false)
-    .addOption(
-      new Option("--telemetry <level>", "telemetry level (default: lite)").choices(
-        TELEMETRY_LEVELS as string[],
-      ),
-    )
-    .option("--persist-cache", "use the persistent SQLite AST cache", false);
+/** The group command at `path` (`lsp.daemon`), created on first use, in order. */
+function groupOf(program: Command, path: string): Command {
+  let cmd = program;
+  let dotted = "";
+  for (const name of path === "" ? [] : path.split(".")) {
+    dotted = dotted === "" ? name : `${dotted}.${name}`;
+    cmd = cmd.commands.find((c) => c.name() === name) ??
+      cmd.command(name).description(GROUPS[dotted] ?? "");
+  }
+  return cmd;
 }
 
 /**
- * Declare a leaf command under `parent` (a group). The frame resolves the
+ * Declare the leaf command of `spec` in its group. The frame resolves the
  * segment, opens telemetry, times the handler, records one event named
- * `<group>.<command>`, flushes telemetry, and maps errors to exit codes.
+ * after the command (`ast.skeleton`, `lsp.daemon.start`, `mcp`), flushes
+ * telemetry, and maps errors to exit codes.
  */
-export function addLeaf(parent: Command, spec: LeafSpec, runtime: Runtime): Command {
-  const cmd = parent.command(spec.name).description(spec.description);
-  addGlobalOptions(cmd);
-  spec.options?.(cmd);
-  if (spec.helpText) cmd.addHelpText("after", spec.helpText);
-  // Event names follow the command path below the program: `ast.skeleton`,
-  // `lsp.daemon.start`, `mcp`.
-  const path: string[] = [];
-  for (let c: Command | null = cmd; c?.parent; c = c.parent) path.unshift(c.name());
-  const eventName = path.join(".");
-  cmd.action(() =>
-    runCommand({
+export function addCommand(program: Command, spec: CommandSpec, runtime: Runtime): Command {
+  const cmd = groupOf(program, spec.group)
+    .command(usageName(spec), { hidden: spec.hidden === true })
+    .description(spec.description);
+  for (const option of [...GLOBAL_OPTIONS, ...spec.options]) {
+    cmd.addOption(commanderOption(option));
+  }
+  if (spec.helpAfter !== undefined) cmd.addHelpText("after", spec.helpAfter);
+  const eventName = eventNameOf(spec);
+  const handler = handlerOf(eventName);
+  cmd.action(() => {
+    const options: Readonly<Record<string, unknown>> = cmd.opts();
+    return runCommand({
       eventName,
-      global: globalOptionsFrom(cmd.opts() as Record<string, unknown>),
-      options: cmd.opts() as Record<string, unknown>,
+      global: globalOptionsFrom(options),
+      options,
       args: cmd.args,
-      handler: spec.handler,
-    }, runtime)
-  );
+      handler,
+    }, runtime);
+  });
   return cmd;
+}
+
+/** Declare every command of `COMMANDS` on `program`, groups in declaration order. */
+export function addCommands(program: Command, runtime: Runtime): void {
+  for (const spec of COMMANDS) addCommand(program, spec, runtime);
 }

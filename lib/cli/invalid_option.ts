@@ -9,7 +9,7 @@
 import { resolveSegment } from "../segment/mod.ts";
 import { redactPreview, Telemetry, type TelemetryLevel } from "../telemetry/mod.ts";
 import { TrifectaError } from "../errors.ts";
-import { TELEMETRY_LEVELS } from "./frame.ts";
+import { TELEMETRY_LEVELS } from "../contract/commands.ts";
 
 /** What is known about a usage error. */
 export interface InvalidOptionInfo {
@@ -25,7 +25,7 @@ export interface InvalidOptionInfo {
 
 function optionValue(argv: readonly string[], names: readonly string[]): string | undefined {
   for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
+    const a = argv[i] ?? "";
     for (const name of names) {
       if (a === name && i + 1 < argv.length) return argv[i + 1];
       if (a.startsWith(`${name}=`)) return a.slice(name.length + 1);
@@ -42,9 +42,7 @@ function optionValue(argv: readonly string[], names: readonly string[]): string 
 export async function recordInvalidOption(info: InvalidOptionInfo): Promise<void> {
   const segmentArg = optionValue(info.argv, ["-s", "--segment"]) ?? ".";
   const levelArg = optionValue(info.argv, ["--telemetry"]);
-  const level = TELEMETRY_LEVELS.includes(levelArg as TelemetryLevel)
-    ? levelArg as TelemetryLevel
-    : undefined;
+  const level = TELEMETRY_LEVELS.find((l: TelemetryLevel) => l === levelArg);
   let telemetry: Telemetry;
   try {
     telemetry = Telemetry.open(await resolveSegment(segmentArg), { level });
@@ -55,22 +53,21 @@ export async function recordInvalidOption(info: InvalidOptionInfo): Promise<void
   if (!telemetry.enabled) return;
   const flag = /'([^']+)'/.exec(info.error.message)?.[1] ?? "";
   const suggestions = info.error.nextSteps.filter((s) => s.startsWith("Did you mean"));
-  telemetry.event(
-    "invalid_option",
-    {
+  telemetry.event("invalid_option", {
+    args: {
       command_path: ["trifecta", ...info.path].join(" "),
       invalid_flag: redactPreview(flag, 64),
       argv_len: info.argv.length,
     },
-    {
+    result: {
       status: "usage_error",
       suggestions_count: suggestions.length,
       help_suggested: true,
       had_match: suggestions.length > 0,
     },
-    1,
-    { extra: { platform: Deno.build.os, is_tty: info.isTty } },
-  );
+    timingMs: 1,
+    extra: { platform: Deno.build.os, is_tty: info.isTty },
+  });
   telemetry.incr("invalid_option_count");
   await telemetry.flush();
 }

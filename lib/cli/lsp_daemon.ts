@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { TrifectaError } from "../errors.ts";
+import { errorMessage, TrifectaError } from "../errors.ts";
 import { permissionError } from "../segment/segment.ts";
 import {
   type DaemonReport,
@@ -15,12 +15,15 @@ import {
   startDaemon,
   stopDaemon,
 } from "../lsp/mod.ts";
-import type { CommandContext, CommandOutcome } from "./frame.ts";
+import type { OptionsFor } from "../contract/commands.ts";
+import type { CommandContext, CommandOutcome } from "./command.ts";
+
+/** `start` and `serve` take the same options (`--ttl`). */
+type TtlContext = CommandContext<OptionsFor<"lsp.daemon.start" | "lsp.daemon.serve">>;
 import { printJson } from "./output.ts";
 
-function ttlOf(ctx: CommandContext): number {
-  const v = ctx.options.ttl;
-  return typeof v === "number" ? v : lspConfig().daemonTtlS;
+function ttlOf(ctx: TtlContext): number {
+  return ctx.options.ttl ?? lspConfig().daemonTtlS;
 }
 
 function describe(r: DaemonReport): string {
@@ -41,7 +44,7 @@ function reportJson(r: DaemonReport): Record<string, unknown> {
 }
 
 /** `lsp daemon start`. */
-export async function startHandler(ctx: CommandContext): Promise<CommandOutcome> {
+export async function startHandler(ctx: TtlContext): Promise<CommandOutcome> {
   const ttl = ttlOf(ctx);
   const extraArgs = ctx.global.telemetry ? ["--telemetry", ctx.global.telemetry] : [];
   let started;
@@ -54,7 +57,7 @@ export async function startHandler(ctx: CommandContext): Promise<CommandOutcome>
     if (perm) throw perm;
     throw new TrifectaError(
       "DAEMON_SPAWN_FAILED",
-      `Could not start the LSP daemon: ${(err as Error).message}`,
+      `Could not start the LSP daemon: ${errorMessage(err)}`,
       {
         cause: err,
         nextSteps: [
@@ -66,7 +69,10 @@ export async function startHandler(ctx: CommandContext): Promise<CommandOutcome>
   }
   const { outcome, report } = started;
   const state = report.status?.state ?? null;
-  ctx.telemetry.event("lsp.daemon_status", { op: "start" }, { status: outcome }, 1, {
+  ctx.telemetry.event("lsp.daemon_status", {
+    args: { op: "start" },
+    result: { status: outcome },
+    timingMs: 1,
     extra: { state, ttl_s: ttl },
   });
   if (ctx.global.json) {
@@ -85,15 +91,14 @@ export async function startHandler(ctx: CommandContext): Promise<CommandOutcome>
 export async function statusHandler(ctx: CommandContext): Promise<CommandOutcome> {
   const report = await daemonStatus(ctx.segment);
   const state = report.status?.state ?? null;
-  ctx.telemetry.event(
-    "lsp.daemon_status",
-    { op: "status" },
-    {
+  ctx.telemetry.event("lsp.daemon_status", {
+    args: { op: "status" },
+    result: {
       status: report.running ? "running" : "not_running",
     },
-    1,
-    { extra: { state, reachable: report.reachable, trusted: report.trusted } },
-  );
+    timingMs: 1,
+    extra: { state, reachable: report.reachable, trusted: report.trusted },
+  });
   if (ctx.global.json) printJson(ctx.output, { status: "ok", ...reportJson(report) });
   else {
     ctx.output.out(
@@ -112,7 +117,11 @@ export async function statusHandler(ctx: CommandContext): Promise<CommandOutcome
 /** `lsp daemon stop`. */
 export async function stopHandler(ctx: CommandContext): Promise<CommandOutcome> {
   const res = await stopDaemon(ctx.segment);
-  ctx.telemetry.event("lsp.daemon_status", { op: "stop" }, { status: res.outcome }, 1);
+  ctx.telemetry.event("lsp.daemon_status", {
+    args: { op: "stop" },
+    result: { status: res.outcome },
+    timingMs: 1,
+  });
   if (ctx.global.json) {
     printJson(ctx.output, { status: "ok", daemon: res.outcome, pid: res.pid ?? null });
   } else {
@@ -126,7 +135,7 @@ export async function stopHandler(ctx: CommandContext): Promise<CommandOutcome> 
 }
 
 /** `lsp daemon serve` (internal): run the daemon in this process until its TTL or a stop. */
-export async function serveHandler(ctx: CommandContext): Promise<CommandOutcome> {
+export async function serveHandler(ctx: TtlContext): Promise<CommandOutcome> {
   const end = await serveDaemon(ctx.segment, {
     ttlS: ttlOf(ctx),
     telemetry: ctx.telemetry,

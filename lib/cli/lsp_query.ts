@@ -18,7 +18,13 @@ import {
   type SourceRange,
 } from "../lsp/types.ts";
 import { checkInside } from "../segment/boundary.ts";
+import type { OptionsFor } from "../contract/commands.ts";
 import type { CommandContext, CommandHandler, CommandOutcome } from "./command.ts";
+
+/** The four queries take the same options (`--require-lsp`). */
+type QueryOptions = OptionsFor<
+  "lsp.definition" | "lsp.hover" | "lsp.references" | "lsp.diagnostics"
+>;
 import { printJson } from "./output.ts";
 
 function at(r: SourceRange): string {
@@ -56,8 +62,8 @@ function renderText(method: LspMethod, res: LspResponse): string {
 }
 
 /** Handler of one query command. */
-export function queryHandler(method: LspMethod): CommandHandler {
-  return async (ctx: CommandContext): Promise<CommandOutcome> => {
+export function queryHandler(method: LspMethod): CommandHandler<QueryOptions> {
+  return async (ctx: CommandContext<QueryOptions>): Promise<CommandOutcome> => {
     const arg = ctx.args[0] ?? "";
     const loc = method === "diagnostics"
       ? { file: arg, line: undefined, col: undefined }
@@ -75,7 +81,7 @@ export function queryHandler(method: LspMethod): CommandHandler {
         segment: ctx.segment,
         telemetry: ctx.telemetry,
       });
-    const requireLsp = Boolean(ctx.options.requireLsp);
+    const requireLsp = ctx.options.requireLsp;
     let outcome;
     try {
       outcome = await answerQuery(ctx.segment, {

@@ -5,7 +5,7 @@
  * @module
  */
 import { serveStdio } from "../mcp/mod.ts";
-import type { CommandContext, CommandOutcome } from "./frame.ts";
+import type { CommandContext, CommandOutcome } from "./command.ts";
 import { VERSION } from "./version.ts";
 
 /** `trifecta mcp [-s SEGMENT] [--persist-cache]`. */

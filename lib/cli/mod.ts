@@ -7,7 +7,7 @@ import { type Command, CommanderError } from "commander";
 import { UsageError } from "../errors.ts";
 import { type Output, processOutput } from "./output.ts";
 import { pathScope, reportError } from "./error_card.ts";
-import type { Runtime } from "./frame.ts";
+import type { Runtime } from "./command.ts";
 import { buildProgram } from "./program.ts";
 import { nearest } from "./suggest.ts";
 import { recordInvalidOption } from "./invalid_option.ts";
@@ -34,13 +34,13 @@ function commandPath(program: Command, argv: readonly string[]): string[] {
 }
 
 function usageFromCommander(err: CommanderError, path: readonly string[]): UsageError {
-  const [first, ...rest] = err.message.replace(/^error: /, "").split("\n");
+  const [first = "", ...rest] = err.message.replace(/^error: /, "").split("\n");
   const steps = rest.map((l) => l.trim().replace(/^\((.*)\)$/, "$1")).filter((l) => l.length > 0);
   // Commander offers no suggestion for a bad choice value; add the nearest.
   const choice = /argument '([^']*)' is invalid\. Allowed choices are (.*)\.$/.exec(first);
   if (choice) {
-    const options = choice[2].split(", ");
-    const close = nearest(choice[1], options, 1);
+    const [, given = "", allowed = ""] = choice;
+    const close = nearest(given, allowed.split(", "), 1);
     if (close.length > 0) steps.push(`Did you mean ${close[0]}?`);
   }
   steps.push(`Run \`trifecta ${path.length ? path.join(" ") + " " : ""}--help\` for usage`);
@@ -54,8 +54,11 @@ function usageFromCommander(err: CommanderError, path: readonly string[]): Usage
  *
  * @example
  * ```ts
- * import { run } from "./mod.ts";
- * const code = await run(["--version"]);
+ * import { equal, match } from "node:assert/strict";
+ * import { captureOutput, run } from "./mod.ts";
+ * const out = captureOutput();
+ * equal(await run(["--version"], { output: out }), 0);
+ * match(out.stdout, /^trifecta \d+\.\d+\.\d+/);
  * ```
  */
 export async function run(argv: readonly string[], options: RunOptions = {}): Promise<number> {

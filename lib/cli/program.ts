@@ -1,16 +1,13 @@
 /**
- * The command tree.
+ * The command tree: the program, with every command of
+ * `lib/contract/commands.ts` declared by the frame.
  *
  * @module
  */
 import { Command, type OutputConfiguration } from "commander";
 import type { Output } from "./output.ts";
-import { addLeaf, type Runtime } from "./frame.ts";
-import { registerAst } from "./ast.ts";
-import { registerCache } from "./cache.ts";
-import { registerLsp } from "./lsp.ts";
-import { registerCtx } from "./ctx.ts";
-import { registerTelemetry } from "./telemetry.ts";
+import type { Runtime } from "./command.ts";
+import { addCommands } from "./frame.ts";
 import { VERSION } from "./version.ts";
 
 /**
@@ -62,15 +59,6 @@ export function buildProgram(output: Output, runtime: Runtime): Command {
       "after",
       "\nRun `trifecta <group> --help` for a group's commands. Docs: docs/cli.md",
     );
-  registerAst(program, runtime);
-  registerCache(program, runtime);
-  registerLsp(program, runtime);
-  registerCtx(program, runtime);
-  registerTelemetry(program, runtime);
-  addLeaf(program, {
-    name: "mcp",
-    description: "serve trifecta's tools over the Model Context Protocol (stdio)",
-    handler: async () => (await import("./mcp.ts")).mcpHandler,
-  }, runtime);
+  addCommands(program, runtime);
   return program;
 }

@@ -26,8 +26,9 @@ const FENCE = /^ {0,3}(`{3,}|~{3,})/;
  *
  * @example
  * ```ts
+ * import { deepEqual } from "node:assert/strict";
  * import { splitMarkdown } from "./chunk_markdown.ts";
- * splitMarkdown("# A\nx\n## B\ny\n").map((s) => s.headings); // [["A"], ["A", "B"]]
+ * deepEqual(splitMarkdown("# A\nx\n## B\ny\n").map((s) => s.headings), [["A"], ["A", "B"]]);
  * ```
  */
 export function splitMarkdown(text: string): MarkdownSection[] {
@@ -53,25 +54,26 @@ export function splitMarkdown(text: string): MarkdownSection[] {
     }
   }
 
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i];
+  lines.forEach((line, i) => {
     const f = FENCE.exec(line);
+    // Group 1 always takes part in a FENCE match.
+    const marker = f?.[1] ?? "";
     if (f) {
-      const marker = f[1];
       if (fence === undefined) fence = marker;
       else if (marker[0] === fence[0] && marker.length >= fence.length) fence = undefined;
     }
     const h = fence === undefined && !f ? HEADING.exec(line) : null;
     if (h) {
       close(i);
-      const level = h[1].length;
-      while (stack.length > 0 && stack[stack.length - 1].level >= level) stack.pop();
-      stack.push({ level, title: h[2].trim() || "#".repeat(level) });
+      // Both groups always take part in a HEADING match.
+      const level = (h[1] ?? "#").length;
+      while ((stack[stack.length - 1]?.level ?? 0) >= level) stack.pop();
+      stack.push({ level, title: (h[2] ?? "").trim() || "#".repeat(level) });
       current = { headings: stack.map((s) => s.title), start: i + 1, lines: [line] };
     } else {
       current.lines.push(line);
     }
-  }
+  });
   close(lines.length);
   return sections;
 }
@@ -81,6 +83,15 @@ export function splitMarkdown(text: string): MarkdownSection[] {
  * first line of each code block when it declares something
  * (`def`, `class`, `interface`, `function`, `const`, `var`). Falls back to the
  * first 200 characters when nothing qualifies.
+ *
+ * @example
+ * ```ts
+ * import { equal } from "node:assert/strict";
+ * import { markdownSkeleton } from "./chunk_markdown.ts";
+ * const f = "`".repeat(3); // a code fence, spelled out so this example's own fence holds
+ * const text = `# Use\ntext\n${f}ts\nconst x = 1;\nx + 1;\n${f}\n`;
+ * equal(markdownSkeleton(text), `# Use\n${f}ts\n  const x = 1;\n${f}`);
+ * ```
  */
 export function markdownSkeleton(text: string): string {
   const kept: string[] = [];

@@ -9,8 +9,9 @@
  * @module
  */
 import { join } from "../path.ts";
-import { TrifectaError } from "../errors.ts";
+import { errorMessage, toTrifectaError, TrifectaError } from "../errors.ts";
 import type { Segment } from "../segment/mod.ts";
+import { osCode } from "../segment/fs_errors.ts";
 
 /** Segment-relative path of trifecta's directory. */
 export const CTX_DIR_REL = "_ctx";
@@ -18,11 +19,6 @@ export const CTX_DIR_REL = "_ctx";
 /** Absolute path of `_ctx` in a segment. */
 export function ctxDir(segment: Segment): string {
   return join(segment.root, CTX_DIR_REL);
-}
-
-function osCode(err: unknown): string | undefined {
-  const code = (err as { code?: unknown } | null)?.code;
-  return typeof code === "string" ? code : undefined;
 }
 
 function unsafeDir(what: string): TrifectaError {
@@ -89,29 +85,35 @@ export function ensureCtxDir(segment: Segment): void {
  */
 export function writeError(err: unknown, rel: string, verb: string): TrifectaError {
   if (err instanceof TrifectaError) return err;
+  // The one normaliser names the fault; this names the file it hit and what
+  // is still intact. Any other failure to write is OUTPUT_NOT_WRITABLE.
+  const fault = toTrifectaError(err).code;
   const code = osCode(err);
-  const msg = err instanceof Error ? err.message : String(err);
-  if (code === "ENOSPC" || /\(os error 28\)|database or disk is full/i.test(msg)) {
+  if (fault === "DISK_FULL") {
     return new TrifectaError("DISK_FULL", `No space left to ${verb} ${rel}`, {
       cause: err,
       details: { os_code: "ENOSPC" },
       nextSteps: ["Free disk space; the previous pack and index are unchanged"],
     });
   }
-  if (err instanceof Deno.errors.NotCapable) {
+  if (fault === "PERMISSION_NOT_GRANTED") {
     return new TrifectaError(
       "PERMISSION_NOT_GRANTED",
       `Deno's permissions do not allow trifecta to ${verb} ${rel}`,
       { cause: err, nextSteps: ["Grant --allow-write=<segment>/_ctx (see docs/security.md)"] },
     );
   }
-  return new TrifectaError("OUTPUT_NOT_WRITABLE", `Could not ${verb} ${rel}: ${code ?? msg}`, {
-    cause: err,
-    details: { os_code: code ?? null },
-    nextSteps: [
-      `Make <segment>/${CTX_DIR_REL} a writable directory; the previous pack and index are unchanged`,
-    ],
-  });
+  return new TrifectaError(
+    "OUTPUT_NOT_WRITABLE",
+    `Could not ${verb} ${rel}: ${code ?? errorMessage(err)}`,
+    {
+      cause: err,
+      details: { os_code: code ?? null },
+      nextSteps: [
+        `Make <segment>/${CTX_DIR_REL} a writable directory; the previous pack and index are unchanged`,
+      ],
+    },
+  );
 }
 
 /** A file-system failure while reading trifecta's own files, as a named error. */

@@ -7,7 +7,7 @@
  */
 import { maskSecrets } from "../secrets.ts";
 import type { DisclosureMode } from "../segment/mod.ts";
-import { estimateTokens } from "../telemetry/mod.ts";
+import { estimateTokens, TokenTally } from "../text.ts";
 import { markdownSkeleton } from "./chunk_markdown.ts";
 import { parseChunkId } from "./ids.ts";
 import { codePointLength, utf8Length } from "./text.ts";
@@ -79,7 +79,7 @@ export interface GetResult {
   budget: number;
   /** Chunks returned, in the order asked. */
   chunks: ReturnedChunk[];
-  /** Sum of their token estimates. */
+  /** `estimateTokens` of the output: the returned texts, joined by newlines. */
   total_tokens: number;
   /** Why it stopped. */
   stop_reason: StopReason;
@@ -95,8 +95,8 @@ export interface GetResult {
   missing_ids: string[];
   /**
    * True when a chunk was cut to fit the budget (a raw chunk to its first
-   * lines and a note, or the first chunk to {@linkcode BUDGET_MARKER}); the
-   * total never passes the budget.
+   * lines and a note, or the first chunk to {@linkcode BUDGET_MARKER});
+   * `total_tokens` never passes the budget.
    */
   budget_exceeded: boolean;
   /** UTF-8 bytes of the text returned. */
@@ -139,42 +139,42 @@ function boundLines(text: string): string {
   return text.split("\n").map((l) => cutLine(l, MAX_LINE_CHARS)).join("\n");
 }
 
-/** An upper bound of what a line adds to the estimate of the joined text. */
-function lineCost(line: string): number {
-  return Math.ceil((line.replace(/\s+/g, " ").trim().length + 1) / 4);
+/** The shortest part of a line worth returning when a chunk is cut by characters. */
+const MIN_PART_CHARS = 16;
+
+/**
+ * The largest `n` in `[lo, hi]` with `ok(n)`, for `ok` true up to some point
+ * and false after it; `lo` when none is.
+ */
+function largest(lo: number, hi: number, ok: (n: number) => boolean): number {
+  while (lo < hi) {
+    const mid = Math.ceil((lo + hi) / 2);
+    if (ok(mid)) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
 }
 
 /**
  * The lines of `text` that fit `budget` tokens with {@linkcode BUDGET_MARKER}
- * after them (the last one cut by characters when a part of it fits); the
- * marker alone, or "" when not even the marker fits.
+ * after them (then part of the next line, cut by characters, when at least
+ * {@linkcode MIN_PART_CHARS} of it fit); the marker alone, or "" when not
+ * even the marker fits. Measured with `estimateTokens` on the text returned:
+ * adding a line (or a character) never lowers the estimate, so the largest
+ * part that fits is found by bisection.
  */
 function fitToBudget(text: string, budget: number): string {
-  const reserve = lineCost(BUDGET_MARKER);
-  if (budget < reserve) return "";
-  const limit = budget - reserve;
-  const out: string[] = [];
-  let used = 0;
-  for (const line of text.split("\n")) {
-    const c = lineCost(line);
-    if (used + c <= limit) {
-      out.push(line);
-      used += c;
-      continue;
-    }
-    // Room for part of the line: 4 characters a token, less the `…` and the join.
-    const room = (limit - used) * 4 - 2;
-    if (room >= 16) out.push(cutLine(line.trim(), room));
-    break;
+  const fits = (lines: readonly string[]) =>
+    estimateTokens([...lines, BUDGET_MARKER].join("\n")) <= budget;
+  if (!fits([])) return "";
+  const lines = text.split("\n");
+  const kept = lines.slice(0, largest(0, lines.length, (k) => fits(lines.slice(0, k))));
+  const next = lines[kept.length]?.trim() ?? "";
+  if (next.length > MIN_PART_CHARS) {
+    const room = largest(0, next.length - 1, (r) => fits([...kept, cutLine(next, r)]));
+    if (room >= MIN_PART_CHARS) kept.push(cutLine(next, room));
   }
-  out.push(BUDGET_MARKER);
-  let fitted = out.join("\n");
-  // The line costs bound the estimate from above; this only guards that proof.
-  while (estimateTokens(fitted) > budget && out.length > 1) {
-    out.splice(out.length - 2, 1);
-    fitted = out.join("\n");
-  }
-  return estimateTokens(fitted) <= budget ? fitted : "";
+  return [...kept, BUDGET_MARKER].join("\n");
 }
 
 function firstChars(text: string, n: number): string {
@@ -273,11 +273,131 @@ function maskedChunk(chunk: PackChunk): PackChunk {
   };
 }
 
+/** A chunk's text after the disclosure transform, and whether the transform cut it. */
+interface Disclosed {
+  text: string;
+  cut: boolean;
+}
+
+/** The note that ends a raw chunk cut to its first lines by the budget. */
+const RAW_NOTE =
+  "\n\n> [!NOTE]\n> Chunk truncated by the token budget. Ask again with a larger -b if it matters.";
+
+/** The chunk in `mode`, every line cut to {@linkcode MAX_LINE_CHARS}. */
+function disclose(chunk: PackChunk, mode: DisclosureMode): Disclosed {
+  if (mode === "excerpt") return excerptOf(chunk);
+  const text = mode === "skeleton" ? boundedSkeletonOf(chunk) : boundLines(chunk.text);
+  return { text, cut: text !== chunk.text };
+}
+
+/**
+ * A walk over the chunks asked for, in order. Its output is the returned
+ * chunks' texts, each after a newline but the first; the budget is met when
+ * `estimateTokens` of that whole output is at most the budget.
+ */
+class Walk {
+  readonly chunks: ReturnedChunk[] = [];
+  /** The estimate of the output so far (the texts joined by newlines). */
+  readonly #tally = new TokenTally();
+  tokens = 0;
+  chars = 0;
+  bytes = 0;
+  budgetStop = false;
+  budgetExceeded = false;
+  evidence: Evidence | undefined;
+
+  constructor(readonly budget: number) {}
+
+  /** The estimate of the output with `text` appended. */
+  tokensWith(text: string): number {
+    return this.#tally.tokensWith(this.chunks.length === 0 ? text : `\n${text}`);
+  }
+
+  /**
+   * The chunk's text as it fits the budget, or undefined when it does not
+   * and the walk stops. A raw chunk that does not fit is cut to its first
+   * lines and a note; the first chunk of the output is cut to fit rather
+   * than dropped (an answer says what it found and that more is there).
+   */
+  fitted(found: Disclosed, mode: DisclosureMode): Disclosed | undefined {
+    let { text, cut } = found;
+    if (mode === "raw" && this.tokensWith(text) > this.budget) {
+      text = nonEmptyLines(text).slice(0, RAW_FALLBACK_LINES).join("\n") + RAW_NOTE;
+      cut = true;
+      this.budgetExceeded = true;
+    }
+    if (this.tokensWith(text) <= this.budget) return { text, cut };
+    if (this.tokens > 0) {
+      this.budgetStop = true;
+      return undefined;
+    }
+    this.budgetExceeded = true;
+    return { text: fitToBudget(text, this.budget), cut: true };
+  }
+
+  /** Append a chunk's text to the output. */
+  add(chunk: PackChunk, text: Disclosed): void {
+    this.chunks.push({
+      id: chunk.id,
+      kind: chunk.kind,
+      // A heading is one line of the file: bounded like every other line.
+      title_path: chunk.title_path.map((t) => cutLine(t, MAX_LINE_CHARS)),
+      source_path: chunk.source_path,
+      start_line: chunk.start_line,
+      end_line: chunk.end_line,
+      text: text.text,
+      token_est: estimateTokens(text.text),
+      truncated: text.cut,
+    });
+    this.#tally.add(this.chunks.length === 1 ? text.text : `\n${text.text}`);
+    this.tokens = this.#tally.tokens;
+    this.chars += codePointLength(text.text);
+    this.bytes += utf8Length(text.text);
+  }
+
+  /** Why the walk stopped, by precedence: evidence > budget > max_chunks > complete. */
+  stopReason(cutByMax: boolean): StopReason {
+    if (this.evidence) return "evidence";
+    if (this.budgetStop || this.budgetExceeded) return "budget";
+    return cutByMax ? "max_chunks" : "complete";
+  }
+}
+
+/** Walk `ids` in order, returning chunks until the budget, the evidence rule or the end stops it. */
+function walkChunks(
+  byId: ReadonlyMap<string, PackChunk>,
+  ids: readonly string[],
+  options: GetOptions & { mode: DisclosureMode; budget: number },
+): Walk {
+  const walk = new Walk(options.budget);
+  for (const id of ids) {
+    const found = byId.get(id);
+    if (!found) continue;
+    const chunk = maskedChunk(found);
+    const text = walk.fitted(disclose(chunk, options.mode), options.mode);
+    if (!text) break;
+    walk.add(chunk, text);
+    if (options.stopOnEvidence && options.query) {
+      const ev = evidenceOf(chunk, options.query);
+      if (ev.strong_hit && ev.support) {
+        walk.evidence = ev;
+        break;
+      }
+    }
+    if (walk.tokens >= options.budget || walk.budgetExceeded) {
+      walk.budgetStop = true;
+      break;
+    }
+  }
+  return walk;
+}
+
 /**
  * Fetch chunks of `pack` by id under the budget (every returned string
  * secret-masked). Every line is cut to {@linkcode MAX_LINE_CHARS}; a chunk
- * that would pass the budget stops the walk, except the first, which is cut
- * to fit with {@linkcode BUDGET_MARKER}: the total never passes the budget.
+ * that would take the output past the budget stops the walk, except the
+ * first, which is cut to fit with {@linkcode BUDGET_MARKER}: `estimateTokens`
+ * of the whole output (the texts joined by newlines) never passes the budget.
  */
 export function getChunks(
   pack: ContextPack,
@@ -287,101 +407,22 @@ export function getChunks(
   const mode = options.mode ?? "excerpt";
   const budget = options.budget ?? DEFAULT_BUDGET;
   const byId = new Map(pack.chunks.map((c) => [c.id, c]));
-  const requested = ids.length;
-  let wanted = ids;
-  const truncatedByMax = options.maxChunks !== undefined && ids.length > options.maxChunks;
-  if (truncatedByMax) wanted = ids.slice(0, options.maxChunks);
-  const missing = ids.filter((id) => !byId.has(id)).map((id) => maskSecrets(id).text);
-
-  const chunks: ReturnedChunk[] = [];
-  let total = 0;
-  let chars = 0;
-  let bytes = 0;
-  let budgetStop = false;
-  let budgetExceeded = false;
-  let evidenceStop: Evidence | undefined;
-  for (const id of wanted) {
-    const found = byId.get(id);
-    if (!found) continue;
-    const chunk = maskedChunk(found);
-    let text: string;
-    let cut = false;
-    if (mode === "skeleton") {
-      text = boundedSkeletonOf(chunk);
-      cut = text !== chunk.text;
-    } else if (mode === "excerpt") {
-      ({ text, cut } = excerptOf(chunk));
-    } else {
-      text = boundLines(chunk.text);
-      cut = text !== chunk.text;
-      if (total + estimateTokens(text) > budget) {
-        text = nonEmptyLines(text).slice(0, RAW_FALLBACK_LINES).join("\n") +
-          "\n\n> [!NOTE]\n> Chunk truncated by the token budget. Ask again with a larger -b if it matters.";
-        cut = true;
-        budgetExceeded = true;
-      }
-    }
-    let tok = estimateTokens(text);
-    if (total + tok > budget) {
-      if (total > 0) {
-        budgetStop = true;
-        break;
-      }
-      // The first chunk is cut to fit rather than dropped: an answer says
-      // what it found and that more is there.
-      text = fitToBudget(text, budget);
-      tok = estimateTokens(text);
-      cut = true;
-      budgetExceeded = true;
-    }
-    const n = codePointLength(text);
-    chunks.push({
-      id: chunk.id,
-      kind: chunk.kind,
-      // A heading is one line of the file: bounded like every other line.
-      title_path: chunk.title_path.map((t) => cutLine(t, MAX_LINE_CHARS)),
-      source_path: chunk.source_path,
-      start_line: chunk.start_line,
-      end_line: chunk.end_line,
-      text,
-      token_est: tok,
-      truncated: cut,
-    });
-    total += tok;
-    chars += n;
-    bytes += utf8Length(text);
-    if (options.stopOnEvidence && options.query) {
-      const ev = evidenceOf(chunk, options.query);
-      if (ev.strong_hit && ev.support) {
-        evidenceStop = ev;
-        break;
-      }
-    }
-    if (total >= budget || budgetExceeded) {
-      budgetStop = true;
-      break;
-    }
-  }
-  const stop: StopReason = evidenceStop
-    ? "evidence"
-    : budgetStop || budgetExceeded
-    ? "budget"
-    : truncatedByMax
-    ? "max_chunks"
-    : "complete";
+  const cutByMax = options.maxChunks !== undefined && ids.length > options.maxChunks;
+  const wanted = cutByMax ? ids.slice(0, options.maxChunks) : ids;
+  const walk = walkChunks(byId, wanted, { ...options, mode, budget });
   return {
     mode,
     budget,
-    chunks,
-    total_tokens: total,
-    stop_reason: stop,
-    chunks_requested: requested,
-    chunks_returned: chunks.length,
-    chars_returned_total: chars,
-    evidence: evidenceStop ?? { strong_hit: false, support: false },
-    missing_ids: missing,
-    budget_exceeded: budgetExceeded,
-    bytes_read: bytes,
+    chunks: walk.chunks,
+    total_tokens: walk.tokens,
+    stop_reason: walk.stopReason(cutByMax),
+    chunks_requested: ids.length,
+    chunks_returned: walk.chunks.length,
+    chars_returned_total: walk.chars,
+    evidence: walk.evidence ?? { strong_hit: false, support: false },
+    missing_ids: ids.filter((id) => !byId.has(id)).map((id) => maskSecrets(id).text),
+    budget_exceeded: walk.budgetExceeded,
+    bytes_read: walk.bytes,
   };
 }
 
@@ -391,7 +432,17 @@ export function getChunks(
  *
  * @example
  * ```ts
- * // PD_REPORT v=1 stop_reason=complete chunks_returned=0 chunks_requested=3 chars_returned_total=0 strong_hit=0 support=0
+ * import { equal } from "node:assert/strict";
+ * import { getChunks, pdReportLine } from "./get.ts";
+ * const pack = {
+ *   schema_version: 1, segment: "s", created_at: "", build_id: "b",
+ *   source_files: [], chunks: [], index: [],
+ * };
+ * equal(
+ *   pdReportLine(getChunks(pack, ["doc:a.md:1", "doc:b.md:2", "doc:c.md:3"])),
+ *   "PD_REPORT v=1 stop_reason=complete chunks_returned=0 chunks_requested=3 " +
+ *     "chars_returned_total=0 strong_hit=0 support=0",
+ * );
  * ```
  */
 export function pdReportLine(result: GetResult): string {

@@ -28,9 +28,10 @@ export interface ChunkIdParts {
  *
  * @example
  * ```ts
+ * import { match } from "node:assert/strict";
  * import { chunkId } from "./ids.ts";
- * chunkId("doc", "docs/design.md", { title: "Storage", text: "## Storage\n" });
- * // "doc:docs/design.md:" + 10 hex digits
+ * const id = chunkId("doc", "docs/design.md", { title: "Storage", text: "## Storage\n" });
+ * match(id, /^doc:docs\/design\.md:[0-9a-f]{10}$/);
  * ```
  */
 export function chunkId(kind: string, path: string, options: ChunkIdOptions): string {

@@ -1,13 +1,15 @@
 /**
- * The build lock: an exclusive `flock(2)` on `_ctx/.pack.lock` through
- * `Deno.FsFile#tryLock`, released when the process dies. A second build
- * polls for it until a deadline, then fails with `PACK_LOCKED`.
+ * The build lock: an exclusive `flock(2)` on `_ctx/.pack.lock`, taken with
+ * the shared lock helper (`lib/file_lock.ts`: bounded, jittered retries) and
+ * released when the process dies. A second build waits for it until a
+ * deadline, then fails with `PACK_LOCKED`.
  *
  * @module
  */
 import { join } from "../path.ts";
 import { TrifectaError } from "../errors.ts";
 import { optionalEnv } from "../env.ts";
+import { acquireLock, type HeldLock } from "../file_lock.ts";
 import type { Segment } from "../segment/mod.ts";
 import { ensureCtxDir, writeError } from "./ctx_files.ts";
 import { LOCK_REL } from "./types.ts";
@@ -19,17 +21,10 @@ export const DEFAULT_LOCK_WAIT_MS = 30_000;
 export interface LockOptions {
   /** How long to wait (default: env `TRIFECTA_CTX_LOCK_TIMEOUT_MS` or 30 s). */
   waitMs?: number;
-  /** Poll interval (default 50 ms). */
-  pollMs?: number;
 }
 
-/** A held lock. */
-export interface PackLock {
-  /** Milliseconds spent waiting for it. */
-  waitedMs: number;
-  /** Release it. */
-  release(): void;
-}
+/** A held lock: its wait (ms) and an idempotent `release()`. */
+export type PackLock = HeldLock;
 
 /**
  * The lock file is ours: a symlink in its place (shipped with the
@@ -64,8 +59,38 @@ function envWaitMs(): number | undefined {
   return Number(raw);
 }
 
+function lockedError(waitMs: number, waitedMs: number): TrifectaError {
+  return new TrifectaError(
+    "PACK_LOCKED",
+    `Another process is building the context pack (waited ${waitMs} ms for ${LOCK_REL}).`,
+    {
+      nextSteps: [
+        "Wait for the other build to finish, then run the command again",
+        "Raise the wait with TRIFECTA_CTX_LOCK_TIMEOUT_MS=<ms>",
+      ],
+      details: { waited_ms: Math.round(waitedMs) },
+    },
+  );
+}
+
 /**
  * Take the segment's pack lock, waiting for another holder up to the deadline.
+ *
+ * @example
+ * ```ts
+ * import { equal, ok, rejects } from "node:assert/strict";
+ * import { resolveSegment } from "../segment/mod.ts";
+ * import { acquirePackLock } from "./lock.ts";
+ * const segment = await resolveSegment(Deno.makeTempDirSync());
+ * const lock = await acquirePackLock(segment);
+ * ok(lock.waitedMs >= 0);
+ * await rejects(acquirePackLock(segment, { waitMs: 20 }), (e: Error & { code?: string }) => {
+ *   equal(e.code, "PACK_LOCKED");
+ *   return true;
+ * });
+ * lock.release();
+ * Deno.removeSync(segment.root, { recursive: true });
+ * ```
  *
  * @throws {TrifectaError} `PACK_LOCKED` when another process holds it past
  * the deadline; `CTX_DIR_UNSAFE`, `OUTPUT_NOT_WRITABLE`, `DISK_FULL` when
@@ -85,38 +110,13 @@ export async function acquirePackLock(
     throw writeError(err, LOCK_REL, "open");
   }
   const waitMs = options.waitMs ?? envWaitMs() ?? DEFAULT_LOCK_WAIT_MS;
-  const pollMs = options.pollMs ?? 50;
-  const start = Date.now();
+  let attempt;
   try {
-    while (!(await file.tryLock(true))) {
-      if (Date.now() - start >= waitMs) {
-        throw new TrifectaError(
-          "PACK_LOCKED",
-          `Another process is building the context pack (waited ${waitMs} ms for ${LOCK_REL}).`,
-          {
-            nextSteps: [
-              "Wait for the other build to finish, then run the command again",
-              "Raise the wait with TRIFECTA_CTX_LOCK_TIMEOUT_MS=<ms>",
-            ],
-            details: { waited_ms: Date.now() - start },
-          },
-        );
-      }
-      await new Promise((r) => setTimeout(r, pollMs));
-    }
+    attempt = await acquireLock(file, { waitMs });
   } catch (err) {
-    file.close();
-    throw err;
+    // acquireLock closed the file; a lock the OS refuses is a write failure.
+    throw writeError(err, LOCK_REL, "lock");
   }
-  const waitedMs = Date.now() - start;
-  let released = false;
-  return {
-    waitedMs,
-    release() {
-      if (released) return;
-      released = true;
-      file.unlockSync();
-      file.close();
-    },
-  };
+  if (!attempt.ok) throw lockedError(waitMs, attempt.waitedMs);
+  return attempt.lock;
 }

@@ -9,13 +9,16 @@ export {
   type BuildOptions,
   buildPack,
   type BuildReport,
+  type SkeletonCacheStats,
+} from "./build.ts";
+export {
   pathHash,
   REPORT_LIST_LIMIT,
   secretFilesFromEnv,
   type SecretFilesMode,
   type SecretSummary,
-  segmentLabel,
-} from "./build.ts";
+} from "./build_read.ts";
+export { segmentLabel } from "./build_chunks.ts";
 export {
   DEFAULT_BUDGET,
   type Evidence,

@@ -150,8 +150,9 @@ function checkIndexEntry(v: unknown, at: string): PackIndexEntry {
  *
  * @example
  * ```ts
+ * import { throws } from "node:assert/strict";
  * import { checkPackShape } from "./pack_shape.ts";
- * checkPackShape(JSON.parse('{"chunks":[null,5]}')); // throws PACK_CORRUPT
+ * throws(() => checkPackShape(JSON.parse('{"chunks":[null,5]}')), { code: "PACK_CORRUPT" });
  * ```
  *
  * @throws {TrifectaError} `PACK_CORRUPT` naming the first field that is

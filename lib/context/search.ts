@@ -14,7 +14,7 @@
 import { TrifectaError } from "../errors.ts";
 import { maskSecrets } from "../secrets.ts";
 import { isDenied, type Segment } from "../segment/mod.ts";
-import { FTS_COLUMNS, type FtsColumn, type IndexHit } from "./fts.ts";
+import { FTS_COLUMNS, type FtsColumn, type IndexHit, type IndexReader } from "./fts.ts";
 import { assertSafeRelPath } from "./ids.ts";
 import { openTrustedPair } from "./pair.ts";
 import { checkStale, type StaleReport } from "./stale.ts";
@@ -194,6 +194,193 @@ function servableChunks(pack: ContextPack): Map<string, number> {
   return out;
 }
 
+/** An index hit with the pack's chunk it names (and that chunk's place in the pack). */
+interface Candidate {
+  hit: IndexHit;
+  chunk: PackChunk;
+  at: number;
+}
+
+/** How many BM25 candidates are re-scored for `limit` hits. */
+function candidateCount(limit: number): number {
+  return Math.max(limit * 10, CANDIDATES);
+}
+
+/**
+ * Candidate stage: the index's best hits that name a servable chunk of the
+ * pack, and how many hits were left out.
+ */
+function candidatesOf(
+  db: IndexReader,
+  pack: ContextPack,
+  search: { match: string; limit: number },
+): { found: number; rows: Candidate[]; dropped: number } {
+  const servable = servableChunks(pack);
+  const found = db.search(search.match, candidateCount(search.limit));
+  const rows: Candidate[] = [];
+  for (const hit of found) {
+    const at = servable.get(String(hit.id));
+    const chunk = at === undefined ? undefined : pack.chunks[at];
+    if (at !== undefined && chunk) rows.push({ hit, chunk, at });
+  }
+  return { found: found.length, rows, dropped: found.length - rows.length };
+}
+
+/** Signal stage: per candidate rowid, its BM25 and the (term, field) pairs that matched. */
+function signalsOf(
+  db: IndexReader,
+  rows: readonly Candidate[],
+  terms: readonly string[],
+): Map<number, HitSignals> {
+  const best = rows.reduce((m, r) => Math.max(m, -r.hit.bm25), 0);
+  const per = new Map<number, HitSignals>();
+  for (const { hit } of rows) {
+    per.set(Number(hit.rowid), {
+      matched_terms: [],
+      fields: { symbols: [], path: [], title: [], text: [] },
+      bm25: round(hit.bm25),
+      bm25_norm: best > 0 ? round(-hit.bm25 / best) : 0,
+      field_bonus: 0,
+    });
+  }
+  const rowids = rows.map((r) => Number(r.hit.rowid));
+  for (const term of terms) {
+    for (const col of FTS_COLUMNS) {
+      for (const id of db.matching(`{${col}} : ${phrase(term)}`, rowids)) {
+        const s = per.get(id);
+        // `matching` answers only rowids it was given, all of which are in `per`.
+        if (!s) continue;
+        s.fields[col].push(term);
+        s.field_bonus += FIELD_BONUS[col];
+        if (!s.matched_terms.includes(term)) s.matched_terms.push(term);
+      }
+    }
+  }
+  return per;
+}
+
+/** A candidate with its signals and score. */
+interface Scored extends Candidate {
+  signals: HitSignals;
+  score: number;
+}
+
+/** Rank stage: the best `limit` candidates by score, index order breaking ties. */
+function ranked(
+  rows: readonly Candidate[],
+  per: ReadonlyMap<number, HitSignals>,
+  limit: number,
+): Scored[] {
+  const scored: (Scored & { order: number })[] = [];
+  rows.forEach((r, order) => {
+    const s = per.get(Number(r.hit.rowid));
+    if (!s) return; // signalsOf made one per candidate
+    s.field_bonus = round(s.field_bonus);
+    scored.push({ ...r, signals: s, score: round(s.field_bonus + s.bm25_norm), order });
+  });
+  return scored.sort((a, b) => b.score - a.score || a.order - b.order).slice(0, limit);
+}
+
+/**
+ * A hit as shown: everything comes from the pack's chunk, masked again (the
+ * pack holds masked text, but masking is cheap and covers a rule added since).
+ */
+function hitOf(pack: ContextPack, s: Scored, explain: boolean | undefined): SearchHit {
+  const c = s.chunk;
+  const entry = pack.index[s.at];
+  return {
+    id: mask(c.id),
+    kind: c.kind,
+    path: mask(c.source_path),
+    title_path: c.title_path.map(mask),
+    ...(c.symbol ? { symbol: mask(c.symbol) } : {}),
+    score: s.score,
+    token_est: c.token_est,
+    preview: mask(entry?.id === c.id ? entry.preview : previewOf(c.text)),
+    start_line: c.start_line,
+    end_line: c.end_line,
+    ...(explain ? { signals: s.signals } : {}),
+  };
+}
+
+const FRESH: Readonly<StaleReport> = { stale: false, changed: [], missing: [] };
+
+/** Stale stage: the quick stale check over the files of the hits, with its warning. */
+function staleOfHits(
+  segment: Segment,
+  pack: ContextPack,
+  scored: readonly Scored[],
+  warnings: string[],
+): StaleReport {
+  const paths = new Set(scored.map((s) => s.chunk.source_path));
+  const stale = checkStale(segment, pack.source_files.filter((f) => paths.has(f.path)));
+  if (stale.stale) {
+    warnings.push(
+      `The context pack is stale (${stale.changed.length} changed, ${stale.missing.length} missing file(s) among the hits); run \`trifecta ctx sync\`.`,
+    );
+  }
+  return stale;
+}
+
+/** Why nothing was found: an empty index, a query too short to mean much, or no match. */
+function zeroHitReason(db: IndexReader, normalized: string): ZeroHitReason {
+  if (db.count() === 0) return "empty_index";
+  return codePointLength(normalized) <= 2 ? "vague" : "no_match";
+}
+
+/** The query as searched: normalised, its terms, and their MATCH expression. */
+function parsedQuery(query: string) {
+  const normalized = normalizeQuery(query);
+  const terms = queryTerms(normalized);
+  return { query, normalized_query: normalized, terms, match: matchExpression(terms) };
+}
+
+/** A search of an open, trusted pair (see {@linkcode searchPack}). */
+function searchOpen(
+  segment: Segment,
+  pair: { pack: ContextPack; db: IndexReader },
+  request: { query: string; limit: number; options: SearchOptions },
+): SearchResult {
+  const { pack, db } = pair;
+  const { limit, options } = request;
+  const warnings: string[] = [];
+  const base = { ...parsedQuery(request.query), warnings };
+  if (base.terms.length === 0) {
+    return {
+      ...base,
+      stale: { ...FRESH },
+      hits: [],
+      total_matches: 0,
+      zero_hit_reason: "no_terms",
+      bytes_read: 0,
+      dropped_hits: 0,
+    };
+  }
+  const { found, rows, dropped } = candidatesOf(db, pack, { match: base.match, limit });
+  const scored = ranked(rows, signalsOf(db, rows, base.terms), limit);
+  const hits = scored.map((s) => hitOf(pack, s, options.explain));
+  if (dropped > 0) {
+    warnings.push(
+      `${dropped} index hit(s) left out: not in the pack, or a path that is denied, outside the segment, or not a source file.`,
+    );
+  }
+  const stale = options.checkStale !== false && hits.length > 0
+    ? staleOfHits(segment, pack, scored, warnings)
+    : { ...FRESH };
+  const total = found < candidateCount(limit)
+    ? rows.length
+    : Math.max(rows.length, db.countMatches(base.match) - dropped);
+  return {
+    ...base,
+    stale,
+    hits,
+    total_matches: total,
+    ...(hits.length === 0 ? { zero_hit_reason: zeroHitReason(db, base.normalized_query) } : {}),
+    bytes_read: hits.reduce((n, h) => n + utf8Length(h.preview), 0),
+    dropped_hits: dropped,
+  };
+}
+
 /**
  * Search the pack's index.
  *
@@ -212,112 +399,8 @@ export async function searchPack(
   if (reason) throw queryRejectedError(reason);
   const limit = options.limit ?? DEFAULT_LIMIT;
   const { loaded, reader: db } = await openTrustedPair(segment);
-  const pack = loaded.pack;
   try {
-    const warnings: string[] = [];
-    const normalized = normalizeQuery(query);
-    const terms = queryTerms(normalized);
-    const match = matchExpression(terms);
-    const base = { query, normalized_query: normalized, terms, match, warnings };
-    const fresh: StaleReport = { stale: false, changed: [], missing: [] };
-    if (terms.length === 0) {
-      return {
-        ...base,
-        stale: fresh,
-        hits: [],
-        total_matches: 0,
-        zero_hit_reason: "no_terms",
-        bytes_read: 0,
-        dropped_hits: 0,
-      };
-    }
-    const servable = servableChunks(pack);
-    const found: IndexHit[] = db.search(match, Math.max(limit * 10, CANDIDATES));
-    const rows = found.filter((r) => servable.has(String(r.id)));
-    const dropped = found.length - rows.length;
-    const rowids = rows.map((r) => Number(r.rowid));
-    const best = rows.reduce((m, r) => Math.max(m, -r.bm25), 0);
-    const per = new Map<number, HitSignals>();
-    for (const r of rows) {
-      per.set(Number(r.rowid), {
-        matched_terms: [],
-        fields: { symbols: [], path: [], title: [], text: [] },
-        bm25: round(r.bm25),
-        bm25_norm: best > 0 ? round(-r.bm25 / best) : 0,
-        field_bonus: 0,
-      });
-    }
-    for (const term of terms) {
-      for (const col of FTS_COLUMNS) {
-        for (const id of db.matching(`{${col}} : ${phrase(term)}`, rowids)) {
-          const s = per.get(id)!;
-          s.fields[col].push(term);
-          s.field_bonus += FIELD_BONUS[col];
-          if (!s.matched_terms.includes(term)) s.matched_terms.push(term);
-        }
-      }
-    }
-    const scored = rows.map((r, i) => {
-      const s = per.get(Number(r.rowid))!;
-      s.field_bonus = round(s.field_bonus);
-      return { r, s, score: round(s.field_bonus + s.bm25_norm), order: i };
-    }).sort((a, b) => b.score - a.score || a.order - b.order).slice(0, limit);
-    // Everything shown comes from the pack's chunk, masked again: the pack
-    // holds masked text, but masking is cheap and covers a rule added since.
-    const hits: SearchHit[] = scored.map(({ r, s, score }) => {
-      const at = servable.get(String(r.id))!;
-      const c = pack.chunks[at];
-      return {
-        id: mask(c.id),
-        kind: c.kind,
-        path: mask(c.source_path),
-        title_path: c.title_path.map(mask),
-        ...(c.symbol ? { symbol: mask(c.symbol) } : {}),
-        score,
-        token_est: c.token_est,
-        preview: mask(pack.index[at]?.id === c.id ? pack.index[at].preview : previewOf(c.text)),
-        start_line: c.start_line,
-        end_line: c.end_line,
-        ...(options.explain ? { signals: s } : {}),
-      };
-    });
-    if (dropped > 0) {
-      warnings.push(
-        `${dropped} index hit(s) left out: not in the pack, or a path that is denied, outside the segment, or not a source file.`,
-      );
-    }
-    let stale = fresh;
-    if (options.checkStale !== false && hits.length > 0) {
-      const paths = new Set(
-        scored.map(({ r }) => pack.chunks[servable.get(String(r.id))!].source_path),
-      );
-      stale = checkStale(segment, pack.source_files.filter((f) => paths.has(f.path)));
-      if (stale.stale) {
-        warnings.push(
-          `The context pack is stale (${stale.changed.length} changed, ${stale.missing.length} missing file(s) among the hits); run \`trifecta ctx sync\`.`,
-        );
-      }
-    }
-    const total = found.length < Math.max(limit * 10, CANDIDATES)
-      ? rows.length
-      : Math.max(rows.length, db.countMatches(match) - dropped);
-    let zero: ZeroHitReason | undefined;
-    if (hits.length === 0) {
-      zero = db.count() === 0
-        ? "empty_index"
-        : codePointLength(normalized) <= 2
-        ? "vague"
-        : "no_match";
-    }
-    return {
-      ...base,
-      stale,
-      hits,
-      total_matches: total,
-      ...(zero ? { zero_hit_reason: zero } : {}),
-      bytes_read: hits.reduce((n, h) => n + utf8Length(h.preview), 0),
-      dropped_hits: dropped,
-    };
+    return searchOpen(segment, { pack: loaded.pack, db }, { query, limit, options });
   } finally {
     db.close();
   }

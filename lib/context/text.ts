@@ -1,6 +1,7 @@
 /**
  * Text helpers shared by chunking, search and get: newline normalisation,
- * code-point lengths, token estimates and previews.
+ * code-point lengths and previews (token estimates are `lib/text.ts`
+ * `estimateTokens`, the one estimator).
  *
  * @module
  */
@@ -15,24 +16,22 @@ export function normalizeNewlines(text: string): string {
   return t;
 }
 
-/** Length in Unicode code points (not UTF-16 units). */
-export function codePointLength(text: string): number {
-  let n = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    // A high surrogate followed by a low one is one code point.
-    if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {
-      const d = text.charCodeAt(i + 1);
-      if (d >= 0xdc00 && d <= 0xdfff) i++;
-    }
-    n++;
-  }
-  return n;
-}
+/** A high surrogate followed by a low one: one code point in two UTF-16 units. */
+const SURROGATE_PAIRS = /[\uD800-\uDBFF][\uDC00-\uDFFF]/g;
 
-/** Token estimate: code points / 4, rounded down. */
-export function tokenEstimate(text: string): number {
-  return Math.floor(codePointLength(text) / 4);
+/**
+ * Length in Unicode code points (not UTF-16 units): a surrogate pair counts
+ * once, a lone surrogate once.
+ *
+ * @example
+ * ```ts
+ * import { equal } from "node:assert/strict";
+ * import { codePointLength } from "./text.ts";
+ * equal(codePointLength("a😀b"), 3);
+ * ```
+ */
+export function codePointLength(text: string): number {
+  return text.length - (text.match(SURROGATE_PAIRS)?.length ?? 0);
 }
 
 /** The first {@linkcode PREVIEW_CHARS} code points, trimmed, with `...` when cut. */

@@ -57,7 +57,7 @@ export interface PackChunk {
   text: string;
   /** Length in code points. */
   char_count: number;
-  /** `char_count / 4`, rounded down. */
+  /** Token estimate of `text` (`estimateTokens`, lib/text.ts). */
   token_est: number;
   /** Segment-relative path of the file. */
   source_path: string;
@@ -85,7 +85,7 @@ export interface PackIndexEntry {
   title_path_norm: string;
   /** First 200 characters of the text. */
   preview: string;
-  /** Token estimate. */
+  /** The chunk's token estimate (as {@linkcode PackChunk.token_est}). */
   token_est: number;
 }
 

@@ -18,7 +18,7 @@ import { openIndex, pairMismatch } from "./pair.ts";
 import { indexHeaderState, packHashProblem, UNSTAMPED_REASON } from "./trust.ts";
 import { textSha256 } from "./stale.ts";
 import { codePointLength, normalizeNewlines } from "./text.ts";
-import { INDEX_REL } from "./types.ts";
+import { type ContextPack, INDEX_REL, type PackSourceFile } from "./types.ts";
 import { assertSafeRelPath } from "./ids.ts";
 
 /** Total characters above which validate warns. */
@@ -66,44 +66,150 @@ function readBounded(segment: Segment, rel: string): { text: string } | { code: 
   }
 }
 
-/** Check the pack of `segment` against its files and its index. */
-export async function validatePack(segment: Segment): Promise<ValidationReport> {
-  const errors: string[] = [];
-  const codes = new Set<string>();
-  const warnings: string[] = [];
-  const fail = (code: string, message: string) => {
-    codes.add(code);
-    errors.push(message);
-  };
-  const report = (extra: Partial<ValidationReport>): ValidationReport => {
-    const stale = errors.some((e) => /changed|mismatch/i.test(e));
+/** Errors, their codes and warnings, collected as validation goes. */
+class Findings {
+  readonly errors: string[] = [];
+  readonly codes = new Set<string>();
+  readonly warnings: string[] = [];
+
+  /** Record an error under `code`. */
+  fail(code: string, message: string): void {
+    this.codes.add(code);
+    this.errors.push(message);
+  }
+
+  /** The report, with what is known of the pack. */
+  report(extra: Partial<ValidationReport>): ValidationReport {
     return {
-      passed: errors.length === 0,
-      errors,
-      error_codes: [...codes],
-      warnings,
-      stale_detected: stale,
+      passed: this.errors.length === 0,
+      errors: this.errors,
+      error_codes: [...this.codes],
+      warnings: this.warnings,
+      stale_detected: this.errors.some((e) => /changed|mismatch/i.test(e)),
       pack_sha: null,
       pack_mtime: null,
       chunks: 0,
       source_files: 0,
       ...extra,
     };
-  };
-  let loaded;
-  try {
-    loaded = await readPackFile(segment);
-  } catch (err) {
-    if (err instanceof TrifectaError && err.code === "PACK_NOT_FOUND") {
-      fail(err.code, "Missing context_pack.json");
-      return report({});
-    }
-    if (err instanceof TrifectaError) {
-      fail(err.code, err.message);
-      return report({});
-    }
-    throw err;
   }
+}
+
+/** The pack, or undefined when it cannot be read (the error is recorded). */
+async function loadPack(segment: Segment, found: Findings): Promise<LoadedPack | undefined> {
+  try {
+    return await readPackFile(segment);
+  } catch (err) {
+    if (!(err instanceof TrifectaError)) throw err;
+    found.fail(err.code, err.code === "PACK_NOT_FOUND" ? "Missing context_pack.json" : err.message);
+    return undefined;
+  }
+}
+
+/** The predecessor's rules on the pack itself: its segment label, its size, its index. */
+function checkPackRules(pack: ContextPack, found: Findings): void {
+  if (pack.segment.includes("..") || pack.segment.startsWith("/")) {
+    found.fail("UNSAFE_PATH", "Invalid or unsafe segment path");
+  }
+  const totalChars = pack.chunks.reduce((n, c) => n + c.char_count, 0);
+  if (totalChars > LARGE_PACK_CHARS) {
+    found.warnings.push(`Context pack is quite large (${totalChars} chars)`);
+  }
+  const ids = new Set(pack.chunks.map((c) => c.id));
+  for (const e of pack.index) {
+    if (!ids.has(e.id)) {
+      found.fail("PACK_CORRUPT", `Index references missing chunk ID: ${shown(e.id)}`);
+    }
+  }
+}
+
+/** Whether a listed path may be read at all (recorded as `UNSAFE_PATH` when not). */
+function safeSourcePath(path: string, found: Findings): boolean {
+  try {
+    assertSafeRelPath(path, "source path");
+  } catch (err) {
+    // Named as a validation error, not thrown: validate lists every problem.
+    if (!(err instanceof TrifectaError)) throw err;
+    found.fail("UNSAFE_PATH", `Source path leaves the segment: ${shown(path)}`);
+    return false;
+  }
+  if (isDenied(path)) {
+    found.fail("UNSAFE_PATH", `Source path is on the denylist: ${shown(path)}`);
+    return false;
+  }
+  return true;
+}
+
+/**
+ * The text of a listed file (falling back to its basename at the root, as
+ * the predecessor did) and the path it was read under, or undefined with the
+ * refusal recorded.
+ */
+function readSource(
+  segment: Segment,
+  path: string,
+  found: Findings,
+): { text: string; used: string } | undefined {
+  let read = readBounded(segment, path);
+  let used = path;
+  if ("code" in read && read.code === "FILE_NOT_FOUND" && path.includes("/")) {
+    used = basename(path);
+    read = readBounded(segment, used);
+  }
+  if (!("code" in read)) return { text: read.text, used };
+  if (read.code === "FILE_NOT_FOUND") {
+    found.fail(
+      "SOURCE_MISSING",
+      `Source file listed in pack but missing from disk: ${shown(path)}`,
+    );
+  } else {
+    found.fail(
+      "SOURCE_REFUSED",
+      `Source file changed: the read boundary now refuses it (${read.code}): ${shown(path)}`,
+    );
+  }
+  return undefined;
+}
+
+/** Modification time of `rel` (epoch s), or `fallback` when it cannot be stat'ed now. */
+async function mtimeOf(segment: Segment, rel: string, fallback: number): Promise<number> {
+  try {
+    return ((await Deno.stat(`${segment.root}/${rel}`)).mtime?.getTime() ?? 0) / 1000;
+  } catch (err) {
+    // Read a moment ago: a stat failing now is a race with an edit, which
+    // the next validate reports; the mtime warning is all that is lost.
+    if (!(err instanceof Error)) throw err;
+    return fallback;
+  }
+}
+
+/** One listed file against the disk: readable, same hash, same size; mtime drift warned. */
+async function checkSource(segment: Segment, f: PackSourceFile, found: Findings): Promise<void> {
+  if (!safeSourcePath(f.path, found)) return;
+  const read = readSource(segment, f.path, found);
+  if (!read) return;
+  if (textSha256(read.text) !== f.sha256) {
+    found.fail("SOURCE_CHANGED", `Source file content changed (Hash mismatch): ${shown(f.path)}`);
+    return;
+  }
+  const mtime = await mtimeOf(segment, read.used, f.mtime);
+  if (Math.abs(mtime - f.mtime) > 1.0) {
+    found.warnings.push(`Source file mtime changed but hash matches: ${shown(f.path)}`);
+  }
+  const chars = codePointLength(normalizeNewlines(read.text));
+  if (chars !== f.chars) {
+    found.fail(
+      "SOURCE_CHANGED",
+      `Source file size mismatch: ${shown(f.path)} (${chars} vs ${f.chars})`,
+    );
+  }
+}
+
+/** Check the pack of `segment` against its files and its index. */
+export async function validatePack(segment: Segment): Promise<ValidationReport> {
+  const found = new Findings();
+  const loaded = await loadPack(segment, found);
+  if (!loaded) return found.report({});
   const { pack } = loaded;
   const base = {
     pack_sha: loaded.packSha,
@@ -113,83 +219,17 @@ export async function validatePack(segment: Segment): Promise<ValidationReport> 
   };
   const distrust = untrustedReason(segment, loaded);
   if (distrust !== undefined) {
-    fail(
+    found.fail(
       "PACK_UNTRUSTED",
       `Context pack not trusted: ${distrust} (rebuild with ctx build or ctx sync)`,
     );
-    return report(base);
+    return found.report(base);
   }
-  if (pack.segment.includes("..") || pack.segment.startsWith("/")) {
-    fail("UNSAFE_PATH", "Invalid or unsafe segment path");
-  }
-  const totalChars = pack.chunks.reduce((n, c) => n + c.char_count, 0);
-  if (totalChars > LARGE_PACK_CHARS) {
-    warnings.push(`Context pack is quite large (${totalChars} chars)`);
-  }
-  const ids = new Set(pack.chunks.map((c) => c.id));
-  for (const e of pack.index) {
-    if (!ids.has(e.id)) fail("PACK_CORRUPT", `Index references missing chunk ID: ${shown(e.id)}`);
-  }
-  for (const f of pack.source_files) {
-    try {
-      assertSafeRelPath(f.path, "source path");
-    } catch (err) {
-      // Named as a validation error, not thrown: validate lists every problem.
-      if (!(err instanceof TrifectaError)) throw err;
-      fail("UNSAFE_PATH", `Source path leaves the segment: ${shown(f.path)}`);
-      continue;
-    }
-    if (isDenied(f.path)) {
-      fail("UNSAFE_PATH", `Source path is on the denylist: ${shown(f.path)}`);
-      continue;
-    }
-    let read = readBounded(segment, f.path);
-    let used = f.path;
-    if ("code" in read && read.code === "FILE_NOT_FOUND" && f.path.includes("/")) {
-      used = basename(f.path);
-      read = readBounded(segment, used);
-    }
-    if ("code" in read) {
-      if (read.code === "FILE_NOT_FOUND") {
-        fail(
-          "SOURCE_MISSING",
-          `Source file listed in pack but missing from disk: ${shown(f.path)}`,
-        );
-      } else {
-        fail(
-          "SOURCE_REFUSED",
-          `Source file changed: the read boundary now refuses it (${read.code}): ${shown(f.path)}`,
-        );
-      }
-      continue;
-    }
-    const text = read.text;
-    if (textSha256(text) !== f.sha256) {
-      fail("SOURCE_CHANGED", `Source file content changed (Hash mismatch): ${shown(f.path)}`);
-      continue;
-    }
-    let mtime = f.mtime;
-    try {
-      mtime = ((await Deno.stat(`${segment.root}/${used}`)).mtime?.getTime() ?? 0) / 1000;
-    } catch (err) {
-      // Read a moment ago: a stat failing now is a race with an edit, which
-      // the next validate reports; the mtime warning is all that is lost.
-      if (!(err instanceof Error)) throw err;
-    }
-    if (Math.abs(mtime - f.mtime) > 1.0) {
-      warnings.push(`Source file mtime changed but hash matches: ${shown(f.path)}`);
-    }
-    const chars = codePointLength(normalizeNewlines(text));
-    if (chars !== f.chars) {
-      fail(
-        "SOURCE_CHANGED",
-        `Source file size mismatch: ${shown(f.path)} (${chars} vs ${f.chars})`,
-      );
-    }
-  }
-  if (pack.chunks.length === 0) fail("EMPTY_PACK", "Context pack contains no chunks");
-  checkIndex(segment, loaded, fail);
-  return report(base);
+  checkPackRules(pack, found);
+  for (const f of pack.source_files) await checkSource(segment, f, found);
+  if (pack.chunks.length === 0) found.fail("EMPTY_PACK", "Context pack contains no chunks");
+  checkIndex(segment, loaded, (code, message) => found.fail(code, message));
+  return found.report(base);
 }
 
 /**
@@ -247,7 +287,7 @@ function checkIndex(
       fail(
         "INDEX_CORRUPT",
         `Search index ${INDEX_REL} failed SQLite's integrity check (${problems.length} problem(s), e.g. ${
-          problems[0].slice(0, 120)
+          (problems[0] ?? "").slice(0, 120)
         })`,
       );
       return;

@@ -53,9 +53,11 @@ function escapeRegExp(s: string): string {
  *
  * @example
  * ```ts
+ * import { match } from "node:assert/strict";
  * import { scrubText } from "./answer_guard.ts";
- * scrubText("/repo", "see file:///repo/a.py and /home/ann/x.py, key AKIAIOSFODNN7EXAMPLE");
- * // "see a.py and external/….-x.py, key <SECRET_REDACTED:aws-access-key-id>"
+ * const out = scrubText("/repo", "see file:///repo/a.py and /home/ann/x.py with AKIAIOSFODNN7EXAMPLE");
+ * match(out, /^see a\.py and external\/[0-9a-f]{8}-x\.py with /);
+ * match(out, /<SECRET_REDACTED:aws-access-key-id>$/);
  * ```
  */
 export function scrubText(root: string, text: string): string {
@@ -85,8 +87,8 @@ const STRING_PREFIX = /^[rRbBuUfFtT]$/;
 export function stringLiteralEnd(text: string, start: number): number | undefined {
   let i = start;
   if (STRING_PREFIX.test(text[i] ?? "")) {
-    if (i > 0 && /[\w.]/.test(text[i - 1])) return undefined; // part of a name
-    while (i < text.length && i - start < 2 && STRING_PREFIX.test(text[i])) i++;
+    if (i > 0 && /[\w.]/.test(text[i - 1] ?? "")) return undefined; // part of a name
+    while (i < text.length && i - start < 2 && STRING_PREFIX.test(text[i] ?? "")) i++;
   }
   const q = text[i];
   if (q !== "'" && q !== '"') return undefined;
@@ -163,9 +165,10 @@ function maskLiteralTypes(text: string): string {
  *
  * @example
  * ```ts
+ * import { equal } from "node:assert/strict";
  * import { maskLiteralValues } from "./answer_guard.ts";
- * maskLiteralValues("y: Literal['sk-live-1', \"b]\"]", "python"); // "y: Literal['…', '…']"
- * maskLiteralValues('const k: "sk-live-1"', "typescript"); // 'const k: "…"'
+ * equal(maskLiteralValues("y: Literal['sk-live-1', \"b]\"]", "python"), "y: Literal['…', '…']");
+ * equal(maskLiteralValues('const k: "sk-live-1"', "typescript"), 'const k: "…"');
  * ```
  */
 export function maskLiteralValues(text: string, language: "python" | "typescript"): string {
@@ -184,10 +187,13 @@ export function maskLiteralValues(text: string, language: "python" | "typescript
 
 /** A URI or absolute path as trifecta shows it (relative, or `external/<hash8>-<name>`). */
 function pathShown(root: string, m: string): string {
-  const abs = m.startsWith("file:") ? uriToPath(m) : m;
-  if (abs === undefined) return "external/non-file-uri";
-  const rel = relpath(root, abs.replace(/[.,;:]+$/, ""));
-  return isDenied(rel) ? "external/redacted" : rel;
+  // Punctuation after a path belongs to the sentence: kept after the path shown.
+  const tail = /[.,;:]+$/.exec(m)?.[0] ?? "";
+  const path = m.slice(0, m.length - tail.length);
+  const abs = path.startsWith("file:") ? uriToPath(path) : path;
+  if (abs === undefined) return "external/non-file-uri" + tail;
+  const rel = relpath(root, abs);
+  return (isDenied(rel) ? "external/redacted" : rel) + tail;
 }
 
 /**
@@ -202,8 +208,10 @@ export function validAnswerPath(path: unknown): path is string {
   if (/[\u0000-\u001f\u007f]/.test(path)) return false;
   const parts = path.split("/");
   if (parts.some((p) => p === "" || p === "." || p === "..")) return false;
-  if (parts[0] === "external") {
-    return parts.length === 2 && /^([0-9a-f]{8}-.+|non-file-uri|redacted)$/.test(parts[1]);
+  const [top, name, ...more] = parts;
+  if (top === "external") {
+    return name !== undefined && more.length === 0 &&
+      /^([0-9a-f]{8}-.+|non-file-uri|redacted)$/.test(name);
   }
   return !isDenied(path);
 }

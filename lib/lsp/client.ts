@@ -8,47 +8,29 @@
  * exit) → FAILED, with the exit code in the `lsp.state_change` event.
  * Requests go out only when READY.
  *
+ * The process is in lib/lsp/server_process.ts, what is said to the server
+ * in lib/lsp/client_protocol.ts, the states and errors in
+ * lib/lsp/client_state.ts.
+ *
  * @module
  */
-import { pathToFileURL } from "node:url";
-import { uriToPath } from "./uri.ts";
 import { relpath } from "../segment/mod.ts";
 import { elapsedMs, monotonicMs, type Telemetry } from "../telemetry/mod.ts";
-import { JsonRpcConnection, RpcClosedError, RpcResponseError, RpcTimeoutError } from "./jsonrpc.ts";
+import {
+  answerServerRequest,
+  DocumentStore,
+  initializeParams,
+  type LspDiagnostic,
+  pathToUri,
+} from "./client_protocol.ts";
+import { type LspState, LspUnavailableError, requestFailure } from "./client_state.ts";
 import type { ServerCommand, ServerLanguage } from "./discovery.ts";
-import type { FallbackReason } from "./types.ts";
+import { JsonRpcConnection, RpcTimeoutError } from "./jsonrpc.ts";
+import { killProcessGroup } from "./process_group.ts";
+import { type ExitStatus, ServerProcess } from "./server_process.ts";
 
-/** States of a client. */
-export type LspState = "COLD" | "WARMING" | "READY" | "FAILED" | "CLOSED";
-
-/** A request that could not be served by the language server. */
-export class LspUnavailableError extends Error {
-  /** The fallback reason to report. */
-  readonly reason: FallbackReason;
-  /** Client state when it happened. */
-  readonly state: LspState;
-  /** Create the error. */
-  constructor(reason: FallbackReason, state: LspState, message: string) {
-    super(message);
-    this.name = "LspUnavailableError";
-    this.reason = reason;
-    this.state = state;
-  }
-}
-
-/** A diagnostic as the server published it. */
-export interface LspDiagnostic {
-  /** 0-based range. */
-  range: { start: { line: number; character: number }; end: { line: number; character: number } };
-  /** 1 error, 2 warning, 3 information, 4 hint. */
-  severity?: number;
-  /** Rule or code. */
-  code?: string | number;
-  /** Who produced it. */
-  source?: string;
-  /** Text. */
-  message: string;
-}
+export { type LspState, LspUnavailableError } from "./client_state.ts";
+export type { LspDiagnostic } from "./client_protocol.ts";
 
 /** Options for {@linkcode LspClient}. */
 export interface LspClientOptions {
@@ -72,83 +54,42 @@ export interface OpenFile {
   text: string;
 }
 
-const STDERR_LINES_KEPT = 50;
-/** Longest stderr line kept (characters): a server writing without newlines cannot grow memory. */
-const STDERR_LINE_CHARS = 2000;
-/** Most diagnostics kept per file. */
-const DIAGNOSTICS_KEPT = 10_000;
+/** Default per-request timeout (ms). */
+const REQUEST_TIMEOUT_MS = 30_000;
+
+/** The handshake waits at least this long: a cold server indexes first (ms). */
+const INITIALIZE_TIMEOUT_MS = 60_000;
+
+/** Counter incremented on entering a state. */
+const STATE_COUNTERS: Partial<Record<LspState, string>> = {
+  WARMING: "lsp_warming_count",
+  READY: "lsp_ready_count",
+  FAILED: "lsp_failed_count",
+};
 
 /**
- * The fallback reason for a client that is not READY: still warming
- * (`lsp_not_ready`), no binary (`lsp_binary_not_found`), a message over the
- * frame cap (`lsp_frame_too_large`), any other failure (`lsp_error`).
- */
-export function fallbackReasonOf(state: LspState, failReason: string | undefined): FallbackReason {
-  if (state === "WARMING" || state === "COLD") return "lsp_not_ready";
-  if (failReason === "binary_not_found") return "lsp_binary_not_found";
-  if (failReason === "frame_too_large") return "lsp_frame_too_large";
-  return "lsp_error";
-}
-
-/**
- * End every process left in a server's process group (the server runs in
- * its own group: `detached`). `Deno.kill` on a group needs `--allow-run`
- * without a list; under the documented `--allow-run=<deno>` a `deno eval`
- * with a fixed kill does it (running Deno is what that grant allows).
- * Returns false when neither is permitted.
- */
-export async function killProcessGroup(pgid: number): Promise<boolean> {
-  if (!Number.isInteger(pgid) || pgid <= 1) return false;
-  if (Deno.permissions.querySync({ name: "run" }).state === "granted") {
-    try {
-      Deno.kill(-pgid, "SIGKILL");
-    } catch (err) {
-      // ESRCH: the group is already empty.
-      if (!(err instanceof Deno.errors.NotFound || err instanceof TypeError)) throw err;
-    }
-    return true;
-  }
-  const deno = Deno.execPath();
-  if (Deno.permissions.querySync({ name: "run", command: deno }).state !== "granted") return false;
-  const code = `try { Deno.kill(-${pgid}, "SIGKILL"); } catch { /* group already empty */ }`;
-  const out = await new Deno.Command(deno, {
-    args: ["eval", "--no-config", code],
-    stdin: "null",
-    stdout: "null",
-    stderr: "null",
-    env: { NO_COLOR: "1" },
-  }).output();
-  return out.success;
-}
-
-/** `file://` URI of an absolute path. */
-export function pathToUri(abs: string): string {
-  return pathToFileURL(abs).href;
-}
-
-export { uriToPath } from "./uri.ts";
-
-interface DiagnosticState {
-  version: number | null;
-  items: LspDiagnostic[];
-}
-
-/**
- * One language-server process and its state machine.
+ * One language-server process and its state machine. With a real server:
+ * `start(file)`, `await waitReady(ms)` until READY, then `syncFile` and
+ * `request`, and `shutdown()` at the end.
  *
  * @example
  * ```ts
+ * import { equal } from "node:assert/strict";
  * import { LspClient } from "./client.ts";
- * import { findServer, isServerCommand } from "./discovery.ts";
- * const server = await findServer("python");
- * if (isServerCommand(server)) {
- *   const client = new LspClient(server, { root: "/repo", language: "python" });
- *   client.start({ abs: "/repo/a.py", text: await Deno.readTextFile("/repo/a.py") });
- *   if ((await client.waitReady(60_000)) === "READY") {
- *     console.log(await client.request("textDocument/hover", { textDocument: { uri: "file:///repo/a.py" }, position: { line: 0, character: 4 } }));
- *   }
- *   await client.shutdown();
- * }
+ * import { fallbackReasonOf } from "./client_state.ts";
+ * const root = await Deno.makeTempDir();
+ * const client = new LspClient({
+ *   command: `${root}/no-such-langserver`,
+ *   args: ["--stdio"],
+ *   backend: "lsp_custom",
+ *   source: "env",
+ *   label: "no-such-langserver",
+ * }, { root, language: "python" });
+ * client.start({ abs: `${root}/a.py`, text: "x = 1\n" });
+ * equal(await client.waitReady(1000), "FAILED"); // a spawn failure settles at once
+ * equal(fallbackReasonOf(client.state, client.failReason), "lsp_binary_not_found");
+ * await client.shutdown();
+ * await Deno.remove(root, { recursive: true });
  * ```
  */
 export class LspClient {
@@ -156,17 +97,15 @@ export class LspClient {
   readonly server: ServerCommand;
   #opts: LspClientOptions;
   #state: LspState = "COLD";
-  #child: Deno.ChildProcess | undefined;
+  #proc: ServerProcess | undefined;
   #conn: JsonRpcConnection | undefined;
   #spawnedAt = 0;
   #warmupPath: string | undefined;
   #capabilities: Record<string, unknown> = {};
-  #open = new Map<string, { version: number; text: string }>();
-  #diagnostics = new Map<string, DiagnosticState>();
-  #diagWaiters = new Set<() => void>();
+  #docs = new DocumentStore();
   #stateWaiters = new Set<() => void>();
-  #stderrTail: string[] = [];
-  #exit: { code: number; signal: string | null } | undefined;
+  #stderrTail: readonly string[] = [];
+  #exit: ExitStatus | undefined;
   #failReason: string | undefined;
   #processDone: Promise<void> = Promise.resolve();
 
@@ -181,13 +120,13 @@ export class LspClient {
     return this.#state;
   }
 
-  /** Process id of the server, once spawned. */
+  /** Process id of the server, once spawned (until it is shut down). */
   get pid(): number | undefined {
-    return this.#child?.pid;
+    return this.#proc?.pid;
   }
 
   /** Exit status once the server process ended. */
-  get exitStatus(): { code: number; signal: string | null } | undefined {
+  get exitStatus(): ExitStatus | undefined {
     return this.#exit;
   }
 
@@ -211,6 +150,11 @@ export class LspClient {
     return this.#spawnedAt === 0 ? 0 : elapsedMs(this.#spawnedAt);
   }
 
+  /** Resolves once the server process has exited. */
+  get exited(): Promise<void> {
+    return this.#processDone;
+  }
+
   /**
    * Spawn the server and start the handshake in the background (COLD →
    * WARMING); READY follows once `publishDiagnostics` arrives for
@@ -221,68 +165,40 @@ export class LspClient {
     const t = this.#opts.telemetry;
     const began = monotonicMs();
     this.#spawnedAt = began;
+    const args = { executable: this.server.label, backend: this.server.backend };
+    let proc: ServerProcess;
     try {
-      this.#child = new Deno.Command(this.server.command, {
-        args: this.server.args,
-        cwd: this.#opts.root,
-        stdin: "piped",
-        stdout: "piped",
-        stderr: "piped",
-        // Its own process group, so stop ends whatever the server spawned too.
-        detached: true,
-      }).spawn();
+      proc = new ServerProcess(this.server, this.#opts.root, (status) => this.#onExit(status));
     } catch (err) {
       const error = err instanceof Deno.errors.NotFound ? "binary_not_found" : "spawn_failed";
-      t?.event(
-        "lsp.spawn",
-        { executable: this.server.label, backend: this.server.backend },
-        {
-          status: "failed",
-          error,
-        },
-        elapsedMs(began),
-        { extra: { lsp_state: "FAILED", source: this.server.source } },
-      );
-      this.#fail(error === "binary_not_found" ? "binary_not_found" : "spawn_failed");
+      t?.event("lsp.spawn", {
+        args,
+        result: { status: "failed", error },
+        timingMs: elapsedMs(began),
+        extra: { lsp_state: "FAILED", source: this.server.source },
+      });
+      this.#fail(error);
       return;
     }
+    this.#proc = proc;
+    this.#stderrTail = proc.stderrTail;
+    this.#processDone = proc.done;
     t?.incr("lsp_spawn_count", 1);
-    t?.event(
-      "lsp.spawn",
-      { executable: this.server.label, backend: this.server.backend },
-      {
-        status: "ok",
-        pid: this.#child.pid,
-      },
-      elapsedMs(began),
-      { extra: { lsp_state: "WARMING", source: this.server.source } },
-    );
+    t?.event("lsp.spawn", {
+      args,
+      result: { status: "ok", pid: proc.pid },
+      timingMs: elapsedMs(began),
+      extra: { lsp_state: "WARMING", source: this.server.source },
+    });
     this.#transition("WARMING", "spawned");
     this.#warmupPath = warmup.abs;
-    const child = this.#child;
-    this.#drainStderr(child.stderr);
-    this.#conn = new JsonRpcConnection({ readable: child.stdout, writable: child.stdin }, {
+    const conn = new JsonRpcConnection({ readable: proc.stdout, writable: proc.stdin }, {
       onNotification: (method, params) => this.#onNotification(method, params),
-      onRequest: (method, params) => this.#onServerRequest(method, params),
-      onClose: (reason) => {
-        if (this.#conn?.frameTooLarge) {
-          // A server that announces a message over the cap is broken: stop it
-          // (it may go on streaming) and never ask it again.
-          this.#fail("frame_too_large");
-          this.kill();
-        } else if (this.#state === "WARMING" || this.#state === "READY") {
-          this.#failReason ??= `connection_closed`;
-          void reason;
-        }
-      },
+      onRequest: (method, params) => answerServerRequest(method, params, this.#opts.root),
+      onClose: () => this.#onClose(),
     });
-    this.#processDone = child.status.then((status) => {
-      this.#exit = { code: status.code, signal: status.signal };
-      if (this.#state !== "CLOSED" && this.#state !== "FAILED") {
-        this.#fail("process_exited");
-      }
-    });
-    void this.#handshake(warmup);
+    this.#conn = conn;
+    void this.#handshake(conn, warmup);
   }
 
   /**
@@ -291,7 +207,7 @@ export class LspClient {
    */
   waitReady(timeoutMs: number): Promise<LspState> {
     const settled = () => this.#state !== "WARMING" && this.#state !== "COLD";
-    if (settled() || (this.#state === "COLD" && !this.#child)) return Promise.resolve(this.#state);
+    if (settled() || (this.#state === "COLD" && !this.#proc)) return Promise.resolve(this.#state);
     return new Promise((resolve) => {
       const done = () => {
         if (!settled()) return;
@@ -314,22 +230,18 @@ export class LspClient {
   async syncFile(file: OpenFile): Promise<number> {
     const conn = this.#requireConn();
     const uri = pathToUri(file.abs);
-    const known = this.#open.get(file.abs);
-    if (!known) {
-      this.#open.set(file.abs, { version: 1, text: file.text });
+    const doc = this.#docs.update(file.abs, file.text);
+    if (doc.kind === "open") {
       await conn.notify("textDocument/didOpen", {
         textDocument: { uri, languageId: this.#opts.language, version: 1, text: file.text },
       });
-      return 1;
+    } else if (doc.kind === "change") {
+      await conn.notify("textDocument/didChange", {
+        textDocument: { uri, version: doc.version },
+        contentChanges: [{ text: file.text }],
+      });
     }
-    if (known.text === file.text) return known.version;
-    const version = known.version + 1;
-    this.#open.set(file.abs, { version, text: file.text });
-    await conn.notify("textDocument/didChange", {
-      textDocument: { uri, version },
-      contentChanges: [{ text: file.text }],
-    });
-    return version;
+    return doc.version;
   }
 
   /**
@@ -343,8 +255,12 @@ export class LspClient {
     options: { file?: string; timeoutMs?: number } = {},
   ): Promise<unknown> {
     const t = this.#opts.telemetry;
-    const fileRel = options.file ? relpath(this.#opts.root, options.file) : undefined;
-    if (this.#state !== "READY" || !this.#conn) {
+    const args = {
+      method,
+      file: options.file ? relpath(this.#opts.root, options.file) : undefined,
+    };
+    const conn = this.#conn;
+    if (this.#state !== "READY" || !conn) {
       throw new LspUnavailableError(
         "lsp_not_ready",
         this.#state,
@@ -353,43 +269,27 @@ export class LspClient {
     }
     const began = monotonicMs();
     t?.incr("lsp_request_count", 1);
-    const timeoutMs = options.timeoutMs ?? this.#opts.requestTimeoutMs ?? 30_000;
+    const timeoutMs = options.timeoutMs ?? this.#opts.requestTimeoutMs ?? REQUEST_TIMEOUT_MS;
     try {
-      const result = await this.#conn.request(method, params, { timeoutMs });
-      t?.event(
-        "lsp.request",
-        { method, file: fileRel },
-        {
+      const result = await conn.request(method, params, { timeoutMs });
+      t?.event("lsp.request", {
+        args,
+        result: {
           status: "ok",
           resolved: Array.isArray(result) ? result.length : result === null ? 0 : 1,
         },
-        elapsedMs(began),
-        { extra: { lsp_state: this.#state, backend: this.server.backend } },
-      );
+        timingMs: elapsedMs(began),
+        extra: { lsp_state: this.#state, backend: this.server.backend },
+      });
       return result;
     } catch (err) {
-      const reason: FallbackReason = err instanceof RpcTimeoutError
-        ? "lsp_request_timeout"
-        : this.#conn?.frameTooLarge
-        ? "lsp_frame_too_large"
-        : "lsp_error";
-      const detail = err instanceof RpcResponseError
-        ? `code ${err.code}`
-        : err instanceof RpcClosedError
-        ? "connection closed"
-        : err instanceof RpcTimeoutError
-        ? `timeout ${timeoutMs} ms`
-        : "unexpected";
-      t?.event(
-        "lsp.request",
-        { method, file: fileRel },
-        {
-          status: reason === "lsp_request_timeout" ? "timeout" : "error",
-          reason,
-        },
-        elapsedMs(began),
-        { extra: { lsp_state: this.#state, detail } },
-      );
+      const { reason, detail } = requestFailure(err, conn.frameTooLarge, timeoutMs);
+      t?.event("lsp.request", {
+        args,
+        result: { status: reason === "lsp_request_timeout" ? "timeout" : "error", reason },
+        timingMs: elapsedMs(began),
+        extra: { lsp_state: this.#state, detail },
+      });
       throw new LspUnavailableError(
         reason,
         this.#state,
@@ -400,7 +300,7 @@ export class LspClient {
 
   /** Diagnostics last published for a file (absolute path), if any. */
   diagnosticsOf(abs: string): { version: number | null; items: LspDiagnostic[] } | undefined {
-    return this.#diagnostics.get(abs);
+    return this.#docs.diagnosticsOf(abs);
   }
 
   /**
@@ -412,25 +312,9 @@ export class LspClient {
     minVersion: number,
     timeoutMs: number,
   ): Promise<LspDiagnostic[] | undefined> {
-    const ok = () => {
-      const d = this.#diagnostics.get(abs);
-      return d && (d.version === null || d.version >= minVersion) ? d.items : undefined;
-    };
-    const now = ok();
-    if (now) return Promise.resolve(now);
-    return new Promise((resolve) => {
-      const check = () => {
-        const items = ok();
-        if (items === undefined && this.#state !== "FAILED" && this.#state !== "CLOSED") return;
-        clearTimeout(timer);
-        this.#diagWaiters.delete(check);
-        resolve(items);
-      };
-      const timer = setTimeout(() => {
-        this.#diagWaiters.delete(check);
-        resolve(undefined);
-      }, timeoutMs);
-      this.#diagWaiters.add(check);
+    return this.#docs.wait(abs, minVersion, {
+      timeoutMs,
+      gaveUp: () => this.#state === "FAILED" || this.#state === "CLOSED",
     });
   }
 
@@ -442,11 +326,11 @@ export class LspClient {
    * FAILED).
    */
   async shutdown(graceMs = 2000): Promise<void> {
-    const child = this.#child;
+    const proc = this.#proc;
     const conn = this.#conn;
     const wasLive = this.#state === "READY" || this.#state === "WARMING";
     if (wasLive) this.#transition("CLOSED", "shutdown");
-    if (!child) return;
+    if (!proc) return;
     if (wasLive && conn && !conn.isClosed) {
       try {
         await conn.request("shutdown", null, { timeoutMs: graceMs });
@@ -457,44 +341,21 @@ export class LspClient {
       }
     }
     await conn?.close("shutdown");
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const exited = await Promise.race([
-      this.#processDone.then(() => true),
-      new Promise<false>((r) => (timer = setTimeout(() => r(false), graceMs))),
-    ]);
-    clearTimeout(timer);
-    if (!exited) {
-      this.kill("SIGKILL");
-      await this.#processDone;
-    }
-    this.#child = undefined;
-    if (!(await killProcessGroup(child.pid))) {
-      this.#opts.telemetry?.event(
-        "lsp.state_change",
-        { from: "CLOSED", to: "CLOSED" },
-        {
-          status: "warning",
-          reason: "process_group_not_killed",
-        },
-        this.ageMs,
-        { extra: { backend: this.server.backend } },
-      );
+    await proc.end(graceMs);
+    this.#proc = undefined;
+    if (!(await killProcessGroup(proc.pid))) {
+      this.#opts.telemetry?.event("lsp.state_change", {
+        args: { from: "CLOSED", to: "CLOSED" },
+        result: { status: "warning", reason: "process_group_not_killed" },
+        timingMs: this.ageMs,
+        extra: { backend: this.server.backend },
+      });
     }
   }
 
   /** Kill the server process abruptly (tests of the crash path; a broken server). */
   kill(signal: Deno.Signal = "SIGKILL"): void {
-    try {
-      this.#child?.kill(signal);
-    } catch (err) {
-      // Already exited: nothing to kill.
-      if (!(err instanceof TypeError)) throw err;
-    }
-  }
-
-  /** Resolves once the server process has exited. */
-  get exited(): Promise<void> {
-    return this.#processDone;
+    this.#proc?.kill(signal);
   }
 
   #requireConn(): JsonRpcConnection {
@@ -504,29 +365,18 @@ export class LspClient {
     return this.#conn;
   }
 
-  async #handshake(warmup: OpenFile): Promise<void> {
-    const conn = this.#conn!;
-    const rootUri = pathToUri(this.#opts.root);
+  async #handshake(conn: JsonRpcConnection, warmup: OpenFile): Promise<void> {
     try {
-      const init = await conn.request("initialize", {
-        processId: Deno.pid,
-        clientInfo: { name: "trifecta", version: this.#opts.clientVersion ?? "0" },
-        rootUri,
-        rootPath: this.#opts.root,
-        workspaceFolders: [{ uri: rootUri, name: "segment" }],
-        capabilities: {
-          textDocument: {
-            synchronization: { didSave: false, dynamicRegistration: false },
-            hover: { contentFormat: ["markdown", "plaintext"] },
-            definition: { linkSupport: false },
-            references: {},
-            documentSymbol: { hierarchicalDocumentSymbolSupport: true },
-            publishDiagnostics: { versionSupport: true },
-          },
-          workspace: { configuration: true, workspaceFolders: true },
-          window: { workDoneProgress: false },
+      const init = await conn.request(
+        "initialize",
+        initializeParams(this.#opts.root, this.#opts.clientVersion ?? "0"),
+        {
+          timeoutMs: Math.max(
+            this.#opts.requestTimeoutMs ?? REQUEST_TIMEOUT_MS,
+            INITIALIZE_TIMEOUT_MS,
+          ),
         },
-      }, { timeoutMs: Math.max(this.#opts.requestTimeoutMs ?? 30_000, 60_000) });
+      );
       const caps = (init as { capabilities?: Record<string, unknown> } | null)?.capabilities;
       if (!caps || Object.keys(caps).length === 0) {
         this.#fail("initialize_without_capabilities");
@@ -537,6 +387,7 @@ export class LspClient {
       await this.syncFile(warmup);
       this.#checkWarmupDiagnostics();
     } catch (err) {
+      // Any failure of the handshake fails the client; the cause is its reason.
       if (this.#state === "WARMING") {
         this.#fail(err instanceof RpcTimeoutError ? "initialize_timeout" : "handshake_failed");
       }
@@ -545,75 +396,32 @@ export class LspClient {
 
   #checkWarmupDiagnostics(): void {
     if (this.#state !== "WARMING" || !this.#warmupPath) return;
-    if (this.#diagnostics.has(this.#warmupPath) && this.#open.has(this.#warmupPath)) {
+    if (this.#docs.hasDiagnostics(this.#warmupPath)) {
       this.#transition("READY", "diagnostics_received");
     }
   }
 
   #onNotification(method: string, params: unknown): void {
     if (method !== "textDocument/publishDiagnostics") return;
-    const p = (params && typeof params === "object" ? params : {}) as {
-      uri?: string;
-      version?: number;
-      diagnostics?: LspDiagnostic[];
-    };
-    const abs = typeof p.uri === "string" ? uriToPath(p.uri) : undefined;
-    if (!abs) return;
-    // Only documents trifecta opened are ever asked about: a server publishing
-    // for thousands of other files cannot grow this map.
-    if (!this.#open.has(abs)) return;
-    const items = Array.isArray(p.diagnostics) ? p.diagnostics.slice(0, DIAGNOSTICS_KEPT) : [];
-    this.#diagnostics.set(abs, {
-      version: typeof p.version === "number" ? p.version : null,
-      items,
-    });
+    if (!this.#docs.publish(params)) return;
     this.#checkWarmupDiagnostics();
-    for (const w of [...this.#diagWaiters]) w();
+    this.#docs.wake();
   }
 
-  #onServerRequest(method: string, params: unknown): unknown {
-    switch (method) {
-      case "workspace/configuration": {
-        const items = (params as { items?: unknown[] } | null)?.items ?? [];
-        return items.map(() => null);
-      }
-      case "workspace/workspaceFolders":
-        return [{ uri: pathToUri(this.#opts.root), name: "segment" }];
-      case "client/registerCapability":
-      case "client/unregisterCapability":
-      case "window/workDoneProgress/create":
-      case "window/showMessageRequest":
-      case "window/showDocument":
-      case "workspace/diagnostic/refresh":
-      case "workspace/semanticTokens/refresh":
-      case "workspace/inlayHint/refresh":
-      case "workspace/codeLens/refresh":
-        return null;
-      default:
-        throw new RpcResponseError(-32601, `trifecta does not handle ${method}`);
+  #onClose(): void {
+    if (this.#conn?.frameTooLarge) {
+      // A server that announces a message over the cap is broken: stop it
+      // (it may go on streaming) and never ask it again.
+      this.#fail("frame_too_large");
+      this.kill();
+    } else if (this.#state === "WARMING" || this.#state === "READY") {
+      this.#failReason ??= "connection_closed";
     }
   }
 
-  #drainStderr(stream: ReadableStream<Uint8Array>): void {
-    void (async () => {
-      const dec = new TextDecoder();
-      let partial = "";
-      try {
-        for await (const chunk of stream) {
-          const lines = (partial + dec.decode(chunk, { stream: true })).split("\n");
-          partial = (lines.pop() ?? "").slice(-STDERR_LINE_CHARS);
-          this.#stderrTail.push(
-            ...lines.slice(-STDERR_LINES_KEPT).map((l) => l.slice(0, STDERR_LINE_CHARS)),
-          );
-          if (this.#stderrTail.length > STDERR_LINES_KEPT) {
-            this.#stderrTail.splice(0, this.#stderrTail.length - STDERR_LINES_KEPT);
-          }
-        }
-      } catch (err) {
-        // The pipe breaks when the server is killed; nothing is left to drain.
-        if (!(err instanceof Error)) throw err;
-      }
-    })();
+  #onExit(status: ExitStatus): void {
+    this.#exit = status;
+    if (this.#state !== "CLOSED" && this.#state !== "FAILED") this.#fail("process_exited");
   }
 
   #fail(reason: string): void {
@@ -627,13 +435,7 @@ export class LspClient {
     if (from === to) return;
     this.#state = to;
     const t = this.#opts.telemetry;
-    const counter = to === "WARMING"
-      ? "lsp_warming_count"
-      : to === "READY"
-      ? "lsp_ready_count"
-      : to === "FAILED"
-      ? "lsp_failed_count"
-      : undefined;
+    const counter = STATE_COUNTERS[to];
     if (counter) t?.incr(counter, 1);
     const extra: Record<string, unknown> = { reason, backend: this.server.backend };
     if (this.#exit) {
@@ -644,10 +446,13 @@ export class LspClient {
       extra.warmup_file = relpath(this.#opts.root, this.#warmupPath);
     }
     if (to === "FAILED") extra.lsp_ready_fail = true;
-    t?.event("lsp.state_change", { from, to }, { status: to.toLowerCase(), reason }, this.ageMs, {
+    t?.event("lsp.state_change", {
+      args: { from, to },
+      result: { status: to.toLowerCase(), reason },
+      timingMs: this.ageMs,
       extra,
     });
     for (const w of [...this.#stateWaiters]) w();
-    for (const w of [...this.#diagWaiters]) w();
+    this.#docs.wake();
   }
 }

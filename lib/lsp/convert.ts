@@ -17,7 +17,7 @@ import { basename } from "../path.ts";
 import { checkInsideSync, isDenied, isWithin, readInsideSync, relpath } from "../segment/mod.ts";
 import type { Segment } from "../segment/segment.ts";
 import { TrifectaError } from "../errors.ts";
-import type { LspDiagnostic } from "./client.ts";
+import type { LspDiagnostic } from "./client_protocol.ts";
 import { maskLiteralValues, scrubText, validPositionNumber } from "./answer_guard.ts";
 import { fromLspPosition, type LspPosition, splitLines } from "./positions.ts";
 import type { DiagnosticOut, SourceRange } from "./types.ts";

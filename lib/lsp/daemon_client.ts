@@ -88,20 +88,11 @@ export interface CallOptions {
 }
 
 /**
- * Check the daemon's files, send one request, and wait for its answer
- * (heartbeat lines are skipped).
- *
- * @throws {DaemonUnavailableError} `notRunning` when no daemon listens;
- * `untrusted` when its files fail the check (nothing was sent);
- * `noPermission` when a grant is missing; `stalled` when it went silent;
- * otherwise when it broke the connection or timed out.
+ * Refuse a daemon that cannot be or must not be contacted: none runs, its
+ * files fail the ownership check, or this process lacks a grant.
  */
-export async function callDaemon(
-  paths: DaemonPaths,
-  request: DaemonRequest,
-  options: CallOptions = {},
-): Promise<DaemonResponse> {
-  const trust = inspectDaemon(paths, { root: options.root ?? "", lockHeld: lockHeldSync });
+function checkTrust(paths: DaemonPaths, root: string): void {
+  const trust = inspectDaemon(paths, { root, lockHeld: lockHeldSync });
   if (trust.kind === "absent") {
     throw new DaemonUnavailableError("no daemon is running", { notRunning: true });
   }
@@ -118,9 +109,12 @@ export async function callDaemon(
       detail: trust.detail,
     });
   }
-  let conn: Deno.UnixConn;
+}
+
+/** Connect to the daemon's socket; a missing or refusing socket means none runs. */
+async function connect(paths: DaemonPaths): Promise<Deno.UnixConn> {
   try {
-    conn = await Deno.connect({ transport: "unix", path: paths.socket });
+    return await Deno.connect({ transport: "unix", path: paths.socket });
   } catch (err) {
     if (
       err instanceof Deno.errors.NotFound || err instanceof Deno.errors.ConnectionRefused ||
@@ -128,68 +122,116 @@ export async function callDaemon(
     ) {
       throw new DaemonUnavailableError("no daemon is listening", { notRunning: true });
     }
-    throw new DaemonUnavailableError(`cannot connect: ${(err as Error).name}`);
+    throw new DaemonUnavailableError(
+      `cannot connect: ${err instanceof Error ? err.name : "unknown"}`,
+    );
   }
+}
+
+/**
+ * The next line from `reader`, or undefined at the end; `onGap` runs (and
+ * should close the connection, which ends the read) when `gapMs` pass
+ * without one.
+ */
+async function nextLine(
+  reader: LineReader,
+  gapMs: number,
+  onGap: () => void,
+): Promise<string | undefined> {
+  const gap = AbortSignal.timeout(gapMs);
+  gap.addEventListener("abort", onGap);
+  try {
+    return await reader.next();
+  } finally {
+    gap.removeEventListener("abort", onGap);
+  }
+}
+
+/** Read lines until the answer (heartbeat lines are skipped); undefined when the connection ended. */
+async function readAnswer(
+  conn: Deno.Conn,
+  gapMs: number,
+  onGap: () => void,
+): Promise<DaemonResponse | undefined> {
+  const reader = new LineReader(conn, MAX_RESPONSE_BYTES);
+  for (;;) {
+    const line = await nextLine(reader, gapMs, onGap);
+    if (line === undefined) return undefined;
+    const res = JSON.parse(line) as DaemonResponse & { alive?: boolean };
+    if (res && typeof res === "object" && res.alive === true && res.ok === undefined) continue;
+    if (!res || typeof res !== "object" || typeof res.ok !== "boolean") {
+      throw new DaemonUnavailableError("the daemon sent an answer of the wrong shape");
+    }
+    return res;
+  }
+}
+
+/**
+ * Check the daemon's files, send one request, and wait for its answer
+ * (heartbeat lines are skipped).
+ *
+ * @throws {DaemonUnavailableError} `notRunning` when no daemon listens;
+ * `untrusted` when its files fail the check (nothing was sent);
+ * `noPermission` when a grant is missing; `stalled` when it went silent;
+ * otherwise when it broke the connection or timed out.
+ */
+export async function callDaemon(
+  paths: DaemonPaths,
+  request: DaemonRequest,
+  options: CallOptions = {},
+): Promise<DaemonResponse> {
+  checkTrust(paths, options.root ?? "");
+  const conn = await connect(paths);
   const timeoutMs = options.timeoutMs ?? 30_000;
   const gapMs = options.gapMs ?? DAEMON_GAP_MS;
   // On a timeout the connection is closed, which ends the pending read; no
   // promise is left behind to reject later. AbortSignal.timeout rather than
   // setTimeout: a process's first setTimeout costs Deno ~5 ms of set-up.
   let ended: "timeout" | "stalled" | undefined;
-  const overall = AbortSignal.timeout(timeoutMs);
-  const onTimeout = () => {
-    ended ??= "timeout";
+  const endWith = (why: "timeout" | "stalled") => () => {
+    ended ??= why;
     closeQuietly(conn);
   };
+  const onTimeout = endWith("timeout");
+  const overall = AbortSignal.timeout(timeoutMs);
   overall.addEventListener("abort", onTimeout);
   try {
     await writeAll(conn, encodeLine(request));
-    const reader = new LineReader(conn, MAX_RESPONSE_BYTES);
-    for (;;) {
-      const gap = AbortSignal.timeout(gapMs);
-      const onGap = () => {
-        ended ??= "stalled";
-        closeQuietly(conn);
-      };
-      gap.addEventListener("abort", onGap);
-      let line: string | undefined;
-      try {
-        line = await reader.next();
-      } finally {
-        gap.removeEventListener("abort", onGap);
-      }
-      if (line === undefined) {
-        if (ended) break;
-        throw new DaemonUnavailableError("the daemon closed the connection");
-      }
-      const res = JSON.parse(line) as DaemonResponse & { alive?: boolean };
-      if (res && typeof res === "object" && res.alive === true && res.ok === undefined) continue;
-      if (!res || typeof res !== "object" || typeof res.ok !== "boolean") {
-        throw new DaemonUnavailableError("the daemon sent an answer of the wrong shape");
-      }
-      return res;
-    }
-    throw new Error("unreachable: the loop ends by an answer or a timeout");
+    const res = await readAnswer(conn, gapMs, endWith("stalled"));
+    if (res) return res;
+    if (!ended) throw new DaemonUnavailableError("the daemon closed the connection");
+    throw new DaemonUnavailableError(`the exchange ended: ${ended}`);
   } catch (err) {
-    if (ended === "stalled") {
-      throw new DaemonUnavailableError(
-        `the daemon sent nothing for ${gapMs} ms (stopped or hung)`,
-        {
-          stalled: true,
-          detail:
-            `The daemon did not respond within ${gapMs} ms (stopped or hung); \`trifecta lsp daemon stop\` ends it.`,
-        },
-      );
-    }
-    if (ended === "timeout") {
-      throw new DaemonUnavailableError(`no answer within ${timeoutMs} ms`);
-    }
-    if (err instanceof DaemonUnavailableError) throw err;
-    throw new DaemonUnavailableError(`broken exchange: ${(err as Error).message}`);
+    throw callFailure(err, ended, { timeoutMs, gapMs });
   } finally {
     overall.removeEventListener("abort", onTimeout);
     closeQuietly(conn);
   }
+}
+
+/** The error a failed exchange ends with: what ended it, or what broke it. */
+function callFailure(
+  err: unknown,
+  ended: "timeout" | "stalled" | undefined,
+  limits: { timeoutMs: number; gapMs: number },
+): DaemonUnavailableError {
+  if (ended === "stalled") {
+    return new DaemonUnavailableError(
+      `the daemon sent nothing for ${limits.gapMs} ms (stopped or hung)`,
+      {
+        stalled: true,
+        detail:
+          `The daemon did not respond within ${limits.gapMs} ms (stopped or hung); \`trifecta lsp daemon stop\` ends it.`,
+      },
+    );
+  }
+  if (ended === "timeout") {
+    return new DaemonUnavailableError(`no answer within ${limits.timeoutMs} ms`);
+  }
+  if (err instanceof DaemonUnavailableError) return err;
+  return new DaemonUnavailableError(
+    `broken exchange: ${err instanceof Error ? err.message : String(err)}`,
+  );
 }
 
 async function writeAll(conn: Deno.Conn, bytes: Uint8Array): Promise<void> {

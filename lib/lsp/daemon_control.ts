@@ -10,29 +10,23 @@
  * @module
  */
 import { TrifectaError } from "../errors.ts";
-import { join } from "../path.ts";
-import { fileURLToPath } from "node:url";
 import type { Segment } from "../segment/mod.ts";
 import { type EnvReader, processEnv } from "./config.ts";
 import { callDaemon, canReachSocket, DaemonUnavailableError } from "./daemon_client.ts";
+import {
+  canCheckRuntimeDir,
+  defaultServeCommand,
+  missingDaemonFlags,
+  type ServeCommand,
+} from "./daemon_flags.ts";
 import { type DaemonPaths, daemonPaths, ensureRuntimeDir } from "./daemon_paths.ts";
 import { inspectDaemon, lockHeldSync } from "./daemon_trust.ts";
-import { killProcessGroup } from "./client.ts";
 import type { DaemonStatus } from "./daemon_protocol.ts";
-import type { DaemonStateFile } from "./daemon_server.ts";
+import { type DaemonStateFile, readDaemonState, removeIfExists } from "./daemon_files.ts";
+import { killProcessGroup } from "./process_group.ts";
 
 /** Exit code of `lsp daemon serve` when another daemon holds the lock. */
 export const SERVE_EXIT_ALREADY_RUNNING = 3;
-
-/** How to run `lsp daemon serve` as a child process. */
-export interface ServeCommand {
-  /** Executable (Deno). */
-  command: string;
-  /** Arguments up to and including the main module. */
-  args: string[];
-  /** Working directory (the caller's, so the same config is found). */
-  cwd: string;
-}
 
 /** Options for {@linkcode startDaemon}. */
 export interface StartOptions {
@@ -54,80 +48,6 @@ export interface StartResult {
   outcome: "started" | "already_running";
   /** What runs now. */
   report: DaemonReport;
-}
-
-/** Where a daemon for a segment reads and writes. */
-export interface DaemonScope {
-  /** Real path of the segment root. */
-  root: string;
-  /** The daemon's runtime directory (lock, state file, socket). */
-  runtimeDir: string;
-}
-
-// Variables trifecta and pyright's discovery read (docs/security.md).
-const DAEMON_ENV = "TRIFECTA_*,PATH,XDG_RUNTIME_DIR,USER,HOME";
-
-/**
- * The permission flags for the daemon process: what this process holds
- * unscoped is passed on as is; otherwise the daemon gets exactly what it
- * needs for its segment — read the segment, trifecta's own code directory
- * (the AST worker module) and the runtime directory; write the segment's
- * `_ctx/` and `.trifecta/` and the runtime directory; run Deno (pyright runs
- * under it). So `lsp daemon start` works under the documented narrow flags.
- */
-export function inheritedPermissionFlags(scope: DaemonScope): string[] {
-  const granted = (name: "read" | "write" | "env" | "run" | "net" | "ffi") =>
-    Deno.permissions.querySync({ name }).state === "granted";
-  const flags: string[] = [];
-  const code = Deno.mainModule.startsWith("file:")
-    ? [fileURLToPath(new URL(".", Deno.mainModule)) + "lib"]
-    : [];
-  flags.push(
-    granted("read")
-      ? "--allow-read"
-      : `--allow-read=${[scope.root, ...code, scope.runtimeDir].join(",")}`,
-  );
-  flags.push(
-    granted("write")
-      ? "--allow-write"
-      : `--allow-write=${join(scope.root, "_ctx")},${
-        join(scope.root, ".trifecta")
-      },${scope.runtimeDir}`,
-  );
-  flags.push(granted("env") ? "--allow-env" : `--allow-env=${DAEMON_ENV}`);
-  flags.push(granted("run") ? "--allow-run" : `--allow-run=${Deno.execPath()}`);
-  if (granted("net")) flags.push("--allow-net");
-  if (granted("ffi")) flags.push("--allow-ffi");
-  if (Deno.permissions.querySync({ name: "sys" }).state === "granted") flags.push("--allow-sys");
-  else {
-    const kinds = ([
-      "osRelease",
-      "uid",
-      "hostname",
-      "loadavg",
-      "networkInterfaces",
-      "systemMemoryInfo",
-      "gid",
-    ] as const)
-      .filter((kind) => Deno.permissions.querySync({ name: "sys", kind }).state === "granted");
-    if (kinds.length > 0) flags.push(`--allow-sys=${kinds.join(",")}`);
-  }
-  return flags;
-}
-
-/** The default serve command: this Deno, the daemon's permissions, this main module. */
-export function defaultServeCommand(scope: DaemonScope): ServeCommand {
-  return {
-    command: Deno.execPath(),
-    args: [
-      "run",
-      "--no-prompt",
-      ...inheritedPermissionFlags(scope),
-      "--unstable-raw-imports",
-      Deno.mainModule,
-    ],
-    cwd: Deno.cwd(),
-  };
 }
 
 /** What is known about a segment's daemon. */
@@ -160,22 +80,6 @@ function validPid(x: unknown): number | undefined {
   return typeof x === "number" && Number.isInteger(x) && x > 1 ? x : undefined;
 }
 
-function canCheck(paths: DaemonPaths): boolean {
-  return Deno.permissions.querySync({ name: "read", path: paths.dir }).state === "granted" &&
-    Deno.permissions.querySync({ name: "sys", kind: "uid" }).state === "granted";
-}
-
-/** The flags this process lacks to check, start, stop and reach the daemon. */
-function missingFlags(paths: DaemonPaths): string[] {
-  const q = (d: Deno.PermissionDescriptor) => Deno.permissions.querySync(d).state === "granted";
-  return [
-    ...(q({ name: "read", path: paths.dir }) ? [] : [`--allow-read=${paths.dir}`]),
-    ...(q({ name: "write", path: paths.dir }) ? [] : [`--allow-write=${paths.dir}`]),
-    ...(q({ name: "sys", kind: "uid" }) ? [] : ["--allow-sys=uid"]),
-    ...(canReachSocket(paths.socket) ? [] : [`--allow-net=unix:${paths.socket}`]),
-  ];
-}
-
 /**
  * What runs for this segment. Checks the runtime directory first; asks the
  * daemon over its socket when this process may reach it, else reads its
@@ -194,8 +98,8 @@ export async function daemonStatus(
     trusted: true,
     pid: null,
   };
-  if (!canCheck(paths)) {
-    const flags = missingFlags(paths);
+  if (!canCheckRuntimeDir(paths)) {
+    const flags = missingDaemonFlags(paths);
     return {
       ...base,
       running: false,
@@ -233,11 +137,11 @@ export async function daemonStatus(
     }
   }
   const running = lockHeldSync(paths);
-  const state = running ? await readState(paths) : undefined;
+  const state = running ? await readDaemonState(paths) : undefined;
   const report: DaemonReport = { ...base, running, pid: validPid(state?.pid) ?? null };
   if (running && problem) report.problem = problem;
   if (running && !canReachSocket(paths.socket)) {
-    const flags = missingFlags(paths);
+    const flags = missingDaemonFlags(paths);
     report.needs_flag = flags.join(" ");
     report.needs_flags = flags;
     report.problem ??= `add ${report.needs_flag} for its state and for queries through it`;
@@ -284,7 +188,7 @@ export async function startDaemon(segment: Segment, options: StartOptions): Prom
   const deadline = Date.now() + (options.timeoutMs ?? 20_000);
   try {
     while (Date.now() < deadline) {
-      const state = await readState(paths);
+      const state = await readDaemonState(paths);
       if (state?.pid === child.pid && state.listening) {
         return { outcome: "started", report: await daemonStatus(segment, { env }) };
       }
@@ -324,19 +228,6 @@ function alive(pid: number): boolean {
   }
 }
 
-/** The daemon's state file (call for a trusted runtime directory only). */
-async function readState(paths: DaemonPaths): Promise<DaemonStateFile | undefined> {
-  try {
-    const info = await Deno.lstat(paths.state);
-    if (!info.isFile || info.size > 64 * 1024) return undefined;
-    const parsed = JSON.parse(await Deno.readTextFile(paths.state)) as unknown;
-    return parsed && typeof parsed === "object" ? parsed as DaemonStateFile : undefined;
-  } catch (err) {
-    if (err instanceof Deno.errors.NotFound || err instanceof SyntaxError) return undefined;
-    throw err;
-  }
-}
-
 /** What {@linkcode stopDaemon} did. */
 export interface StopResult {
   /** `stopped`, `killed` (did not stop in time) or `not_running`. */
@@ -346,18 +237,16 @@ export interface StopResult {
 }
 
 /**
- * Stop the daemon: ask it (over the socket, or SIGTERM when the socket is
- * out of reach), wait until its process and its server are gone, kill them
- * when they linger past `graceMs`.
+ * The daemon's paths, once this process may look into its runtime
+ * directory and that directory passed the ownership check.
+ *
+ * @throws {TrifectaError} `PERMISSION_NOT_GRANTED` (naming the flags) or
+ * `DAEMON_UNTRUSTED` (nothing there is signalled).
  */
-export async function stopDaemon(
-  segment: Segment,
-  options: { env?: EnvReader; graceMs?: number } = {},
-): Promise<StopResult> {
-  const env = options.env ?? processEnv;
+function checkedPaths(segment: Segment, env: EnvReader): DaemonPaths {
   const paths = daemonPaths(segment.root, env);
-  if (!canCheck(paths)) {
-    const flags = missingFlags(paths);
+  if (!canCheckRuntimeDir(paths)) {
+    const flags = missingDaemonFlags(paths);
     throw new TrifectaError(
       "PERMISSION_NOT_GRANTED",
       "This process may not look into the LSP daemon's runtime directory",
@@ -370,66 +259,106 @@ export async function stopDaemon(
     throw new TrifectaError(
       "DAEMON_UNTRUSTED",
       `The LSP daemon was not contacted: ${trust.detail}`,
-      {
-        nextSteps: [trust.detail],
-      },
+      { nextSteps: [trust.detail] },
     );
   }
-  const held = lockHeldSync(paths);
-  if (!held) {
-    // No live daemon: clear what a crashed one may have left.
-    for (const p of [paths.socket, paths.state]) await removeQuietly(p);
-    return { outcome: "not_running", pid: undefined };
-  }
-  const state = await readState(paths);
-  let asked = false;
+  return paths;
+}
+
+/**
+ * Ask the daemon to stop: over its socket, else by SIGTERM.
+ *
+ * @throws {TrifectaError} `DAEMON_UNREACHABLE` when neither is possible.
+ */
+async function askToStop(
+  paths: DaemonPaths,
+  root: string,
+  state: DaemonStateFile | undefined,
+): Promise<void> {
   if (canReachSocket(paths.socket)) {
     try {
-      asked = (await callDaemon(paths, { id: 1, method: "stop" }, {
-        timeoutMs: 5000,
-        root: segment.root,
-      })).ok;
+      const res = await callDaemon(paths, { id: 1, method: "stop" }, { timeoutMs: 5000, root });
+      if (res.ok) return;
     } catch (err) {
+      // Not reachable after all: the signal below is the other way.
       if (!(err instanceof DaemonUnavailableError)) throw err;
     }
   }
-  if (!asked && !(state?.pid && signal(state.pid, "SIGTERM"))) {
-    throw new TrifectaError(
-      "DAEMON_UNREACHABLE",
-      "The LSP daemon runs, but this process can neither reach its socket nor signal it",
-      {
-        nextSteps: [
-          "Grant the socket: --allow-net=unix:<socket> (see `trifecta lsp daemon status --json`)",
-          state?.pid ? `Or stop it by hand: kill ${state.pid}` : "Or stop its process by hand",
-        ],
-      },
-    );
-  }
-  const pids = [validPid(state?.pid), validPid(state?.server_pid)].filter((p): p is number =>
-    p !== undefined
+  if (state?.pid && signal(state.pid, "SIGTERM")) return;
+  throw new TrifectaError(
+    "DAEMON_UNREACHABLE",
+    "The LSP daemon runs, but this process can neither reach its socket nor signal it",
+    {
+      nextSteps: [
+        "Grant the socket: --allow-net=unix:<socket> (see `trifecta lsp daemon status --json`)",
+        state?.pid ? `Or stop it by hand: kill ${state.pid}` : "Or stop its process by hand",
+      ],
+    },
   );
-  const deadline = Date.now() + (options.graceMs ?? 8000);
-  // The daemon holds its lock until its process ends (after its last
-  // write), so the lock says "gone" even where signals are not permitted
-  // (the narrow flags grant --allow-run for Deno only, and Deno.kill needs
-  // more); the pids cover the language server.
+}
+
+/**
+ * Wait until the daemon and its server are gone or `graceMs` passed. The
+ * daemon holds its lock until its process ends (after its last write), so
+ * the lock says "gone" even where signals are not permitted (the narrow
+ * flags grant --allow-run for Deno only, and Deno.kill needs more); the
+ * pids cover the language server.
+ */
+async function waitGone(paths: DaemonPaths, pids: number[], graceMs: number): Promise<void> {
+  const deadline = Date.now() + graceMs;
   while (Date.now() < deadline && (lockHeldSync(paths) || pids.some(alive))) {
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+/**
+ * Kill what is left of the daemon and its server; true when something was
+ * killed (its files are removed then: a killed daemon cannot).
+ */
+async function killLeftovers(
+  paths: DaemonPaths,
+  state: DaemonStateFile | undefined,
+): Promise<boolean> {
   let killed = false;
-  for (const pid of pids) {
-    if (alive(pid) && signal(pid, "SIGKILL")) killed = true;
+  for (const pid of [validPid(state?.pid), validPid(state?.server_pid)]) {
+    if (pid !== undefined && alive(pid) && signal(pid, "SIGKILL")) killed = true;
   }
+  if (!killed) return false;
   // A daemon that was killed could not end its server's process group.
   const serverPid = validPid(state?.server_pid);
-  if (killed && serverPid !== undefined) await killProcessGroup(serverPid);
-  if (killed) {
-    for (const p of [paths.socket, paths.state, paths.lock]) await removeQuietly(p);
-  } else if (lockHeldSync(paths)) {
+  if (serverPid !== undefined) await killProcessGroup(serverPid);
+  for (const p of [paths.socket, paths.state, paths.lock]) await removeIfExists(p);
+  return true;
+}
+
+/**
+ * Stop the daemon: ask it (over the socket, or SIGTERM when the socket is
+ * out of reach), wait until its process and its server are gone, kill them
+ * when they linger past `graceMs`.
+ */
+export async function stopDaemon(
+  segment: Segment,
+  options: { env?: EnvReader; graceMs?: number } = {},
+): Promise<StopResult> {
+  const paths = checkedPaths(segment, options.env ?? processEnv);
+  if (!lockHeldSync(paths)) {
+    // No live daemon: clear what a crashed one may have left.
+    for (const p of [paths.socket, paths.state]) await removeIfExists(p);
+    return { outcome: "not_running", pid: undefined };
+  }
+  const state = await readDaemonState(paths);
+  await askToStop(paths, segment.root, state);
+  const graceMs = options.graceMs ?? 8000;
+  const pids = [validPid(state?.pid), validPid(state?.server_pid)].filter((p): p is number =>
+    p !== undefined
+  );
+  await waitGone(paths, pids, graceMs);
+  const killed = await killLeftovers(paths, state);
+  if (!killed && lockHeldSync(paths)) {
     throw new TrifectaError(
       "DAEMON_STOP_TIMEOUT",
       `The LSP daemon (pid ${state?.pid ?? "?"}) did not stop within ${
-        Math.round((options.graceMs ?? 8000) / 1000)
+        Math.round(graceMs / 1000)
       } s and this process may not kill it`,
       { nextSteps: [state?.pid ? `kill ${state.pid}` : "Stop the daemon's process by hand"] },
     );
@@ -448,13 +377,5 @@ function signal(pid: number, sig: Deno.Signal): boolean {
       err instanceof Deno.errors.NotCapable
     ) return false;
     throw err;
-  }
-}
-
-async function removeQuietly(path: string): Promise<void> {
-  try {
-    await Deno.remove(path);
-  } catch (err) {
-    if (!(err instanceof Deno.errors.NotFound)) throw err;
   }
 }

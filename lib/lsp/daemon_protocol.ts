@@ -13,7 +13,7 @@
  * @module
  */
 import type { AnswerData, FallbackReason, LspMethod } from "./types.ts";
-import type { LspState } from "./client.ts";
+import type { LspState } from "./client_state.ts";
 
 /** Protocol version reported by `status`. */
 export const DAEMON_PROTOCOL_VERSION = 2;

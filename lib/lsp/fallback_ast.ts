@@ -107,9 +107,10 @@ export function importCandidates(
   if (lang === "python") {
     const from = /^from\s+(\.*)([\w.]*)\s+import\s+\(?([^)]*)\)?/.exec(importText);
     if (from) {
-      const [, dots, mod, list] = from;
+      // Every group of the pattern takes part in a match (possibly empty).
+      const [, dots = "", mod = "", list = ""] = from;
       for (const part of list.split(",")) {
-        const [orig, alias] = part.trim().split(/\s+as\s+/);
+        const [orig = "", alias] = part.trim().split(/\s+as\s+/);
         if ((alias ?? orig) !== name && orig !== "*") continue;
         const modPath = mod.replaceAll(".", "/");
         const up = dots.length > 1 ? "../".repeat(dots.length - 1) : "";
@@ -125,10 +126,10 @@ export function importCandidates(
   }
   const ts = /import\s+(?:type\s+)?\{([^}]*)\}\s+from\s+["']([^"']+)["']/.exec(importText);
   if (!ts) return undefined;
-  for (const part of ts[1].split(",")) {
-    const [orig, alias] = part.trim().replace(/^type\s+/, "").split(/\s+as\s+/);
+  const [, names = "", spec = ""] = ts; // both groups take part in every match
+  for (const part of names.split(",")) {
+    const [orig = "", alias] = part.trim().replace(/^type\s+/, "").split(/\s+as\s+/);
     if ((alias ?? orig) !== name) continue;
-    const spec = ts[2];
     if (!spec.startsWith(".")) return undefined;
     const base = spec.replace(/\.(js|mjs|cjs)$/, "");
     const paths = [spec, `${base}.ts`, `${base}.tsx`, `${base}.d.ts`, `${base}/index.ts`];
@@ -217,9 +218,10 @@ async function findDefinitions(
   });
   const found: Found[] = [];
   for (const [i, outcome] of batch.files.entries()) {
-    if (!outcome.skeleton) continue;
+    const file = files[i]; // the batch has one outcome per file, in order
+    if (!outcome.skeleton || !file) continue;
     for (const symbol of flatten(outcome.skeleton.symbols)) {
-      if (symbol.name === name) found.push({ abs: files[i].abs, rel: files[i].rel, symbol });
+      if (symbol.name === name) found.push({ abs: file.abs, rel: file.rel, symbol });
     }
   }
   return { found, scope: "segment" };

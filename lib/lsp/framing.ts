@@ -64,11 +64,12 @@ function indexOfHeaderEnd(buf: Uint8Array, length: number): number {
  *
  * @example
  * ```ts
- * import { FrameDecoder, encodeMessage } from "./framing.ts";
+ * import { deepEqual } from "node:assert/strict";
+ * import { encodeMessage, FrameDecoder } from "./framing.ts";
  * const d = new FrameDecoder();
  * const bytes = encodeMessage({ jsonrpc: "2.0", method: "x" });
- * d.push(bytes.subarray(0, 5)); // []
- * d.push(bytes.subarray(5)); // ['{"jsonrpc":"2.0","method":"x"}']
+ * deepEqual(d.push(bytes.subarray(0, 5)), []);
+ * deepEqual(d.push(bytes.subarray(5)), ['{"jsonrpc":"2.0","method":"x"}']);
  * ```
  */
 export class FrameDecoder {

@@ -104,14 +104,22 @@ interface Message {
 /**
  * One JSON-RPC connection. It starts reading as soon as it is created.
  *
+ * With a language server the transport is its stdout and stdin; here two
+ * connections talk over a pair of in-memory streams.
+ *
  * @example
  * ```ts
+ * import { equal } from "node:assert/strict";
  * import { JsonRpcConnection } from "./jsonrpc.ts";
- * const child = new Deno.Command("pyright-langserver", {
- *   args: ["--stdio"], stdin: "piped", stdout: "piped",
- * }).spawn();
- * const conn = new JsonRpcConnection({ readable: child.stdout, writable: child.stdin });
- * const init = await conn.request("initialize", { processId: Deno.pid, rootUri: null, capabilities: {} });
+ * const up = new TransformStream<Uint8Array, Uint8Array>();
+ * const down = new TransformStream<Uint8Array, Uint8Array>();
+ * const server = new JsonRpcConnection({ readable: up.readable, writable: down.writable }, {
+ *   onRequest: (method, params) => method === "sum" ? (params as number[]).reduce((a, b) => a + b) : null,
+ * });
+ * const client = new JsonRpcConnection({ readable: down.readable, writable: up.writable });
+ * equal(await client.request("sum", [1, 2, 3], { timeoutMs: 5000 }), 6);
+ * await client.close();
+ * await server.close();
  * ```
  */
 export class JsonRpcConnection {

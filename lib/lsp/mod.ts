@@ -46,18 +46,16 @@ export {
   type ServerLanguage,
   which,
 } from "./discovery.ts";
+export { LspClient, type LspClientOptions, type OpenFile } from "./client.ts";
 export {
   fallbackReasonOf,
-  killProcessGroup,
-  LspClient,
-  type LspClientOptions,
-  type LspDiagnostic,
   type LspState,
   LspUnavailableError,
-  type OpenFile,
-  pathToUri,
-  uriToPath,
-} from "./client.ts";
+  reasonOfUnavailable,
+} from "./client_state.ts";
+export { type LspDiagnostic, pathToUri } from "./client_protocol.ts";
+export { killProcessGroup } from "./process_group.ts";
+export { uriToPath } from "./uri.ts";
 export {
   fromLspPosition,
   identifierAt,
@@ -74,9 +72,9 @@ export {
   type DiagnosticOut,
   ERROR_CODE_BY_REASON,
   errorResponse,
-  FALLBACK_REASONS,
   type FallbackReason,
   fullResponse,
+  isFallbackReason,
   LSP_METHOD_NAMES,
   LSP_METHODS,
   type LspMethod,
@@ -166,21 +164,18 @@ export {
   type DropCounts,
   type TargetKind,
 } from "./convert.ts";
+export { acquireDaemonLock, type DaemonStateFile } from "./daemon_files.ts";
+export { serveDaemon, type ServeEnd, type ServeOptions } from "./daemon_server.ts";
 export {
-  acquireDaemonLock,
-  type DaemonStateFile,
-  serveDaemon,
-  type ServeEnd,
-  type ServeOptions,
-} from "./daemon_server.ts";
-export {
-  type DaemonReport,
   type DaemonScope,
-  daemonStatus,
   defaultServeCommand,
   inheritedPermissionFlags,
-  SERVE_EXIT_ALREADY_RUNNING,
   type ServeCommand,
+} from "./daemon_flags.ts";
+export {
+  type DaemonReport,
+  daemonStatus,
+  SERVE_EXIT_ALREADY_RUNNING,
   startDaemon,
   type StartOptions,
   type StartResult,

@@ -9,7 +9,13 @@
 import type { AstCache } from "../cache/mod.ts";
 import type { Segment } from "../segment/segment.ts";
 import type { Telemetry } from "../telemetry/telemetry.ts";
-import { fallbackReasonOf, LspClient, type LspState, LspUnavailableError } from "./client.ts";
+import { LspClient } from "./client.ts";
+import {
+  fallbackReasonOf,
+  type LspState,
+  LspUnavailableError,
+  reasonOfUnavailable,
+} from "./client_state.ts";
 import type { EnvReader, LspConfig } from "./config.ts";
 import { findServer, isServerCommand, type ServerLanguage } from "./discovery.ts";
 import { performQuestion } from "./perform.ts";
@@ -96,9 +102,7 @@ export async function askOneShot(
       return { kind: "answer", response: fullResponse(server.backend, data), state: client.state };
     } catch (err) {
       if (err instanceof LspUnavailableError) {
-        const reason = err.reason === "lsp_error"
-          ? fallbackReasonOf(client.state, client.failReason)
-          : err.reason;
+        const reason = reasonOfUnavailable(err, client);
         return { kind: "fallback", reason, via: "oneshot", state: client.state };
       }
       throw err;

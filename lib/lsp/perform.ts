@@ -14,8 +14,10 @@
  * @module
  */
 import type { LspClient } from "./client.ts";
-import { LspUnavailableError, pathToUri } from "./client.ts";
+import { pathToUri } from "./client_protocol.ts";
+import { LspUnavailableError } from "./client_state.ts";
 import {
+  type ConvertContext,
   convertContext,
   type DropCounts,
   hoverText,
@@ -25,7 +27,7 @@ import {
   toSourceRange,
 } from "./convert.ts";
 import { maskLiteralValues, scrubText } from "./answer_guard.ts";
-import { identifierAt, splitLines, toLspPosition } from "./positions.ts";
+import { identifierAt, type LspPosition, splitLines, toLspPosition } from "./positions.ts";
 import type { Segment } from "../segment/segment.ts";
 import { type AnswerData, LSP_METHOD_NAMES, type LspMethod } from "./types.ts";
 
@@ -68,6 +70,105 @@ function dropNote(dropped: DropCounts): string | undefined {
   return parts.length > 0 ? parts.join("; ") : undefined;
 }
 
+/** What each stage of {@linkcode performQuestion} works with. */
+interface Asking {
+  client: LspClient;
+  segment: Segment;
+  question: LspQuestion;
+  /** Document version after the sync. */
+  version: number;
+  uri: string;
+  ctx: ConvertContext;
+  timeoutMs: number | undefined;
+  language: "python" | "typescript";
+}
+
+/** The answer's note: the items left out, and any other notes first. */
+function withNote(
+  data: AnswerData,
+  dropped: DropCounts,
+  ...notes: (string | undefined)[]
+): AnswerData {
+  const all = [...notes, dropNote(dropped)].filter((n): n is string => n !== undefined);
+  if (all.length > 0) data.note = all.join("; ");
+  return data;
+}
+
+/** Diagnostics come from `publishDiagnostics` for the synced version, not from a request. */
+async function askDiagnostics(a: Asking): Promise<AnswerData> {
+  const { client, question } = a;
+  if (client.state !== "READY") {
+    throw new LspUnavailableError("lsp_not_ready", client.state, `state ${client.state}`);
+  }
+  const items = await client.waitDiagnostics(question.abs, a.version, a.timeoutMs ?? 30_000);
+  if (items === undefined) {
+    const reason = client.state === "READY" ? "lsp_request_timeout" : "lsp_error";
+    throw new LspUnavailableError(reason, client.state, "no diagnostics published in time");
+  }
+  const diagnostics = toDiagnostics(items, splitLines(question.text), {
+    root: a.segment.root,
+    dropped: a.ctx.dropped,
+    language: a.language,
+  });
+  return withNote({ file: question.rel, source: "lsp", diagnostics }, a.ctx.dropped);
+}
+
+/**
+ * A hover, asked together with a definition at the same position: without
+ * a checkable declaration the text is withheld, not failed.
+ */
+async function askHover(
+  a: Asking,
+  base: AnswerData,
+  position: LspPosition,
+): Promise<AnswerData> {
+  const { segment, uri } = a;
+  const request = (method: string) =>
+    a.client.request(method, { textDocument: { uri }, position }, {
+      file: a.question.abs,
+      timeoutMs: a.timeoutMs,
+    });
+  const [result, declared] = await Promise.all([
+    request(LSP_METHOD_NAMES.hover),
+    request(LSP_METHOD_NAMES.definition).catch((err: unknown) => {
+      if (err instanceof LspUnavailableError) return undefined;
+      throw err;
+    }),
+  ]);
+  const kinds = declared === undefined ? ["refused" as const] : targetKinds(segment, declared);
+  const withheld = kinds.some((k) => k === "refused" || k === "external");
+  const data: AnswerData = {
+    ...base,
+    contents: withheld
+      ? ""
+      : scrubText(segment.root, maskLiteralValues(hoverText(result), a.language)),
+  };
+  const range = (result as { range?: unknown } | null)?.range;
+  if (range !== undefined) {
+    const converted = toSourceRange(a.ctx, uri, range);
+    if (converted) data.range = converted;
+  }
+  return withNote(data, a.ctx.dropped, withheld ? HOVER_WITHHELD_NOTE : undefined);
+}
+
+/** Definitions or references, sorted by path and position. */
+async function askLocations(
+  a: Asking,
+  base: AnswerData,
+  position: LspPosition,
+): Promise<AnswerData> {
+  const method = a.question.method;
+  const params: Record<string, unknown> = { textDocument: { uri: a.uri }, position };
+  if (method === "references") params.context = { includeDeclaration: true };
+  const result = await a.client.request(LSP_METHOD_NAMES[method], params, {
+    file: a.question.abs,
+    timeoutMs: a.timeoutMs,
+  });
+  const locations = toLocations(a.ctx, result);
+  locations.sort((x, y) => x.path.localeCompare(y.path) || x.line - y.line || x.col - y.col);
+  return withNote({ ...base, locations }, a.ctx.dropped);
+}
+
 /**
  * Sync the file, send the request, convert the result.
  *
@@ -81,78 +182,22 @@ export async function performQuestion(
   options: PerformOptions = {},
 ): Promise<AnswerData> {
   const version = await client.syncFile({ abs: question.abs, text: question.text });
-  const uri = pathToUri(question.abs);
-  const ctx = convertContext(segment);
-  const timeoutMs = options.timeoutMs;
-  const language = /\.(ts|tsx|mts|cts|js|jsx|mjs|cjs)$/.test(question.rel)
-    ? "typescript"
-    : "python";
-  if (question.method === "diagnostics") {
-    if (client.state !== "READY") {
-      throw new LspUnavailableError("lsp_not_ready", client.state, `state ${client.state}`);
-    }
-    const items = await client.waitDiagnostics(question.abs, version, timeoutMs ?? 30_000);
-    if (items === undefined) {
-      const reason = client.state === "READY" ? "lsp_request_timeout" : "lsp_error";
-      throw new LspUnavailableError(reason, client.state, "no diagnostics published in time");
-    }
-    const data: AnswerData = {
-      file: question.rel,
-      source: "lsp",
-      diagnostics: toDiagnostics(items, splitLines(question.text), {
-        root: segment.root,
-        dropped: ctx.dropped,
-        language,
-      }),
-    };
-    const note = dropNote(ctx.dropped);
-    if (note) data.note = note;
-    return data;
-  }
+  const a: Asking = {
+    client,
+    segment,
+    question,
+    version,
+    uri: pathToUri(question.abs),
+    ctx: convertContext(segment),
+    timeoutMs: options.timeoutMs,
+    language: /\.(ts|tsx|mts|cts|js|jsx|mjs|cjs)$/.test(question.rel) ? "typescript" : "python",
+  };
+  if (question.method === "diagnostics") return await askDiagnostics(a);
   const pos = { line: question.line ?? 1, col: question.col ?? 1 };
   const position = toLspPosition(question.text, pos);
-  const params: Record<string, unknown> = { textDocument: { uri }, position };
-  if (question.method === "references") params.context = { includeDeclaration: true };
-  const request = (method: string, p: unknown) =>
-    client.request(method, p, { file: question.abs, timeoutMs });
-  const symbol = identifierAt(question.text, pos)?.name;
   const base: AnswerData = { file: question.rel, line: pos.line, col: pos.col, source: "lsp" };
+  const symbol = identifierAt(question.text, pos)?.name;
   if (symbol) base.symbol = scrubText(segment.root, symbol);
-  if (question.method === "hover") {
-    const [result, declared] = await Promise.all([
-      request(LSP_METHOD_NAMES.hover, params),
-      // Without a checkable declaration the text is withheld, not failed.
-      request(LSP_METHOD_NAMES.definition, { textDocument: { uri }, position }).catch(
-        (err: unknown) => {
-          if (err instanceof LspUnavailableError) return undefined;
-          throw err;
-        },
-      ),
-    ]);
-    const kinds = declared === undefined ? ["refused" as const] : targetKinds(segment, declared);
-    const withheld = kinds.some((k) => k === "refused" || k === "external");
-    const data: AnswerData = {
-      ...base,
-      contents: withheld
-        ? ""
-        : scrubText(segment.root, maskLiteralValues(hoverText(result), language)),
-    };
-    const range = (result as { range?: unknown } | null)?.range;
-    if (range !== undefined) {
-      const converted = toSourceRange(ctx, uri, range);
-      if (converted) data.range = converted;
-    }
-    const notes = [withheld ? HOVER_WITHHELD_NOTE : undefined, dropNote(ctx.dropped)].filter(
-      (n): n is string => n !== undefined,
-    );
-    if (notes.length > 0) data.note = notes.join("; ");
-    return data;
-  }
-  const result = await request(LSP_METHOD_NAMES[question.method], params);
-  const locations = toLocations(ctx, result);
-  locations.sort((a, b) => a.path.localeCompare(b.path) || a.line - b.line || a.col - b.col);
-  const data: AnswerData = { ...base, locations };
-  const note = dropNote(ctx.dropped);
-  if (note) data.note = note;
-  return data;
+  if (question.method === "hover") return await askHover(a, base, position);
+  return await askLocations(a, base, position);
 }

@@ -38,15 +38,16 @@ export function parseLocation(arg: string): Location {
       nextSteps: ["Example: trifecta lsp definition src/app.py:12:8 (1-based line and column)"],
     });
   }
-  const line = Number(m[2]);
-  const col = Number(m[3]);
+  const [, file = "", lineText = "", colText = ""] = m; // all three groups take part in a match
+  const line = Number(lineText);
+  const col = Number(colText);
   if (line < 1 || col < 1) {
     throw new UsageError(`Line and column are 1-based, got ${line}:${col}`, {
       code: "INVALID_LOCATION",
       nextSteps: ["The first line and the first column are 1"],
     });
   }
-  return { file: m[1], line, col };
+  return { file, line, col };
 }
 
 /** The lines of a text (`\r\n`, `\n` or `\r` endings). */

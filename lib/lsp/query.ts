@@ -18,7 +18,7 @@ import { readInside } from "../segment/boundary.ts";
 import type { Segment } from "../segment/segment.ts";
 import { elapsedMs, monotonicMs } from "../telemetry/clock.ts";
 import type { Telemetry } from "../telemetry/telemetry.ts";
-import type { LspState } from "./client.ts";
+import type { LspState } from "./client_state.ts";
 import { type EnvReader, type LspConfig, lspConfig, processEnv } from "./config.ts";
 import { callDaemon, DaemonUnavailableError } from "./daemon_client.ts";
 import { daemonPaths } from "./daemon_paths.ts";
@@ -28,9 +28,9 @@ import { sanitizeAnswer, scrubText } from "./answer_guard.ts";
 import {
   degradedResponse,
   errorResponse,
-  FALLBACK_REASONS,
   type FallbackReason,
   fullResponse,
+  isFallbackReason,
   type LspMethod,
   type LspResponse,
 } from "./types.ts";
@@ -110,16 +110,15 @@ export async function fallbackAnswer(
   const { reason, via, state } = options;
   const t = options.telemetry;
   t?.incr("lsp_fallback_count", 1);
-  t?.event(
-    "lsp.fallback",
-    { method: request.method, file: request.file.rel },
-    {
+  t?.event("lsp.fallback", {
+    args: { method: request.method, file: request.file.rel },
+    result: {
       status: options.requireLsp ? "error" : "degraded",
       reason,
     },
-    1,
-    { extra: { lsp_state: state, fallback_to: options.requireLsp ? "none" : "ast", via } },
-  );
+    timingMs: 1,
+    extra: { lsp_state: state, fallback_to: options.requireLsp ? "none" : "ast", via },
+  });
   if (options.requireLsp) {
     return { response: errorResponse(reason, options.detail), via, state };
   }
@@ -175,7 +174,6 @@ export async function answerQuery(
   if (!config.enabled) return fallback("lsp_disabled", "none", "NONE");
   if (!language) return fallback("lsp_binary_not_found", "none", "NONE");
 
-  const warnings: string[] = [];
   if (config.useDaemon && language === "python") {
     const viaDaemon = await askDaemon(segment, request, config, env, options.telemetry);
     if (viaDaemon.kind === "answer") {
@@ -192,9 +190,6 @@ export async function answerQuery(
       return fallback(viaDaemon.reason, "daemon", viaDaemon.state, viaDaemon.detail);
     }
   }
-  const withWarnings = (o: QueryOutcome): QueryOutcome =>
-    warnings.length > 0 ? { ...o, warnings } : o;
-
   // A server reads imports, stubs and its config itself: it is not asked
   // while the segment holds what the read boundary refuses.
   const { guardVerdict, scanSegmentGuard } = await import("./segment_guard.ts");
@@ -211,11 +206,9 @@ export async function answerQuery(
     openCache: options.openCache,
   });
   if (oneShot.kind === "answer") {
-    return withWarnings({ response: oneShot.response, via: "oneshot", state: oneShot.state });
+    return { response: oneShot.response, via: "oneshot", state: oneShot.state };
   }
-  return withWarnings(
-    await fallback(oneShot.reason, oneShot.via, oneShot.state, oneShot.detail),
-  );
+  return await fallback(oneShot.reason, oneShot.via, oneShot.state, oneShot.detail);
 }
 
 type DaemonOutcome =
@@ -251,10 +244,14 @@ async function askDaemon(
       root: segment.root,
     });
     if (!res.ok) {
-      telemetry?.event("lsp.daemon_status", { op: "query" }, {
-        status: "error",
-        error_code: typeof res.error?.code === "string" ? res.error.code.slice(0, 64) : "unknown",
-      }, elapsedMs(began));
+      telemetry?.event("lsp.daemon_status", {
+        args: { op: "query" },
+        result: {
+          status: "error",
+          error_code: typeof res.error?.code === "string" ? res.error.code.slice(0, 64) : "unknown",
+        },
+        timingMs: elapsedMs(began),
+      });
       return { kind: "fallback", reason: "daemon_unavailable", state: "NONE" };
     }
     const result = (res.result ?? {}) as Partial<DaemonQueryResult>;
@@ -266,9 +263,7 @@ async function askDaemon(
         state: state === "NONE" ? "READY" : state,
       };
     }
-    const reason = FALLBACK_REASONS.includes(result.fallback_reason as FallbackReason)
-      ? result.fallback_reason as FallbackReason
-      : "lsp_error";
+    const reason = isFallbackReason(result.fallback_reason) ? result.fallback_reason : "lsp_error";
     const detail = typeof result.fallback_detail === "string"
       ? scrubText(segment.root, result.fallback_detail).slice(0, 1000)
       : undefined;
@@ -281,10 +276,14 @@ async function askDaemon(
         : err.noPermission
         ? "daemon_not_granted"
         : "daemon_unavailable";
-      telemetry?.event("lsp.daemon_status", { op: "query" }, {
-        status: err.untrusted ? "untrusted" : err.noPermission ? "not_granted" : "unavailable",
-        error: err.stalled ? "stalled" : err.untrusted || err.noPermission ? reason : "broken",
-      }, elapsedMs(began));
+      telemetry?.event("lsp.daemon_status", {
+        args: { op: "query" },
+        result: {
+          status: err.untrusted ? "untrusted" : err.noPermission ? "not_granted" : "unavailable",
+          error: err.stalled ? "stalled" : err.untrusted || err.noPermission ? reason : "broken",
+        },
+        timingMs: elapsedMs(began),
+      });
       return { kind: "fallback", reason, state: "NONE", detail: err.detail };
     }
     throw err;

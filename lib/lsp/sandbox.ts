@@ -256,12 +256,16 @@ function grantable(p: string): boolean {
  *
  * @example
  * ```ts
+ * import { deepEqual } from "node:assert/strict";
  * import { sandboxGrants } from "./sandbox.ts";
- * sandboxGrants("/w/seg", {
+ * const grants = sandboxGrants("/w/seg", {
  *   npmPkgDirs: ["/c/npm/registry.npmjs.org/pyright/1.1.414"],
  *   pythonPaths: ["/usr/lib/python3.12", "/w", "/w/seg/src"],
  * });
- * // grants: ["/w/seg", "/c/npm/…/1.1.414", "/usr/lib/python3.12"]; dropped: ["/w (contains the segment)"]
+ * deepEqual(grants, {
+ *   grants: ["/w/seg", "/c/npm/registry.npmjs.org/pyright/1.1.414", "/usr/lib/python3.12"],
+ *   dropped: ["/w (contains the segment)"],
+ * });
  * ```
  */
 export function sandboxGrants(root: string, probe: SandboxProbe): SandboxGrants | SandboxMiss {

@@ -4,38 +4,53 @@
  *
  * @module
  */
-/** Named reasons for an answer that did not come from the server. */
-export type FallbackReason =
-  | "lsp_not_ready"
-  | "lsp_binary_not_found"
-  | "lsp_request_timeout"
-  | "lsp_error"
-  | "daemon_unavailable"
-  | "lsp_disabled"
-  | "unsafe_links"
-  | "denied_sources"
-  | "unsafe_server_config"
-  | "daemon_untrusted"
-  | "daemon_not_granted"
-  | "lsp_frame_too_large"
-  | "server_not_sandboxed";
+/**
+ * Every named reason for an answer that did not come from the server, with
+ * its wording: the one list of reasons ({@linkcode FallbackReason} and
+ * {@linkcode isFallbackReason} come from it).
+ */
+export const REASON_TEXT = {
+  lsp_binary_not_found:
+    "no language server found (pyright-langserver, basedpyright-langserver, or deno for npm:pyright)",
+  lsp_disabled: "the language server is turned off (TRIFECTA_LSP=0)",
+  lsp_not_ready: "the language server was not READY in time",
+  lsp_request_timeout: "the language server did not answer in time (TRIFECTA_LSP_REQUEST_TIMEOUT)",
+  lsp_error: "the language server failed or answered with an error",
+  daemon_unavailable: "the LSP daemon did not answer",
+  unsafe_links:
+    "the segment has symlinks that leave it or land on denied files; the language server would read through them",
+  denied_sources:
+    "the segment has source files on the denylist (e.g. id_rsa*.py) that the language server could load",
+  unsafe_server_config:
+    "a language-server config in the segment (pyrightconfig.json, pyproject.toml, tsconfig.json) names paths outside it",
+  daemon_untrusted:
+    "the daemon's runtime directory, socket or state file is not owned by this user with mode 0700; it was not contacted",
+  daemon_not_granted:
+    "an LSP daemon runs for this segment, but this process lacks the permission flags to reach it",
+  lsp_frame_too_large:
+    "the language server sent a message larger than the frame cap; it was stopped",
+  server_not_sandboxed:
+    "pyright from npm could not be confined to the segment (its read grants were not found), so it was not started",
+} as const;
 
-/** All fallback reasons. */
-export const FALLBACK_REASONS: readonly FallbackReason[] = [
-  "lsp_not_ready",
-  "lsp_binary_not_found",
-  "lsp_request_timeout",
-  "lsp_error",
-  "daemon_unavailable",
-  "lsp_disabled",
-  "unsafe_links",
-  "denied_sources",
-  "unsafe_server_config",
-  "daemon_untrusted",
-  "daemon_not_granted",
-  "lsp_frame_too_large",
-  "server_not_sandboxed",
-];
+/** Named reasons for an answer that did not come from the server. */
+export type FallbackReason = keyof typeof REASON_TEXT;
+
+/**
+ * True when `x` is one of the named fallback reasons (a daemon's answer is
+ * checked with it).
+ *
+ * @example
+ * ```ts
+ * import { equal } from "node:assert/strict";
+ * import { isFallbackReason } from "./types.ts";
+ * equal(isFallbackReason("unsafe_links"), true);
+ * equal(isFallbackReason("toString"), false);
+ * ```
+ */
+export function isFallbackReason(x: unknown): x is FallbackReason {
+  return typeof x === "string" && Object.hasOwn(REASON_TEXT, x);
+}
 
 /** The queries trifecta makes. */
 export type LspMethod = "definition" | "hover" | "references" | "diagnostics";
@@ -152,31 +167,6 @@ export const ERROR_CODE_BY_REASON: Record<FallbackReason, string> = {
   daemon_not_granted: "DAEMON_NOT_GRANTED",
   lsp_frame_too_large: "LSP_FRAME_TOO_LARGE",
   server_not_sandboxed: "SERVER_NOT_SANDBOXED",
-};
-
-/** Human wording of each fallback reason. */
-export const REASON_TEXT: Record<FallbackReason, string> = {
-  lsp_binary_not_found:
-    "no language server found (pyright-langserver, basedpyright-langserver, or deno for npm:pyright)",
-  lsp_disabled: "the language server is turned off (TRIFECTA_LSP=0)",
-  lsp_not_ready: "the language server was not READY in time",
-  lsp_request_timeout: "the language server did not answer in time (TRIFECTA_LSP_REQUEST_TIMEOUT)",
-  lsp_error: "the language server failed or answered with an error",
-  daemon_unavailable: "the LSP daemon did not answer",
-  unsafe_links:
-    "the segment has symlinks that leave it or land on denied files; the language server would read through them",
-  denied_sources:
-    "the segment has source files on the denylist (e.g. id_rsa*.py) that the language server could load",
-  unsafe_server_config:
-    "a language-server config in the segment (pyrightconfig.json, pyproject.toml, tsconfig.json) names paths outside it",
-  daemon_untrusted:
-    "the daemon's runtime directory, socket or state file is not owned by this user with mode 0700; it was not contacted",
-  daemon_not_granted:
-    "an LSP daemon runs for this segment, but this process lacks the permission flags to reach it",
-  lsp_frame_too_large:
-    "the language server sent a message larger than the frame cap; it was stopped",
-  server_not_sandboxed:
-    "pyright from npm could not be confined to the segment (its read grants were not found), so it was not started",
 };
 
 /** A full answer from the server. */

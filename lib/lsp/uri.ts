@@ -13,9 +13,10 @@
  *
  * @example
  * ```ts
+ * import { equal } from "node:assert/strict";
  * import { uriToPath } from "./uri.ts";
- * uriToPath("file:///repo/a%20b.py"); // "/repo/a b.py"
- * uriToPath("file://evil.example/etc/passwd"); // undefined
+ * equal(uriToPath("file:///repo/a%20b.py"), "/repo/a b.py");
+ * equal(uriToPath("file://evil.example/etc/passwd"), undefined);
  * ```
  */
 export function uriToPath(uri: string): string | undefined {

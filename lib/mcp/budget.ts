@@ -3,18 +3,19 @@
  * order, while they fit; the first file that does not fit is cut by lines
  * (imports first, then symbols in source order, children after their
  * parent); everything after it is left out. A truncated outline ends with
- * one marker line saying what was left out. The token estimate of the
- * whole text, marker included, never exceeds the budget.
+ * one marker line saying what was left out. The token estimate
+ * (`estimateTokens`, lib/text.ts) of the whole text, marker included, never
+ * exceeds the budget; nor does that of the `symbol` answer's JSON.
+ *
+ * Both fit by an upper bound on characters of the estimate's collapsed text:
+ * a piece of estimate `e` collapses to at most `4e` characters, plus the one
+ * separator that joins it to the rest; the whole stays within `4 × budget`
+ * characters, hence within the budget.
  *
  * @module
  */
-import {
-  countSymbols,
-  type FileSkeleton,
-  renderSkeletonBody,
-  renderSkeletonHeader,
-} from "../ast/mod.ts";
-import { estimateTokens } from "../telemetry/mod.ts";
+import { countSymbols, type FileSkeleton, type OutlineLine, outlineLines } from "../ast/mod.ts";
+import { estimateTokens } from "../text.ts";
 
 /** Smallest budget accepted: room for a header and the marker. */
 export const MIN_SKELETON_BUDGET = 64;
@@ -59,25 +60,13 @@ export interface BudgetOptions {
   budgetTokens: number;
 }
 
-interface Line {
-  text: string;
-  symbol: boolean;
-}
-
-function linesOf(sk: FileSkeleton): Line[] {
-  const header = renderSkeletonHeader(sk).replace(/\n$/, "");
-  const body = renderSkeletonBody(sk).split("\n");
-  if (body[body.length - 1] === "") body.pop();
-  const plain = sk.imports.length + (sk.exports?.length ?? 0);
-  return [
-    { text: header, symbol: false },
-    ...body.map((text, i) => ({ text, symbol: i >= plain })),
-  ];
-}
-
-/** An upper bound of what a line adds to the estimate of the joined text. */
-function lineCost(text: string): number {
-  return Math.ceil((text.replace(/\s+/g, " ").trim().length + 1) / 4);
+/**
+ * An upper bound of the characters a line (or a file's lines) adds to the
+ * collapsed text of the joined outline: its own (at most 4 per token of its
+ * estimate) and the one space its line break collapses to.
+ */
+function lineChars(text: string): number {
+  return 4 * estimateTokens(text) + 1;
 }
 
 function marker(o: { filesOmitted: number; symbolsOmitted: number; budget: number }): string {
@@ -85,9 +74,9 @@ function marker(o: { filesOmitted: number; symbolsOmitted: number; budget: numbe
     `${o.filesOmitted} more file(s) left out; ask for a narrower path or a larger budget_tokens]`;
 }
 
-/** Worst-case marker cost for a request of this size. */
-function markerCost(files: number, symbols: number, budget: number): number {
-  return lineCost(marker({ filesOmitted: files, symbolsOmitted: symbols, budget }));
+/** Worst-case marker cost (characters) for a request of this size. */
+function markerChars(files: number, symbols: number, budget: number): number {
+  return lineChars(marker({ filesOmitted: files, symbolsOmitted: symbols, budget }));
 }
 
 /**
@@ -104,63 +93,109 @@ export function budgetOutline(
     return c.functions + c.classes;
   });
   const symbolsTotal = counts.reduce((a, b) => a + b, 0);
-  const reserve = markerCost(skeletons.length, symbolsTotal, budget);
-  const out: string[] = [];
-  const files: OutlinedFile[] = [];
-  let used = 0;
-  let symbolsShown = 0;
-  let cut = false;
-  for (let i = 0; i < skeletons.length && !cut; i++) {
-    const sk = skeletons[i];
-    const lines = linesOf(sk);
-    const cost = lines.reduce((n, l) => n + lineCost(l.text), 0);
-    const isLast = i === skeletons.length - 1;
-    // The last file may use the marker's reserve when it fits whole.
-    const room = budget - used - (isLast ? 0 : reserve);
-    const entry: OutlinedFile = {
-      path: sk.path,
-      language: sk.language,
-      has_errors: sk.has_errors,
-      symbols: counts[i],
-      shown: "full",
-    };
-    if (cost <= room) {
-      for (const l of lines) out.push(l.text);
-      used += cost;
-      symbolsShown += counts[i];
-      files.push(entry);
-      continue;
-    }
-    cut = true;
-    const limit = budget - reserve;
-    let shownHere = 0;
-    for (const l of lines) {
-      const c = lineCost(l.text);
-      if (used + c > limit) break;
-      out.push(l.text);
-      used += c;
-      if (l.symbol) symbolsShown++;
-      shownHere++;
-    }
-    if (shownHere > 0) files.push({ ...entry, shown: "partial" });
-  }
-  const filesFull = files.filter((f) => f.shown === "full").length;
-  const filesPartial = files.length - filesFull;
+  // Everything, when it fits as measured; else fit by the bound.
+  const fill = wholeOutline(skeletons, counts, budget) ?? fillOutline(skeletons, counts, {
+    budgetChars: 4 * budget,
+    reserveChars: markerChars(skeletons.length, symbolsTotal, budget),
+  });
+  const filesFull = fill.files.filter((f) => f.shown === "full").length;
+  const filesPartial = fill.files.length - filesFull;
   const filesOmitted = skeletons.length - filesFull - filesPartial;
-  const symbolsOmitted = symbolsTotal - symbolsShown;
-  const truncated = cut;
-  if (truncated) out.push(marker({ filesOmitted, symbolsOmitted, budget }));
+  const symbolsOmitted = symbolsTotal - fill.symbolsShown;
+  const out = fill.lines;
+  if (fill.cut) out.push(marker({ filesOmitted, symbolsOmitted, budget }));
   const text = out.length === 0 ? "" : out.join("\n") + "\n";
   return {
     text,
-    files,
+    files: fill.files,
     files_total: skeletons.length,
     files_omitted: filesOmitted,
     symbols_total: symbolsTotal,
     symbols_omitted: symbolsOmitted,
-    truncated,
+    truncated: fill.cut,
     token_est: estimateTokens(text),
   };
+}
+
+/** The outline lines that fit, and what they show. */
+interface Filled {
+  lines: string[];
+  files: OutlinedFile[];
+  symbolsShown: number;
+  cut: boolean;
+}
+
+/** How a file appears when shown whole. */
+function outlinedFile(sk: FileSkeleton, symbols: number): OutlinedFile {
+  return {
+    path: sk.path,
+    language: sk.language,
+    has_errors: sk.has_errors,
+    symbols,
+    shown: "full",
+  };
+}
+
+/** Every file whole, when the estimate of all of it is within the budget. */
+function wholeOutline(
+  skeletons: readonly FileSkeleton[],
+  counts: readonly number[],
+  budget: number,
+): Filled | undefined {
+  const lines = skeletons.flatMap((sk) => outlineLines(sk).map((l) => l.text));
+  if (estimateTokens(lines.join("\n")) > budget) return undefined;
+  const files = skeletons.map((sk, i) => outlinedFile(sk, counts[i] ?? 0));
+  return { lines, files, symbolsShown: counts.reduce((a, b) => a + b, 0), cut: false };
+}
+
+/**
+ * Whole files while they fit in `budgetChars` (each but the last keeping
+ * `reserveChars` for the marker), then the first file that does not fit cut
+ * by lines within `budgetChars - reserveChars`.
+ */
+function fillOutline(
+  skeletons: readonly FileSkeleton[],
+  counts: readonly number[],
+  limits: { budgetChars: number; reserveChars: number },
+): Filled {
+  const filled: Filled = { lines: [], files: [], symbolsShown: 0, cut: false };
+  let used = 0;
+  skeletons.forEach((sk, i) => {
+    if (filled.cut) return;
+    const lines = outlineLines(sk);
+    const texts = lines.map((l) => l.text);
+    const cost = lineChars(texts.join("\n"));
+    const entry = outlinedFile(sk, counts[i] ?? 0);
+    // The last file may use the marker's reserve when it fits whole.
+    const room = limits.budgetChars - used - (i === skeletons.length - 1 ? 0 : limits.reserveChars);
+    if (cost <= room) {
+      // A loop, not push(...): a hostile file has more lines than a call takes arguments.
+      for (const t of texts) filled.lines.push(t);
+      used += cost;
+      filled.symbolsShown += entry.symbols;
+      filled.files.push(entry);
+      return;
+    }
+    filled.cut = true;
+    const shown = cutFile(lines, limits.budgetChars - limits.reserveChars - used);
+    for (const l of shown) filled.lines.push(l.text);
+    filled.symbolsShown += shown.filter((l) => l.symbol).length;
+    if (shown.length > 0) filled.files.push({ ...entry, shown: "partial" });
+  });
+  return filled;
+}
+
+/** The leading lines of a file whose characters fit in `room`. */
+function cutFile(lines: readonly OutlineLine[], room: number): OutlineLine[] {
+  let used = 0;
+  let n = 0;
+  for (const l of lines) {
+    const c = lineChars(l.text);
+    if (used + c > room) break;
+    used += c;
+    n++;
+  }
+  return lines.slice(0, n);
 }
 
 /** Smallest budget the `symbol` tool accepts: room for a clipped head and the marker. */
@@ -193,9 +228,13 @@ function jsonText(value: unknown): string {
   return JSON.stringify(value, null, 1);
 }
 
-/** An upper bound of what one list entry adds to the estimate (its JSON and `, `). */
-function entryCost(entry: unknown): number {
-  return Math.ceil((jsonText(entry).replace(/\s+/g, " ").trim().length + 2) / 4);
+/**
+ * An upper bound of the characters one list entry adds to the collapsed text
+ * of the answer: its JSON (at most 4 per token of its estimate) and the `, `
+ * that joins it to the next.
+ */
+function entryChars(entry: unknown): number {
+  return 4 * estimateTokens(jsonText(entry)) + 2;
 }
 
 function symbolMarker(omitted: number, total: number, budget: number): string {
@@ -229,71 +268,96 @@ export function fitSymbolAnswer(
   options: SymbolBudgetOptions,
 ): FittedSymbolAnswer {
   const budget = Math.max(options.budgetTokens, MIN_SYMBOL_BUDGET);
-  const total = list.length;
-  const build = (h: Record<string, unknown>, shown: unknown[], cut: boolean) => {
-    const structured = {
-      ...h,
-      symbols: shown,
-      symbols_total: total,
-      symbols_omitted: total - shown.length,
-      truncated: cut,
-      token_est: 0,
-      budget_tokens: budget,
-    };
-    const marker = cut ? `\n${symbolMarker(total - shown.length, total, budget)}` : "";
-    // token_est is the estimate of the text that carries it: settle it twice
-    // (a digit more can move the estimate by one token, never more).
-    let text = "";
-    for (let i = 0; i < 2; i++) {
-      text = jsonText(structured) + marker;
-      structured.token_est = estimateTokens(text);
-    }
-    text = jsonText(structured) + marker;
-    return { text, structured };
-  };
-  const whole = build(head, [...list], false);
+  const answer = (h: Record<string, unknown>, shown: unknown[], cut: boolean) =>
+    buildAnswer(h, shown, { cut, total: list.length, budget });
+  const whole = answer(head, [...list], false);
   if (estimateTokens(whole.text) <= budget) return whole;
   let h = head;
-  let empty = build(h, [], true);
+  let empty = answer(h, [], true);
   if (estimateTokens(empty.text) > budget) {
-    h = shrunk(head) as Record<string, unknown>;
-    empty = build(h, [], true);
+    h = shrunkHead(head);
+    empty = answer(h, [], true);
   }
-  if (estimateTokens(empty.text) > budget) {
-    // Not even a cut head fits: the marker alone, and only the counts.
-    const structured = {
-      status: "ok",
-      symbols: [],
-      symbols_total: total,
-      symbols_omitted: total,
-      truncated: true,
-      token_est: 0,
-      budget_tokens: budget,
-    };
-    const text = symbolMarker(total, total, budget);
-    structured.token_est = estimateTokens(text);
-    return { text, structured };
-  }
+  if (estimateTokens(empty.text) > budget) return markerOnly(list.length, budget);
   // Room for the list: the empty answer's cost plus a few tokens for digits.
-  const room = budget - estimateTokens(empty.text) - 4;
+  const shown = fitEntries(list, 4 * (budget - estimateTokens(empty.text) - 4));
+  let fitted = answer(h, shown, true);
+  // The entry bounds hold the estimate from above; this only guards that proof.
+  while (estimateTokens(fitted.text) > budget && shown.length > 0) {
+    shown.pop();
+    fitted = answer(h, shown, true);
+  }
+  return fitted;
+}
+
+/** The answer's structured content and its text (the JSON, then the marker line when cut). */
+function buildAnswer(
+  head: Record<string, unknown>,
+  shown: unknown[],
+  o: { cut: boolean; total: number; budget: number },
+): FittedSymbolAnswer {
+  const structured = {
+    ...head,
+    symbols: shown,
+    symbols_total: o.total,
+    symbols_omitted: o.total - shown.length,
+    truncated: o.cut,
+    token_est: 0,
+    budget_tokens: o.budget,
+  };
+  const marker = o.cut ? `\n${symbolMarker(o.total - shown.length, o.total, o.budget)}` : "";
+  // token_est is the estimate of the text that carries it: settle it twice
+  // (a digit more can move the estimate by one token, never more).
+  let text = "";
+  for (let i = 0; i < 2; i++) {
+    text = jsonText(structured) + marker;
+    structured.token_est = estimateTokens(text);
+  }
+  text = jsonText(structured) + marker;
+  return { text, structured };
+}
+
+/** A head with its strings cut (see {@linkcode shrunk}). */
+function shrunkHead(head: Record<string, unknown>): Record<string, unknown> {
+  const cut = shrunk(head);
+  return cut !== null && typeof cut === "object" && !Array.isArray(cut)
+    ? Object.fromEntries(Object.entries(cut))
+    : {};
+}
+
+/** Not even a cut head fits: the marker alone, and only the counts. */
+function markerOnly(total: number, budget: number): FittedSymbolAnswer {
+  const structured = {
+    status: "ok",
+    symbols: [],
+    symbols_total: total,
+    symbols_omitted: total,
+    truncated: true,
+    token_est: 0,
+    budget_tokens: budget,
+  };
+  const text = symbolMarker(total, total, budget);
+  structured.token_est = estimateTokens(text);
+  return { text, structured };
+}
+
+/**
+ * The entries, in order, while their characters fit in `room`; one that does
+ * not fit whole is tried without its children (`children_omitted`).
+ */
+function fitEntries(list: readonly SymbolEntry[], room: number): unknown[] {
   const shown: unknown[] = [];
   let used = 0;
   for (const entry of list) {
     let e: unknown = entry;
-    let c = entryCost(e);
+    let c = entryChars(e);
     if (used + c > room && entry.children && entry.children.length > 0) {
       e = { ...entry, children: [], children_omitted: entry.children.length };
-      c = entryCost(e);
+      c = entryChars(e);
     }
     if (used + c > room) break;
     shown.push(e);
     used += c;
   }
-  let fitted = build(h, shown, true);
-  // The entry costs bound the estimate from above; this only guards that proof.
-  while (estimateTokens(fitted.text) > budget && shown.length > 0) {
-    shown.pop();
-    fitted = build(h, shown, true);
-  }
-  return fitted;
+  return shown;
 }

@@ -35,6 +35,7 @@ import {
   performQuestion,
   type QueryOutcome,
   type QueryRequest,
+  reasonOfUnavailable,
   type ServerLanguage,
   serverLanguageOf,
 } from "../lsp/mod.ts";
@@ -180,10 +181,7 @@ export class LspSession {
       };
     } catch (err) {
       if (err instanceof LspUnavailableError) {
-        const reason = err.reason === "lsp_error"
-          ? fallbackReasonOf(client.state, client.failReason)
-          : err.reason;
-        return fallback(reason, "oneshot", client.state);
+        return fallback(reasonOfUnavailable(err, client), "oneshot", client.state);
       }
       throw err;
     }

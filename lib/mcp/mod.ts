@@ -14,8 +14,8 @@ export {
   type ServeStdioOptions,
 } from "./server.ts";
 export { McpState, type McpStateOptions } from "./state.ts";
-export { type ToolOutput, TOOLS, type ToolSpec } from "./tools.ts";
-export { asTrifectaError, errorResult, okResult, type ToolResult } from "./result.ts";
+export { type ToolOutput, TOOLS, type ToolSpec } from "./tools/mod.ts";
+export { errorResult, errorScope, okResult, type ToolResult } from "./result.ts";
 export {
   type BudgetedOutline,
   type BudgetOptions,

@@ -1,12 +1,17 @@
 /**
  * Tool results: success with text and structured content, and errors as
- * MCP tool errors (`isError`) that carry trifecta's error code in both the
- * text (an error card) and the structured content.
+ * MCP tool errors (`isError`) built by the error contract
+ * (`lib/contract/errors.ts`): the same code, message and redaction as the
+ * CLI's, the error card as text, the error object as structured content,
+ * next steps naming the tools' arguments.
  *
  * @module
  */
-import { errorMessage, TrifectaError } from "../errors.ts";
-import { escapeField, escapeTerminal } from "../escape.ts";
+import { escapeTerminal } from "../escape.ts";
+import { maskSecrets } from "../secrets.ts";
+import type { Segment } from "../segment/mod.ts";
+import { errorCard, errorObject } from "../contract/errors.ts";
+import { type PathScope, pathScope } from "../contract/error_paths.ts";
 
 /** A `tools/call` result. */
 export interface ToolResult {
@@ -27,38 +32,37 @@ export function okResult(text: string, structured: Record<string, unknown>): Too
 }
 
 /**
- * Map any thrown value to a {@linkcode TrifectaError}: trifecta's own
- * errors keep their code; anything else is `INTERNAL_ERROR` with its
- * message (no stack trace).
+ * What a tool error may name in full: the segment, Deno, the daemon's
+ * runtime directory and the `PATH` directories; secrets are masked.
  */
-export function asTrifectaError(err: unknown): TrifectaError {
-  if (err instanceof TrifectaError) return err;
-  if (err instanceof Deno.errors.NotCapable || err instanceof Deno.errors.PermissionDenied) {
-    return new TrifectaError("PERMISSION_DENIED", errorMessage(err), {
-      nextSteps: ["Run the server with the permission flags in docs/mcp.md"],
-    });
-  }
-  return new TrifectaError("INTERNAL_ERROR", errorMessage(err), {
-    nextSteps: ["Report this with the tool name and arguments"],
-  });
+export function errorScope(segment: Segment | undefined): PathScope {
+  return { ...pathScope([], segment?.root), maskSecrets: (t) => maskSecrets(t).text };
 }
 
-/** An MCP tool error for `err`, with the error card as text. */
-export function errorResult(err: TrifectaError): ToolResult {
-  const lines = [`TRIFECTA_ERROR_CODE: ${err.code}`, `CAUSE: ${escapeField(err.message)}`];
-  if (err.nextSteps.length > 0) {
-    lines.push("NEXT_STEPS:", ...err.nextSteps.map((s) => `  - ${escapeField(s)}`));
-  }
-  const structured: Record<string, unknown> = {
-    status: "error",
-    error_code: err.code,
-    message: err.message,
-    next_steps: err.nextSteps,
-  };
-  if (Object.keys(err.details).length > 0) structured.details = err.details;
+/**
+ * An MCP tool error for anything thrown: the error card as text, the
+ * error object as structured content (see the module doc).
+ *
+ * @example
+ * ```ts
+ * import { deepEqual, equal } from "node:assert/strict";
+ * import { TrifectaError } from "../errors.ts";
+ * import { errorResult, errorScope } from "./result.ts";
+ * const r = errorResult(
+ *   new TrifectaError("BUDGET_EXCEEDED", "Over budget", {
+ *     nextSteps: ["Raise --budget-token-est"],
+ *   }),
+ *   errorScope(undefined),
+ * );
+ * equal(r.isError, true);
+ * deepEqual(r.structuredContent.next_steps, ["Raise budget_tokens"]);
+ * ```
+ */
+export function errorResult(err: unknown, scope: PathScope): ToolResult {
+  const error = errorObject(err, { surface: "mcp", scope });
   return {
-    content: [{ type: "text", text: lines.join("\n") + "\n" }],
-    structuredContent: structured,
+    content: [{ type: "text", text: errorCard(error) }],
+    structuredContent: { ...error },
     isError: true,
   };
 }

@@ -2,7 +2,8 @@
  * The MCP server: the SDK's low-level `Server` with trifecta's tools.
  * `tools/list` advertises each tool's JSON Schema (from zod);
  * `tools/call` validates the arguments itself, so a bad call becomes a tool
- * error with code `INVALID_ARGUMENTS` (and an unknown tool `UNKNOWN_TOOL`),
+ * error with code `USAGE_ERROR`, the CLI's code for a bad option (and an
+ * unknown tool `UNKNOWN_TOOL`),
  * recorded in telemetry like every call, and the server keeps serving.
  * Every call is one `mcp.<tool>` event (timing, bytes and tokens returned);
  * telemetry is flushed after each call. Nothing but the transport writes to
@@ -19,12 +20,13 @@ import {
   CallToolRequestSchema,
   ListToolsRequestSchema,
 } from "@modelcontextprotocol/sdk/types.js";
-import { TrifectaError } from "../errors.ts";
+import { TrifectaError, UsageError } from "../errors.ts";
 import type { Segment } from "../segment/mod.ts";
-import { elapsedMs, estimateTokens, monotonicMs, type Telemetry } from "../telemetry/mod.ts";
-import { asTrifectaError, errorResult, okResult, type ToolResult } from "./result.ts";
+import { elapsedMs, monotonicMs, type Telemetry } from "../telemetry/mod.ts";
+import { estimateTokens } from "../text.ts";
+import { errorResult, errorScope, okResult, type ToolResult } from "./result.ts";
 import { McpState } from "./state.ts";
-import { TOOLS, type ToolSpec } from "./tools.ts";
+import { TOOLS, type ToolSpec } from "./tools/mod.ts";
 import { BoundedStdioTransport, type RejectedRequest } from "./stdio_transport.ts";
 import type { LspConfig } from "../lsp/mod.ts";
 
@@ -55,28 +57,38 @@ function zodIssues(error: { issues: { path: (string | number)[]; message: string
     .join("; ");
 }
 
+/** What one call gave: the result and its event fields. */
+interface CallOutcome {
+  result: ToolResult;
+  args?: Record<string, unknown>;
+  extra?: Record<string, unknown>;
+}
+
 /** Run one call: validate, run, shape the result or the error. */
 async function callTool(
   state: McpState,
   spec: ToolSpec | undefined,
   call: { name: string; args: unknown },
-): Promise<
-  { result: ToolResult; args?: Record<string, unknown>; extra?: Record<string, unknown> }
-> {
+): Promise<CallOutcome> {
+  // The scope is built on the error path only: it reads PATH and the runtime directory.
+  const fail = (err: unknown): CallOutcome => ({
+    result: errorResult(err, errorScope(state.segment)),
+  });
   if (!spec) {
-    const err = new TrifectaError("UNKNOWN_TOOL", `No tool named '${call.name}'`, {
-      nextSteps: [`Tools: ${TOOLS.map((t) => t.name).join(", ")}`],
-    });
-    return { result: errorResult(err) };
+    return fail(
+      new TrifectaError("UNKNOWN_TOOL", `No tool named '${call.name}'`, {
+        nextSteps: [`Tools: ${TOOLS.map((t) => t.name).join(", ")}`],
+      }),
+    );
   }
   const parsed = spec.input.safeParse(call.args ?? {});
   if (!parsed.success) {
-    const err = new TrifectaError(
-      "INVALID_ARGUMENTS",
-      `Invalid arguments for ${spec.name}: ${zodIssues(parsed.error)}`,
-      { nextSteps: ["See the tool's input schema in tools/list"] },
+    // The CLI's code for a bad option or value: one code per fault on both surfaces.
+    return fail(
+      new UsageError(`Invalid arguments for ${spec.name}: ${zodIssues(parsed.error)}`, {
+        nextSteps: ["See the tool's input schema in tools/list"],
+      }),
     );
-    return { result: errorResult(err) };
   }
   try {
     const out = await spec.run(state, parsed.data);
@@ -86,14 +98,14 @@ async function callTool(
       extra: out.eventResult,
     };
   } catch (err) {
-    return { result: errorResult(asTrifectaError(err)) };
+    return fail(err);
   }
 }
 
 function record(
   telemetry: Telemetry,
   name: string,
-  outcome: { result: ToolResult; args?: Record<string, unknown>; extra?: Record<string, unknown> },
+  outcome: CallOutcome,
   ms: number,
 ): void {
   const text = outcome.result.content.map((c) => c.text).join("");
@@ -106,7 +118,7 @@ function record(
     ...outcome.extra,
   };
   if (outcome.result.isError) result.error_code = structured.error_code;
-  telemetry.event(`mcp.${name}`, outcome.args ?? {}, result, ms);
+  telemetry.event(`mcp.${name}`, { args: outcome.args ?? {}, result, timingMs: ms });
   telemetry.incr("mcp_call_count");
   if (outcome.result.isError) telemetry.incr("mcp_error_count");
 }
@@ -185,11 +197,15 @@ export async function serveStdio(segment: Segment, options: ServeStdioOptions): 
   const transport = new BoundedStdioTransport({
     onRejected: (r: RejectedRequest) => {
       stderrLog(`request refused (${r.reason}, ${r.bytes} bytes): JSON-RPC error ${r.code} sent`);
-      options.telemetry.event("mcp.request_rejected", { bytes: r.bytes }, {
-        status: "error",
-        error_code: r.reason.toUpperCase(),
-        jsonrpc_code: r.code,
-      }, 1);
+      options.telemetry.event("mcp.request_rejected", {
+        args: { bytes: r.bytes },
+        result: {
+          status: "error",
+          error_code: r.reason.toUpperCase(),
+          jsonrpc_code: r.code,
+        },
+        timingMs: 1,
+      });
       options.telemetry.incr("mcp_request_rejected_count");
     },
   });
@@ -204,9 +220,13 @@ export async function serveStdio(segment: Segment, options: ServeStdioOptions): 
   transport.onclose = () => finish("transport_closed");
   transport.onInputEnd = () => finish("stdin_eof");
   server.oninitialized = () => {
-    options.telemetry.event("mcp.session", { client: server.getClientVersion()?.name ?? null }, {
-      status: "ok",
-    }, 1);
+    options.telemetry.event("mcp.session", {
+      args: { client: server.getClientVersion()?.name ?? null },
+      result: {
+        status: "ok",
+      },
+      timingMs: 1,
+    });
   };
   await server.connect(transport);
   state.warmUp().catch((err: unknown) => stderrLog(`language server warm-up failed: ${err}`));

@@ -78,7 +78,7 @@ export function peekId(head: string, tail: string): Id {
   const m = HEAD_ID.exec(head) ?? TAIL_ID.exec(tail);
   if (!m) return null;
   try {
-    const v: unknown = JSON.parse(m[1]);
+    const v: unknown = JSON.parse(m[1] ?? "");
     return typeof v === "string" || typeof v === "number" ? v : null;
   } catch (err) {
     // The pattern admits escapes JSON refuses (e.g. a lone `\x`): no id then.

@@ -14,9 +14,10 @@ import { sha256Hex } from "../sha256.ts";
  * @example
  * ```ts
  * import { isWithin } from "./contain.ts";
- * isWithin("/repo", "/repo/src/a.py"); // true
- * isWithin("/repo", "/repo/../etc"); // false
- * isWithin("/repo", "/repo/..hidden.py"); // true (a name, not a parent)
+ * import { equal } from "node:assert/strict";
+ * equal(isWithin("/repo", "/repo/src/a.py"), true);
+ * equal(isWithin("/repo", "/repo/../etc"), false);
+ * equal(isWithin("/repo", "/repo/..hidden.py"), true); // a name, not a parent
  * ```
  */
 export function isWithin(root: string, target: string): boolean {
@@ -33,8 +34,9 @@ export function isWithin(root: string, target: string): boolean {
  * @example
  * ```ts
  * import { relInside } from "./contain.ts";
- * relInside("/repo", "/repo/src/a.py"); // "src/a.py"
- * relInside("/repo", "/repository/a.py"); // undefined
+ * import { equal } from "node:assert/strict";
+ * equal(relInside("/repo", "/repo/src/a.py"), "src/a.py");
+ * equal(relInside("/repo", "/repository/a.py"), undefined);
  * ```
  */
 export function relInside(root: string, abs: string): string | undefined {
@@ -50,8 +52,9 @@ export function relInside(root: string, abs: string): string | undefined {
  * @example
  * ```ts
  * import { relpath } from "./contain.ts";
- * relpath("/repo", "/repo/src/app.py"); // "src/app.py"
- * relpath("/repo", "/usr/lib/python3/typing.py"); // "external/1a2b3c4d-typing.py"
+ * import { equal, match } from "node:assert/strict";
+ * equal(relpath("/repo", "/repo/src/app.py"), "src/app.py");
+ * match(relpath("/repo", "/usr/lib/python3/typing.py"), /^external\/[0-9a-f]{8}-typing\.py$/);
  * ```
  */
 export function relpath(root: string, target: string): string {

@@ -102,9 +102,10 @@ const EACH_DENIED: readonly [string, RegExp][] = DENY_GLOBS.map((g) => [
  * @example
  * ```ts
  * import { isDenied } from "./denylist.ts";
- * isDenied(".git/config"); // true
- * isDenied("config/.env-prod.py"); // true
- * isDenied("src/environment.py"); // false
+ * import { equal } from "node:assert/strict";
+ * equal(isDenied(".git/config"), true);
+ * equal(isDenied("config/.env-prod.py"), true);
+ * equal(isDenied("src/environment.py"), false);
  * ```
  */
 export function isDenied(rel: string): boolean {
@@ -117,7 +118,9 @@ export function isDenied(rel: string): boolean {
  * @example
  * ```ts
  * import { deniedBy } from "./denylist.ts";
- * deniedBy("keys/id_rsa.txt"); // "id_rsa*"
+ * import { equal } from "node:assert/strict";
+ * equal(deniedBy("keys/id_rsa.txt"), "id_rsa*");
+ * equal(deniedBy("src/app.py"), undefined);
  * ```
  */
 export function deniedBy(rel: string): string | undefined {

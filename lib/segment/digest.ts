@@ -13,7 +13,9 @@ import { createHash } from "node:crypto";
  * @example
  * ```ts
  * import { contentSha256Hex } from "./digest.ts";
- * contentSha256Hex("abc").slice(0, 8); // "ba7816bf"
+ * import { equal } from "node:assert/strict";
+ * equal(contentSha256Hex("abc").slice(0, 8), "ba7816bf");
+ * equal(contentSha256Hex(new TextEncoder().encode("abc")), contentSha256Hex("abc"));
  * ```
  */
 export function contentSha256Hex(data: string | Uint8Array): string {

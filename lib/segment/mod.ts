@@ -7,6 +7,7 @@
  */
 export { permissionError, resolveSegment, type Segment, segmentIdFor } from "./segment.ts";
 export { contentSha256Hex } from "./digest.ts";
+export { osCode } from "./fs_errors.ts";
 export { isWithin, relpath, type ResolvedPath, resolveInside } from "./paths.ts";
 export { DENIED_DIRS, deniedBy, DENY_GLOBS, isDenied, VCS_DIRS } from "./denylist.ts";
 export {

@@ -31,8 +31,16 @@ export interface ResolvedPath {
  * ```ts
  * import { resolveInside } from "./paths.ts";
  * import { resolveSegment } from "./segment.ts";
- * const seg = await resolveSegment(".");
- * (await resolveInside(seg, "src")).isDirectory; // true
+ * import { equal, rejects } from "node:assert/strict";
+ * const dir = Deno.makeTempDirSync();
+ * Deno.mkdirSync(`${dir}/src`);
+ * Deno.symlinkSync("/etc", `${dir}/src/out`);
+ * const seg = await resolveSegment(dir);
+ * const src = await resolveInside(seg, "src");
+ * equal(src.isDirectory, true);
+ * equal(src.rel, "src");
+ * await rejects(resolveInside(seg, "src/out/hostname"), { code: "PATH_OUTSIDE_SEGMENT" });
+ * Deno.removeSync(dir, { recursive: true });
  * ```
  *
  * @throws {TrifectaError} `PATH_OUTSIDE_SEGMENT` when it (or the symlink it

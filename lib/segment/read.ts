@@ -6,11 +6,21 @@
  * @module
  */
 
-/** How much of a file a command discloses. */
-export type DisclosureMode = "skeleton" | "excerpt" | "raw";
+/**
+ * Every disclosure mode, in order of growing cost: the one list the CLI's
+ * `--mode` choices, the MCP tools' `mode` schemas and the readers use.
+ *
+ * @example
+ * ```ts
+ * import { DISCLOSURE_MODES } from "./read.ts";
+ * import { deepEqual } from "node:assert/strict";
+ * deepEqual([...DISCLOSURE_MODES], ["skeleton", "excerpt", "raw"]);
+ * ```
+ */
+export const DISCLOSURE_MODES = ["skeleton", "excerpt", "raw"] as const;
 
-/** All disclosure modes, in order of growing cost. */
-export const DISCLOSURE_MODES: readonly DisclosureMode[] = ["skeleton", "excerpt", "raw"];
+/** How much of a file a command discloses: one of {@linkcode DISCLOSURE_MODES}. */
+export type DisclosureMode = typeof DISCLOSURE_MODES[number];
 
 /** Receives the number of bytes each read took. */
 export type ReadObserver = (mode: DisclosureMode, bytes: number) => void;

@@ -24,7 +24,10 @@ export interface Segment {
  * @example
  * ```ts
  * import { segmentIdFor } from "./segment.ts";
- * segmentIdFor("/work/repo"); // 8 hex digits, stable for this path
+ * import { equal, match, notEqual } from "node:assert/strict";
+ * match(segmentIdFor("/work/repo"), /^[0-9a-f]{8}$/);
+ * equal(segmentIdFor("/work/repo"), segmentIdFor("/work/repo")); // stable for this path
+ * notEqual(segmentIdFor("/work/repo"), segmentIdFor("/work/other"));
  * ```
  */
 export function segmentIdFor(realRoot: string): string {

@@ -53,7 +53,9 @@ export function isUnsafeLinkReason(reason: string): boolean {
  * ```ts
  * import { TrifectaError } from "../errors.ts";
  * import { skipReasonOf } from "./skip.ts";
- * skipReasonOf(new TrifectaError("BINARY_FILE", "binary")); // "binary"
+ * import { equal } from "node:assert/strict";
+ * equal(skipReasonOf(new TrifectaError("BINARY_FILE", "binary")), "binary");
+ * equal(skipReasonOf(new Error("anything else")), "unreadable");
  * ```
  */
 export function skipReasonOf(err: unknown): SkipReason {
@@ -68,7 +70,9 @@ export function skipReasonOf(err: unknown): SkipReason {
  * @example
  * ```ts
  * import { skipReasonOfCode } from "./skip.ts";
- * skipReasonOfCode("PATH_DENIED", "private_key_content"); // "private_key_content"
+ * import { equal } from "node:assert/strict";
+ * equal(skipReasonOfCode("PATH_DENIED", "private_key_content"), "private_key_content");
+ * equal(skipReasonOfCode("PATH_DENIED", "hard_link"), "denied");
  * ```
  */
 export function skipReasonOfCode(code: string, detailsReason?: unknown): SkipReason {
@@ -110,8 +114,11 @@ export function skipReasonOfCode(code: string, detailsReason?: unknown): SkipRea
  * @example
  * ```ts
  * import { countByReason } from "./skip.ts";
- * countByReason([{ reason: "denied" }, { reason: "denied" }, { reason: "binary" }]);
- * // { denied: 2, binary: 1 }
+ * import { deepEqual } from "node:assert/strict";
+ * deepEqual(
+ *   countByReason([{ reason: "denied" }, { reason: "denied" }, { reason: "binary" }]),
+ *   { denied: 2, binary: 1 },
+ * );
  * ```
  */
 export function countByReason(skipped: readonly { reason: string }[]): Record<string, number> {

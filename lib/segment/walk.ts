@@ -28,7 +28,9 @@
  */
 import type { Ignore } from "ignore";
 import { join } from "../path.ts";
-import { maskedName, nameHasSecret, pathTooLong, readInsideSync } from "./boundary.ts";
+import { readInsideSync } from "./boundary.ts";
+import { osCode } from "./fs_errors.ts";
+import { maskedName, nameHasSecret, pathTooLong } from "./names.ts";
 import { isWithin, relpath } from "./contain.ts";
 import { isDenied, VCS_DIRS } from "./denylist.ts";
 import type { Segment } from "./segment.ts";
@@ -106,11 +108,6 @@ function byName(a: { name: string }, b: { name: string }): number {
   return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
 }
 
-function osCode(err: unknown): string | undefined {
-  const code = (err as { code?: unknown } | null)?.code;
-  return typeof code === "string" ? code : undefined;
-}
-
 /** The reason a file-system error on a walked entry maps to. */
 function reasonOfError(err: unknown): SkipReason {
   // Inside the (granted) segment, only a link that leads out can be ungranted.
@@ -135,14 +132,129 @@ function invalidName(abs: string, name: string): boolean {
   }
 }
 
+/** How a directory entry is to be treated once its symlink (if any) is judged. */
+type EntryKind = { dir: boolean; file: boolean } | SkipReason | "not_followed";
+
+/** One walk: the segment, the filter, and what was found so far. */
+class Walker {
+  readonly files: WalkedFile[] = [];
+  readonly skipped: SkippedPath[] = [];
+
+  constructor(readonly segment: Segment, readonly exts: readonly string[] | undefined) {}
+
+  /** Record a path left out; reports print `rel`, so a secret in it is masked. */
+  skip(rel: string, reason: SkipReason): void {
+    this.skipped.push({ rel: maskedName(rel), reason });
+  }
+
+  /** The `.gitignore` rules of `relDir`, if it has a readable one. */
+  async loadScope(relDir: string): Promise<Scope | undefined> {
+    const rel = relDir === "" ? ".gitignore" : `${relDir}/.gitignore`;
+    let text: string;
+    try {
+      // Through the boundary: a .gitignore may be a symlink out, a FIFO or huge.
+      text = readInsideSync(this.segment, rel, { maxBytes: GITIGNORE_MAX_BYTES }).text;
+    } catch (err) {
+      // Most directories have none (vanished = not there); others are reported.
+      const reason = skipReasonOf(err);
+      if (reason !== "vanished") this.skip(rel, reason);
+      return undefined;
+    }
+    ignoreFactory ??= import("ignore").then((m) => m.default);
+    return { dir: relDir, rules: (await ignoreFactory)().add(text) };
+  }
+
+  /** Scopes from the segment root down to (not including) `startRel`'s own. */
+  async scopesAbove(startRel: string): Promise<Scope[]> {
+    const scopes: Scope[] = [];
+    const rootScope = await this.loadScope("");
+    if (rootScope) scopes.push(rootScope);
+    if (startRel === ".") return scopes;
+    const parts = startRel.split("/");
+    for (let i = 1; i < parts.length; i++) {
+      const scope = await this.loadScope(parts.slice(0, i).join("/"));
+      if (scope) scopes.push(scope);
+    }
+    return scopes;
+  }
+
+  async visit(absDir: string, relDir: string, active: Scope[]): Promise<void> {
+    const local = relDir === "" ? undefined : await this.loadScope(relDir);
+    const here = local ? [...active, local] : active;
+    const entries: Deno.DirEntry[] = [];
+    try {
+      for await (const entry of Deno.readDir(absDir)) entries.push(entry);
+    } catch (err) {
+      // Vanished or unreadable mid-walk: report it, keep what was listed.
+      this.skip(relDir === "" ? "." : relDir, reasonOfError(err));
+      if (entries.length === 0) return;
+    }
+    entries.sort(byName);
+    for (const entry of entries) {
+      const rel = relDir === "" ? entry.name : `${relDir}/${entry.name}`;
+      await this.visitEntry(entry, join(absDir, entry.name), rel, here);
+    }
+  }
+
+  /** What `entry` is, judging a symlink by its real target. */
+  kindOf(entry: Deno.DirEntry, abs: string): EntryKind {
+    try {
+      if (invalidName(abs, entry.name)) return "invalid_name";
+      if (!entry.isSymlink) return { dir: entry.isDirectory, file: entry.isFile };
+      const real = Deno.realPathSync(abs);
+      if (!isWithin(this.segment.root, real)) return "symlink_outside_segment";
+      const realRel = relpath(this.segment.root, real);
+      if (isDenied(realRel)) return "symlink_to_denied";
+      if (nameHasSecret(realRel)) return "secret_in_name";
+      // Not followed (see the module doc); its target is walked by its real name.
+      const info = Deno.statSync(real);
+      return info.isDirectory ? "not_followed" : { dir: false, file: info.isFile };
+    } catch (err) {
+      const reason = reasonOfError(err);
+      // A dangling link is not a vanished file: say it cannot be read.
+      return reason === "vanished" && entry.isSymlink && exists(abs) ? "unreadable" : reason;
+    }
+  }
+
+  async visitEntry(entry: Deno.DirEntry, abs: string, rel: string, here: Scope[]): Promise<void> {
+    // First: a name with a secret is never listed, whatever else it is.
+    if (nameHasSecret(rel)) return this.skip(rel, "secret_in_name");
+    if (pathTooLong(abs)) return this.skip(rel, "path_too_long");
+    if (isDenied(rel)) {
+      if (!VCS_DIRS.has(entry.name)) this.skip(rel, "denied");
+      return;
+    }
+    const kind = this.kindOf(entry, abs);
+    if (kind === "not_followed") return;
+    if (typeof kind === "string") return this.skip(rel, kind);
+    if (kind.dir) {
+      if (SKIPPED_DIRS.has(entry.name) || ignoredBy(here, rel, true)) return;
+      return await this.visit(abs, rel, here);
+    }
+    if (this.exts && !this.exts.some((e) => entry.name.endsWith(e))) return;
+    if (ignoredBy(here, rel, false)) return;
+    if (!kind.file) return this.skip(rel, "not_regular_file");
+    this.files.push({ abs, rel });
+  }
+}
+
 /**
  * Walk `startAbs` (a real directory inside the segment) and list its files.
  *
  * @example
  * ```ts
  * import { resolveSegment, walkFiles } from "./mod.ts";
- * const seg = await resolveSegment(".");
+ * import { deepEqual } from "node:assert/strict";
+ * const dir = Deno.makeTempDirSync();
+ * Deno.mkdirSync(`${dir}/src`);
+ * Deno.writeTextFileSync(`${dir}/src/app.py`, "x = 1\n");
+ * Deno.writeTextFileSync(`${dir}/src/notes.md`, "# notes\n");
+ * Deno.writeTextFileSync(`${dir}/.env`, "TOKEN=1\n");
+ * const seg = await resolveSegment(dir);
  * const { files, skipped } = await walkFiles(seg, seg.root, { extensions: [".py"] });
+ * deepEqual(files.map((f) => f.rel), ["src/app.py"]);
+ * deepEqual(skipped, [{ rel: ".env", reason: "denied" }]);
+ * Deno.removeSync(dir, { recursive: true });
  * ```
  */
 export async function walkFiles(
@@ -150,114 +262,15 @@ export async function walkFiles(
   startAbs: string,
   options: WalkOptions = {},
 ): Promise<WalkResult> {
-  const files: WalkedFile[] = [];
-  const skipped: SkippedPath[] = [];
-  const exts = options.extensions;
-  // Reports print `rel`: a secret in it is shown masked, whatever the reason.
-  const skip = (rel: string, reason: SkipReason): void =>
-    void skipped.push({ rel: maskedName(rel), reason });
-
-  async function loadScope(relDir: string): Promise<Scope | undefined> {
-    const rel = relDir === "" ? ".gitignore" : `${relDir}/.gitignore`;
-    let text: string;
-    try {
-      // Through the boundary: a .gitignore may be a symlink out, a FIFO or huge.
-      text = readInsideSync(segment, rel, { maxBytes: GITIGNORE_MAX_BYTES }).text;
-    } catch (err) {
-      // Most directories have none (vanished = not there); others are reported.
-      const reason = skipReasonOf(err);
-      if (reason !== "vanished") skip(rel, reason);
-      return undefined;
-    }
-    ignoreFactory ??= import("ignore").then((m) => m.default);
-    return { dir: relDir, rules: (await ignoreFactory)().add(text) };
-  }
-
+  const walker = new Walker(segment, options.extensions);
   // Scopes from the segment root down to the start directory apply too.
   const startRel = relpath(segment.root, startAbs);
-  const scopes: Scope[] = [];
-  const rootScope = await loadScope("");
-  if (rootScope) scopes.push(rootScope);
-  if (startRel !== ".") {
-    const parts = startRel.split("/");
-    for (let i = 1; i < parts.length; i++) {
-      const scope = await loadScope(parts.slice(0, i).join("/"));
-      if (scope) scopes.push(scope);
-    }
-  }
-
-  async function visit(absDir: string, relDir: string, active: Scope[]): Promise<void> {
-    const local = relDir === "" ? undefined : await loadScope(relDir);
-    const here = local ? [...active, local] : active;
-    const entries: Deno.DirEntry[] = [];
-    try {
-      for await (const entry of Deno.readDir(absDir)) entries.push(entry);
-    } catch (err) {
-      // Vanished or unreadable mid-walk: report it, keep what was listed.
-      skip(relDir === "" ? "." : relDir, reasonOfError(err));
-      if (entries.length === 0) return;
-    }
-    entries.sort(byName);
-    for (const entry of entries) {
-      const rel = relDir === "" ? entry.name : `${relDir}/${entry.name}`;
-      const abs = join(absDir, entry.name);
-      await visitEntry(entry, abs, rel, here);
-    }
-  }
-
-  async function visitEntry(
-    entry: Deno.DirEntry,
-    abs: string,
-    rel: string,
-    here: Scope[],
-  ): Promise<void> {
-    // First: a name with a secret is never listed, whatever else it is.
-    if (nameHasSecret(rel)) return skip(rel, "secret_in_name");
-    if (pathTooLong(abs)) return skip(rel, "path_too_long");
-    if (isDenied(rel)) {
-      if (!VCS_DIRS.has(entry.name)) skip(rel, "denied");
-      return;
-    }
-    let isDir = entry.isDirectory;
-    let isFile = entry.isFile;
-    try {
-      if (invalidName(abs, entry.name)) return skip(rel, "invalid_name");
-      if (entry.isSymlink) {
-        const real = Deno.realPathSync(abs);
-        if (!isWithin(segment.root, real)) return skip(rel, "symlink_outside_segment");
-        const realRel = relpath(segment.root, real);
-        if (isDenied(realRel)) return skip(rel, "symlink_to_denied");
-        if (nameHasSecret(realRel)) return skip(rel, "secret_in_name");
-        // Not followed (see the module doc); its target is walked by its real name.
-        const info = Deno.statSync(real);
-        if (info.isDirectory) return;
-        isDir = false;
-        isFile = info.isFile;
-      }
-    } catch (err) {
-      const reason = reasonOfError(err);
-      // A dangling link is not a vanished file: say it cannot be read.
-      if (reason === "vanished" && entry.isSymlink && exists(abs)) return skip(rel, "unreadable");
-      return skip(rel, reason);
-    }
-    if (isDir) {
-      if (SKIPPED_DIRS.has(entry.name)) return;
-      if (ignoredBy(here, rel, true)) return;
-      await visit(abs, rel, here);
-      return;
-    }
-    if (exts && !exts.some((e) => entry.name.endsWith(e))) return;
-    if (ignoredBy(here, rel, false)) return;
-    if (!isFile) return skip(rel, "not_regular_file");
-    files.push({ abs, rel });
-  }
-
-  const startRelDir = startRel === "." ? "" : startRel;
+  const scopes = await walker.scopesAbove(startRel);
   // The start directory's own .gitignore is already in `scopes` when it is
   // the root; for a sub-directory, visit() loads it.
-  await visit(startAbs, startRelDir, scopes);
-  files.sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
-  return { files, skipped };
+  await walker.visit(startAbs, startRel === "." ? "" : startRel, scopes);
+  const files = walker.files.sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
+  return { files, skipped: walker.skipped };
 }
 
 function exists(abs: string): boolean {

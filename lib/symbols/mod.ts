@@ -5,7 +5,12 @@
  * @example
  * ```ts
  * import { parseSymbolUri } from "./mod.ts";
- * parseSymbolUri("sym://python/type/src.inventory.models/Inventory#Snapshot.quantity_of");
+ * import { equal } from "node:assert/strict";
+ * const q = parseSymbolUri(
+ *   "sym://python/type/src.inventory.models/Inventory#Snapshot.quantity_of",
+ * );
+ * equal(q.kind, "type");
+ * equal(q.member, "Snapshot.quantity_of");
  * ```
  *
  * @module
@@ -45,21 +50,7 @@ export {
   nearestNames,
   type NearestOptions,
 } from "./select.ts";
-export {
-  discloseExcerpt,
-  discloseRaw,
-  discloseSkeleton,
-  type Disclosure,
-  type DisclosureTarget,
-  enforceBudget,
-  EXCERPT_MARGIN_LINES,
-  EXCERPT_MAX_LINES,
-  type ExcerptOptions,
-  type LineRange,
-  type OutlineEntry,
-  splitLines,
-  targetRange,
-} from "./disclose.ts";
+export { enforceBudget } from "./disclose.ts";
 export {
   type ResolvedSymbol,
   type ResolveOptions,

@@ -35,7 +35,9 @@ function validParts(path: string): boolean {
  * @example
  * ```ts
  * import { moduleFileCandidates } from "./modules.ts";
- * moduleFileCandidates("python", "pkg.mod"); // ["pkg/mod.py", "pkg/mod/__init__.py"]
+ * import { ok } from "node:assert/strict";
+ * const files = moduleFileCandidates("python", "pkg.mod");
+ * ok(files.includes("pkg/mod.py") && files.includes("pkg/mod/__init__.py"));
  * ```
  */
 export function moduleFileCandidates(lang: SymbolLanguage, modulePath: string): string[] {
@@ -70,8 +72,11 @@ export interface TypeSplit {
  * @example
  * ```ts
  * import { typeSplits } from "./modules.ts";
- * typeSplits("pkg.mod.Cls", "run");
- * // [{ module: "pkg.mod", symbolPath: ["Cls", "run"] }, { module: "pkg", symbolPath: ["mod", "Cls", "run"] }]
+ * import { deepEqual } from "node:assert/strict";
+ * deepEqual(typeSplits("pkg.mod.Cls", "run"), [
+ *   { module: "pkg.mod", symbolPath: ["Cls", "run"] },
+ *   { module: "pkg", symbolPath: ["mod", "Cls", "run"] },
+ * ]);
  * ```
  */
 export function typeSplits(path: string, member?: string): TypeSplit[] {

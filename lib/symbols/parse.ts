@@ -98,8 +98,12 @@ function badPathPart(part: string): boolean {
  * @example
  * ```ts
  * import { parseSymbolUri } from "./parse.ts";
- * parseSymbolUri("sym://python/type/foo/Bar#baz");
- * // { uri, langAlias: "python", lang: "python", kind: "type", path: "foo/Bar", member: "baz" }
+ * import { equal } from "node:assert/strict";
+ * const q = parseSymbolUri("sym://python/type/foo/Bar#baz");
+ * equal(q.lang, "python");
+ * equal(q.kind, "type");
+ * equal(q.path, "foo/Bar");
+ * equal(q.member, "baz");
  * ```
  * @throws {TrifectaError} `INVALID_URI` with one of the `MSG_*` messages.
  */

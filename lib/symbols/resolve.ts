@@ -185,7 +185,7 @@ function ambiguousSymbols(
   } else {
     steps.push(
       "The name is defined more than once in one module (e.g. under try/except or if/else), so no URI tells the definitions apart",
-      `Read them by line: trifecta ast skeleton ${candidates[0].file}`,
+      `Read them by line: trifecta ast skeleton ${candidates[0]?.file ?? "<file>"}`,
     );
   }
   return new TrifectaError(
@@ -231,10 +231,11 @@ async function resolveModule(
   options: ResolveOptions,
 ): Promise<ResolvedSymbol> {
   const files = await probeModule(segment, query.lang, query.path);
-  if (files.length === 0) throw await moduleNotFound(segment, query, [query.path]);
-  if (files.length > 1) throw ambiguousFiles(query, files);
-  const { parse, lookup } = await skeletonMemo(segment, new Map(), files[0], options);
-  return { segment, query, module: query.path, file: files[0], parse, lookup };
+  const [file, ...others] = files;
+  if (file === undefined) throw await moduleNotFound(segment, query, [query.path]);
+  if (others.length > 0) throw ambiguousFiles(query, files);
+  const { parse, lookup } = await skeletonMemo(segment, new Map(), file, options);
+  return { segment, query, module: query.path, file, parse, lookup };
 }
 
 async function moduleNotFound(
@@ -286,13 +287,20 @@ async function nearTypeUris(
   return out.slice(0, SUGGEST_LIMIT);
 }
 
+/** A module file searched for a type URI's symbol path. */
+interface Searched {
+  split: TypeSplit;
+  file: SourceFile;
+  skeleton: FileSkeleton;
+}
+
+/** `SYMBOL_NOT_FOUND`, explained against `best`, with near names from every file searched. */
 function symbolNotFound(
   query: SymbolQuery,
-  searched: readonly { split: TypeSplit; file: SourceFile; skeleton: FileSkeleton }[],
-  moduleSuggestions: readonly string[],
+  best: Searched,
+  context: { searched: readonly Searched[]; moduleSuggestions: readonly string[] },
 ): TrifectaError {
-  // Explain against the longest module that exists (the first split searched).
-  const best = searched[0];
+  const { searched, moduleSuggestions } = context;
   const miss = explainMiss(best.skeleton, best.split.symbolPath);
   const wantedQualified = best.split.symbolPath.join(".");
   const names = searched.flatMap((s) => allQualifiedNames(s.skeleton).map((q) => ({ q, s })));
@@ -310,7 +318,8 @@ function symbolNotFound(
       });
     }),
   ].slice(0, SUGGEST_LIMIT);
-  const missing = best.split.symbolPath[miss.matchedDepth];
+  // Nothing matched, so the lookup stopped inside the path.
+  const missing = best.split.symbolPath[miss.matchedDepth] ?? wantedQualified;
   const where = miss.container === "" ? best.file.rel : `${miss.container} (${best.file.rel})`;
   const imported = miss.matchedDepth === 0 &&
     best.skeleton.imports.some((i) => new RegExp(`\\b${escapeRegExp(missing)}\\b`).test(i.text));
@@ -343,15 +352,16 @@ function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 
-async function resolveType(
+/** Every split of a type URI into module and symbol path, searched. */
+async function searchSplits(
   segment: Segment,
   query: SymbolQuery,
+  splits: readonly TypeSplit[],
   options: ResolveOptions,
-): Promise<ResolvedSymbol> {
+): Promise<{ matches: Match[]; searched: Searched[] }> {
   const memo = new Map<string, Parsed>();
   const matches: Match[] = [];
-  const searched: { split: TypeSplit; file: SourceFile; skeleton: FileSkeleton }[] = [];
-  const splits = typeSplits(query.path, query.member);
+  const searched: Searched[] = [];
   for (const split of splits) {
     const files = await probeModule(segment, query.lang, split.module);
     for (const file of files) {
@@ -363,26 +373,32 @@ async function resolveType(
       }
     }
   }
-  if (searched.length === 0) {
-    throw await moduleNotFound(
-      segment,
-      query,
-      splits.map((s) => s.module),
-    );
-  }
-  if (matches.length === 0) {
+  return { matches, searched };
+}
+
+async function resolveType(
+  segment: Segment,
+  query: SymbolQuery,
+  options: ResolveOptions,
+): Promise<ResolvedSymbol> {
+  const splits = typeSplits(query.path, query.member);
+  const { matches, searched } = await searchSplits(segment, query, splits, options);
+  // The longest module that exists (the first split searched).
+  const best = searched[0];
+  if (best === undefined) throw await moduleNotFound(segment, query, splits.map((s) => s.module));
+  const [only, ...more] = matches;
+  if (only === undefined) {
     // Longer module parts that do not exist may be typos of ones that do.
-    const firstFound = splits.indexOf(searched[0].split);
+    const firstFound = splits.indexOf(best.split);
     const near = await nearTypeUris(segment, query, splits.slice(0, firstFound));
-    throw symbolNotFound(query, searched, near);
+    throw symbolNotFound(query, best, { searched, moduleSuggestions: near });
   }
-  if (matches.length > 1) {
+  if (more.length > 0) {
     throw ambiguousSymbols(
       query,
       matches.map((m) => candidateOf(query, m.split.module, m.file.rel, m.symbol)),
     );
   }
-  const only = matches[0];
   if (only.moduleFiles > 1) {
     const files = searched.filter((s) => s.split === only.split).map((s) => s.file);
     throw ambiguousFiles({ ...query, path: only.split.module }, files);
@@ -424,22 +440,27 @@ export async function resolveSymbol(
     const resolved = query.kind === "mod"
       ? await resolveModule(segment, query, options)
       : await resolveType(segment, query, options);
-    options.telemetry?.event(
-      "selector.resolve",
-      telemetryQuery(text),
-      { status: "ok", resolved: true, matches: 1, ambiguous: false, kind, file: resolved.file.rel },
-      elapsedMs(start),
-    );
+    options.telemetry?.event("selector.resolve", {
+      args: telemetryQuery(text),
+      result: {
+        status: "ok",
+        resolved: true,
+        matches: 1,
+        ambiguous: false,
+        kind,
+        file: resolved.file.rel,
+      },
+      timingMs: elapsedMs(start),
+    });
     return resolved;
   } catch (err) {
     const code = err instanceof TrifectaError ? err.code : "INTERNAL_ERROR";
     const candidates = err instanceof TrifectaError && Array.isArray(err.details.candidates)
       ? err.details.candidates.length
       : 0;
-    options.telemetry?.event(
-      "selector.resolve",
-      telemetryQuery(text),
-      {
+    options.telemetry?.event("selector.resolve", {
+      args: telemetryQuery(text),
+      result: {
         status: "error",
         resolved: false,
         matches: code === "AMBIGUOUS_SYMBOL" ? candidates : 0,
@@ -447,8 +468,8 @@ export async function resolveSymbol(
         kind: kind ?? null,
         error_code: code,
       },
-      elapsedMs(start),
-    );
+      timingMs: elapsedMs(start),
+    });
     throw err;
   }
 }

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { FileSkeleton, SkeletonSymbol } from "../ast/mod.ts";
+import { type FileSkeleton, type SkeletonSymbol, walkSymbols } from "../ast/mod.ts";
 import { editDistance } from "../text.ts";
 
 /**
@@ -14,7 +14,20 @@ import { editDistance } from "../text.ts";
  * @example
  * ```ts
  * import { findSymbols } from "./select.ts";
- * // findSymbols(skeleton, ["Inventory", "Snapshot", "quantity_of"]) → [the method]
+ * import { deepEqual } from "node:assert/strict";
+ * const sym = (name: string, qualified: string, children: never[] = []) => ({
+ *   kind: "class" as const, name, qualified_name: qualified, start_line: 1, end_line: 9,
+ *   signature: `class ${name}`, decorators: [], doc: "", children,
+ * });
+ * const skeleton = {
+ *   path: "m.py", language: "python" as const, sha256: "", has_errors: false, bytes: 99,
+ *   skeleton_bytes: 0, imports: [],
+ *   symbols: [
+ *     { ...sym("Inventory", "Inventory"), children: [sym("Snapshot", "Inventory.Snapshot")] },
+ *   ],
+ * };
+ * const found = findSymbols(skeleton, ["Inventory", "Snapshot"]);
+ * deepEqual(found.map((s) => s.qualified_name), ["Inventory.Snapshot"]);
  * ```
  */
 export function findSymbols(skeleton: FileSkeleton, path: readonly string[]): SkeletonSymbol[] {
@@ -44,10 +57,11 @@ export function explainMiss(skeleton: FileSkeleton, path: readonly string[]): Lo
   let container = "";
   for (let depth = 0; depth < path.length; depth++) {
     const found = level.filter((s) => s.name === path[depth]);
-    if (found.length === 0) {
+    const first = found[0];
+    if (first === undefined) {
       return { matchedDepth: depth, container, available: uniqueNames(level) };
     }
-    container = found[0].qualified_name;
+    container = first.qualified_name;
     level = found.flatMap((s) => s.children);
   }
   return { matchedDepth: path.length, container, available: [] };
@@ -60,13 +74,7 @@ function uniqueNames(symbols: readonly SkeletonSymbol[]): string[] {
 /** Every qualified name in a skeleton, depth first, each once. */
 export function allQualifiedNames(skeleton: FileSkeleton): string[] {
   const out = new Set<string>();
-  const visit = (symbols: readonly SkeletonSymbol[]) => {
-    for (const s of symbols) {
-      out.add(s.qualified_name);
-      visit(s.children);
-    }
-  };
-  visit(skeleton.symbols);
+  walkSymbols(skeleton.symbols, (s) => out.add(s.qualified_name));
   return [...out];
 }
 

@@ -13,9 +13,9 @@ import {
   discloseRaw,
   discloseSkeleton,
   type Disclosure,
-  enforceBudget,
   splitLines,
-} from "./disclose.ts";
+} from "../ast/mod.ts";
+import { enforceBudget } from "./disclose.ts";
 import type { ResolvedSymbol } from "./resolve.ts";
 
 /** Options for {@linkcode discloseSymbol}. */
@@ -85,21 +85,18 @@ export async function discloseSymbol(
   const telemetry = options.telemetry;
   if (telemetry) {
     telemetry.incr(`file_read_${mode}_bytes_total`, bytesRead);
-    telemetry.event(
-      "file.read",
-      { file: resolved.file.rel, mode },
-      { status: "ok", bytes: bytesRead, file_bytes: fileBytes },
-      elapsedMs(start),
-      {
-        extra: {
-          bytes_read: bytesRead,
-          disclosure_mode: mode,
-          lines: disclosure.range.end_line - disclosure.range.start_line + 1,
-          truncated: disclosure.truncated,
-          token_est: disclosure.token_est,
-        },
+    telemetry.event("file.read", {
+      args: { file: resolved.file.rel, mode },
+      result: { status: "ok", bytes: bytesRead, file_bytes: fileBytes },
+      timingMs: elapsedMs(start),
+      extra: {
+        bytes_read: bytesRead,
+        disclosure_mode: mode,
+        lines: disclosure.range.end_line - disclosure.range.start_line + 1,
+        truncated: disclosure.truncated,
+        token_est: disclosure.token_est,
       },
-    );
+    });
   }
   return { disclosure, bytes_read: bytesRead, file_bytes: fileBytes };
 }

@@ -50,7 +50,10 @@ export function histogram(
   const hi = maxOf(values, (v) => v);
   const step = hi > lo ? (hi - lo) / bins : 1;
   const counts = new Array<number>(hi > lo ? bins : 1).fill(0);
-  for (const v of values) counts[Math.min(counts.length - 1, Math.floor((v - lo) / step))]++;
+  for (const v of values) {
+    const i = Math.min(counts.length - 1, Math.floor((v - lo) / step));
+    counts[i] = (counts[i] ?? 0) + 1;
+  }
   const unit = options.unit ?? "";
   const items: [string, number][] = counts.map((c, i) => {
     const a = lo + i * step;

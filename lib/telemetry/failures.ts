@@ -11,7 +11,8 @@
  */
 import { join } from "../path.ts";
 import { TrifectaError } from "../errors.ts";
-import { type HeldLock, isFsError, LOCK_FILE, lockWithin, releaseLock } from "./files.ts";
+import { acquireLock, type HeldLock } from "../file_lock.ts";
+import { isFsError, LOCK_PAUSES, openLockFile } from "./files.ts";
 import { openChecked, readCapped } from "./safe_file.ts";
 
 /** The file name. */
@@ -102,7 +103,7 @@ export function readWriteFailures(dir: string): FailuresRead {
  */
 export function preallocate(dir: string): Error | undefined {
   try {
-    openChecked(join(dir, LOCK_FILE), "lock").close();
+    openLockFile(dir).close();
     const path = join(dir, WRITE_FAILURES_FILE);
     let file: Deno.FsFile;
     try {
@@ -141,7 +142,11 @@ export async function addWriteFailures(
 ): Promise<void> {
   let lock: HeldLock | undefined;
   try {
-    lock = await lockWithin(dir, { timeoutMs: options.lockTimeoutMs ?? 200 });
+    const attempt = await acquireLock(openLockFile(dir), {
+      waitMs: options.lockTimeoutMs ?? 200,
+      ...LOCK_PAUSES,
+    });
+    if (attempt.ok) lock = attempt.lock;
   } catch (err) {
     // No lock file (it could not be created): write unlocked, see above.
     if (!isFsError(err)) throw err;
@@ -172,6 +177,6 @@ export async function addWriteFailures(
       file.close();
     }
   } finally {
-    if (lock) releaseLock(lock);
+    lock?.release();
   }
 }

@@ -1,7 +1,7 @@
 /**
  * File primitives of the telemetry directory: one-write appends, atomic JSON
- * writes (temp file + rename), the directory lock (`Deno.FsFile#tryLock`) and
- * size-capped rotation. See `docs/telemetry_concurrency.md`.
+ * writes (temp file + rename), the lock file (locked with lib/file_lock.ts)
+ * and size-capped rotation. See `docs/telemetry_concurrency.md`.
  *
  * @module
  */
@@ -197,56 +197,26 @@ export function sweepStaleTemps(dir: string, now: number = Date.now()): number {
   return removed;
 }
 
-/** A held directory lock; release it with {@linkcode releaseLock}. */
-export type HeldLock = Deno.FsFile;
-
-/** Try once to take the exclusive directory lock (never blocks). */
-export function tryLockSync(dir: string): HeldLock | undefined {
-  const file = openChecked(join(dir, LOCK_FILE), "lock");
-  let ok = false;
-  try {
-    ok = file.tryLockSync(true);
-  } finally {
-    if (!ok) file.close();
-  }
-  return ok ? file : undefined;
-}
-
-/** Options for {@linkcode lockWithin}. */
-export interface LockOptions {
-  /** Give up after this many ms (default {@linkcode DEFAULT_LOCK_TIMEOUT_MS}). */
-  timeoutMs?: number;
+/**
+ * Open the directory's lock file ({@linkcode LOCK_FILE}) for lib/file_lock.ts
+ * (`tryLock`, `acquireLock`): checked ({@linkcode openChecked}), so a
+ * planted symlink, FIFO or extra hard link there is refused, never locked
+ * through; created with `O_EXCL` when missing.
+ *
+ * @throws {TrifectaError} `TELEMETRY_FILE_UNSAFE`.
+ */
+export function openLockFile(dir: string): Deno.FsFile {
+  return openChecked(join(dir, LOCK_FILE), "lock");
 }
 
 /**
- * Take the directory lock, retrying with short jittered sleeps (1–8 ms) until
- * `timeoutMs` passes; `undefined` when it stays busy.
+ * Pauses between attempts on the directory lock: 1 ms, doubling to 8 ms,
+ * jittered (a holder keeps it only for a merge or a rotation).
  */
-export async function lockWithin(
-  dir: string,
-  options: LockOptions = {},
-): Promise<HeldLock | undefined> {
-  const timeout = options.timeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS;
-  const start = performance.now();
-  for (let attempt = 0;; attempt++) {
-    // The attempt itself is synchronous (a non-blocking flock); only the
-    // wait between attempts is async.
-    const lock = tryLockSync(dir);
-    if (lock) return lock;
-    if (performance.now() - start >= timeout) return undefined;
-    const wait = Math.min(8, 1 + attempt) * (0.5 + Math.random());
-    await new Promise((r) => setTimeout(r, wait));
-  }
-}
-
-/** Release and close a lock. */
-export function releaseLock(lock: HeldLock): void {
-  try {
-    lock.unlockSync();
-  } finally {
-    lock.close();
-  }
-}
+export const LOCK_PAUSES: { readonly minPauseMs: number; readonly maxPauseMs: number } = {
+  minPauseMs: 1,
+  maxPauseMs: 8,
+};
 
 /** Options for {@linkcode rotateLocked}. */
 export interface RotateOptions {

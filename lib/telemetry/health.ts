@@ -6,6 +6,7 @@
  * @module
  */
 import type { TelemetryData } from "./read.ts";
+import type { Counters } from "./summary.ts";
 
 /** A check's verdict. */
 export type HealthStatus = "OK" | "WARN" | "FAIL";
@@ -53,123 +54,178 @@ function pct(n: number): string {
   return `${(n * 100).toFixed(1)}%`;
 }
 
-/** Run the checks. */
-export function checkHealth(data: TelemetryData): HealthReport {
-  const m = data.metrics;
-  const hasData = data.totalLines > 0 || Object.keys(m).length > 0 ||
-    data.warnings.length > 0;
-  const checks: HealthCheck[] = [];
-  const zeroQueries = new Map<string, number>();
-  if (!hasData) {
-    return { status: "OK", exit_code: 0, has_data: false, checks, top_zero_hit_queries: [] };
-  }
+/** Operational `ctx.search` zero hits (events with `x.source: "fixture"` left out). */
+interface ZeroHits {
+  /** Searches counted. */
+  total: number;
+  /** Of them, with zero hits. */
+  zero: number;
+  /** Zero-hit query previews and how often each came. */
+  queries: Map<string, number>;
+}
 
-  // 1. LSP invariants (upstream: FAIL when either counter is > 0).
-  const inv = (m["lsp.ready_fail_invariant"] ?? 0) + (m["lsp.thread_alive_after_join"] ?? 0);
-  checks.push({
-    name: "lsp_invariants",
-    status: inv > 0 ? "FAIL" : "OK",
-    value: inv,
-    message: inv > 0
-      ? `LSP invariant violations: ${inv} (lsp.ready_fail_invariant / lsp.thread_alive_after_join)`
-      : "no LSP invariant violations",
-  });
+/** What each check reads. */
+interface HealthInput {
+  /** The data read. */
+  data: TelemetryData;
+  /** Its cumulative counters. */
+  m: Counters;
+  /** Zero-hit searches, counted once for the check and the top list. */
+  zeroHits: ZeroHits;
+}
 
-  // 2. Lost events (attempted − written over the whole history).
+/** One check: its verdict, or `undefined` when it has nothing to judge. */
+type Check = (input: HealthInput) => HealthCheck | undefined;
+
+/** Lost events: attempted − written over the whole history. */
+function eventDrops({ m }: HealthInput): HealthCheck {
   const attempted = m.telemetry_events_attempted ?? 0;
   const lost = Math.max(0, attempted - (m.telemetry_events_written ?? 0));
   const dropRate = lost / Math.max(attempted, 1);
-  checks.push({
+  return {
     name: "event_drops",
     status: dropRate > HEALTH_THRESHOLDS.dropRateFail ? "FAIL" : lost > 0 ? "WARN" : "OK",
     value: dropRate,
     message: lost > 0
       ? `${lost} of ${attempted} events were not written (${pct(dropRate)})`
       : `all ${attempted} events written`,
-  });
+  };
+}
 
-  // 3. Corrupt lines in the event files.
+/** Corrupt lines in the event files (oversized lines included), and a corrupt `metrics.json`. */
+function corruptLines({ data }: HealthInput): HealthCheck {
   const share = data.corruptLines / Math.max(data.totalLines, 1);
-  const oversized = data.oversizedLines;
-  checks.push({
+  const bad = data.corruptLines > 0 || data.metricsCorrupt;
+  const over = data.oversizedLines > 0 ? ` (${data.oversizedLines} over the line cap)` : "";
+  return {
     name: "corrupt_lines",
-    status: share > HEALTH_THRESHOLDS.corruptShareFail
-      ? "FAIL"
-      : data.corruptLines > 0 || data.metricsCorrupt
-      ? "WARN"
-      : "OK",
+    status: share > HEALTH_THRESHOLDS.corruptShareFail ? "FAIL" : bad ? "WARN" : "OK",
     value: data.corruptLines,
-    message: data.corruptLines > 0 || data.metricsCorrupt
-      ? `${data.corruptLines} of ${data.totalLines} lines are not valid events` +
-        (oversized > 0 ? ` (${oversized} over the line cap)` : "") +
+    message: bad
+      ? `${data.corruptLines} of ${data.totalLines} lines are not valid events` + over +
         (data.metricsCorrupt ? "; metrics.json is not usable" : "")
       : `all ${data.totalLines} lines are valid events`,
-  });
+  };
+}
 
-  // 3b. Flushes that failed (full disk): their event counts were kept in
-  // write_failures.json and are in `attempted` above; other counters were lost.
-  const flushFailed = m.telemetry_flush_failed ?? 0;
-  checks.push({
+/**
+ * Flushes that failed (full disk): their event counts were kept in
+ * `write_failures.json` and are in `attempted`; other counters were lost.
+ */
+function flushFailures({ m }: HealthInput): HealthCheck {
+  const failed = m.telemetry_flush_failed ?? 0;
+  return {
     name: "flush_failures",
-    status: flushFailed > 0 ? "WARN" : "OK",
-    value: flushFailed,
-    message: flushFailed > 0
-      ? `${flushFailed} flushes could not update metrics.json (disk full or unwritable); ` +
+    status: failed > 0 ? "WARN" : "OK",
+    value: failed,
+    message: failed > 0
+      ? `${failed} flushes could not update metrics.json (disk full or unwritable); ` +
         "their event counts were kept in write_failures.json"
       : "every flush updated metrics.json",
-  });
+  };
+}
 
-  // 3c. What the reader left out or refused (cap reached, oversized or unsafe files).
-  const readWarnings = data.warnings;
-  checks.push({
+/** What the reader left out or refused (cap reached, oversized or unsafe files). */
+function readLimits({ data }: HealthInput): HealthCheck {
+  const warnings = data.warnings;
+  return {
     name: "read_limits",
-    status: readWarnings.length > 0 ? "WARN" : "OK",
+    status: warnings.length > 0 ? "WARN" : "OK",
     value: data.bytesSkipped,
-    message: readWarnings.length > 0
-      ? readWarnings.join("; ")
+    message: warnings.length > 0
+      ? warnings.join("; ")
       : "every telemetry file was read within the caps",
-  });
+  };
+}
 
-  // 4. Deferred counter merges (lock busy past the bound).
+/** Deferred counter merges (lock busy past the bound). */
+function metricsLock({ m }: HealthInput): HealthCheck {
   const skipped = m.telemetry_lock_skipped ?? 0;
-  checks.push({
+  return {
     name: "metrics_lock",
     status: skipped > 0 ? "WARN" : "OK",
     value: skipped,
     message: skipped > 0
       ? `${skipped} metrics.json merges were deferred (lock busy)`
       : "every metrics.json merge took the lock in time",
-  });
+  };
+}
 
-  // 5. Zero-hit ratio of ctx.search (operational = excluding x.source "fixture").
-  let total = 0;
-  let zero = 0;
+/** Zero-hit ratio of operational `ctx.search`; no verdict without searches. */
+function zeroHitRatio({ zeroHits }: HealthInput): HealthCheck | undefined {
+  if (zeroHits.total === 0) return undefined;
+  const ratio = zeroHits.zero / zeroHits.total;
+  const over = ratio > HEALTH_THRESHOLDS.zeroHitRatio;
+  return {
+    name: "zero_hit_ratio",
+    status: over ? "WARN" : "OK",
+    value: ratio,
+    message: over
+      ? `Zero-hit ratio (operational) ${pct(ratio)} exceeds threshold ${
+        pct(HEALTH_THRESHOLDS.zeroHitRatio)
+      }`
+      : `Zero-hit ratio (operational) ${pct(ratio)} within threshold`,
+  };
+}
+
+/** The checks, in the order they are reported. */
+const CHECKS: readonly Check[] = [
+  eventDrops,
+  corruptLines,
+  flushFailures,
+  readLimits,
+  metricsLock,
+  zeroHitRatio,
+];
+
+/**
+ * Count operational `ctx.search` events and their zero-hit queries; without
+ * such events, the cumulative `ctx_search_count` and
+ * `ctx_search_zero_hits_count` counters.
+ */
+function countZeroHits(data: TelemetryData): ZeroHits {
+  const out: ZeroHits = { total: 0, zero: 0, queries: new Map() };
   for (const ev of data.events) {
     if (ev.cmd !== "ctx.search" || ev.x.source === "fixture") continue;
-    total++;
-    if (ev.result.hits === 0) {
-      zero++;
-      const q = typeof ev.args.query_preview === "string" ? ev.args.query_preview : "(unknown)";
-      zeroQueries.set(q, (zeroQueries.get(q) ?? 0) + 1);
-    }
+    out.total++;
+    if (ev.result.hits !== 0) continue;
+    out.zero++;
+    const q = typeof ev.args.query_preview === "string" ? ev.args.query_preview : "(unknown)";
+    out.queries.set(q, (out.queries.get(q) ?? 0) + 1);
   }
-  if (total === 0 && (m.ctx_search_count ?? 0) > 0) {
-    total = m.ctx_search_count;
-    zero = m.ctx_search_zero_hits_count ?? 0;
+  const searches = data.metrics.ctx_search_count ?? 0;
+  if (out.total === 0 && searches > 0) {
+    out.total = searches;
+    out.zero = data.metrics.ctx_search_zero_hits_count ?? 0;
   }
-  if (total > 0) {
-    const ratio = zero / total;
-    checks.push({
-      name: "zero_hit_ratio",
-      status: ratio > HEALTH_THRESHOLDS.zeroHitRatio ? "WARN" : "OK",
-      value: ratio,
-      message: ratio > HEALTH_THRESHOLDS.zeroHitRatio
-        ? `Zero-hit ratio (operational) ${pct(ratio)} exceeds threshold ${
-          pct(HEALTH_THRESHOLDS.zeroHitRatio)
-        }`
-        : `Zero-hit ratio (operational) ${pct(ratio)} within threshold`,
-    });
+  return out;
+}
+
+/**
+ * Run the checks ({@linkcode CHECKS}); the worst verdict is the status.
+ *
+ * @example
+ * ```ts
+ * import { checkHealth } from "./health.ts";
+ * import { readTelemetry } from "./read.ts";
+ * import { equal } from "node:assert/strict";
+ * const dir = Deno.makeTempDirSync();
+ * Deno.writeTextFileSync(`${dir}/events.jsonl`, '{"cmd":"a"}\n{torn\n');
+ * const h = checkHealth(await readTelemetry(dir));
+ * equal(h.status, "FAIL"); // 1 corrupt line of 2: over 5%
+ * equal(h.exit_code, 3);
+ * Deno.removeSync(dir, { recursive: true });
+ * ```
+ */
+export function checkHealth(data: TelemetryData): HealthReport {
+  const m = data.metrics;
+  const hasData = data.totalLines > 0 || Object.keys(m).length > 0 ||
+    data.warnings.length > 0;
+  if (!hasData) {
+    return { status: "OK", exit_code: 0, has_data: false, checks: [], top_zero_hit_queries: [] };
   }
+  const input: HealthInput = { data, m, zeroHits: countZeroHits(data) };
+  const checks = CHECKS.map((check) => check(input)).filter((c) => c !== undefined);
   const status = checks.reduce<HealthStatus>(
     (w, c) => RANK[c.status] > RANK[w] ? c.status : w,
     "OK",
@@ -179,7 +235,7 @@ export function checkHealth(data: TelemetryData): HealthReport {
     exit_code: EXIT[status],
     has_data: true,
     checks,
-    top_zero_hit_queries: [...zeroQueries].sort((a, b) => b[1] - a[1]).slice(0, 5)
+    top_zero_hit_queries: [...input.zeroHits.queries].sort((a, b) => b[1] - a[1]).slice(0, 5)
       .map(([query, count]) => ({ query, count })),
   };
 }

@@ -9,7 +9,8 @@
 const NEWLINE = 0x0a;
 
 function concat(parts: Uint8Array[], total: number): Uint8Array {
-  if (parts.length === 1) return parts[0];
+  const only = parts.length === 1 ? parts[0] : undefined;
+  if (only !== undefined) return only;
   const out = new Uint8Array(total);
   let off = 0;
   for (const p of parts) {

@@ -175,7 +175,9 @@ export function mergeMetrics(dir: string, delta: Counters): string[] {
   // Every name written passes redaction, also those this process did not make.
   const safe = redactCounterNames(metrics, MERGE_REDACTION);
   const sorted: Counters = {};
-  for (const k of Object.keys(safe).sort()) sorted[k] = safe[k];
+  for (const [k, v] of Object.entries(safe).sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0)) {
+    sorted[k] = v;
+  }
   writeJsonAtomic(join(dir, METRICS_FILE), sorted);
   const problems: string[] = [];
   const after = (what: string, fn: () => void) => {

@@ -2,9 +2,12 @@
  * Audit-grade telemetry: events, counters, latencies, summaries, redaction,
  * rotation, and the readers behind `telemetry report|export|health`.
  *
- * - {@linkcode Telemetry}: one sink per process and segment
- *   (`Telemetry.open(segment, {level})`, `event()`, `observe()`, `incr()`,
- *   `setPackState()`, `relpath()`, `flush()`).
+ * - {@linkcode Telemetry}: one per process and segment
+ *   (`Telemetry.open(segment, {level})`, `event(cmd, {args, result,
+ *   timingMs, warnings, extra})`, `observe()`, `incr()`, `setPackState()`,
+ *   `relpath()`, `flush()`); inside, event.ts builds the redacted event,
+ *   counters.ts keeps the run's counters, sink.ts writes, rotates and
+ *   flushes, summary.ts builds `last_run.json`.
  * - {@linkcode redactValue} / {@linkcode redactString}: what every written
  *   string goes through.
  * - {@linkcode readTelemetry}, {@linkcode buildReport},
@@ -28,15 +31,8 @@ export {
   telemetryDirFor,
   type TelemetryLevel,
 } from "./config.ts";
-export {
-  type EventOptions,
-  type LastRun,
-  type PackState,
-  RESERVED_KEYS,
-  Telemetry,
-  type TelemetryEvent,
-  type TelemetryOptions,
-} from "./telemetry.ts";
+export { Telemetry, type TelemetryOptions } from "./telemetry.ts";
+export { type EventFields, RESERVED_KEYS, type TelemetryEvent } from "./event.ts";
 export {
   ABS_PATH_REDACTED,
   ABS_URI_REDACTED,
@@ -52,12 +48,13 @@ export {
   type AstSummary,
   type Counters,
   type DropSummary,
-  estimateTokens,
   type EventTokens,
   type FileReadSummary,
+  type LastRun,
   type LatencySummary,
   latencySummary,
   type LspSummary,
+  type PackState,
   quantile,
   type TokenSummary,
 } from "./summary.ts";
@@ -76,13 +73,12 @@ export { WRITE_FAILURES_FILE, type WriteFailures } from "./failures.ts";
 export { UNSAFE_DIR_CODE, UNSAFE_FILE_CODE } from "./safe_file.ts";
 export {
   DEFAULT_READ_MAX_BYTES,
-  parseEventLine,
   READ_MAX_BYTES_ENV,
   readTelemetry,
-  type StoredEvent,
   type TelemetryData,
   type TelemetryReadOptions,
 } from "./read.ts";
+export { parseEventLine, type StoredEvent } from "./stored_event.ts";
 export {
   buildReport,
   type CacheRow,

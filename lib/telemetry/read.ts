@@ -19,33 +19,10 @@ import { eventFiles, LAST_RUN_FILE, MAX_EVENT_LINE_BYTES } from "./files.ts";
 import { readWriteFailures, type WriteFailures } from "./failures.ts";
 import { LineSplitter } from "./lines.ts";
 import { readMetrics, readPending, redactCounterNames } from "./metrics_file.ts";
-import { type RedactOptions, redactString, redactValue } from "./redact.ts";
+import type { RedactOptions } from "./redact.ts";
+import { parseEvent, readRedaction, redactedObject, type StoredEvent } from "./stored_event.ts";
 import { formatBytes, openChecked, readCapped, UNSAFE_FILE_CODE } from "./safe_file.ts";
 import type { Counters } from "./summary.ts";
-
-/** An event as read back (fields may be missing in hand-edited or legacy lines). */
-export interface StoredEvent {
-  /** ISO time. */
-  ts?: string;
-  /** Run id. */
-  run_id?: string;
-  /** Segment id. */
-  segment_id?: string;
-  /** Event name. */
-  cmd: string;
-  /** Arguments. */
-  args: Record<string, unknown>;
-  /** Result. */
-  result: Record<string, unknown>;
-  /** Milliseconds. */
-  timing_ms: number;
-  /** Token estimate. */
-  tokens?: Record<string, unknown>;
-  /** Warnings. */
-  warnings: string[];
-  /** Extra fields. */
-  x: Record<string, unknown>;
-}
 
 /** Everything read from a telemetry directory. */
 export interface TelemetryData {
@@ -82,37 +59,6 @@ export const READ_MAX_BYTES_ENV = "TRIFECTA_TELEMETRY_READ_MAX_BYTES";
 /** Largest `last_run.json` read (4 MiB). */
 export const MAX_LAST_RUN_BYTES = 4 * 1024 * 1024;
 
-function asObject(v: unknown): Record<string, unknown> {
-  return v !== null && typeof v === "object" && !Array.isArray(v)
-    ? v as Record<string, unknown>
-    : {};
-}
-
-/**
- * Caps of the read-side redaction: those of the writer's `full` level, so
- * that what the writer kept reads back unchanged.
- */
-const READ_MAX_STRING = 4096;
-const READ_MAX_ARRAY = 1000;
-
-/**
- * The redaction every string read from a telemetry file goes through
- * (values and keys, any depth): the writer's ({@linkcode redactValue}),
- * whatever `TRIFECTA_PII` says, plus control-character escaping. A
- * repository can ship `_ctx/telemetry/` with absolute paths, e-mail
- * addresses, secrets and escape sequences in it; readers hand what they
- * read to the terminal, to JSON and CSV, and to agents.
- */
-function readRedaction(root: string | undefined): RedactOptions {
-  return {
-    root,
-    maxStringLength: READ_MAX_STRING,
-    maxArrayLength: READ_MAX_ARRAY,
-    escapeControls: true,
-    memo: new Map(),
-  };
-}
-
 /**
  * The segment root of a default telemetry directory (`<root>/_ctx/telemetry`),
  * so that paths under it read as segment-relative; `undefined` otherwise
@@ -122,59 +68,6 @@ function rootOf(dir: string): string | undefined {
   const ctx = dirname(dir);
   if (basename(dir) !== "telemetry" || basename(ctx) !== "_ctx") return undefined;
   return dirname(ctx);
-}
-
-function str(v: unknown, redact: RedactOptions): string | undefined {
-  return typeof v === "string" ? redactString(v, redact) : undefined;
-}
-
-/**
- * An object field of a read event, redacted; nested at most 16 deep (the
- * redaction's own bound): a hand-made line of 500,000 nested arrays parses,
- * but re-serialising it (`telemetry export`, `--json`) would overflow the
- * stack, and standard JSON parsers downstream refuse deep nesting.
- */
-function redactedObject(v: unknown, redact: RedactOptions): Record<string, unknown> {
-  return asObject(redactValue(asObject(v), redact));
-}
-
-function parseEvent(line: string, redact: RedactOptions): StoredEvent | undefined {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(line);
-  } catch (err) {
-    if (err instanceof SyntaxError) return undefined;
-    throw err;
-  }
-  const o = asObject(raw);
-  if (typeof o.cmd !== "string") return undefined;
-  const timing = typeof o.timing_ms === "number" && Number.isFinite(o.timing_ms) ? o.timing_ms : 0;
-  // Only strings: String() of a deeply nested array recurses.
-  const warnings = Array.isArray(o.warnings)
-    ? o.warnings.filter((w) => typeof w === "string").slice(0, READ_MAX_ARRAY)
-    : [];
-  return {
-    ts: str(o.ts, redact),
-    run_id: str(o.run_id, redact),
-    segment_id: str(o.segment_id, redact),
-    cmd: redactString(o.cmd, redact),
-    args: redactedObject(o.args, redact),
-    result: redactedObject(o.result, redact),
-    timing_ms: timing,
-    tokens: o.tokens === undefined ? undefined : redactedObject(o.tokens, redact),
-    warnings: warnings.map((w) => redactString(w, redact)),
-    x: redactedObject(o.x, redact),
-  };
-}
-
-/**
- * Parse one line; `undefined` when it is not a usable event. Every string
- * (values and keys, any depth) is redacted as the writer redacts, with no
- * segment root (absolute paths read as `<ABS_PATH_REDACTED>`), and its
- * control characters are escaped.
- */
-export function parseEventLine(line: string): StoredEvent | undefined {
-  return parseEvent(line, readRedaction(undefined));
 }
 
 /** Options for {@linkcode readTelemetry}. */
@@ -272,98 +165,90 @@ function sizeOf(path: string): number {
   }
 }
 
+/** What a read of the event files needs. */
+interface TailContext {
+  /** Longest line parsed. */
+  maxLine: number;
+  /** Which parsed events to keep (the day window). */
+  keep: (ev: StoredEvent) => boolean;
+  /** Redaction on read. */
+  redact: RedactOptions;
+  /** Where refused files are named. */
+  warnings: string[];
+}
+
+/** The event files read under the budget, and what was left out. */
+interface TailsRead {
+  /** Files read, whole or in part, oldest first. */
+  tails: { name: string; tail: FileTail }[];
+  /** Bytes left out (older files whole, the start of a partly read file). */
+  skipped: number;
+  /** Files left out whole. */
+  skippedFiles: number;
+  /** The file read only in part, if any. */
+  partial?: string;
+}
+
+/** Open an event file checked; `undefined` when it is gone or refused (named in `warnings`). */
+function openEventFile(path: string, warnings: string[]): Deno.FsFile | undefined {
+  try {
+    return openChecked(path, "read");
+  } catch (err) {
+    if (err instanceof Deno.errors.NotFound) return undefined; // rotated away meanwhile
+    if (err instanceof TrifectaError && err.code === UNSAFE_FILE_CODE) {
+      warnings.push(`${basename(path)} ${String(err.details.reason)}: not read`);
+      return undefined;
+    }
+    throw err;
+  }
+}
+
 /**
- * Read a telemetry directory; a missing directory reads as empty. Memory is
- * bounded: event files are read newest first, from the end, in 1 MiB chunks,
- * until the byte budget is spent; older data is left out and named in
- * `warnings`. A line over the line cap is skipped unread and counted as
- * corrupt; `metrics.json`, `pending/` files and `last_run.json` are read only
- * under their own caps. Symlinks, FIFOs and swapped files are not read.
+ * Read the event files newest first (`events.jsonl`, then `events.1.jsonl`,
+ * …) until `cap` bytes are spent, so that the budget goes to the newest
+ * events; older files are left out whole.
  */
-export async function readTelemetry(
-  dir: string,
-  options: TelemetryReadOptions = {},
-): Promise<TelemetryData> {
-  const warnings: string[] = [];
-  const cap = readCap(options, warnings);
-  const redact = readRedaction(options.root ?? rootOf(dir));
-  const maxLine = options.maxLineBytes ?? MAX_EVENT_LINE_BYTES;
-  const cutoff = options.lastDays && options.lastDays > 0
-    ? (options.now ?? new Date()).getTime() - options.lastDays * 86_400_000
-    : undefined;
-  const keep = (ev: StoredEvent): boolean => {
-    if (cutoff === undefined || ev.ts === undefined) return true;
-    const t = Date.parse(ev.ts);
-    return !(Number.isFinite(t) && t < cutoff);
-  };
-  const files = await eventFiles(dir);
-  const tails: { name: string; tail: FileTail }[] = [];
+async function readTails(files: string[], cap: number, ctx: TailContext): Promise<TailsRead> {
+  const out: TailsRead = { tails: [], skipped: 0, skippedFiles: 0 };
   let budget = cap;
-  let skipped = 0;
-  let skippedFiles = 0;
-  let partial: string | undefined;
-  // Newest first (`events.jsonl`, then `events.1.jsonl`, …), so that the
-  // budget goes to the newest events.
   for (const path of [...files].reverse()) {
-    const name = basename(path);
     if (budget <= 0) {
-      skipped += sizeOf(path);
-      skippedFiles++;
+      out.skipped += sizeOf(path);
+      out.skippedFiles++;
       continue;
     }
-    let file: Deno.FsFile;
+    const file = openEventFile(path, ctx.warnings);
+    if (file === undefined) continue;
     try {
-      file = openChecked(path, "read");
-    } catch (err) {
-      if (err instanceof Deno.errors.NotFound) continue; // rotated away meanwhile
-      if (err instanceof TrifectaError && err.code === UNSAFE_FILE_CODE) {
-        warnings.push(`${name} ${String(err.details.reason)}: not read`);
-        continue;
-      }
-      throw err;
-    }
-    try {
-      const tail = await readTail(file, budget, maxLine, keep, redact);
+      const tail = await readTail(file, budget, ctx.maxLine, ctx.keep, ctx.redact);
       budget -= tail.size - tail.begin;
       if (tail.begin > 0) {
-        skipped += tail.begin;
-        partial = name;
+        out.skipped += tail.begin;
+        out.partial = basename(path);
       }
-      tails.push({ name, tail });
+      out.tails.push({ name: basename(path), tail });
     } finally {
       file.close();
     }
   }
-  tails.reverse();
-  const events: StoredEvent[] = [];
-  let corrupt = 0;
-  let total = 0;
-  let oversized = 0;
-  let bytesRead = 0;
-  for (const { tail } of tails) {
-    for (const ev of tail.events) events.push(ev);
-    corrupt += tail.corrupt;
-    total += tail.total;
-    oversized += tail.oversized;
-    bytesRead += tail.size - tail.begin;
-  }
-  if (skipped > 0) {
-    const parts = [];
-    if (skippedFiles > 0) parts.push(`${skippedFiles} older file(s) whole`);
-    if (partial) parts.push(`the start of ${partial}`);
-    warnings.push(
-      `telemetry read capped at ${formatBytes(cap)} (${READ_MAX_BYTES_ENV}): the oldest ${
-        formatBytes(skipped)
-      } of ${formatBytes(skipped + bytesRead)} were left out (${
-        parts.join(", ")
-      }); figures cover the newest events only`,
-    );
-  }
-  if (oversized > 0) {
-    warnings.push(
-      `${oversized} event line(s) over ${formatBytes(maxLine)} skipped unread (counted as corrupt)`,
-    );
-  }
+  out.tails.reverse();
+  return out;
+}
+
+/** The warning that names what the byte budget left out. */
+function capWarning(cap: number, read: TailsRead, bytesRead: number): string {
+  const parts = [];
+  if (read.skippedFiles > 0) parts.push(`${read.skippedFiles} older file(s) whole`);
+  if (read.partial) parts.push(`the start of ${read.partial}`);
+  return `telemetry read capped at ${formatBytes(cap)} (${READ_MAX_BYTES_ENV}): the oldest ${
+    formatBytes(read.skipped)
+  } of ${formatBytes(read.skipped + bytesRead)} were left out (${
+    parts.join(", ")
+  }); figures cover the newest events only`;
+}
+
+/** The cumulative counters: `metrics.json`, plus `pending/` deltas and `write_failures.json`. */
+function readCounters(dir: string, warnings: string[]): { metrics: Counters; corrupt: boolean } {
   const m = readMetrics(dir);
   if (m.problem) warnings.push(m.problem);
   const metrics = m.metrics;
@@ -375,18 +260,84 @@ export async function readTelemetry(
   const wf = readWriteFailures(dir);
   if (wf.problem) warnings.push(wf.problem);
   addFailures(metrics, wf.failures);
+  return { metrics, corrupt: m.corrupt };
+}
+
+/** The filter of the `lastDays` window: events without a parsable `ts` are kept. */
+function dayWindow(options: TelemetryReadOptions): (ev: StoredEvent) => boolean {
+  const cutoff = options.lastDays && options.lastDays > 0
+    ? (options.now ?? new Date()).getTime() - options.lastDays * 86_400_000
+    : undefined;
+  return (ev) => {
+    if (cutoff === undefined || ev.ts === undefined) return true;
+    const t = Date.parse(ev.ts);
+    return !(Number.isFinite(t) && t < cutoff);
+  };
+}
+
+/**
+ * Read a telemetry directory; a missing directory reads as empty. Memory is
+ * bounded: event files are read newest first, from the end, in 1 MiB chunks,
+ * until the byte budget is spent; older data is left out and named in
+ * `warnings`. A line over the line cap is skipped unread and counted as
+ * corrupt; `metrics.json`, `pending/` files and `last_run.json` are read only
+ * under their own caps. Symlinks, FIFOs and swapped files are not read.
+ *
+ * @example
+ * ```ts
+ * import { readTelemetry } from "./read.ts";
+ * import { equal } from "node:assert/strict";
+ * const dir = Deno.makeTempDirSync();
+ * Deno.writeTextFileSync(`${dir}/events.jsonl`, '{"cmd":"a","args":{"p":"/etc/hosts"}}\nnot json\n');
+ * const data = await readTelemetry(dir);
+ * equal(data.events.length, 1);
+ * equal(data.events[0]?.args.p, "<ABS_PATH_REDACTED>");
+ * equal(data.corruptLines, 1);
+ * Deno.removeSync(dir, { recursive: true });
+ * ```
+ */
+export async function readTelemetry(
+  dir: string,
+  options: TelemetryReadOptions = {},
+): Promise<TelemetryData> {
+  const warnings: string[] = [];
+  const cap = readCap(options, warnings);
+  const redact = readRedaction(options.root ?? rootOf(dir));
+  const maxLine = options.maxLineBytes ?? MAX_EVENT_LINE_BYTES;
+  const read = await readTails(await eventFiles(dir), cap, {
+    maxLine,
+    keep: dayWindow(options),
+    redact,
+    warnings,
+  });
+  const events: StoredEvent[] = [];
+  let corrupt = 0, total = 0, oversized = 0, bytesRead = 0;
+  for (const { tail } of read.tails) {
+    for (const ev of tail.events) events.push(ev);
+    corrupt += tail.corrupt;
+    total += tail.total;
+    oversized += tail.oversized;
+    bytesRead += tail.size - tail.begin;
+  }
+  if (read.skipped > 0) warnings.push(capWarning(cap, read, bytesRead));
+  if (oversized > 0) {
+    warnings.push(
+      `${oversized} event line(s) over ${formatBytes(maxLine)} skipped unread (counted as corrupt)`,
+    );
+  }
+  const counters = readCounters(dir, warnings);
   return {
     events,
     corruptLines: corrupt,
     totalLines: total,
     oversizedLines: oversized,
-    files: tails.map((t) => t.name),
+    files: read.tails.map((t) => t.name),
     readCapBytes: cap,
     bytesRead,
-    bytesSkipped: skipped,
+    bytesSkipped: read.skipped,
     // Names escaped and redacted; names that become equal are added up.
-    metrics: redactCounterNames(metrics, redact),
-    metricsCorrupt: m.corrupt,
+    metrics: redactCounterNames(counters.metrics, redact),
+    metricsCorrupt: counters.corrupt,
     lastRun: readLastRun(dir, warnings, redact),
     warnings,
   };

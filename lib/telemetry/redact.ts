@@ -276,8 +276,9 @@ function maskSensitive(s: string, options: RedactOptions): string {
  * @example
  * ```ts
  * import { redactString } from "./redact.ts";
- * redactString("/repo/src/a.py:3", { root: "/repo" }); // "src/a.py:3"
- * redactString("token=abc123", {}); // "token=<SECRET_REDACTED>"
+ * import { equal } from "node:assert/strict";
+ * equal(redactString("/repo/src/a.py:3", { root: "/repo" }), "src/a.py:3");
+ * equal(redactString("token=abc123", {}), "token=<SECRET_REDACTED>");
  * ```
  */
 export function redactString(s: string, options: RedactOptions = {}): string {
@@ -324,7 +325,8 @@ const PLACEHOLDERS = [
  * @example
  * ```ts
  * import { redactPreview } from "./redact.ts";
- * redactPreview("find ghp_" + "a1B2".repeat(9) + " in src", 12); // "find "
+ * import { equal } from "node:assert/strict";
+ * equal(redactPreview("find ghp_" + "a1B2".repeat(9) + " in src", 12), "find ");
  * ```
  */
 export function redactPreview(s: string, maxChars: number, options: RedactOptions = {}): string {

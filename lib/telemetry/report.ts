@@ -6,8 +6,9 @@
  * @module
  */
 import { barChart, histogram } from "./chart.ts";
-import type { StoredEvent, TelemetryData } from "./read.ts";
-import { latencySummary } from "./summary.ts";
+import type { TelemetryData } from "./read.ts";
+import type { StoredEvent } from "./stored_event.ts";
+import { type Counters, dropSummary, latencySummary, round } from "./summary.ts";
 
 /** One command row of the report. */
 export interface CommandRow {
@@ -41,6 +42,8 @@ export interface CacheRow {
 
 /** The report object (`telemetry report --json`). */
 export interface TelemetryReport {
+  /** Always `"ok"`, like every command's JSON (an error is an error object instead). */
+  status: "ok";
   /** Window in days (0 = all). */
   window_days: number;
   /** Events in the window. */
@@ -88,11 +91,6 @@ export interface TelemetryReport {
   last_run: Record<string, unknown> | null;
 }
 
-function round(n: number, d: number): number {
-  const f = 10 ** d;
-  return Math.round(n * f) / f;
-}
-
 function cacheStatus(ev: StoredEvent): "hit" | "miss" | undefined {
   const s = ev.x.cache_status ?? ev.result.cache_status;
   if (s === "hit") return "hit";
@@ -110,41 +108,61 @@ export interface ReportOptions {
   lastDays?: number;
 }
 
-/** Build the report from data read by `readTelemetry`. */
-export function buildReport(data: TelemetryData, options: ReportOptions = {}): TelemetryReport {
-  const byCmd = new Map<string, { timings: number[]; errors: number }>();
-  const cache = new Map<string, { hits: number; misses: number }>();
-  const warnings = new Map<string, number>();
-  const runs = new Set<string>();
-  let tokens = 0;
-  let retrieved = 0;
-  let searches = 0;
-  let zero = 0;
-  for (const ev of data.events) {
-    let row = byCmd.get(ev.cmd);
-    if (!row) byCmd.set(ev.cmd, row = { timings: [], errors: 0 });
-    row.timings.push(ev.timing_ms);
-    if (ev.result.status === "error") row.errors++;
-    if (ev.run_id) runs.add(ev.run_id);
-    const cs = cacheStatus(ev);
-    if (cs) {
-      let c = cache.get(ev.cmd);
-      if (!c) cache.set(ev.cmd, c = { hits: 0, misses: 0 });
-      if (cs === "hit") c.hits++;
-      else c.misses++;
-    }
-    for (const w of ev.warnings) warnings.set(w, (warnings.get(w) ?? 0) + 1);
-    const t = ev.tokens?.total_tokens;
-    if (typeof t === "number") tokens += t;
-    const r = ev.tokens?.retrieved_tokens;
-    if (typeof r === "number") retrieved += r;
-    if (ev.cmd === "ctx.search") {
-      searches++;
-      if (ev.result.hits === 0) zero++;
-    }
+/** Tallies of the events in the window. */
+interface EventTally {
+  byCmd: Map<string, { timings: number[]; errors: number }>;
+  cache: Map<string, { hits: number; misses: number }>;
+  warnings: Map<string, number>;
+  runs: Set<string>;
+  tokens: number;
+  retrieved: number;
+  searches: number;
+  zeroHits: number;
+}
+
+/** Add one event to the tallies. */
+function tallyEvent(t: EventTally, ev: StoredEvent): void {
+  let row = t.byCmd.get(ev.cmd);
+  if (!row) t.byCmd.set(ev.cmd, row = { timings: [], errors: 0 });
+  row.timings.push(ev.timing_ms);
+  if (ev.result.status === "error") row.errors++;
+  if (ev.run_id) t.runs.add(ev.run_id);
+  const cs = cacheStatus(ev);
+  if (cs) {
+    let c = t.cache.get(ev.cmd);
+    if (!c) t.cache.set(ev.cmd, c = { hits: 0, misses: 0 });
+    if (cs === "hit") c.hits++;
+    else c.misses++;
   }
-  const n = data.events.length;
-  const commands: CommandRow[] = [...byCmd].map(([cmd, r]) => {
+  for (const w of ev.warnings) t.warnings.set(w, (t.warnings.get(w) ?? 0) + 1);
+  const total = ev.tokens?.total_tokens;
+  if (typeof total === "number") t.tokens += total;
+  const r = ev.tokens?.retrieved_tokens;
+  if (typeof r === "number") t.retrieved += r;
+  if (ev.cmd === "ctx.search") {
+    t.searches++;
+    if (ev.result.hits === 0) t.zeroHits++;
+  }
+}
+
+function tallyEvents(events: readonly StoredEvent[]): EventTally {
+  const t: EventTally = {
+    byCmd: new Map(),
+    cache: new Map(),
+    warnings: new Map(),
+    runs: new Set(),
+    tokens: 0,
+    retrieved: 0,
+    searches: 0,
+    zeroHits: 0,
+  };
+  for (const ev of events) tallyEvent(t, ev);
+  return t;
+}
+
+/** Command rows, most frequent first. */
+function commandRows(t: EventTally, n: number): CommandRow[] {
+  return [...t.byCmd].map(([cmd, r]) => {
     const l = latencySummary(r.timings);
     return {
       cmd,
@@ -156,40 +174,83 @@ export function buildReport(data: TelemetryData, options: ReportOptions = {}): T
       max_ms: l.max_ms,
     };
   }).sort((a, b) => b.count - a.count || a.cmd.localeCompare(b.cmd));
-  const m = data.metrics;
+}
+
+/** Cache hit rates from the events and from the cumulative AST cache counters. */
+function cacheOf(t: EventTally, m: Counters): TelemetryReport["cache"] {
   const hits = m.ast_cache_hit_count ?? 0;
   const misses = m.ast_cache_miss_count ?? 0;
-  const attempted = m.telemetry_events_attempted ?? 0;
-  const written = m.telemetry_events_written ?? 0;
   return {
+    by_command: [...t.cache].map(([cmd, c]) => ({
+      cmd,
+      hits: c.hits,
+      misses: c.misses,
+      hit_rate: round(c.hits / Math.max(c.hits + c.misses, 1), 3),
+    })).sort((a, b) => a.cmd.localeCompare(b.cmd)),
+    ast_counters: { hits, misses, hit_rate: round(hits / Math.max(hits + misses, 1), 3) },
+  };
+}
+
+/** Cumulative write accounting. */
+function dropsOf(m: Counters): TelemetryReport["drops"] {
+  const d = dropSummary(m);
+  return {
+    attempted: d.attempted,
+    written: d.written,
+    write_failed: m.telemetry_write_failed ?? 0,
+    flush_failed: m.telemetry_flush_failed ?? 0,
+    lock_skipped: d.lock_skipped,
+    drop_rate: d.drop_rate,
+  };
+}
+
+/**
+ * Build the report from data read by `readTelemetry`.
+ *
+ * @example
+ * ```ts
+ * import { buildReport } from "./report.ts";
+ * import { readTelemetry } from "./read.ts";
+ * import { equal } from "node:assert/strict";
+ * const dir = Deno.makeTempDirSync();
+ * Deno.writeTextFileSync(`${dir}/events.jsonl`, '{"cmd":"a","timing_ms":4}\n{"cmd":"a","timing_ms":2}\n');
+ * const r = buildReport(await readTelemetry(dir));
+ * equal(r.status, "ok");
+ * equal(r.commands[0]?.cmd, "a");
+ * equal(r.commands[0]?.count, 2);
+ * Deno.removeSync(dir, { recursive: true });
+ * ```
+ */
+export function buildReport(data: TelemetryData, options: ReportOptions = {}): TelemetryReport {
+  const t = tallyEvents(data.events);
+  const n = data.events.length;
+  const m = data.metrics;
+  return {
+    status: "ok",
     window_days: options.lastDays ?? 0,
     events: n,
-    runs: runs.size,
+    runs: t.runs.size,
     corrupt_lines: data.corruptLines,
     files: data.files,
-    commands,
-    cache: {
-      by_command: [...cache].map(([cmd, c]) => ({
-        cmd,
-        hits: c.hits,
-        misses: c.misses,
-        hit_rate: round(c.hits / Math.max(c.hits + c.misses, 1), 3),
-      })).sort((a, b) => a.cmd.localeCompare(b.cmd)),
-      ast_counters: { hits, misses, hit_rate: round(hits / Math.max(hits + misses, 1), 3) },
+    commands: commandRows(t, n),
+    cache: cacheOf(t, m),
+    drops: dropsOf(m),
+    tokens: {
+      total: t.tokens,
+      avg_per_event: round(t.tokens / Math.max(n, 1), 1),
+      retrieved: t.retrieved,
     },
-    drops: {
-      attempted,
-      written,
-      write_failed: m.telemetry_write_failed ?? 0,
-      flush_failed: m.telemetry_flush_failed ?? 0,
-      lock_skipped: m.telemetry_lock_skipped ?? 0,
-      drop_rate: round((attempted - written) / Math.max(attempted, 1), 4),
-    },
-    tokens: { total: tokens, avg_per_event: round(tokens / Math.max(n, 1), 1), retrieved },
-    search: searches > 0
-      ? { searches, zero_hits: zero, zero_hit_rate: round(zero / searches, 3) }
+    search: t.searches > 0
+      ? {
+        searches: t.searches,
+        zero_hits: t.zeroHits,
+        zero_hit_rate: round(t.zeroHits / t.searches, 3),
+      }
       : null,
-    top_warnings: [...warnings].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).slice(0, 5)
+    top_warnings: [...t.warnings].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).slice(
+      0,
+      5,
+    )
       .map(([warning, count]) => ({ warning, count })),
     read: {
       cap_bytes: data.readCapBytes,
@@ -208,11 +269,12 @@ function table(header: string[], rows: (string | number)[][]): string {
   // A loop, not Math.max(...): a hostile file can hold 100,000+ command names.
   const widths = header.map((_, i) => {
     let w = 0;
-    for (const r of cells) w = Math.max(w, r[i].length);
+    for (const r of cells) w = Math.max(w, r[i]?.length ?? 0);
     return w;
   });
   const line = (r: string[]) =>
-    "  " + r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join("  ");
+    "  " + r.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0)))
+      .join("  ");
   return [
     line(header),
     "  " + widths.map((w) => "─".repeat(w)).join("  "),

@@ -1,9 +1,13 @@
 /**
  * Pure summary functions for `last_run.json`: latency percentiles, token
- * estimates and the seed's `ast`, `lsp` and `file_read` formulas.
+ * estimates (lib/text.ts `estimateTokens`, the project's one estimator), the
+ * seed's `ast`, `lsp` and `file_read` formulas, and the `last_run.json`
+ * object built from them.
  *
  * @module
  */
+import { estimateTokens } from "../text.ts";
+import type { TelemetryLevel } from "./config.ts";
 
 /** Latency summary of one command: exactly these four keys. */
 export interface LatencySummary {
@@ -17,7 +21,8 @@ export interface LatencySummary {
   max_ms: number;
 }
 
-function round(n: number, digits: number): number {
+/** `n` rounded to `digits` decimals (the figures of summaries and reports). */
+export function round(n: number, digits: number): number {
   const f = 10 ** digits;
   return Math.round(n * f) / f;
 }
@@ -25,7 +30,7 @@ function round(n: number, digits: number): number {
 /** The value at quantile `q` of ascending `sorted` (index floor(n × q), clamped). */
 export function quantile(sorted: readonly number[], q: number): number {
   if (sorted.length === 0) return 0;
-  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * q))];
+  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * q))] ?? 0;
 }
 
 /** Summarise latency samples (ms); values rounded to 3 decimals. */
@@ -35,7 +40,7 @@ export function latencySummary(samples: readonly number[]): LatencySummary {
     count: sorted.length,
     p50_ms: round(quantile(sorted, 0.5), 3),
     p95_ms: round(quantile(sorted, 0.95), 3),
-    max_ms: round(sorted.length ? sorted[sorted.length - 1] : 0, 3),
+    max_ms: round(sorted.at(-1) ?? 0, 3),
   };
 }
 
@@ -49,15 +54,6 @@ export interface EventTokens {
   total_tokens: number;
   /** Tokens the command handed to the agent, from `result.total_tokens` or `result.tokens`, else 0. */
   retrieved_tokens: number;
-}
-
-/**
- * Estimate tokens of a text: ceil(characters / 4) of the whitespace-collapsed
- * text, 0 for empty text (the usual 4-characters-per-token rule).
- */
-export function estimateTokens(text: string): number {
-  const collapsed = text.replace(/\s+/g, " ").trim();
-  return Math.ceil(collapsed.length / 4);
 }
 
 /** The token estimate of an event from its redacted `args` and `result`. */
@@ -213,5 +209,105 @@ export function dropSummary(m: Counters): DropSummary {
     written,
     lock_skipped: m.telemetry_lock_skipped ?? 0,
     drop_rate: round((attempted - written) / Math.max(attempted, 1), 4),
+  };
+}
+
+/** State of the context pack, reported in `last_run.json`. */
+export interface PackState {
+  /** Hash of the pack. */
+  pack_sha: string | null;
+  /** Modification time of the pack (ISO string or epoch ms). */
+  pack_mtime: string | number | null;
+  /** Whether the pack was found stale. */
+  stale_detected?: boolean;
+}
+
+/** Contents of `last_run.json`. */
+export interface LastRun {
+  /** Run id. */
+  run_id: string;
+  /** Segment id. */
+  segment_id: string;
+  /** When it was written (ISO-8601 UTC). */
+  ts: string;
+  /** Effective level. */
+  level: TelemetryLevel;
+  /** Counters of this run. */
+  metrics_delta: Counters;
+  /** Latencies by command. */
+  latencies: Record<string, LatencySummary>;
+  /** Token estimates by command. */
+  tokens: Record<string, TokenSummary>;
+  /** AST summary. */
+  ast: AstSummary;
+  /** LSP summary. */
+  lsp: LspSummary;
+  /** Bytes read by disclosure mode. */
+  file_read: FileReadSummary;
+  /** Write accounting. */
+  telemetry_drops: DropSummary;
+  /** Up to 5 distinct warnings, most frequent first. */
+  top_warnings: string[];
+  /** Context-pack state. */
+  pack_state: PackState;
+}
+
+/** What a run has gathered so far (lib/telemetry/counters.ts `RunCounters#totals`). */
+export interface RunTotals {
+  /** Counters of this run. */
+  metrics: Counters;
+  /** Latencies by command, sorted by command. */
+  latencies: Record<string, LatencySummary>;
+  /** Token estimates by command. */
+  tokens: Record<string, TokenSummary>;
+  /** Up to 5 distinct warnings, most frequent first. */
+  topWarnings: string[];
+}
+
+/** Who the run is, for `last_run.json`. */
+export interface RunIdentity {
+  /** Run id (redacted). */
+  runId: string;
+  /** Segment id (redacted). */
+  segmentId: string;
+  /** Effective level. */
+  level: TelemetryLevel;
+  /** Context-pack state. */
+  packState: PackState;
+}
+
+/**
+ * The `last_run.json` object of a run (not redacted: the caller redacts
+ * the whole object).
+ *
+ * @example
+ * ```ts
+ * import { buildLastRun } from "./summary.ts";
+ * import { deepEqual, equal } from "node:assert/strict";
+ * const run = { runId: "r", segmentId: "s", level: "lite" as const,
+ *   packState: { pack_sha: null, pack_mtime: null } };
+ * const totals = { metrics: { ast_parse_count: 4, ast_cache_hit_count: 3 }, latencies: {},
+ *   tokens: {}, topWarnings: [] };
+ * const lr = buildLastRun(totals, run);
+ * equal(lr.ast.ast_cache_hit_rate, 0.75);
+ * deepEqual(lr.pack_state, { pack_sha: null, pack_mtime: null });
+ * ```
+ */
+export function buildLastRun(totals: RunTotals, run: RunIdentity): LastRun {
+  const m = totals.metrics;
+  return {
+    run_id: run.runId,
+    segment_id: run.segmentId,
+    ts: new Date().toISOString(),
+    level: run.level,
+    metrics_delta: m,
+    latencies: totals.latencies,
+    tokens: totals.tokens,
+    ast: astSummary(m),
+    lsp: lspSummary(m),
+    file_read: fileReadSummary(m),
+    telemetry_drops: dropSummary(m),
+    top_warnings: totals.topWarnings,
+    pack_state: { ...run.packState },
   };
 }

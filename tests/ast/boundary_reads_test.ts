@@ -21,10 +21,12 @@ Deno.test("skeletonOfFile: secrets in a signature, a default and a doc line are 
     });
     const json = JSON.stringify(r.skeleton);
     assert.ok(!json.includes(AWS), json);
-    assert.match(r.skeleton.symbols[0].signature, /<SECRET_REDACTED:aws-access-key-id>/);
-    assert.match(r.skeleton.symbols[0].doc ?? "", /<SECRET_REDACTED:aws-access-key-id>/);
+    const s0 = r.skeleton.symbols[0];
+    assert.ok(s0, "a symbol");
+    assert.match(s0.signature, /<SECRET_REDACTED:aws-access-key-id>/);
+    assert.match(s0.doc, /<SECRET_REDACTED:aws-access-key-id>/);
     // Lines and sizes are those of the file, not of the masked text.
-    assert.equal(r.skeleton.symbols[0].end_line, 3);
+    assert.equal(s0.end_line, 3);
     assert.equal(r.skeleton.bytes, new TextEncoder().encode(source).length);
     const raw = contentSha256Hex(new TextEncoder().encode(source));
     assert.equal(r.skeleton.sha256, raw);
@@ -80,7 +82,9 @@ for (const workers of [2, 0]) {
         assert.equal(batch.stats.parsed, 14);
         assert.equal(batch.stats.skipped, 5);
         for (const o of batch.files.slice(14)) {
-          const [code, reason] = REFUSED[o.path];
+          const refused = REFUSED[o.path];
+          assert.ok(refused, `${o.path} is one of the refused files`);
+          const [code, reason] = refused;
           assert.equal(o.skipped, code, o.path);
           assert.equal(o.details?.reason, reason, o.path);
         }

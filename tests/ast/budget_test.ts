@@ -124,5 +124,5 @@ Deno.test("render: counting and rendering 20,000 nested symbols uses no recursio
   const lines = body.trimEnd().split("\n");
   assert.equal(lines.length, 20_000);
   assert.equal(lines[0], "  class C0  # L1-20001");
-  assert.equal(lines[2].trimStart(), "class C2  # L3-20001");
+  assert.equal(lines[2]?.trimStart(), "class C2  # L3-20001");
 });

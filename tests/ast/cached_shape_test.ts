@@ -1,4 +1,4 @@
-import { MAX_DOC_CHARS, MAX_SIGNATURE_CHARS } from "../../lib/ast/extract.ts";
+import { MAX_DOC_CHARS, MAX_SIGNATURE_CHARS } from "../../lib/ast/limits.ts";
 import assert from "node:assert/strict";
 import { DatabaseSync } from "node:sqlite";
 import {
@@ -11,7 +11,7 @@ import { MemoryLruCache } from "../../lib/cache/mod.ts";
 import { resolveSegment } from "../../lib/segment/mod.ts";
 import { Telemetry } from "../../lib/telemetry/mod.ts";
 import type { FileSkeleton, SkeletonSymbol } from "../../lib/ast/mod.ts";
-import { MAX_SYMBOL_DEPTH } from "../../lib/ast/extract.ts";
+import { MAX_SYMBOL_DEPTH } from "../../lib/ast/limits.ts";
 import { MAIN_TS, narrowFlags, runCli } from "../e2e/helpers.ts";
 import { parseFixture, withTempDir } from "./helpers.ts";
 
@@ -21,6 +21,13 @@ const TOKEN = "ghp_" + "A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8";
 async function fresh(): Promise<FileSkeleton> {
   // A JSON round trip, as the persistent cache stores it.
   return JSON.parse(JSON.stringify(await parseFixture("python/nested.py")));
+}
+
+/** The first symbol of a skeleton (the fixtures have one). */
+function firstSymbol(sk: FileSkeleton): SkeletonSymbol {
+  const s = sk.symbols[0];
+  assert.ok(s, `${sk.path} has a symbol`);
+  return s;
 }
 
 function leaf(s: SkeletonSymbol): SkeletonSymbol {
@@ -54,7 +61,7 @@ Deno.test("cache shape: a skeleton trifecta wrote is accepted as is", async () =
 
 Deno.test("cache shape: nesting is accepted to MAX_SYMBOL_DEPTH and refused past it, 20,000 deep without a crash", async () => {
   const sk = await fresh();
-  const top = sk.symbols[0];
+  const top = firstSymbol(sk);
   assert.ok(cachedSkeleton({ ...sk, symbols: [nestTo(top, MAX_SYMBOL_DEPTH)] }, sk.path));
   assert.equal(
     cachedSkeleton({ ...sk, symbols: [nestTo(top, MAX_SYMBOL_DEPTH + 1)] }, sk.path),
@@ -65,7 +72,7 @@ Deno.test("cache shape: nesting is accepted to MAX_SYMBOL_DEPTH and refused past
 
 Deno.test("cache shape: bad lines, types, keys, paths and counts are refused", async () => {
   const sk = await fresh();
-  const s0 = sk.symbols[0];
+  const s0 = firstSymbol(sk);
   const bad: Array<[string, unknown]> = [
     ["negative start", { ...sk, symbols: [{ ...s0, start_line: -5 }] }],
     ["zero start", { ...sk, symbols: [{ ...s0, start_line: 0 }] }],
@@ -105,7 +112,7 @@ Deno.test("cache shape: bad lines, types, keys, paths and counts are refused", a
 
 Deno.test("cache shape: a secret in any string is refused, a trifecta mask is not", async () => {
   const sk = await fresh();
-  const s0 = sk.symbols[0];
+  const s0 = firstSymbol(sk);
   for (
     const value of [
       { ...sk, symbols: [{ ...s0, doc: `token ${TOKEN}` }] },
@@ -129,11 +136,13 @@ function plant(dir: string, value: (good: FileSkeleton) => string): void {
       { key: string; value: string }
     >;
     assert.equal(rows.length, 1);
-    const text = value(JSON.parse(rows[0].value));
+    const [row] = rows;
+    assert.ok(row, "one cache row");
+    const text = value(JSON.parse(row.value));
     db.prepare("UPDATE cache SET value = ?, value_bytes = ? WHERE key = ?").run(
       text,
       new TextEncoder().encode(text).length,
-      rows[0].key,
+      row.key,
     );
   } finally {
     db.close();
@@ -142,9 +151,9 @@ function plant(dir: string, value: (good: FileSkeleton) => string): void {
 
 /** JSON of `good` with its first symbol nested `depth` deep (built as text: no recursion). */
 function deepJson(good: FileSkeleton, depth: number): string {
-  const s = { ...good.symbols[0], children: ["@"] };
-  const [open, close] = JSON.stringify(s).split('"@"');
-  const inner = JSON.stringify({ ...good.symbols[0], children: [] });
+  const s = { ...firstSymbol(good), children: ["@"] };
+  const [open = "", close = ""] = JSON.stringify(s).split('"@"');
+  const inner = JSON.stringify({ ...firstSymbol(good), children: [] });
   const chain = open.repeat(depth) + inner + close.repeat(depth);
   return JSON.stringify({ ...good, symbols: ["@"] }).replace('"@"', chain);
 }
@@ -221,7 +230,7 @@ Deno.test("cache shape: a refused value is a counted miss, and the re-parse over
     cache.set(first.cache_key, { ...good, symbols: [{ ...good.symbols[0], start_line: -5 }] });
     const second = await skeletonOfFile(segment, file, { cache, telemetry });
     assert.equal(second.cache_status, "miss");
-    assert.equal(second.skeleton.symbols[0].start_line, 1);
+    assert.equal(second.skeleton.symbols[0]?.start_line, 1);
     const third = await skeletonOfFile(segment, file, { cache, telemetry });
     assert.equal(third.cache_status, "hit");
     await telemetry.flush();

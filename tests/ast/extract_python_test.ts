@@ -1,4 +1,4 @@
-import { MAX_SIGNATURE_CHARS } from "../../lib/ast/extract.ts";
+import { MAX_SIGNATURE_CHARS } from "../../lib/ast/limits.ts";
 import assert from "node:assert/strict";
 import { parseFixture, rows, symbol } from "./helpers.ts";
 

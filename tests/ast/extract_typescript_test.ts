@@ -71,7 +71,27 @@ Deno.test("typescript: decorators apart, JSDoc first line as doc", async () => {
 
 Deno.test("typescript: functions in function bodies and callbacks are left out", async () => {
   const sk = await parseFixture("typescript/shapes.ts");
-  const names = rows(sk).map((r) => r[1]);
+  const all = rows(sk);
+  // The bodies that hold them are listed, whole, with their exact lines:
+  // `inner` in Circle.area, `helper` in load, `notInSkeleton` in a callback
+  // after counter (the last symbol).
+  for (
+    const row of [
+      ["class", "Circle", 46, 57],
+      ["method", "Circle.area", 51, 56],
+      ["function", "load", 68, 74],
+      ["function", "counter", 78, 80],
+    ]
+  ) {
+    assert.ok(all.some((r) => JSON.stringify(r) === JSON.stringify(row)), JSON.stringify(row));
+  }
+  assert.equal(all.length, 21);
+  assert.deepEqual(all.at(-1), ["function", "counter", 78, 80]);
+  assert.deepEqual(sk.symbols.find((s) => s.name === "Circle")?.children.map((c) => c.name), [
+    "constructor",
+    "area",
+  ]);
+  const names = all.map((r) => r[1]);
   for (const hidden of ["inner", "helper", "notInSkeleton"]) {
     assert.ok(!names.some((n) => n.endsWith(hidden)), hidden);
   }

@@ -41,9 +41,9 @@ export function rows(skeleton: FileSkeleton): Row[] {
 
 /** The symbol with this qualified name (the first, for overloads). */
 export function symbol(skeleton: FileSkeleton, qualified: string, nth = 0): SkeletonSymbol {
-  const found = flatten(skeleton.symbols).filter((s) => s.qualified_name === qualified);
-  if (found.length <= nth) throw new Error(`no symbol ${qualified}#${nth}`);
-  return found[nth];
+  const found = flatten(skeleton.symbols).filter((s) => s.qualified_name === qualified)[nth];
+  if (!found) throw new Error(`no symbol ${qualified}#${nth}`);
+  return found;
 }
 
 /** A temporary directory, removed after `fn`. */

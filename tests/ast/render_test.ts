@@ -1,5 +1,10 @@
 import assert from "node:assert/strict";
-import { countSymbols, renderSkeletonText } from "../../lib/ast/mod.ts";
+import {
+  countSymbols,
+  outlineLines,
+  renderSkeletonText,
+  renderSymbolStub,
+} from "../../lib/ast/mod.ts";
 import { jsdocLine, oneLine, pythonDocLine, utf8Length } from "../../lib/ast/text_utils.ts";
 import { parseFixture } from "./helpers.ts";
 
@@ -28,7 +33,7 @@ Deno.test("text outline: very long signatures are clipped to 300 characters in t
   assert.ok(line !== undefined);
   assert.ok(line.length < 400);
   assert.ok(line.includes(" …"));
-  const sig = sk.symbols[0].signature.length;
+  const sig = sk.symbols[0]?.signature.length ?? 0;
   assert.ok(sig > 300 && sig <= 1026, String(sig));
 });
 
@@ -57,4 +62,39 @@ Deno.test("oneLine collapses whitespace inside brackets", () => {
 Deno.test("countSymbols counts classes and functions at any depth", async () => {
   const sk = await parseFixture("python/nested.py");
   assert.deepEqual(countSymbols(sk.symbols), { functions: 10, classes: 2, total: 12 });
+});
+
+Deno.test("outlineLines are the lines of the text outline, with symbol lines marked", async () => {
+  for (const rel of ["python/nested.py", "typescript/shapes.ts"]) {
+    const sk = await parseFixture(rel);
+    const lines = outlineLines(sk);
+    assert.equal(lines.map((l) => l.text).join("\n") + "\n", renderSkeletonText(sk), rel);
+    assert.equal(lines.filter((l) => l.symbol).length, countSymbols(sk.symbols).total, rel);
+    assert.equal(lines[0]?.symbol, false);
+  }
+});
+
+Deno.test("symbol stubs: four-space members and `...` bodies in Python, two-space members in TypeScript", async () => {
+  const py = await parseFixture("python/nested.py");
+  const outer = py.symbols.find((s) => s.name === "Outer");
+  assert.ok(outer);
+  assert.deepEqual(renderSymbolStub(outer, "python").slice(0, 9), [
+    "class Outer(Base, metaclass=Meta)",
+    '    """Outer class."""',
+    "    class Inner",
+    '        """Inner doc."""',
+    "        def method(self)",
+    "            ...",
+    "    @property",
+    "    def size(self) -> int",
+    "        ...",
+  ]);
+  const ts = await parseFixture("typescript/shapes.ts");
+  const circle = ts.symbols.find((s) => s.name === "Circle");
+  assert.ok(circle);
+  assert.deepEqual(renderSymbolStub(circle, "typescript"), [
+    "export class Circle extends BaseShape",
+    "  constructor(id: string, private radius: number)",
+    "  area(): number",
+  ]);
 });

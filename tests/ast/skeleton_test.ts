@@ -114,14 +114,14 @@ Deno.test("skeletonOfFile: ast.parse event with counts and counters, relative pa
     await telemetry.flush();
     const events = (await readEvents(dir)).filter((e) => e.cmd === "ast.parse");
     assert.equal(events.length, 2);
-    assert.deepEqual(events[0].args, { file: "a.py" });
-    const r0 = events[0].result as Record<string, unknown>;
+    assert.deepEqual(events[0]?.args, { file: "a.py" });
+    const r0 = events[0]?.result as Record<string, unknown>;
     assert.equal(r0.functions_count, 2);
     assert.equal(r0.classes_count, 1);
     assert.equal(r0.cache_hit, false);
     assert.equal(typeof r0.skeleton_bytes, "number");
     assert.ok((r0.reduction_ratio as number) > 0);
-    assert.equal((events[1].result as Record<string, unknown>).cache_hit, true);
+    assert.equal((events[1]?.result as Record<string, unknown>).cache_hit, true);
     const raw = await Deno.readTextFile(`${dir}/_ctx/telemetry/events.jsonl`);
     assert.ok(!raw.includes(dir), "no absolute path in events");
     const metrics = JSON.parse(await Deno.readTextFile(`${dir}/_ctx/telemetry/metrics.json`));
@@ -152,10 +152,10 @@ Deno.test("skeletonOfFiles: many files in workers, outcomes in input order, skip
       assert.equal(pool.size, 2);
       assert.deepEqual(batch.files.map((o) => o.path), files.map((f) => f.rel));
       for (let i = 0; i < 30; i++) {
-        assert.equal(batch.files[i].skeleton?.symbols[0].name, `f${i}`);
+        assert.equal(batch.files[i]?.skeleton?.symbols[0]?.name, `f${i}`);
       }
-      assert.equal(batch.files[30].skipped, "BINARY_FILE");
-      assert.equal(batch.files[31].skipped, "FILE_TOO_LARGE");
+      assert.equal(batch.files[30]?.skipped, "BINARY_FILE");
+      assert.equal(batch.files[31]?.skipped, "FILE_TOO_LARGE");
       assert.equal(batch.stats.parsed, 30);
       assert.equal(batch.stats.skipped, 2);
       assert.equal(batch.stats.cache_misses, 30);
@@ -189,7 +189,7 @@ Deno.test("skeletonOfFiles: big batches write one summary event at lite, per fil
     assert.equal(events.filter((e) => e.cmd === "ast.parse").length, 0);
     const summary = events.filter((e) => e.cmd === "ast.parse.summary");
     assert.equal(summary.length, 1);
-    const r = summary[0].result as Record<string, unknown>;
+    const r = summary[0]?.result as Record<string, unknown>;
     assert.equal(r.classes_count, 25);
     assert.equal(r.functions_count, 25);
     assert.equal(r.cache_misses, 25);

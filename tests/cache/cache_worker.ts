@@ -10,7 +10,8 @@
  *
  * @module
  */
-import { acquireLockSync } from "../../lib/cache/file_lock.ts";
+import { acquireLockSync } from "../../lib/file_lock.ts";
+import { openStateFile } from "../../lib/safe_dir.ts";
 import {
   cacheDbPath,
   cacheKey,
@@ -21,7 +22,10 @@ import {
 import { contentSha256Hex, resolveSegment } from "../../lib/segment/mod.ts";
 import { Telemetry } from "../../lib/telemetry/mod.ts";
 
-const [mode, segDir, a, b] = Deno.args;
+const [mode, segDir, a = "", b = "0"] = Deno.args;
+if (mode === undefined || segDir === undefined) {
+  throw new Error("usage: cache_worker.ts MODE SEGMENT_DIR [NAME] [COUNT|MS]");
+}
 const segment = await resolveSegment(segDir);
 
 /** A realistic value for key `name`. */
@@ -35,11 +39,13 @@ function keyFor(name: string): string {
 }
 
 if (mode === "hold-lock") {
-  const lock = acquireLockSync(`${cacheDbPath(segment)}.lock`, 10_000);
-  if (!lock) throw new Error("could not take the lock");
+  const attempt = acquireLockSync(openStateFile(`${cacheDbPath(segment)}.lock`), {
+    waitMs: 10_000,
+  });
+  if (!attempt.ok) throw new Error("could not take the lock");
   console.log(JSON.stringify({ locked: true }));
   await new Promise((r) => setTimeout(r, Number(a)));
-  lock.release();
+  attempt.lock.release();
   Deno.exit(0);
 }
 

@@ -8,7 +8,8 @@ import {
   MemoryLruCache,
   TelemetryAstCache,
 } from "../../lib/cache/mod.ts";
-import { acquireLockSync } from "../../lib/cache/file_lock.ts";
+import { acquireLockSync } from "../../lib/file_lock.ts";
+import { openStateFile } from "../../lib/safe_dir.ts";
 import { Telemetry } from "../../lib/telemetry/mod.ts";
 import { corruptFile, fillDatabase, recordingSink, tempSegment } from "./helpers.ts";
 
@@ -131,8 +132,8 @@ Deno.test("factory: a create lock held past the timeout falls back to memory wit
   const { segment, cleanup } = await tempSegment();
   try {
     await Deno.mkdir(`${segment.root}/.trifecta/cache`, { recursive: true });
-    const held = acquireLockSync(`${cacheDbPath(segment)}.lock`, 1000);
-    assert.ok(held);
+    const held = acquireLockSync(openStateFile(`${cacheDbPath(segment)}.lock`), { waitMs: 1000 });
+    assert.ok(held.ok);
     try {
       const sink = recordingSink();
       const cache = createAstCache({
@@ -148,7 +149,7 @@ Deno.test("factory: a create lock held past the timeout falls back to memory wit
       );
       cache.close();
     } finally {
-      held.release();
+      held.lock.release();
     }
   } finally {
     await cleanup();

@@ -5,6 +5,7 @@
  */
 import { fileURLToPath } from "node:url";
 import { resolveSegment, type Segment } from "../../lib/segment/mod.ts";
+import type { EventFields } from "../../lib/telemetry/mod.ts";
 
 const WORKER = fileURLToPath(new URL("./cache_worker.ts", import.meta.url));
 
@@ -38,9 +39,10 @@ export async function runWorker(
 ): Promise<WorkerResult> {
   const out = await spawnWorker(args, options).output();
   const stdout = new TextDecoder().decode(out.stdout).trim().split("\n").filter(Boolean);
+  const last = stdout.at(-1);
   return {
     code: out.code,
-    json: stdout.length ? JSON.parse(stdout[stdout.length - 1]) : null,
+    json: last === undefined ? null : JSON.parse(last),
     stderr: new TextDecoder().decode(out.stderr),
   };
 }
@@ -85,20 +87,20 @@ export interface RecordedEvent {
 export function recordingSink(): {
   enabled: true;
   events: RecordedEvent[];
-  event: (
-    cmd: string,
-    args: Record<string, unknown>,
-    result: Record<string, unknown>,
-    timingMs: number,
-    options?: { extra?: Record<string, unknown> },
-  ) => void;
+  event: (cmd: string, fields?: EventFields) => void;
 } {
   const events: RecordedEvent[] = [];
   return {
     enabled: true,
     events,
-    event(cmd, args, result, timingMs, options) {
-      events.push({ cmd, args, result, timingMs, x: options?.extra ?? {} });
+    event(cmd, fields = {}) {
+      events.push({
+        cmd,
+        args: fields.args ?? {},
+        result: fields.result ?? {},
+        timingMs: fields.timingMs ?? 1,
+        x: fields.extra ?? {},
+      });
     },
   };
 }

@@ -52,7 +52,7 @@ Deno.test("processes: a second process hits what the first wrote (miss then hit)
   }
 });
 
-for (const [procs, each] of [[2, 20], [10, 5]]) {
+for (const [procs, each] of [[2, 20], [10, 5]] as const) {
   Deno.test(`processes: ${procs} writers x ${each} sets on a fresh database -> all ${procs * each} entries present and readable`, async () => {
     const { segment, cleanup } = await tempSegment();
     try {
@@ -91,7 +91,7 @@ Deno.test("processes: 16 x 200 mixed gets and sets -> no error, integrity ok, ev
     const { keys, integrity } = rows(segment.root);
     assert.equal(integrity, "ok");
     const names = new Set(
-      keys.map((k) => k.split(":")[1].replace(/^src\//, "").replace(/\.py$/, "")),
+      keys.map((k) => (k.split(":")[1] ?? "").replace(/^src\//, "").replace(/\.py$/, "")),
     );
     for (const w of written) assert.ok(names.has(w), `missing ${w}`);
   } finally {

@@ -60,8 +60,10 @@ Deno.test("resilient: corruption met during use moves the file aside, reports it
     assert.equal(ev.result.stage, "use");
     assert.equal(cache.backend, "sqlite");
     assert.equal(describeCache(cache).moved_aside.length >= 1, true);
-    cache.set(keys[0], { again: true });
-    assert.deepEqual(cache.get(keys[0]), { again: true });
+    const first = keys[0];
+    assert.ok(first !== undefined);
+    cache.set(first, { again: true });
+    assert.deepEqual(cache.get(first), { again: true });
     cache.close();
     const check = new DatabaseSync(path);
     const ok = check.prepare("PRAGMA integrity_check").get() as { integrity_check: string };

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { acquireLockSync } from "../../lib/cache/file_lock.ts";
+import { acquireLockSync } from "../../lib/file_lock.ts";
+import { openStateFile } from "../../lib/safe_dir.ts";
 import { cacheDbPath } from "../../lib/cache/mod.ts";
 import { openCacheDatabase } from "../../lib/cache/sqlite_open.ts";
 import {
@@ -95,8 +96,8 @@ Deno.test("open: when the create lock is held past the timeout, it fails with lo
   try {
     const path = cacheDbPath(segment);
     await Deno.mkdir(`${segment.root}/.trifecta/cache`, { recursive: true });
-    const held = acquireLockSync(`${path}.lock`, 1000);
-    assert.ok(held);
+    const held = acquireLockSync(openStateFile(`${path}.lock`), { waitMs: 1000 });
+    assert.ok(held.ok);
     try {
       const sink = recordingSink();
       const r = openCacheDatabase(path, { lockTimeoutMs: 100, events: sink });
@@ -105,7 +106,7 @@ Deno.test("open: when the create lock is held past the timeout, it fails with lo
       const ev = sink.events.find((e) => e.cmd === "ast.cache.lock_timeout");
       assert.equal(ev?.args.operation, "open");
     } finally {
-      held.release();
+      held.lock.release();
     }
     const r2 = openCacheDatabase(path, { lockTimeoutMs: 100 });
     assert.ok(r2.ok);

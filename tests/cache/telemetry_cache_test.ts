@@ -30,8 +30,8 @@ Deno.test("telemetry wrapper: get/set/delete/clear emit hit, miss, write, delete
     assert.ok(Number.isInteger(e.timingMs) && e.timingMs >= 1);
     assert.equal(typeof e.x.timing_us, "number");
   }
-  assert.equal(sink.events[3].result.existed, true);
-  assert.deepEqual(sink.events[4].args, {});
+  assert.equal(sink.events[3]?.result.existed, true);
+  assert.deepEqual(sink.events[4]?.args, {});
 });
 
 Deno.test("telemetry wrapper: real telemetry writes ast.cache events to events.jsonl without absolute paths", async () => {

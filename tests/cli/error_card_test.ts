@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { renderErrorCard, toJsonError, toTrifectaError } from "../../lib/cli/error_card.ts";
-import { TrifectaError } from "../../lib/errors.ts";
+import { renderErrorCard, toJsonError } from "../../lib/cli/error_card.ts";
+import { toTrifectaError, TrifectaError } from "../../lib/errors.ts";
 
 Deno.test("renderErrorCard prints the stable markers in order", () => {
   const card = renderErrorCard(

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { OUTSIDE_PATH, pathScope, redactErrorPaths } from "../../lib/cli/error_paths.ts";
+import { OUTSIDE_PATH, pathScope, redactErrorPaths } from "../../lib/contract/error_paths.ts";
 import { renderErrorCard, reportError, toJsonError } from "../../lib/cli/error_card.ts";
 import { captureOutput } from "../../lib/cli/output.ts";
 import { TrifectaError } from "../../lib/errors.ts";

@@ -31,8 +31,10 @@ async function staticGraph(entry: string): Promise<string[]> {
     modules: InfoModule[];
   };
   const bySpecifier = new Map(info.modules.map((m) => [m.specifier, m]));
-  const seen = new Set<string>([info.roots[0]]);
-  const queue = [info.roots[0]];
+  const [root] = info.roots;
+  assert.ok(root, "deno info names the entry");
+  const seen = new Set<string>([root]);
+  const queue = [root];
   while (queue.length > 0) {
     const mod = bySpecifier.get(queue.shift()!);
     for (const dep of mod?.dependencies ?? []) {

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { buildPack, readPack, searchPack } from "../../lib/context/mod.ts";
 import { TrifectaError } from "../../lib/errors.ts";
-import { removeSegment, tempSegment } from "./helpers.ts";
+import { nth, removeSegment, tempSegment } from "./helpers.ts";
 
 const FILES = {
   "README.md": "# Project\nIntro text.\n## Install\nRun the installer.\n",
@@ -126,9 +126,9 @@ Deno.test("a path match outranks a text-only match", async () => {
   try {
     await buildPack(seg);
     const r = await searchPack(seg, "billing", { explain: true });
-    assert.equal(r.hits[0].path, "src/billing.py");
-    assert.deepEqual(r.hits[0].signals?.fields.path, ["billing"]);
-    assert.ok(r.hits[0].score > r.hits[1].score);
+    assert.equal(nth(r.hits, 0).path, "src/billing.py");
+    assert.deepEqual(nth(r.hits, 0).signals?.fields.path, ["billing"]);
+    assert.ok(nth(r.hits, 0).score > nth(r.hits, 1).score);
   } finally {
     await removeSegment(seg);
   }

@@ -64,12 +64,13 @@ const SKELETON: FileSkeleton = {
 Deno.test("splitSource gives a module header and one piece per top-level symbol", () => {
   const pieces = splitSource(TEXT, SKELETON);
   assert.deepEqual(pieces.map((p) => p.kind), ["header", "code", "code"]);
-  assert.equal(pieces[0].text, '"""Module doc."""\nimport os\n\nLIMIT = 5\n');
-  assert.deepEqual([pieces[0].start_line, pieces[0].end_line], [1, 4]);
+  assert.equal(pieces[0]?.text, '"""Module doc."""\nimport os\n\nLIMIT = 5\n');
+  assert.deepEqual([pieces[0]?.start_line, pieces[0]?.end_line], [1, 4]);
 });
 
 Deno.test("splitSource takes the decorators above a symbol into its piece", () => {
   const first = splitSource(TEXT, SKELETON)[1];
+  assert.ok(first);
   assert.equal(first.text, "@cached\ndef first():\n    return 1\n");
   assert.equal(first.start_line, 6);
   assert.equal(first.symbol, "first");
@@ -77,6 +78,7 @@ Deno.test("splitSource takes the decorators above a symbol into its piece", () =
 
 Deno.test("splitSource lists member names and renders a skeleton with signatures only", () => {
   const second = splitSource(TEXT, SKELETON)[2];
+  assert.ok(second);
   assert.deepEqual(second.symbol_names, ["Second", "go", "Second.go"]);
   assert.match(second.skeleton, /class Second:\n {4}def go\(self\):/);
   assert.doesNotMatch(second.skeleton, /pass/);
@@ -84,5 +86,6 @@ Deno.test("splitSource lists member names and renders a skeleton with signatures
 
 Deno.test("splitSource header skeleton lists imports and constants", () => {
   const header = splitSource(TEXT, SKELETON)[0];
+  assert.ok(header);
   assert.equal(header.skeleton, "import os\nLIMIT = 5\n");
 });

@@ -6,8 +6,12 @@ import {
   parseIds,
   pdReportLine,
 } from "../../lib/context/get.ts";
-import { estimateTokens } from "../../lib/telemetry/mod.ts";
+import { estimateTokens } from "../../lib/text.ts";
 import type { ContextPack, PackChunk } from "../../lib/context/types.ts";
+import { buildPack, readPack } from "../../lib/context/mod.ts";
+import { resolveSegment } from "../../lib/segment/mod.ts";
+import { tempExample } from "../e2e/helpers.ts";
+import { nth, removeSegment } from "./helpers.ts";
 
 function chunk(id: string, text: string, extra: Partial<PackChunk> = {}): PackChunk {
   return {
@@ -17,7 +21,7 @@ function chunk(id: string, text: string, extra: Partial<PackChunk> = {}): PackCh
     title_path: [id],
     text,
     char_count: text.length,
-    token_est: Math.floor(text.length / 4),
+    token_est: estimateTokens(text),
     source_path: "x.md",
     chunking_method: "whole_file",
     start_line: 1,
@@ -69,9 +73,9 @@ Deno.test("the first chunk alone over the budget is cut to fit it, with the mark
   assert.deepEqual(r.chunks.map((c) => c.id), ["a:big"]);
   assert.equal(r.stop_reason, "budget");
   assert.ok(r.total_tokens <= 30, `${r.total_tokens} tokens`);
-  assert.ok(r.chunks[0].text.endsWith(BUDGET_MARKER));
-  assert.match(r.chunks[0].text, /^word word/);
-  assert.equal(r.chunks[0].truncated, true);
+  assert.ok(nth(r.chunks, 0).text.endsWith(BUDGET_MARKER));
+  assert.match(nth(r.chunks, 0).text, /^word word/);
+  assert.equal(nth(r.chunks, 0).truncated, true);
   assert.equal(r.budget_exceeded, true);
 });
 
@@ -102,8 +106,8 @@ Deno.test("no mode returns more than the budget, for one-line chunks of any size
 Deno.test("a line longer than the cap ends with … and marks the chunk truncated", () => {
   const p = pack([chunk("doc:a.md:1", "x".repeat(2000) + "\n")]);
   const r = getChunks(p, ["doc:a.md:1"], { mode: "excerpt", budget: 100_000 });
-  assert.equal(r.chunks[0].text, "x".repeat(MAX_LINE_CHARS) + "…");
-  assert.equal(r.chunks[0].truncated, true);
+  assert.equal(nth(r.chunks, 0).text, "x".repeat(MAX_LINE_CHARS) + "…");
+  assert.equal(nth(r.chunks, 0).truncated, true);
 });
 
 Deno.test("secret shapes in a chunk id, its path and a missing id are masked in the answer", () => {
@@ -114,9 +118,9 @@ Deno.test("secret shapes in a chunk id, its path and a missing id are masked in 
   assert.equal(r.chunks_returned, 1);
   const out = JSON.stringify(r);
   assert.doesNotMatch(out, new RegExp(key));
-  assert.match(r.chunks[0].id, /SECRET_REDACTED/);
-  assert.match(r.chunks[0].source_path, /SECRET_REDACTED/);
-  assert.match(r.missing_ids[0], /SECRET_REDACTED/);
+  assert.match(nth(r.chunks, 0).id, /SECRET_REDACTED/);
+  assert.match(nth(r.chunks, 0).source_path, /SECRET_REDACTED/);
+  assert.match(nth(r.missing_ids, 0), /SECRET_REDACTED/);
 });
 
 Deno.test("budget backpressure drops the chunk that would pass the budget, and budget beats max_chunks", () => {
@@ -134,18 +138,21 @@ Deno.test("budget backpressure drops the chunk that would pass the budget, and b
 Deno.test("raw mode cuts a chunk that does not fit to at most 20 lines, within the budget", () => {
   const text = Array.from({ length: 60 }, (_, i) => `line number ${i}`).join("\n") + "\n";
   const r = getChunks(pack([chunk("a:long", text)]), ["a:long"], { mode: "raw", budget: 50 });
-  const kept = r.chunks[0].text.split("\n").filter((l) => l.startsWith("line number")).length;
+  const kept = nth(r.chunks, 0).text.split("\n").filter((l) => l.startsWith("line number")).length;
   assert.ok(kept > 0 && kept <= 20, `${kept} lines`);
   assert.ok(r.total_tokens <= 50);
-  assert.ok(r.chunks[0].text.endsWith(BUDGET_MARKER));
+  assert.ok(nth(r.chunks, 0).text.endsWith(BUDGET_MARKER));
   assert.equal(r.stop_reason, "budget");
 });
 
 Deno.test("raw mode keeps 20 lines and the note when they fit the budget", () => {
   const text = Array.from({ length: 60 }, (_, i) => `line number ${i}`).join("\n") + "\n";
   const r = getChunks(pack([chunk("a:long", text)]), ["a:long"], { mode: "raw", budget: 150 });
-  assert.equal(r.chunks[0].text.split("\n").filter((l) => l.startsWith("line number")).length, 20);
-  assert.match(r.chunks[0].text, /\[!NOTE\]/);
+  assert.equal(
+    nth(r.chunks, 0).text.split("\n").filter((l) => l.startsWith("line number")).length,
+    20,
+  );
+  assert.match(nth(r.chunks, 0).text, /\[!NOTE\]/);
   assert.equal(r.stop_reason, "budget");
 });
 
@@ -155,8 +162,8 @@ Deno.test("skeleton mode of a code chunk returns the stored skeleton, not the bo
     skeleton: "def f(x):\n    ...\n",
   });
   const r = getChunks(pack([code]), ["code:a.py:1"], { mode: "skeleton" });
-  assert.equal(r.chunks[0].text, "def f(x):\n    ...");
-  assert.doesNotMatch(r.chunks[0].text, /secret_body/);
+  assert.equal(nth(r.chunks, 0).text, "def f(x):\n    ...");
+  assert.doesNotMatch(nth(r.chunks, 0).text, /secret_body/);
 });
 
 Deno.test("evidence stops at the chunk that defines the query's symbol", () => {
@@ -198,4 +205,43 @@ Deno.test("PD_REPORT has exactly seven key=value pairs and the zero-chunk form",
 
 Deno.test("parseIds trims, drops empties and duplicates", () => {
   assert.deepEqual(parseIds(" a:1 , ,b:2,a:1"), ["a:1", "b:2"]);
+});
+
+Deno.test("the budget holds for the whole output, not only for each chunk's own estimate", () => {
+  // Each text is 1 token alone; joined by a newline they are 3 ("abcd abcd", 9 code points).
+  const p = pack([chunk("a:1", "abcd\n"), chunk("a:2", "abcd\n"), chunk("a:3", "ab\n")]);
+  const r = getChunks(p, ["a:1", "a:2", "a:3"], { mode: "raw", budget: 2 });
+  assert.deepEqual(r.chunks.map((c) => c.id), ["a:1"]);
+  assert.equal(r.stop_reason, "budget");
+  assert.equal(r.total_tokens, 1);
+  const three = getChunks(p, ["a:1", "a:2"], { mode: "raw", budget: 3 });
+  assert.equal(three.chunks_returned, 2);
+  assert.equal(three.total_tokens, estimateTokens("abcd\nabcd"));
+  assert.equal(three.total_tokens, 3);
+});
+
+Deno.test("on a real pack, estimateTokens of the whole output is within every budget, in every mode", async () => {
+  const seg = await resolveSegment(await tempExample());
+  try {
+    await buildPack(seg);
+    const { pack: real } = await readPack(seg);
+    const ids = real.chunks.map((c) => c.id);
+    assert.ok(ids.length > 10, `${ids.length} chunks`);
+    for (const mode of ["skeleton", "excerpt", "raw"] as const) {
+      let returned = 0;
+      for (const budget of [1, 12, 40, 97, 250, 600, 1500, 100_000]) {
+        const r = getChunks(real, ids, { mode, budget });
+        const output = r.chunks.map((c) => c.text).join("\n");
+        const where = `${mode} -b ${budget}`;
+        assert.ok(estimateTokens(output) <= budget, `${where}: ${estimateTokens(output)} tokens`);
+        assert.equal(r.total_tokens, estimateTokens(output), where);
+        for (const c of r.chunks) assert.equal(c.token_est, estimateTokens(c.text), where);
+        assert.ok(r.chunks_returned >= returned, `${where}: a larger budget returns no less`);
+        returned = r.chunks_returned;
+      }
+      assert.equal(returned, ids.length, `${mode}: the largest budget returns every chunk`);
+    }
+  } finally {
+    await removeSegment(seg);
+  }
 });

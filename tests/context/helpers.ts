@@ -20,3 +20,13 @@ export async function tempSegment(files: Record<string, string>): Promise<Segmen
 export async function removeSegment(segment: Segment): Promise<void> {
   await Deno.remove(segment.root, { recursive: true });
 }
+
+/**
+ * Item `i` of `items`, failing the test (with `what` in the message) when
+ * there is none: an index read under `noUncheckedIndexedAccess`.
+ */
+export function nth<T>(items: readonly T[], i: number, what = "item"): T {
+  const item = items[i];
+  if (item === undefined) throw new Error(`no ${what} at ${i} (of ${items.length})`);
+  return item;
+}

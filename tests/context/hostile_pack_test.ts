@@ -15,7 +15,7 @@ import {
 } from "../../lib/context/mod.ts";
 import { commitPack } from "../../lib/context/pack_io.ts";
 import { TrifectaError } from "../../lib/errors.ts";
-import { removeSegment, tempSegment } from "./helpers.ts";
+import { nth, removeSegment, tempSegment } from "./helpers.ts";
 
 const FILES = {
   "README.md": "# Demo\nIntro.\n## Install\nRun it.\n",
@@ -144,7 +144,7 @@ Deno.test("a pack that is a directory, a FIFO or a symlink out is refused, and a
     const built = await buildPack(seg);
     assert.equal(built.moved_aside.length, 1, "the directory is moved aside, not deleted");
     assert.ok(built.warnings.some((w) => w.includes("aside")));
-    assert.ok((await Deno.stat(join(seg.root, built.moved_aside[0], "inner"))).isDirectory);
+    assert.ok((await Deno.stat(join(seg.root, nth(built.moved_aside, 0), "inner"))).isDirectory);
     assert.ok((await searchPack(seg, "serve")).hits.length > 0);
     assert.equal((await validatePack(seg)).passed, true);
     assert.equal(await Deno.readTextFile(join(outside, "pack.json")), '{"OUTSIDE_MARKER": 1}');
@@ -305,7 +305,7 @@ Deno.test("secrets are masked in the pack and counted by rule and path hash; exc
     const r = await buildPack(seg, { secretFiles: "mask" });
     assert.deepEqual(r.secrets.by_rule, { "aws-access-key-id": 1, "github-token": 1 });
     assert.equal(r.secrets.files, 1);
-    assert.match(r.secrets.file_hashes[0].path_hash, /^[0-9a-f]{16}$/);
+    assert.match(nth(r.secrets.file_hashes, 0).path_hash, /^[0-9a-f]{16}$/);
     const raw = await Deno.readTextFile(packFile(seg.root));
     assert.ok(!raw.includes("AKIAIOSFODNN7EXAMPLE") && !raw.includes("ghp_abcdef"));
     const db = await Deno.readFile(indexFile(seg.root));
@@ -315,7 +315,7 @@ Deno.test("secrets are masked in the pack and counted by rule and path hash; exc
       c.source_path === "src/settings.py" && c.kind === "header"
     )!;
     const got = getChunks(pack, [header.id], { mode: "raw" });
-    assert.match(got.chunks[0].text, /<SECRET_REDACTED:aws-access-key-id>/);
+    assert.match(nth(got.chunks, 0).text, /<SECRET_REDACTED:aws-access-key-id>/);
     assert.equal((await validatePack(seg)).passed, true, "masked text validates against the disk");
     assert.equal(checkStale(seg, pack.source_files).stale, false);
 
@@ -336,8 +336,8 @@ Deno.test("get masks secrets in a pack that did not come from a build (shipped w
     const pack = JSON.parse(await Deno.readTextFile(packFile(seg.root)));
     pack.chunks[0].text = 'planted = "AKIAIOSFODNN7EXAMPLE"\n';
     const got = getChunks(pack, [pack.chunks[0].id], { mode: "raw" });
-    assert.ok(!got.chunks[0].text.includes("AKIAIOSFODNN7EXAMPLE"));
-    assert.match(got.chunks[0].text, /<SECRET_REDACTED:aws-access-key-id>/);
+    assert.ok(!nth(got.chunks, 0).text.includes("AKIAIOSFODNN7EXAMPLE"));
+    assert.match(nth(got.chunks, 0).text, /<SECRET_REDACTED:aws-access-key-id>/);
   } finally {
     await removeSegment(seg);
   }

@@ -5,7 +5,7 @@ import { buildPack, readPack, searchPack } from "../../lib/context/mod.ts";
 import { commitPack } from "../../lib/context/pack_io.ts";
 import { PackSession } from "../../lib/mcp/pack_session.ts";
 import { TrifectaError } from "../../lib/errors.ts";
-import { removeSegment, tempSegment } from "./helpers.ts";
+import { nth, removeSegment, tempSegment } from "./helpers.ts";
 
 const FILES = {
   "README.md": "# Demo\nrestock the shelves\n",
@@ -55,9 +55,9 @@ Deno.test("search drops and counts hits whose chunk claims a denied path or one 
     const { pack } = await readPack(seg);
     // A pair committed by trifecta itself (trusted) but holding bad chunks:
     // the defence in depth behind the trust check.
-    pack.chunks[0].source_path = ".env";
-    pack.chunks[0].text = "restock TRUST_ENV_MARKER\n";
-    pack.chunks[1].source_path = "not/listed.py";
+    nth(pack.chunks, 0).source_path = ".env";
+    nth(pack.chunks, 0).text = "restock TRUST_ENV_MARKER\n";
+    nth(pack.chunks, 1).source_path = "not/listed.py";
     await commitPack(seg, pack);
     const r = await searchPack(seg, "restock", { limit: 10 });
     assert.equal(r.dropped_hits, 2, JSON.stringify(r));

@@ -38,6 +38,8 @@ Deno.test("e2e ast skeleton --json: the design's shape, directory in sorted orde
     const r = await runCli(["ast", "skeleton", ".", "--json", "-s", dir], { env: OFF });
     assert.equal(r.code, 0, r.stderr);
     const out = JSON.parse(r.stdout);
+    assert.equal(Object.keys(out)[0], "status", "status first, like every --json object");
+    assert.equal(out.status, "ok");
     const paths = out.files.map((f: { path: string }) => f.path);
     assert.deepEqual(paths, [...paths].sort());
     assert.deepEqual(paths, [

@@ -5,6 +5,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { searchPack } from "../../lib/context/mod.ts";
 import { resolveSegment } from "../../lib/segment/mod.ts";
+import { estimateTokens } from "../../lib/text.ts";
 import { CLI_FLAGS, MAIN_TS, removeSegment, runCli, tempExample } from "./helpers.ts";
 
 const ANCHOR_DOC = "# Servicio\n" + "Texto de relleno para el documento. ".repeat(12) +
@@ -123,9 +124,10 @@ Deno.test("ctx get honours --max-chunks, prints PD_REPORT last, and records byte
     ]);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /Retrieved 1 chunk\(s\)/);
-    assert.ok(r.stdout.includes(ids[0]) && !r.stdout.includes(ids[1]));
-    const lines = r.stdout.trimEnd().split("\n");
-    const last = lines[lines.length - 1];
+    const [first, second] = ids;
+    assert.ok(first !== undefined && second !== undefined, "the example pack has 2+ chunks");
+    assert.ok(r.stdout.includes(first) && !r.stdout.includes(second));
+    const last = r.stdout.trimEnd().split("\n").pop() ?? "";
     assert.match(
       last,
       /^PD_REPORT v=1 stop_reason=max_chunks chunks_returned=1 chunks_requested=2 chars_returned_total=[1-9]\d* strong_hit=0 support=0$/,
@@ -324,6 +326,40 @@ Deno.test("ctx stats reports searches, hits and zero-hit reasons from the events
     assert.equal(s.with_hits, 1);
     assert.deepEqual(s.zero_hit_reasons, { no_match: 1 });
     assert.deepEqual(s.top_zero_hit_queries, [{ query_preview: "zzqqxxnothing", count: 1 }]);
+  } finally {
+    await removeSegment(dir);
+  }
+});
+
+Deno.test("ctx get --json: estimateTokens of the whole output it prints stays within each budget", async () => {
+  const dir = await example();
+  try {
+    assert.equal((await runCli(["ctx", "build", "-s", dir])).code, 0);
+    const ids = (await packJson(dir)).chunks.map((c) => c.id).join(",");
+    for (const mode of ["excerpt", "raw"]) {
+      for (const budget of [5, 60, 300, 1500]) {
+        const r = await runCli([
+          "ctx",
+          "get",
+          "-s",
+          dir,
+          "-i",
+          ids,
+          "-m",
+          mode,
+          "-b",
+          String(budget),
+          "--json",
+        ]);
+        assert.equal(r.code, 0, r.stderr);
+        const got: { chunks: { text: string }[]; total_tokens: number } = JSON.parse(r.stdout);
+        const output = got.chunks.map((c) => c.text).join("\n");
+        const where = `${mode} -b ${budget}`;
+        assert.ok(got.chunks.length > 0, where);
+        assert.ok(estimateTokens(output) <= budget, `${where}: ${estimateTokens(output)} tokens`);
+        assert.equal(got.total_tokens, estimateTokens(output), where);
+      }
+    }
   } finally {
     await removeSegment(dir);
   }

@@ -196,12 +196,12 @@ function report(c: DocCommand, r: ShellResult): string {
 /** Shell variables a script assigns. */
 function assigned(script: string): Set<string> {
   const names = script.matchAll(/(?:^|[;&|]\s*|\bexport\s+)([A-Za-z_]\w*)=/gm);
-  return new Set([...names].map((m) => m[1]));
+  return new Set([...names].map((m) => m[1] ?? ""));
 }
 
 /** Shell variables a script reads. */
 function used(script: string): Set<string> {
-  return new Set([...script.matchAll(/\$\{?([A-Za-z_]\w*)/g)].map((m) => m[1]));
+  return new Set([...script.matchAll(/\$\{?([A-Za-z_]\w*)/g)].map((m) => m[1] ?? ""));
 }
 
 /**
@@ -295,10 +295,11 @@ Deno.test("doc commands: a bare fence, an unknown placeholder and a missing scri
     "```",
   ].join("\n");
   const [bare, sh] = planDocument("x.md", md, REPO_ROOT);
-  assert.match(bare.problems.join(), /bare ``` fence/);
-  assert.match(sh.problems.join(), /unknown placeholder `\/path\/to\/project`/);
-  assert.match(sh.problems.join(), /unknown placeholder `<segment>`/);
-  assert.match(sh.problems.join(), /bench\/no_such_bench\.ts, which does not exist/);
+  assert.match(bare?.problems.join() ?? "", /bare ``` fence/);
+  const problems = sh?.problems.join() ?? "";
+  assert.match(problems, /unknown placeholder `\/path\/to\/project`/);
+  assert.match(problems, /unknown placeholder `<segment>`/);
+  assert.match(problems, /bench\/no_such_bench\.ts, which does not exist/);
 });
 
 Deno.test("doc commands: inline spans run only when they are complete commands", () => {

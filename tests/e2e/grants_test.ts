@@ -104,7 +104,7 @@ Deno.test("grants: the --help an error card suggests runs under the narrow flags
     assert.equal(bad.code, 2, bad.stderr);
     const suggested = /Run `trifecta ([^`]*)--help`/.exec(bad.stderr);
     assert.ok(suggested, bad.stderr);
-    const words = suggested[1].trim().split(/\s+/).filter((w) => w !== "");
+    const words = (suggested[1] ?? "").trim().split(/\s+/).filter((w) => w !== "");
     const help = await spawn(["run", ...narrow(seg), MAIN_TS, ...words, "--help"]);
     assert.equal(help.code, 0, help.stderr);
     assert.match(help.stdout, /Usage: trifecta/);
@@ -303,7 +303,8 @@ Deno.test("grants: deno.json's cli task gives the launcher the flags launcherFla
   const config = JSON.parse(await Deno.readTextFile(join(REPO_ROOT, "deno.json"))) as {
     tasks: Record<string, string>;
   };
-  const task = config.tasks.cli;
+  const task = config.tasks.cli ?? "";
+  assert.ok(task !== "", "deno.json has a cli task");
   for (const flag of launcherFlags()) {
     if (flag.startsWith("--allow-run=")) {
       assert.match(task, /--allow-run=\$\(deno eval 'console\.log\(Deno\.execPath\(\)\)'\)/);

@@ -75,7 +75,8 @@ export function narrowFlags(
 ): string[] {
   const extraWrite: string[] = [];
   const out = args.findIndex((a) => a === "-o" || a === "--output");
-  if (out >= 0 && out + 1 < args.length) extraWrite.push(resolve(cwd, args[out + 1]));
+  const file = out >= 0 ? args[out + 1] : undefined;
+  if (file !== undefined) extraWrite.push(resolve(cwd, file));
   if (env.TRIFECTA_TELEMETRY_DIR) extraWrite.push(resolve(cwd, env.TRIFECTA_TELEMETRY_DIR));
   return permissionFlags({ segment: segmentArg(args), cwd, codeDirs: [LIB_DIR], extraWrite });
 }
@@ -119,7 +120,7 @@ const SCAN_TAG = crypto.randomUUID().slice(0, 8);
 /**
  * When `TRIFECTA_PII_SCAN_DIR` is set (the `test` task sets it), copy what
  * trifecta wrote into the segment (`_ctx/`, `.trifecta/`) there after every
- * run, for tests/zz_no_pii_scan_test.ts, which runs after the other tests.
+ * run: the task's last step, tools/pii_scan.ts, scans it all after the suite.
  */
 export async function keepForPiiScan(segment: string): Promise<void> {
   const scanDir = Deno.env.get("TRIFECTA_PII_SCAN_DIR");

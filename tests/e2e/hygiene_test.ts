@@ -39,7 +39,8 @@ async function hostileSegment(): Promise<string> {
 
 /** No raw control character and no line that the hostile names forged. */
 function assertClean(r: CliResult, what: string): void {
-  for (const [stream, text] of [["stdout", r.stdout], ["stderr", r.stderr]]) {
+  const streams: [string, string][] = [["stdout", r.stdout], ["stderr", r.stderr]];
+  for (const [stream, text] of streams) {
     const m = RAW_CONTROL.exec(text);
     assert.equal(m, null, `${what}: raw U+${m?.[0].charCodeAt(0).toString(16)} on ${stream}`);
     assert.doesNotMatch(text, /^FAKE/m, `${what}: a forged line on ${stream}`);
@@ -239,11 +240,14 @@ Deno.test("hygiene: 1,000 nested classes give --json that python's json and jq p
     assert.ok(n > 100, `${n} classes`);
     assert.equal(deepest, 32);
     const last = seen[n - 1];
+    assert.ok(last);
     assert.match(last.qualified_name, /\.C999$/);
     assert.equal(last.qualified_name, seen.map((s) => s.qualified_name.split(".").pop()).join("."));
     assert.equal(last.depth_flattened, true);
     assert.equal(seen.filter((s) => s.depth_flattened).length, n - 32);
-    assert.equal(seen[31].depth_flattened, undefined, "the 32nd level is where it was");
+    const level32 = seen[31];
+    assert.ok(level32);
+    assert.equal(level32.depth_flattened, undefined, "the 32nd level is where it was");
     const text = await runCli(["ast", "skeleton", "deep.py", "-s", seg]);
     assert.equal(text.code, 0, text.stderr);
     assert.ok(
@@ -255,9 +259,13 @@ Deno.test("hygiene: 1,000 nested classes give --json that python's json and jq p
   }
 });
 
+const JQ_TEST = "hygiene: jq reads the --json skeleton of 1,000 nested classes";
+const HAS_JQ = await hasJq();
+if (!HAS_JQ) console.log(`SKIPPED ${JQ_TEST}: jq is not installed`);
+
 Deno.test({
-  name: "hygiene: jq reads the --json skeleton of 1,000 nested classes",
-  ignore: !(await hasJq()),
+  name: JQ_TEST,
+  ignore: !HAS_JQ,
   fn: async () => {
     const seg = await Deno.makeTempDir({ prefix: "trifecta-deep-jq-" });
     try {

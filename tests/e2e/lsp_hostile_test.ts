@@ -240,16 +240,14 @@ async function impostor(prepare: (dir: string) => Promise<void>): Promise<Impost
   };
 }
 
-async function askThroughImpostor(d: Impostor): Promise<CliResult[]> {
+/** The hover and the definition (`--json`), then the definition as text. */
+async function askThroughImpostor(d: Impostor): Promise<[CliResult, CliResult, CliResult]> {
   const env = { XDG_RUNTIME_DIR: d.runtime, TRIFECTA_LSP_COMMAND: "/nonexistent/ls" };
-  const out: CliResult[] = [];
-  for (const method of ["hover", "definition"]) {
-    out.push(
-      await cli(["lsp", method, "use.py:7:3", "-s", d.seg, "--json"], { env, socket: d.socket }),
-    );
-  }
-  out.push(await cli(["lsp", "definition", "use.py:7:3", "-s", d.seg], { env, socket: d.socket }));
-  return out;
+  const ask = (method: string, json: string[]) =>
+    cli(["lsp", method, "use.py:7:3", "-s", d.seg, ...json], { env, socket: d.socket });
+  const hover = await ask("hover", ["--json"]);
+  const definition = await ask("definition", ["--json"]);
+  return [hover, definition, await ask("definition", [])];
 }
 
 Deno.test("e2e lsp daemon trust: an impostor in a runtime directory owned by another user (mode 0777) is never contacted", async () => {

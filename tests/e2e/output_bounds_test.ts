@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { CLI_FLAGS, MAIN_TS, removeSegment, runCli } from "./helpers.ts";
-import { estimateTokens } from "../../lib/telemetry/mod.ts";
+import { estimateTokens } from "../../lib/text.ts";
 import { BUDGET_MARKER } from "../../lib/context/get.ts";
 
 const OFF = { TRIFECTA_NO_TELEMETRY: "1" };
@@ -50,6 +50,7 @@ Deno.test("ctx get keeps a 1.8 MB one-line chunk and a 60,000-parameter def with
   try {
     const md = (await chunkIds(dir, "HUGEMARK"))[0];
     const py = (await chunkIds(dir, "bigsig")).find((id) => id.includes("sig.py"));
+    assert.ok(md, "a chunk of the markdown file");
     assert.ok(py, "a chunk of sig.py");
     for (const id of [md, py]) {
       for (const mode of ["skeleton", "excerpt", "raw"]) {
@@ -67,7 +68,7 @@ Deno.test("ctx get keeps a 1.8 MB one-line chunk and a 60,000-parameter def with
         const text = out.chunks.map((c) => c.text).join("\n");
         assert.ok(estimateTokens(text) <= 1500, `${what}: text within the default budget`);
         assert.ok(r.stdout.length < 16_000, `${what}: ${r.stdout.length} bytes of JSON`);
-        assert.ok(out.chunks.length === 1 && out.chunks[0].truncated, `${what}: cut`);
+        assert.ok(out.chunks.length === 1 && out.chunks[0]?.truncated === true, `${what}: cut`);
       }
       const plain = await runCli(["ctx", "get", "-s", dir, "-i", id, "-b", "200"], { env: OFF });
       assert.equal(plain.code, 0, plain.stderr);

@@ -8,6 +8,7 @@
 import { extname, join, normalize } from "node:path";
 
 const root = Deno.args[0];
+if (root === undefined) throw new Error("usage: serve_checkout.ts <checkout>");
 const types: Record<string, string> = {
   ".ts": "application/typescript",
   ".json": "application/json",

@@ -115,7 +115,7 @@ Deno.test("client: real pyright reaches READY and answers definition, hover, ref
       });
       const errors = data.diagnostics?.filter((d) => d.severity === "error") ?? [];
       assert.equal(errors.length, 1);
-      assert.equal(errors[0].line, broken.split("\n").length - 1);
+      assert.equal(errors[0]?.line, broken.split("\n").length - 1);
       const clean = await performQuestion(client, segment, { ...q, method: "diagnostics" });
       assert.equal(clean.diagnostics?.filter((d) => d.severity === "error").length, 0);
     });

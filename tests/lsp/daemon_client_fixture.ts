@@ -11,6 +11,7 @@ import type { DaemonPaths } from "../../lib/lsp/daemon_paths.ts";
 import { dirname } from "../../lib/path.ts";
 
 const [socket, scenario] = Deno.args;
+if (socket === undefined) throw new Error("usage: daemon_client_fixture.ts <socket> <scenario>");
 // The socket's directory is a private temp directory of this user: trusted.
 const dir = dirname(socket);
 const paths: DaemonPaths = {

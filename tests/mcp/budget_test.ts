@@ -1,8 +1,15 @@
 import assert from "node:assert/strict";
-import { type FileSkeleton, type SkeletonSymbol } from "../../lib/ast/mod.ts";
-import { budgetOutline, MIN_SKELETON_BUDGET } from "../../lib/mcp/mod.ts";
-import { fitSymbolAnswer } from "../../lib/mcp/budget.ts";
-import { estimateTokens } from "../../lib/telemetry/mod.ts";
+import { fileURLToPath } from "node:url";
+import {
+  collectSkeletonTargets,
+  type FileSkeleton,
+  skeletonOfFiles,
+  type SkeletonSymbol,
+} from "../../lib/ast/mod.ts";
+import { budgetOutline, fitSymbolAnswer, MIN_SKELETON_BUDGET } from "../../lib/mcp/budget.ts";
+import { resolveSegment } from "../../lib/segment/mod.ts";
+import { symbolJson } from "../../lib/symbols/mod.ts";
+import { estimateTokens } from "../../lib/text.ts";
 
 function sym(name: string, line: number, children: SkeletonSymbol[] = []): SkeletonSymbol {
   return {
@@ -64,7 +71,7 @@ Deno.test("budgetOutline cuts the first file that does not fit by lines and drop
   const o = budgetOutline(files, { budgetTokens: 500 });
   const shown = o.files.map((f) => `${f.path}:${f.shown}`);
   assert.ok(shown.length >= 1 && shown.length <= 3);
-  assert.equal(o.files[o.files.length - 1].shown, "partial");
+  assert.equal(o.files[o.files.length - 1]?.shown, "partial");
   assert.equal(o.files_omitted, 3 - o.files.length);
   assert.ok(o.text.startsWith("a.py (python, 1000 bytes)\n  import os\n"));
 });
@@ -94,4 +101,56 @@ Deno.test("fitSymbolAnswer cuts a head too large for the budget on its own", () 
   const r = fitSymbolAnswer(head, [], { budgetTokens: 256 });
   assert.ok(estimateTokens(r.text) <= 256);
   assert.equal(r.structured.truncated, true);
+});
+
+let libParsed: Promise<FileSkeleton[]> | undefined;
+
+/** Real skeletons: every source file of trifecta's own lib/, in path order (parsed once). */
+function libSkeletons(): Promise<FileSkeleton[]> {
+  libParsed ??= parseLib();
+  return libParsed;
+}
+
+async function parseLib(): Promise<FileSkeleton[]> {
+  const segment = await resolveSegment(fileURLToPath(new URL("../..", import.meta.url)));
+  const targets = await collectSkeletonTargets(segment, ["lib"]);
+  const batch = await skeletonOfFiles(segment, targets.files, { workers: 2 });
+  return batch.files.flatMap((o) => (o.skeleton ? [o.skeleton] : []));
+}
+
+Deno.test("budgetOutline of lib/'s real outlines stays within each budget by estimateTokens, marker included", async () => {
+  const skeletons = await libSkeletons();
+  assert.ok(skeletons.length > 100, `${skeletons.length} files of lib/`);
+  const whole = budgetOutline(skeletons, { budgetTokens: 1_000_000 });
+  assert.equal(whole.truncated, false);
+  assert.ok(whole.token_est > 20_000, `${whole.token_est} tokens for all of lib/`);
+  for (const budget of [64, 300, 2_000, 8_000, 20_000, whole.token_est - 1, whole.token_est]) {
+    const o = budgetOutline(skeletons, { budgetTokens: budget });
+    const got = estimateTokens(o.text);
+    assert.ok(got <= budget, `budget ${budget}: the outline is ~${got} tokens`);
+    assert.equal(o.token_est, got);
+    assert.equal(o.truncated, budget < whole.token_est, `budget ${budget}`);
+    if (o.truncated) assert.match(o.text, /\n… \[truncated to budget_tokens=\d+: .*\]\n$/);
+    // Most of the budget is used: the bound is not so loose that it wastes it.
+    if (budget >= 2_000) assert.ok(got >= budget * 0.9, `budget ${budget}: only ${got} used`);
+  }
+});
+
+Deno.test("fitSymbolAnswer keeps the text and the structured JSON of real modules within each budget", async () => {
+  const skeletons = await libSkeletons();
+  const big = [...skeletons].sort((a, b) => b.symbols.length - a.symbols.length).slice(0, 5);
+  for (const sk of big) {
+    const head = { status: "ok", uri: `sym://typescript/mod/${sk.path}`, file: sk.path };
+    const list = sk.symbols.map(symbolJson);
+    for (const budget of [256, 700, 2_000, 6_000]) {
+      const r = fitSymbolAnswer(head, list, { budgetTokens: budget });
+      const what = `${sk.path} at ${budget}`;
+      assert.ok(estimateTokens(r.text) <= budget, `${what}: text ~${estimateTokens(r.text)}`);
+      const json = JSON.stringify(r.structured);
+      assert.ok(estimateTokens(json) <= budget, `${what}: JSON ~${estimateTokens(json)}`);
+      assert.equal(r.structured.token_est, estimateTokens(r.text));
+      const shown = (r.structured.symbols as unknown[]).length;
+      assert.equal(shown + (r.structured.symbols_omitted as number), list.length, what);
+    }
+  }
 });

@@ -133,6 +133,6 @@ Deno.test("denylist: docs/security.md lists exactly the globs of the code, in or
   assert.ok(marker >= 0, "marker missing in docs/security.md");
   const block = doc.slice(marker).match(/```text\n([\s\S]*?)```/);
   assert.ok(block, "text block after the marker missing");
-  const globs = block[1].split(/\s+/).filter((g) => g !== "");
+  const globs = (block[1] ?? "").split(/\s+/).filter((g) => g !== "");
   assert.deepEqual(globs, [...DENY_GLOBS]);
 });

@@ -193,14 +193,12 @@ Deno.test("walkFiles skips FIFOs, invalid UTF-8 names and paths beyond PATH_MAX,
     const { files, skipped } = await walkFiles(seg, seg.root, { extensions: [".py"] });
     assert.deepEqual(files.map((f) => f.rel), ["esc\x1b[2J.py", "new\nline.py", "ok.py"]);
     const reasons = skipped.map((s) => [s.rel.slice(0, 12), s.reason]);
-    assert.deepEqual(
-      reasons,
-      [
-        ["bad\uFFFD.py", "invalid_name"],
-        [`deep/${"d".repeat(7)}`, "path_too_long"],
-        ["pipe.py", "not_regular_file"],
-      ].sort((a, b) => (a[0] < b[0] ? -1 : 1)),
-    );
+    const expected: [string, string][] = [
+      ["bad\uFFFD.py", "invalid_name"],
+      [`deep/${"d".repeat(7)}`, "path_too_long"],
+      ["pipe.py", "not_regular_file"],
+    ];
+    assert.deepEqual(reasons, expected.sort((a, b) => (a[0] < b[0] ? -1 : 1)));
   });
 });
 

@@ -1,15 +1,16 @@
 import assert from "node:assert/strict";
 import { TrifectaError } from "../../lib/errors.ts";
-import type { FileSkeleton, SkeletonSymbol } from "../../lib/ast/mod.ts";
 import {
   discloseExcerpt,
   discloseRaw,
   discloseSkeleton,
-  enforceBudget,
   EXCERPT_MAX_LINES,
+  type FileSkeleton,
+  type SkeletonSymbol,
   splitLines,
-} from "../../lib/symbols/mod.ts";
-import { estimateTokens } from "../../lib/telemetry/mod.ts";
+} from "../../lib/ast/mod.ts";
+import { enforceBudget } from "../../lib/symbols/mod.ts";
+import { estimateTokens } from "../../lib/text.ts";
 
 const source = [
   "import os", //                       1
@@ -81,7 +82,7 @@ Deno.test("disclose: excerpt past the line cap ends with a marker naming the lin
   assert.equal(shown.length, 26);
   assert.deepEqual(shown.slice(0, 25), lines.slice(1, 26));
   assert.match(
-    shown[25],
+    shown[25] ?? "",
     /^… truncated at the 25-line excerpt cap: lines 27-48 \(22 more\) not shown; use --mode raw$/,
   );
   assert.equal(d.truncated, true);
@@ -126,7 +127,7 @@ Deno.test("disclose: over the budget is BUDGET_EXCEEDED with the needed estimate
       new RegExp(`needs ~${d.token_est} tokens, over the budget of ${d.token_est - 1}`),
     );
     assert.equal(err.details.needed_token_est, d.token_est);
-    assert.equal(err.details.budget_token_est, d.token_est - 1);
+    assert.equal(err.details.budget_tokens, d.token_est - 1);
     assert.ok(err.nextSteps.some((s) => s.includes("--mode excerpt")));
     return true;
   });

@@ -49,11 +49,11 @@ const skeleton: FileSkeleton = {
 };
 
 Deno.test("select: finds top-level, member and nested member symbols", () => {
-  assert.equal(findSymbols(skeleton, ["Inventory"])[0].start_line, 3);
-  assert.equal(findSymbols(skeleton, ["Inventory", "add"])[0].qualified_name, "Inventory.add");
+  assert.equal(findSymbols(skeleton, ["Inventory"])[0]?.start_line, 3);
+  assert.equal(findSymbols(skeleton, ["Inventory", "add"])[0]?.qualified_name, "Inventory.add");
   const deep = findSymbols(skeleton, ["Inventory", "Snapshot", "quantity_of"]);
   assert.equal(deep.length, 1);
-  assert.equal(deep[0].start_line, 6);
+  assert.equal(deep[0]?.start_line, 6);
 });
 
 Deno.test("select: a name defined twice gives both definitions", () => {

@@ -51,8 +51,9 @@ export async function runWriters(
   return outs.map((o) => {
     if (o.code !== 0) throw new Error(`writer failed: ${dec.decode(o.stderr)}`);
     const m = /^done (\S+)$/m.exec(dec.decode(o.stdout));
-    if (!m) throw new Error("writer printed no run id");
-    return m[1];
+    const runId = m?.[1];
+    if (runId === undefined) throw new Error("writer printed no run id");
+    return runId;
   });
 }
 

@@ -41,8 +41,11 @@ Deno.test("a file over the read cap gives its newest events and says how much wa
     assert.equal(d.corruptLines, 0, "the line cut by the budget is left out, not corrupt");
     assert.equal(d.bytesRead + d.bytesSkipped, size);
     assert.equal(d.warnings.length, 1);
-    assert.match(d.warnings[0], /^telemetry read capped at 9\.8 KiB .*: the oldest \d+\.\d KiB of/);
-    assert.match(d.warnings[0], /the start of events\.jsonl/);
+    assert.match(
+      d.warnings[0] ?? "",
+      /^telemetry read capped at 9\.8 KiB .*: the oldest \d+\.\d KiB of/,
+    );
+    assert.match(d.warnings[0] ?? "", /the start of events\.jsonl/);
   } finally {
     await s.cleanup();
   }
@@ -62,7 +65,7 @@ Deno.test("the budget goes to the newest file first; older rotated files are lef
     assert.equal(d.events.filter((e) => e.cmd === "newest").length, 50);
     assert.ok(d.events.filter((e) => e.cmd === "older").length < 50);
     assert.deepEqual(d.files, ["events.1.jsonl", "events.jsonl"], "oldest first");
-    assert.match(d.warnings[0], /1 older file\(s\) whole, the start of events\.1\.jsonl/);
+    assert.match(d.warnings[0] ?? "", /1 older file\(s\) whole, the start of events\.1\.jsonl/);
   } finally {
     await s.cleanup();
   }
@@ -126,7 +129,7 @@ Deno.test("a metrics.json over 16 MiB is treated as corrupt with a named warning
       "metrics.json is 17.0 MiB, over the 16.0 MiB cap: treated as corrupt, not read",
     ));
     const t = Telemetry.open(s.segment, { env: fakeEnv() });
-    t.event("e", {}, {}, 1);
+    t.event("e", { timingMs: 1 });
     await t.flush();
     const m = readMetrics(s.telDir);
     assert.equal(m.corrupt, false);
@@ -179,7 +182,7 @@ Deno.test("symlinked telemetry files are neither read nor written through", asyn
     assert.ok(d.warnings.includes("events.jsonl is a symlink: not read"));
 
     const t = Telemetry.open(s.segment, { env: fakeEnv() });
-    t.event("e", {}, {}, 1);
+    t.event("e", { timingMs: 1 });
     await t.flush();
     assert.equal(await Deno.readTextFile(target), "export PATH=/usr/bin\n", "not appended to");
     assert.equal(await Deno.readTextFile(secretMetrics), '{"outside_counter":7}');
@@ -202,7 +205,7 @@ Deno.test("a hard-linked events.jsonl is not appended to", async () => {
     await Deno.writeTextFile(other, "kept as is\n");
     await Deno.link(other, join(s.telDir, "events.jsonl"));
     const t = Telemetry.open(s.segment, { env: fakeEnv() });
-    t.event("e", {}, {}, 1);
+    t.event("e", { timingMs: 1 });
     assert.equal(await Deno.readTextFile(other), "kept as is\n");
     assert.equal(t.metrics().telemetry_write_failed, 1);
     assert.ok(t.summary().top_warnings.includes("telemetry write failed: TELEMETRY_FILE_UNSAFE"));
@@ -219,7 +222,7 @@ Deno.test("a pending/ symlink to another directory is never entered: its JSON fi
     await Deno.writeTextFile(join(outside, "settings.json"), '{"count":3}');
     await Deno.symlink(outside, join(s.telDir, "pending"));
     const t = Telemetry.open(s.segment, { env: fakeEnv() });
-    t.event("e", {}, {}, 1);
+    t.event("e", { timingMs: 1 });
     await t.flush();
     assert.equal(await Deno.readTextFile(join(outside, "settings.json")), '{"count":3}');
     const d = await readTelemetry(s.telDir);
@@ -238,7 +241,7 @@ Deno.test("a symlinked _ctx/telemetry gets no write, and readers refuse it with 
     await Deno.mkdir(join(s.segment.root, "_ctx"));
     await Deno.symlink(outside, s.telDir);
     const t = Telemetry.open(s.segment, { env: fakeEnv() });
-    t.event("e", {}, {}, 1);
+    t.event("e", { timingMs: 1 });
     await t.flush();
     assert.deepEqual([...Deno.readDirSync(outside)], [], "nothing written there");
     assert.equal(t.metrics().telemetry_write_failed, 2, "the event and the flush");
@@ -266,13 +269,19 @@ Deno.test("an event over 1 MiB is written as a stub that keeps its name and stat
   const s = await tempSegment();
   try {
     const t = Telemetry.open(s.segment, { env: fakeEnv(), level: "full" });
-    t.event("big.cmd", { items: Array(1000).fill("a".repeat(4000)) }, { status: "ok" }, 3);
-    t.event("small.cmd", {}, { status: "ok" }, 1);
+    t.event("big.cmd", {
+      args: { items: Array(1000).fill("a".repeat(4000)) },
+      result: { status: "ok" },
+      timingMs: 3,
+    });
+    t.event("small.cmd", { result: { status: "ok" }, timingMs: 1 });
     const path = join(s.telDir, "events.jsonl");
     const lines = (await Deno.readTextFile(path)).split("\n").filter((l) => l !== "");
     assert.equal(lines.length, 2);
-    assert.ok(lines[0].length < 4096, `stub is ${lines[0].length} characters`);
+    const first = lines[0] ?? "";
+    assert.ok(first.length < 4096, `stub is ${first.length} characters`);
     const [stub] = await readJsonl(path);
+    assert.ok(stub);
     assert.equal(stub.cmd, "big.cmd");
     assert.deepEqual(stub.result, { status: "ok" });
     assert.ok((stub.x as { oversized_bytes: number }).oversized_bytes > 4_000_000);
@@ -295,7 +304,7 @@ Deno.test("a line nested 200,000 deep is read with its nesting cut at 16, and ex
     await Deno.writeTextFile(join(s.telDir, "last_run.json"), `{"run_id":"r","a":${deep}}`);
     const d = await readTelemetry(s.telDir);
     assert.equal(d.events.length, 1);
-    assert.deepEqual(d.events[0].warnings, ["kept"]);
+    assert.deepEqual(d.events[0]?.warnings, ["kept"]);
     assert.equal(
       JSON.stringify(d.lastRun),
       '{"run_id":"r","a":' + "[".repeat(15) + '"<MAX_DEPTH>"' + "]".repeat(15) + "}",

@@ -34,7 +34,7 @@ Deno.test("an invalid TRIFECTA_TELEMETRY_LEVEL is ignored and reported", () => {
     env: fakeEnv({ TRIFECTA_TELEMETRY_LEVEL: "loud" }),
   });
   assert.equal(c.level, "full");
-  assert.match(c.warnings[0], /TRIFECTA_TELEMETRY_LEVEL ignored/);
+  assert.match(c.warnings[0] ?? "", /TRIFECTA_TELEMETRY_LEVEL ignored/);
 });
 
 Deno.test("TRIFECTA_NO_TELEMETRY wins over the flag, the level env and the dir env", () => {
@@ -75,7 +75,7 @@ Deno.test("TRIFECTA_RUN_ID is used when well-formed, ignored with a warning othe
   );
   const bad = resolveTelemetryConfig(seg, { env: fakeEnv({ TRIFECTA_RUN_ID: "/home/x y" }) });
   assert.match(bad.runId, /^run_\d+_[0-9a-f]{8}$/);
-  assert.match(bad.warnings[0], /TRIFECTA_RUN_ID ignored/);
+  assert.match(bad.warnings[0] ?? "", /TRIFECTA_RUN_ID ignored/);
 });
 
 Deno.test("TRIFECTA_RUN_ID shaped like a token or holding a secret assignment is ignored with a warning that does not repeat it", () => {
@@ -113,7 +113,7 @@ Deno.test("with TRIFECTA_TELEMETRY_DIR the segment's _ctx stays untouched", asyn
   try {
     const dir = join(ext, "t");
     const t = Telemetry.open(s.segment, { env: fakeEnv({ TRIFECTA_TELEMETRY_DIR: dir }) });
-    t.event("c", {}, {}, 1);
+    t.event("c", { timingMs: 1 });
     await t.flush();
     assert.equal(await exists(join(dir, "events.jsonl")), true);
     assert.equal(await exists(join(dir, "last_run.json")), true);
@@ -133,7 +133,7 @@ Deno.test("NO_TELEMETRY with a DIR set creates neither directory", async () => {
       level: "full",
       env: fakeEnv({ TRIFECTA_NO_TELEMETRY: "1", TRIFECTA_TELEMETRY_DIR: dir }),
     });
-    t.event("c", {}, {}, 1);
+    t.event("c", { timingMs: 1 });
     await t.flush();
     assert.equal(await exists(dir), false);
     assert.equal(await exists(join(s.segment.root, "_ctx")), false);
@@ -147,39 +147,60 @@ Deno.test("an ignored env value shows up in last_run top_warnings", async () => 
   const s = await tempSegment();
   try {
     const t = Telemetry.open(s.segment, { env: fakeEnv({ TRIFECTA_TELEMETRY_LEVEL: "loud" }) });
-    assert.match(t.summary().top_warnings[0], /TRIFECTA_TELEMETRY_LEVEL ignored/);
+    assert.match(t.summary().top_warnings[0] ?? "", /TRIFECTA_TELEMETRY_LEVEL ignored/);
   } finally {
     await s.cleanup();
   }
 });
 
-Deno.test("without --allow-env on a terminal, telemetry reads no variable and never prompts", async () => {
+/**
+ * Why `script` (which gives a child a terminal) cannot run here, or undefined
+ * when it can: probed once, before the tests are declared.
+ */
+async function scriptUnavailable(): Promise<string | undefined> {
+  try {
+    const out = await new Deno.Command("script", {
+      args: ["-qec", "true", "/dev/null"],
+      stdin: "null",
+      stdout: "null",
+      stderr: "piped",
+    }).output();
+    if (out.success) return undefined;
+    return new TextDecoder().decode(out.stderr).trim() || `script exited ${out.code}`;
+  } catch (err) {
+    // Only a missing command means "no terminal here"; anything else is a real failure.
+    if (err instanceof Deno.errors.NotFound) return "no `script` command to provide a terminal";
+    throw err;
+  }
+}
+
+const TERMINAL_TEST =
+  "without --allow-env on a terminal, telemetry reads no variable and never prompts";
+const NO_SCRIPT = await scriptUnavailable();
+if (NO_SCRIPT !== undefined) console.log(`SKIPPED ${TERMINAL_TEST}: ${NO_SCRIPT}`);
+
+Deno.test({ name: TERMINAL_TEST, ignore: NO_SCRIPT !== undefined, fn: terminalCase });
+
+async function terminalCase(): Promise<void> {
   const s = await tempSegment();
   try {
     const fixture = fileURLToPath(new URL("./env_fixture.ts", import.meta.url));
     const quote = (a: string) => `'${a.replaceAll("'", "'\\''")}'`;
     const cmd = [Deno.execPath(), "run", "--allow-read", "--allow-write", fixture, s.segment.root]
       .map(quote).join(" ");
-    let out: Deno.CommandOutput;
-    try {
-      // `script` gives the child a terminal, where Deno would prompt for a
-      // missing grant. The signal only guards against a hang (the old prompt).
-      out = await new Deno.Command("script", {
-        args: ["-qec", cmd, "/dev/null"],
-        stdin: "null",
-        stdout: "piped",
-        stderr: "piped",
-        signal: AbortSignal.timeout(60_000),
-      }).output();
-    } catch (err) {
-      if (!(err instanceof Deno.errors.NotFound)) throw err;
-      console.log("SKIPPED: no `script` command to provide a terminal");
-      return;
-    }
+    // `script` gives the child a terminal, where Deno would prompt for a
+    // missing grant. The signal only guards against a hang (the old prompt).
+    const out = await new Deno.Command("script", {
+      args: ["-qec", cmd, "/dev/null"],
+      stdin: "null",
+      stdout: "piped",
+      stderr: "piped",
+      signal: AbortSignal.timeout(60_000),
+    }).output();
     const text = new TextDecoder().decode(out.stdout) + new TextDecoder().decode(out.stderr);
     assert.doesNotMatch(text, /requests env access/);
     assert.match(text, /done 1/);
   } finally {
     await s.cleanup();
   }
-});
+}

@@ -10,7 +10,7 @@ import { readTelemetry, Telemetry, telemetryDirFor } from "../../lib/telemetry/m
 
 const segment = await resolveSegment(Deno.args[0]);
 const t = Telemetry.open(segment, { level: "lite" });
-t.event("probe", {}, { status: "ok" }, 1);
+t.event("probe", { result: { status: "ok" }, timingMs: 1 });
 await t.flush();
 const data = await readTelemetry(telemetryDirFor(segment));
 console.log(`done ${data.events.length}`);

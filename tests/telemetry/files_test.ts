@@ -7,7 +7,7 @@ import {
   writeJsonAtomic,
 } from "../../lib/telemetry/files.ts";
 import { Telemetry } from "../../lib/telemetry/mod.ts";
-import { fakeEnv, readJsonl, tempSegment } from "./_helpers.ts";
+import { exists, fakeEnv, readJsonl, tempSegment } from "./_helpers.ts";
 
 async function tempDir(): Promise<string> {
   return await Deno.makeTempDir({ prefix: "trifecta-tel-files-" });
@@ -64,7 +64,7 @@ Deno.test("event() rotates when events.jsonl reaches maxEventsBytes", async () =
   const s = await tempSegment();
   try {
     const t = Telemetry.open(s.segment, { env: fakeEnv(), maxEventsBytes: 2000, keepRotated: 50 });
-    for (let i = 0; i < 60; i++) t.event("e", { i }, {}, 1);
+    for (let i = 0; i < 60; i++) t.event("e", { args: { i }, timingMs: 1 });
     await t.flush();
     const files = await eventFiles(s.telDir);
     assert.ok(files.length > 2);
@@ -118,5 +118,28 @@ Deno.test("writeJsonAtomic replaces the file whole and leaves no temp file", asy
     assert.deepEqual([...Deno.readDirSync(dir)].map((e) => e.name), ["m.json"]);
   } finally {
     await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("a .lock planted as a symlink is refused: no merge, the target is never written", async () => {
+  const s = await tempSegment();
+  const outside = await Deno.makeTempFile({ prefix: "trifecta-tel-lock-target-" });
+  try {
+    await Deno.mkdir(s.telDir, { recursive: true });
+    await Deno.symlink(outside, join(s.telDir, ".lock"));
+    const t = Telemetry.open(s.segment, { env: fakeEnv(), lockTimeoutMs: 30 });
+    t.event("e", { timingMs: 1 });
+    await t.flush();
+    assert.equal(await exists(join(s.telDir, "metrics.json")), false, "no merge without the lock");
+    assert.equal(t.metrics().telemetry_write_failed, 1);
+    assert.ok(
+      t.summary().top_warnings.some((w) => w.includes("TELEMETRY_FILE_UNSAFE")),
+      t.summary().top_warnings.join("; "),
+    );
+    assert.ok((await Deno.lstat(join(s.telDir, ".lock"))).isSymlink, "the symlink is left");
+    assert.equal(await Deno.readTextFile(outside), "");
+  } finally {
+    await s.cleanup();
+    await Deno.remove(outside);
   }
 });

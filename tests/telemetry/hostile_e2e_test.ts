@@ -138,15 +138,35 @@ async function tryMountTmpfs(dir: string): Promise<string | undefined> {
   }
 }
 
-Deno.test("commands on a full disk exit 0, and telemetry health then reports their events as lost", async () => {
+/**
+ * Why no tmpfs can be mounted here (the full-disk case needs one), or
+ * undefined when it can: probed once, before the tests are declared.
+ */
+async function tmpfsUnavailable(): Promise<string | undefined> {
+  const dir = await Deno.makeTempDir({ prefix: "trifecta-tel-full-e2e-probe-" });
+  try {
+    const why = await tryMountTmpfs(dir);
+    if (why === undefined) await new Deno.Command("umount", { args: [dir] }).output();
+    return why;
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+const FULL_DISK_TEST =
+  "commands on a full disk exit 0, and telemetry health then reports their events as lost";
+const NO_TMPFS = await tmpfsUnavailable();
+if (NO_TMPFS !== undefined) {
+  console.log(`SKIPPED ${FULL_DISK_TEST}: cannot mount a tmpfs here (${NO_TMPFS})`);
+}
+
+Deno.test({ name: FULL_DISK_TEST, ignore: NO_TMPFS !== undefined, fn: fullDiskCase });
+
+async function fullDiskCase(): Promise<void> {
   const dir = await Deno.realPath(await Deno.makeTempDir({ prefix: "trifecta-tel-full-e2e-" }));
   const why = await tryMountTmpfs(dir);
-  if (why !== undefined) {
-    console.log(`SKIPPED full-disk case: cannot mount a tmpfs here (${why})`);
-    await Deno.remove(dir, { recursive: true });
-    return;
-  }
   try {
+    assert.equal(why, undefined, "the tmpfs mounts (it did when probed)");
     const first = await runCli(["telemetry", "report", "-s", dir, "--json"]);
     assert.equal(first.code, 0, first.stderr);
     const events = join(dir, "_ctx", "telemetry", "events.jsonl");
@@ -183,4 +203,4 @@ Deno.test("commands on a full disk exit 0, and telemetry health then reports the
     await new Deno.Command("umount", { args: [dir] }).output();
     await Deno.remove(dir, { recursive: true });
   }
-});
+}

@@ -107,7 +107,9 @@ Deno.test("telemetry export (JSON and CSV) writes shipped telemetry redacted", a
     assert.match(csv.stdout, /,ctx\.search,4,ok,<SECRET_REDACTED>\n/);
     // The runs merged their counters into the shipped metrics.json: the names
     // they wrote back are redacted too (the counts kept).
-    const merged = await Deno.readTextFile(join(env.TRIFECTA_TELEMETRY_DIR, "metrics.json"));
+    const telDir = env.TRIFECTA_TELEMETRY_DIR;
+    assert.ok(telDir, "the shipped directory is set");
+    const merged = await Deno.readTextFile(join(telDir, "metrics.json"));
     assertClean("metrics.json after a merge", { code: 0, stdout: merged, stderr: "" });
     assert.equal(JSON.parse(merged)["<SECRET_REDACTED>"], 3);
   });

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { TrifectaError } from "../../lib/errors.ts";
 import { elapsedMs, monotonicMs, RESERVED_KEYS, Telemetry } from "../../lib/telemetry/mod.ts";
+import { estimateTokens } from "../../lib/text.ts";
 import { exists, fakeEnv, readJsonl, tempSegment } from "./_helpers.ts";
 
 Deno.test("extra with a reserved key throws TELEMETRY_RESERVED_KEY naming it", async () => {
@@ -9,7 +10,7 @@ Deno.test("extra with a reserved key throws TELEMETRY_RESERVED_KEY naming it", a
   try {
     const t = Telemetry.open(s.segment, { env: fakeEnv() });
     assert.throws(
-      () => t.event("test.cmd", {}, {}, 100, { extra: { ts: "2026-01-01" } }),
+      () => t.event("test.cmd", { timingMs: 100, extra: { ts: "2026-01-01" } }),
       (err: unknown) =>
         err instanceof TrifectaError && err.code === "TELEMETRY_RESERVED_KEY" &&
         /\bts\b/.test(err.message),
@@ -25,7 +26,7 @@ Deno.test("every colliding reserved key is named in the error", async () => {
   try {
     const t = Telemetry.open(s.segment, { env: fakeEnv() });
     const extra = Object.fromEntries([...RESERVED_KEYS].map((k) => [k, 1]));
-    assert.throws(() => t.event("test.cmd", {}, {}, 1, { extra }), (err: unknown) => {
+    assert.throws(() => t.event("test.cmd", { timingMs: 1, extra }), (err: unknown) => {
       assert.ok(err instanceof TrifectaError);
       for (const k of RESERVED_KEYS) assert.match(err.message, new RegExp(`(^|[ ,])${k}(,|$)`));
       assert.deepEqual(err.details.collisions, [...RESERVED_KEYS].sort());
@@ -38,14 +39,15 @@ Deno.test("every colliding reserved key is named in the error", async () => {
 
 Deno.test("reserved keys are refused even when telemetry is off", () => {
   const t = Telemetry.disabled();
-  assert.throws(() => t.event("c", {}, {}, 1, { extra: { run_id: "x" } }), TrifectaError);
+  assert.throws(() => t.event("c", { timingMs: 1, extra: { run_id: "x" } }), TrifectaError);
 });
 
 Deno.test("non-reserved extra fields land under x with their JSON types", async () => {
   const s = await tempSegment();
   try {
     const t = Telemetry.open(s.segment, { env: fakeEnv() });
-    t.event("test.cmd", {}, {}, 100, {
+    t.event("test.cmd", {
+      timingMs: 100,
       extra: {
         bytes_read: 2048,
         disclosure_mode: "excerpt",
@@ -59,6 +61,7 @@ Deno.test("non-reserved extra fields land under x with their JSON types", async 
     });
     await t.flush();
     const [ev] = await readJsonl(join(s.telDir, "events.jsonl"));
+    assert.ok(ev);
     assert.deepEqual(ev.x, {
       bytes_read: 2048,
       disclosure_mode: "excerpt",
@@ -107,7 +110,7 @@ Deno.test("timing_ms is a whole number of at least 1", async () => {
   const s = await tempSegment();
   try {
     const t = Telemetry.open(s.segment, { env: fakeEnv() });
-    for (const ms of [0, -5, 0.4, 2.6, Number.NaN, 41]) t.event("t", {}, {}, ms);
+    for (const ms of [0, -5, 0.4, 2.6, Number.NaN, 41]) t.event("t", { timingMs: ms });
     const timings = (await readJsonl(join(s.telDir, "events.jsonl"))).map((e) => e.timing_ms);
     assert.deepEqual(timings, [1, 1, 1, 3, 1, 41]);
   } finally {
@@ -128,17 +131,40 @@ Deno.test("monotonic clock: elapsedMs is an integer ≥ 1 and never decreases", 
   assert.ok(monotonicMs() >= a);
 });
 
+Deno.test("event token estimates count code points (lib/text.ts), not UTF-16 units", async () => {
+  const s = await tempSegment();
+  try {
+    const t = Telemetry.open(s.segment, { env: fakeEnv() });
+    // `{"q":"🐍🐍🐍🐍"}`: 12 code points (3 tokens), 16 UTF-16 units (4).
+    t.event("c", { args: { q: "🐍🐍🐍🐍" }, timingMs: 1 });
+    const [ev] = await readJsonl(join(s.telDir, "events.jsonl"));
+    assert.ok(ev);
+    assert.equal((ev.tokens as Record<string, number>).input_tokens, 3);
+    assert.equal(
+      (ev.tokens as Record<string, number>).input_tokens,
+      estimateTokens(JSON.stringify(ev.args)),
+    );
+  } finally {
+    await s.cleanup();
+  }
+});
+
 Deno.test("each event carries a token estimate from its args and result", async () => {
   const s = await tempSegment();
   try {
     const t = Telemetry.open(s.segment, { env: fakeEnv() });
-    t.event("ctx.get", { ids: ["a", "b"] }, { status: "ok", total_tokens: 900 }, 5);
-    t.event("empty", {}, {}, 5);
+    t.event("ctx.get", {
+      args: { ids: ["a", "b"] },
+      result: { status: "ok", total_tokens: 900 },
+      timingMs: 5,
+    });
+    t.event("empty", { timingMs: 5 });
     const [ev, empty] = await readJsonl(join(s.telDir, "events.jsonl"));
+    assert.ok(ev && empty);
     const tok = ev.tokens as Record<string, number>;
     assert.equal(tok.input_tokens, Math.ceil(JSON.stringify({ ids: ["a", "b"] }).length / 4));
-    assert.ok(tok.output_tokens > 0);
-    assert.equal(tok.total_tokens, tok.input_tokens + tok.output_tokens);
+    assert.ok((tok.output_tokens ?? 0) > 0);
+    assert.equal(tok.total_tokens, (tok.input_tokens ?? 0) + (tok.output_tokens ?? 0));
     assert.equal(tok.retrieved_tokens, 900);
     assert.deepEqual(empty.tokens, {
       input_tokens: 0,
@@ -234,7 +260,7 @@ Deno.test("latencies have exactly count, p50_ms, p95_ms, max_ms (nearest rank)",
   try {
     const t = Telemetry.open(s.segment, { env: fakeEnv() });
     for (let ms = 1; ms <= 20; ms++) t.observe("ctx.search", ms);
-    t.event("ast.parse", {}, {}, 7);
+    t.event("ast.parse", { timingMs: 7 });
     await t.flush();
     const lr = JSON.parse(await Deno.readTextFile(join(s.telDir, "last_run.json")));
     assert.deepEqual(lr.latencies["ctx.search"], { count: 20, p50_ms: 11, p95_ms: 20, max_ms: 20 });
@@ -274,7 +300,7 @@ Deno.test("a busy lock defers counters to pending/ and a later flush merges them
   const s = await tempSegment();
   try {
     const t = Telemetry.open(s.segment, { env: fakeEnv(), lockTimeoutMs: 30 });
-    t.event("e", {}, {}, 1);
+    t.event("e", { timingMs: 1 });
     t.incr("k", 4);
     const lockFile = await Deno.open(join(s.telDir, ".lock"), {
       read: true,
@@ -325,7 +351,7 @@ Deno.test("level off and disabled() create no directory and no file", async () =
       const t of [Telemetry.open(s.segment, { level: "off", env: fakeEnv() }), Telemetry.disabled()]
     ) {
       assert.equal(t.enabled, false);
-      t.event("x", { a: 1 }, {}, 3);
+      t.event("x", { args: { a: 1 }, timingMs: 3 });
       t.incr("k");
       t.observe("x", 3);
       await t.flush();
@@ -341,7 +367,7 @@ Deno.test("open() creates nothing; the first write creates the directory", async
   try {
     const t = Telemetry.open(s.segment, { env: fakeEnv() });
     assert.equal(await exists(s.telDir), false);
-    t.event("x", {}, {}, 1);
+    t.event("x", { timingMs: 1 });
     assert.equal(await exists(join(s.telDir, "events.jsonl")), true);
   } finally {
     await s.cleanup();
@@ -353,10 +379,11 @@ Deno.test("level full adds proc and keeps longer strings than lite", async () =>
   try {
     const long = "q".repeat(1000);
     const lite = Telemetry.open(s.segment, { level: "lite", env: fakeEnv() });
-    lite.event("c", { query: long }, {}, 1);
+    lite.event("c", { args: { query: long }, timingMs: 1 });
     const full = Telemetry.open(s.segment, { level: "full", env: fakeEnv() });
-    full.event("c", { query: long }, {}, 1);
+    full.event("c", { args: { query: long }, timingMs: 1 });
     const [a, b] = await readJsonl(join(s.telDir, "events.jsonl"));
+    assert.ok(a && b);
     assert.match(
       (a.args as { query: string }).query,
       /^<TEXT sha256:[0-9a-f]{16} bytes:1000 lines:1>$/,
@@ -373,13 +400,13 @@ Deno.test("events are redacted: paths inside become relative, outside and secret
   const s = await tempSegment();
   try {
     const t = Telemetry.open(s.segment, { env: fakeEnv() });
-    t.event(
-      "ast.parse",
-      { file: join(s.segment.root, "src/a.py"), nested: [{ p: "/etc/passwd" }] },
-      { status: "ok", msg: "auth with token=hunter2 failed" },
-      3,
-      { extra: { uri: "file:///home/alice/x.py", api_key: "abc" }, warnings: ["read /home/bob/y"] },
-    );
+    t.event("ast.parse", {
+      args: { file: join(s.segment.root, "src/a.py"), nested: [{ p: "/etc/passwd" }] },
+      result: { status: "ok", msg: "auth with token=hunter2 failed" },
+      timingMs: 3,
+      extra: { uri: "file:///home/alice/x.py", api_key: "abc" },
+      warnings: ["read /home/bob/y"],
+    });
     const text = await Deno.readTextFile(join(s.telDir, "events.jsonl"));
     const ev = JSON.parse(text);
     assert.equal(ev.args.file, "src/a.py");
@@ -404,8 +431,9 @@ Deno.test("TRIFECTA_PII=allow keeps paths but still masks secrets", async () => 
   const s = await tempSegment();
   try {
     const t = Telemetry.open(s.segment, { env: fakeEnv({ TRIFECTA_PII: "allow" }) });
-    t.event("c", { p: "/home/alice/x.py", k: "Bearer abcdefghijklmnop" }, {}, 1);
+    t.event("c", { args: { p: "/home/alice/x.py", k: "Bearer abcdefghijklmnop" }, timingMs: 1 });
     const [ev] = await readJsonl(join(s.telDir, "events.jsonl"));
+    assert.ok(ev);
     assert.deepEqual(ev.args, { p: "/home/alice/x.py", k: "Bearer <SECRET_REDACTED>" });
   } finally {
     await s.cleanup();
@@ -430,7 +458,7 @@ Deno.test("an empty event name is refused", async () => {
   try {
     const t = Telemetry.open(s.segment, { env: fakeEnv() });
     assert.throws(
-      () => t.event(" ", {}, {}, 1),
+      () => t.event(" ", { timingMs: 1 }),
       (e: unknown) => e instanceof TrifectaError && e.code === "TELEMETRY_INVALID_EVENT",
     );
   } finally {

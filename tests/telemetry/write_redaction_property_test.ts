@@ -71,13 +71,13 @@ Deno.test("no secret, e-mail address or absolute path put in any event field or 
           level: "full",
           env: fakeEnv({ TRIFECTA_RUN_ID: p.runId }),
         });
-        t.event(
-          p.cmd,
-          { [p.argKey]: p.argValue, nested: { deep: p.nested } },
-          { status: "ok", detail: p.resultValue },
-          3,
-          { warnings: [p.warning], extra: { [p.extraKey]: p.extraValue } },
-        );
+        t.event(p.cmd, {
+          args: { [p.argKey]: p.argValue, nested: { deep: p.nested } },
+          result: { status: "ok", detail: p.resultValue },
+          timingMs: 3,
+          warnings: [p.warning],
+          extra: { [p.extraKey]: p.extraValue },
+        });
         t.incr(p.counter);
         t.observe(p.counter, 2);
         t.setPackState({ pack_sha: p.packSha, pack_mtime: p.packSha });

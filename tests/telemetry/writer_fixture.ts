@@ -21,13 +21,12 @@ const t = Telemetry.open(segment, {
   keepRotated: keepArg ? Number(keepArg) : undefined,
 });
 for (let i = 0; i < count; i++) {
-  t.event(
-    "writer.event",
-    { file: `${segment.root}/src/file_${i % 7}.py`, i },
-    { status: "ok", pid: Deno.pid },
-    1 + (i % 5),
-    { extra: { seq: i, padding: "p".repeat(120) } },
-  );
+  t.event("writer.event", {
+    args: { file: `${segment.root}/src/file_${i % 7}.py`, i },
+    result: { status: "ok", pid: Deno.pid },
+    timingMs: 1 + (i % 5),
+    extra: { seq: i, padding: "p".repeat(120) },
+  });
   t.incr("writer_events");
   if (flushEvery > 0 && (i + 1) % flushEvery === 0) await t.flush();
 }

@@ -39,23 +39,23 @@ function scan(markdown: string): { blocks: FencedBlock[]; prose: (string | null)
   let heading = "";
   let i = 0;
   while (i < lines.length) {
-    const open = FENCE.exec(lines[i]);
+    const line = lines[i] ?? "";
+    const open = FENCE.exec(line);
     if (!open) {
-      const h = /^#{1,6}\s+(.*)$/.exec(lines[i]);
-      if (h) heading = h[1].trim();
-      prose.push(lines[i]);
+      const h = /^#{1,6}\s+(.*)$/.exec(line);
+      if (h) heading = (h[1] ?? "").trim();
+      prose.push(line);
       i++;
       continue;
     }
-    const [, indent, marker, info] = open;
+    const [, indent = "", marker = "", info = ""] = open;
     const start = i;
     const body: string[] = [];
     prose.push(null);
     i++;
-    while (i < lines.length && !closes(lines[i], marker)) {
-      body.push(lines[i].startsWith(indent) ? lines[i].slice(indent.length) : lines[i].trimStart());
+    for (let b = lines[i]; b !== undefined && !closes(b, marker); b = lines[++i]) {
+      body.push(b.startsWith(indent) ? b.slice(indent.length) : b.trimStart());
       prose.push(null);
-      i++;
     }
     if (i < lines.length) prose.push(null);
     i++;
@@ -77,13 +77,15 @@ function closes(line: string, marker: string): boolean {
 
 /** The sentence right before a block when it ends with a colon. */
 function introduction(lines: string[], fence: number): string | undefined {
+  // Lines before the first are blank.
+  const at = (k: number) => lines[k] ?? "";
   let j = fence - 1;
-  while (j >= 0 && lines[j].trim() === "") j--;
-  if (j < 0 || !lines[j].trim().endsWith(":")) return undefined;
+  while (j >= 0 && at(j).trim() === "") j--;
+  if (j < 0 || !at(j).trim().endsWith(":")) return undefined;
   // Take the whole paragraph's last sentence.
   const para: string[] = [];
-  while (j >= 0 && lines[j].trim() !== "" && !lines[j].startsWith("#")) {
-    para.unshift(lines[j--].trim());
+  while (j >= 0 && at(j).trim() !== "" && !at(j).startsWith("#")) {
+    para.unshift(at(j--).trim());
   }
   const sentence = para.join(" ").split(/(?<=[.!?])\s+/).pop() ?? "";
   return sentence.replace(/:$/, "").replaceAll("`", "").replace(/\s+/g, " ").trim();
@@ -114,7 +116,7 @@ export function inlineSpans(markdown: string): InlineSpan[] {
 
 function spansOf(para: { text: string; line: number }[]): InlineSpan[] {
   const text = para.map((p) => p.text).join("\n");
-  const lineAt = (offset: number) => para[text.slice(0, offset).split("\n").length - 1].line;
+  const lineAt = (offset: number) => para[text.slice(0, offset).split("\n").length - 1]?.line ?? 0;
   const out: InlineSpan[] = [];
   const runs = /`+/g;
   let m: RegExpExecArray | null;

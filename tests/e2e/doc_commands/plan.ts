@@ -195,7 +195,7 @@ function inlineIsCommand(text: string): boolean {
   if (head[1] === "trifecta") return false;
   // Templates: `<flags>`, `…`, `[--ttl S]`, `a|b`, an upper-case stand-in (`-s DIR`).
   if (/<[A-Za-z][^<>]*>|…|\[|\w\|\w|\s[A-Z]{2,}(?:\s|$)/.test(text)) return false;
-  const [tool, ...args] = text.replace(ENV_PREFIX, "").trim().split(/\s+/);
+  const [tool = "", ...args] = text.replace(ENV_PREFIX, "").trim().split(/\s+/);
   const takesSubcommand = SUBCOMMAND_TOOLS.includes(tool);
   // `deno task`, `deno run`, `npx deno@2.9.6`: a tool's or subcommand's name.
   if (takesSubcommand && args.length < 2) return false;
@@ -260,16 +260,17 @@ function scriptArgs(
     if (sh) {
       out.push({
         call: sh[0],
-        path: sh[1],
-        args: sh[2].trim().split(/\s+/).filter(Boolean),
+        path: sh[1] ?? "",
+        args: (sh[2] ?? "").trim().split(/\s+/).filter(Boolean),
         shell: true,
       });
     }
     const ts = /\bdeno (?:run|bench)\b[^;|&]*?\s((?:\.\.?\/)?[\w./-]+\/[\w.-]+\.(?:ts|js))\b/.exec(
       line,
     );
-    if (ts && !ts[1].startsWith("/") && !ts[1].startsWith("dist/")) {
-      out.push({ call: ts[0], path: ts[1], args: [], shell: false });
+    const path = ts?.[1];
+    if (ts && path !== undefined && !path.startsWith("/") && !path.startsWith("dist/")) {
+      out.push({ call: ts[0], path, args: [], shell: false });
     }
   }
   return out;
@@ -317,7 +318,7 @@ export function withoutComments(code: string): string {
         else if (ch === "\\" && quote === '"') i++;
       } else if (ch === "'" || ch === '"') quote = ch;
       else if (ch === "\\") i++;
-      else if (ch === "#" && (i === 0 || /\s/.test(line[i - 1]))) return line.slice(0, i);
+      else if (ch === "#" && (i === 0 || /\s/.test(line[i - 1] ?? ""))) return line.slice(0, i);
     }
     return line;
   }).join("\n");

@@ -228,7 +228,7 @@ export async function runShell(
   await Deno.writeTextFile(block, script + "\n");
   const bash = ["bash", wrapper, state, block, options.keepState ? s.state : ""];
   // setsid makes bash a process-group leader, so a hung block goes with all it started.
-  const [cmd, ...args] = HAS_SETSID ? ["setsid", ...bash] : bash;
+  const [cmd = "bash", ...args] = HAS_SETSID ? ["setsid", ...bash] : bash;
   const child = new Deno.Command(cmd, {
     args,
     cwd: s.checkout,

@@ -170,7 +170,8 @@ export class McpSession {
     const deadline = Date.now() + timeoutMs;
     while (true) {
       const i = this.#inbox.findIndex(pick);
-      if (i >= 0) return this.#inbox.splice(i, 1)[0];
+      const [found] = i >= 0 ? this.#inbox.splice(i, 1) : [];
+      if (found !== undefined) return found;
       if (this.#exited) {
         throw new Error(
           `MCP server exited (code ${this.#exitCode}) before answering\n${tail(this.stderr)}`,

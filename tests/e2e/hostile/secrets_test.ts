@@ -159,7 +159,7 @@ async function checkTelemetry(w: SecretWorld, mode: Mode, c: Checks): Promise<Ru
       if (args[1] !== "health") assertOk(r);
     });
   }
-  const needles = [...w.quiet.needles, w.mail.split("@")[0]];
+  const needles = [...w.quiet.needles, w.mail.split("@")[0] ?? w.mail];
   await c.leaks(w, { dirs: ["_ctx/telemetry"], needles, runs });
   return runs;
 }
@@ -211,7 +211,7 @@ function checkMasks(runs: Run[], mode: Mode, c: Checks): void {
   };
   find((r) => r.args[1] === "get" && r.args.includes("raw"), "ctx get -m raw");
   find(
-    (r) => r.args[1] === "snippet" && r.args[2].includes("/type/settings/Settings"),
+    (r) => r.args[1] === "snippet" && (r.args[2] ?? "").includes("/type/settings/Settings"),
     "ast snippet Settings",
   );
   find((r) => r.args[1] === "skeleton" && r.args[2] === "settings.py", "ast skeleton settings.py");
@@ -338,7 +338,7 @@ Deno.test({
       await c.leaks(w, { runs: [build], texts: s.texts() });
       await c.leaks(w, {
         dirs: ["_ctx/telemetry"],
-        needles: [...w.quiet.needles, w.mail.split("@")[0]],
+        needles: [...w.quiet.needles, w.mail.split("@")[0] ?? w.mail],
       });
       c.done();
     } finally {

@@ -194,31 +194,59 @@ async function fill(dir: string): Promise<void> {
   }
 }
 
-async function tmpfs(): Promise<string | undefined> {
-  const mnt = await Deno.realPath(await Deno.makeTempDir({ prefix: "trifecta-hostile-tmpfs-" }));
-  const out = await new Deno.Command("mount", {
-    args: ["-t", "tmpfs", "-o", "size=8m", "tmpfs", mnt],
-    stdout: "piped",
-    stderr: "piped",
-  }).output().catch((err: Error) => ({ code: 127, stderr: new TextEncoder().encode(err.message) }));
-  if (out.code !== 0) {
-    console.log(
-      `SKIPPED tiny tmpfs: mount failed (${
-        new TextDecoder().decode(out.stderr).trim()
-      }); needs root`,
-    );
-    await Deno.remove(mnt);
-    return undefined;
+/** Mount a tiny tmpfs on `mnt`; the reason when that is impossible here (it needs root). */
+async function mountTmpfs(mnt: string): Promise<string | undefined> {
+  let out: Deno.CommandOutput;
+  try {
+    out = await new Deno.Command("mount", {
+      args: ["-t", "tmpfs", "-o", "size=8m", "tmpfs", mnt],
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+  } catch (err) {
+    // No mount binary, or --allow-run does not cover it: the capability is missing.
+    if (err instanceof Deno.errors.NotFound || err instanceof Deno.errors.NotCapable) {
+      return err.message;
+    }
+    throw err;
   }
-  return mnt;
+  if (out.success) return undefined;
+  return new TextDecoder().decode(out.stderr).trim() || `mount exited ${out.code}`;
 }
 
-Deno.test("telemetry: on a full disk (tiny tmpfs) commands keep their documented exit codes, the pack stays, health reports the failed writes", async () => {
-  const mnt = await tmpfs();
-  if (!mnt) return;
-  const w = await makeWorld({ under: mnt });
+/**
+ * Why no tmpfs can be mounted here (the full-disk case needs one), or
+ * undefined when it can: probed once, before the tests are declared.
+ */
+async function tmpfsUnavailable(): Promise<string | undefined> {
+  const dir = await Deno.makeTempDir({ prefix: "trifecta-hostile-tmpfs-probe-" });
+  try {
+    const why = await mountTmpfs(dir);
+    if (why === undefined) await new Deno.Command("umount", { args: [dir] }).output();
+    return why;
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+const FULL_DISK_TEST =
+  "telemetry: on a full disk (tiny tmpfs) commands keep their documented exit codes, the pack stays, health reports the failed writes";
+const NO_TMPFS = await tmpfsUnavailable();
+if (NO_TMPFS !== undefined) {
+  console.log(`SKIPPED ${FULL_DISK_TEST}: mount failed (${NO_TMPFS}); needs root`);
+}
+
+Deno.test({ name: FULL_DISK_TEST, ignore: NO_TMPFS !== undefined, fn: fullDiskCase });
+
+async function fullDiskCase(): Promise<void> {
+  const mnt = await Deno.realPath(await Deno.makeTempDir({ prefix: "trifecta-hostile-tmpfs-" }));
+  const why = await mountTmpfs(mnt);
+  let made: World | undefined; // disposed in `finally`, when it was made
   const c = new Checks();
   try {
+    assert.equal(why, undefined, "the tmpfs mounts (it did when probed)");
+    const w = await makeWorld({ under: mnt });
+    made = w;
     assertOk(await trifecta(w, ["ctx", "build", "--json"]));
     const pack = join(w.seg, "_ctx/context_pack.json");
     const index = join(w.seg, "_ctx/context_index.db");
@@ -267,8 +295,8 @@ Deno.test("telemetry: on a full disk (tiny tmpfs) commands keep their documented
     });
     c.done();
   } finally {
-    await disposeWorld(w);
+    if (made) await disposeWorld(made);
     await new Deno.Command("umount", { args: [mnt] }).output();
     await Deno.remove(mnt, { recursive: true });
   }
-});
+}

@@ -59,9 +59,7 @@ function randomToken(length: number): string {
   const alphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
   const bytes = crypto.getRandomValues(new Uint8Array(length));
   // A letter first: FTS and identifiers treat a leading digit differently.
-  let out = alphabet[bytes[0] % 26];
-  for (let i = 1; i < length; i++) out += alphabet[bytes[i] % alphabet.length];
-  return out;
+  return [...bytes].map((b, i) => alphabet.charAt(b % (i === 0 ? 26 : alphabet.length))).join("");
 }
 
 /** A fresh marker of `kind`. */

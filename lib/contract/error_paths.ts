@@ -6,8 +6,9 @@
  * the user gave on the command line and trifecta's own locations (Deno, the
  * daemon's runtime directory, the checkout's code, the `PATH` directories
  * that language servers are found in) stay; any other absolute path or
- * `file://` URI is replaced by {@linkcode OUTSIDE_PATH}. Imports nothing
- * heavy: the fast path renders errors too.
+ * `file://` URI is replaced by {@linkcode OUTSIDE_PATH}. The CLI's cards and
+ * the MCP server's tool errors use the same rules (`errors.ts`). Imports
+ * nothing heavy: the fast path renders errors too.
  *
  * @module
  */
@@ -68,7 +69,7 @@ function cleanPath(path: string, scope: PathScope): string {
   // A location suffix (`:12:3`) and sentence punctuation are not the path.
   const m = /^(.*?)((?::\d+)*[.,:;!?)]*)$/.exec(path);
   const body = m?.[1] || path;
-  const tail = m?.[1] ? m[2] : "";
+  const tail = m?.[1] ? m[2] ?? "" : "";
   if (kept(body, scope)) return path;
   const own = ownCode(body);
   return (own ?? OUTSIDE_PATH) + tail;
@@ -92,9 +93,13 @@ function cleanUrl(url: string, scope: PathScope): string {
  *
  * @example
  * ```ts
+ * import { equal } from "node:assert/strict";
  * import { redactErrorPaths } from "./error_paths.ts";
- * redactErrorPaths("link.py leads to /home/alice/.ssh/id_rsa", { segmentRoot: "/repo", keep: [] });
- * // "link.py leads to <path outside the segment>"
+ * const text = "link.py leads to /home/alice/.ssh/id_rsa";
+ * equal(
+ *   redactErrorPaths(text, { segmentRoot: "/repo", keep: [] }),
+ *   "link.py leads to <path outside the segment>",
+ * );
  * ```
  */
 export function redactErrorPaths(input: string, scope: PathScope): string {
@@ -117,9 +122,18 @@ function absoluteIn(arg: string): string[] {
 }
 
 /**
- * The scope of one CLI run: its segment (when resolved), the absolute paths
- * in its arguments, Deno, the daemon's runtime directory and the `PATH`
- * directories.
+ * The scope of one run: its segment (when resolved), the absolute paths in
+ * its arguments (the CLI's argv; none for the MCP server, whose tools take
+ * segment-relative paths), Deno, the daemon's runtime directory and the
+ * `PATH` directories.
+ *
+ * @example
+ * ```ts
+ * import { ok } from "node:assert/strict";
+ * import { pathScope } from "./error_paths.ts";
+ * const scope = pathScope(["-s", "/srv/repo", "--output=/tmp/o.csv"], "/srv/repo");
+ * ok(scope.keep.includes("/tmp/o.csv"));
+ * ```
  */
 export function pathScope(argv: readonly string[], segmentRoot?: string): PathScope {
   const keep = argv.flatMap(absoluteIn);

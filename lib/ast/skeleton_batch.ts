@@ -1,0 +1,334 @@
+/**
+ * Skeletons of many files ({@linkcode skeletonOfFiles}), as a pipeline of
+ * named stages per file: target (a language, or skipped) → cache lookup
+ * (lib/ast/skeleton_lookup.ts; hits are served on the main thread) → parse
+ * and extract in the pool's workers (lib/ast/pool.ts, lib/ast/extract.ts;
+ * the worker renders the outline's size) → store in the cache; then the
+ * batch's totals and telemetry.
+ *
+ * @module
+ */
+import { TrifectaError } from "../errors.ts";
+import { cacheKey } from "../cache/types.ts";
+import { DEFAULT_MAX_FILE_BYTES } from "../segment/read.ts";
+import type { Segment } from "../segment/segment.ts";
+import type { Telemetry } from "../telemetry/mod.ts";
+import { type ParseJob, type ParseOutcome, ParsePool } from "./pool.ts";
+import { RAW_IMPORTS_REQUIRED, rawImportsRequired } from "./parser.ts";
+import { countSymbols } from "./render/walk.ts";
+import { lookupSkeleton, type SourceFile } from "./skeleton_lookup.ts";
+import {
+  IN_PROCESS_LIMIT,
+  languageOf,
+  PER_FILE_EVENT_LIMIT,
+  ratio,
+  recordParse,
+  type SkeletonOptions,
+  unsupported,
+} from "./skeleton.ts";
+import type { FileSkeleton } from "./types.ts";
+
+/** Options for {@linkcode skeletonOfFiles}. */
+export interface ManySkeletonOptions extends SkeletonOptions {
+  /** Pool to parse with (kept open); by default one is made and closed. */
+  pool?: ParsePool;
+  /** Worker count for the pool made here (default: the cores). */
+  workers?: number;
+  /** Called after each file with the number done and the total. */
+  onProgress?: (done: number, total: number) => void;
+}
+
+/** One file of a batch: its skeleton, or why it was skipped. */
+export interface FileOutcome {
+  /** Segment-relative path. */
+  path: string;
+  /** The skeleton (absent when skipped). */
+  skeleton?: FileSkeleton;
+  /** `hit` when the skeleton came from the cache. */
+  cache_status: "hit" | "miss";
+  /** Cache key (absent when skipped). */
+  cache_key?: string;
+  /** Why it was skipped: an error code such as `BINARY_FILE` or `FILE_TOO_LARGE`. */
+  skipped?: string;
+  /** Message for a skipped file (segment-relative paths only). */
+  message?: string;
+  /** Details of the error a skipped file met (e.g. `reason` of `PATH_DENIED`). */
+  details?: Record<string, unknown>;
+}
+
+/** Totals of a batch. */
+export interface BatchStats {
+  /** Files asked for. */
+  files: number;
+  /** Files with a skeleton. */
+  parsed: number;
+  /** Files skipped. */
+  skipped: number;
+  /** Served from the cache. */
+  cache_hits: number;
+  /** Parsed now. */
+  cache_misses: number;
+  /** Files with syntax errors (recovered). */
+  files_with_errors: number;
+  /** Functions and methods. */
+  functions: number;
+  /** Classes. */
+  classes: number;
+  /** Every symbol. */
+  symbols: number;
+  /** Source bytes of the files with a skeleton. */
+  bytes: number;
+  /** Text outline bytes of those files. */
+  skeleton_bytes: number;
+  /** skeleton_bytes / bytes. */
+  reduction_ratio: number;
+  /** Parse workers used (0 = in process). */
+  workers: number;
+}
+
+/** The result of {@linkcode skeletonOfFiles}: one outcome per file, in input order. */
+export interface SkeletonBatch {
+  /** Outcomes, in the order the files were given. */
+  files: FileOutcome[];
+  /** Totals. */
+  stats: BatchStats;
+}
+
+/** What the cache entry of a file read on the main thread needs. */
+interface KnownStat {
+  mtimeMs: number;
+  size: number;
+}
+
+/** A file on its way to the pool. */
+interface Queued {
+  index: number;
+  file: SourceFile;
+  job: ParseJob;
+  known?: KnownStat;
+}
+
+function skippedOutcome(
+  rel: string,
+  err: { code: string; message: string; details?: Record<string, unknown> },
+): FileOutcome {
+  return {
+    path: rel,
+    cache_status: "miss",
+    skipped: err.code,
+    message: err.message,
+    details: err.details,
+  };
+}
+
+/** One batch in progress: its settings, the outcomes so far, and the pool once one is needed. */
+class BatchRun {
+  readonly outcomes: FileOutcome[];
+  /** One `ast.parse` event per file (else one summary event). */
+  readonly perFile: boolean;
+  readonly #segment: Segment;
+  readonly #options: ManySkeletonOptions;
+  readonly #maxBytes: number;
+  /** An empty cache cannot answer a content-hash lookup: workers read and hash. */
+  readonly #hashFirst: boolean;
+  readonly #ownPool: boolean;
+  #pool: ParsePool | undefined;
+  #done = 0;
+
+  constructor(segment: Segment, total: number, options: ManySkeletonOptions) {
+    const { cache, telemetry } = options;
+    this.#segment = segment;
+    this.#options = options;
+    this.#maxBytes = options.maxBytes ?? DEFAULT_MAX_FILE_BYTES;
+    this.outcomes = new Array(total);
+    this.#hashFirst = cache !== undefined && cache.stats().entries > 0;
+    this.perFile = telemetry?.enabled === true &&
+      (telemetry.level === "full" || total <= PER_FILE_EVENT_LIMIT);
+    this.#pool = options.pool;
+    this.#ownPool = options.pool === undefined;
+  }
+
+  /** Parse workers used (0 = in process). */
+  get workers(): number {
+    return this.#pool?.size ?? 0;
+  }
+
+  #settle(index: number, outcome: FileOutcome): void {
+    this.outcomes[index] = outcome;
+    this.#options.onProgress?.(++this.#done, this.outcomes.length);
+  }
+
+  /**
+   * Stages target and cache lookup: settle the file when it is unsupported,
+   * unreadable or in the cache; else hand back its job for the pool.
+   */
+  async lookup(index: number, file: SourceFile): Promise<Queued | undefined> {
+    const t0 = performance.now();
+    const language = languageOf(file.rel);
+    if (!language) return void this.#settle(index, skippedOutcome(file.rel, unsupported(file.rel)));
+    const { cache, telemetry } = this.#options;
+    const job: ParseJob = {
+      segment: this.#segment,
+      rel: file.rel,
+      abs: file.abs,
+      language,
+      wantStat: cache !== undefined,
+    };
+    // An empty cache can answer nothing: no stat, no read, no hash here;
+    // the worker reads the file and reports its mtime and size.
+    if (!cache || !this.#hashFirst) return { index, file, job };
+    try {
+      const found = await lookupSkeleton(this.#segment, file, {
+        cache,
+        telemetry,
+        maxBytes: this.#maxBytes,
+      });
+      if (!found.hit) {
+        const { text, bytes, sha256, mtimeMs } = found.source;
+        return {
+          index,
+          file,
+          job: { ...job, text, size: bytes, sha256 },
+          known: { mtimeMs, size: bytes },
+        };
+      }
+      const { skeleton, key } = found;
+      if (this.perFile) {
+        recordParse(telemetry, { skeleton, hit: true, key, ms: performance.now() - t0 });
+      }
+      this.#settle(index, { path: skeleton.path, skeleton, cache_status: "hit", cache_key: key });
+    } catch (err) {
+      if (!(err instanceof TrifectaError)) throw err;
+      this.#settle(index, skippedOutcome(file.rel, err));
+    }
+    return undefined;
+  }
+
+  /** Stage parse: parse and extract in the pool (made on first use), then store. */
+  async parse(queued: Queued): Promise<void> {
+    this.#pool ??= new ParsePool({
+      size: this.outcomes.length < IN_PROCESS_LIMIT ? 0 : this.#options.workers,
+      maxBytes: this.#maxBytes,
+    });
+    const outcome = await this.#pool.parse(queued.job);
+    if (!outcome.ok && outcome.code === RAW_IMPORTS_REQUIRED) {
+      throw rawImportsRequired(); // the run's fault, not the file's
+    }
+    const rel = queued.file.rel;
+    this.#settle(
+      queued.index,
+      outcome.ok ? this.#store(queued, outcome) : skippedOutcome(rel, outcome),
+    );
+  }
+
+  /** Stage store: the parsed skeleton into the cache (when its mtime and size are known). */
+  #store(queued: Queued, parsed: Extract<ParseOutcome, { ok: true }>): FileOutcome {
+    const { cache, telemetry } = this.#options;
+    const { skeleton } = parsed;
+    const rel = queued.file.rel;
+    const key = cacheKey(this.#segment.id, rel, skeleton.sha256);
+    const mtimeMs = queued.known ? queued.known.mtimeMs : parsed.mtimeMs;
+    const size = queued.known ? queued.known.size : parsed.size;
+    if (cache && mtimeMs !== undefined && size !== undefined) {
+      cache.set(key, skeleton, { fileRel: rel, fileMtimeMs: mtimeMs, fileSize: size });
+    }
+    if (this.perFile) recordParse(telemetry, { skeleton, hit: false, key, ms: parsed.ms });
+    return { path: rel, skeleton, cache_status: "miss", cache_key: key };
+  }
+
+  /** Close the pool when this run made it. */
+  close(): void {
+    if (this.#ownPool) this.#pool?.close();
+  }
+}
+
+function batchStats(outcomes: readonly FileOutcome[], workers: number): BatchStats {
+  const s: BatchStats = {
+    files: outcomes.length,
+    parsed: 0,
+    skipped: 0,
+    cache_hits: 0,
+    cache_misses: 0,
+    files_with_errors: 0,
+    functions: 0,
+    classes: 0,
+    symbols: 0,
+    bytes: 0,
+    skeleton_bytes: 0,
+    reduction_ratio: 0,
+    workers,
+  };
+  for (const o of outcomes) {
+    if (!o.skeleton) {
+      s.skipped++;
+      continue;
+    }
+    s.parsed++;
+    if (o.cache_status === "hit") s.cache_hits++;
+    else s.cache_misses++;
+    if (o.skeleton.has_errors) s.files_with_errors++;
+    const c = countSymbols(o.skeleton.symbols);
+    s.functions += c.functions;
+    s.classes += c.classes;
+    s.symbols += c.total;
+    s.bytes += o.skeleton.bytes;
+    s.skeleton_bytes += o.skeleton.skeleton_bytes;
+  }
+  s.reduction_ratio = ratio(s.skeleton_bytes, s.bytes);
+  return s;
+}
+
+/** The batch's counters, and its summary event when files had no event each. */
+function recordBatch(
+  telemetry: Telemetry | undefined,
+  batch: { stats: BatchStats; perFile: boolean; ms: number },
+): void {
+  if (!telemetry?.enabled) return;
+  const { stats } = batch;
+  telemetry.incr("ast_parse_count", stats.parsed);
+  telemetry.incr("ast_cache_hit_count", stats.cache_hits);
+  telemetry.incr("ast_cache_miss_count", stats.cache_misses);
+  if (batch.perFile) return;
+  telemetry.event("ast.parse.summary", {
+    args: { files_count: stats.files },
+    result: {
+      status: "ok",
+      functions_count: stats.functions,
+      classes_count: stats.classes,
+      skeleton_bytes: stats.skeleton_bytes,
+      reduction_ratio: stats.reduction_ratio,
+      cache_hits: stats.cache_hits,
+      cache_misses: stats.cache_misses,
+      skipped_count: stats.skipped,
+    },
+    timingMs: batch.ms,
+    extra: { workers: stats.workers, bytes: stats.bytes },
+  });
+}
+
+/**
+ * Skeletons of many files: cache hits are served on the main thread, the
+ * rest are parsed in parallel workers. Unreadable, binary, oversized and
+ * unsupported files are skipped with a reason, never thrown.
+ */
+export async function skeletonOfFiles(
+  segment: Segment,
+  files: readonly SourceFile[],
+  options: ManySkeletonOptions = {},
+): Promise<SkeletonBatch> {
+  const start = performance.now();
+  const run = new BatchRun(segment, files.length, options);
+  try {
+    const parsing: Promise<void>[] = [];
+    for (const [index, file] of files.entries()) {
+      const queued = await run.lookup(index, file);
+      if (queued) parsing.push(run.parse(queued));
+    }
+    await Promise.all(parsing);
+  } finally {
+    run.close();
+  }
+  const stats = batchStats(run.outcomes, run.workers);
+  recordBatch(options.telemetry, { stats, perFile: run.perFile, ms: performance.now() - start });
+  return { files: run.outcomes, stats };
+}

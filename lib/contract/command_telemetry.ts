@@ -1,0 +1,67 @@
+/**
+ * The `telemetry` commands and the top-level `mcp` (see `commands.ts`).
+ *
+ * @module
+ */
+import { EXPORT_FORMATS } from "./command_common.ts";
+import type { CommandSpec } from "./command_types.ts";
+
+/** `telemetry report [--last DAYS]`. */
+export const TELEMETRY_REPORT = {
+  group: "telemetry",
+  name: "report",
+  description: "commands, latencies, cache hit rates, drops, warnings",
+  arguments: [],
+  options: [{
+    flag: "last",
+    type: "nonNegativeInt",
+    valueName: "days",
+    help: "only the last N days (0 = all, default 7)",
+    mcp: "last_days",
+  }],
+  mcpTool: "telemetry_report",
+} as const satisfies CommandSpec;
+
+/** `telemetry export [--format F] [-o FILE]`. */
+export const TELEMETRY_EXPORT = {
+  group: "telemetry",
+  name: "export",
+  description: "export events as JSON or CSV",
+  arguments: [],
+  options: [
+    {
+      flag: "format",
+      type: "choice",
+      choices: EXPORT_FORMATS,
+      valueName: "format",
+      default: "json",
+      help: "output format",
+    },
+    {
+      flag: "output",
+      short: "o",
+      type: "string",
+      valueName: "file",
+      help: "write to a file instead of stdout",
+    },
+  ],
+} as const satisfies CommandSpec;
+
+/** `telemetry health`. */
+export const TELEMETRY_HEALTH = {
+  group: "telemetry",
+  name: "health",
+  description: "exit 0 OK, 2 WARN, 3 FAIL",
+  arguments: [],
+  options: [],
+  helpAfter: "\nChecks and thresholds: docs/telemetry_event_schema.md (Health).",
+} as const satisfies CommandSpec;
+
+/** `mcp`: a top-level command. */
+export const MCP = {
+  group: "",
+  name: "mcp",
+  description: "serve trifecta's tools over the Model Context Protocol (stdio)",
+  arguments: [],
+  options: [],
+} as const satisfies CommandSpec;

@@ -1,0 +1,30 @@
+/**
+ * The MCP tools, one per file, in the order `tools/list` shows them.
+ *
+ * @module
+ */
+import type { ToolSpec } from "./define.ts";
+import { SKELETON_TOOL } from "./skeleton.ts";
+import { SYMBOL_TOOL } from "./symbol.ts";
+import { SNIPPET_TOOL } from "./snippet.ts";
+import { DEFINITION_TOOL } from "./definition.ts";
+import { REFERENCES_TOOL } from "./references.ts";
+import { HOVER_TOOL } from "./hover.ts";
+import { SEARCH_TOOL } from "./search.ts";
+import { GET_TOOL } from "./get.ts";
+import { TELEMETRY_REPORT_TOOL } from "./telemetry_report.ts";
+
+export { defineTool, type ToolDefinition, type ToolOutput, type ToolSpec } from "./define.ts";
+
+/** Every tool, in the order they are listed. */
+export const TOOLS: readonly ToolSpec[] = [
+  SKELETON_TOOL,
+  SYMBOL_TOOL,
+  SNIPPET_TOOL,
+  DEFINITION_TOOL,
+  REFERENCES_TOOL,
+  HOVER_TOOL,
+  SEARCH_TOOL,
+  GET_TOOL,
+  TELEMETRY_REPORT_TOOL,
+];

@@ -1,0 +1,91 @@
+/**
+ * The `symbol` tool: resolve a `sym://` URI to a symbol and its line range,
+ * or list a module's symbols, within a token budget (mirrors
+ * `trifecta ast symbols`).
+ *
+ * @module
+ */
+import { z } from "zod";
+import { resolveSymbol, symbolJson } from "../../symbols/mod.ts";
+import { sha256Hex } from "../../sha256.ts";
+import { symbolHeadJson } from "../../contract/results.ts";
+import { fitSymbolAnswer, MIN_SYMBOL_BUDGET } from "../budget.ts";
+import type { McpState } from "../state.ts";
+import { defineTool, type ToolOutput } from "./define.ts";
+
+/** Budget of an answer when none is given. */
+export const DEFAULT_SYMBOL_BUDGET = 2000;
+
+const DESCRIPTION =
+  "Find one symbol and its exact line range, or list a module's symbols, without reading code. " +
+  "URI forms: `sym://python/mod/pkg.module` (a module: its symbols), " +
+  "`sym://python/type/pkg.module/Class` (a class or function), " +
+  "`sym://python/type/pkg.module/Class#method` (a member); `typescript` works the same " +
+  "(`sym://typescript/mod/web/api`). Cheap; use before `snippet`. Errors name near misses " +
+  "(SYMBOL_NOT_FOUND) or the candidates (AMBIGUOUS_SYMBOL). The answer never exceeds " +
+  "budget_tokens: symbols past it are left out (truncated: true, symbols_omitted) and the " +
+  "text ends with a marker line.";
+
+const OUTPUT = {
+  uri: z.string(),
+  kind: z.string(),
+  file_rel: z.string(),
+  language: z.string(),
+  has_errors: z.boolean(),
+  symbol: z.object({
+    kind: z.string(),
+    name: z.string(),
+    qualified_name: z.string(),
+    start_line: z.number(),
+    end_line: z.number(),
+  }).passthrough(),
+  symbols: z.array(z.object({}).passthrough()),
+  symbols_total: z.number(),
+  symbols_omitted: z.number(),
+  truncated: z.boolean(),
+  token_est: z.number(),
+  budget_tokens: z.number(),
+};
+
+async function run(
+  state: McpState,
+  args: { uri: string; budget_tokens?: number },
+): Promise<ToolOutput> {
+  const budget = args.budget_tokens ?? DEFAULT_SYMBOL_BUDGET;
+  const r = await resolveSymbol(state.segment, args.uri, {
+    cache: state.cache,
+    telemetry: state.telemetry,
+  });
+  // A type URI lists its symbol's members, a module URI its symbols.
+  const list = (r.symbol ? r.symbol.children : r.parse.skeleton.symbols).map(symbolJson);
+  const fitted = fitSymbolAnswer({ ...symbolHeadJson(r) }, list, { budgetTokens: budget });
+  return {
+    text: fitted.text,
+    structured: fitted.structured,
+    eventArgs: {
+      uri_hash: sha256Hex(args.uri).slice(0, 16),
+      kind: r.query.kind,
+      budget_tokens: budget,
+    },
+    eventResult: {
+      file: r.file.rel,
+      symbol: r.symbol?.qualified_name ?? null,
+      truncated: fitted.structured.truncated,
+      token_est: fitted.structured.token_est,
+    },
+  };
+}
+
+/** `symbol`: resolve a sym:// URI to a symbol and its line range. */
+export const SYMBOL_TOOL = defineTool({
+  name: "symbol",
+  title: "Resolve a sym:// URI to a symbol and its line range",
+  description: DESCRIPTION,
+  input: {
+    uri: z.string().min(1).max(2048).describe("a sym:// URI"),
+    budget_tokens: z.number().int().min(MIN_SYMBOL_BUDGET).max(200_000).optional()
+      .describe(`token budget of the answer (default ${DEFAULT_SYMBOL_BUDGET})`),
+  },
+  output: OUTPUT,
+  run,
+});
