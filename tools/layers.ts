@@ -26,6 +26,7 @@ export const LAYERS: readonly (readonly string[])[] = [
   ["cache"],
   ["ast"],
   ["symbols", "context", "lsp"],
+  ["nav"],
   ["contract"],
   ["mcp"],
   ["cli"],

@@ -36,6 +36,7 @@ export {
   type ParseOutcome,
   ParsePool,
   type ParsePoolOptions,
+  type TagsOutcome,
 } from "./pool.ts";
 export {
   collectSkeletonTargets,
@@ -53,6 +54,18 @@ export {
   type ParseTextInput,
 } from "./parse_source.ts";
 export { PARSE_BUDGET_ENV, PARSE_TOO_COMPLEX, parseBudgetMs } from "./budget.ts";
+export {
+  type FileTags,
+  MAX_TAG_IMPORTS,
+  MAX_TAG_REFS,
+  type TagImport,
+  type TagKind,
+  type TagRef,
+  TAGS_VERSION,
+  tagsCacheKey,
+  tagsOfFiles,
+  type TagsOptions,
+} from "./tags.ts";
 export { cachedSkeleton } from "./cached_shape.ts";
 export {
   countSymbols,

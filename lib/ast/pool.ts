@@ -10,6 +10,8 @@ import { TrifectaError } from "../errors.ts";
 import { DEFAULT_MAX_FILE_BYTES } from "../segment/read.ts";
 import type { Segment } from "../segment/segment.ts";
 import { jobSource, parseSkeleton } from "./parse_source.ts";
+import type { FileTags } from "./tags_extract.ts";
+import { tagsOfJob } from "./tags_job.ts";
 import type { FileSkeleton, Language } from "./types.ts";
 import type { WorkerReply, WorkerRequest } from "./worker_protocol.ts";
 
@@ -44,12 +46,36 @@ export interface ParseJob {
   sha256?: string;
   /** Report the file's mtime and size (needed to fill a cache). */
   wantStat?: boolean;
+  /** What to extract: the skeleton (default) or the tags ({@linkcode ParsePool.tags}). */
+  task?: "skeleton" | "tags";
 }
 
 /** What the pool gives back for one file. */
 export type ParseOutcome =
   | { ok: true; skeleton: FileSkeleton; ms: number; mtimeMs?: number; size?: number }
   | { ok: false; code: string; message: string; details?: Record<string, unknown> };
+
+/** What the pool gives back for one file's tags. */
+export type TagsOutcome =
+  | { ok: true; tags: FileTags; ms: number; mtimeMs?: number; size?: number }
+  | { ok: false; code: string; message: string; details?: Record<string, unknown> };
+
+/** A worker's reply without its id: the JSON text, or the failure. */
+type Reply =
+  | { ok: true; json: string; ms: number; mtimeMs?: number; size?: number }
+  | { ok: false; code: string; message: string; details?: Record<string, unknown> };
+
+function failure(err: unknown): Reply {
+  // A refused or unparsable file is the file's failure, not the batch's.
+  if (err instanceof TrifectaError) {
+    return { ok: false, code: err.code, message: err.message, details: err.details };
+  }
+  return {
+    ok: false,
+    code: "PARSE_FAILED",
+    message: err instanceof Error ? err.message : String(err),
+  };
+}
 
 /** The default pool size: the cores available, at most 8. */
 export function defaultPoolSize(): number {
@@ -69,7 +95,7 @@ interface Slot {
 
 interface Pending {
   job: ParseJob;
-  resolve: (outcome: ParseOutcome) => void;
+  resolve: (reply: Reply) => void;
   slot?: Slot;
 }
 
@@ -113,10 +139,60 @@ export class ParsePool {
   parse(job: ParseJob): Promise<ParseOutcome> {
     if (this.#closed) return Promise.reject(new Error("ParsePool is closed"));
     if (this.#slots.length === 0) return this.#inProcess(job);
+    return this.#submit({ ...job, task: "skeleton" }).then((r): ParseOutcome =>
+      r.ok
+        ? {
+          ok: true,
+          skeleton: JSON.parse(r.json) as FileSkeleton,
+          ms: r.ms,
+          mtimeMs: r.mtimeMs,
+          size: r.size,
+        }
+        : r
+    );
+  }
+
+  /** The tags of one file (lib/ast/tags.ts), in a worker or in process. */
+  tags(job: ParseJob): Promise<TagsOutcome> {
+    if (this.#closed) return Promise.reject(new Error("ParsePool is closed"));
+    const reply = this.#slots.length === 0
+      ? this.#inProcessReply({ ...job, task: "tags" })
+      : this.#submit({ ...job, task: "tags" });
+    return reply.then((r): TagsOutcome =>
+      r.ok
+        ? {
+          ok: true,
+          tags: JSON.parse(r.json) as FileTags,
+          ms: r.ms,
+          mtimeMs: r.mtimeMs,
+          size: r.size,
+        }
+        : r
+    );
+  }
+
+  #submit(job: ParseJob): Promise<Reply> {
     return new Promise((resolve) => {
       this.#queue.push({ job, resolve });
       this.#pump();
     });
+  }
+
+  /** A job run in process, answered as a worker would. */
+  async #inProcessReply(job: ParseJob): Promise<Reply> {
+    if (job.task !== "tags") {
+      const o = await this.#inProcess(job);
+      return o.ok ? { ...o, json: JSON.stringify(o.skeleton) } : o;
+    }
+    const start = performance.now();
+    try {
+      const { tags, mtimeMs, size } = await tagsOfJob(job, this.#maxBytes);
+      const stat = job.wantStat && mtimeMs !== undefined;
+      const ms = performance.now() - start;
+      return { ok: true, json: JSON.stringify(tags), ms, mtimeMs, size: stat ? size : undefined };
+    } catch (err) {
+      return failure(err);
+    }
   }
 
   /** Terminate the workers. */
@@ -180,6 +256,7 @@ export class ParsePool {
         sha256: job.sha256,
         maxBytes: this.#maxBytes,
         wantStat: job.wantStat ?? false,
+        task: job.task,
       };
       best.worker.postMessage(req);
     }
@@ -192,13 +269,7 @@ export class ParsePool {
     if (pending) {
       pending.resolve(
         reply.ok
-          ? {
-            ok: true,
-            skeleton: JSON.parse(reply.json) as FileSkeleton,
-            ms: reply.ms,
-            mtimeMs: reply.mtimeMs,
-            size: reply.size,
-          }
+          ? { ok: true, json: reply.json, ms: reply.ms, mtimeMs: reply.mtimeMs, size: reply.size }
           : { ok: false, code: reply.code, message: reply.message, details: reply.details },
       );
     }
@@ -218,12 +289,7 @@ export class ParsePool {
       const queued = this.#queue;
       this.#queue = [];
       for (const p of queued) {
-        this.#inProcess(p.job).then(p.resolve, (err: unknown) =>
-          p.resolve({
-            ok: false,
-            code: "PARSE_FAILED",
-            message: err instanceof Error ? err.message : String(err),
-          }));
+        this.#inProcessReply(p.job).then(p.resolve, (err: unknown) => p.resolve(failure(err)));
       }
     } else this.#pump();
   }

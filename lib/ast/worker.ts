@@ -11,6 +11,17 @@ import { TrifectaError } from "../errors.ts";
 import { jobSource, parseSkeleton } from "./parse_source.ts";
 import { grammarForLanguage } from "./parser.ts";
 import type { WorkerReply, WorkerRequest } from "./worker_protocol.ts";
+import { tagsOfJob } from "./tags_job.ts";
+
+type ParseRequest = Extract<WorkerRequest, { type: "parse" }>;
+
+/** The tags of a `task: "tags"` request, as JSON, with the stat read. */
+async function tagsJson(
+  req: ParseRequest,
+): Promise<{ json: string; mtimeMs?: number; size: number }> {
+  const { tags, mtimeMs, size } = await tagsOfJob(req, req.maxBytes);
+  return { json: JSON.stringify(tags), mtimeMs, size };
+}
 
 async function handle(req: WorkerRequest): Promise<void> {
   if (req.type === "warm") {
@@ -20,6 +31,22 @@ async function handle(req: WorkerRequest): Promise<void> {
   const start = performance.now();
   let reply: WorkerReply;
   try {
+    if (req.task === "tags") {
+      const { json, mtimeMs, size } = await tagsJson(req);
+      const ms = performance.now() - start;
+      const stat = req.wantStat && mtimeMs !== undefined;
+      self.postMessage(
+        {
+          id: req.id,
+          ok: true,
+          json,
+          ms,
+          mtimeMs: stat ? mtimeMs : undefined,
+          size: stat ? size : undefined,
+        } satisfies WorkerReply,
+      );
+      return;
+    }
     const { text, size, sha256, mtimeMs } = jobSource(req, req.maxBytes);
     const skeleton = await parseSkeleton(
       { rel: req.rel, language: req.language, text, size, sha256 },

@@ -37,6 +37,8 @@ export type WorkerRequest =
     maxBytes: number;
     /** Report the file's mtime and size (for the cache). */
     wantStat: boolean;
+    /** What to extract: the skeleton (default) or the tags (lib/ast/tags.ts). */
+    task?: "skeleton" | "tags";
   };
 
 /** A worker's answer to a `parse` request. */
@@ -47,7 +49,7 @@ export type WorkerReply =
     /** Parsed. */
     ok: true;
     /**
-     * The skeleton as JSON text: one string crosses the thread boundary far
+     * The skeleton (or tags) as JSON text: one string crosses the thread boundary far
      * cheaper than the structured clone of thousands of small objects.
      */
     json: string;

@@ -16,6 +16,8 @@ import {
   rejectionReason,
   searchPack,
   type SearchResult,
+  SYMBOL_BONUS,
+  type SymbolMatch,
 } from "../context/mod.ts";
 import type { OptionsFor } from "../contract/commands.ts";
 import { searchJson } from "../contract/results.ts";
@@ -52,7 +54,11 @@ function explainObject(r: SearchResult): Record<string, unknown> {
     },
     ranking: {
       method: "fts5_bm25_candidates_rescored",
-      score: "field_bonus + bm25_norm",
+      score: "symbol_bonus + field_bonus + bm25_norm",
+      order: "definitions of the named symbol first (exact, source before tests, " +
+        "shorter qualified name, path), then by score",
+      symbol_index: r.symbol_index,
+      symbol_bonus: SYMBOL_BONUS,
       column_weights: COLUMN_WEIGHTS,
       field_bonus: FIELD_BONUS,
       match: r.match,
@@ -63,6 +69,7 @@ function explainObject(r: SearchResult): Record<string, unknown> {
       tokens_est: h.token_est,
       path: h.path,
       ...(h.symbol ? { symbol: h.symbol } : {}),
+      ...(h.definition ? { definition: h.definition } : {}),
       signals: h.signals,
     })),
     total_hits: r.hits.length,
@@ -70,6 +77,29 @@ function explainObject(r: SearchResult): Record<string, unknown> {
     ...(r.zero_hit_reason ? { zero_hit_reason: r.zero_hit_reason } : {}),
     warnings: r.warnings,
   };
+}
+
+const MATCH_WORDS: Readonly<Record<SymbolMatch["match"], string>> = {
+  name: "exact name",
+  qualified: "exact qualified name",
+  name_ci: "name, case-insensitive",
+  qualified_ci: "qualified name, case-insensitive",
+  word: "a word of the query names it",
+};
+
+/** `method AppConfig.get_model (lines 189-205)`. */
+function definitionText(d: SymbolMatch): string {
+  return `${d.kind} ${d.name} (lines ${d.start_line}-${d.end_line})`;
+}
+
+/** Why a hit ranked where it did, in words. */
+function rankWhy(rank: string | undefined, d: SymbolMatch | undefined): string {
+  if (rank === "definition" && d) {
+    return `definition: ${definitionText(d)}, ${MATCH_WORDS[d.match]}, ${
+      d.test ? "in tests" : "in source"
+    }`;
+  }
+  return d ? `score (boosted: ${MATCH_WORDS[d.match]}, ${definitionText(d)})` : "score";
 }
 
 function explainText(raw: SearchResult): string {
@@ -83,11 +113,15 @@ function explainText(raw: SearchResult): string {
     `Ranking: FTS5 BM25 (weights symbols=${COLUMN_WEIGHTS.symbols} path=${COLUMN_WEIGHTS.path} ` +
     `title=${COLUMN_WEIGHTS.title} text=${COLUMN_WEIGHTS.text}); score = field bonus ` +
     `(symbols ${FIELD_BONUS.symbols}, path ${FIELD_BONUS.path}, title ${FIELD_BONUS.title}, ` +
-    `text ${FIELD_BONUS.text} per term) + BM25 relative to the best`,
+    `text ${FIELD_BONUS.text} per term) + BM25 relative to the best + symbol bonus ` +
+    `(exact ${SYMBOL_BONUS.name}, case-insensitive ${SYMBOL_BONUS.name_ci}, word ${SYMBOL_BONUS.word})`,
+    `Order: definitions of the named symbol first (exact, source before tests, shorter ` +
+    `qualified name, path), then by score; symbol index ${r.symbol_index}`,
     `Hits (${r.hits.length} of ${r.total_matches}):`,
   ];
-  for (const h of r.hits) {
+  r.hits.forEach((h, i) => {
     lines.push(`  [${h.score.toFixed(2)}] ${h.id}`);
+    lines.push(`    Rank: ${i + 1} by ${rankWhy(h.signals?.rank, h.definition)}`);
     lines.push(`    Terms: [${(h.signals?.matched_terms ?? []).join(", ")}]`);
     const f = h.signals?.fields;
     if (f) {
@@ -98,11 +132,12 @@ function explainText(raw: SearchResult): string {
     }
     if (h.signals) {
       lines.push(
-        `    Bonus: ${h.signals.field_bonus} | BM25: ${h.signals.bm25} (relative ${h.signals.bm25_norm})`,
+        `    Bonus: ${h.signals.field_bonus} | Symbol bonus: ${h.signals.symbol_bonus} | ` +
+          `BM25: ${h.signals.bm25} (relative ${h.signals.bm25_norm})`,
       );
     }
     lines.push(`    Tokens: ~${h.token_est}`);
-  }
+  });
   if (r.zero_hit_reason) lines.push(`Zero-hit reason: ${r.zero_hit_reason}`);
   return lines.join("\n") + "\n";
 }
@@ -124,6 +159,7 @@ function resultsText(r: SearchResult): string {
     s += `   Score: ${
       h.score.toFixed(2)
     } | Tokens: ~${h.token_est} | Lines: ${h.start_line}-${h.end_line}\n`;
+    if (h.definition) s += `   Defines: ${escapeField(definitionText(h.definition))}\n`;
     s += `   Preview: ${escapeField(preview)}${more}\n\n`;
   });
   return s;

@@ -9,6 +9,7 @@
  * @module
  */
 import {
+  AST_FIND,
   AST_SKELETON,
   AST_SNIPPET,
   AST_SYMBOLS,
@@ -32,6 +33,7 @@ import {
   LSP_DIAGNOSTICS,
   LSP_HOVER,
   LSP_REFERENCES,
+  MAP,
   MCP,
   type OptionsOf,
   TELEMETRY_EXPORT,
@@ -86,6 +88,10 @@ const AST_HANDLERS = {
   "ast.snippet": bindHandler(
     AST_SNIPPET,
     async () => (await import("./ast_symbols.ts")).snippetHandler,
+  ),
+  "ast.find": bindHandler(
+    AST_FIND,
+    async () => (await import("./ast_find.ts")).findHandler,
   ),
   "cache.stats": bindHandler(
     CACHE_STATS,
@@ -143,6 +149,7 @@ const OTHER_HANDLERS = {
     async () => (await import("./ctx_search.ts")).searchHandler,
   ),
   "ctx.get": bindHandler(CTX_GET, async () => (await import("./ctx_get.ts")).getHandler),
+  "map": bindHandler(MAP, async () => (await import("./map.ts")).mapHandler),
   "telemetry.report": bindHandler(
     TELEMETRY_REPORT,
     async () => (await import("./telemetry.ts")).reportHandler,

@@ -1,6 +1,9 @@
 /**
  * `trifecta lsp definition|hover|references <file>:<line>:<col>` and
- * `trifecta lsp diagnostics <file>`.
+ * `trifecta lsp diagnostics <file>`; each also takes a `sym://` URI instead
+ * (resolved and located by lib/nav/locate.ts; diagnostics of its file).
+ * References come grouped by the referencing symbol (lib/nav/references.ts),
+ * and for a URI without a READY server from the tree-sitter tags fallback.
  *
  * @module
  */
@@ -9,7 +12,7 @@ import { TrifectaError, UsageError } from "../errors.ts";
 // Single modules, not lib/lsp/mod.ts: a query through the warm daemon must
 // not load the language-server client, the AST or npm packages (start-up).
 import { parseLocation } from "../lsp/positions.ts";
-import { answerQuery } from "../lsp/query.ts";
+import { answerQuery, type QueryOutcome } from "../lsp/query.ts";
 import {
   type AnswerData,
   type LspMethod,
@@ -19,6 +22,10 @@ import {
 } from "../lsp/types.ts";
 import { checkInside } from "../segment/boundary.ts";
 import type { OptionsFor } from "../contract/commands.ts";
+import { escapeField } from "../escape.ts";
+import type { LocatedSymbol } from "../nav/locate.ts";
+import type { ReferencesAnswer } from "../nav/references.ts";
+import { referencesText } from "../nav/references_text.ts";
 import type { CommandContext, CommandHandler, CommandOutcome } from "./command.ts";
 
 /** The four queries take the same options (`--require-lsp`). */
@@ -31,7 +38,11 @@ function at(r: SourceRange): string {
   return `${r.path}:${r.line}:${r.col}`;
 }
 
-function renderText(method: LspMethod, res: LspResponse): string {
+function renderText(
+  method: LspMethod,
+  res: LspResponse,
+  extra: { uri?: string; refs?: ReferencesAnswer },
+): string {
   const d = res.data as AnswerData;
   const lines: string[] = [];
   const where = d.line === undefined ? d.file : `${d.file}:${d.line}:${d.col}`;
@@ -39,7 +50,8 @@ function renderText(method: LspMethod, res: LspResponse): string {
     ? res.backend
     : `AST fallback (${res.fallback_reason})`;
   const sym = d.symbol ? ` '${d.symbol}'` : "";
-  lines.push(`${method}${sym} at ${where} — ${who}`);
+  const uri = extra.uri === undefined ? "" : ` (${escapeField(extra.uri)})`;
+  lines.push(`${method}${sym}${uri} at ${where} — ${who}`);
   if (method === "hover") {
     lines.push(d.contents ? d.contents : "(nothing to show)");
   } else if (method === "diagnostics") {
@@ -49,6 +61,8 @@ function renderText(method: LspMethod, res: LspResponse): string {
       const code = g.code ? ` [${g.code}]` : "";
       lines.push(`${d.file}:${g.line}:${g.col}: ${g.severity}${code}: ${g.message}`);
     }
+  } else if (extra.refs) {
+    lines.push(...referencesText(extra.refs));
   } else {
     const locs = d.locations ?? [];
     if (locs.length === 0) lines.push("no locations found");
@@ -61,19 +75,135 @@ function renderText(method: LspMethod, res: LspResponse): string {
   return lines.join("\n") + "\n";
 }
 
+/** What a query is about: a file, a position in it, and the URI it came from. */
+interface Target {
+  file: { abs: string; rel: string };
+  line?: number;
+  col?: number;
+  /** The `sym://` URI given instead of a location. */
+  uri?: string;
+  /** The resolved URI (nav/locate.ts). */
+  located?: LocatedSymbol;
+}
+
+/** The file and position of the argument: `FILE:LINE:COL` (`FILE`), or a `sym://` URI. */
+async function targetOf(
+  ctx: CommandContext<QueryOptions>,
+  method: LspMethod,
+  openCache: () => Promise<AstCache>,
+): Promise<Target> {
+  const arg = ctx.args[0] ?? "";
+  if (arg.startsWith("sym://")) {
+    // Loaded only for a URI: resolving it parses skeletons (the daemon path does not).
+    const { locateSymbol } = await import("../nav/locate.ts");
+    const located = await locateSymbol(ctx.segment, arg, {
+      cache: await openCache(),
+      telemetry: ctx.telemetry,
+      requireSymbol: method !== "diagnostics",
+    });
+    const at = method === "diagnostics" ? {} : { line: located.line, col: located.col };
+    return { file: located.file, ...at, uri: arg, located };
+  }
+  const loc = method === "diagnostics"
+    ? { file: arg, line: undefined, col: undefined }
+    : parseLocation(arg);
+  const file = await checkInside(ctx.segment, loc.file);
+  if (file.isDirectory) {
+    throw new UsageError(`Expected a file, got a directory: ${file.rel}`, {
+      code: "INVALID_LOCATION",
+    });
+  }
+  return { file: { abs: file.abs, rel: file.rel }, line: loc.line, col: loc.col };
+}
+
+/** `lsp references`: grouped by the referencing symbol (nav/references.ts). */
+async function askReferences(
+  ctx: CommandContext<QueryOptions>,
+  target: Target,
+  openCache: () => Promise<AstCache>,
+): Promise<ReferencesAnswer> {
+  const { groupedAnswer, referencesOfSymbol } = await import("../nav/references.ts");
+  const common = { telemetry: ctx.telemetry, openCache };
+  const requireLsp = ctx.options.requireLsp;
+  if (target.located) {
+    // The server is asked without its text fallback: the tags fallback replaces it.
+    return await referencesOfSymbol(ctx.segment, target.located, {
+      ...common,
+      requireLsp,
+      ask: (request) => answerQuery(ctx.segment, request, { ...common, requireLsp: true }),
+    });
+  }
+  const outcome = await answerQuery(ctx.segment, {
+    method: "references",
+    file: target.file,
+    line: target.line,
+    col: target.col,
+  }, { ...common, requireLsp });
+  return await groupedAnswer(ctx.segment, outcome, common);
+}
+
+/** Print the answer (or refuse it) and report the event fields. */
+async function finish(
+  ctx: CommandContext<QueryOptions>,
+  method: LspMethod,
+  target: Target,
+  answered: { outcome: Omit<QueryOutcome, "response">; res: LspResponse; refs?: ReferencesAnswer },
+): Promise<CommandOutcome> {
+  const { outcome, res, refs } = answered;
+  const uriArgs = target.uri === undefined
+    ? {}
+    : (await import("../symbols/resolve.ts")).telemetryQuery(target.uri);
+  const eventArgs = {
+    file: target.file.rel,
+    line: target.line,
+    col: target.col,
+    require_lsp: ctx.options.requireLsp,
+    ...uriArgs,
+  };
+  const result = {
+    capability_state: res.capability_state,
+    backend: res.backend,
+    response_state: res.response_state,
+    fallback_reason: res.fallback_reason ?? null,
+    locations: res.data?.locations?.length,
+    diagnostics: res.data?.diagnostics?.length,
+    groups: refs?.groups.length,
+    truncated: refs?.truncated,
+  };
+  const extra = { via: outcome.via, lsp_state: outcome.state, answered_by: refs?.via };
+  if (res.status === "error") {
+    if (ctx.global.json) {
+      printJson(ctx.output, res);
+      return {
+        exitCode: 1,
+        args: eventArgs,
+        result: { ...result, error_code: res.error_code },
+        extra,
+      };
+    }
+    throw new TrifectaError(res.error_code!, res.message!, {
+      nextSteps: [
+        "Run without --require-lsp for an answer from the AST",
+        "Check the server: trifecta lsp daemon status, or set TRIFECTA_LSP_COMMAND",
+      ],
+      details: { fallback_reason: res.fallback_reason },
+    });
+  }
+  const uri = target.uri === undefined ? {} : { uri: target.uri };
+  if (ctx.global.json) {
+    const grouped = refs
+      ? { via: refs.via, groups: refs.groups, total: refs.total, truncated: refs.truncated }
+      : {};
+    printJson(ctx.output, { ...res, ...uri, ...grouped });
+  } else {
+    ctx.output.out(renderText(method, res, { uri: target.uri, refs }));
+  }
+  return { args: eventArgs, result, extra, warnings: outcome.warnings };
+}
+
 /** Handler of one query command. */
 export function queryHandler(method: LspMethod): CommandHandler<QueryOptions> {
   return async (ctx: CommandContext<QueryOptions>): Promise<CommandOutcome> => {
-    const arg = ctx.args[0] ?? "";
-    const loc = method === "diagnostics"
-      ? { file: arg, line: undefined, col: undefined }
-      : parseLocation(arg);
-    const file = await checkInside(ctx.segment, loc.file);
-    if (file.isDirectory) {
-      throw new UsageError(`Expected a file, got a directory: ${file.rel}`, {
-        code: "INVALID_LOCATION",
-      });
-    }
     let cache: AstCache | undefined;
     const openCache = async () =>
       cache ??= (await import("../cache/mod.ts")).createAstCache({
@@ -81,50 +211,25 @@ export function queryHandler(method: LspMethod): CommandHandler<QueryOptions> {
         segment: ctx.segment,
         telemetry: ctx.telemetry,
       });
-    const requireLsp = ctx.options.requireLsp;
-    let outcome;
     try {
-      outcome = await answerQuery(ctx.segment, {
+      const target = await targetOf(ctx, method, openCache);
+      if (method === "references") {
+        const refs = await askReferences(ctx, target, openCache);
+        return await finish(ctx, method, target, {
+          outcome: refs.outcome,
+          res: refs.response,
+          refs,
+        });
+      }
+      const { response, ...outcome } = await answerQuery(ctx.segment, {
         method,
-        file: { abs: file.abs, rel: file.rel },
-        line: loc.line,
-        col: loc.col,
-      }, { telemetry: ctx.telemetry, openCache, requireLsp });
+        file: target.file,
+        line: target.line,
+        col: target.col,
+      }, { telemetry: ctx.telemetry, openCache, requireLsp: ctx.options.requireLsp });
+      return await finish(ctx, method, target, { outcome, res: response });
     } finally {
       cache?.close();
     }
-    const res = outcome.response;
-    const eventArgs = { file: file.rel, line: loc.line, col: loc.col, require_lsp: requireLsp };
-    const result = {
-      capability_state: res.capability_state,
-      backend: res.backend,
-      response_state: res.response_state,
-      fallback_reason: res.fallback_reason ?? null,
-      locations: res.data?.locations?.length,
-      diagnostics: res.data?.diagnostics?.length,
-    };
-    const extra = { via: outcome.via, lsp_state: outcome.state };
-    const warnings = outcome.warnings;
-    if (res.status === "error") {
-      if (ctx.global.json) {
-        printJson(ctx.output, res);
-        return {
-          exitCode: 1,
-          args: eventArgs,
-          result: { ...result, error_code: res.error_code },
-          extra,
-        };
-      }
-      throw new TrifectaError(res.error_code!, res.message!, {
-        nextSteps: [
-          "Run without --require-lsp for an answer from the AST",
-          "Check the server: trifecta lsp daemon status, or set TRIFECTA_LSP_COMMAND",
-        ],
-        details: { fallback_reason: res.fallback_reason },
-      });
-    }
-    if (ctx.global.json) printJson(ctx.output, res);
-    else ctx.output.out(renderText(method, res));
-    return { args: eventArgs, result, extra, warnings };
   };
 }

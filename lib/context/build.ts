@@ -260,7 +260,9 @@ export async function buildPack(
     const sources = targets.filter((t) => t.cls === "source" && read.files.has(t.rel));
     const skeleton = await skeletonStage(segment, sources, { ...options, log });
     const chunked = chunkFiles(targets, read.files, skeleton.skeletons);
-    const committed = await commitPack(segment, packOf(segment, chunked));
+    const committed = await commitPack(segment, packOf(segment, chunked), {
+      definitions: chunked.definitions,
+    });
     return reportStage({
       log,
       secrets: read.secrets,

@@ -1,8 +1,14 @@
 /**
  * The chunk and index stages of `ctx build`: each file read is cut into
  * chunks (Markdown by heading, source by top-level symbol, config whole),
- * each chunk gets its content-derived id, and the pack is assembled with
- * its index entries.
+ * each chunk gets its content-derived id, the definitions of each source
+ * file are mapped to their chunks (the index's symbol table), and the pack
+ * is assembled with its index entries.
+ *
+ * A chunk's title path starts with the file's path relative to the segment
+ * (`django/apps/config.py`, not `config.py`); the id keeps the recipe of
+ * earlier builds (the file's base name where the title is the file), so an
+ * unchanged chunk keeps its id.
  *
  * @module
  */
@@ -11,6 +17,7 @@ import { maskSecrets } from "../secrets.ts";
 import { estimateTokens } from "../text.ts";
 import { contentSha256Hex, type Segment } from "../segment/mod.ts";
 import type { FileSkeleton } from "../ast/mod.ts";
+import { definitionsOf, type SymbolDef } from "./definitions.ts";
 import { splitMarkdown } from "./chunk_markdown.ts";
 import { splitSource } from "./chunk_source.ts";
 import type { IndexTarget } from "./discover.ts";
@@ -40,7 +47,7 @@ function lineCount(text: string): number {
 function wholeFile(target: IndexTarget, text: string, kind: ChunkKind): Draft {
   return {
     kind,
-    title_path: [basename(target.rel)],
+    title_path: [target.rel],
     text,
     method: "whole_file",
     start_line: 1,
@@ -60,7 +67,7 @@ function markdownDrafts(target: IndexTarget, text: string): Draft[] {
   const kind = target.primaryKind ?? "doc";
   const sections = splitMarkdown(text);
   if (sections.length <= 1) return [wholeFile(target, text, kind)];
-  const name = basename(target.rel);
+  const name = target.rel;
   return sections.map((s) => ({
     kind,
     title_path: [name, ...s.headings],
@@ -78,7 +85,7 @@ function sourceDrafts(
 ): Draft[] {
   const pieces = skeleton ? splitSource(text, skeleton) : [];
   if (pieces.length === 0) return [wholeFile(target, text, target.primaryKind ?? "code")];
-  const name = basename(target.rel);
+  const name = target.rel;
   return pieces.map((p): Draft => ({
     kind: p.kind,
     title_path: p.symbol ? [name, masked(p.symbol)] : [name, "<module header>"],
@@ -122,8 +129,11 @@ function chunkOf(d: Draft, rel: string, id: string): PackChunk {
 
 /** A chunk id unique in `taken` (a repeated title and text gets `#2`, `#3`, …). */
 function uniqueId(d: Draft, rel: string, taken: Set<string>): string {
-  // A draft's title path always holds at least the file name.
-  const title = d.title_path[d.title_path.length - 1] ?? basename(rel);
+  // The id recipe names the file by its base name where the title is the
+  // file (as before titles showed the relative path): ids stay stable.
+  const title = d.title_path.length > 1
+    ? d.title_path[d.title_path.length - 1] ?? basename(rel)
+    : basename(rel);
   let id = chunkId(d.kind, rel, { title, text: d.text });
   for (let n = 2; taken.has(id); n++) {
     id = chunkId(d.kind, rel, { title: `${title}#${n}`, text: d.text });
@@ -138,11 +148,14 @@ export interface ChunkStage {
   sourceFiles: PackSourceFile[];
   /** Their chunks. */
   chunks: PackChunk[];
+  /** Every definition of the source files, with the chunk that holds it. */
+  definitions: SymbolDef[];
 }
 
 /**
  * Cut every file read into chunks, in indexing order (`targets`' order);
- * source files with a skeleton are cut by top-level symbol.
+ * source files with a skeleton are cut by top-level symbol, and their
+ * definitions (at any depth) mapped to those chunks.
  */
 export function chunkFiles(
   targets: readonly IndexTarget[],
@@ -151,6 +164,7 @@ export function chunkFiles(
 ): ChunkStage {
   const chunks: PackChunk[] = [];
   const sourceFiles: PackSourceFile[] = [];
+  const definitions: SymbolDef[] = [];
   const ids = new Set<string>();
   for (const t of targets) {
     const file = files.get(t.rel);
@@ -164,11 +178,14 @@ export function chunkFiles(
       bytes: file.bytes,
     });
     if (text.length === 0) continue;
-    for (const d of draftsOf(t, text, skeletons.get(t.rel))) {
-      chunks.push(chunkOf(d, t.rel, uniqueId(d, t.rel, ids)));
+    const skeleton = skeletons.get(t.rel);
+    const own = draftsOf(t, text, skeleton).map((d) => chunkOf(d, t.rel, uniqueId(d, t.rel, ids)));
+    chunks.push(...own);
+    if (skeleton && t.cls === "source") {
+      definitions.push(...definitionsOf(t.rel, { skeleton, chunks: own }));
     }
   }
-  return { sourceFiles, chunks };
+  return { sourceFiles, chunks, definitions };
 }
 
 /**

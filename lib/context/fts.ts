@@ -2,7 +2,8 @@
  * The search index: an SQLite FTS5 table (BM25) over each chunk's symbol
  * names, path, title and text, stored in `_ctx/context_index.db` next to the
  * pack. Column weights make symbol-name and path matches rank above text
- * matches.
+ * matches. Since index schema 2 the database also holds the symbol table
+ * (`symbol_index.ts`): every definition and the chunk that holds it.
  *
  * @module
  */
@@ -11,6 +12,14 @@ import { fileStamp } from "../cache/db_identity.ts";
 import { TrifectaError } from "../errors.ts";
 import { type ContextPack, INDEX_REL, type PackChunk } from "./types.ts";
 import { previewOf } from "./text.ts";
+import type { SymbolDef } from "./definitions.ts";
+import {
+  createSymbolTable,
+  definitionsNamed,
+  hasSymbolTable,
+  type IndexedDef,
+  insertSymbols,
+} from "./symbol_index.ts";
 
 /** BM25 weights of the FTS columns, in column order. */
 export const COLUMN_WEIGHTS = { symbols: 10, path: 5, title: 3, text: 1 } as const;
@@ -18,8 +27,11 @@ export const COLUMN_WEIGHTS = { symbols: 10, path: 5, title: 3, text: 1 } as con
 export const FTS_COLUMNS = ["symbols", "path", "title", "text"] as const;
 /** An FTS column. */
 export type FtsColumn = typeof FTS_COLUMNS[number];
-/** Schema version of the index database (`PRAGMA user_version`). */
-export const INDEX_SCHEMA_VERSION = 1;
+/**
+ * Schema version of the index database (`PRAGMA user_version`): 2 added the
+ * symbol table.
+ */
+export const INDEX_SCHEMA_VERSION = 2;
 
 /** Split an identifier into its camelCase and snake_case words. */
 export function identifierWords(name: string): string[] {
@@ -46,6 +58,8 @@ export interface WriteIndexOptions {
   packBytes?: number;
   /** Hex SHA-256 of the pack file written with this index (readers compare it). */
   packSha256?: string;
+  /** Definitions of the pack's source files, for the symbol table. */
+  definitions?: readonly SymbolDef[];
 }
 
 /**
@@ -70,6 +84,7 @@ export function writeIndex(path: string, pack: ContextPack, options: WriteIndexO
         symbols, path, title, text, content='',
         tokenize = "unicode61 remove_diacritics 2", prefix = '2 3');
     `);
+    createSymbolTable(db);
     // Trust comes from this machine (see trust.ts): the stamp names this
     // file's device, inode and birth time, which a rename keeps and a copy
     // or a checkout does not.
@@ -88,8 +103,10 @@ export function writeIndex(path: string, pack: ContextPack, options: WriteIndexO
     const fts = db.prepare(
       "INSERT INTO chunks_fts (rowid, symbols, path, title, text) VALUES (?, ?, ?, ?, ?)",
     );
+    const rowidOf = new Map<string, number>();
     pack.chunks.forEach((c, i) => {
       const rowid = i + 1;
+      rowidOf.set(c.id, rowid);
       const title = c.title_path.join(" > ");
       row.run(
         rowid,
@@ -107,6 +124,7 @@ export function writeIndex(path: string, pack: ContextPack, options: WriteIndexO
     });
     const src = db.prepare("INSERT INTO source_files VALUES (?, ?, ?, ?)");
     for (const f of pack.source_files) src.run(f.path, f.sha256, f.mtime, f.bytes);
+    insertSymbols(db, options.definitions ?? [], rowidOf);
     db.exec("COMMIT");
     db.exec("INSERT INTO chunks_fts(chunks_fts) VALUES ('optimize')");
   } finally {
@@ -269,6 +287,47 @@ export class IndexReader {
       ORDER BY h.s, c.rowid`).all(match, limit);
       return rows as unknown as IndexHit[];
     });
+  }
+
+  /**
+   * The rows of the chunks `rowids`, each with its BM25 for `match` (0 when
+   * the chunk does not match it), in the order given.
+   */
+  rows(match: string, rowids: readonly number[]): IndexHit[] {
+    if (rowids.length === 0) return [];
+    const marks = rowids.map(() => "?").join(",");
+    const w = COLUMN_WEIGHTS;
+    return this.#run((db) => {
+      const scores = new Map<number, number>();
+      if (match !== "") {
+        const hits = db.prepare(`
+          SELECT rowid, bm25(chunks_fts, ${w.symbols}, ${w.path}, ${w.title}, ${w.text}) AS s
+          FROM chunks_fts WHERE chunks_fts MATCH ? AND rowid IN (${marks})`)
+          .all(match, ...rowids) as { rowid: number; s: number }[];
+        for (const h of hits) scores.set(Number(h.rowid), Number(h.s));
+      }
+      const rows = db.prepare(`
+        SELECT rowid, id, kind, path, title, symbol, preview, token_est, start_line, end_line
+        FROM chunks WHERE rowid IN (${marks})`).all(...rowids) as unknown as IndexHit[];
+      const byRowid = new Map(rows.map((r) => [Number(r.rowid), r]));
+      return rowids.flatMap((id) => {
+        const r = byRowid.get(id);
+        return r ? [{ ...r, bm25: scores.get(id) ?? 0 }] : [];
+      });
+    });
+  }
+
+  /** Whether the index has the symbol table (built by index schema 2 or later). */
+  hasSymbols(): boolean {
+    return this.#run((db) => hasSymbolTable(db));
+  }
+
+  /**
+   * Definitions named `name`, ignoring ASCII case (see
+   * {@linkcode definitionsNamed}); none when the index has no symbol table.
+   */
+  definitions(name: string): IndexedDef[] {
+    return this.#run((db) => hasSymbolTable(db) ? definitionsNamed(db, name) : []);
   }
 
   /** Number of chunks matching an FTS5 expression (all of them, not just the best). */

@@ -37,14 +37,20 @@ export {
   FIELD_BONUS,
   type HitSignals,
   normalizeQuery,
+  OLD_INDEX_WARNING,
   queryRejectedError,
   rejectionReason,
   type SearchHit,
   type SearchOptions,
   searchPack,
   type SearchResult,
+  SYMBOL_BONUS,
+  type SymbolMatch,
+  type SymbolMatchKind,
   type ZeroHitReason,
 } from "./search.ts";
+export { isTestPath } from "./test_paths.ts";
+export { INDEX_SCHEMA_VERSION } from "./fts.ts";
 export { validatePack, type ValidationReport } from "./validate.ts";
 export { type SearchStats, searchStats, type StatsOptions } from "./stats.ts";
 export { checkStale, type RecordedSource, type StaleReport, textSha256 } from "./stale.ts";

@@ -26,6 +26,7 @@ import { optionalEnv } from "../env.ts";
 import { contentSha256Hex, type Segment } from "../segment/mod.ts";
 import { ctxDir, ensureCtxDir, readCtxFile, writeError } from "./ctx_files.ts";
 import { writeIndex } from "./fts.ts";
+import type { SymbolDef } from "./definitions.ts";
 import { checkPackShape, packCorrupt } from "./pack_shape.ts";
 import { type ContextPack, INDEX_REL, PACK_REL } from "./types.ts";
 
@@ -283,6 +284,8 @@ function restoreIndex(segment: Segment, prevIndex: string, kept: boolean): void 
 export interface CommitOptions {
   /** Called once both temp files are complete, before the renames (tests). */
   beforeRename?: () => void;
+  /** The definitions of the pack's source files, for the index's symbol table. */
+  definitions?: readonly SymbolDef[];
 }
 
 /**
@@ -307,7 +310,11 @@ export async function commitPack(
   const sha256 = contentSha256Hex(data);
   try {
     try {
-      writeIndex(tmpIndex, pack, { packBytes: data.length, packSha256: sha256 });
+      writeIndex(tmpIndex, pack, {
+        packBytes: data.length,
+        packSha256: sha256,
+        definitions: options.definitions,
+      });
       await syncFile(tmpIndex);
     } catch (err) {
       throw writeError(err, INDEX_REL, "write");

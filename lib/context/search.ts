@@ -1,7 +1,8 @@
 /**
- * `ctx search`: query validation (the predecessor's rejection rules), an
- * FTS5 BM25 query over the index, explanations of each hit, and zero-hit
- * reasons.
+ * `ctx search`: query validation (the predecessor's rejection rules, see
+ * `search_query.ts`), the symbol stage (`search_symbols.ts`: a query that
+ * names a symbol ranks the chunk that defines it first), an FTS5 BM25 query
+ * over the index, explanations of each hit, and zero-hit reasons.
  *
  * Hits come from the index but are answered from the pack: each hit's id
  * must name a chunk of the (trusted, see `trust.ts`) pack, and its path,
@@ -17,9 +18,27 @@ import { isDenied, type Segment } from "../segment/mod.ts";
 import { FTS_COLUMNS, type FtsColumn, type IndexHit, type IndexReader } from "./fts.ts";
 import { assertSafeRelPath } from "./ids.ts";
 import { openTrustedPair } from "./pair.ts";
+import { parsedQuery, phrase, queryRejectedError, rejectionReason } from "./search_query.ts";
+import {
+  type QueryDefinitions,
+  queryDefinitions,
+  type RankedDef,
+  SYMBOL_BONUS,
+  type SymbolMatch,
+  symbolQueryOf,
+} from "./search_symbols.ts";
 import { checkStale, type StaleReport } from "./stale.ts";
 import { codePointLength, previewOf, utf8Length } from "./text.ts";
 import type { ContextPack, PackChunk } from "./types.ts";
+
+export {
+  matchExpression,
+  normalizeQuery,
+  queryRejectedError,
+  queryTerms,
+  rejectionReason,
+} from "./search_query.ts";
+export { SYMBOL_BONUS, type SymbolMatch, type SymbolMatchKind } from "./search_symbols.ts";
 
 /** Score added per query term found in each field: names and paths outrank text. */
 export const FIELD_BONUS: Readonly<Record<FtsColumn, number>> = {
@@ -35,6 +54,11 @@ const CANDIDATES = 100;
 /** Default number of hits. */
 export const DEFAULT_LIMIT = 5;
 
+/** Warning of a search over an index of an older build (no symbol table). */
+export const OLD_INDEX_WARNING =
+  "The search index was built by an older trifecta (no symbol table): definitions are not " +
+  "ranked first. Rebuild it with `trifecta ctx build` (or `ctx sync`).";
+
 /** Why a search returned nothing. */
 export type ZeroHitReason = "empty_index" | "no_terms" | "vague" | "no_match";
 
@@ -48,13 +72,22 @@ export interface SearchOptions {
   checkStale?: boolean;
 }
 
-/** Why a hit scored. */
+/** Why a hit scored, and why it ranked where it did. */
 export interface HitSignals {
+  /**
+   * `definition`: the chunk defines the symbol the query names, ranked
+   * before every BM25 hit (in definition order); `bm25`: ranked by score.
+   */
+  rank: "definition" | "bm25";
+  /** The definition the query (or one of its words) names, held by this chunk. */
+  symbol_match?: SymbolMatch;
+  /** {@linkcode SYMBOL_BONUS} for that definition (0 without one). */
+  symbol_bonus: number;
   /** Query terms found in any field. */
   matched_terms: string[];
   /** Query terms found per field. */
   fields: Record<FtsColumn, string[]>;
-  /** The raw weighted BM25 value SQLite computed (lower is better). */
+  /** The raw weighted BM25 value SQLite computed (lower is better; 0: no term matched). */
   bm25: number;
   /** BM25 relative to the best candidate, 0..1. */
   bm25_norm: number;
@@ -70,11 +103,13 @@ export interface SearchHit {
   kind: string;
   /** Segment-relative path. */
   path: string;
-  /** File name, then headings or the symbol. */
+  /** The segment-relative path, then headings or the symbol. */
   title_path: string[];
   /** Symbol qualified name, for code chunks. */
   symbol?: string;
-  /** Score: field bonus + BM25 relative to the best candidate (higher is better). */
+  /** The definition the query names in this chunk (a method: which one, and its lines). */
+  definition?: SymbolMatch;
+  /** Score: symbol bonus + field bonus + BM25 relative to the best candidate. */
   score: number;
   /** Token estimate of the whole chunk. */
   token_est: number;
@@ -104,6 +139,8 @@ export interface SearchResult {
   total_matches: number;
   /** Why nothing matched (only when `hits` is empty). */
   zero_hit_reason?: ZeroHitReason;
+  /** `present`, or `missing` for an index of an older build (BM25 only). */
+  symbol_index: "present" | "missing";
   /** Result of the quick stale check over the hits' files. */
   stale: StaleReport;
   /** Warnings (stale pack, index out of step with the pack). */
@@ -117,55 +154,8 @@ export interface SearchResult {
   dropped_hits: number;
 }
 
-/**
- * The predecessor's query rules: a query that is empty, whitespace only, or
- * shorter than 2 characters once trimmed is rejected. Returns the reason, or
- * undefined when the query is acceptable.
- */
-export function rejectionReason(query: unknown): string | undefined {
-  if (typeof query !== "string" || query.trim() === "") {
-    return "Query cannot be empty or whitespace-only";
-  }
-  if (codePointLength(query.trim()) < 2) return "Query must be at least 2 characters";
-  return undefined;
-}
-
-/** Lowercase, trim and collapse whitespace. */
-export function normalizeQuery(query: string): string {
-  return query.toLowerCase().trim().replace(/\s+/g, " ");
-}
-
-/** Search terms of a normalised query: its words with a letter or digit, 2+ characters. */
-export function queryTerms(normalized: string): string[] {
-  const out: string[] = [];
-  for (const raw of normalized.split(" ")) {
-    const word = raw.replace(/"/g, "");
-    const core = word.replace(/[^\p{L}\p{N}]+/gu, "");
-    if (codePointLength(core) < 2) continue;
-    if (!out.includes(word)) out.push(word);
-  }
-  return out.slice(0, 16);
-}
-
-function phrase(term: string): string {
-  return `"${term}"*`;
-}
-
-/** The FTS5 expression for a list of terms: any of them, as prefix phrases. */
-export function matchExpression(terms: readonly string[]): string {
-  return terms.map(phrase).join(" OR ");
-}
-
 function round(n: number): number {
   return Number(n.toPrecision(4));
-}
-
-/** A rejected query: `QUERY_REJECTED`, exit 2. */
-export function queryRejectedError(reason: string): TrifectaError {
-  return new TrifectaError("QUERY_REJECTED", `Query rejected: ${reason}`, {
-    exitCode: 2,
-    nextSteps: ["Search for a word or an identifier of 2 characters or more"],
-  });
 }
 
 function mask(text: string): string {
@@ -184,13 +174,19 @@ function refusedChunk(chunk: PackChunk, sources: ReadonlySet<string>): boolean {
   return isDenied(chunk.source_path) || !sources.has(chunk.source_path);
 }
 
+/** Servable chunks per pack object: a pack read once per process is checked once. */
+const SERVABLE = new WeakMap<ContextPack, Map<string, number>>();
+
 /** Where each servable chunk of the pack is, by id. */
 function servableChunks(pack: ContextPack): Map<string, number> {
+  const known = SERVABLE.get(pack);
+  if (known) return known;
   const sources = new Set(pack.source_files.map((f) => f.path));
   const out = new Map<string, number>();
   pack.chunks.forEach((c, i) => {
     if (!refusedChunk(c, sources)) out.set(c.id, i);
   });
+  SERVABLE.set(pack, out);
   return out;
 }
 
@@ -199,6 +195,8 @@ interface Candidate {
   hit: IndexHit;
   chunk: PackChunk;
   at: number;
+  /** The definition the query names in this chunk, if any. */
+  def?: RankedDef;
 }
 
 /** How many BM25 candidates are re-scored for `limit` hits. */
@@ -206,24 +204,54 @@ function candidateCount(limit: number): number {
   return Math.max(limit * 10, CANDIDATES);
 }
 
-/**
- * Candidate stage: the index's best hits that name a servable chunk of the
- * pack, and how many hits were left out.
- */
-function candidatesOf(
-  db: IndexReader,
+/** The hits that name a servable chunk of the pack, as candidates. */
+function servableOf(
   pack: ContextPack,
-  search: { match: string; limit: number },
-): { found: number; rows: Candidate[]; dropped: number } {
-  const servable = servableChunks(pack);
-  const found = db.search(search.match, candidateCount(search.limit));
+  servable: ReadonlyMap<string, number>,
+  hits: readonly IndexHit[],
+): Candidate[] {
   const rows: Candidate[] = [];
-  for (const hit of found) {
+  for (const hit of hits) {
     const at = servable.get(String(hit.id));
     const chunk = at === undefined ? undefined : pack.chunks[at];
     if (at !== undefined && chunk) rows.push({ hit, chunk, at });
   }
-  return { found: found.length, rows, dropped: found.length - rows.length };
+  return rows;
+}
+
+/** What the candidate stage found. */
+interface Candidates {
+  /** Index hits BM25 returned. */
+  found: number;
+  /** Servable candidates: BM25's, then the defining chunks BM25 did not return. */
+  rows: Candidate[];
+  /** Index hits left out. */
+  dropped: number;
+}
+
+/**
+ * Candidate stage: the index's best BM25 hits and the chunks that define
+ * what the query names, each naming a servable chunk of the pack, with
+ * their definitions attached; and how many hits were left out.
+ */
+function candidatesOf(
+  pair: { db: IndexReader; pack: ContextPack },
+  search: { match: string; limit: number; defs: QueryDefinitions },
+): Candidates {
+  const { db, pack } = pair;
+  const servable = servableChunks(pack);
+  const found = search.match === "" ? [] : db.search(search.match, candidateCount(search.limit));
+  // Definitions come first, so more than the hits can hold are never shown
+  // (twice as many: a chunk the pack refuses to serve is left out).
+  const defs = [...search.defs.whole.slice(0, 2 * search.limit), ...search.defs.words];
+  const have = new Set(found.map((h) => Number(h.rowid)));
+  const extra = [...new Set(defs.map((d) => d.chunk_rowid))].filter((r) => !have.has(r));
+  const hits = [...found, ...db.rows(search.match, extra)];
+  const rows = servableOf(pack, servable, hits);
+  const byRowid = new Map<number, RankedDef>();
+  for (const d of defs) if (!byRowid.has(d.chunk_rowid)) byRowid.set(d.chunk_rowid, d);
+  for (const r of rows) r.def = byRowid.get(Number(r.hit.rowid));
+  return { found: found.length, rows, dropped: hits.length - rows.length };
 }
 
 /** Signal stage: per candidate rowid, its BM25 and the (term, field) pairs that matched. */
@@ -236,6 +264,8 @@ function signalsOf(
   const per = new Map<number, HitSignals>();
   for (const { hit } of rows) {
     per.set(Number(hit.rowid), {
+      rank: "bm25",
+      symbol_bonus: 0,
       matched_terms: [],
       fields: { symbols: [], path: [], title: [], text: [] },
       bm25: round(hit.bm25),
@@ -265,7 +295,27 @@ interface Scored extends Candidate {
   score: number;
 }
 
-/** Rank stage: the best `limit` candidates by score, index order breaking ties. */
+/** The definition as a hit shows it (without the index's row and order). */
+function shownMatch(d: RankedDef): SymbolMatch {
+  return {
+    match: d.match,
+    name: mask(d.name),
+    kind: d.kind,
+    start_line: d.start_line,
+    end_line: d.end_line,
+    test: d.test,
+  };
+}
+
+/** Definitions the whole query names come first, in definition order. */
+function definitionOrder(s: Scored): number {
+  return s.signals.rank === "definition" ? s.def?.order ?? 0 : Number.POSITIVE_INFINITY;
+}
+
+/**
+ * Rank stage: the chunks that define what the whole query names first (in
+ * definition order), then the rest by score, index order breaking ties.
+ */
 function ranked(
   rows: readonly Candidate[],
   per: ReadonlyMap<number, HitSignals>,
@@ -276,14 +326,24 @@ function ranked(
     const s = per.get(Number(r.hit.rowid));
     if (!s) return; // signalsOf made one per candidate
     s.field_bonus = round(s.field_bonus);
-    scored.push({ ...r, signals: s, score: round(s.field_bonus + s.bm25_norm), order });
+    if (r.def) {
+      s.symbol_match = shownMatch(r.def);
+      s.symbol_bonus = SYMBOL_BONUS[r.def.match];
+      if (r.def.order !== undefined) s.rank = "definition";
+    }
+    const score = round(s.symbol_bonus + s.field_bonus + s.bm25_norm);
+    scored.push({ ...r, signals: s, score, order });
   });
-  return scored.sort((a, b) => b.score - a.score || a.order - b.order).slice(0, limit);
+  return scored.sort((a, b) =>
+    definitionOrder(a) - definitionOrder(b) || b.score - a.score || a.order - b.order
+  ).slice(0, limit);
 }
 
 /**
  * A hit as shown: everything comes from the pack's chunk, masked again (the
  * pack holds masked text, but masking is cheap and covers a rule added since).
+ * The title starts with the relative path (a pack of an older build holds
+ * the base name there).
  */
 function hitOf(pack: ContextPack, s: Scored, explain: boolean | undefined): SearchHit {
   const c = s.chunk;
@@ -292,8 +352,9 @@ function hitOf(pack: ContextPack, s: Scored, explain: boolean | undefined): Sear
     id: mask(c.id),
     kind: c.kind,
     path: mask(c.source_path),
-    title_path: c.title_path.map(mask),
+    title_path: [c.source_path, ...c.title_path.slice(1)].map(mask),
     ...(c.symbol ? { symbol: mask(c.symbol) } : {}),
+    ...(s.signals.symbol_match ? { definition: s.signals.symbol_match } : {}),
     score: s.score,
     token_est: c.token_est,
     preview: mask(entry?.id === c.id ? entry.preview : previewOf(c.text)),
@@ -328,11 +389,11 @@ function zeroHitReason(db: IndexReader, normalized: string): ZeroHitReason {
   return codePointLength(normalized) <= 2 ? "vague" : "no_match";
 }
 
-/** The query as searched: normalised, its terms, and their MATCH expression. */
-function parsedQuery(query: string) {
-  const normalized = normalizeQuery(query);
-  const terms = queryTerms(normalized);
-  return { query, normalized_query: normalized, terms, match: matchExpression(terms) };
+/** Symbol stage: what the query names, from the symbol table (none without one). */
+function symbolStage(db: IndexReader, query: string, warnings: string[]): QueryDefinitions {
+  if (db.hasSymbols()) return queryDefinitions(db, symbolQueryOf(query));
+  warnings.push(OLD_INDEX_WARNING);
+  return { whole: [], words: [] };
 }
 
 /** A search of an open, trusted pair (see {@linkcode searchPack}). */
@@ -345,9 +406,12 @@ function searchOpen(
   const { limit, options } = request;
   const warnings: string[] = [];
   const base = { ...parsedQuery(request.query), warnings };
-  if (base.terms.length === 0) {
+  const defs = symbolStage(db, request.query, warnings);
+  const symbol_index = db.hasSymbols() ? "present" as const : "missing" as const;
+  if (base.terms.length === 0 && defs.whole.length === 0) {
     return {
       ...base,
+      symbol_index,
       stale: { ...FRESH },
       hits: [],
       total_matches: 0,
@@ -356,7 +420,7 @@ function searchOpen(
       dropped_hits: 0,
     };
   }
-  const { found, rows, dropped } = candidatesOf(db, pack, { match: base.match, limit });
+  const { found, rows, dropped } = candidatesOf(pair, { match: base.match, limit, defs });
   const scored = ranked(rows, signalsOf(db, rows, base.terms), limit);
   const hits = scored.map((s) => hitOf(pack, s, options.explain));
   if (dropped > 0) {
@@ -367,11 +431,12 @@ function searchOpen(
   const stale = options.checkStale !== false && hits.length > 0
     ? staleOfHits(segment, pack, scored, warnings)
     : { ...FRESH };
-  const total = found < candidateCount(limit)
+  const total = found < candidateCount(limit) || base.match === ""
     ? rows.length
     : Math.max(rows.length, db.countMatches(base.match) - dropped);
   return {
     ...base,
+    symbol_index,
     stale,
     hits,
     total_matches: total,

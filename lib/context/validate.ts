@@ -15,6 +15,7 @@ import { maskSecrets } from "../secrets.ts";
 import { isDenied, readInsideSync, type Segment } from "../segment/mod.ts";
 import { indexPath, type LoadedPack, readPackFile } from "./pack_io.ts";
 import { openIndex, pairMismatch } from "./pair.ts";
+import { OLD_INDEX_WARNING } from "./search.ts";
 import { indexHeaderState, packHashProblem, UNSTAMPED_REASON } from "./trust.ts";
 import { textSha256 } from "./stale.ts";
 import { codePointLength, normalizeNewlines } from "./text.ts";
@@ -228,7 +229,7 @@ export async function validatePack(segment: Segment): Promise<ValidationReport> 
   checkPackRules(pack, found);
   for (const f of pack.source_files) await checkSource(segment, f, found);
   if (pack.chunks.length === 0) found.fail("EMPTY_PACK", "Context pack contains no chunks");
-  checkIndex(segment, loaded, (code, message) => found.fail(code, message));
+  checkIndex(segment, loaded, found);
   return found.report(base);
 }
 
@@ -268,11 +269,8 @@ function untrustedReason(segment: Segment, loaded: LoadedPack): string | undefin
   }
 }
 
-function checkIndex(
-  segment: Segment,
-  loaded: LoadedPack,
-  fail: (code: string, message: string) => void,
-): void {
+function checkIndex(segment: Segment, loaded: LoadedPack, found: Findings): void {
+  const fail = (code: string, message: string) => found.fail(code, message);
   let db;
   try {
     db = openIndex(segment);
@@ -313,6 +311,8 @@ function checkIndex(
         `Search index ${INDEX_REL} lists other chunk ids than the pack (mismatch)`,
       );
     }
+    // An index of schema 1 still serves search, by BM25 alone (see search.ts).
+    if (!db.hasSymbols()) found.warnings.push(OLD_INDEX_WARNING);
   } catch (err) {
     if (!(err instanceof TrifectaError)) throw err;
     fail(err.code, err.message);

@@ -37,6 +37,66 @@ export const AST_SNIPPET = {
   mcpTool: "snippet",
 } as const satisfies CommandSpec;
 
+/** `ast find <pattern> [--kind K] [--language L] [--path P] [--depth N] [--body] [--limit N]`. */
+export const AST_FIND = {
+  group: "ast",
+  name: "find",
+  description: "symbols by name, qualified path, substring or glob, ranked, with their sym:// URI",
+  arguments: [{ name: "pattern", mcp: ["pattern"] }],
+  options: [
+    {
+      flag: "kind",
+      type: "string",
+      valueName: "kinds",
+      help:
+        "keep these kinds, comma-separated (class,function,method,interface,type,variable,enum)",
+      mcp: "kind",
+    },
+    {
+      flag: "language",
+      type: "string",
+      valueName: "lang",
+      help: "keep one language (python, typescript, javascript; py, ts, js)",
+      mcp: "language",
+    },
+    {
+      flag: "path",
+      type: "string",
+      valueName: "prefix",
+      help: "keep files under this segment-relative path",
+      mcp: "path",
+    },
+    {
+      flag: "depth",
+      type: "nonNegativeInt",
+      valueName: "n",
+      help: "levels of children to show as skeleton lines (default 0)",
+      mcp: "depth",
+    },
+    {
+      flag: "body",
+      type: "boolean",
+      default: false,
+      help: "show each symbol's body (at most 100 lines, secrets masked)",
+      mcp: "include_body",
+    },
+    {
+      flag: "limit",
+      type: "positiveInt",
+      valueName: "n",
+      help: "most results (default 20, at most 500)",
+      mcp: "limit",
+    },
+  ],
+  helpAfter: "\nPatterns: AppConfig (exact, then prefix, then substring), Inventory/add or\n" +
+    "Inventory.add (qualified path; a leading / anchors at the top level),\n" +
+    "get_* *Config ? [abc] (glob). Ranked: exact > prefix > substring/glob,\n" +
+    "case-sensitive first, source before tests, shorter qualified names first,\n" +
+    "then path and line.\n",
+  fast: true,
+  mcpTool: "find_symbol",
+} as const satisfies CommandSpec;
+
 /** `cache stats`. */
 export const CACHE_STATS = {
   group: "cache",

@@ -6,8 +6,12 @@
 import type { CommandSpec, OptionSpec } from "./command_types.ts";
 
 const LOCATION_HELP = `
-<location> is <file>:<line>:<col>, 1-based as editors show them; the file is
-relative to the segment root. Without a ready language server the answer
+<location> is <file>:<line>:<col>, 1-based as editors show them (the file is
+relative to the segment root), or a sym:// URI of a class, function or method
+(its name's position is asked; for diagnostics a URI names its file). References
+come grouped by the referencing symbol; for a URI without a READY server they
+come from tree-sitter references matched by name and import (each with its
+match: import, same_file, name_only). Without a ready language server the answer
 comes from the AST, with a named fallback_reason (exit 0); --require-lsp
 turns that into exit 1. Env: TRIFECTA_LSP=0, TRIFECTA_LSP_COMMAND,
 TRIFECTA_LSP_REQUEST_TIMEOUT, TRIFECTA_LSP_READY_TIMEOUT (docs/lsp.md).`;
@@ -32,7 +36,7 @@ const LOCATION_ARGUMENT = [{ name: "location", mcp: ["file", "line", "column"] }
 export const LSP_DEFINITION = {
   group: "lsp",
   name: "definition",
-  description: "where the symbol at FILE:LINE:COL is defined",
+  description: "where the symbol at FILE:LINE:COL (or sym://…) is defined",
   arguments: LOCATION_ARGUMENT,
   options: [REQUIRE_LSP],
   helpAfter: LOCATION_HELP,
@@ -44,7 +48,7 @@ export const LSP_DEFINITION = {
 export const LSP_HOVER = {
   group: "lsp",
   name: "hover",
-  description: "type and docs of the symbol at FILE:LINE:COL",
+  description: "type and docs of the symbol at FILE:LINE:COL (or sym://…)",
   arguments: LOCATION_ARGUMENT,
   options: [REQUIRE_LSP],
   helpAfter: LOCATION_HELP,
@@ -56,7 +60,7 @@ export const LSP_HOVER = {
 export const LSP_REFERENCES = {
   group: "lsp",
   name: "references",
-  description: "where the symbol at FILE:LINE:COL is used",
+  description: "where the symbol at FILE:LINE:COL (or sym://…) is used, grouped by symbol",
   arguments: LOCATION_ARGUMENT,
   options: [REQUIRE_LSP],
   helpAfter: LOCATION_HELP,
@@ -68,7 +72,7 @@ export const LSP_REFERENCES = {
 export const LSP_DIAGNOSTICS = {
   group: "lsp",
   name: "diagnostics",
-  description: "the language server's diagnostics for a file",
+  description: "the language server's diagnostics for a file (or a sym:// URI's file)",
   arguments: [{ name: "file", mcp: ["file"] }],
   options: [REQUIRE_LSP],
   fast: true,

@@ -10,6 +10,7 @@
  * @module
  */
 import {
+  AST_FIND,
   AST_SKELETON,
   AST_SNIPPET,
   AST_SYMBOLS,
@@ -37,12 +38,14 @@ import {
   LSP_REFERENCES,
 } from "./command_lsp.ts";
 import { MCP, TELEMETRY_EXPORT, TELEMETRY_HEALTH, TELEMETRY_REPORT } from "./command_telemetry.ts";
+import { MAP } from "./command_map.ts";
 import type { CommandSpec, OptionsOf, OptionSpec } from "./command_types.ts";
 
 export * from "./command_ast.ts";
 export * from "./command_common.ts";
 export * from "./command_ctx.ts";
 export * from "./command_lsp.ts";
+export * from "./command_map.ts";
 export * from "./command_telemetry.ts";
 
 export type {
@@ -60,6 +63,7 @@ export const COMMANDS = [
   AST_SKELETON,
   AST_SYMBOLS,
   AST_SNIPPET,
+  AST_FIND,
   CACHE_STATS,
   CACHE_CLEAR,
   CACHE_VERIFY,
@@ -78,6 +82,7 @@ export const COMMANDS = [
   CTX_STATS,
   CTX_SEARCH,
   CTX_GET,
+  MAP,
   TELEMETRY_REPORT,
   TELEMETRY_EXPORT,
   TELEMETRY_HEALTH,

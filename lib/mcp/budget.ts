@@ -7,6 +7,12 @@
  * (`estimateTokens`, lib/text.ts) of the whole text, marker included, never
  * exceeds the budget; nor does that of the `symbol` answer's JSON.
  *
+ * Paged (`cursorFor` given): a file that does not fit whole ends the page
+ * instead of being cut, unless it is the page's first file (then it is cut by
+ * lines and the next page starts after it); the marker ends with the cursor
+ * of the next page, `next` says where it starts, and every file is shown on
+ * exactly one page.
+ *
  * Both fit by an upper bound on characters of the estimate's collapsed text:
  * a piece of estimate `e` collapses to at most `4e` characters, plus the one
  * separator that joins it to the rest; the whole stays within `4 × budget`
@@ -15,7 +21,9 @@
  * @module
  */
 import { countSymbols, type FileSkeleton, type OutlineLine, outlineLines } from "../ast/mod.ts";
-import { estimateTokens } from "../text.ts";
+import { entryChars, shrunk } from "./json_page.ts";
+import { outputTokens } from "./paging.ts";
+import { jsonText } from "./tools/define.ts";
 
 /** Smallest budget accepted: room for a header and the marker. */
 export const MIN_SKELETON_BUDGET = 64;
@@ -52,12 +60,16 @@ export interface BudgetedOutline {
   truncated: boolean;
   /** Token estimate of `text`. */
   token_est: number;
+  /** Paged: index of the first file of the next page; undefined when none is left. */
+  next?: number;
 }
 
 /** Options for {@linkcode budgetOutline}. */
 export interface BudgetOptions {
   /** Token budget (at least {@linkcode MIN_SKELETON_BUDGET}). */
   budgetTokens: number;
+  /** Page the outline: the `cursor` that continues at file index `next` (see the module doc). */
+  cursorFor?: (next: number) => string;
 }
 
 /**
@@ -66,17 +78,30 @@ export interface BudgetOptions {
  * estimate) and the one space its line break collapses to.
  */
 function lineChars(text: string): number {
-  return 4 * estimateTokens(text) + 1;
+  return 4 * outputTokens(text) + 1;
 }
 
-function marker(o: { filesOmitted: number; symbolsOmitted: number; budget: number }): string {
+function marker(
+  o: { filesOmitted: number; symbolsOmitted: number; budget: number; cursor?: string },
+): string {
+  const next = o.cursor === undefined
+    ? "ask for a narrower path or a larger budget_tokens"
+    : `next page: cursor "${o.cursor}"`;
   return `… [truncated to budget_tokens=${o.budget}: ${o.symbolsOmitted} symbol(s) and ` +
-    `${o.filesOmitted} more file(s) left out; ask for a narrower path or a larger budget_tokens]`;
+    `${o.filesOmitted} more file(s) left out; ${next}]`;
 }
 
 /** Worst-case marker cost (characters) for a request of this size. */
-function markerChars(files: number, symbols: number, budget: number): number {
-  return lineChars(marker({ filesOmitted: files, symbolsOmitted: symbols, budget }));
+function markerChars(
+  files: number,
+  symbols: number,
+  o: { budget: number; cursorFor?: (next: number) => string },
+): number {
+  // The cursor of the largest offset is the longest.
+  const cursor = o.cursorFor?.(files);
+  return lineChars(
+    marker({ filesOmitted: files, symbolsOmitted: symbols, budget: o.budget, cursor }),
+  );
 }
 
 /**
@@ -94,16 +119,21 @@ export function budgetOutline(
   });
   const symbolsTotal = counts.reduce((a, b) => a + b, 0);
   // Everything, when it fits as measured; else fit by the bound.
+  const paged = options.cursorFor !== undefined;
   const fill = wholeOutline(skeletons, counts, budget) ?? fillOutline(skeletons, counts, {
     budgetChars: 4 * budget,
-    reserveChars: markerChars(skeletons.length, symbolsTotal, budget),
+    reserveChars: markerChars(skeletons.length, symbolsTotal, { ...options, budget }),
+    paged,
   });
   const filesFull = fill.files.filter((f) => f.shown === "full").length;
   const filesPartial = fill.files.length - filesFull;
   const filesOmitted = skeletons.length - filesFull - filesPartial;
   const symbolsOmitted = symbolsTotal - fill.symbolsShown;
   const out = fill.lines;
-  if (fill.cut) out.push(marker({ filesOmitted, symbolsOmitted, budget }));
+  // Paged, the next page starts after the files shown (whole or, the first only, cut).
+  const next = paged && fill.files.length < skeletons.length ? fill.files.length : undefined;
+  const cursor = next === undefined ? undefined : options.cursorFor?.(next);
+  if (fill.cut) out.push(marker({ filesOmitted, symbolsOmitted, budget, cursor }));
   const text = out.length === 0 ? "" : out.join("\n") + "\n";
   return {
     text,
@@ -113,7 +143,8 @@ export function budgetOutline(
     symbols_total: symbolsTotal,
     symbols_omitted: symbolsOmitted,
     truncated: fill.cut,
-    token_est: estimateTokens(text),
+    token_est: outputTokens(text),
+    ...(next === undefined ? {} : { next }),
   };
 }
 
@@ -143,7 +174,7 @@ function wholeOutline(
   budget: number,
 ): Filled | undefined {
   const lines = skeletons.flatMap((sk) => outlineLines(sk).map((l) => l.text));
-  if (estimateTokens(lines.join("\n")) > budget) return undefined;
+  if (outputTokens(lines.join("\n")) > budget) return undefined;
   const files = skeletons.map((sk, i) => outlinedFile(sk, counts[i] ?? 0));
   return { lines, files, symbolsShown: counts.reduce((a, b) => a + b, 0), cut: false };
 }
@@ -156,7 +187,7 @@ function wholeOutline(
 function fillOutline(
   skeletons: readonly FileSkeleton[],
   counts: readonly number[],
-  limits: { budgetChars: number; reserveChars: number },
+  limits: { budgetChars: number; reserveChars: number; paged: boolean },
 ): Filled {
   const filled: Filled = { lines: [], files: [], symbolsShown: 0, cut: false };
   let used = 0;
@@ -177,10 +208,13 @@ function fillOutline(
       return;
     }
     filled.cut = true;
+    // Paged, a file is cut only when it alone does not fit a page; else it opens the next one.
+    if (limits.paged && filled.files.length > 0) return;
     const shown = cutFile(lines, limits.budgetChars - limits.reserveChars - used);
     for (const l of shown) filled.lines.push(l.text);
     filled.symbolsShown += shown.filter((l) => l.symbol).length;
-    if (shown.length > 0) filled.files.push({ ...entry, shown: "partial" });
+    // Paged, the file counts as shown even with no line, so the next page moves on.
+    if (shown.length > 0 || limits.paged) filled.files.push({ ...entry, shown: "partial" });
   });
   return filled;
 }
@@ -201,13 +235,18 @@ function cutFile(lines: readonly OutlineLine[], room: number): OutlineLine[] {
 /** Smallest budget the `symbol` tool accepts: room for a clipped head and the marker. */
 export const MIN_SYMBOL_BUDGET = 256;
 
-/** Longest string a head keeps when the whole head does not fit the budget. */
-const SHRUNK_STRING = 60;
-
 /** Options for {@linkcode fitSymbolAnswer}. */
 export interface SymbolBudgetOptions {
   /** Token budget (at least {@linkcode MIN_SYMBOL_BUDGET}). */
   budgetTokens: number;
+  /** Paging: index of the first symbol of this page (default 0). */
+  start?: number;
+  /**
+   * Page the answer: the `cursor` that continues at list index `next`. The
+   * answer then has `total` and, when symbols are left, `next_cursor` (also
+   * at the end of the marker line); every symbol is on exactly one page.
+   */
+  cursorFor?: (next: number) => string;
 }
 
 /** One listed symbol (its JSON shape; only `children` is looked at). */
@@ -224,34 +263,16 @@ export interface FittedSymbolAnswer {
   structured: Record<string, unknown> & { truncated: boolean; token_est: number };
 }
 
-function jsonText(value: unknown): string {
-  return JSON.stringify(value, null, 1);
-}
-
-/**
- * An upper bound of the characters one list entry adds to the collapsed text
- * of the answer: its JSON (at most 4 per token of its estimate) and the `, `
- * that joins it to the next.
- */
-function entryChars(entry: unknown): number {
-  return 4 * estimateTokens(jsonText(entry)) + 2;
-}
-
-function symbolMarker(omitted: number, total: number, budget: number): string {
-  return `… [truncated to budget_tokens=${budget}: ${omitted} of ${total} symbol(s) left out; ` +
-    `address one class (sym://<lang>/type/<module>/<Class>) or ask with a larger budget_tokens]`;
-}
-
-/** Every string in `value` cut to {@linkcode SHRUNK_STRING}, every array to its first two items. */
-function shrunk(value: unknown): unknown {
-  if (typeof value === "string") {
-    return value.length <= SHRUNK_STRING ? value : `${value.slice(0, SHRUNK_STRING)} …`;
-  }
-  if (Array.isArray(value)) return value.slice(0, 2).map(shrunk);
-  if (value !== null && typeof value === "object") {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, shrunk(v)]));
-  }
-  return value;
+function symbolMarker(
+  omitted: number,
+  total: number,
+  o: { budget: number; cursor?: string },
+): string {
+  const next = o.cursor === undefined
+    ? "address one class (sym://<lang>/type/<module>/<Class>) or ask with a larger budget_tokens"
+    : `next page: cursor "${o.cursor}"`;
+  return `… [truncated to budget_tokens=${o.budget}: ${omitted} of ${total} symbol(s) left out; ` +
+    `${next}]`;
 }
 
 /**
@@ -268,33 +289,59 @@ export function fitSymbolAnswer(
   options: SymbolBudgetOptions,
 ): FittedSymbolAnswer {
   const budget = Math.max(options.budgetTokens, MIN_SYMBOL_BUDGET);
-  const answer = (h: Record<string, unknown>, shown: unknown[], cut: boolean) =>
-    buildAnswer(h, shown, { cut, total: list.length, budget });
-  const whole = answer(head, [...list], false);
-  if (estimateTokens(whole.text) <= budget) return whole;
+  const start = Math.min(Math.max(options.start ?? 0, 0), list.length);
+  const page = list.slice(start);
+  const { cursorFor } = options;
+  const answer = (h: Record<string, unknown>, shown: unknown[], cut: boolean) => {
+    const rest = start + shown.length;
+    // The longest cursor (of the last offset) while sizing, the real one once shown is known.
+    const cursor = cursorFor && cut && rest < list.length ? cursorFor(rest) : undefined;
+    return buildAnswer(h, shown, { cut, total: list.length, budget, cursor, paged: !!cursorFor });
+  };
+  const whole = answer(head, [...page], false);
+  if (outputTokens(whole.text) <= budget) return whole;
+  const widest = (h: Record<string, unknown>) =>
+    buildAnswer(h, [], {
+      cut: true,
+      total: list.length,
+      budget,
+      cursor: cursorFor?.(list.length),
+      paged: !!cursorFor,
+    });
   let h = head;
-  let empty = answer(h, [], true);
-  if (estimateTokens(empty.text) > budget) {
+  let empty = widest(h);
+  if (outputTokens(empty.text) > budget) {
     h = shrunkHead(head);
-    empty = answer(h, [], true);
+    empty = widest(h);
   }
-  if (estimateTokens(empty.text) > budget) return markerOnly(list.length, budget);
+  if (outputTokens(empty.text) > budget) return markerOnly(list.length, budget);
   // Room for the list: the empty answer's cost plus a few tokens for digits.
-  const shown = fitEntries(list, 4 * (budget - estimateTokens(empty.text) - 4));
+  const room = 4 * (budget - outputTokens(empty.text) - 4);
+  const shown = fitEntries(page, room);
+  // Paged, a page holds at least one symbol (cut down if need be), so paging moves on.
+  if (cursorFor && shown.length === 0 && page.length > 0) shown.push(...leastEntry(page, room));
   let fitted = answer(h, shown, true);
   // The entry bounds hold the estimate from above; this only guards that proof.
-  while (estimateTokens(fitted.text) > budget && shown.length > 0) {
+  while (outputTokens(fitted.text) > budget && shown.length > 0) {
     shown.pop();
     fitted = answer(h, shown, true);
   }
   return fitted;
 }
 
+/** The first entry without children and with its strings cut, when that fits `room`. */
+function leastEntry(page: readonly SymbolEntry[], room: number): unknown[] {
+  const first = page[0];
+  if (first === undefined) return [];
+  const e = shrunk({ ...first, children: [], children_omitted: first.children?.length ?? 0 });
+  return entryChars(e) <= room ? [e] : [];
+}
+
 /** The answer's structured content and its text (the JSON, then the marker line when cut). */
 function buildAnswer(
   head: Record<string, unknown>,
   shown: unknown[],
-  o: { cut: boolean; total: number; budget: number },
+  o: { cut: boolean; total: number; budget: number; cursor?: string; paged?: boolean },
 ): FittedSymbolAnswer {
   const structured = {
     ...head,
@@ -304,14 +351,18 @@ function buildAnswer(
     truncated: o.cut,
     token_est: 0,
     budget_tokens: o.budget,
+    ...(o.paged ? { total: o.total } : {}),
+    ...(o.cursor === undefined ? {} : { next_cursor: o.cursor }),
   };
-  const marker = o.cut ? `\n${symbolMarker(o.total - shown.length, o.total, o.budget)}` : "";
+  const marker = o.cut
+    ? `\n${symbolMarker(o.total - shown.length, o.total, { budget: o.budget, cursor: o.cursor })}`
+    : "";
   // token_est is the estimate of the text that carries it: settle it twice
   // (a digit more can move the estimate by one token, never more).
   let text = "";
   for (let i = 0; i < 2; i++) {
     text = jsonText(structured) + marker;
-    structured.token_est = estimateTokens(text);
+    structured.token_est = outputTokens(text);
   }
   text = jsonText(structured) + marker;
   return { text, structured };
@@ -336,8 +387,8 @@ function markerOnly(total: number, budget: number): FittedSymbolAnswer {
     token_est: 0,
     budget_tokens: budget,
   };
-  const text = symbolMarker(total, total, budget);
-  structured.token_est = estimateTokens(text);
+  const text = symbolMarker(total, total, { budget });
+  structured.token_est = outputTokens(text);
   return { text, structured };
 }
 

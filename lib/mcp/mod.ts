@@ -23,6 +23,22 @@ export {
   MIN_SKELETON_BUDGET,
   type OutlinedFile,
 } from "./budget.ts";
+export {
+  CURSOR_RESERVE_TOKENS,
+  cursorInput,
+  cursorOffset,
+  decodeCursor,
+  encodeCursor,
+  MAX_CURSOR_CHARS,
+  outputTokens,
+  type Page,
+  PAGE_OUTPUT,
+  pageFields,
+  queryDigest,
+  takePage,
+  type TakePageOptions,
+} from "./paging.ts";
+export { fitJsonPage, type JsonPage, type JsonPageOptions } from "./json_page.ts";
 export { LspSession, type LspSessionOptions } from "./lsp_session.ts";
 export { type FreshPack, PackSession, type PackSessionOptions } from "./pack_session.ts";
 export {

@@ -135,7 +135,8 @@ export function createMcpServer(state: McpState, options: CreateServerOptions): 
       "trifecta answers 'what is in this repository and where' cheaply. Start with `skeleton` " +
       "(outline under a token budget), then `symbol` (sym:// URI → range), then `snippet` in " +
       "mode skeleton → excerpt → raw. `definition`/`references`/`hover` ask a warm language " +
-      "server. `search` + `get` read the context pack.",
+      "server. `search` + `get` read the context pack. Answers stay within `budget_tokens`; " +
+      "a cut answer has `next_cursor`: call again with it as `cursor` for the next page.",
   });
   const byName = new Map(TOOLS.map((t) => [t.name, t]));
   const tools = TOOLS.map((t) => ({

@@ -83,6 +83,43 @@ Deno.test("ctx search finds a token that lies beyond the preview, and --explain 
   }
 });
 
+Deno.test("ctx search on a method name prints the defining chunk first with the method and its lines, titled by relative path", async () => {
+  const dir = await example();
+  try {
+    assert.equal((await runCli(["ctx", "build", "-s", dir])).code, 0);
+    const r = await runCli(["ctx", "search", "-s", dir, "-q", "getItem", "-l", "3"]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(
+      r.stdout,
+      /^1\. \[code:web\/api\.ts:[0-9a-f]{10}\] web\/api\.ts > InventoryClient$/m,
+    );
+    assert.match(r.stdout, /Defines: method InventoryClient\.getItem \(lines 24-28\)/);
+    const j = JSON.parse(
+      (await runCli(["ctx", "search", "-s", dir, "-q", "getItem", "--json"])).stdout,
+    );
+    assert.equal(j.hits[0].definition.name, "InventoryClient.getItem");
+    assert.equal(j.symbol_index, "present");
+    const e = await runCli([
+      "ctx",
+      "search",
+      "-s",
+      dir,
+      "-q",
+      "InventoryClient/getItem",
+      "--explain-format",
+      "text",
+    ]);
+    assert.equal(e.code, 0, e.stderr);
+    assert.match(
+      e.stdout,
+      /Rank: 1 by definition: method InventoryClient\.getItem \(lines 24-28\), exact qualified name, in source/,
+    );
+    assert.match(e.stdout, /Symbol bonus: 10/);
+  } finally {
+    await removeSegment(dir);
+  }
+});
+
 Deno.test("ctx search rejects empty, blank and 1-character queries with an event, and accepts 2 characters", async () => {
   const dir = await example();
   try {

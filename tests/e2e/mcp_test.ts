@@ -13,6 +13,8 @@ import {
   runCli,
   tempExample,
 } from "./helpers.ts";
+import { TOOLS } from "../../lib/mcp/mod.ts";
+import { estimateTokens } from "../../lib/text.ts";
 
 interface CallResult {
   isError?: boolean;
@@ -89,24 +91,28 @@ Deno.test({
       assert.ok(serverPid > 0);
       const rssStart = rssKb(serverPid);
 
-      await t.step("lists the nine tools, each with an input and an output schema", async () => {
+      await t.step("lists every tool, each with an input and an output schema", async () => {
         const tools = (await client.listTools()).tools as {
           name: string;
           description?: string;
           inputSchema: { required?: string[] };
           outputSchema?: unknown;
         }[];
-        assert.deepEqual(tools.map((x) => x.name).sort(), [
-          "definition",
-          "get",
-          "hover",
-          "references",
-          "search",
-          "skeleton",
-          "snippet",
-          "symbol",
-          "telemetry_report",
-        ]);
+        const names = tools.map((x) => x.name).sort();
+        assert.deepEqual(names, TOOLS.map((x) => x.name).sort());
+        for (
+          const name of [
+            "definition",
+            "get",
+            "hover",
+            "references",
+            "search",
+            "skeleton",
+            "snippet",
+            "symbol",
+            "telemetry_report",
+          ]
+        ) assert.ok(names.includes(name), name);
         const skel = tools.find((x) => x.name === "skeleton")!;
         assert.deepEqual(skel.inputSchema.required, ["path"]);
         assert.ok(skel.outputSchema, "skeleton has an output schema");
@@ -142,6 +148,38 @@ Deno.test({
             );
             assert.ok((s.symbols_omitted as number) > 0);
           }
+        },
+      );
+
+      await t.step(
+        "paging through the server: skeleton pages give every file once, each within budget; bad cursors are USAGE_ERROR",
+        async () => {
+          const full = await call("skeleton", { path: ".", budget_tokens: 200_000 });
+          const files = (full.structuredContent!.files as { path: string }[]).map((f) => f.path);
+          const seen: string[] = [];
+          let cursor: string | undefined;
+          for (let i = 0; i < 50; i++) {
+            const args = { path: ".", budget_tokens: 100, ...(cursor ? { cursor } : {}) };
+            const r = await call("skeleton", args);
+            assert.equal(r.isError, undefined, textOf(r));
+            assert.ok(estimateTokens(textOf(r)) <= 100, `page ${i}`);
+            const s = r.structuredContent!;
+            seen.push(...(s.files as { path: string }[]).map((f) => f.path));
+            cursor = s.next_cursor as string | undefined;
+            if (cursor === undefined) break;
+            assert.ok(textOf(r).includes(`cursor "${cursor}"`), "the text names the cursor");
+          }
+          assert.deepEqual([...seen].sort(), [...files].sort());
+          const other = await call("skeleton", { path: "src", budget_tokens: 64 });
+          const wrong = await call("skeleton", {
+            path: ".",
+            cursor: other.structuredContent!.next_cursor,
+          });
+          assert.equal(wrong.structuredContent?.error_code, "USAGE_ERROR");
+          assert.match(textOf(wrong), /another query/);
+          const junk = await call("search", { query: "restock", cursor: "not-a-cursor" });
+          assert.equal(junk.isError, true);
+          assert.equal(junk.structuredContent?.error_code, "USAGE_ERROR");
         },
       );
 
@@ -418,7 +456,7 @@ Deno.test("mcp server: an oversized, too deep or broken request gets a JSON-RPC 
     assert.equal(err(3).code, -32600);
     assert.match(err(3).message, /nested too deeply/);
     assert.equal(err(null).code, -32700);
-    assert.equal((byId.get(4)?.result as { tools: unknown[] }).tools.length, 9);
+    assert.equal((byId.get(4)?.result as { tools: unknown[] }).tools.length, TOOLS.length);
     const get = byId.get(5)?.result as { content: { text: string }[] };
     assert.match(get.content[0]?.text ?? "", /KEY = "<SECRET_REDACTED:aws-access-key-id>"/);
     const toolError = (id: number) =>

@@ -12,7 +12,11 @@ import {
   skeletonOfFiles,
   skippedTargets,
 } from "../../ast/mod.ts";
+import { countSymbols, type FileSkeleton } from "../../ast/mod.ts";
+import { rankFiles } from "../../nav/map.ts";
+import { sha256Hex } from "../../sha256.ts";
 import { type BudgetedOutline, budgetOutline, MIN_SKELETON_BUDGET } from "../budget.ts";
+import { cursorInput, cursorOffset, encodeCursor, PAGE_OUTPUT, pageFields } from "../paging.ts";
 import type { McpState } from "../state.ts";
 import { defineTool, type ToolOutput } from "./define.ts";
 
@@ -23,9 +27,11 @@ const DESCRIPTION =
   "Start here. The symbol outline of a file or a directory (recursive, .gitignore respected): " +
   "imports, classes, functions and methods with signatures, first doc line and L<start>-<end> " +
   "line ranges — no bodies. Costs far fewer tokens than reading files. The outline never " +
-  "exceeds budget_tokens: whole files in path order, then one file cut by lines, then a " +
-  "marker line saying how many symbols and files were left out (ask again with a narrower " +
-  "path). Then use `symbol`/`snippet` with a sym:// URI for the code you need.";
+  "exceeds budget_tokens: when it all fits, every file in path order; else files ranked by " +
+  "the repository map (most referenced first, seeded by `focus`), whole files while they " +
+  "fit, then a marker " +
+  "line with the `cursor` of the next page (pass it as `cursor`, same path, for the next " +
+  "files). Then use `symbol`/`snippet` with a sym:// URI for the code you need.";
 
 const OUTPUT = {
   outline: z.string(),
@@ -44,35 +50,113 @@ const OUTPUT = {
   truncated: z.boolean(),
   token_est: z.number(),
   budget_tokens: z.number(),
+  order: z.enum(["path", "rank"]),
+  ...PAGE_OUTPUT,
 };
 
-/** The outline's structured content. */
+/** How the files of an answer are ordered. */
+type FileOrder = "path" | "rank";
+
+/** The outline's structured content (totals over every page; omitted = left for later pages). */
 function outlineJson(
   outline: BudgetedOutline,
-  skipped: readonly unknown[],
-  budget: number,
+  page: { skipped: readonly unknown[]; budget: number; order: FileOrder; files: FileSkeleton[] },
+  paging: { total: number; next_cursor?: string },
 ): Record<string, unknown> {
   return {
     status: "ok",
     outline: outline.text,
     files: outline.files,
-    skipped: skipped.slice(0, 20),
-    files_total: outline.files_total,
+    skipped: page.skipped.slice(0, 20),
+    files_total: page.files.length,
     files_omitted: outline.files_omitted,
-    symbols_total: outline.symbols_total,
+    symbols_total: page.files.reduce((n, sk) => {
+      const c = countSymbols(sk.symbols);
+      return n + c.functions + c.classes;
+    }, 0),
     symbols_omitted: outline.symbols_omitted,
     truncated: outline.truncated,
     token_est: outline.token_est,
-    budget_tokens: budget,
+    budget_tokens: page.budget,
+    order: page.order,
+    ...paging,
   };
 }
 
-async function run(
+/**
+ * The files in the order pages are cut from: by the repository map's rank
+ * (`rankFiles`: PageRank over definitions and references, seeded by
+ * `focus`; ties and unranked files by path). Deterministic for the same
+ * files and focus, so a cursor's offset means the same file on every call.
+ */
+async function rankedSkeletons(
   state: McpState,
-  args: { path: string; budget_tokens?: number },
-): Promise<ToolOutput> {
+  skeletons: readonly FileSkeleton[],
+  o: { focus?: readonly string[]; contentKey: string },
+): Promise<FileSkeleton[]> {
+  const byPath = new Map(skeletons.map((sk) => [sk.path, sk]));
+  // The next page of the same files asks again: the ranking of the last contents is kept.
+  const key = sha256Hex(JSON.stringify([o.focus ?? [], o.contentKey]));
+  let order = lastRanking.get(state)?.key === key ? lastRanking.get(state)?.order : undefined;
+  if (order === undefined) {
+    const many = skeletons.length >= IN_PROCESS_LIMIT;
+    const ranked = await rankFiles(state.segment, [...byPath.keys()], {
+      focus: o.focus,
+      cache: state.cache,
+      telemetry: state.telemetry,
+      pool: many ? state.pool() : undefined,
+    });
+    order = ranked.map((f) => f.path);
+    lastRanking.set(state, { key, order });
+  }
+  return order.flatMap((path) => {
+    const sk = byPath.get(path);
+    return sk ? [sk] : [];
+  });
+}
+
+/** The last ranking of each session: its files' content key and the order. */
+const lastRanking = new WeakMap<McpState, { key: string; order: string[] }>();
+
+type SkeletonArgs = { path: string; budget_tokens?: number; cursor?: string; focus?: string[] };
+
+/** The outline of the page `args` asks for: path order when it all fits, else ranked and paged. */
+async function pagedOutline(
+  state: McpState,
+  skeletons: readonly FileSkeleton[],
+  o: { args: SkeletonArgs; contentKey: string },
+): Promise<
+  { outline: BudgetedOutline; order: FileOrder; paging: { total: number; next_cursor?: string } }
+> {
+  const { args } = o;
+  const budget = args.budget_tokens ?? DEFAULT_SKELETON_BUDGET;
+  const start = cursorOffset("skeleton", args);
+  if (args.cursor === undefined) {
+    const whole = budgetOutline(skeletons, { budgetTokens: budget });
+    if (!whole.truncated) {
+      return { outline: whole, order: "path", paging: { total: skeletons.length } };
+    }
+  }
+  const ranked =
+    (await rankedSkeletons(state, skeletons, { focus: args.focus, contentKey: o.contentKey }))
+      .slice(start);
+  const outline = budgetOutline(ranked, {
+    budgetTokens: budget,
+    cursorFor: (n) => encodeCursor("skeleton", args, start + n),
+  });
+  const next = outline.next === undefined ? undefined : start + outline.next;
+  return {
+    outline,
+    order: "rank",
+    paging: pageFields("skeleton", args, { total: skeletons.length, next }),
+  };
+}
+
+async function run(state: McpState, args: SkeletonArgs): Promise<ToolOutput> {
   const { segment, cache, telemetry } = state;
   const budget = args.budget_tokens ?? DEFAULT_SKELETON_BUDGET;
+  // A bad cursor fails before any file is read.
+  cursorOffset("skeleton", args);
   const targets = await collectSkeletonTargets(segment, [args.path]);
   const many = targets.files.length >= IN_PROCESS_LIMIT;
   const batch = await skeletonOfFiles(segment, targets.files, {
@@ -83,17 +167,27 @@ async function run(
   const failed = singleFileFailure(batch, targets.singles);
   if (failed) throw failed;
   const skeletons = batch.files.flatMap((o) => (o.skeleton ? [o.skeleton] : []));
-  const outline = budgetOutline(skeletons, { budgetTokens: budget });
+  // Cache keys name each file's content: the same keys, the same ranking.
+  const contentKey = batch.files.map((f) => f.cache_key ?? f.path).join("\n");
+  const { outline, order, paging } = await pagedOutline(state, skeletons, { args, contentKey });
+  const skipped = skippedTargets(targets, batch);
   return {
     text: outline.text === "" ? "(no source files)\n" : outline.text,
-    structured: outlineJson(outline, skippedTargets(targets, batch), budget),
-    eventArgs: { path: args.path, budget_tokens: budget, dirs_count: targets.dirs },
+    structured: outlineJson(outline, { skipped, budget, order, files: skeletons }, paging),
+    eventArgs: {
+      path: args.path,
+      budget_tokens: budget,
+      dirs_count: targets.dirs,
+      cursor: args.cursor !== undefined,
+    },
     eventResult: {
-      files: outline.files_total,
+      files: skeletons.length,
       cache_hits: batch.stats.cache_hits,
       cache_misses: batch.stats.cache_misses,
       truncated: outline.truncated,
       token_est: outline.token_est,
+      order,
+      next_page: paging.next_cursor !== undefined,
     },
   };
 }
@@ -109,6 +203,11 @@ export const SKELETON_TOOL = defineTool({
     ),
     budget_tokens: z.number().int().min(MIN_SKELETON_BUDGET).max(200_000).optional()
       .describe(`token budget of the outline (default ${DEFAULT_SKELETON_BUDGET})`),
+    focus: z.array(z.string().min(1).max(2048)).max(20).optional().describe(
+      "files, sym:// URIs or identifiers to rank first (files that define or use them) when " +
+        "the outline does not fit the budget",
+    ),
+    cursor: cursorInput(),
   },
   output: OUTPUT,
   run,

@@ -11,6 +11,7 @@ import { discloseSymbol, resolveSymbol } from "../../symbols/mod.ts";
 import { sha256Hex } from "../../sha256.ts";
 import { escapeField } from "../../escape.ts";
 import { snippetJson } from "../../contract/results.ts";
+import { outputTokens } from "../paging.ts";
 import type { McpState } from "../state.ts";
 import { defineTool, enumOf, type ToolOutput } from "./define.ts";
 
@@ -18,8 +19,9 @@ const DESCRIPTION =
   "The code of the symbol a sym:// URI names, with progressive disclosure: `skeleton` " +
   "(signatures and doc lines of the symbol and its members — cheapest), `excerpt` (default: " +
   "the first lines of the body, marked where cut), `raw` (the whole symbol — use last, " +
-  "for the one symbol you must read in full). With budget_tokens the call fails with " +
-  "BUDGET_EXCEEDED rather than return more; then use a cheaper mode or a narrower symbol.";
+  "for the one symbol you must read in full). With budget_tokens the text never exceeds it: " +
+  "the call fails with BUDGET_EXCEEDED rather than return more (one symbol is not paged); " +
+  "then use a cheaper mode or a narrower symbol.";
 
 const OUTPUT = {
   uri: z.string(),
@@ -53,8 +55,11 @@ async function run(
   const head = `# ${
     escapeField(r.file.rel)
   }:${d.range.start_line}-${d.range.end_line}  ${what}  [${d.mode}, ~${d.token_est} tokens]`;
+  // The budget bounds the content; the head line goes when the two would pass it.
+  const full = `${head}\n${d.content}`;
+  const fits = args.budget_tokens === undefined || outputTokens(full) <= args.budget_tokens;
   return {
-    text: `${head}\n${d.content}`,
+    text: fits ? full : d.content,
     structured: { ...snippetJson(r, s, { budgetTokens: args.budget_tokens }) },
     eventArgs: {
       uri_hash: sha256Hex(args.uri).slice(0, 16),

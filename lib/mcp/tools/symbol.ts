@@ -10,6 +10,7 @@ import { resolveSymbol, symbolJson } from "../../symbols/mod.ts";
 import { sha256Hex } from "../../sha256.ts";
 import { symbolHeadJson } from "../../contract/results.ts";
 import { fitSymbolAnswer, MIN_SYMBOL_BUDGET } from "../budget.ts";
+import { cursorInput, cursorOffset, encodeCursor, PAGE_OUTPUT } from "../paging.ts";
 import type { McpState } from "../state.ts";
 import { defineTool, type ToolOutput } from "./define.ts";
 
@@ -23,8 +24,8 @@ const DESCRIPTION =
   "`sym://python/type/pkg.module/Class#method` (a member); `typescript` works the same " +
   "(`sym://typescript/mod/web/api`). Cheap; use before `snippet`. Errors name near misses " +
   "(SYMBOL_NOT_FOUND) or the candidates (AMBIGUOUS_SYMBOL). The answer never exceeds " +
-  "budget_tokens: symbols past it are left out (truncated: true, symbols_omitted) and the " +
-  "text ends with a marker line.";
+  "budget_tokens: symbols past it are left for the next page (truncated: true, next_cursor; " +
+  "pass it as `cursor` with the same uri) and the text ends with a marker line.";
 
 const OUTPUT = {
   uri: z.string(),
@@ -45,20 +46,26 @@ const OUTPUT = {
   truncated: z.boolean(),
   token_est: z.number(),
   budget_tokens: z.number(),
+  ...PAGE_OUTPUT,
 };
 
 async function run(
   state: McpState,
-  args: { uri: string; budget_tokens?: number },
+  args: { uri: string; budget_tokens?: number; cursor?: string },
 ): Promise<ToolOutput> {
   const budget = args.budget_tokens ?? DEFAULT_SYMBOL_BUDGET;
+  const start = cursorOffset("symbol", args);
   const r = await resolveSymbol(state.segment, args.uri, {
     cache: state.cache,
     telemetry: state.telemetry,
   });
   // A type URI lists its symbol's members, a module URI its symbols.
   const list = (r.symbol ? r.symbol.children : r.parse.skeleton.symbols).map(symbolJson);
-  const fitted = fitSymbolAnswer({ ...symbolHeadJson(r) }, list, { budgetTokens: budget });
+  const fitted = fitSymbolAnswer({ ...symbolHeadJson(r) }, list, {
+    budgetTokens: budget,
+    start,
+    cursorFor: (next) => encodeCursor("symbol", args, next),
+  });
   return {
     text: fitted.text,
     structured: fitted.structured,
@@ -66,12 +73,14 @@ async function run(
       uri_hash: sha256Hex(args.uri).slice(0, 16),
       kind: r.query.kind,
       budget_tokens: budget,
+      cursor: args.cursor !== undefined,
     },
     eventResult: {
       file: r.file.rel,
       symbol: r.symbol?.qualified_name ?? null,
       truncated: fitted.structured.truncated,
       token_est: fitted.structured.token_est,
+      next_page: "next_cursor" in fitted.structured,
     },
   };
 }
@@ -85,6 +94,7 @@ export const SYMBOL_TOOL = defineTool({
     uri: z.string().min(1).max(2048).describe("a sym:// URI"),
     budget_tokens: z.number().int().min(MIN_SYMBOL_BUDGET).max(200_000).optional()
       .describe(`token budget of the answer (default ${DEFAULT_SYMBOL_BUDGET})`),
+    cursor: cursorInput(),
   },
   output: OUTPUT,
   run,

@@ -1,0 +1,18 @@
+import { collectSkeletonTargets, skeletonOfFiles, tagsOfFiles } from "../lib/ast/mod.ts";
+import { createAstCache } from "../lib/cache/mod.ts";
+import { buildMapGraph } from "../lib/nav/map_graph.ts";
+import { rankDefinitions } from "../lib/nav/map_rank.ts";
+import { fitMap } from "../lib/nav/map_render.ts";
+import { resolveSegment } from "../lib/segment/mod.ts";
+const seg = await resolveSegment(Deno.args[0]!);
+const cache = createAstCache({ persist: true, segment: seg });
+let t = performance.now();
+const lap = (n: string) => { const x = performance.now(); console.log(n, (x - t).toFixed(0)); t = x; };
+const targets = await collectSkeletonTargets(seg, ["."]); lap("targets");
+const b = await skeletonOfFiles(seg, targets.files, { cache }); lap("skeletons");
+const tags = await tagsOfFiles(seg, targets.files.map((f) => f.rel), { cache }); lap("tags");
+const sks = b.files.flatMap((o) => o.skeleton ? [o.skeleton] : []);
+const g = buildMapGraph(sks, tags); lap("graph " + g.edges.length);
+const e = rankDefinitions(g, { files: ["django/apps/config.py"], idents: new Set() }); lap("rank");
+const f = fitMap(e, 1024); lap("fit");
+cache.close();

@@ -1,0 +1,11 @@
+import { tagsOfFiles } from "/work/w15/lib/ast/tags.ts";
+import { collectSkeletonTargets } from "/work/w15/lib/ast/mod.ts";
+import { resolveSegment } from "/work/w15/lib/segment/mod.ts";
+const seg = await resolveSegment("/work/corpus/django");
+const t = await collectSkeletonTargets(seg, ["django"]);
+console.log(t.files.length);
+const t0 = performance.now();
+const tags = await tagsOfFiles(seg, t.files.map((f) => f.rel), {onSkip: (r,c)=>console.log("skip",r,c)});
+console.log(tags.length, performance.now() - t0, tags.reduce((a, x) => a + x.refs.length, 0));
+const cfg = tags.find((x) => x.path === "django/apps/config.py");
+console.log(cfg?.imports, cfg?.refs.slice(0, 30));

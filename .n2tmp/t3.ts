@@ -1,0 +1,1 @@
+new Worker(new URL("file:///tmp/n2/w.ts"), { type: "module" });
