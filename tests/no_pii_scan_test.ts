@@ -177,6 +177,14 @@ Deno.test("no PII: the scan finds each kind of leak and passes placeholders and 
   assert.ok(after.some((p) => p.includes(`secret matching`) && p.includes("token=")), `${after}`);
   const sqlite = "ACCESS_KEY: '<SECRET_REDACTED:aws-secret...\u0002\u00d5\u0000,\u0006G)Q\u0000'";
   assert.deepEqual(scanText("x/_ctx/context_index.db", sqlite), []);
+  // A cut preview followed by the next SQLite record: names and digests of
+  // another field are not the rest of a secret value.
+  const record =
+    'TOKEN = "<SECRET_REDACTED:gi...Y\u0006\u0081<\t\u000c\u0000M\u0019))\u0000\u0081e\u0001\t\u0001config:pyproject.toml:4460da1238configpy';
+  assert.deepEqual(scanText("x/_ctx/context_index.db", record), []);
+  // ...but a value before the binary bytes is still a leak.
+  const leak = scanText("x/_ctx/context_index.db", `TOKEN = "hunter2-longvalue"\u0006\u0000`);
+  assert.ok(leak.some((p) => p.includes("secret matching")), `${leak}`);
 });
 
 Deno.test("no PII: the post-suite scan tool fails on a leak and keeps the directory, passes a clean one and removes it", async () => {

@@ -52,7 +52,11 @@ const PLACEHOLDER = /<[A-Z_]*REDACTED(?::[A-Za-z0-9_-]*)?(?:>|\.\.\.|…)?/g;
  * printable ASCII).
  */
 function looksLikeValue(match: string): boolean {
-  const unmasked = match.replace(PLACEHOLDER, "");
+  // A secret value is contiguous printable text: what follows a control or
+  // non-ASCII byte (a SQLite record header after a cut preview) is another
+  // field, not the rest of the value.
+  const field = match.split(/[^\x20-\x7e\t]/)[0] ?? "";
+  const unmasked = field.replace(PLACEHOLDER, "");
   const value = unmasked.replace(/^[^:=]*[:=]/, "").replace(/[\\"'\s{}:,0-9]|[^\x21-\x7e]/g, "");
   return value.length >= 4;
 }

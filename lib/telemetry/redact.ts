@@ -208,7 +208,12 @@ function applyRules(s: string, rules: readonly SecretRule[]): string {
   return out;
 }
 
-const MASKED_DOMAIN_RE = new RegExp(`[A-Za-z0-9._%+-]+@${SECRET_REDACTED}`, "g");
+// The domain may have characters the secret's prefix rule left before or
+// after the placeholder (`a@-SG.xxxxxx` becomes `a@-<SECRET_REDACTED>`).
+const MASKED_DOMAIN_RE = new RegExp(
+  `[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]*${SECRET_REDACTED}[A-Za-z0-9.-]*`,
+  "g",
+);
 
 function maskTelemetrySecrets(s: string): string {
   let out = applyRules(s, BEFORE_TOKENS);

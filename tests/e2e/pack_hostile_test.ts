@@ -322,6 +322,12 @@ function cannotMount(): string | undefined {
     if (!mount(["-t", "tmpfs", "-o", "size=64k", "tmpfs", dir])) return "mount -t tmpfs failed";
     umount(dir);
     return undefined;
+  } catch (err) {
+    // No mount binary, or --allow-run does not cover it: the capability is missing.
+    if (err instanceof Deno.errors.NotFound || err instanceof Deno.errors.NotCapable) {
+      return err.message;
+    }
+    throw err;
   } finally {
     Deno.removeSync(dir);
   }
