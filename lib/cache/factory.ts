@@ -41,7 +41,7 @@ export interface CreateAstCacheOptions {
   segment: Segment;
   /** Telemetry for `ast.cache.*` events. */
   telemetry?: Telemetry;
-  /** Entry cap (default 10,000). */
+  /** Entry cap (default 50,000). */
   maxEntries?: number;
   /** Byte cap on serialised values (default 100 MiB). */
   maxBytes?: number;

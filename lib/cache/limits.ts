@@ -6,7 +6,7 @@
  */
 
 /** Default entry cap (upstream's). */
-export const DEFAULT_MAX_ENTRIES = 10_000;
+export const DEFAULT_MAX_ENTRIES = 50_000;
 /** Default byte cap on serialised values: 100 MiB (upstream's). */
 export const DEFAULT_MAX_BYTES = 100 * 1024 * 1024;
 /** Database file size (db + WAL) past which `ast.cache.size_warning` is emitted: 500 MB. */

@@ -10,7 +10,7 @@ import type { AstCache, CacheEntryMeta, CacheStats } from "./types.ts";
 
 /** Options for {@linkcode MemoryLruCache}. */
 export interface MemoryLruOptions {
-  /** Entry cap (default 10,000). */
+  /** Entry cap (default 50,000). */
   maxEntries?: number;
   /** Cap on the summed UTF-8 size of the JSON-serialised values (default 100 MiB). */
   maxBytes?: number;

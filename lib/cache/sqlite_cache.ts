@@ -26,7 +26,7 @@ import type { AstCache, CacheEntryMeta, CacheStats } from "./types.ts";
 
 /** Options for {@linkcode SqliteCache}. */
 export interface SqliteCacheOptions {
-  /** Entry cap (default 10,000). */
+  /** Entry cap (default 50,000). */
   maxEntries?: number;
   /** Cap on the summed size of serialised values (default 100 MiB). */
   maxBytes?: number;

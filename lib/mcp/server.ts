@@ -132,11 +132,14 @@ export function createMcpServer(state: McpState, options: CreateServerOptions): 
   const server = new Server({ name: SERVER_NAME, version: options.version }, {
     capabilities: { tools: {} },
     instructions:
-      "trifecta answers 'what is in this repository and where' cheaply. Start with `skeleton` " +
-      "(outline under a token budget), then `symbol` (sym:// URI → range), then `snippet` in " +
-      "mode skeleton → excerpt → raw. `definition`/`references`/`hover` ask a warm language " +
-      "server. `search` + `get` read the context pack. Answers stay within `budget_tokens`; " +
-      "a cut answer has `next_cursor`: call again with it as `cursor` for the next page.",
+      "trifecta answers 'what is in this repository and where' cheaply. Start with `map` " +
+      "(the most referenced definitions, ranked, optionally around `focus` files) or " +
+      "`skeleton` (outline under a token budget); `find_symbol` when you know a name but not " +
+      "where it is defined; then `symbol` (sym:// URI → range) and `snippet` in mode " +
+      "skeleton → excerpt → raw. `find_references` lists who uses a symbol, grouped by the " +
+      "referencing symbol; `definition`/`references`/`hover` ask a warm language server. " +
+      "`search` + `get` read the context pack. Answers stay within `budget_tokens`; a cut " +
+      "answer has `next_cursor`: call again with it as `cursor` for the next page.",
   });
   const byName = new Map(TOOLS.map((t) => [t.name, t]));
   const tools = TOOLS.map((t) => ({

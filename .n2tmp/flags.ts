@@ -1,2 +1,0 @@
-import { permissionFlags } from "../tools/permissions.ts";
-console.log(permissionFlags({ segment: Deno.args[0]!, codeDirs: [Deno.args[1]!] }).join(" "));

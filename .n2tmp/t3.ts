@@ -1,1 +1,0 @@
-new Worker(new URL("file:///tmp/n2/w.ts"), { type: "module" });
