@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { estimateTokens } from "../../lib/text.ts";
-import { CLI_FLAGS, EXAMPLE_DIR, MAIN_TS, removeSegment, runCli } from "./helpers.ts";
+import { CLI_FLAGS, EXAMPLE_DIR, MAIN_TS, runCli, withTempSegment } from "./helpers.ts";
 
 /** django's layout where `ast find AppConfig` is judged: the class, its stub, a test double. */
 const DJANGO_LIKE: Record<string, string> = {
@@ -19,22 +19,6 @@ const DJANGO_LIKE: Record<string, string> = {
   "tests/apps/tests.py": "class AppConfig:\n    pass\n",
   "tests/apps/test_config.py": "def AppConfigTest():\n    pass\n",
 };
-
-async function withTemp(
-  files: Record<string, string>,
-  fn: (dir: string) => Promise<void>,
-): Promise<void> {
-  const dir = await Deno.makeTempDir({ prefix: "trifecta-find-e2e-" });
-  try {
-    for (const [rel, text] of Object.entries(files)) {
-      await Deno.mkdir(join(dir, rel, ".."), { recursive: true });
-      await Deno.writeTextFile(join(dir, rel), text);
-    }
-    await fn(dir);
-  } finally {
-    await removeSegment(dir);
-  }
-}
 
 function parse(stdout: string): Record<string, unknown> {
   try {
@@ -52,7 +36,7 @@ interface Item {
 }
 
 Deno.test("ast find AppConfig puts django/apps/config.py's class first (fast path and full CLI alike)", async () => {
-  await withTemp(DJANGO_LIKE, async (dir) => {
+  await withTempSegment(DJANGO_LIKE, async (dir) => {
     const args = ["ast", "find", "AppConfig", "-s", dir, "--json"];
     const fast = await runCli(args);
     assert.equal(fast.code, 0, fast.stderr);
@@ -112,7 +96,7 @@ Deno.test("ast find: bad patterns and options exit 2 with USAGE_ERROR", async ()
 });
 
 Deno.test("ast find escapes hostile file names in its text", async () => {
-  await withTemp({ "evil\x1b[2J.py": "class Evil:\n    pass\n" }, async (dir) => {
+  await withTempSegment({ "evil\x1b[2J.py": "class Evil:\n    pass\n" }, async (dir) => {
     const r = await runCli(["ast", "find", "Evil", "-s", dir]);
     assert.equal(r.code, 0, r.stderr);
     assert.ok(!r.stdout.includes("\x1b"), JSON.stringify(r.stdout));
@@ -121,7 +105,7 @@ Deno.test("ast find escapes hostile file names in its text", async () => {
 });
 
 Deno.test("ast find --persist-cache: the warm run parses nothing, then reads the index snapshot", async () => {
-  await withTemp(DJANGO_LIKE, async (dir) => {
+  await withTempSegment(DJANGO_LIKE, async (dir) => {
     const args = ["ast", "find", "get_model", "-s", dir, "--json", "--persist-cache"];
     const index = async () => {
       const r = await runCli(args);
@@ -152,7 +136,7 @@ Deno.test({
   sanitizeResources: false,
   sanitizeOps: false,
   fn: async () => {
-    await withTemp(DJANGO_LIKE, async (dir) => {
+    await withTempSegment(DJANGO_LIKE, async (dir) => {
       const transport = new StdioClientTransport({
         command: Deno.execPath(),
         args: ["run", ...CLI_FLAGS, MAIN_TS, "mcp", "-s", dir],

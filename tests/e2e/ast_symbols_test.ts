@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { removeSegment, runCli, tempExample } from "./helpers.ts";
+import { removeSegment, runCli, tempExample, withTempSegment } from "./helpers.ts";
 
 // The example project's line numbers (fixtures/example):
 // models.py: @dataclass 11, class Item 12-28, @property 21, needs_restock 22-24,
@@ -41,22 +41,6 @@ async function withExample(fn: (dir: string) => Promise<void>): Promise<void> {
   }
 }
 
-async function withTemp(
-  files: Record<string, string>,
-  fn: (dir: string) => Promise<void>,
-): Promise<void> {
-  const dir = await Deno.makeTempDir({ prefix: "trifecta-sym-" });
-  try {
-    for (const [rel, text] of Object.entries(files)) {
-      await Deno.mkdir(join(dir, rel, ".."), { recursive: true });
-      await Deno.writeTextFile(join(dir, rel), text);
-    }
-    await fn(dir);
-  } finally {
-    await removeSegment(dir);
-  }
-}
-
 async function fileLines(dir: string, rel: string): Promise<string[]> {
   const lines = (await Deno.readTextFile(join(dir, rel))).split("\n");
   if (lines[lines.length - 1] === "") lines.pop();
@@ -84,7 +68,7 @@ async function readEvents(dir: string): Promise<Record<string, unknown>[]> {
 }
 
 Deno.test("ast symbols: the predecessor's src/example.py case lists foo and Bar with kinds and lines", async () => {
-  await withTemp(
+  await withTempSegment(
     { "src/example.py": "def foo():\n    pass\n\nclass Bar:\n    pass\n" },
     async (dir) => {
       const out = await cliJson(dir, ["ast", "symbols", "sym://python/mod/src.example"]);
@@ -119,7 +103,7 @@ Deno.test("ast symbols: the predecessor's src/example.py case lists foo and Bar 
 });
 
 Deno.test("ast symbols: a file with no definitions gives an empty list", async () => {
-  await withTemp({ "src/empty.py": "# Just a comment\npass\n" }, async (dir) => {
+  await withTempSegment({ "src/empty.py": "# Just a comment\npass\n" }, async (dir) => {
     const out = await cliJson(dir, ["ast", "symbols", "sym://python/mod/src.empty"]);
     assert.equal(out.code, 0, out.stderr);
     assert.deepEqual(out.json.symbols, []);
@@ -260,7 +244,7 @@ Deno.test("ast symbols: text output names the file, the symbol range and the out
 });
 
 Deno.test("ast symbols: malformed URIs are INVALID_URI with the predecessor's messages, exit 1", async () => {
-  await withTemp({}, async (dir) => {
+  await withTempSegment({}, async (dir) => {
     const cases: [string, RegExp][] = [
       ["sym://js/mod/a", /^URI must start with sym:\/\/python\//],
       ["sym://python/mod", /^URI must contain kind and path$/],
@@ -276,7 +260,7 @@ Deno.test("ast symbols: malformed URIs are INVALID_URI with the predecessor's me
 });
 
 Deno.test("ast symbols: an unknown module is FILE_NOT_FOUND, with the nearest module suggested", async () => {
-  await withTemp({}, async (dir) => {
+  await withTempSegment({}, async (dir) => {
     const e = assertError(
       await cliJson(dir, ["ast", "symbols", "sym://python/mod/nonexistent"]),
       "FILE_NOT_FOUND",
@@ -370,7 +354,7 @@ Deno.test("ast symbols: a name defined twice (try/except) is AMBIGUOUS_SYMBOL li
 });
 
 Deno.test("ast symbols: a module that is both pkg/mod.py and pkg/mod/__init__.py is AMBIGUOUS_SYMBOL", async () => {
-  await withTemp({
+  await withTempSegment({
     "pkg/mod.py": "def a():\n    pass\n",
     "pkg/mod/__init__.py": "def a():\n    pass\n",
   }, async (dir) => {
@@ -392,7 +376,7 @@ Deno.test("ast symbols: a module that is both pkg/mod.py and pkg/mod/__init__.py
 
 Deno.test("ast symbols: splits that resolve in two places are AMBIGUOUS_SYMBOL", async () => {
   // `a.b.C` is module a.b / class C, and also module a / class b#C.
-  await withTemp({
+  await withTempSegment({
     "a/b.py": "class C:\n    pass\n",
     "a/__init__.py": "class b:\n    class C:\n        pass\n",
   }, async (dir) => {
@@ -415,7 +399,7 @@ Deno.test("ast symbols: a module symlinked out of the segment is refused", async
   const outside = await Deno.makeTempDir({ prefix: "trifecta-outside-" });
   try {
     await Deno.writeTextFile(join(outside, "secret.py"), "def leak():\n    pass\n");
-    await withTemp({}, async (dir) => {
+    await withTempSegment({}, async (dir) => {
       await Deno.symlink(join(outside, "secret.py"), join(dir, "evil.py"));
       const e = assertError(
         await cliJson(dir, ["ast", "symbols", "sym://python/mod/evil"]),
@@ -655,7 +639,7 @@ Deno.test("ast snippet: file.read events carry bytes_read and disclosure_mode; t
 });
 
 Deno.test("ast symbols --persist-cache: a second run is a hit with the same symbols and key", async () => {
-  await withTemp({ "target.py": "def foo():\n    pass\n" }, async (dir) => {
+  await withTempSegment({ "target.py": "def foo():\n    pass\n" }, async (dir) => {
     const first = await cliJson(dir, [
       "ast",
       "symbols",

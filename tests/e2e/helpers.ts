@@ -4,7 +4,7 @@
  * @module
  */
 import { fileURLToPath as fromFileUrl } from "node:url";
-import { resolve } from "node:path";
+import { join, resolve } from "node:path";
 import { permissionFlags, segmentArg } from "../../tools/permissions.ts";
 
 /** Absolute path of the repository checkout. */
@@ -150,6 +150,25 @@ export async function removeSegment(dir: string): Promise<void> {
   await Deno.remove(dir, { recursive: true });
 }
 
+/**
+ * Run `fn` in a fresh temporary segment holding `files` (segment-relative
+ * path → text), then remove it (kept for the PII scan like every segment).
+ */
+export async function withTempSegment(
+  files: Record<string, string>,
+  fn: (dir: string) => Promise<void>,
+): Promise<void> {
+  const dir = await Deno.makeTempDir({ prefix: "trifecta-e2e-seg-" });
+  try {
+    for (const [rel, text] of Object.entries(files)) {
+      await Deno.mkdir(join(dir, rel, ".."), { recursive: true });
+      await Deno.writeTextFile(join(dir, rel), text);
+    }
+    await fn(dir);
+  } finally {
+    await removeSegment(dir);
+  }
+}
 /** Copy a directory tree (for tests that modify a fixture). */
 export async function copyTree(src: string, dest: string): Promise<void> {
   await Deno.mkdir(dest, { recursive: true });
