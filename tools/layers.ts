@@ -21,6 +21,7 @@ import { join, relative } from "node:path";
 /** The layers of `lib/`, lowest first; the folders of one entry are siblings. */
 export const LAYERS: readonly (readonly string[])[] = [
   ["(base)"],
+  ["languages"],
   ["segment"],
   ["telemetry"],
   ["cache"],

@@ -9,6 +9,7 @@
  *
  * @module
  */
+import { languageByName } from "../languages/mod.ts";
 import { maskSecrets } from "../secrets.ts";
 import {
   MAX_DECORATOR_CHARS,
@@ -20,7 +21,6 @@ import {
 } from "./limits.ts";
 import type { FileSkeleton, SkeletonImport, SkeletonSymbol } from "./types.ts";
 
-const LANGUAGES: ReadonlySet<string> = new Set(["python", "typescript", "tsx", "javascript"]);
 const SKELETON_KEYS: ReadonlySet<string> = new Set([
   "path",
   "language",
@@ -146,7 +146,9 @@ function symbolsOk(symbols: unknown, limits: Limits): boolean {
 export function cachedSkeleton(value: unknown, rel: string): FileSkeleton | undefined {
   if (!isRecord(value) || !onlyKeys(value, SKELETON_KEYS)) return undefined;
   const v = value;
-  if (v.path !== rel || typeof v.language !== "string" || !LANGUAGES.has(v.language)) {
+  if (
+    v.path !== rel || typeof v.language !== "string" || languageByName(v.language) === undefined
+  ) {
     return undefined;
   }
   if (typeof v.sha256 !== "string" || !/^[0-9a-f]{64}$/.test(v.sha256)) return undefined;

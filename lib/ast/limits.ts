@@ -8,17 +8,10 @@
  * @module
  */
 import type { SkeletonSymbol } from "./types.ts";
+import { ALL_SYMBOL_KINDS } from "../languages/mod.ts";
 
 /** Symbol kinds a skeleton may hold. */
-export const SYMBOL_KINDS: ReadonlySet<string> = new Set([
-  "class",
-  "function",
-  "method",
-  "interface",
-  "type",
-  "variable",
-  "enum",
-]);
+export const SYMBOL_KINDS: ReadonlySet<string> = new Set(ALL_SYMBOL_KINDS);
 
 /** Longest signature kept whole for a definition without a body. */
 export const MAX_BODYLESS_SIGNATURE = 400;

@@ -8,6 +8,7 @@
 import type { Language as TsLanguage, Parser, Query } from "web-tree-sitter";
 import { TrifectaError } from "../errors.ts";
 import type { Language } from "./types.ts";
+import { type LanguageSpec, languageSpec } from "../languages/mod.ts";
 
 /** A ready parser and the compiled skeleton query for one grammar. */
 export interface LoadedGrammar {
@@ -21,6 +22,10 @@ export interface LoadedGrammar {
   language: TsLanguage;
   /** Node type ids whose bodies the query may skip (`; prune:` directive). */
   prune: ReadonlySet<number>;
+  /** The reference (tag) query source, when the language has one. */
+  refs: string | undefined;
+  /** The registry entry the grammar was loaded for (the first of those sharing it). */
+  spec: LanguageSpec;
 }
 
 let runtime: Promise<typeof import("web-tree-sitter")> | undefined;
@@ -47,21 +52,26 @@ export function rawImportsRequired(cause?: unknown): TrifectaError {
   );
 }
 
+/** Deno's refusal of a byte or text import, worded differently in a worker and on the main thread. */
+const REFUSED = /is not a valid module type|import attribute type of "(bytes|text)" is unsupported/;
+
 /**
- * The grammars module. From source it needs raw imports (`deno.json` turns
- * them on; `--unstable-raw-imports` does too): without them Deno refuses the
- * module when it first loads, which with lazy dynamic imports is here, so the
- * refusal becomes an error that says what to do.
+ * Run a lazy import of embedded bytes. From source it needs raw imports
+ * (`deno.json` turns them on; `--unstable-raw-imports` does too): without
+ * them Deno refuses the module when it first loads, which with lazy dynamic
+ * imports is here, so the refusal becomes an error that says what to do.
  */
-async function importGrammars(): Promise<typeof import("./grammars.ts")> {
+async function rawImport<T>(load: () => Promise<T>): Promise<T> {
   try {
-    return await import("./grammars.ts");
+    return await load();
   } catch (err) {
-    // Deno words it differently in a worker and on the main thread.
-    const refused = /is not a valid module type|import attribute type of "bytes" is unsupported/;
-    if (err instanceof TypeError && refused.test(err.message)) throw rawImportsRequired(err);
+    if (err instanceof TypeError && REFUSED.test(err.message)) throw rawImportsRequired(err);
     throw err;
   }
+}
+
+function importGrammars(): Promise<typeof import("./grammars.ts")> {
+  return rawImport(() => import("./grammars.ts"));
 }
 
 async function initRuntime(): Promise<typeof import("web-tree-sitter")> {
@@ -70,22 +80,32 @@ async function initRuntime(): Promise<typeof import("web-tree-sitter")> {
   return wts;
 }
 
-async function loadGrammar(language: Language): Promise<LoadedGrammar> {
+async function loadGrammar(spec: LanguageSpec): Promise<LoadedGrammar> {
   runtime ??= initRuntime();
   const wts = await runtime;
-  const { grammarFor, pruneTypes } = await importGrammars();
-  const spec = grammarFor(language);
-  const tsLanguage = await wts.Language.load(spec.wasm);
+  const { pruneTypes } = await importGrammars();
+  const assets = await rawImport(() => spec.load());
+  const tsLanguage = await wts.Language.load(assets.wasm);
   const prune = new Set<number>();
-  for (const type of pruneTypes(spec.query)) {
+  for (const type of pruneTypes(assets.skeleton)) {
     const id = tsLanguage.idForNodeType(type, true);
-    if (id === null) throw new Error(`${spec.grammar}.scm: unknown prune node type ${type}`);
+    if (id === null) {
+      throw new Error(`${spec.grammar} skeleton.scm: unknown prune node type ${type}`);
+    }
     prune.add(id);
   }
   const parser = new wts.Parser();
   parser.setLanguage(tsLanguage);
-  const query = new wts.Query(tsLanguage, spec.query);
-  return { grammar: spec.grammar, parser, query, language: tsLanguage, prune };
+  const query = new wts.Query(tsLanguage, assets.skeleton);
+  return {
+    grammar: spec.grammar,
+    parser,
+    query,
+    language: tsLanguage,
+    prune,
+    refs: assets.refs,
+    spec,
+  };
 }
 
 /**
@@ -93,11 +113,11 @@ async function loadGrammar(language: Language): Promise<LoadedGrammar> {
  * grammar on first use. Languages that share a grammar share one parser.
  */
 export async function grammarForLanguage(language: Language): Promise<LoadedGrammar> {
-  const { grammarFor } = await importGrammars();
-  const name = grammarFor(language).grammar;
+  const spec = languageSpec(language);
+  const name = spec.grammar;
   let entry = loaded.get(name);
   if (!entry) {
-    entry = loadGrammar(language);
+    entry = loadGrammar(spec);
     loaded.set(name, entry);
     entry.catch(() => loaded.delete(name));
   }

@@ -7,6 +7,7 @@
  * @module
  */
 import { TrifectaError } from "../errors.ts";
+import { languageOfPath, SOURCE_EXTENSIONS } from "../languages/mod.ts";
 import type { AstCache } from "../cache/types.ts";
 import { DEFAULT_MAX_FILE_BYTES } from "../segment/read.ts";
 import type { Segment } from "../segment/segment.ts";
@@ -48,26 +49,11 @@ export interface SkeletonResult {
  * ```
  */
 export function languageOf(path: string): Language | undefined {
-  if (path.endsWith(".py") || path.endsWith(".pyi")) return "python";
-  if (path.endsWith(".tsx")) return "tsx";
-  if (path.endsWith(".ts") || path.endsWith(".mts") || path.endsWith(".cts")) return "typescript";
-  if (/\.(js|mjs|cjs|jsx)$/.test(path)) return "javascript";
-  return undefined;
+  return languageOfPath(path)?.name;
 }
 
 /** File extensions trifecta parses (for the walker). */
-export const SOURCE_EXTENSIONS: readonly string[] = [
-  ".py",
-  ".pyi",
-  ".ts",
-  ".mts",
-  ".cts",
-  ".tsx",
-  ".js",
-  ".mjs",
-  ".cjs",
-  ".jsx",
-];
+export { SOURCE_EXTENSIONS };
 
 /** Batches up to this many files get one `ast.parse` event per file at level lite. */
 export const PER_FILE_EVENT_LIMIT = 20;

@@ -101,11 +101,8 @@ export function skipNames(query: string): Set<string> {
 }
 
 async function compileRefs(grammar: LoadedGrammar): Promise<RefsQuery> {
-  const [wts, queries] = await Promise.all([
-    import("web-tree-sitter"),
-    import("./tags_queries.ts"),
-  ]);
-  const source = queries.REFS_QUERIES.get(grammar.grammar);
+  const wts = await import("web-tree-sitter");
+  const source = grammar.refs;
   if (source === undefined) {
     throw new TrifectaError("UNSUPPORTED_LANGUAGE", `No reference query for ${grammar.grammar}`);
   }

@@ -4,18 +4,12 @@
  * @module
  */
 
-/** Languages trifecta parses. */
-export type Language = "python" | "typescript" | "tsx" | "javascript";
+import type { SymbolKind } from "../languages/mod.ts";
 
-/** Kinds of skeleton symbols. */
-export type SymbolKind =
-  | "class"
-  | "function"
-  | "method"
-  | "interface"
-  | "type"
-  | "variable"
-  | "enum";
+export type { SymbolKind };
+
+/** A registry name of a language trifecta parses (lib/languages/mod.ts `LANGUAGES`). */
+export type Language = string;
 
 /** One symbol of a skeleton. */
 export interface SkeletonSymbol {

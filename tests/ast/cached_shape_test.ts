@@ -79,7 +79,7 @@ Deno.test("cache shape: bad lines, types, keys, paths and counts are refused", a
     ["start after end", { ...sk, symbols: [{ ...s0, start_line: s0.end_line + 1 }] }],
     ["fractional line", { ...sk, symbols: [{ ...s0, end_line: s0.end_line + 0.5 }] }],
     ["line past the file", { ...sk, symbols: [{ ...s0, end_line: sk.bytes + 2 }] }],
-    ["unknown kind", { ...sk, symbols: [{ ...s0, kind: "module" }] }],
+    ["unknown kind", { ...sk, symbols: [{ ...s0, kind: "gadget" }] }],
     ["unknown symbol key", { ...sk, symbols: [{ ...s0, note: "x" }] }],
     ["unknown top key", { ...sk, note: "x" }],
     ["other path", { ...sk, path: "other.py" }],

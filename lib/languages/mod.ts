@@ -1,0 +1,112 @@
+/**
+ * The language registry: every language trifecta parses, as data. A new
+ * language is a folder here (its entry `mod.ts`, its `grammar.ts` importing
+ * the wasm and queries, `skeleton.scm`, `refs.scm`) and one line in
+ * {@linkcode LANGUAGES}; docs/ast.md lists the steps.
+ *
+ * @module
+ */
+import { TrifectaError } from "../errors.ts";
+import { PYTHON } from "./python/mod.ts";
+import { JAVASCRIPT, TSX, TYPESCRIPT } from "./typescript/mod.ts";
+import type { LanguageSpec } from "./types.ts";
+
+export type {
+  CommentSyntax,
+  GrammarAssets,
+  LanguageSpec,
+  ModuleRule,
+  ServerSpec,
+  SymbolKind,
+} from "./types.ts";
+export { ALL_SYMBOL_KINDS, DEFAULT_METHOD_OWNERS } from "./types.ts";
+
+/** Every language, in the order extensions are matched and languages listed. */
+export const LANGUAGES: readonly LanguageSpec[] = [
+  PYTHON,
+  TYPESCRIPT,
+  TSX,
+  JAVASCRIPT,
+];
+
+const BY_NAME: ReadonlyMap<string, LanguageSpec> = new Map(LANGUAGES.map((l) => [l.name, l]));
+
+/** Longest extension first, so `.d.ts`-like compound extensions could win over `.ts`. */
+const BY_EXTENSION: readonly (readonly [string, LanguageSpec])[] = LANGUAGES
+  .flatMap((l) => l.extensions.map((e) => [e, l] as const))
+  .sort((a, b) => b[0].length - a[0].length);
+
+/** The entry of a registry name (`python`, `tsx`), or undefined. */
+export function languageByName(name: string): LanguageSpec | undefined {
+  return BY_NAME.get(name);
+}
+
+/**
+ * The entry of a registry name; a language the registry does not hold is a
+ * bug in the caller (names come from the registry), reported as such.
+ */
+export function languageSpec(name: string): LanguageSpec {
+  const spec = BY_NAME.get(name);
+  if (spec === undefined) {
+    throw new TrifectaError("UNSUPPORTED_LANGUAGE", `No language named ${JSON.stringify(name)}`, {
+      nextSteps: [`Languages: ${LANGUAGES.map((l) => l.name).join(", ")}`],
+    });
+  }
+  return spec;
+}
+
+/**
+ * The language of a path by its extension, or undefined when no entry
+ * claims it.
+ *
+ * @example
+ * ```ts
+ * import { languageOfPath } from "./mod.ts";
+ * import { equal } from "node:assert/strict";
+ * equal(languageOfPath("src/app.tsx")?.name, "tsx");
+ * equal(languageOfPath("README.md"), undefined);
+ * ```
+ */
+export function languageOfPath(path: string): LanguageSpec | undefined {
+  for (const [ext, spec] of BY_EXTENSION) if (path.endsWith(ext)) return spec;
+  return undefined;
+}
+
+/** Every extension of every language (for the walker). */
+export const SOURCE_EXTENSIONS: readonly string[] = LANGUAGES.flatMap((l) => l.extensions);
+
+/** The `sym://` language names, each with the entries whose files it addresses. */
+export function uriLanguages(): ReadonlyMap<string, readonly LanguageSpec[]> {
+  const out = new Map<string, LanguageSpec[]>();
+  for (const l of LANGUAGES) {
+    const list = out.get(l.uriName) ?? [];
+    list.push(l);
+    out.set(l.uriName, list);
+  }
+  return out;
+}
+
+/**
+ * The `sym://` language a URI's language part means (an alias maps to its
+ * language), or undefined.
+ *
+ * @example
+ * ```ts
+ * import { uriLanguageName } from "./mod.ts";
+ * import { equal } from "node:assert/strict";
+ * equal(uriLanguageName("py"), "python");
+ * equal(uriLanguageName("cobol"), undefined);
+ * ```
+ */
+export function uriLanguageName(written: string): string | undefined {
+  for (const l of LANGUAGES) {
+    if (l.uriName === written) return l.uriName;
+    if (l.name === l.uriName && l.uriAliases.includes(written)) return l.uriName;
+  }
+  return undefined;
+}
+
+/** Every extension of the entries a `sym://` language addresses, in registry order. */
+export function uriExtensions(uriName: string): string[] {
+  return LANGUAGES.filter((l) => l.uriName === uriName).flatMap((l) => l.extensions);
+}

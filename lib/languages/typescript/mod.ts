@@ -1,0 +1,89 @@
+/**
+ * The registry entries of TypeScript, TSX and JavaScript: one query, two
+ * grammars, two `sym://` languages.
+ *
+ * @module
+ */
+import type { CommentSyntax, GrammarAssets, LanguageSpec, ServerSpec } from "../types.ts";
+
+const COMMENTS: CommentSyntax = {
+  line: ["//"],
+  block: [["/*", "*/"]],
+  docMarkers: ["/**", "*"],
+  docstrings: false,
+};
+
+const KINDS: LanguageSpec["kinds"] = [
+  "class",
+  "interface",
+  "enum",
+  "namespace",
+  "type",
+  "function",
+  "method",
+  "variable",
+];
+
+function server(languageId: string): ServerSpec {
+  return {
+    backend: "lsp_typescript",
+    names: ["typescript-language-server"],
+    args: ["--stdio"],
+    env: "TRIFECTA_LSP_TS_COMMAND",
+    languageId,
+  };
+}
+
+const SHARED = {
+  comments: COMMENTS,
+  wrappers: ["export_statement", "ambient_declaration"],
+  kinds: KINDS,
+};
+
+/** TypeScript (`.ts`, `.mts`, `.cts`). */
+export const TYPESCRIPT: LanguageSpec = {
+  ...SHARED,
+  name: "typescript",
+  label: "TypeScript",
+  grammar: "typescript",
+  extensions: [".ts", ".mts", ".cts"],
+  uriName: "typescript",
+  uriAliases: ["ts"],
+  modules: { style: "path", packageFiles: ["index.ts", "index.tsx", "index.mts", "index.cts"] },
+  servers: [server("typescript")],
+  async load(): Promise<GrammarAssets> {
+    return (await import("./grammar.ts")).TYPESCRIPT_ASSETS;
+  },
+};
+
+/** TSX (`.tsx`): TypeScript with JSX, addressed as `sym://typescript/…`. */
+export const TSX: LanguageSpec = {
+  ...SHARED,
+  name: "tsx",
+  label: "TSX",
+  grammar: "tsx",
+  extensions: [".tsx"],
+  uriName: "typescript",
+  uriAliases: [],
+  modules: TYPESCRIPT.modules,
+  servers: [server("typescriptreact")],
+  async load(): Promise<GrammarAssets> {
+    return (await import("./grammar.ts")).TSX_ASSETS;
+  },
+};
+
+/** JavaScript (`.js`, `.jsx`, `.mjs`, `.cjs`), parsed with the TSX grammar. */
+export const JAVASCRIPT: LanguageSpec = {
+  ...SHARED,
+  name: "javascript",
+  label: "JavaScript",
+  grammar: "tsx",
+  extensions: [".js", ".jsx", ".mjs", ".cjs"],
+  uriName: "javascript",
+  uriAliases: ["js"],
+  modules: { style: "path", packageFiles: ["index.js", "index.jsx", "index.mjs", "index.cjs"] },
+  servers: [server("javascript")],
+  async load(): Promise<GrammarAssets> {
+    return (await import("./grammar.ts")).TSX_ASSETS;
+  },
+};
