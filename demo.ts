@@ -14,11 +14,20 @@ const source = fileURLToPath(new URL("./fixtures/example", import.meta.url));
 // A fresh copy each run, so "cold" is cold and the checkout stays clean.
 const example = await Deno.makeTempDir({ prefix: "trifecta-demo-" });
 await copyTree(source, example);
+// A second segment: the small projects of other registry languages, side by side.
+const POLYGLOT_LANGUAGES = ["go", "rust", "java", "ruby"];
+const polyglot = await Deno.makeTempDir({ prefix: "trifecta-demo-polyglot-" });
+for (const lang of POLYGLOT_LANGUAGES) {
+  await copyTree(
+    fileURLToPath(new URL(`./fixtures/${lang}`, import.meta.url)),
+    `${polyglot}/${lang}`,
+  );
+}
 // The documented narrow flags: read the segment (and the AST worker's code),
 // write its _ctx/ and .trifecta/ only, run Deno (pyright runs under it);
 // `lsp` commands also get the daemon's runtime directory and socket.
-function flagsFor(args: readonly string[]): string[] {
-  return permissionFlags({ segment: example, codeDirs: [`${root}lib`], daemon: args[0] === "lsp" });
+function flagsFor(args: readonly string[], segment = example): string[] {
+  return permissionFlags({ segment, codeDirs: [`${root}lib`], daemon: args[0] === "lsp" });
 }
 
 async function copyTree(from: string, to: string): Promise<void> {
@@ -37,6 +46,8 @@ interface Step {
   args: string[];
   /** Show at most this many lines of output. */
   maxLines?: number;
+  /** Run on the polyglot segment instead of the example. */
+  polyglot?: boolean;
 }
 
 const steps: Step[] = [
@@ -45,6 +56,13 @@ const steps: Step[] = [
     args: ["ast", "skeleton", "src", "web", "--persist-cache"],
     maxLines: 60,
   },
+  // Other registry languages: one grammar and query file each, the same pipeline.
+  ...POLYGLOT_LANGUAGES.map((lang): Step => ({
+    title: `The same for ${lang} (a copy of fixtures/${lang}): one registry of languages as data`,
+    args: ["ast", "skeleton", lang],
+    maxLines: 22,
+    polyglot: true,
+  })),
   {
     title: "Resolve a method by sym:// URI (served from the cache)",
     args: [
@@ -125,9 +143,11 @@ for (const step of steps) {
     const id = await firstHitId();
     step.args = step.args.map((a) => (a === "@first-hit" ? id : a));
   }
-  write(`\n=== ${step.title}\n$ trifecta ${step.args.join(" ")} -s fixtures/example\n`);
+  const segment = step.polyglot ? polyglot : example;
+  const shown = step.polyglot ? "<copies of fixtures/{go,rust,java,ruby}>" : "fixtures/example";
+  write(`\n=== ${step.title}\n$ trifecta ${step.args.join(" ")} -s ${shown}\n`);
   const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", ...flagsFor(step.args), `${root}main.ts`, ...step.args, "-s", example],
+    args: ["run", ...flagsFor(step.args, segment), `${root}main.ts`, ...step.args, "-s", segment],
     cwd: root,
     stdout: "piped",
     stderr: "piped",
@@ -147,4 +167,5 @@ for (const step of steps) {
   }
 }
 await Deno.remove(example, { recursive: true });
+await Deno.remove(polyglot, { recursive: true });
 Deno.exit(failures === 0 ? 0 : 1);

@@ -8,7 +8,8 @@
 import { join, resolve } from "node:path";
 import { optionalEnv } from "../lib/env.ts";
 import { daemonPaths, runtimeDir } from "../lib/lsp/daemon_paths.ts";
-import { findServer, isServerCommand, type ServerLanguage } from "../lib/lsp/discovery.ts";
+import { findServer, isServerCommand } from "../lib/lsp/discovery.ts";
+import { serverFamilies } from "../lib/lsp/servers.ts";
 
 /** Environment variables trifecta reads (`TRIFECTA_*` is a prefix grant). */
 export const ENV_ALLOW: readonly string[] = ["TRIFECTA_*", "PATH", "XDG_RUNTIME_DIR", "USER"];
@@ -145,9 +146,6 @@ export function launcherFlags(): string[] {
   ];
 }
 
-/** Languages whose servers the launcher grants. */
-const SERVER_LANGUAGES: readonly ServerLanguage[] = ["python", "typescript"];
-
 /** The discovered path and, when it is a link, its real path (Deno matches the path spawned). */
 function withRealPath(path: string): string[] {
   try {
@@ -161,15 +159,17 @@ function withRealPath(path: string): string[] {
 }
 
 /**
- * The language-server executables the CLI would start for this environment
- * (`TRIFECTA_LSP_COMMAND`, `TRIFECTA_LSP_TS_COMMAND`, else the servers on
- * `PATH`; lib/lsp/discovery.ts), as absolute paths. pyright run by Deno
+ * The language-server executables the CLI would start for this environment,
+ * for every server family of the language registry (each family's variable,
+ * `TRIFECTA_LSP_COMMAND`, `TRIFECTA_LSP_C_COMMAND` …, else its servers on
+ * `PATH`: pyright, typescript-language-server, clangd, gopls …;
+ * lib/lsp/discovery.ts), as absolute paths. A server run by Deno from npm
  * needs no entry. Without `--allow-env=PATH` or read access to the `PATH`
  * directories nothing is found, and the CLI's fallback names what to grant.
  */
 export async function serverExecutables(): Promise<string[]> {
   const found: string[] = [];
-  for (const language of SERVER_LANGUAGES) {
+  for (const language of serverFamilies()) {
     const server = await findServer(language, { env: optionalEnv });
     if (!isServerCommand(server) || server.source === "deno_npm") continue;
     for (const p of withRealPath(server.command)) if (!found.includes(p)) found.push(p);

@@ -15,6 +15,7 @@ import {
   MAX_DECORATOR_CHARS,
   MAX_DOC_CHARS,
   MAX_NAME_CHARS,
+  MAX_QUALIFIED_CHARS,
   MAX_SIGNATURE_CHARS,
   MAX_SYMBOL_DEPTH,
   SYMBOL_KINDS,
@@ -99,7 +100,7 @@ function symbolOk(s: unknown, limits: Limits): s is SkeletonSymbol {
   if (!isRecord(s) || !onlyKeys(s, SYMBOL_KEYS)) return false;
   if (typeof s.kind !== "string" || !SYMBOL_KINDS.has(s.kind)) return false;
   if (!str(s.name, limits, MAX_NAME_CHARS)) return false;
-  if (!str(s.qualified_name, limits, (MAX_NAME_CHARS + 3) * (MAX_SYMBOL_DEPTH + 1))) return false;
+  if (!str(s.qualified_name, limits, MAX_QUALIFIED_CHARS)) return false;
   if (!str(s.signature, limits, MAX_SIGNATURE_CHARS) || !str(s.doc, limits, MAX_DOC_CHARS)) {
     return false;
   }

@@ -4,7 +4,8 @@
  * `queries/python.scm` and `docs/ast.md`); extraction decides *which* ones
  * belong to the skeleton (those not inside a function body), nests them,
  * and attaches decorators, docs, signatures and line ranges. No language
- * is named here. Stages: query (lib/ast/extract_query.ts) → assemble (here:
+ * is named here: what differs comes from the language's registry entry
+ * (`ExtractOptions.spec`). Stages: query (lib/ast/extract_query.ts) → assemble (here:
  * one pass over the items in source order with a stack of open scopes) →
  * one symbol per kept definition (lib/ast/extract_symbol.ts).
  *
@@ -12,7 +13,8 @@
  */
 import type { Node, Query } from "web-tree-sitter";
 import type { SkeletonImport, SkeletonSymbol, SymbolKind } from "./types.ts";
-import { clip, oneLine, pythonDocLine } from "./text_utils.ts";
+import type { LanguageSpec } from "../languages/mod.ts";
+import { clip, docstringLine, oneLine } from "./text_utils.ts";
 import { budgetSpent, parseTooComplex } from "./budget.ts";
 import {
   type FlattenedSymbol,
@@ -22,14 +24,21 @@ import {
   MAX_SYMBOL_DEPTH,
 } from "./limits.ts";
 import { CodeRows } from "./code_rows.ts";
-import { collect, type CollectOptions, type Def, type Item, ItemType } from "./extract_query.ts";
-import { buildSymbol } from "./extract_symbol.ts";
+import {
+  collect,
+  type CollectOptions,
+  type Def,
+  type Item,
+  ItemType,
+  textOf,
+} from "./extract_query.ts";
+import { buildSymbol, type SymbolContext, symbolRules } from "./extract_symbol.ts";
 
 /** What the query found in one tree, assembled. */
 export interface Extracted {
   /** Import statements not inside a function body. */
   imports: SkeletonImport[];
-  /** Export statements without a declaration (TypeScript/JavaScript). */
+  /** Export statements without a declaration (`@export`). */
   exports: SkeletonImport[];
   /** Top-level symbols with their children. */
   symbols: SkeletonSymbol[];
@@ -39,6 +48,8 @@ export interface Extracted {
 export interface ExtractOptions extends CollectOptions {
   /** The source text the tree was parsed from. */
   text: string;
+  /** The language's registry entry: wrappers, method owners, comment and doc syntax. */
+  spec: LanguageSpec;
 }
 
 /** Items assembled between two looks at the clock. */
@@ -80,12 +91,10 @@ class Assembler {
   readonly out: Extracted = { imports: [], exports: [], symbols: [] };
   readonly #stack: Frame[] = [];
   readonly #symbolOf = new Map<Def, SkeletonSymbol>();
-  readonly #rows: CodeRows;
-  readonly #leading: ReadonlyMap<number, Node>;
+  readonly #ctx: SymbolContext;
 
-  constructor(rows: CodeRows, leading: ReadonlyMap<number, Node>) {
-    this.#rows = rows;
-    this.#leading = leading;
+  constructor(ctx: SymbolContext) {
+    this.#ctx = ctx;
   }
 
   /** The innermost scope `item` lies in (closing the scopes that ended before it). */
@@ -113,9 +122,9 @@ class Assembler {
     } else if (item.type === ItemType.Doc) this.#doc(item.node, top);
     else if (!insideFunction && item.type === ItemType.Import) {
       // As long as a signature: the AST fallback reads names from it.
-      this.out.imports.push(statement(item.node, MAX_SIGNATURE_CHARS));
+      this.out.imports.push(statement(this.#ctx.rows.text, item.node, MAX_SIGNATURE_CHARS));
     } else if (!insideFunction && item.type === ItemType.Export) {
-      this.out.exports.push(statement(item.node, MAX_EXPORT_TEXT));
+      this.out.exports.push(statement(this.#ctx.rows.text, item.node, MAX_EXPORT_TEXT));
     }
   }
 
@@ -125,7 +134,7 @@ class Assembler {
     let childParent = top.parent;
     let childDepth = top.parentDepth;
     if (!insideFunction) {
-      symbol = buildSymbol(def, this.#rows, top.owner, this.#leading);
+      symbol = buildSymbol(def, top.owner, this.#ctx);
       this.#symbolOf.set(def, symbol);
       if (top.parent !== top.owner) symbol.depth_flattened = true;
       if (top.parent) top.parent.children.push(symbol);
@@ -147,19 +156,22 @@ class Assembler {
     });
   }
 
-  /** A docstring: the doc line of the innermost definition, when it has none yet. */
+  /**
+   * A docstring: the doc line of the innermost definition, when it has none
+   * yet and the language has docstrings.
+   */
   #doc(node: Node, top: Frame): void {
     const def = top.innermost;
-    if (!def || def.doc !== "") return;
-    def.doc = clip(pythonDocLine(node.text), MAX_DOC_CHARS);
+    if (!def || def.doc !== "" || !this.#ctx.rules.comments.docstrings) return;
+    def.doc = clip(docstringLine(textOf(this.#ctx.rows.text, node)), MAX_DOC_CHARS);
     const symbol = this.#symbolOf.get(def);
     if (symbol && symbol.doc === "") symbol.doc = def.doc;
   }
 }
 
 /** An import or export statement on one line, bounded. */
-function statement(node: Node, max: number): SkeletonImport {
-  return { text: clip(oneLine(node.text), max), line: node.startPosition.row + 1 };
+function statement(text: string, node: Node, max: number): SkeletonImport {
+  return { text: clip(oneLine(textOf(text, node)), max), line: node.startPosition.row + 1 };
 }
 
 /**
@@ -171,7 +183,11 @@ function statement(node: Node, max: number): SkeletonImport {
 export function extractSkeleton(query: Query, root: Node, options: ExtractOptions): Extracted {
   const budget = options.budget;
   const { items, leading } = collect(query, root, options);
-  const assembler = new Assembler(new CodeRows(options.text, root), leading);
+  const assembler = new Assembler({
+    rows: new CodeRows(options.text, root, options.spec.comments),
+    leading,
+    rules: symbolRules(options.spec),
+  });
   let sinceCheck = 0;
   for (const item of items) {
     if (budget && ++sinceCheck === ITEMS_PER_BUDGET_CHECK) {

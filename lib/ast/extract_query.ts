@@ -21,6 +21,8 @@ export interface Def {
   name: Node | undefined;
   /** The `body` capture. */
   body: Node | undefined;
+  /** The `owner` capture: names the type the definition belongs to. */
+  owner: Node | undefined;
   /** Index of the pattern that found it (the first pattern wins). */
   pattern: number;
   /** Decorators, attached by {@linkcode attachDecorators}. */
@@ -68,7 +70,7 @@ export interface Collected {
   items: Item[];
   /** Decorators, attached to their definitions. */
   defs: Def[];
-  /** JSDoc-style comments by the row they end on. */
+  /** Leading doc comments (`@doc.leading`) by the row they end on. */
   leading: Map<number, Node>;
 }
 
@@ -173,13 +175,15 @@ class Collector {
     let kind: SymbolKind | undefined;
     let name: Node | undefined;
     let body: Node | undefined;
+    let owner: Node | undefined;
     for (const { name: n, node } of match.captures) {
       const itemType = ITEM_CAPTURES.get(n);
       if (itemType !== undefined) this.#add(itemType, node);
       else if (n === "name") name = node;
       else if (n === "body") body = node;
+      else if (n === "owner") owner = node;
       else if (n === "decorator") this.#decorator(node);
-      else if (n === "doc.leading") this.leading.set(node.endPosition.row, node);
+      else if (n === "doc.leading") this.leading.set(lastRow(node), node);
       else if (n.startsWith("definition.")) {
         const k = n.slice(11);
         if (isSymbolKind(k)) [defNode, kind] = [node, k];
@@ -194,6 +198,7 @@ class Collector {
       node: defNode,
       name,
       body,
+      owner,
       pattern,
       decorators: [],
       doc: "",
@@ -203,6 +208,23 @@ class Collector {
   defs(): Def[] {
     return [...this.#defs.values()];
   }
+}
+
+/**
+ * A node's text read from `text`, the source extraction was given: the
+ * tree may come from a second parse of a blanked copy (lib/ast/parse_source.ts).
+ */
+export function textOf(text: string, node: Node): string {
+  return text.slice(node.startIndex, node.endIndex);
+}
+
+/**
+ * The row of a node's last character: some grammars end a line comment
+ * after its newline, at column 0 of the next row.
+ */
+export function lastRow(node: Node): number {
+  const end = node.endPosition;
+  return end.column === 0 && end.row > node.startPosition.row ? end.row - 1 : end.row;
 }
 
 function isSymbolKind(k: string): k is SymbolKind {
@@ -235,24 +257,47 @@ export function collect(query: Query, root: Node, options: CollectOptions): Coll
   return { items, defs, leading: collector.leading };
 }
 
-/** Attach each decorator to the definition it decorates (the next one, same parent). */
+/**
+ * Attach each decorator to the definition it decorates: the definition
+ * whose header holds it (directly, or in a child such as Java's
+ * `modifiers`), else the next definition with the same parent (or the one
+ * that contains it).
+ */
 function attachDecorators(defs: readonly Def[], decorators: Node[]): void {
   if (decorators.length === 0) return;
+  const byNode = new Map(defs.map((d) => [d.node.id, d]));
   const sorted = defs.slice().sort((a, b) => a.node.startIndex - b.node.startIndex);
   decorators.sort((a, b) => a.startIndex - b.startIndex);
   let i = 0;
   for (const dec of decorators) {
     while (i < sorted.length && (sorted[i]?.node.startIndex ?? Infinity) < dec.startIndex) i++;
-    // Same-start definitions (a class and its decorators) or the next one.
-    const def = sorted[i];
-    if (def === undefined) break;
-    const decParent = dec.parent;
-    if (!decParent) continue;
-    const defParent = def.node.parent;
-    if (decParent.id === def.node.id || (defParent && decParent.id === defParent.id)) {
-      def.decorators.push(dec);
-    } else if (defParent && defParent.parent && decParent.id === defParent.parent.id) {
-      def.decorators.push(dec);
-    }
+    const def = headerHolder(dec, byNode) ?? nextDecorated(dec, sorted[i]);
+    def?.decorators.push(dec);
   }
+}
+
+/** How far a decorator may lie down a definition's header (Java: `modifiers` > annotation). */
+const HEADER_DEPTH = 2;
+
+/** The definition whose header (before its body, or its name) holds `dec`. */
+function headerHolder(dec: Node, byNode: ReadonlyMap<number, Def>): Def | undefined {
+  let n = dec.parent;
+  for (let up = 0; n !== null && up < HEADER_DEPTH; up++, n = n.parent) {
+    const def = byNode.get(n.id);
+    if (def === undefined) continue;
+    const limit = def.body?.startIndex ?? def.name?.startIndex ?? def.node.endIndex;
+    return dec.endIndex <= limit ? def : undefined;
+  }
+  return undefined;
+}
+
+/** `def` (the first definition starting at or after `dec`) when `dec` decorates it. */
+function nextDecorated(dec: Node, def: Def | undefined): Def | undefined {
+  const decParent = dec.parent;
+  if (def === undefined || !decParent) return undefined;
+  // Same-start definitions (a class and its decorators) or the next one.
+  const defParent = def.node.parent;
+  if (decParent.id === def.node.id || (defParent && decParent.id === defParent.id)) return def;
+  if (defParent && defParent.parent && decParent.id === defParent.parent.id) return def;
+  return undefined;
 }

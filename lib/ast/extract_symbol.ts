@@ -1,25 +1,62 @@
 /**
  * One skeleton symbol from one definition: its signature (decorators left
- * out, the body cut off, bounded), first line, last code line, doc line
- * (docstring, or the JSDoc comment right above it), name and kind.
+ * out, the body and comments before it cut off, bounded), first line, last
+ * code line, doc line (docstring, or the doc comment block right above it),
+ * name, qualified name and kind. What differs between languages comes from
+ * the registry entry ({@linkcode SymbolRules}).
  *
  * @module
  */
 import type { Node } from "web-tree-sitter";
-import type { SkeletonSymbol } from "./types.ts";
-import { clip, jsdocLine } from "./text_utils.ts";
+import type { SkeletonSymbol, SymbolKind } from "./types.ts";
+import { type CommentSyntax, DEFAULT_METHOD_OWNERS, type LanguageSpec } from "../languages/mod.ts";
+import { clip, clipStart, docCommentLine } from "./text_utils.ts";
 import {
   MAX_BODYLESS_SIGNATURE,
   MAX_DECORATOR_CHARS,
   MAX_DOC_CHARS,
   MAX_NAME_CHARS,
+  MAX_QUALIFIED_CHARS,
   MAX_SIGNATURE_CHARS,
 } from "./limits.ts";
 import type { CodeRows } from "./code_rows.ts";
-import type { Def } from "./extract_query.ts";
+import { type Def, lastRow, textOf } from "./extract_query.ts";
 
-/** Node types that wrap a declaration and belong to its signature. */
-const WRAPPERS: ReadonlySet<string> = new Set(["export_statement", "ambient_declaration"]);
+/** The parts of a language's registry entry that shape its symbols. */
+export interface SymbolRules {
+  /** Node types that wrap a definition and belong to its signature. */
+  wrappers: ReadonlySet<string>;
+  /** Kinds whose functions are methods. */
+  methodOwners: ReadonlySet<SymbolKind>;
+  /** Comment and doc syntax. */
+  comments: CommentSyntax;
+}
+
+const RULES = new WeakMap<LanguageSpec, SymbolRules>();
+
+/** The symbol rules of a registry entry (built once per entry). */
+export function symbolRules(spec: LanguageSpec): SymbolRules {
+  let rules = RULES.get(spec);
+  if (rules === undefined) {
+    rules = {
+      wrappers: new Set(spec.wrappers),
+      methodOwners: new Set(spec.methodOwners ?? DEFAULT_METHOD_OWNERS),
+      comments: spec.comments,
+    };
+    RULES.set(spec, rules);
+  }
+  return rules;
+}
+
+/** What every symbol of one file is built with. */
+export interface SymbolContext {
+  /** The file's text and code rows. */
+  rows: CodeRows;
+  /** Leading doc comments by the row they end on. */
+  leading: ReadonlyMap<number, Node>;
+  /** The language's rules. */
+  rules: SymbolRules;
+}
 
 function rowAt(text: string, fromIndex: number, fromRow: number, index: number): number {
   let row = fromRow;
@@ -50,28 +87,94 @@ function trimSignature(sig: string): string {
   return s;
 }
 
+/**
+ * Where the comment (an extra node) starting at `i` ends, or -1 when none
+ * starts there (some grammars give comments children: the extra is the
+ * ancestor starting at `i`).
+ */
+function extraEndAt(outer: Node, i: number): number {
+  for (let n = outer.descendantForIndex(i); n !== null && n.startIndex === i; n = n.parent) {
+    if (n.isExtra) return n.endIndex > i ? n.endIndex : -1;
+  }
+  return -1;
+}
+
+/** The first index from `from` (before `to`) past white space and comments. */
+function skipExtras(outer: Node, text: string, from: number, to: number): number {
+  let i = skipSpace(text, from, to);
+  while (i < to) {
+    const end = extraEndAt(outer, i);
+    if (end < 0) break;
+    i = skipSpace(text, end, to);
+  }
+  return i;
+}
+
 /** Where the signature starts and ends, and the row of the first decorator (-1: none). */
 interface SignatureSpan {
   start: number;
   end: number;
   firstDecoratorRow: number;
+  /** Row of `start`. */
+  startRow: number;
 }
 
-/** The signature's span: from the wrapper or definition, past its decorators, to the body. */
+/**
+ * Where the header before `body` ends: at the end of the last node before
+ * it that is not a comment (an extra), so comments between the header and
+ * the body (`def f():  # why`, `function f() // why`) stay out of the
+ * signature, in every grammar.
+ */
+function headerEnd(body: Node): number {
+  let end = body.startIndex;
+  for (let sib = body.previousSibling; sib !== null; sib = sib.previousSibling) {
+    if (!sib.isExtra) return sib.endIndex;
+    end = sib.startIndex;
+  }
+  return end;
+}
+
+/**
+ * The signature's span: from the wrapper or definition, past its leading
+ * decorators and the comments after them, to the header's end.
+ */
 function signatureSpan(text: string, def: Def, outer: Node): SignatureSpan {
   let start = outer.startIndex;
   let firstDecoratorRow = -1;
   for (const dec of def.decorators) {
     if (firstDecoratorRow < 0) firstDecoratorRow = dec.startPosition.row;
-    if (dec.startIndex >= start && dec.endIndex > start) start = dec.endIndex;
+    if (dec.endIndex > start && skipExtras(outer, text, start, dec.startIndex) >= dec.startIndex) {
+      start = dec.endIndex;
+    }
   }
-  const end = def.body ? def.body.startIndex : def.node.endIndex;
-  return { start: skipSpace(text, start, end), end, firstDecoratorRow };
+  const end = def.body ? Math.max(start, headerEnd(def.body)) : def.node.endIndex;
+  start = skipExtras(outer, text, start, end);
+  const node = def.node;
+  const nodeStart = node.startPosition;
+  const startRow = start > node.startIndex
+    ? rowAt(text, node.startIndex, nodeStart.row, start)
+    : nodeStart.row;
+  return { start, end, firstDecoratorRow, startRow };
 }
 
-/** The signature text: body and end punctuation cut off, then bounded. */
+/**
+ * The span's text without the decorators inside it (Java's
+ * `public @A void f()`: decorators are reported apart).
+ */
+function spanText(text: string, def: Def, span: SignatureSpan): string {
+  let out = "";
+  let pos = span.start;
+  for (const dec of def.decorators) {
+    if (dec.startIndex < pos || dec.endIndex > span.end) continue;
+    out += text.slice(pos, dec.startIndex);
+    pos = skipSpace(text, dec.endIndex, span.end);
+  }
+  return out + text.slice(pos, span.end);
+}
+
+/** The signature text: decorators, body and end punctuation cut off, then bounded. */
 function signatureText(text: string, def: Def, span: SignatureSpan): string {
-  let signature = trimSignature(text.slice(span.start, span.end));
+  let signature = trimSignature(spanText(text, def, span));
   if (!def.body && signature.length > MAX_BODYLESS_SIGNATURE) {
     const nl = signature.indexOf("\n");
     signature = clip(nl < 0 ? signature : signature.slice(0, nl).trimEnd(), 200);
@@ -80,55 +183,111 @@ function signatureText(text: string, def: Def, span: SignatureSpan): string {
   return clip(signature, MAX_SIGNATURE_CHARS);
 }
 
-/** The docstring line, or the JSDoc comment ending on the row above the definition. */
-function docOf(
-  def: Def,
-  outer: Node,
-  firstDecoratorRow: number,
-  leading: ReadonlyMap<number, Node>,
-): string {
+/** True for a one-line comment opened by one of the language's line-comment starts. */
+function isLineComment(node: Node, text: string, syntax: CommentSyntax): boolean {
+  if (lastRow(node) !== node.startPosition.row) return false;
+  return syntax.line.some((start) => text.startsWith(start, node.startIndex));
+}
+
+/** True when only spaces and tabs come before `index` on its line (not a trailing comment). */
+function startsLine(text: string, index: number): boolean {
+  for (let i = index - 1; i >= 0; i--) {
+    const c = text.charCodeAt(i);
+    if (c === 10) return true;
+    if (c !== 32 && c !== 9) return false;
+  }
+  return true;
+}
+
+/**
+ * The doc line of the leading comment ending right above a definition: a
+ * block comment alone, or the block of consecutive own-line line comments
+ * it ends (its first non-empty line).
+ */
+function leadingDoc(comment: Node, ctx: SymbolContext): string {
+  const syntax = ctx.rules.comments;
+  const text = ctx.rows.text;
+  if (!isLineComment(comment, text, syntax)) return docCommentLine(textOf(text, comment), syntax);
+  const block: Node[] = [];
+  for (
+    let c: Node | undefined = comment;
+    c !== undefined && isLineComment(c, text, syntax) && startsLine(text, c.startIndex);
+    c = ctx.leading.get(c.startPosition.row - 1)
+  ) {
+    block.push(c);
+  }
+  for (let i = block.length - 1; i >= 0; i--) {
+    const c = block[i];
+    const line = c === undefined ? "" : docCommentLine(textOf(text, c), syntax);
+    if (line !== "") return line;
+  }
+  return "";
+}
+
+/** The doc line of the leading comment ending on the row above `row`, or "". */
+function docAbove(row: number, ctx: SymbolContext): string {
+  const comment = ctx.leading.get(row - 1);
+  return comment ? leadingDoc(comment, ctx) : "";
+}
+
+/**
+ * The docstring line, or the doc line of the comment ending on the row
+ * above the definition's first row (its first decorator's, or its
+ * wrapper's), else above its signature (Rust: `#[derive(…)]`, then `///`,
+ * then `pub struct`).
+ */
+function docOf(def: Def, outer: Node, span: SignatureSpan, ctx: SymbolContext): string {
   let doc = def.doc;
-  if (doc === "" && leading.size > 0) {
-    const outerRow = Math.min(
+  if (doc === "" && ctx.leading.size > 0) {
+    const decoratorRow = span.firstDecoratorRow;
+    const firstRow = Math.min(
       outer.startPosition.row,
-      firstDecoratorRow < 0 ? Number.MAX_SAFE_INTEGER : firstDecoratorRow,
+      decoratorRow < 0 ? Number.MAX_SAFE_INTEGER : decoratorRow,
     );
-    const comment = leading.get(outerRow - 1);
-    if (comment) doc = jsdocLine(comment.text);
+    doc = docAbove(firstRow, ctx);
+    if (doc === "" && span.startRow > firstRow) doc = docAbove(span.startRow, ctx);
   }
   return clip(doc, MAX_DOC_CHARS);
 }
 
+/** The `@owner` capture's text as dotted parts (`a::B`, `a\B` and `a.B` give `a.B`), or "". */
+function ownerPath(text: string, owner: Node | undefined): string {
+  if (owner === undefined) return "";
+  return textOf(text, owner).split(/::|\.|\\/).map((p) => p.trim()).filter((p) => p !== "").join(
+    ".",
+  );
+}
+
 /**
- * The symbol of `def`, named below `owner` (a function inside a class or
- * interface is a method), without children.
+ * The symbol of `def`, named below `enclosing` (the nearest enclosing
+ * symbol) and its `@owner`, without children. A function becomes a method
+ * inside a symbol of one of the language's method-owner kinds, or when the
+ * query names its owner.
  */
 export function buildSymbol(
   def: Def,
-  rows: CodeRows,
-  owner: SkeletonSymbol | undefined,
-  leading: ReadonlyMap<number, Node>,
+  enclosing: SkeletonSymbol | undefined,
+  ctx: SymbolContext,
 ): SkeletonSymbol {
-  const text = rows.text;
+  const text = ctx.rows.text;
   const node = def.node;
-  const parent = node.parent;
-  const outer = parent && WRAPPERS.has(parent.type) ? parent : node;
+  const up = node.parent;
+  const outer = up && ctx.rules.wrappers.has(up.type) ? up : node;
   const span = signatureSpan(text, def, outer);
-  const nodeStart = node.startPosition;
-  const startRow = span.start > node.startIndex
-    ? rowAt(text, node.startIndex, nodeStart.row, span.start)
-    : nodeStart.row;
-  const name = def.name ? clip(def.name.text, MAX_NAME_CHARS) : "";
-  const inClass = owner !== undefined && (owner.kind === "class" || owner.kind === "interface");
+  const name = def.name ? clip(textOf(text, def.name), MAX_NAME_CHARS) : "";
+  const owner = ownerPath(text, def.owner);
+  const prefix = [enclosing?.qualified_name ?? "", owner].filter((p) => p !== "").join(".");
+  const isMethod = def.kind === "function" &&
+    (owner !== "" || (enclosing !== undefined && ctx.rules.methodOwners.has(enclosing.kind)));
   return {
-    kind: def.kind === "function" && inClass ? "method" : def.kind,
+    kind: isMethod ? "method" : def.kind,
     name,
-    qualified_name: owner ? `${owner.qualified_name}.${name}` : name,
-    start_line: startRow + 1,
-    end_line: rows.lastCodeRow(node) + 1,
+    qualified_name: clipStart(prefix === "" ? name : `${prefix}.${name}`, MAX_QUALIFIED_CHARS),
+    start_line: span.startRow + 1,
+    end_line: ctx.rows.lastCodeRow(node) + 1,
     signature: signatureText(text, def, span),
-    decorators: def.decorators.map((d) => clip(d.text, MAX_DECORATOR_CHARS)),
-    doc: docOf(def, outer, span.firstDecoratorRow, leading),
+    decorators: def.decorators.map((d) => clip(textOf(text, d), MAX_DECORATOR_CHARS)),
+    doc: docOf(def, outer, span, ctx),
     children: [],
   };
 }

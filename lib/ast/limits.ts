@@ -9,6 +9,7 @@
  */
 import type { SkeletonSymbol } from "./types.ts";
 import { ALL_SYMBOL_KINDS } from "../languages/mod.ts";
+import { CLIP_START_MARK } from "./text_utils.ts";
 
 /** Symbol kinds a skeleton may hold. */
 export const SYMBOL_KINDS: ReadonlySet<string> = new Set(ALL_SYMBOL_KINDS);
@@ -29,6 +30,33 @@ export const MAX_DOC_CHARS = 300;
 export const MAX_DECORATOR_CHARS = 300;
 /** Longest symbol name kept (then ` …`): names nest into qualified names. */
 export const MAX_NAME_CHARS = 200;
+/**
+ * Longest qualified name kept: a longer one keeps its last characters (it
+ * still ends with the symbol's own name and the most specific parts) after
+ * {@linkcode CLIPPED_QUALIFIED_PREFIX}. Each symbol repeats its ancestors'
+ * names, so without a bound deep nesting of long names makes output
+ * quadratic in the input (1,000 nested classes with 190-character names:
+ * 25 MB of JSON from 700 KB). A clipped name addresses nothing (no `uri`).
+ */
+export const MAX_QUALIFIED_CHARS = 1024;
+
+/** The start of a qualified name clipped to {@linkcode MAX_QUALIFIED_CHARS}. */
+export const CLIPPED_QUALIFIED_PREFIX: string = CLIP_START_MARK;
+
+/**
+ * True for a qualified name clipped from the front (no URI can name it).
+ *
+ * @example
+ * ```ts
+ * import { isClippedQualifiedName } from "./limits.ts";
+ * import { equal } from "node:assert/strict";
+ * equal(isClippedQualifiedName("… C998.C999"), true);
+ * equal(isClippedQualifiedName("Outer.inner"), false);
+ * ```
+ */
+export function isClippedQualifiedName(qualifiedName: string): boolean {
+  return qualifiedName.startsWith(CLIPPED_QUALIFIED_PREFIX);
+}
 
 /**
  * Deepest symbol nesting kept (a top-level symbol is at depth 1). Deeper

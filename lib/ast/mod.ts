@@ -67,6 +67,7 @@ export {
   type TagsOptions,
 } from "./tags.ts";
 export { cachedSkeleton } from "./cached_shape.ts";
+export { isClippedQualifiedName, MAX_QUALIFIED_CHARS } from "./limits.ts";
 export {
   countSymbols,
   discloseExcerpt,

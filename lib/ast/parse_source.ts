@@ -11,9 +11,11 @@ import { contentSha256Hex } from "../segment/digest.ts";
 import { maskSecrets } from "../secrets.ts";
 import { readInsideSync } from "../segment/boundary.ts";
 import type { Segment } from "../segment/segment.ts";
-import { budgetSpent, parseBudgetMs, parseTooComplex, startBudget } from "./budget.ts";
+import type { Node, Tree } from "web-tree-sitter";
+import { type Budget, budgetSpent, parseBudgetMs, parseTooComplex, startBudget } from "./budget.ts";
 import { extractSkeleton } from "./extract.ts";
-import { grammarForLanguage } from "./parser.ts";
+import { grammarForLanguage, type LoadedGrammar } from "./parser.ts";
+import { type LanguageSpec, languageSpec } from "../languages/mod.ts";
 import { skeletonTextBytes } from "./render/file_outline.ts";
 import type { FileSkeleton, Language } from "./types.ts";
 
@@ -98,6 +100,140 @@ export interface ParseBytesInput {
   sha256?: string;
 }
 
+/** What {@linkcode parseTree} needs besides the grammar and the text. */
+interface ParseTreeOptions {
+  spec: LanguageSpec;
+  budget: Budget;
+  rel: string;
+}
+
+/** One parse within the budget, or null when it was cancelled (the parser reset). */
+function parseOnce(grammar: LoadedGrammar, text: string, budget: Budget): Tree | null {
+  const tree = grammar.parser.parse(text, null, { progressCallback: () => budgetSpent(budget) });
+  // A cancelled parse is kept for resumption: drop it before the next file.
+  if (!tree) grammar.parser.reset();
+  return tree;
+}
+
+/**
+ * The tree of `text`. When it has errors and the language has conditional
+ * directives (C#'s `#if`) or blanking expressions (C's macros), the text is
+ * parsed again with those blanked (same offsets and lines) and the tree
+ * with fewer error bytes is kept: a directive inside a base list, or a
+ * macro tree-sitter cannot expand, breaks the tree around it. Extraction
+ * reads the original text, never the tree's.
+ */
+function parseTree(grammar: LoadedGrammar, text: string, options: ParseTreeOptions): Tree {
+  const { budget, rel } = options;
+  const tree = parseOnce(grammar, text, budget);
+  if (!tree) {
+    if (budgetSpent(budget)) throw parseTooComplex(rel, budget, "parse");
+    throw new TrifectaError("PARSE_FAILED", `tree-sitter gave no tree for ${rel}`);
+  }
+  if (!tree.rootNode.hasError) return tree;
+  const blanked = reparseText(text, options.spec);
+  if (blanked === text) return tree;
+  const again = parseOnce(grammar, blanked, budget);
+  if (!again) return tree;
+  if (errorBytes(again.rootNode) < errorBytes(tree.rootNode)) {
+    tree.delete();
+    return again;
+  }
+  again.delete();
+  return tree;
+}
+
+const BLANKING = new WeakMap<LanguageSpec, readonly RegExp[]>();
+
+/** An entry's `reparseBlanking` expressions, compiled once. */
+function blankingOf(spec: LanguageSpec): readonly RegExp[] {
+  let list = BLANKING.get(spec);
+  if (list === undefined) {
+    list = (spec.reparseBlanking ?? []).map((source) => new RegExp(source, "gmd"));
+    BLANKING.set(spec, list);
+  }
+  return list;
+}
+
+/** Spaces for every character of `s` but line ends (offsets and lines stay). */
+function spaces(s: string): string {
+  return s.replace(/[^\r\n]/g, " ");
+}
+
+/**
+ * `text` with the matches of `re` blanked: the whole match, or only its
+ * capture groups when it has some (zlib's `f OF((int a))` blanks `OF(` and
+ * the last `)`).
+ *
+ * @example
+ * ```ts
+ * import { blankMatches } from "./parse_source.ts";
+ * import { equal } from "node:assert/strict";
+ * equal(blankMatches("int f(void) __THROW;", /__THROW/dgm), "int f(void)        ;");
+ * equal(blankMatches("int f OF((int a));", /\b(OF\s*\()\([^()]*\)(\))/dgm), "int f    (int a) ;");
+ * ```
+ */
+export function blankMatches(text: string, re: RegExp): string {
+  const ranges: Array<[number, number]> = [];
+  for (const m of text.matchAll(re)) {
+    const groups = m.indices?.slice(1) ?? [];
+    if (groups.length === 0) ranges.push([m.index, m.index + m[0].length]);
+    for (const g of groups) if (g !== undefined) ranges.push(g);
+  }
+  if (ranges.length === 0) return text;
+  let out = "";
+  let pos = 0;
+  for (const [start, end] of ranges) {
+    if (start < pos) continue;
+    out += text.slice(pos, start) + spaces(text.slice(start, end));
+    pos = end;
+  }
+  return out + text.slice(pos);
+}
+
+/**
+ * The text of the second parse: directive lines and the entry's
+ * `reparseBlanking` matches blanked (`text` itself when the entry has
+ * neither).
+ */
+function reparseText(text: string, spec: LanguageSpec): string {
+  let out = text;
+  const directives = spec.conditionalDirectives ?? [];
+  if (directives.length > 0) out = blankDirectiveLines(out, directives);
+  for (const re of blankingOf(spec)) out = blankMatches(out, re);
+  return out;
+}
+
+/**
+ * `text` with every line whose first word is one of `directives` turned
+ * into spaces (line ends kept, so offsets and lines stay).
+ *
+ * @example
+ * ```ts
+ * import { blankDirectiveLines } from "./parse_source.ts";
+ * import { equal } from "node:assert/strict";
+ * equal(blankDirectiveLines("a\n  #if X\nb\n#ifdef\n", ["#if"]), "a\n       \nb\n#ifdef\n");
+ * ```
+ */
+export function blankDirectiveLines(text: string, directives: readonly string[]): string {
+  return text.replace(
+    /^[ \t]*(#[A-Za-z]*)(?![A-Za-z0-9_])[^\n]*/gm,
+    (line, word: string) => directives.includes(word) ? spaces(line) : line,
+  );
+}
+
+/** Characters under ERROR nodes, plus one per MISSING node (a stack: trees nest deep). */
+function errorBytes(root: Node): number {
+  let total = 0;
+  const stack: Node[] = [root];
+  for (let node = stack.pop(); node !== undefined; node = stack.pop()) {
+    if (node.isError) total += node.endIndex - node.startIndex;
+    else if (node.isMissing) total += 1;
+    else if (node.hasError) stack.push(...node.children);
+  }
+  return total;
+}
+
 /** Options for {@linkcode parseSkeleton}. */
 export interface ParseSkeletonOptions {
   /** Size cap in bytes (default 2 MiB). */
@@ -142,18 +278,14 @@ export async function parseSkeleton(
     sha256 = input.sha256 ?? contentSha256Hex(input.bytes);
   }
   const grammar = await grammarForLanguage(input.language);
+  const spec = languageSpec(input.language);
   const budget = startBudget(options.budgetMs ?? parseBudgetMs(size));
-  const tree = grammar.parser.parse(text, null, { progressCallback: () => budgetSpent(budget) });
-  if (!tree) {
-    // A cancelled parse is kept for resumption: drop it before the next file.
-    grammar.parser.reset();
-    if (budgetSpent(budget)) throw parseTooComplex(input.rel, budget, "parse");
-    throw new TrifectaError("PARSE_FAILED", `tree-sitter gave no tree for ${input.rel}`);
-  }
+  const tree = parseTree(grammar, text, { spec, budget, rel: input.rel });
   try {
     const root = tree.rootNode;
     const extracted = extractSkeleton(grammar.query, root, {
       text,
+      spec,
       prune: grammar.prune,
       budget,
       rel: input.rel,
@@ -166,7 +298,8 @@ export async function parseSkeleton(
       bytes: size,
       skeleton_bytes: 0,
       imports: extracted.imports,
-      ...(input.language === "python" ? {} : { exports: extracted.exports }),
+      // Languages whose query has no `@export` capture have no exports list.
+      ...(grammar.query.captureNames.includes("export") ? { exports: extracted.exports } : {}),
       symbols: extracted.symbols,
     };
     skeleton.skeleton_bytes = skeletonTextBytes(skeleton);

@@ -1,14 +1,16 @@
 /**
- * Small text helpers for skeletons: first docstring/JSDoc line, one-line
- * normalisation, UTF-8 byte length.
+ * Small text helpers for skeletons: first docstring or doc-comment line,
+ * one-line normalisation, UTF-8 byte length. Comment syntax comes from the
+ * language's registry entry (lib/languages), never from here.
  *
  * @module
  */
+import type { CommentSyntax } from "../languages/mod.ts";
 
 const STRING_PREFIX = /^[rRuUbBfFtT]*/;
 
-/** First non-empty line of a Python string literal's content, trimmed. */
-export function pythonDocLine(literal: string): string {
+/** First non-empty line of a docstring literal's content (prefixes and quotes removed), trimmed. */
+export function docstringLine(literal: string): string {
   let s = literal.replace(STRING_PREFIX, "");
   for (const q of ['"""', "'''", '"', "'"]) {
     if (s.startsWith(q)) {
@@ -20,13 +22,66 @@ export function pythonDocLine(literal: string): string {
   return firstLine(s);
 }
 
-/** First non-empty line of a `/** … *\/` comment's content, trimmed. */
-export function jsdocLine(comment: string): string {
-  let s = comment;
-  if (s.startsWith("/**")) s = s.slice(3);
-  if (s.endsWith("*/")) s = s.slice(0, -2);
+/** The longest of `prefixes` that `s` starts with, or "". */
+function longestPrefix(s: string, prefixes: readonly string[]): string {
+  let found = "";
+  for (const p of prefixes) if (p.length > found.length && s.startsWith(p)) found = p;
+  return found;
+}
+
+/** `<see cref="X"/>` (also `seealso`, `langword`, `href`): its target. */
+const XML_REF = /<(?:see|seealso)\s+(?:cref|langword|href)\s*=\s*"([^"]*)"\s*\/>/g;
+/** `<paramref name="x"/>` (also `typeparamref`): the name. */
+const XML_NAME = /<(?:paramref|typeparamref)\s+name\s*=\s*"([^"]*)"\s*\/>/g;
+/** Any other tag. */
+const XML_TAG = /<[^<>]*>/g;
+
+/** The text of one line of XML doc markup: references as their target, other tags removed. */
+function xmlDocText(line: string): string {
+  const s = line.replace(XML_REF, "$1").replace(XML_NAME, "$1").replace(XML_TAG, "");
+  return s.split(/\s+/).filter((w) => w !== "").join(" ");
+}
+
+/** A block comment's text without its closer (and the `*`s before it: `/** a **\/`). */
+function withoutCloser(s: string, syntax: CommentSyntax): string {
+  for (const [, close] of syntax.block) {
+    if (s.endsWith(close)) return s.slice(0, -close.length).replace(/\*+$/, "");
+  }
+  return s;
+}
+
+/**
+ * First non-empty line of a doc comment, trimmed: the comment's doc
+ * marker, line-comment start or block opener removed (and, for a block
+ * comment, its closer), then on each line a doc marker that is not a block
+ * opener (`///`, `#`, `*`) and any leading `*`; with `docMarkup: "xml"`,
+ * XML tags are read out (a line of tags only is empty).
+ *
+ * @example
+ * ```ts
+ * import { docCommentLine } from "./text_utils.ts";
+ * import { equal } from "node:assert/strict";
+ * const syntax = { line: ["//"], block: [["/*", "*\/"]] as const, docMarkers: ["/**", "///", "*"], docstrings: false };
+ * equal(docCommentLine("/**\n * Summary here.\n * @param x\n *\/", syntax), "Summary here.");
+ * equal(docCommentLine("///   Frobs the widget.", syntax), "Frobs the widget.");
+ * const xml = { ...syntax, docMarkup: "xml" as const };
+ * equal(docCommentLine('/// Uses <see cref="List{T}"/>.', xml), "Uses List{T}.");
+ * equal(docCommentLine("/// <summary>", xml), "");
+ * ```
+ */
+export function docCommentLine(comment: string, syntax: CommentSyntax): string {
+  const openers = syntax.block.map(([open]) => open);
+  const opened = longestPrefix(comment, [...syntax.docMarkers, ...openers, ...syntax.line]);
+  let s = comment.slice(opened.length);
+  // Only a block comment has a closer: a `//` line may well end in `*/`.
+  if (longestPrefix(opened, openers) !== "") s = withoutCloser(s, syntax);
+  // Markers that open a block appear once, at the start; the others on every line.
+  const lineMarkers = syntax.docMarkers.filter((m) => longestPrefix(m, openers) === "");
   for (const raw of s.split("\n")) {
-    const line = raw.trim().replace(/^\*+\s?/, "").trim();
+    let line = raw.trim();
+    line = line.slice(longestPrefix(line, lineMarkers).length);
+    line = line.replace(/^\*+/, "").trim();
+    if (syntax.docMarkup === "xml") line = xmlDocText(line);
     if (line !== "") return line;
   }
   return "";
@@ -54,6 +109,25 @@ export function oneLine(text: string): string {
     .replace(/,([)\]}])/g, "$1")
     .trim();
 }
+
+/**
+ * Keep the last `max` characters of a text, marking the cut with `… ` at
+ * the start.
+ *
+ * @example
+ * ```ts
+ * import { clipStart } from "./text_utils.ts";
+ * import { equal } from "node:assert/strict";
+ * equal(clipStart("a.b.c", 3), "… b.c");
+ * equal(clipStart("a.b", 3), "a.b");
+ * ```
+ */
+export function clipStart(text: string, max: number): string {
+  return text.length <= max ? text : `${CLIP_START_MARK}${text.slice(text.length - max)}`;
+}
+
+/** What {@linkcode clipStart} puts before the kept end of a text. */
+export const CLIP_START_MARK = "… ";
 
 /** Cut a one-line text at `max` characters, marking the cut with ` …`. */
 export function clip(text: string, max: number): string {

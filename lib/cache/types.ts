@@ -64,8 +64,12 @@ export interface AstCache {
   close(): void;
 }
 
-/** Schema version of cached values; part of every key. */
-export const CACHE_SCHEMA_VERSION = 3;
+/**
+ * Schema version of cached values; part of every key. Bumped whenever a
+ * skeleton's content changes for the same file (4: signatures end where the
+ * header ends, issue 14), so an old value is never served.
+ */
+export const CACHE_SCHEMA_VERSION = 4;
 
 /**
  * The cache key `<segment_id>:<file relpath>:<sha256(content)[:16]>:<schema>`.

@@ -12,7 +12,6 @@ import {
   type FileSkeleton,
   IN_PROCESS_LIMIT,
   type Language,
-  languageOf,
   ParsePool,
   renderSkeletonText,
   singleFileFailure,
@@ -22,6 +21,8 @@ import {
   type SourceFile,
 } from "../ast/mod.ts";
 import { countByReason, DEFAULT_MAX_FILE_BYTES } from "../segment/mod.ts";
+import { languageOfPath } from "../languages/mod.ts";
+import { type AddressedSkeleton, withSymbolUris } from "../symbols/mod.ts";
 import type { BatchStats, SkeletonSymbol } from "../ast/mod.ts";
 import { optionalEnv } from "../env.ts";
 import { escapeField, escapeTerminal } from "../escape.ts";
@@ -122,13 +123,14 @@ export async function skeletonHandler(ctx: CommandContext): Promise<CommandOutco
   }
 }
 
+/** One language per grammar among the files (languages sharing a grammar share its parser). */
 function languagesOf(files: readonly SourceFile[]): Language[] {
-  const set = new Set<Language>();
+  const byGrammar = new Map<string, Language>();
   for (const f of files) {
-    const l = languageOf(f.rel);
-    if (l) set.add(l === "javascript" ? "tsx" : l);
+    const spec = languageOfPath(f.rel);
+    if (spec && !byGrammar.has(spec.grammar)) byGrammar.set(spec.grammar, spec.name);
   }
-  return [...set];
+  return [...byGrammar.values()];
 }
 
 type Stats = BatchStats & { skipped: number; skipped_reasons: Record<string, number> };
@@ -141,8 +143,8 @@ function renderJson(
   const parts: string[] = [];
   for (const o of files) {
     if (!o.skeleton) continue;
-    const entry: FileSkeleton & { cache_status: string; cache_key?: string } = {
-      ...o.skeleton,
+    const entry: AddressedSkeleton & { cache_status: string; cache_key?: string } = {
+      ...withSymbolUris(o.skeleton),
       cache_status: o.cache_status,
       cache_key: o.cache_key,
     };

@@ -13,6 +13,7 @@ import {
   type SkeletonSymbol,
   walkSymbols,
 } from "../ast/mod.ts";
+import { languageByName } from "../languages/mod.ts";
 
 /** A piece of a source file. */
 export interface SourcePiece {
@@ -34,7 +35,6 @@ export interface SourcePiece {
   skeleton: string;
 }
 
-const ATTACHED = /^\s*(@|#|\/\/|\/\*|\*)/;
 const CONSTANT = /^(export\s+)?(const\s+)?[A-Za-z_$][\w$]*\s*(:[^=]*)?=/;
 const KEYWORDS: ReadonlySet<string> = new Set([
   "import",
@@ -57,6 +57,23 @@ function symbolNames(sym: SkeletonSymbol): string[] {
   return [...out];
 }
 
+/**
+ * How the lines attached above a symbol start: a decorator (`@`, or the
+ * first line of one of the symbol's own), or a comment of the language
+ * (its registry entry's line and block comment starts, and the `*` of a
+ * block comment's inner lines).
+ */
+function attachedStarts(language: FileSkeleton["language"], sym: SkeletonSymbol): string[] {
+  const comments = languageByName(language)?.comments;
+  const starts = ["@", ...comments?.line ?? [], ...comments?.block.map(([open]) => open) ?? []];
+  if ((comments?.block.length ?? 0) > 0) starts.push("*");
+  for (const d of sym.decorators) {
+    const first = d.trimStart().split("\n")[0]?.trim() ?? "";
+    if (first !== "") starts.push(first);
+  }
+  return starts;
+}
+
 /** Lines `from..to` (1-based, inclusive) as a piece's text. */
 function textOf(lines: readonly string[], from: number, to: number): string {
   return lines.slice(from - 1, to).join("\n") + "\n";
@@ -77,8 +94,11 @@ function codePiece(
   const n = lines.length;
   let start = Math.max(floor, Math.min(sym.start_line, n));
   const end = Math.max(start, Math.min(sym.end_line, n));
+  const attached = attachedStarts(language, sym);
   for (let above = lines[start - 2]; start - 1 >= floor; above = lines[start - 2]) {
-    if (above === undefined || !ATTACHED.test(above) || above.trim() === "") break;
+    if (above === undefined || above.trim() === "") break;
+    const text = above.trimStart();
+    if (!attached.some((p) => text.startsWith(p))) break;
     start--;
   }
   return {

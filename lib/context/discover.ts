@@ -22,6 +22,7 @@ import {
   walkFiles,
 } from "../segment/mod.ts";
 import { languageOf } from "../ast/mod.ts";
+import { LANGUAGES, SOURCE_EXTENSIONS } from "../languages/mod.ts";
 import { shownPath, type SkippedFile, skipReasonOf } from "./skips.ts";
 import type { ChunkKind } from "./types.ts";
 
@@ -58,14 +59,15 @@ export const MAX_PRIME_REF_LINES = 1000;
 const MARKDOWN_EXT = [".md", ".markdown", ".mdx"];
 const CONFIG_EXT = [".toml", ".json", ".jsonc", ".yaml", ".yml", ".ini", ".cfg", ".conf"];
 const TEXT_EXT = [".rst", ".txt"];
-const SOURCE_EXT = [".py", ".pyi", ".ts", ".tsx", ".mts", ".cts", ".js", ".mjs", ".cjs", ".jsx"];
-/** Every extension a build looks at. */
+/** Every extension a build looks at (source: every language of the registry's). */
 export const INDEXED_EXTENSIONS: readonly string[] = [
   ...MARKDOWN_EXT,
   ...CONFIG_EXT,
   ...TEXT_EXT,
-  ...SOURCE_EXT,
+  ...SOURCE_EXTENSIONS,
 ];
+/** Suffixes of generated source files (the registry's `generated`, e.g. minified scripts). */
+const GENERATED: readonly string[] = LANGUAGES.flatMap((l) => l.generated ?? []);
 /** Generated files never worth indexing. */
 const SKIPPED_NAMES = new Set([
   "package-lock.json",
@@ -79,7 +81,7 @@ const SKIPPED_NAMES = new Set([
 /** How a path is chunked, or undefined when it is not indexed. */
 export function classify(rel: string): FileClass | undefined {
   const name = basename(rel);
-  if (SKIPPED_NAMES.has(name) || name.endsWith(".min.js")) return undefined;
+  if (SKIPPED_NAMES.has(name) || GENERATED.some((g) => name.endsWith(g))) return undefined;
   const lower = name.toLowerCase();
   if (MARKDOWN_EXT.some((e) => lower.endsWith(e))) return "markdown";
   if (languageOf(rel) !== undefined) return "source";

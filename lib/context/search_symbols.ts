@@ -14,6 +14,7 @@
  *
  * @module
  */
+import { languageOfPath } from "../languages/mod.ts";
 import type { IndexReader } from "./fts.ts";
 import type { IndexedDef } from "./symbol_index.ts";
 import { isTestPath } from "./test_paths.ts";
@@ -121,9 +122,18 @@ export function symbolQueryOf(query: string): SymbolQuery {
   return { words: words.slice(0, 8) };
 }
 
-/** The dotted module of a path: `django/apps/config.py` → `django.apps.config`. */
+/**
+ * The dotted module of a path: `django/apps/config.py` → `django.apps.config`;
+ * a package file (its language's `modules.packageFiles`: `__init__.py`,
+ * `index.ts`) names its directory.
+ */
 function modulePath(path: string): string {
-  return path.replace(/\.[^./]+$/, "").replace(/\/(__init__|index)$/, "").replaceAll("/", ".");
+  const packages = languageOfPath(path)?.modules.packageFiles ?? [];
+  const slash = path.lastIndexOf("/");
+  const own = slash > 0 && packages.includes(path.slice(slash + 1))
+    ? path.slice(0, slash)
+    : path.replace(/\.[^./]+$/, "");
+  return own.replaceAll("/", ".");
 }
 
 /** How `d` matches `q`, or undefined when it does not (a qualified query needs its qualifier). */

@@ -5,13 +5,27 @@
  *
  * @module
  */
+import { LANGUAGES } from "../languages/mod.ts";
 
 /** Directory names that hold tests. */
 const TEST_DIRS: ReadonlySet<string> = new Set(["test", "tests", "__tests__", "__mocks__"]);
 
-/** File names of tests: `test_x.py`, `x_test.py`, `tests.py`, `conftest.py`, `x.test.ts`, `x.spec.js`, `x_test.go`. */
-const TEST_FILE =
-  /^(test_.*\.pyi?|.*_tests?\.pyi?|tests?\.py|conftest\.py|.*\.(test|spec)\.[cm]?[jt]sx?|.*_test\.[cm]?[jt]sx?)$/;
+/** A glob of a `testFiles` entry as a regex source: `*` any characters, `{ext}` one of `exts`. */
+function globSource(glob: string, exts: readonly string[]): string {
+  const esc = (t: string) => t.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  const ext = `(${exts.map(esc).join("|")})`;
+  return glob.split("{ext}").map((part) => part.split("*").map(esc).join(".*")).join(ext);
+}
+
+/** File names of tests: each registry language's `testFiles` (`test_x.py`, `x.test.ts`). */
+const TEST_FILE = new RegExp(
+  `^(${
+    LANGUAGES.flatMap((l) => (l.testFiles ?? []).map((g) => globSource(g, l.extensions))).join(
+      "|",
+    ) ||
+    "(?!)"
+  })$`,
+);
 
 /**
  * Whether the segment-relative `path` is a test file or lies in a test

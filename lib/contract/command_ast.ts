@@ -5,6 +5,11 @@
  */
 import { BUDGET_OPTION, MODE_OPTION } from "./command_common.ts";
 import type { CommandSpec } from "./command_types.ts";
+import { ALL_SYMBOL_KINDS } from "../languages/mod.ts";
+import { uriLanguageNames } from "../languages/modules.ts";
+
+/** The language names `--language` takes, from the registry. */
+const LANGUAGE_NAMES = uriLanguageNames();
 
 /** `ast skeleton <path...>`. */
 export const AST_SKELETON = {
@@ -48,15 +53,16 @@ export const AST_FIND = {
       flag: "kind",
       type: "string",
       valueName: "kinds",
-      help:
-        "keep these kinds, comma-separated (class,function,method,interface,type,variable,enum)",
+      help: `keep these kinds, comma-separated (${ALL_SYMBOL_KINDS.join(",")})`,
       mcp: "kind",
     },
     {
       flag: "language",
       type: "string",
       valueName: "lang",
-      help: "keep one language (python, typescript, javascript; py, ts, js)",
+      help: `keep one language (${LANGUAGE_NAMES.names.join(", ")}; ${
+        LANGUAGE_NAMES.aliases.join(", ")
+      })`,
       mcp: "language",
     },
     {

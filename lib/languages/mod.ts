@@ -9,6 +9,13 @@
 import { TrifectaError } from "../errors.ts";
 import { PYTHON } from "./python/mod.ts";
 import { JAVASCRIPT, TSX, TYPESCRIPT } from "./typescript/mod.ts";
+import { GO } from "./go/mod.ts";
+import { RUST } from "./rust/mod.ts";
+import { JAVA } from "./java/mod.ts";
+import { CSHARP } from "./csharp/mod.ts";
+import { RUBY } from "./ruby/mod.ts";
+import { C } from "./c/mod.ts";
+import { CPP } from "./cpp/mod.ts";
 import type { LanguageSpec } from "./types.ts";
 
 export type {
@@ -27,6 +34,13 @@ export const LANGUAGES: readonly LanguageSpec[] = [
   TYPESCRIPT,
   TSX,
   JAVASCRIPT,
+  C,
+  CPP,
+  GO,
+  RUST,
+  JAVA,
+  CSHARP,
+  RUBY,
 ];
 
 const BY_NAME: ReadonlyMap<string, LanguageSpec> = new Map(LANGUAGES.map((l) => [l.name, l]));

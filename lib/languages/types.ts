@@ -76,6 +76,95 @@ export interface ModuleRule {
    * the module path names the directory.
    */
   packageFiles: readonly string[];
+  /**
+   * The extensions a module path names, in the order tried (default: the
+   * entry's `extensions`). Python leaves `.pyi` out: a stub beside its
+   * module is not a second file of that module.
+   */
+  extensions?: readonly string[];
+  /**
+   * True when a module path is the file's path with its extension (C,
+   * C++): `text.c` and `text.h` are two modules, which a path without the
+   * extension could not tell apart.
+   */
+  keepExtension?: boolean;
+}
+
+/**
+ * How an import statement's module text names a file of the segment (the
+ * map's edges, the AST references fallback). A language without one links
+ * no import to a file.
+ */
+export interface ImportRule {
+  /**
+   * `dotted`: modules are dotted paths (`pkg.mod` ≡ `pkg/mod`) from a
+   * source root, and leading dots climb from the importing file's package
+   * (`.mod`, `..pkg.mod`; Python). `relative`: specifiers starting with
+   * `./` or `../` are paths from the importing file's directory; others name
+   * packages (JavaScript, TypeScript). The styles below are resolved by
+   * lib/languages/imports.ts `resolveImport`. `directory`: an import path
+   * names a directory, all of whose files it imports; the segment's own
+   * paths start with the `manifest`'s module prefix (Go). `scoped`: a
+   * `separator`-joined module path from the crate root, the parent or the
+   * current module (`anchors`), each part a file or a directory with a
+   * package stem (Rust). `path`: a file path from the importing file's
+   * directory, then from `searchDirs` and the `flagsFile`'s directories
+   * (C, C++, Ruby). `namespace`: a `separator`-joined class name matched as
+   * the longest path suffix of a file (PSR-4-like), or a file path from the
+   * importing file's directory when it holds a `/` (PHP).
+   */
+  style: "dotted" | "relative" | "directory" | "scoped" | "path" | "namespace";
+  /**
+   * Registry names of the languages whose files an import may name, in the
+   * order their extensions are tried (TypeScript imports TSX and
+   * JavaScript files).
+   */
+  family: readonly string[];
+  /**
+   * Suffixes a written module may carry that name no part of the module
+   * (`.js` written for a `.ts` file, `.d.ts`); removed before matching.
+   */
+  suffixes: readonly string[];
+  /** Stems of the files that make a directory a module (`__init__`, `index`). */
+  packageStems: readonly string[];
+  /**
+   * `directory`, `scoped`: a file at the segment root and a regular
+   * expression whose first group, on its text (multiline), names the
+   * segment's own module or crate (`go.mod`'s `module x`, `Cargo.toml`'s
+   * `name = "x"`).
+   */
+  manifest?: { file: string; pattern: string };
+  /**
+   * `dotted`: an absolute module may sit under any directory of the
+   * segment, its source root (Java's `src/main/java/a/b/C.java` for
+   * `a.b.C`); absent, modules are read from the root only.
+   */
+  anyRoot?: boolean;
+  /** `scoped`, `namespace`: what joins a module path's parts (`::`, a backslash). */
+  separator?: string;
+  /**
+   * `scoped`: leading parts that anchor a path at the crate root
+   * (`crate`), the parent module (`super`) or the current one (`self`).
+   */
+  anchors?: { root: readonly string[]; parent: readonly string[]; self: readonly string[] };
+  /** `scoped`: stems of the files that root a crate (`lib`, `main`). */
+  rootStems?: readonly string[];
+  /** `path`: segment-relative directories searched after the importer's own (`""` is the root). */
+  searchDirs?: readonly string[];
+  /**
+   * `path`: a file at the segment root whose lines add search directories,
+   * and a regular expression whose first group is one (`-I dir` in
+   * `compile_flags.txt`).
+   */
+  flagsFile?: { file: string; pattern: string };
+}
+
+/** How an outline or stub writes a language's symbols. */
+export interface OutlineStyle {
+  /** One level of indentation of members in a stub (`"  "` when absent). */
+  indent: string;
+  /** The body a stub gives a symbol without members, when the language needs one (`...`). */
+  emptyBody?: string;
 }
 
 /** Comment syntax, for docs and for telling code lines from comments. */
@@ -92,6 +181,42 @@ export interface CommentSyntax {
   docMarkers: readonly string[];
   /** True when the first string of a body is its docstring (Python). */
   docstrings: boolean;
+  /**
+   * Markup of doc comments, read out of a doc line: `xml` (C#'s `///`
+   * docs) keeps a reference as its target (`<see cref="X"/>` is `X`,
+   * `<paramref name="x"/>` is `x`) and removes every other tag, so a line
+   * of tags only (`<summary>`) counts as empty. Absent: lines as written.
+   */
+  docMarkup?: "xml";
+}
+
+/**
+ * How the segment guard reads a server config file for the paths it makes
+ * the server read (lib/lsp/guard_config.ts has one reader per format):
+ * `jsonc` (every string value), `pyproject` (the `[tool.pyright]` tables),
+ * `pth` (the directories a `.pth` file adds), `compile_flags`,
+ * `compile_commands`, `clangd` (compiler flags naming paths), `gomod`
+ * (`replace` targets and `use` directories).
+ */
+export type ConfigFormat =
+  | "jsonc"
+  | "pyproject"
+  | "pth"
+  | "compile_flags"
+  | "compile_commands"
+  | "clangd"
+  | "gomod";
+
+/** A config file a language server reads from the segment (the segment guard checks it). */
+export interface ConfigFileRule {
+  /** File name glob (`*` any characters, `?` one): `tsconfig.*.json`, `*.pth`. */
+  name: string;
+  /** How its paths are read. */
+  format: ConfigFormat;
+  /** `root`: the server reads it at the segment root only; `tree` (default): anywhere. */
+  at?: "root" | "tree";
+  /** Directory names under which the server does not read it (`node_modules`: a package's own). */
+  ignoreUnder?: readonly string[];
 }
 
 /** A language server that may serve a language. */
@@ -111,6 +236,26 @@ export interface ServerSpec {
    * reads sandboxed to the segment), e.g. `pyright`.
    */
   npm?: string;
+  /**
+   * The pinned specifier Deno runs for `npm`
+   * (`npm:<package>@<version>/<entry file>`); `npm` is not run without it.
+   */
+  npmSpecifier?: string;
+  /**
+   * Commands that print the interpreter's search paths as a JSON array of
+   * strings, tried in order until one succeeds: the `npm` server's sandbox
+   * grants reads of them (lib/lsp/sandbox.ts). Absent: none.
+   */
+  searchPathProbe?: readonly (readonly string[])[];
+  /** Config files the server reads from the segment, checked by the segment guard. */
+  configFiles?: readonly ConfigFileRule[];
+  /**
+   * How the server's text shows string values, for masking them
+   * (lib/lsp/answer_guard.ts): `literal_types` when its prose writes them
+   * as `Literal['…']` types and double quotes name symbols (pyright);
+   * `quoted` (the default) when a double-quoted string anywhere is a value.
+   */
+  literalStyle?: "literal_types" | "quoted";
 }
 
 /** One language of the registry. */
@@ -143,8 +288,49 @@ export interface LanguageSpec {
   methodOwners?: readonly SymbolKind[];
   /** The kinds this language's skeleton query produces. */
   kinds: readonly SymbolKind[];
+  /** How imports name files; absent: imports link no file. */
+  imports?: ImportRule;
+  /** How stubs write members; absent: two-space indents, no body. */
+  outline?: OutlineStyle;
+  /**
+   * File names of tests, as globs: `*` is any characters, `{ext}` any of
+   * the entry's extensions (`test_*{ext}`, `conftest.py`). Search ranks
+   * definitions in tests after those in source.
+   */
+  testFiles?: readonly string[];
+  /** File-name suffixes of generated files a context pack does not index (`.min.js`). */
+  generated?: readonly string[];
   /** Language servers to try, in order (empty: the AST answers alone). */
   servers: readonly ServerSpec[];
+  /**
+   * Where this language's installed libraries live, as directory globs
+   * (`*` any characters but `/`, `?` one, `[0-9]` a class): a glob matches
+   * a run of directories anywhere in a path (`site-packages`,
+   * `lib/python[0-9]*`), or from the root when it starts with `/`
+   * (`/usr/include`). A server's answer pointing there is a library target.
+   */
+  libraryDirs?: readonly string[];
+  /**
+   * Conditional-compilation directives (`#if`, `#elif`, `#else`, `#endif`):
+   * a line whose first word is one of them is a directive. tree-sitter
+   * parses such a line only where the grammar expects one, and a directive
+   * inside a base list or between a method's header and its body breaks
+   * the tree around it; for a file whose parse has errors the skeleton may
+   * parse again with these lines blanked out (both branches kept, offsets
+   * and lines unchanged) and keep the tree with fewer errors. Absent: the
+   * language has none.
+   */
+  conditionalDirectives?: readonly string[];
+  /**
+   * Regular expressions (sources, run with the `gm` flags) whose matches
+   * are blanked (turned into spaces, line ends kept) for the second parse of
+   * a file whose first parse has errors, with
+   * {@linkcode LanguageSpec.conditionalDirectives}: macros tree-sitter
+   * cannot expand (C's `__attribute__((…))`, `__THROW`). The tree with fewer
+   * error bytes is kept; names, signatures and docs still come from the
+   * original text. Absent: none.
+   */
+  reparseBlanking?: readonly string[];
   /** Load the grammar and its queries (a dynamic import; needs raw imports from source). */
   load(): Promise<GrammarAssets>;
 }

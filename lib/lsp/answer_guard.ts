@@ -18,6 +18,7 @@ import { isDenied } from "../segment/denylist.ts";
 import { relpath } from "../segment/contain.ts";
 import { uriToPath } from "./uri.ts";
 import type { AnswerData, DiagnosticOut, SourceRange } from "./types.ts";
+import type { ServerSpec } from "../languages/types.ts";
 
 /** Longest hover or message text kept (characters); the rest is cut with a marker. */
 export const MAX_ANSWER_TEXT = 64 * 1024;
@@ -152,10 +153,21 @@ function maskLiteralTypes(text: string): string {
 }
 
 /**
+ * How a server's text shows string values (a registry entry's
+ * `literalStyle`; lib/lsp/servers.ts `literalStyleOf`). `literal_types`: pyright's
+ * `Literal['sk-…']` types in prose, whose double quotes name symbols
+ * (`"x" is not defined`); `quoted` (every other server): a double-quoted
+ * string anywhere is a value (TypeScript's `"sk-…"` types, gopls' and
+ * clangd's `= "sk-…"`). In both, every string literal in a code block goes.
+ */
+export type LiteralStyle = NonNullable<ServerSpec["literalStyle"]>;
+
+/**
  * Replace the values of string literals in a server's text with `…`:
- * pyright's `Literal['sk-…']` anywhere, every string literal in a Python
- * code block (a default such as `token: str = "sk-…"`), and a TypeScript
- * server's `"sk-…"` types. A value flows into types and signatures from
+ * every string literal in a code block (a default such as
+ * `token: str = "sk-…"`), and in prose pyright's `Literal['sk-…']` types
+ * or, in the `quoted` style, every double-quoted string
+ * ({@linkcode LiteralStyle}). A value flows into types and signatures from
  * wherever it was declared — a module the server read outside the segment
  * (`from ..secrets import KEY`), a file the boundary refuses — and hover or
  * diagnostics would quote it; the value is in the source anyway where it is
@@ -167,13 +179,12 @@ function maskLiteralTypes(text: string): string {
  * ```ts
  * import { equal } from "node:assert/strict";
  * import { maskLiteralValues } from "./answer_guard.ts";
- * equal(maskLiteralValues("y: Literal['sk-live-1', \"b]\"]", "python"), "y: Literal['…', '…']");
- * equal(maskLiteralValues('const k: "sk-live-1"', "typescript"), 'const k: "…"');
+ * equal(maskLiteralValues("y: Literal['sk-live-1', \"b]\"]", "literal_types"), "y: Literal['…', '…']");
+ * equal(maskLiteralValues('const k: "sk-live-1"', "quoted"), 'const k: "…"');
  * ```
  */
-export function maskLiteralValues(text: string, language: "python" | "typescript"): string {
-  if (language === "typescript") return text.replace(/"(?:[^"\\\n]|\\.)*"/g, '"…"');
-  // Code blocks (```python … ```) hold signatures: every literal in them goes.
+export function maskLiteralValues(text: string, style: LiteralStyle): string {
+  // Code blocks (```lang … ```) hold signatures: every literal in them goes.
   const parts = text.split(/^(```.*)$/m);
   let inCode = false;
   return parts.map((part, n) => {
@@ -181,7 +192,9 @@ export function maskLiteralValues(text: string, language: "python" | "typescript
       inCode = !inCode;
       return part;
     }
-    return inCode ? maskAllStrings(part) : maskLiteralTypes(part);
+    if (inCode) return maskAllStrings(part);
+    const typed = maskLiteralTypes(part);
+    return style === "quoted" ? typed.replace(/"(?:[^"\\\n]|\\.)*"/g, '"…"') : typed;
   }).join("");
 }
 

@@ -24,7 +24,8 @@ import {
   pathToUri,
 } from "./client_protocol.ts";
 import { type LspState, LspUnavailableError, requestFailure } from "./client_state.ts";
-import type { ServerCommand, ServerLanguage } from "./discovery.ts";
+import type { ServerCommand } from "./discovery.ts";
+import { languageIdOf, type ServerLanguage } from "./servers.ts";
 import { JsonRpcConnection, RpcTimeoutError } from "./jsonrpc.ts";
 import { killProcessGroup } from "./process_group.ts";
 import { type ExitStatus, ServerProcess } from "./server_process.ts";
@@ -36,7 +37,10 @@ export type { LspDiagnostic } from "./client_protocol.ts";
 export interface LspClientOptions {
   /** Real absolute path of the workspace (segment) root. */
   root: string;
-  /** Language served. */
+  /**
+   * The server family served (lib/lsp/servers.ts); each file's `languageId`
+   * comes from its language's registry entry.
+   */
   language: ServerLanguage;
   /** Telemetry for events and counters. */
   telemetry?: Telemetry;
@@ -84,8 +88,8 @@ const STATE_COUNTERS: Partial<Record<LspState, string>> = {
  *   backend: "lsp_custom",
  *   source: "env",
  *   label: "no-such-langserver",
- * }, { root, language: "python" });
- * client.start({ abs: `${root}/a.py`, text: "x = 1\n" });
+ * }, { root, language: "demo" }); // no server starts: any family name does
+ * client.start({ abs: `${root}/a.txt`, text: "x = 1\n" });
  * equal(await client.waitReady(1000), "FAILED"); // a spawn failure settles at once
  * equal(fallbackReasonOf(client.state, client.failReason), "lsp_binary_not_found");
  * await client.shutdown();
@@ -233,7 +237,12 @@ export class LspClient {
     const doc = this.#docs.update(file.abs, file.text);
     if (doc.kind === "open") {
       await conn.notify("textDocument/didOpen", {
-        textDocument: { uri, languageId: this.#opts.language, version: 1, text: file.text },
+        textDocument: {
+          uri,
+          languageId: languageIdOf(file.abs, this.server.backend, this.#opts.language),
+          version: 1,
+          text: file.text,
+        },
       });
     } else if (doc.kind === "change") {
       await conn.notify("textDocument/didChange", {

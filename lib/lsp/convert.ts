@@ -18,10 +18,16 @@ import { checkInsideSync, isDenied, isWithin, readInsideSync, relpath } from "..
 import type { Segment } from "../segment/segment.ts";
 import { TrifectaError } from "../errors.ts";
 import type { LspDiagnostic } from "./client_protocol.ts";
-import { maskLiteralValues, scrubText, validPositionNumber } from "./answer_guard.ts";
+import {
+  type LiteralStyle,
+  maskLiteralValues,
+  scrubText,
+  validPositionNumber,
+} from "./answer_guard.ts";
 import { fromLspPosition, type LspPosition, splitLines } from "./positions.ts";
 import type { DiagnosticOut, SourceRange } from "./types.ts";
 import { uriToPath } from "./uri.ts";
+import { isLibraryPath } from "./server_files.ts";
 
 interface LspRange {
   start: LspPosition;
@@ -37,7 +43,10 @@ export type TargetKind =
   | "inside"
   /** Denied, or inside by name but resolving outside: never shown. */
   | "refused"
-  /** Outside the segment, in a language's library (typeshed, stdlib, site-packages, node_modules). */
+  /**
+   * Outside the segment, in a language's installed library (the registry's
+   * `libraryDirs`: typeshed, site-packages, `node_modules`, `/usr/include` …).
+   */
   | "library"
   /** Outside the segment, anywhere else. */
   | "external";
@@ -84,9 +93,6 @@ export function convertContext(segment: Segment): ConvertContext {
   return { segment, lines: fileLines(segment), dropped: { refused: 0, invalid: 0 } };
 }
 
-const LIBRARY_PATH =
-  /\/(typeshed-fallback|typeshed|site-packages|dist-packages|node_modules)\/|\/lib\/python\d+(\.\d+)?\//;
-
 /**
  * Classify the target of a location: the path shown for it, and its kind
  * (see {@linkcode TargetKind}).
@@ -111,7 +117,7 @@ export function classifyTarget(
   }
   const path = relpath(segment.root, abs);
   if (isDenied(basename(abs)) || isDenied(abs.slice(1))) return { kind: "refused", path };
-  return { kind: LIBRARY_PATH.test(abs) ? "library" : "external", path };
+  return { kind: isLibraryPath(abs) ? "library" : "external", path };
 }
 
 function validLspPosition(p: unknown): p is LspPosition {
@@ -234,7 +240,7 @@ const SEVERITY = ["", "error", "warning", "information", "hint"];
 export function toDiagnostics(
   items: readonly LspDiagnostic[],
   lines: readonly string[],
-  options: { root: string; dropped?: DropCounts; language?: "python" | "typescript" },
+  options: { root: string; dropped?: DropCounts; literals?: LiteralStyle },
 ): DiagnosticOut[] {
   const out: DiagnosticOut[] = [];
   for (const d of items) {
@@ -250,7 +256,7 @@ export function toDiagnostics(
       end_line: e.line,
       end_col: e.col,
       severity: SEVERITY[typeof d.severity === "number" ? d.severity : 1] ?? "error",
-      message: scrubText(options.root, maskLiteralValues(d.message, options.language ?? "python")),
+      message: scrubText(options.root, maskLiteralValues(d.message, options.literals ?? "quoted")),
     };
     if (typeof d.code === "string" || typeof d.code === "number") {
       diag.code = scrubText(options.root, String(d.code)).slice(0, 200);

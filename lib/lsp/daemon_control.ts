@@ -16,6 +16,7 @@ import { callDaemon, canReachSocket, DaemonUnavailableError } from "./daemon_cli
 import {
   canCheckRuntimeDir,
   defaultServeCommand,
+  grantedServerCommands,
   missingDaemonFlags,
   type ServeCommand,
 } from "./daemon_flags.ts";
@@ -160,7 +161,11 @@ export async function startDaemon(segment: Segment, options: StartOptions): Prom
   if (running.running) return { outcome: "already_running", report: running };
   const paths = daemonPaths(segment.root, env);
   await ensureRuntimeDir(paths.dir);
-  const serve = options.serve ?? defaultServeCommand({ root: segment.root, runtimeDir: paths.dir });
+  const serve = options.serve ?? defaultServeCommand({
+    root: segment.root,
+    runtimeDir: paths.dir,
+    servers: await grantedServerCommands(env),
+  });
   const netFlag = serve.args.includes("--allow-net") ? [] : [`--allow-net=unix:${paths.socket}`];
   const [exe, ...rest] = [serve.command, ...serve.args];
   const mainAt = rest.findIndex((a) => !a.startsWith("-") && a !== "run");
@@ -311,6 +316,15 @@ async function waitGone(paths: DaemonPaths, pids: number[], graceMs: number): Pr
   }
 }
 
+/** The language servers' pids a state file names (one per family), each valid. */
+function serverPids(state: DaemonStateFile | undefined): number[] {
+  const all = [
+    state?.server_pid,
+    ...(Array.isArray(state?.server_pids) ? state.server_pids.slice(0, 32) : []),
+  ];
+  return [...new Set(all.map(validPid).filter((p): p is number => p !== undefined))];
+}
+
 /**
  * Kill what is left of the daemon and its server; true when something was
  * killed (its files are removed then: a killed daemon cannot).
@@ -320,13 +334,12 @@ async function killLeftovers(
   state: DaemonStateFile | undefined,
 ): Promise<boolean> {
   let killed = false;
-  for (const pid of [validPid(state?.pid), validPid(state?.server_pid)]) {
+  for (const pid of [validPid(state?.pid), ...serverPids(state)]) {
     if (pid !== undefined && alive(pid) && signal(pid, "SIGKILL")) killed = true;
   }
   if (!killed) return false;
-  // A daemon that was killed could not end its server's process group.
-  const serverPid = validPid(state?.server_pid);
-  if (serverPid !== undefined) await killProcessGroup(serverPid);
+  // A daemon that was killed could not end its servers' process groups.
+  for (const serverPid of serverPids(state)) await killProcessGroup(serverPid);
   for (const p of [paths.socket, paths.state, paths.lock]) await removeIfExists(p);
   return true;
 }
@@ -349,7 +362,7 @@ export async function stopDaemon(
   const state = await readDaemonState(paths);
   await askToStop(paths, segment.root, state);
   const graceMs = options.graceMs ?? 8000;
-  const pids = [validPid(state?.pid), validPid(state?.server_pid)].filter((p): p is number =>
+  const pids = [validPid(state?.pid), ...serverPids(state)].filter((p): p is number =>
     p !== undefined
   );
   await waitGone(paths, pids, graceMs);

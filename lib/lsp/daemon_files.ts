@@ -20,6 +20,8 @@ export interface DaemonStateFile {
   pid: number;
   /** Language-server pid, once spawned. */
   server_pid: number | null;
+  /** Every language server's pid (one per family; absent in older files). */
+  server_pids?: number[];
   /** ISO start time. */
   started_at: string;
   /** Idle TTL in seconds. */

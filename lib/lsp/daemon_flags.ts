@@ -10,6 +10,9 @@ import { join } from "../path.ts";
 import { fileURLToPath } from "node:url";
 import { canReachSocket } from "./daemon_client.ts";
 import type { DaemonPaths } from "./daemon_paths.ts";
+import type { EnvReader } from "./config.ts";
+import { findServer, isServerCommand } from "./discovery.ts";
+import { serverFamilies } from "./servers.ts";
 
 /** How to run `lsp daemon serve` as a child process. */
 export interface ServeCommand {
@@ -27,6 +30,26 @@ export interface DaemonScope {
   root: string;
   /** The daemon's runtime directory (lock, state file, socket). */
   runtimeDir: string;
+  /**
+   * Language-server executables the caller may run (found on PATH or
+   * configured): the daemon may run them too ({@linkcode grantedServerCommands}).
+   */
+  servers?: readonly string[];
+}
+
+/**
+ * The language servers of every family (lib/lsp/servers.ts) that this
+ * process may run: the daemon is granted them, no more.
+ */
+export async function grantedServerCommands(env: EnvReader): Promise<string[]> {
+  const out: string[] = [];
+  for (const family of serverFamilies()) {
+    const found = await findServer(family, { env });
+    if (!isServerCommand(found) || found.source === "deno_npm") continue;
+    const state = Deno.permissions.querySync({ name: "run", command: found.command }).state;
+    if (state === "granted" && !out.includes(found.command)) out.push(found.command);
+  }
+  return out;
 }
 
 // Variables trifecta and pyright's discovery read (docs/security.md).
@@ -38,7 +61,7 @@ const DAEMON_ENV = "TRIFECTA_*,PATH,XDG_RUNTIME_DIR,USER,HOME";
  * needs for its segment — read the segment, trifecta's own code directory
  * (the AST worker module) and the runtime directory; write the segment's
  * `_ctx/` and `.trifecta/` and the runtime directory; run Deno (pyright runs
- * under it). So `lsp daemon start` works under the documented narrow flags.
+ * under it) and the language servers the caller may run. So `lsp daemon start` works under the documented narrow flags.
  */
 export function inheritedPermissionFlags(scope: DaemonScope): string[] {
   const granted = (name: "read" | "write" | "env" | "run" | "net" | "ffi") =>
@@ -60,7 +83,11 @@ export function inheritedPermissionFlags(scope: DaemonScope): string[] {
       },${scope.runtimeDir}`,
   );
   flags.push(granted("env") ? "--allow-env" : `--allow-env=${DAEMON_ENV}`);
-  flags.push(granted("run") ? "--allow-run" : `--allow-run=${Deno.execPath()}`);
+  flags.push(
+    granted("run")
+      ? "--allow-run"
+      : `--allow-run=${[Deno.execPath(), ...(scope.servers ?? [])].join(",")}`,
+  );
   if (granted("net")) flags.push("--allow-net");
   if (granted("ffi")) flags.push("--allow-ffi");
   if (Deno.permissions.querySync({ name: "sys" }).state === "granted") flags.push("--allow-sys");

@@ -1,9 +1,11 @@
 /**
  * The warm daemon of one segment: holds an exclusive lock (singleton),
- * listens on a Unix socket in the per-user runtime directory, keeps a
- * language server warm, answers the line protocol of `daemon_protocol.ts`
- * (connections: `daemon_conn.ts`), and exits after an idle TTL, removing its
- * socket, lock and state files (`daemon_files.ts`).
+ * listens on a Unix socket in the per-user runtime directory, keeps the
+ * segment's language servers warm (one per server family, started on
+ * demand: `daemon_slots.ts`; the main family at start), answers the line
+ * protocol of `daemon_protocol.ts` (connections: `daemon_conn.ts`), and
+ * exits after an idle TTL, removing its socket, lock and state files
+ * (`daemon_files.ts`).
  *
  * Before each query it revalidates its {@linkcode GuardCache} of the
  * segment (a stat per directory): while the segment has unsafe links,
@@ -16,15 +18,9 @@
  * @module
  */
 import { toTrifectaError, TrifectaError } from "../errors.ts";
-import {
-  checkInside,
-  type InsidePath,
-  readInside,
-  type Segment,
-  walkFiles,
-} from "../segment/mod.ts";
+import { checkInside, type InsidePath, readInside, type Segment } from "../segment/mod.ts";
 import { elapsedMs, monotonicMs, type Telemetry } from "../telemetry/mod.ts";
-import { LspClient } from "./client.ts";
+import type { LspClient } from "./client.ts";
 import { fallbackReasonOf, LspUnavailableError, reasonOfUnavailable } from "./client_state.ts";
 import { type EnvReader, type LspConfig, lspConfig, processEnv } from "./config.ts";
 import { checkParams, DaemonConnections } from "./daemon_conn.ts";
@@ -45,13 +41,9 @@ import {
   type DaemonResponse,
   type DaemonStatus,
 } from "./daemon_protocol.ts";
-import {
-  type DiscoveryMiss,
-  findServer,
-  isServerCommand,
-  type ServerCommand,
-} from "./discovery.ts";
+import { DaemonSlots } from "./daemon_slots.ts";
 import { performQuestion } from "./perform.ts";
+import { serverLanguageOf, warmupTarget } from "./servers.ts";
 import { GuardCache } from "./segment_guard.ts";
 
 /** Options for {@linkcode serveDaemon}. */
@@ -78,8 +70,6 @@ export interface ServeOptions {
 /** How {@linkcode serveDaemon} ended. */
 export type ServeEnd = "already_running" | "ttl" | "stopped";
 
-const MAX_RESTARTS = 3;
-
 /** The name of what was thrown, for telemetry (never its message: it may hold paths). */
 function errorName(err: unknown): string {
   return err instanceof Error ? err.name : "unknown";
@@ -96,13 +86,8 @@ class Daemon {
   readonly #guard: GuardCache;
   readonly #conns: DaemonConnections;
   #lastActivity = monotonicMs();
-  #client: LspClient | undefined;
-  #server: ServerCommand | undefined;
-  /** Why no server can run (kept: discovery is not repeated). */
-  #miss: DiscoveryMiss | undefined;
-  /** A client start in progress ({@linkcode Daemon.#ensureClient}). */
-  #starting: Promise<LspClient | undefined> | undefined;
-  #restarts = 0;
+  /** The servers, one per family (lib/lsp/daemon_slots.ts). */
+  readonly #servers: DaemonSlots;
   #queries = 0;
   #listener: Deno.Listener | undefined;
   #ending: ServeEnd | undefined;
@@ -122,6 +107,12 @@ class Daemon {
       touch: () => {
         this.#lastActivity = monotonicMs();
       },
+    });
+    this.#servers = new DaemonSlots(segment, {
+      env: this.#env,
+      config: this.#config,
+      telemetry: this.#t,
+      onChange: () => this.#writeState(),
     });
     this.finished = new Promise((r) => (this.#done = r));
   }
@@ -159,59 +150,18 @@ class Daemon {
     }
   }
 
+  /** Start the server of the segment's main family (most files), so it is READY by the first question. */
   async #warmUp(): Promise<void> {
     if (this.#guard.verdict()) return; // no server while the segment is unsafe
-    const walked = await walkFiles(this.#segment, this.#segment.root, { extensions: [".py"] });
-    const first = walked.files[0];
-    if (first) await this.#ensureClient(first);
-  }
-
-  /**
-   * The running client, or one started now. One start at a time: the
-   * sandbox probe makes discovery take a while, and a question arriving
-   * during the warm-up must wait for that start, not begin a second one.
-   */
-  #ensureClient(warmup: { abs: string; rel: string }): Promise<LspClient | undefined> {
-    this.#starting ??= this.#startClient(warmup).finally(() => {
-      this.#starting = undefined;
-    });
-    return this.#starting;
-  }
-
-  async #startClient(warmup: { abs: string; rel: string }): Promise<LspClient | undefined> {
-    const c = this.#client;
-    if (c && c.state !== "FAILED" && c.state !== "CLOSED") return c;
-    if (this.#ending !== undefined || this.#miss) return c;
-    if (c && c.state === "FAILED" && this.#restarts >= MAX_RESTARTS) return c;
-    if (c) {
-      if (c.state === "FAILED") this.#restarts++;
-      await c.shutdown(); // ends what is left of its process group
-    }
-    if (!this.#server) {
-      const found = await findServer("python", { env: this.#env, root: this.#segment.root });
-      if (!isServerCommand(found)) {
-        this.#miss = found;
-        return undefined;
-      }
-      this.#server = found;
-    }
-    const { text } = await readInside(this.#segment, warmup.abs, { unmaskedForLocalServer: true });
-    const client = new LspClient(this.#server, {
-      root: this.#segment.root,
-      language: "python",
-      telemetry: this.#t,
-      requestTimeoutMs: this.#config.requestTimeoutMs,
-    });
-    this.#client = client;
-    client.start({ abs: warmup.abs, text });
-    await this.#writeState();
-    return client;
+    const target = await warmupTarget(this.#segment);
+    if (target) await this.#servers.ensure(target.language, target.file);
   }
 
   #writeState(): Promise<void> {
     return writeDaemonState(this.#paths, {
       pid: Deno.pid,
-      server_pid: this.#client?.pid ?? null,
+      server_pid: this.#servers.pids[0] ?? null,
+      server_pids: this.#servers.pids,
       started_at: new Date(Date.now() - elapsedMs(this.#started)).toISOString(),
       ttl_s: this.#ttlS,
       segment_id: this.#segment.id,
@@ -221,12 +171,13 @@ class Daemon {
   }
 
   status(): DaemonStatus {
+    const primary = this.#servers.primary;
     return {
       protocol: DAEMON_PROTOCOL_VERSION,
       pid: Deno.pid,
-      state: this.#client?.state ?? (this.#miss ? "FAILED" : "COLD"),
-      backend: this.#server?.backend ?? "unavailable",
-      server_pid: this.#client?.pid ?? null,
+      state: primary.client?.state ?? (primary.miss ? "FAILED" : "COLD"),
+      backend: primary.server?.backend ?? "unavailable",
+      server_pid: primary.client?.pid ?? null,
       uptime_ms: Math.round(elapsedMs(this.#started)),
       idle_ms: Math.round(elapsedMs(this.#lastActivity)),
       ttl_s: this.#ttlS,
@@ -268,15 +219,17 @@ class Daemon {
         `Expected a file, got a directory: ${file.namedRel}`,
       );
     }
-    const backend = this.#server?.backend ?? "unavailable";
+    const language = serverLanguageOf(file.namedRel);
+    const backend = language === undefined ? "unavailable" : this.#servers.backendOf(language);
     const unsafe = await this.#refuseUnsafeSegment(backend);
     if (unsafe) return unsafe;
-    const client = await this.#ensureClient(file);
+    const client = language === undefined ? undefined : await this.#servers.ensure(language, file);
     if (!client) {
+      const miss = language === undefined ? undefined : this.#servers.missOf(language);
       return {
         backend,
-        fallback_reason: this.#miss?.reason ?? "lsp_binary_not_found",
-        fallback_detail: this.#miss?.detail,
+        fallback_reason: miss?.reason ?? "lsp_binary_not_found",
+        fallback_detail: miss?.detail,
         state: "FAILED",
       };
     }
@@ -298,12 +251,7 @@ class Daemon {
   async #refuseUnsafeSegment(backend: string): Promise<DaemonQueryResult | undefined> {
     const verdict = this.#guard.verdict();
     if (!verdict) return undefined;
-    const tainted = this.#client;
-    this.#client = undefined;
-    if (tainted) {
-      await tainted.shutdown();
-      await this.#writeState();
-    }
+    await this.#servers.shutdownAll();
     return {
       backend,
       fallback_reason: verdict.reason,
@@ -345,7 +293,7 @@ class Daemon {
       // Already closed: the listener loop ended on its own.
       if (!(err instanceof Deno.errors.BadResource)) throw err;
     }
-    await this.#client?.shutdown();
+    await this.#servers.end();
     this.#t?.event("lsp.daemon_status", {
       args: { op: "shutdown" },
       result: { status: end === "ttl" ? "shutdown_ttl" : "shutdown_stop" },

@@ -1,27 +1,36 @@
 /**
- * Which language server to run: a configured command, else
- * `pyright-langserver` or `basedpyright-langserver` on PATH, else pyright
- * from npm run by Deno itself (no Node.js needed) with its reads limited to
- * the segment, its package and the Python search paths (lib/lsp/sandbox.ts).
- * For TypeScript, `typescript-language-server` when it is on PATH. A server
- * not run by Deno cannot be sandboxed: lib/lsp/segment_guard.ts is what
- * keeps it from reading outside the segment.
+ * Which language server to run, read from the language registry
+ * (lib/languages, each entry's `servers`): the command line in a
+ * candidate's environment variable (`TRIFECTA_LSP_COMMAND`,
+ * `TRIFECTA_LSP_TS_COMMAND` …), else the candidates' executables on PATH
+ * (`pyright-langserver`, `clangd`, `gopls` …), else a candidate's npm
+ * package run by Deno itself (no Node.js needed) with its reads limited to
+ * the segment, its package and the interpreter's search paths
+ * (lib/lsp/sandbox.ts). A server not run by Deno cannot be sandboxed:
+ * lib/lsp/segment_guard.ts is what keeps it from reading outside the
+ * segment.
  *
  * @module
  */
 import { basename, delimiter, isAbsolute, join } from "../path.ts";
 import { type EnvReader, parseCommandLine, processEnv } from "./config.ts";
-import { isSandboxMiss, probeSandbox, PYRIGHT_NPM, sandboxGrants } from "./sandbox.ts";
-
-export { PYRIGHT_NPM };
+import {
+  isSandboxMiss,
+  type NpmServer,
+  npmServerOf,
+  probeSandbox,
+  sandboxGrants,
+} from "./sandbox.ts";
+import { CUSTOM_BACKEND, type ServerLanguage, serverSpecs } from "./servers.ts";
+import type { ServerSpec } from "../languages/mod.ts";
 
 /**
- * Deno permissions of the npm pyright server besides its reads: it reads
- * the environment and runs `python` to find the interpreter's search
- * paths. No write, no network. Its reads are granted per segment
- * ({@linkcode pyrightDenoFlags}).
+ * Deno permissions of a server run from npm besides its reads: it reads
+ * the environment and runs its interpreter to find its search paths
+ * (pyright runs `python`). No write, no network. Its reads are granted per
+ * segment ({@linkcode npmDenoFlags}).
  */
-export const PYRIGHT_DENO_FLAGS: readonly string[] = [
+export const NPM_DENO_FLAGS: readonly string[] = [
   "--no-config",
   "--no-prompt",
   "--allow-env",
@@ -29,16 +38,19 @@ export const PYRIGHT_DENO_FLAGS: readonly string[] = [
   "--allow-run",
 ];
 
-/** The npm pyright server's flags with its reads limited to `grants`. */
-export function pyrightDenoFlags(grants: readonly string[]): string[] {
-  return [...PYRIGHT_DENO_FLAGS, `--allow-read=${grants.join(",")}`];
+/** An npm server's flags with its reads limited to `grants`. */
+export function npmDenoFlags(grants: readonly string[]): string[] {
+  return [...NPM_DENO_FLAGS, `--allow-read=${grants.join(",")}`];
 }
 
-/** Languages with a language server. */
-export type ServerLanguage = "python" | "typescript";
+/** A server family (re-exported from lib/lsp/servers.ts). */
+export type { ServerLanguage };
 
-/** Backend names of the response contract. */
-export type LspBackend = "lsp_pyright" | "lsp_basedpyright" | "lsp_typescript" | "lsp_custom";
+/**
+ * Backend names of the response contract: an entry's `backend`
+ * (`lsp_pyright`, `lsp_clangd` …) or `lsp_custom`.
+ */
+export type LspBackend = string;
 
 /** A server to spawn. */
 export interface ServerCommand {
@@ -57,7 +69,7 @@ export interface ServerCommand {
 /** Why discovery found nothing to run. */
 export interface DiscoveryMiss {
   /**
-   * `lsp_binary_not_found`, or `server_not_sandboxed` (pyright from npm
+   * `lsp_binary_not_found`, or `server_not_sandboxed` (a server from npm
    * whose read grants could not be computed: it is never run unscoped).
    */
   reason: "lsp_binary_not_found" | "server_not_sandboxed";
@@ -74,10 +86,10 @@ export interface DiscoveryOptions {
   /** Path of the Deno executable (default `Deno.execPath()`). */
   denoPath?: string;
   /**
-   * Real path of the segment root. pyright from npm is granted reads of it
-   * (and of its package and the Python search paths) only; without a root
-   * it is granted no reads at all (for callers that only look at the kind
-   * of server found).
+   * Real path of the segment root. A server from npm is granted reads of it
+   * (and of its package and its search paths) only; without a root it is
+   * granted no reads at all (for callers that only look at the kind of
+   * server found).
    */
   root?: string;
 }
@@ -112,20 +124,79 @@ export async function which(
   return undefined;
 }
 
-function backendOf(exe: string, language: ServerLanguage): LspBackend {
+/**
+ * The backend of a configured executable: the candidate one of whose names
+ * it carries (`pyright-langserver`, `pyright`, `clangd-14`), Deno for the
+ * candidate run from npm, else `lsp_custom`.
+ */
+function backendOf(exe: string, servers: readonly ServerSpec[]): LspBackend {
   const b = basename(exe);
-  if (b.startsWith("basedpyright")) return "lsp_basedpyright";
-  if (b.startsWith("pyright")) return "lsp_pyright";
-  if (b.startsWith("typescript-language-server")) return "lsp_typescript";
-  return language === "python" && b.startsWith("deno") ? "lsp_pyright" : "lsp_custom";
+  for (const spec of servers) {
+    if (spec.names.some((n) => b.startsWith(n) || n.startsWith(`${b}-`))) return spec.backend;
+  }
+  const npm = servers.find((s) => s.npm !== undefined);
+  return npm && isDenoBinary(exe) ? npm.backend : CUSTOM_BACKEND;
 }
 
 function isDenoBinary(path: string): boolean {
   return /^deno(\.exe)?$/.test(basename(path));
 }
 
+/** The command of the first candidate variable set (`TRIFECTA_LSP_COMMAND` …), if any. */
+async function configuredServer(
+  servers: readonly ServerSpec[],
+  env: EnvReader,
+): Promise<ServerCommand | DiscoveryMiss | undefined> {
+  for (const name of new Set(servers.map((s) => s.env))) {
+    const configured = env(name);
+    if (configured === undefined || configured.trim() === "") continue;
+    const [exe, ...args] = parseCommandLine(configured);
+    const found = exe === undefined ? undefined : await which(exe, env);
+    if (!found) return { reason: "lsp_binary_not_found", tried: [basename(exe ?? "")] };
+    return {
+      command: found,
+      args,
+      backend: backendOf(found, servers),
+      source: "env",
+      label: basename(found),
+    };
+  }
+  return undefined;
+}
+
 /**
- * Find the server for a language.
+ * A candidate's npm package run by Deno with its reads limited to the
+ * segment (lib/lsp/sandbox.ts), or why it cannot run.
+ */
+async function npmServer(
+  spec: ServerSpec,
+  server: NpmServer,
+  options: DiscoveryOptions,
+): Promise<ServerCommand | DiscoveryMiss> {
+  const tried = [`deno (npm:${server.pkg})`];
+  const deno = options.denoPath ?? Deno.execPath();
+  if (!isDenoBinary(deno)) return { reason: "lsp_binary_not_found", tried };
+  let flags = [...NPM_DENO_FLAGS];
+  if (options.root !== undefined) {
+    const probe = await probeSandbox(options.root, server);
+    const grants = isSandboxMiss(probe) ? probe : sandboxGrants(options.root, probe);
+    if (isSandboxMiss(grants)) return { reason: grants.reason, tried, detail: grants.detail };
+    flags = npmDenoFlags(grants.grants);
+  }
+  return {
+    command: deno,
+    args: ["run", ...flags, server.specifier, ...spec.args],
+    backend: spec.backend,
+    source: "deno_npm",
+    label: `deno:${server.pkg}`,
+  };
+}
+
+/**
+ * Find the server for a language family, from its registry entry's
+ * `servers`: the command in the first candidate's variable (`env`), else
+ * the candidates' `names` on PATH with their `args`, else a candidate's
+ * `npm` package run by Deno, sandboxed.
  *
  * @returns the command, or a {@linkcode DiscoveryMiss} (a configured command
  * that does not exist is a miss: it never silently falls back to another).
@@ -135,57 +206,31 @@ export async function findServer(
   options: DiscoveryOptions = {},
 ): Promise<ServerCommand | DiscoveryMiss> {
   const env = options.env ?? processEnv;
-  const configured = env(
-    language === "python" ? "TRIFECTA_LSP_COMMAND" : "TRIFECTA_LSP_TS_COMMAND",
-  );
-  if (configured !== undefined && configured.trim() !== "") {
-    const [exe, ...args] = parseCommandLine(configured);
-    const found = exe === undefined ? undefined : await which(exe, env);
-    if (!found) return { reason: "lsp_binary_not_found", tried: [basename(exe ?? "")] };
-    return {
-      command: found,
-      args,
-      backend: backendOf(found, language),
-      source: "env",
-      label: basename(found),
-    };
-  }
-  const names = language === "python"
-    ? ["pyright-langserver", "basedpyright-langserver"]
-    : ["typescript-language-server"];
-  for (const name of names) {
-    const found = await which(name, env);
-    if (found) {
-      return {
-        command: found,
-        args: ["--stdio"],
-        backend: backendOf(found, language),
-        source: "path",
-        label: name,
-      };
-    }
-  }
-  if (language === "python") {
-    const deno = options.denoPath ?? Deno.execPath();
-    if (isDenoBinary(deno)) {
-      let flags = [...PYRIGHT_DENO_FLAGS];
-      if (options.root !== undefined) {
-        const probe = await probeSandbox(options.root);
-        const grants = isSandboxMiss(probe) ? probe : sandboxGrants(options.root, probe);
-        if (isSandboxMiss(grants)) {
-          return { reason: grants.reason, tried: ["deno (npm:pyright)"], detail: grants.detail };
-        }
-        flags = pyrightDenoFlags(grants.grants);
+  const servers = serverSpecs(language);
+  const configured = await configuredServer(servers, env);
+  if (configured !== undefined) return configured;
+  const names: string[] = [];
+  for (const spec of servers) {
+    for (const name of spec.names) {
+      names.push(name);
+      const found = await which(name, env);
+      if (found) {
+        return {
+          command: found,
+          args: [...spec.args],
+          backend: spec.backend,
+          source: "path",
+          label: name,
+        };
       }
-      return {
-        command: deno,
-        args: ["run", ...flags, PYRIGHT_NPM, "--stdio"],
-        backend: "lsp_pyright",
-        source: "deno_npm",
-        label: "deno:pyright",
-      };
     }
-    return { reason: "lsp_binary_not_found", tried: [...names, "deno (npm:pyright)"] };
+  }
+  for (const spec of servers) {
+    const server = npmServerOf(spec);
+    if (server === undefined) continue;
+    const found = await npmServer(spec, server, options);
+    if (isServerCommand(found) || found.reason !== "lsp_binary_not_found") return found;
+    names.push(...found.tried);
   }
   return { reason: "lsp_binary_not_found", tried: names };
 }

@@ -13,12 +13,15 @@
  */
 import { dirname, join } from "../path.ts";
 import { languageOf, skeletonOfFile, skeletonOfFiles, type SkeletonSymbol } from "../ast/mod.ts";
+import { extractTags } from "../ast/tags_extract.ts";
+import { languageByName, type LanguageSpec } from "../languages/mod.ts";
 import type { AstCache } from "../cache/mod.ts";
 import { TrifectaError } from "../errors.ts";
 import { checkInsideSync, readInsideSync, type Segment, walkFiles } from "../segment/mod.ts";
 import { scrubText } from "./answer_guard.ts";
 import type { Telemetry } from "../telemetry/mod.ts";
 import { identifierAt, splitLines } from "./positions.ts";
+import { familyExtensions } from "./servers.ts";
 import type { AnswerData, LspMethod, SourceRange } from "./types.ts";
 
 /** A file asked about. */
@@ -67,17 +70,6 @@ function flatten(symbols: readonly SkeletonSymbol[], out: SkeletonSymbol[] = [])
   return out;
 }
 
-const LANGUAGE_EXTENSIONS: Record<string, string[]> = {
-  python: [".py", ".pyi"],
-  typescript: [".ts", ".tsx", ".mts", ".cts", ".js", ".jsx", ".mjs", ".cjs"],
-};
-
-function family(rel: string): "python" | "typescript" | undefined {
-  const lang = languageOf(rel);
-  if (lang === undefined) return undefined;
-  return lang === "python" ? "python" : "typescript";
-}
-
 /**
  * The file at `abs` as the boundary allows it (real path, relative path),
  * or undefined when it is missing, not a file, denied, or leads out of the
@@ -94,48 +86,80 @@ function allowedFile(segment: Segment, abs: string): { abs: string; rel: string 
   }
 }
 
+/** Candidate paths of a module path, as the language's entry forms them. */
+function modulePaths(
+  spec: LanguageSpec,
+  module: string,
+  original: string,
+): { paths: string[]; relative: boolean } | undefined {
+  const exts = familyExtensions(spec.name);
+  const { style, packageFiles } = spec.modules;
+  if (style === "dotted") {
+    const dots = /^\.*/.exec(module)?.[0].length ?? 0;
+    const modPath = module.slice(dots).replaceAll(".", "/");
+    const up = dots > 1 ? "../".repeat(dots - 1) : "";
+    // `from . import x`: x is a module beside the importing file.
+    const base = up + (modPath === "" ? original : modPath);
+    const paths = [...exts.map((e) => base + e), ...packageFiles.map((p) => `${base}/${p}`)];
+    if (modPath !== "") paths.push(...exts.map((e) => `${base}/${original}${e}`));
+    return { paths, relative: dots > 0 };
+  }
+  // Path modules: only relative specifiers name a file of the segment.
+  if (!module.startsWith(".")) return undefined;
+  const ext = exts.find((e) => module.endsWith(e));
+  const base = ext === undefined ? module : module.slice(0, -ext.length);
+  const paths = [module, ...exts.map((e) => base + e), ...packageFiles.map((p) => `${base}/${p}`)];
+  return { paths: [...new Set(paths)], relative: true };
+}
+
+/** The offset of a 1-based line and column in `text`. */
+function offsetOf(text: string, line: number, col: number): number {
+  let at = 0;
+  for (let l = 1; l < line; l++) at = text.indexOf("\n", at) + 1;
+  return at + col - 1;
+}
+
 /**
  * Modules an import statement names for `name`, as candidate paths relative
- * to the importing file's directory or the segment root. Returns the name
- * the symbol has in its own module (aliases undone).
+ * to the importing file's directory or the segment root, read with the
+ * language's reference query (its `@reference.import` captures: the names
+ * and their `@module`). Returns the name the symbol has in its own module:
+ * an alias (`Item as It`) is undone by taking the imported name nearest
+ * before it in the statement (after it, for languages that write the alias
+ * first).
  */
-export function importCandidates(
+export async function importCandidates(
   importText: string,
   name: string,
-  lang: "python" | "typescript",
-): { paths: string[]; relative: boolean; original: string } | undefined {
-  if (lang === "python") {
-    const from = /^from\s+(\.*)([\w.]*)\s+import\s+\(?([^)]*)\)?/.exec(importText);
-    if (from) {
-      // Every group of the pattern takes part in a match (possibly empty).
-      const [, dots = "", mod = "", list = ""] = from;
-      for (const part of list.split(",")) {
-        const [orig = "", alias] = part.trim().split(/\s+as\s+/);
-        if ((alias ?? orig) !== name && orig !== "*") continue;
-        const modPath = mod.replaceAll(".", "/");
-        const up = dots.length > 1 ? "../".repeat(dots.length - 1) : "";
-        const base = up + modPath;
-        const paths = modPath === ""
-          ? [`${up}${orig}.py`, `${up}${orig}/__init__.py`]
-          : [`${base}.py`, `${base}.pyi`, `${base}/__init__.py`, `${base}/${orig}.py`];
-        return { paths, relative: dots.length > 0, original: orig === "*" ? name : orig };
-      }
-      return undefined;
-    }
-    return undefined;
+  language: string,
+): Promise<{ paths: string[]; relative: boolean; original: string } | undefined> {
+  const spec = languageByName(language);
+  if (spec === undefined) return undefined;
+  const tags = await extractTags({
+    rel: "(import statement)",
+    language,
+    text: importText,
+    size: importText.length,
+  });
+  const imported = tags.refs.filter((r) => r.kind === "import")
+    .map((r) => ({ ...r, at: offsetOf(importText, r.line, r.col) }));
+  let hit = imported.find((r) => r.name === name);
+  const alias = hit ? undefined : tags.refs.find((r) => r.kind !== "import" && r.name === name);
+  if (alias) {
+    const at = offsetOf(importText, alias.line, alias.col);
+    hit = imported.filter((r) => r.at < at).at(-1) ?? imported.find((r) => r.at > at);
   }
-  const ts = /import\s+(?:type\s+)?\{([^}]*)\}\s+from\s+["']([^"']+)["']/.exec(importText);
-  if (!ts) return undefined;
-  const [, names = "", spec = ""] = ts; // both groups take part in every match
-  for (const part of names.split(",")) {
-    const [orig = "", alias] = part.trim().replace(/^type\s+/, "").split(/\s+as\s+/);
-    if ((alias ?? orig) !== name) continue;
-    if (!spec.startsWith(".")) return undefined;
-    const base = spec.replace(/\.(js|mjs|cjs)$/, "");
-    const paths = [spec, `${base}.ts`, `${base}.tsx`, `${base}.d.ts`, `${base}/index.ts`];
-    return { paths, relative: true, original: orig };
-  }
-  return undefined;
+  const chosen = hit;
+  if (!chosen) return undefined;
+  const module = tags.imports.find((i) => i.name === chosen.name && i.line === chosen.line)?.module;
+  if (module === undefined) return undefined;
+  const found = modulePaths(spec, module, chosen.name);
+  return found && { ...found, original: chosen.name };
+}
+
+/** A name for a regular expression (identifiers may hold `$`). */
+function escapeName(name: string): string {
+  return name.replace(/[$]/g, "\\$");
 }
 
 async function symbolsOf(
@@ -181,7 +205,7 @@ async function findDefinitions(
   name: string,
   options: AstFallbackOptions,
 ): Promise<{ found: Found[]; scope: string }> {
-  const lang = family(file.rel);
+  const lang = languageOf(file.rel);
   if (!lang) return { found: [], scope: "none" };
   const { skeleton } = await skeletonOfFile(segment, file, {
     cache: options.cache,
@@ -191,8 +215,10 @@ async function findDefinitions(
   if (local.length > 0) {
     return { found: local.map((symbol) => ({ ...file, symbol })), scope: "file" };
   }
+  const word = new RegExp(`(?<![\\p{L}\\p{N}_$])${escapeName(name)}(?![\\p{L}\\p{N}_$])`, "u");
   for (const imp of skeleton.imports) {
-    const cand = importCandidates(imp.text, name, lang);
+    // Only statements that mention the name are parsed for their imports.
+    const cand = word.test(imp.text) ? await importCandidates(imp.text, name, lang) : undefined;
     if (!cand) continue;
     const bases = cand.relative ? [dirname(file.abs)] : [segment.root, join(segment.root, "src")];
     for (const base of bases) {
@@ -208,9 +234,7 @@ async function findDefinitions(
       }
     }
   }
-  const walked = await walkFiles(segment, segment.root, {
-    extensions: LANGUAGE_EXTENSIONS[lang],
-  });
+  const walked = await walkFiles(segment, segment.root, { extensions: familyExtensions(lang) });
   const files = walked.files.slice(0, options.maxFiles ?? 5000);
   const batch = await skeletonOfFiles(segment, files, {
     cache: options.cache,
@@ -233,12 +257,12 @@ async function textReferences(
   name: string,
   maxFiles: number,
 ): Promise<SourceRange[]> {
-  const lang = family(file.rel);
+  const lang = languageOf(file.rel);
   const walked = await walkFiles(segment, segment.root, {
-    extensions: lang ? LANGUAGE_EXTENSIONS[lang] : undefined,
+    extensions: lang ? familyExtensions(lang) : undefined,
   });
   const re = new RegExp(
-    `(?<![\\p{L}\\p{N}_$])${name.replace(/[$]/g, "\\$")}(?![\\p{L}\\p{N}_$])`,
+    `(?<![\\p{L}\\p{N}_$])${escapeName(name)}(?![\\p{L}\\p{N}_$])`,
     "gu",
   );
   const out: SourceRange[] = [];

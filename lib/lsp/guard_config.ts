@@ -1,10 +1,12 @@
 /**
  * The server-config rule of the segment guard (`unsafe_server_config`, see
- * lib/lsp/segment_guard.ts): which files are a language server's config,
- * and whether one names a path outside the segment — judged on decoded
+ * lib/lsp/segment_guard.ts): which files are a language server's config
+ * (the registry's `configFiles`, lib/lsp/server_files.ts), and whether one
+ * names a path outside the segment, by the reader of its format — judged on decoded
  * values (JSONC parsed by jsonc-parser), on the `[tool.pyright]` tables of a
- * pyproject.toml in the one plain form understood here, and on the
- * directories a `.pth` file adds. Anything not fully understood fails
+ * pyproject.toml in the one plain form understood here, on the
+ * directories a `.pth` file adds, and on the paths native servers' configs
+ * name (lib/lsp/guard_native.ts: compile flags, `go.mod` replacements). Anything not fully understood fails
  * closed.
  *
  * @module
@@ -12,27 +14,13 @@
 import { parse as parseJsonc, type ParseError } from "jsonc-parser";
 import { dirname, resolve } from "../path.ts";
 import { isDenied, isWithin, readInsideSync, type Segment } from "../segment/mod.ts";
-
-/** Server config files checked for paths that leave the segment (`.pth`: search-path files). */
-const CONFIG_NAME =
-  /^(pyrightconfig\.json|pyproject\.toml|tsconfig(\..+)?\.json|jsconfig\.json|.*\.pth)$/;
+import type { ConfigFormat } from "../languages/types.ts";
+import { nativeConfigPaths } from "./guard_native.ts";
 
 /** The segment-relative path of `abs` (which lies inside `root`); `.` for the root. */
 export function segmentRel(root: string, abs: string): string {
   if (abs === root) return ".";
   return abs.slice(root.endsWith("/") ? root.length : root.length + 1);
-}
-
-/**
- * True when a directory entry named `name` at `rel` is a server config the
- * guard checks: pyright's own configs only at the segment root (where
- * pyright looks for them), the others anywhere outside `node_modules`.
- */
-export function isServerConfig(name: string, rel: string, atRoot: boolean): boolean {
-  if (!CONFIG_NAME.test(name)) return false;
-  return name !== "pyrightconfig.json" && name !== "pyproject.toml"
-    ? !rel.split("/").includes("node_modules")
-    : atRoot;
 }
 
 /** Every string value of a parsed JSON document (object keys are not values). */
@@ -190,16 +178,17 @@ function leavesSegment(segment: Segment, configDir: string, value: string): bool
 }
 
 /** The string values of a server config to judge, or undefined when it cannot be judged. */
-function configStrings(text: string, name: string): string[] | undefined {
-  if (name === "pyproject.toml") return pyprojectStrings(text);
-  if (name.endsWith(".pth")) return pthStrings(text);
+function configStrings(text: string, format: ConfigFormat, dir: string): string[] | undefined {
+  if (format === "pyproject") return pyprojectStrings(text);
+  if (format === "pth") return pthStrings(text);
+  if (format !== "jsonc") return nativeConfigPaths(text, format, dir);
   const errors: ParseError[] = [];
   const parsed = parseJsonc(text, errors, { allowTrailingComma: true });
   return errors.length > 0 ? undefined : jsonStrings(parsed, []);
 }
 
 /** True when a server config file names a path outside the segment (or cannot be judged). */
-export function configLeaves(segment: Segment, abs: string, name: string): boolean {
+export function configLeaves(segment: Segment, abs: string, format: ConfigFormat): boolean {
   let text: string;
   try {
     text = readInsideSync(segment, abs).text;
@@ -209,8 +198,8 @@ export function configLeaves(segment: Segment, abs: string, name: string): boole
     if (err instanceof Error) return true;
     throw err;
   }
-  const values = configStrings(text, name);
-  if (values === undefined) return true;
   const dir = dirname(abs);
+  const values = configStrings(text, format, dir);
+  if (values === undefined) return true;
   return values.some((s) => leavesSegment(segment, dir, s));
 }

@@ -10,13 +10,11 @@ import { dirname, join, resolve } from "../path.ts";
 import { isDenied, isWithin, type Segment } from "../segment/mod.ts";
 import { VCS_DIRS } from "../segment/denylist.ts";
 import { UNSAFE_LINK_REASONS } from "../segment/skip.ts";
-import { configLeaves, isServerConfig, segmentRel } from "./guard_config.ts";
+import { configLeaves, segmentRel } from "./guard_config.ts";
+import { configFormatAt, isServedSource } from "./server_files.ts";
 
 /** Most entries scanned before the scan gives up (and fails closed). */
 export const GUARD_MAX_ENTRIES = 1_000_000;
-
-/** Extensions of files a language server may load as code. */
-const SOURCE_EXTENSIONS = /\.(py|pyi|ts|tsx|mts|cts|js|jsx|mjs|cjs)$/i;
 
 /** Directories package managers fill with hard links (uv, pnpm): not checked for them. */
 const PACKAGE_DIR = /(^|\/)(node_modules|site-packages|dist-packages|\.venv|venv|__pypackages__)\//;
@@ -172,14 +170,17 @@ function listDir(segment: Segment, dir: string): DirRecord | undefined {
       continue;
     } else if (!entry.isFile) continue;
     // A regular file, or a link that stays inside onto a file or directory.
-    if (SOURCE_EXTENSIONS.test(entry.name)) {
+    // A file a language server may load as code (an extension of a language with a server).
+    if (isServedSource(entry.name)) {
       if (isDenied(rel)) {
         record.findings.push({ rel: shown(rel), reason: "denied_source" });
       } else if (entry.isFile && !PACKAGE_DIR.test(rel) && hardLinked(abs)) {
         record.findings.push({ rel: shown(rel), reason: "hard_linked_source" });
       }
     }
-    if (!isServerConfig(entry.name, rel, dir === segment.root)) continue;
+    // A config a server reads here (the registry's `configFiles`).
+    const format = configFormatAt(entry.name, rel, dir === segment.root);
+    if (format === undefined) continue;
     let info: Deno.FileInfo;
     try {
       info = Deno.statSync(abs);
@@ -190,7 +191,7 @@ function listDir(segment: Segment, dir: string): DirRecord | undefined {
     if (!info.isFile) continue;
     record.configs.set(abs, statKey(info));
     if (mtimeOf(info) >= listedAt - RECENT_MS) record.recent = true; // edited in place just now
-    if (configLeaves(segment, abs, entry.name)) {
+    if (configLeaves(segment, abs, format)) {
       record.findings.push({ rel: shown(rel), reason: "unsafe_server_config" });
     }
   }

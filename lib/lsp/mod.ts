@@ -39,14 +39,23 @@ export {
   findServer,
   isServerCommand,
   type LspBackend,
-  PYRIGHT_DENO_FLAGS,
-  PYRIGHT_NPM,
-  pyrightDenoFlags,
+  NPM_DENO_FLAGS,
+  npmDenoFlags,
   type ServerCommand,
   type ServerLanguage,
   which,
 } from "./discovery.ts";
 export { LspClient, type LspClientOptions, type OpenFile } from "./client.ts";
+export {
+  CUSTOM_BACKEND,
+  familyExtensions,
+  familyLanguages,
+  knownBackends,
+  languageIdOf,
+  serverFamilies,
+  serverSpecs,
+  warmupTarget,
+} from "./servers.ts";
 export {
   fallbackReasonOf,
   type LspState,

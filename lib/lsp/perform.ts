@@ -26,7 +26,8 @@ import {
   toLocations,
   toSourceRange,
 } from "./convert.ts";
-import { maskLiteralValues, scrubText } from "./answer_guard.ts";
+import { type LiteralStyle, maskLiteralValues, scrubText } from "./answer_guard.ts";
+import { literalStyleOf } from "./servers.ts";
 import { identifierAt, type LspPosition, splitLines, toLspPosition } from "./positions.ts";
 import type { Segment } from "../segment/segment.ts";
 import { type AnswerData, LSP_METHOD_NAMES, type LspMethod } from "./types.ts";
@@ -80,7 +81,8 @@ interface Asking {
   uri: string;
   ctx: ConvertContext;
   timeoutMs: number | undefined;
-  language: "python" | "typescript";
+  /** How the server shows string values (masked in what is shown). */
+  literals: LiteralStyle;
 }
 
 /** The answer's note: the items left out, and any other notes first. */
@@ -108,7 +110,7 @@ async function askDiagnostics(a: Asking): Promise<AnswerData> {
   const diagnostics = toDiagnostics(items, splitLines(question.text), {
     root: a.segment.root,
     dropped: a.ctx.dropped,
-    language: a.language,
+    literals: a.literals,
   });
   return withNote({ file: question.rel, source: "lsp", diagnostics }, a.ctx.dropped);
 }
@@ -141,7 +143,7 @@ async function askHover(
     ...base,
     contents: withheld
       ? ""
-      : scrubText(segment.root, maskLiteralValues(hoverText(result), a.language)),
+      : scrubText(segment.root, maskLiteralValues(hoverText(result), a.literals)),
   };
   const range = (result as { range?: unknown } | null)?.range;
   if (range !== undefined) {
@@ -190,7 +192,7 @@ export async function performQuestion(
     uri: pathToUri(question.abs),
     ctx: convertContext(segment),
     timeoutMs: options.timeoutMs,
-    language: /\.(ts|tsx|mts|cts|js|jsx|mjs|cjs)$/.test(question.rel) ? "typescript" : "python",
+    literals: literalStyleOf(client.server.backend),
   };
   if (question.method === "diagnostics") return await askDiagnostics(a);
   const pos = { line: question.line ?? 1, col: question.col ?? 1 };

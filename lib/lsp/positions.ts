@@ -35,7 +35,7 @@ export function parseLocation(arg: string): Location {
   if (!m) {
     throw new UsageError(`Expected <file>:<line>:<col>, got '${arg}'`, {
       code: "INVALID_LOCATION",
-      nextSteps: ["Example: trifecta lsp definition src/app.py:12:8 (1-based line and column)"],
+      nextSteps: ["Example: trifecta lsp definition src/file:12:8 (1-based line and column)"],
     });
   }
   const [, file = "", lineText = "", colText = ""] = m; // all three groups take part in a match

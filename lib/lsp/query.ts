@@ -23,7 +23,7 @@ import { type EnvReader, type LspConfig, lspConfig, processEnv } from "./config.
 import { callDaemon, DaemonUnavailableError } from "./daemon_client.ts";
 import { daemonPaths } from "./daemon_paths.ts";
 import type { DaemonQueryResult } from "./daemon_protocol.ts";
-import type { ServerLanguage } from "./discovery.ts";
+import { knownBackends, serverLanguageOf } from "./servers.ts";
 import { sanitizeAnswer, scrubText } from "./answer_guard.ts";
 import {
   degradedResponse,
@@ -76,12 +76,7 @@ export interface QueryOutcome {
   warnings?: string[];
 }
 
-/** Language server family of a file by its extension, if any. */
-export function serverLanguageOf(rel: string): ServerLanguage | undefined {
-  if (/\.pyi?$/.test(rel)) return "python";
-  if (/\.(ts|tsx|mts|cts|js|jsx|mjs|cjs)$/.test(rel)) return "typescript";
-  return undefined;
-}
+export { serverLanguageOf };
 
 /** Options for {@linkcode fallbackAnswer}. */
 export interface FallbackOptions extends QueryOptions {
@@ -174,11 +169,11 @@ export async function answerQuery(
   if (!config.enabled) return fallback("lsp_disabled", "none", "NONE");
   if (!language) return fallback("lsp_binary_not_found", "none", "NONE");
 
-  if (config.useDaemon && language === "python") {
+  if (config.useDaemon) {
     const viaDaemon = await askDaemon(segment, request, config, env, options.telemetry);
     if (viaDaemon.kind === "answer") {
       const r = viaDaemon.result;
-      const backend = KNOWN_BACKENDS.has(r.backend) ? r.backend : "lsp_custom";
+      const backend = knownBackends().has(r.backend) ? r.backend : "lsp_custom";
       const data = sanitizeAnswer(segment.root, r.answer, {
         file: request.file.rel,
         line: request.line,
@@ -216,7 +211,6 @@ type DaemonOutcome =
   | { kind: "fallback"; reason: FallbackReason; state: LspState | "NONE"; detail?: string }
   | { kind: "absent" };
 
-const KNOWN_BACKENDS = new Set(["lsp_pyright", "lsp_basedpyright", "lsp_typescript", "lsp_custom"]);
 const KNOWN_STATES = new Set(["COLD", "WARMING", "READY", "FAILED", "CLOSED"]);
 
 async function askDaemon(

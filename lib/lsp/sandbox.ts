@@ -1,15 +1,18 @@
 /**
- * The read sandbox of pyright run by Deno from npm: the server may read the
- * segment, its own package (the bundled typeshed stubs) and the Python
- * interpreter's search paths (the standard library and installed packages),
+ * The read sandbox of a language server run by Deno from npm (a registry
+ * candidate's `npm`, e.g. pyright): the server may read the segment, its
+ * own package (pyright's bundled typeshed stubs) and the search paths its
+ * interpreter reports (Python's standard library and installed packages),
  * and nothing else. A server config, an import such as `from ..outside
  * import x`, a `.pth` file or a symlink naming anything else meets Deno's
- * permission check and pyright sees no file there.
+ * permission check and the server sees no file there.
  *
  * The grants are computed when a server is spawned, by a child `deno eval`
- * (trifecta itself may run without the grants to run `python` or read
- * `HOME`): it asks `python3` (else `python`) for `sys.path` and finds
- * pyright's directory in Deno's npm cache. A search path that is the
+ * (trifecta itself may run without the grants to run an interpreter or read
+ * `HOME`): it runs the candidate's `searchPathProbe` commands in order
+ * (pyright's: `python3`, else `python`, printing `sys.path`) and finds the
+ * package's directory in Deno's npm cache. The probe is data, so this
+ * module names no server and no language. A search path that is the
  * segment root or one of its ancestors (`PYTHONPATH=..`) is never granted:
  * it would open everything the sandbox closes. Paths inside the segment are
  * covered by the root's grant.
@@ -18,12 +21,52 @@
  */
 import { isAbsolute, normalize } from "../path.ts";
 import { isWithin } from "../segment/contain.ts";
+import type { ServerSpec } from "../languages/types.ts";
 
-/** The pinned pyright version (its npm cache directory is granted). */
-export const PYRIGHT_VERSION = "1.1.414";
+/** A server run by Deno from npm, as its sandbox needs it. */
+export interface NpmServer {
+  /** Package name (`pyright`). */
+  pkg: string;
+  /** Its pinned version: the package's directory in Deno's npm cache is granted. */
+  version: string;
+  /** What Deno runs (`npm:<pkg>@<version>/<entry>`). */
+  specifier: string;
+  /** Commands printing search paths as a JSON array, tried in order (may be empty). */
+  searchPathProbe: readonly (readonly string[])[];
+  /** Executables that serve without Deno (named in a miss's fix). */
+  names: readonly string[];
+}
 
-/** The pinned pyright used when no server is on PATH. */
-export const PYRIGHT_NPM = `npm:pyright@${PYRIGHT_VERSION}/langserver.index.js`;
+/**
+ * The npm server of a registry candidate, or undefined when it has none
+ * (no `npm`, or no `npmSpecifier` pinning an exact version of it).
+ *
+ * @example
+ * ```ts
+ * import { npmServerOf } from "./sandbox.ts";
+ * import { equal } from "node:assert/strict";
+ * const spec = { backend: "b", names: ["srv"], args: [], env: "E", languageId: "x" };
+ * equal(npmServerOf({ ...spec, npm: "srv", npmSpecifier: "npm:srv@1.2.3/main.js" })?.version, "1.2.3");
+ * equal(npmServerOf({ ...spec, npm: "srv", npmSpecifier: "npm:srv@^1/main.js" }), undefined);
+ * equal(npmServerOf(spec), undefined);
+ * ```
+ */
+export function npmServerOf(spec: ServerSpec): NpmServer | undefined {
+  const { npm, npmSpecifier } = spec;
+  if (npm === undefined || npmSpecifier === undefined) return undefined;
+  const prefix = `npm:${npm}@`;
+  if (!npmSpecifier.startsWith(prefix)) return undefined;
+  const version = npmSpecifier.slice(prefix.length).split("/")[0] ?? "";
+  // An exact version names one cache directory; a range does not.
+  if (!/^[0-9][0-9A-Za-z.+-]*$/.test(version)) return undefined;
+  return {
+    pkg: npm,
+    version,
+    specifier: npmSpecifier,
+    searchPathProbe: spec.searchPathProbe ?? [],
+    names: spec.names,
+  };
+}
 
 /** Longest the probe may take, a first download of pyright included (ms). */
 export const PROBE_TIMEOUT_MS = 120_000;
@@ -33,9 +76,9 @@ export const PROBE_MAX_BYTES = 1024 * 1024;
 
 /** What the probe found, before filtering against a segment. */
 export interface SandboxProbe {
-  /** `sys.path` entries (and their real paths) of the interpreter pyright will run. */
-  pythonPaths: string[];
-  /** pyright's package directory in Deno's npm cache (and its real path), or empty. */
+  /** Search paths the probe commands printed (and their real paths): `sys.path` for pyright. */
+  searchPaths: string[];
+  /** The server's package directory in Deno's npm cache (and its real path), or empty. */
   npmPkgDirs: string[];
   /** Why the package directory was not found, when it was not. */
   npmMiss?: string;
@@ -57,8 +100,16 @@ export interface SandboxMiss {
   detail: string;
 }
 
-// Runs in the child. Plain JavaScript (deno eval). It prints one JSON line.
-const PROBE_CODE = `
+/** The probe for `server`: plain JavaScript run by `deno eval` in the child, printing one JSON line. */
+function probeCode(server: NpmServer): string {
+  const config = {
+    pkg: server.pkg,
+    version: server.version,
+    specifier: server.specifier,
+    probes: server.searchPathProbe,
+  };
+  return `
+const SERVER = ${JSON.stringify(config)};
 const MAX = ${PROBE_MAX_BYTES};
 const env = (k) => { try { return Deno.env.get(k) ?? ""; } catch { return ""; } };
 async function capped(cmd, args) {
@@ -83,9 +134,9 @@ async function capped(cmd, args) {
 function withReal(p) {
   try { const r = Deno.realPathSync(p); return r === p ? [p] : [p, r]; } catch { return []; }
 }
-async function pythonPaths() {
-  for (const exe of ["python3", "python"]) {
-    const out = await capped(exe, ["-c", "import sys, json; print(json.dumps(sys.path))"]);
+async function searchPaths() {
+  for (const [exe, ...args] of SERVER.probes) {
+    const out = await capped(exe, args);
     if (out === undefined) continue;
     try {
       const v = JSON.parse(out);
@@ -112,18 +163,19 @@ function pkgDir() {
   const root = cacheRoot();
   const h = host();
   if (!root.startsWith("/") || !h) return { miss: "no absolute Deno cache directory (DENO_DIR, XDG_CACHE_HOME or HOME)" };
-  const dir = root + "/npm/" + h + "/pyright/${PYRIGHT_VERSION}";
+  const dir = root + "/npm/" + h + "/" + SERVER.pkg + "/" + SERVER.version;
   try { if (Deno.statSync(dir + "/package.json").isFile) return { dirs: withReal(dir) }; } catch { /* absent */ }
-  return { miss: "pyright ${PYRIGHT_VERSION} is not in Deno's npm cache at " + dir };
+  return { miss: SERVER.pkg + " " + SERVER.version + " is not in Deno's npm cache at " + dir };
 }
 let pkg = pkgDir();
 if (pkg.miss && !pkg.miss.startsWith("no ")) {
   // First use: let Deno fetch it, as the server's own start would.
-  await capped(Deno.execPath(), ["cache", "--no-config", "--quiet", "${PYRIGHT_NPM}"]);
+  await capped(Deno.execPath(), ["cache", "--no-config", "--quiet", SERVER.specifier]);
   pkg = pkgDir();
 }
-console.log(JSON.stringify({ python_paths: await pythonPaths(), npm_pkg_dirs: pkg.dirs ?? [], npm_miss: pkg.miss ?? null }));
+console.log(JSON.stringify({ search_paths: await searchPaths(), npm_pkg_dirs: pkg.dirs ?? [], npm_miss: pkg.miss ?? null }));
 `;
+}
 
 const probes = new Map<string, Promise<SandboxProbe | SandboxMiss>>();
 
@@ -154,11 +206,16 @@ async function readCapped(stream: ReadableStream<Uint8Array>): Promise<string | 
   return new TextDecoder().decode(all);
 }
 
-async function runProbe(cwd: string, timeoutMs: number): Promise<SandboxProbe | SandboxMiss> {
+async function runProbe(
+  cwd: string,
+  server: NpmServer,
+  timeoutMs: number,
+): Promise<SandboxProbe | SandboxMiss> {
+  const onPath = server.names.length > 0 ? `, or put ${server.names.join(" or ")} on PATH` : "";
   const miss = (why: string): SandboxMiss => ({
     reason: "server_not_sandboxed",
     detail:
-      `pyright from npm runs only with its reads limited to the segment, and ${why}. Set DENO_DIR to Deno's cache directory (or run \`deno cache ${PYRIGHT_NPM}\`), or put pyright-langserver on PATH.`,
+      `${server.pkg} from npm runs only with its reads limited to the segment, and ${why}. Set DENO_DIR to Deno's cache directory (or run \`deno cache ${server.specifier}\`)${onPath}.`,
   });
   let child: Deno.ChildProcess;
   try {
@@ -170,7 +227,7 @@ async function runProbe(cwd: string, timeoutMs: number): Promise<SandboxProbe | 
         "--allow-run",
         "--allow-env",
         "--allow-read",
-        PROBE_CODE,
+        probeCode(server),
       ],
       cwd,
       stdin: "null",
@@ -206,7 +263,7 @@ async function runProbe(cwd: string, timeoutMs: number): Promise<SandboxProbe | 
     throw err;
   }
   const npmPkgDirs = strings(parsed.npm_pkg_dirs);
-  const probe: SandboxProbe = { pythonPaths: strings(parsed.python_paths), npmPkgDirs };
+  const probe: SandboxProbe = { searchPaths: strings(parsed.search_paths), npmPkgDirs };
   if (npmPkgDirs.length === 0) {
     return miss(
       typeof parsed.npm_miss === "string"
@@ -224,22 +281,24 @@ export interface ProbeOptions {
 }
 
 /**
- * Find pyright's package directory and the interpreter's search paths, in a
- * child `deno eval` run from `cwd` (the segment root: the server runs
- * there too). A successful result is kept for the process.
+ * Find the server's package directory and its search paths, in a child
+ * `deno eval` run from `cwd` (the segment root: the server runs there
+ * too). A successful result is kept for the process.
  */
 export function probeSandbox(
   cwd: string,
+  server: NpmServer,
   options: ProbeOptions = {},
 ): Promise<SandboxProbe | SandboxMiss> {
-  const kept = probes.get(cwd);
+  const key = `${server.specifier}\n${cwd}`;
+  const kept = probes.get(key);
   if (kept) return kept;
-  const p = runProbe(cwd, options.timeoutMs ?? PROBE_TIMEOUT_MS);
-  probes.set(cwd, p);
+  const p = runProbe(cwd, server, options.timeoutMs ?? PROBE_TIMEOUT_MS);
+  probes.set(key, p);
   // A failure (a timeout, a first download cut off) is tried again next time.
   p.then((r) => {
-    if (isSandboxMiss(r)) probes.delete(cwd);
-  }, () => probes.delete(cwd));
+    if (isSandboxMiss(r)) probes.delete(key);
+  }, () => probes.delete(key));
   return p;
 }
 
@@ -250,7 +309,7 @@ function grantable(p: string): boolean {
 }
 
 /**
- * The read grants for a segment: its root, pyright's package directory, and
+ * The read grants for a segment: its root, the server's package directory, and
  * each search path that is neither the root, an ancestor of it, nor inside
  * it (those inside are covered by the root).
  *
@@ -260,7 +319,7 @@ function grantable(p: string): boolean {
  * import { sandboxGrants } from "./sandbox.ts";
  * const grants = sandboxGrants("/w/seg", {
  *   npmPkgDirs: ["/c/npm/registry.npmjs.org/pyright/1.1.414"],
- *   pythonPaths: ["/usr/lib/python3.12", "/w", "/w/seg/src"],
+ *   searchPaths: ["/usr/lib/python3.12", "/w", "/w/seg/src"],
  * });
  * deepEqual(grants, {
  *   grants: ["/w/seg", "/c/npm/registry.npmjs.org/pyright/1.1.414", "/usr/lib/python3.12"],
@@ -278,7 +337,7 @@ export function sandboxGrants(root: string, probe: SandboxProbe): SandboxGrants 
   }
   const grants = [root];
   const dropped: string[] = [];
-  for (const raw of [...probe.npmPkgDirs, ...probe.pythonPaths]) {
+  for (const raw of [...probe.npmPkgDirs, ...probe.searchPaths]) {
     if (!grantable(raw)) {
       dropped.push(`${JSON.stringify(raw).slice(0, 200)} (not a plain absolute path)`);
       continue;
@@ -295,7 +354,7 @@ export function sandboxGrants(root: string, probe: SandboxProbe): SandboxGrants 
     return {
       reason: "server_not_sandboxed",
       detail:
-        "pyright's package directory contains the segment, so granting it would grant everything; move the segment or set DENO_DIR elsewhere.",
+        "the server's package directory contains the segment, so granting it would grant everything; move the segment or set DENO_DIR elsewhere.",
     };
   }
   return { grants, dropped };

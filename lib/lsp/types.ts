@@ -11,7 +11,7 @@
  */
 export const REASON_TEXT = {
   lsp_binary_not_found:
-    "no language server found (pyright-langserver, basedpyright-langserver, or deno for npm:pyright)",
+    "no language server found for the file's language (its registry entry's servers: the command in its TRIFECTA_LSP_*_COMMAND variable, the executables on PATH, or an npm server run by Deno)",
   lsp_disabled: "the language server is turned off (TRIFECTA_LSP=0)",
   lsp_not_ready: "the language server was not READY in time",
   lsp_request_timeout: "the language server did not answer in time (TRIFECTA_LSP_REQUEST_TIMEOUT)",
@@ -20,9 +20,9 @@ export const REASON_TEXT = {
   unsafe_links:
     "the segment has symlinks that leave it or land on denied files; the language server would read through them",
   denied_sources:
-    "the segment has source files on the denylist (e.g. id_rsa*.py) that the language server could load",
+    "the segment has source files on the denylist (e.g. a source file named id_rsa*) that the language server could load",
   unsafe_server_config:
-    "a language-server config in the segment (pyrightconfig.json, pyproject.toml, tsconfig.json) names paths outside it",
+    "a language-server config in the segment (pyrightconfig.json, pyproject.toml, tsconfig.json, compile_flags.txt, compile_commands.json, .clangd, go.mod, go.work) names paths outside it",
   daemon_untrusted:
     "the daemon's runtime directory, socket or state file is not owned by this user with mode 0700; it was not contacted",
   daemon_not_granted:
@@ -138,7 +138,7 @@ export interface LspResponse {
   status: "ok" | "error";
   /** `FULL` (server answered), `DEGRADED` (AST answered), `UNAVAILABLE` (no answer). */
   capability_state: CapabilityState;
-  /** `lsp_pyright`, `lsp_basedpyright`, `lsp_typescript`, `lsp_custom`, `ast_only` or `unavailable`. */
+  /** The server's backend (a registry entry's, e.g. `lsp_pyright`, `lsp_gopls`), `lsp_custom`, `ast_only` or `unavailable`. */
   backend: string;
   /** `complete`, `degraded` or `error`. */
   response_state: "complete" | "degraded" | "error";

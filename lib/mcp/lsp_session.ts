@@ -1,7 +1,7 @@
 /**
  * The session's language servers: one warm {@linkcode LspClient} per
- * language, started when the session starts (Python) or at the first
- * question (TypeScript), asked only when READY, with the AST fallback and
+ * language family, started when the session starts (the segment's main
+ * family) or at the first question (the others), asked only when READY, with the AST fallback and
  * its named reason otherwise (the same rules as `trifecta lsp …`).
  *
  * Freshness: every file the server was shown (opened) or named in an answer
@@ -38,9 +38,10 @@ import {
   reasonOfUnavailable,
   type ServerLanguage,
   serverLanguageOf,
+  warmupTarget,
 } from "../lsp/mod.ts";
 import { GuardCache } from "../lsp/segment_guard.ts";
-import { readInside, type Segment, walkFiles } from "../segment/mod.ts";
+import { readInside, type Segment } from "../segment/mod.ts";
 import type { Telemetry } from "../telemetry/mod.ts";
 
 /** Options for {@linkcode LspSession}. */
@@ -110,18 +111,19 @@ export class LspSession {
   }
 
   /**
-   * Start the Python server on the segment's first Python file, so it is
-   * READY by the first question. Does nothing when the LSP is off, the
-   * segment has no Python file, or no server is installed.
+   * Start the server of the segment's main language family (the one with
+   * the most files, lib/lsp/servers.ts) on its first file, so it is READY
+   * by the first question. Does nothing when the LSP is off, no file has a
+   * server, or no server is installed.
    */
   async warmUp(): Promise<void> {
-    if (!this.#config.enabled || this.#slots.has("python")) return;
+    if (!this.#config.enabled) return;
     if (this.#guard.verdict()) return; // no server while the segment is unsafe
-    const walked = await walkFiles(this.#segment, this.#segment.root, { extensions: [".py"] });
-    const first = walked.files[0];
-    if (!first || this.#closed) return;
-    const { text } = await readInside(this.#segment, first.abs, { unmaskedForLocalServer: true });
-    await this.#slot("python", { abs: first.abs, text });
+    const target = await warmupTarget(this.#segment);
+    if (!target || this.#closed || this.#slots.has(target.language)) return;
+    const { abs } = target.file;
+    const { text } = await readInside(this.#segment, abs, { unmaskedForLocalServer: true });
+    await this.#slot(target.language, { abs, text });
   }
 
   /** Answer one question (definition, hover, references, diagnostics). */

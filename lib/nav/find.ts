@@ -24,6 +24,7 @@
  */
 import { TrifectaError, UsageError } from "../errors.ts";
 import { escapeField } from "../escape.ts";
+import { languageByName } from "../languages/mod.ts";
 import type { Segment } from "../segment/mod.ts";
 import { sha256Hex } from "../sha256.ts";
 import { estimateTokens, TokenTally } from "../text.ts";
@@ -297,10 +298,12 @@ export async function findSymbols(
 
 function languageWarnings(load: IndexLoad, language: string | undefined): string[] {
   if (language === undefined) return [];
+  // Listed by their `sym://` names (`tsx` files are `typescript`); a registry name matches too.
   const known = new Set<string>(
-    load.rows.map((r) => r.language === "tsx" ? "typescript" : r.language),
+    load.rows.map((r) => languageByName(r.language)?.uriName ?? r.language),
   );
-  return known.has(language) ? [] : [
+  const named = known.has(language) || load.rows.some((r) => r.language === language);
+  return named ? [] : [
     `No symbol of language '${language}' here (languages: ${
       [...known].sort().join(", ") || "none"
     })`,

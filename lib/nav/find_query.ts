@@ -10,6 +10,8 @@
  */
 import { SYMBOL_KINDS } from "../ast/limits.ts";
 import { UsageError } from "../errors.ts";
+import { languageByName, uriLanguageName } from "../languages/mod.ts";
+import { uriLanguageNames } from "../languages/modules.ts";
 import {
   type FindPattern,
   MATCH_RANK,
@@ -25,7 +27,10 @@ export interface FindQueryInput {
   pattern: string;
   /** Kinds to keep: a list, or one comma-separated string (`class,function`). */
   kind?: string | readonly string[];
-  /** Language to keep (`python`, `typescript` (with `tsx`), `javascript`; `py`, `ts`, `js`). */
+  /**
+   * Language to keep: a registry name (`tsx`) or a `sym://` language name
+   * or alias (`typescript` takes `tsx` too; `py`), lib/languages.
+   */
   language?: string;
   /** Segment-relative path prefix, by whole path segments (`django/apps`). */
   path?: string;
@@ -51,12 +56,6 @@ export interface FindMatch {
   match: PatternMatch;
 }
 
-const LANGUAGE_ALIASES: Readonly<Record<string, string>> = {
-  py: "python",
-  ts: "typescript",
-  js: "javascript",
-};
-
 function kindsOf(kind: FindQueryInput["kind"]): string[] {
   if (kind === undefined) return [];
   const list = typeof kind === "string" ? kind.split(",") : [...kind];
@@ -76,11 +75,12 @@ function languageOfInput(language: string | undefined): string | undefined {
   const lower = language.toLowerCase();
   if (!/^[a-z][a-z0-9_+#-]{0,31}$/.test(lower)) {
     throw new UsageError(`Not a language name: '${language}'`, {
-      nextSteps: ["e.g. --language python, typescript, javascript"],
+      nextSteps: [`e.g. --language ${uriLanguageNames().names.join(", ")}`],
       details: { reason: "bad_language" },
     });
   }
-  return LANGUAGE_ALIASES[lower] ?? lower;
+  // A registry name is kept as written (`tsx`); an alias means its language.
+  return languageByName(lower)?.name ?? uriLanguageName(lower) ?? lower;
 }
 
 /** A backslash or a control character: not in a segment-relative path prefix. */
@@ -113,7 +113,7 @@ function pathOfInput(path: string | undefined): string | undefined {
  * const q = checkFindQuery({ pattern: "get_*", kind: "method,function", language: "py" });
  * deepEqual(q.kinds, ["function", "method"]);
  * equal(q.language, "python");
- * throws(() => checkFindQuery({ pattern: "x", kind: "module" }), /Unknown symbol kind/);
+ * throws(() => checkFindQuery({ pattern: "x", kind: "macro" }), /Unknown symbol kind/);
  * ```
  * @throws {UsageError} `USAGE_ERROR` for a bad pattern, kind, language or path.
  */
@@ -126,9 +126,12 @@ export function checkFindQuery(input: FindQueryInput): FindQuery {
   return query;
 }
 
-/** True when a row's language is the one asked for (`typescript` takes `tsx` too). */
+/**
+ * True when a row's language is the one asked for, or the `sym://`
+ * language that addresses it (`typescript` takes `tsx` too).
+ */
 export function languageMatches(rowLanguage: string, wanted: string): boolean {
-  return rowLanguage === wanted || (wanted === "typescript" && rowLanguage === "tsx");
+  return rowLanguage === wanted || languageByName(rowLanguage)?.uriName === wanted;
 }
 
 /** True when a segment-relative path is under a prefix, by whole path segments. */

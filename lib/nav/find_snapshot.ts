@@ -21,6 +21,7 @@ import {
   skeletonOfFiles,
   type SkeletonSymbol,
 } from "../ast/mod.ts";
+import { languageOfPath, LANGUAGES } from "../languages/mod.ts";
 import { MAX_SIGNATURE_CHARS, SYMBOL_KINDS } from "../ast/limits.ts";
 import { type AstCache, cacheKey } from "../cache/mod.ts";
 import { MTIME_TRUST_WINDOW_MS } from "../cache/limits.ts";
@@ -35,7 +36,8 @@ const SNAPSHOT_VERSION = 1;
 const SNAPSHOT_REL = "../.trifecta-find-index/";
 /** Longest qualified name accepted from an entry. */
 const MAX_QUALIFIED_CHARS = 8192;
-const LANGUAGES: ReadonlySet<string> = new Set(["python", "typescript", "tsx", "javascript"]);
+/** Languages an entry may name: the registry's. */
+const LANGUAGE_NAMES: ReadonlySet<string> = new Set(LANGUAGES.map((l) => l.name));
 
 /** A walked file with the stat the entry is bound to. */
 export interface StatFile {
@@ -90,7 +92,7 @@ export function writeSnapshot(
     const first = rows?.[0];
     if (rows === undefined) return null;
     // A file without symbols still has a skeleton: its language and hash are not needed.
-    return first === undefined ? ["python", "", []] : [
+    return first === undefined ? [languageOfPath(f.rel)?.name ?? "", "", []] : [
       first.language,
       first.file.sha256,
       storedSymbols(rows),
@@ -116,7 +118,7 @@ function validFile(f: unknown): f is StoredFile {
   if (f === null) return true;
   if (!Array.isArray(f) || f.length !== 3) return false;
   const [language, sha, symbols] = f;
-  return typeof language === "string" && LANGUAGES.has(language) &&
+  return typeof language === "string" && LANGUAGE_NAMES.has(language) &&
     typeof sha === "string" && /^([0-9a-f]{64})?$/.test(sha) &&
     Array.isArray(symbols) && symbols.every(validSymbol);
 }
@@ -183,7 +185,7 @@ export function readSnapshot(
     const file = walk.files[i];
     if (stored === null || file === undefined) continue;
     const [language, sha, symbols] = stored;
-    // validFile checked the language against LANGUAGES.
+    // validFile checked the language against LANGUAGE_NAMES.
     const rowOf = rowMaker(lightSkeleton(file.rel, language as Language, sha));
     for (const s of symbols) {
       const row = rowOf(lightSymbol(s));

@@ -11,14 +11,7 @@ import type { FileSkeleton, SkeletonSymbol } from "../ast/mod.ts";
 import type { AstCache } from "../cache/mod.ts";
 import { UsageError } from "../errors.ts";
 import { readInside, type Segment } from "../segment/mod.ts";
-import {
-  formatSymbolUri,
-  moduleFileCandidates,
-  modulePathOfFile,
-  type ResolvedSymbol,
-  resolveSymbol,
-  uriLanguageOfFile,
-} from "../symbols/mod.ts";
+import { type ResolvedSymbol, resolveSymbol } from "../symbols/mod.ts";
 import type { Telemetry } from "../telemetry/mod.ts";
 
 /** A `sym://` URI resolved to a file and (for `type` URIs) a symbol and its name's position. */
@@ -123,26 +116,8 @@ export async function locateSymbol(
   return { uri, resolved, file, symbol, ...pos };
 }
 
-/**
- * The `sym://…/mod/…` URI of a file, or null when no module path names it
- * (a URI must lead back to the same file).
- *
- * @example
- * ```ts
- * import { equal } from "node:assert/strict";
- * import { moduleUriOf } from "./locate.ts";
- * equal(moduleUriOf("src/pkg/mod.py"), "sym://python/mod/src.pkg.mod");
- * equal(moduleUriOf("web/api.ts"), "sym://typescript/mod/web/api");
- * equal(moduleUriOf("notes.txt"), null);
- * ```
- */
-export function moduleUriOf(rel: string): string | null {
-  const lang = uriLanguageOfFile(rel);
-  if (lang === undefined) return null;
-  const module = modulePathOfFile(lang, rel);
-  if (module === undefined || !moduleFileCandidates(lang, module).includes(rel)) return null;
-  return formatSymbolUri({ langAlias: lang, kind: "mod", path: module });
-}
+/** The `sym://…/mod/…` URI of a file, or null (lib/symbols/uri_of.ts). */
+export { moduleUriOf } from "../symbols/mod.ts";
 
 /**
  * The innermost symbol of a skeleton whose range holds `line`, or

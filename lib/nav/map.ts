@@ -20,7 +20,10 @@ import {
   type SourceFile,
   tagsOfFiles,
 } from "../ast/mod.ts";
+import { TrifectaError } from "../errors.ts";
+import { importConfigFiles } from "../languages/imports.ts";
 import { join } from "../path.ts";
+import { readInside } from "../segment/mod.ts";
 import type { Segment } from "../segment/segment.ts";
 import type { Telemetry } from "../telemetry/mod.ts";
 import { type ResolvedFocus, resolveFocus } from "./map_focus.ts";
@@ -74,13 +77,31 @@ async function loadInputs(
   }
 }
 
+/** The root config files the languages' import rules read (`go.mod`), by path; absent ones left out. */
+async function importConfigs(
+  segment: Segment,
+  languages: ReadonlySet<string>,
+): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  for (const rel of new Set([...languages].flatMap((l) => importConfigFiles(l)))) {
+    try {
+      out.set(rel, (await readInside(segment, rel)).text);
+    } catch (err) {
+      // A missing or refused config is not read: the import rule falls back without it.
+      if (!(err instanceof TrifectaError)) throw err;
+    }
+  }
+  return out;
+}
+
 async function rankedGraph(
   segment: Segment,
   files: readonly SourceFile[],
   options: MapOptions,
 ): Promise<Ranked> {
   const { skeletons, tags, skipped } = await loadInputs(segment, files, options);
-  const first = buildMapGraph(skeletons, tags);
+  const configs = await importConfigs(segment, new Set(tags.map((t) => t.language)));
+  const first = buildMapGraph(skeletons, tags, { configs });
   const focus = resolveFocus(options.focus ?? [], {
     root: segment.root,
     files: first.files,
@@ -89,7 +110,7 @@ async function rankedGraph(
   // A focus identifier weighs more on its edges: the graph is built again with it.
   const graph = focus.idents.size === 0
     ? first
-    : buildMapGraph(skeletons, tags, { focusIdents: focus.idents });
+    : buildMapGraph(skeletons, tags, { focusIdents: focus.idents, configs });
   return { graph, focus, skipped };
 }
 

@@ -9,12 +9,14 @@
  * file as the source (a name defined in more than 30 files links none); a specific name (eight characters or more, in
  * snake_case or camelCase) and a focus identifier count tenfold. An import
  * resolved to a file that defines the name links that file only, undamped
- * and tenfold.
+ * and tenfold; an import naming files without defining the name (a Go
+ * package directory, a C header, a Rust module file) links the names those
+ * files define to them only, the same way.
  *
  * @module
  */
 import type { FileSkeleton, FileTags, TagKind } from "../ast/mod.ts";
-import { importedFile } from "./map_imports.ts";
+import { importedFiles, type ImportFiles } from "./map_imports.ts";
 import { isTestPath } from "../context/test_paths.ts";
 import { rowsOfSkeleton, type SymbolRow } from "./symbol_rows.ts";
 
@@ -103,16 +105,44 @@ function refCounts(tags: FileTags, rows: readonly SymbolRow[]): Map<string, numb
   return counts;
 }
 
-/** Imported names whose module resolves to a map file: name → that file's node. */
-function importTargets(tags: FileTags, graph: Omit<MapGraph, "edges">, known: ReadonlySet<string>) {
-  const out = new Map<string, number>();
+/** What a file's imports resolve to in the map. */
+interface ImportTargets {
+  /** Imported names defined in the file their module resolves to: name → that file's node. */
+  names: Map<string, number>;
+  /** Files an import names without defining the imported name (a Go package, a header). */
+  files: Set<number>;
+}
+
+/** The targets of a file's imports among the map's files. */
+function importTargets(
+  tags: FileTags,
+  graph: Omit<MapGraph, "edges">,
+  scope: ImportFiles,
+): ImportTargets {
+  const out: ImportTargets = { names: new Map(), files: new Set() };
   for (const imp of tags.imports) {
     if (imp.module === undefined) continue;
-    const file = importedFile(tags.path, tags.language, imp.module, known);
-    const node = file === undefined ? undefined : graph.index.get(file);
-    if (node !== undefined && graph.definers.get(imp.name)?.includes(node)) out.set(imp.name, node);
+    const nodes = importedFiles(tags.path, tags.language, imp.module, scope)
+      .flatMap((f) => graph.index.get(f) ?? []);
+    const defining = nodes.find((n) => graph.definers.get(imp.name)?.includes(n));
+    if (defining !== undefined) out.names.set(imp.name, defining);
+    else for (const n of nodes) out.files.add(n);
   }
   return out;
+}
+
+/** The nodes an identifier links to from `from`, and whether an import chose them. */
+function targetsOf(
+  ident: string,
+  from: number,
+  all: readonly number[],
+  imported: ImportTargets,
+): { targets: number[]; exact: boolean } {
+  const named = imported.names.get(ident);
+  if (named !== undefined && named !== from) return { targets: [named], exact: true };
+  const viaFile = all.filter((n) => n !== from && imported.files.has(n));
+  if (viaFile.length > 0) return { targets: viaFile, exact: true };
+  return { targets: all.filter((n) => n !== from), exact: false };
 }
 
 /** The edges from one referencing file. */
@@ -120,23 +150,21 @@ function edgesFrom(
   from: number,
   tags: FileTags,
   graph: Omit<MapGraph, "edges">,
-  context: { known: ReadonlySet<string>; focusIdents: ReadonlySet<string> },
+  context: ImportFiles & { focusIdents: ReadonlySet<string> },
 ): IdentEdge[] {
   const out: IdentEdge[] = [];
-  const precise = importTargets(tags, graph, context.known);
+  const imported = importTargets(tags, graph, context);
   const testSource = isTestPath(tags.path);
   const counts = refCounts(tags, graph.defs[from] ?? []);
   for (const ident of [...counts.keys()].sort()) {
     const all = graph.definers.get(ident);
     if (all === undefined) continue;
-    const exact = precise.get(ident);
-    const target = exact === from ? undefined : exact;
-    const targets = target === undefined ? all.filter((n) => n !== from) : [target];
+    const { targets, exact } = targetsOf(ident, from, all, imported);
     // A name defined in very many files names no one thing (`__init__`, `get`).
     if (targets.length === 0 || targets.length > MAX_DEFINERS) continue;
     let mul = shapeWeight(ident);
     // A name imported from the module defining it is no guess: not damped, and it weighs more.
-    if (target !== undefined) mul *= IMPORT_BOOST;
+    if (exact) mul *= IMPORT_BOOST;
     else if (all.length > COMMON_DEFINERS) mul *= DAMP;
     if (testSource) mul *= DAMP;
     if (context.focusIdents.has(ident)) mul *= FOCUS_BOOST;
@@ -169,7 +197,7 @@ function edgesFrom(
 export function buildMapGraph(
   skeletons: readonly FileSkeleton[],
   tags: readonly FileTags[],
-  options: { focusIdents?: ReadonlySet<string> } = {},
+  options: { focusIdents?: ReadonlySet<string>; configs?: ReadonlyMap<string, string> } = {},
 ): MapGraph {
   const files = [...new Set([...skeletons.map((s) => s.path), ...tags.map((t) => t.path)])]
     .sort();
@@ -177,7 +205,11 @@ export function buildMapGraph(
   const { defs, definers } = definersOf(skeletons, index);
   for (let i = 0; i < files.length; i++) defs[i] ??= [];
   const partial = { files, index, defs, definers };
-  const context = { known: new Set(files), focusIdents: options.focusIdents ?? new Set<string>() };
+  const context = {
+    known: new Set(files),
+    configs: options.configs,
+    focusIdents: options.focusIdents ?? new Set<string>(),
+  };
   const ordered = [...tags].sort((a, b) => (index.get(a.path) ?? 0) - (index.get(b.path) ?? 0));
   const edges: IdentEdge[] = [];
   for (const t of ordered) {

@@ -1,15 +1,22 @@
 /**
  * Where an imported name comes from: the file of the module an import
- * statement names (Python dotted and relative modules; TypeScript and
- * JavaScript relative specifiers), among the files of the map. An import
- * that resolves to a file defining the name links only that file.
+ * statement names, among the files of the map, by the importing language's
+ * import rule in the registry (lib/languages: dotted modules with relative
+ * dots, or relative path specifiers). An import that resolves to a file
+ * defining the name links only that file.
  *
  * @module
  */
 import type { Language } from "../ast/mod.ts";
+import {
+  familyExtensions,
+  importRuleOf,
+  resolveImport,
+  withoutSuffix,
+} from "../languages/imports.ts";
+import { languageByName } from "../languages/mod.ts";
+import type { ImportRule } from "../languages/types.ts";
 import { moduleFileCandidates } from "../symbols/mod.ts";
-
-const SCRIPT_EXTENSIONS = [".ts", ".tsx", ".js", ".jsx", ".mts", ".mjs", ".cts", ".cjs"];
 
 function dirOf(rel: string): string {
   const i = rel.lastIndexOf("/");
@@ -29,32 +36,91 @@ function normalise(path: string): string | undefined {
   return out.join("/");
 }
 
-function pythonCandidates(from: string, module: string): string[] {
+/** Files of `path` with each of the family's extensions, then as a package directory. */
+function fileForms(path: string, rule: ImportRule, exts: readonly string[]): string[] {
+  const out = exts.map((e) => `${path}${e}`);
+  for (const stem of rule.packageStems) for (const e of exts) out.push(`${path}/${stem}${e}`);
+  return out;
+}
+
+/** `pkg.mod` from a source root, `.mod`/`..pkg` from the importer's package. */
+function dottedCandidates(
+  from: string,
+  module: string,
+  o: { language: Language; rule: ImportRule },
+): string[] {
   const dots = module.length - module.replace(/^\.+/, "").length;
   const rest = module.slice(dots);
-  if (dots === 0) return moduleFileCandidates("python", rest);
+  if (dots === 0) {
+    return moduleFileCandidates(languageByName(o.language)?.uriName ?? o.language, rest);
+  }
   let dir: string | undefined = dirOf(from);
   for (let i = 1; i < dots && dir !== undefined; i++) dir = dir === "" ? undefined : dirOf(dir);
   if (dir === undefined) return [];
   const path = [dir, rest.replaceAll(".", "/")].filter((p) => p !== "").join("/");
   if (path === "") return [];
-  return [`${path}.py`, `${path}.pyi`, `${path}/__init__.py`, `${path}/__init__.pyi`];
+  return fileForms(path, o.rule, familyExtensions(o.rule));
 }
 
-function scriptCandidates(from: string, module: string): string[] {
+/** `./api.js`, `../lib`: a path from the importer's directory; other specifiers are packages. */
+function relativeCandidates(from: string, module: string, rule: ImportRule): string[] {
   if (!module.startsWith("./") && !module.startsWith("../")) return [];
   const path = normalise(`${dirOf(from)}/${module}`);
   if (path === undefined || path === "") return [];
-  const stem = path.replace(/\.[cm]?jsx?$/, "");
-  const out = [path];
-  for (const ext of SCRIPT_EXTENSIONS) out.push(`${stem}${ext}`);
-  for (const ext of SCRIPT_EXTENSIONS) out.push(`${path}/index${ext}`);
-  return out;
+  const exts = familyExtensions(rule);
+  const stem = withoutSuffix(path, rule.suffixes);
+  return [
+    path,
+    ...exts.map((e) => `${stem}${e}`),
+    ...fileForms(path, rule, exts).slice(exts.length),
+  ];
+}
+
+/** What an import is resolved among: the map's files, and config texts by path. */
+export interface ImportFiles {
+  /** The map's files (segment-relative): only these are returned. */
+  known: ReadonlySet<string>;
+  /** Texts of the root config files import rules read (`go.mod`, `compile_flags.txt`). */
+  configs?: ReadonlyMap<string, string>;
 }
 
 /**
- * The file (among `known`) of the module `module` imported by file `from`,
- * or undefined (a package outside the map, or not resolvable).
+ * The files (among `known`) of the module `module` imported by file
+ * `from`: relative modules and specifiers here, the other styles (and
+ * dotted modules under a source root) by the registry's resolver
+ * (lib/languages/imports.ts); empty when none (a package outside the map).
+ *
+ * @example
+ * ```ts
+ * import { deepEqual } from "node:assert/strict";
+ * import { importedFiles } from "./map_imports.ts";
+ * const known = new Set(["src/main/java/a/B.java", "src/main/java/a/C.java"]);
+ * deepEqual(importedFiles("src/main/java/a/C.java", "java", "a.B", { known }), [
+ *   "src/main/java/a/B.java",
+ * ]);
+ * ```
+ */
+export function importedFiles(
+  from: string,
+  language: Language,
+  module: string,
+  scope: ImportFiles,
+): string[] {
+  const rule = importRuleOf(language);
+  if (rule === undefined) return [];
+  const local = rule.style === "dotted"
+    ? dottedCandidates(from, module, { language, rule })
+    : rule.style === "relative"
+    ? relativeCandidates(from, module, rule)
+    : [];
+  const hit = local.find((c) => scope.known.has(c));
+  if (hit !== undefined) return [hit];
+  return resolveImport(from, module, { language, ...scope });
+}
+
+/**
+ * The first file (among `known`) of the module `module` imported by file
+ * `from`, or undefined (a package outside the map, or not resolvable).
  *
  * @example
  * ```ts
@@ -73,8 +139,5 @@ export function importedFile(
   module: string,
   known: ReadonlySet<string>,
 ): string | undefined {
-  const candidates = language === "python"
-    ? pythonCandidates(from, module)
-    : scriptCandidates(from, module);
-  return candidates.find((c) => known.has(c));
+  return importedFiles(from, language, module, { known })[0];
 }

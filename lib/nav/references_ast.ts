@@ -16,11 +16,12 @@
  *
  * @module
  */
-import { languageOf } from "../ast/mod.ts";
 import { tagsOfFiles } from "../ast/tags.ts";
 import type { FileTags, TagImport } from "../ast/tags.ts";
 import type { AstCache } from "../cache/mod.ts";
 import { TrifectaError } from "../errors.ts";
+import { familyExtensions, importRuleOfPath, withoutSuffix } from "../languages/imports.ts";
+import { languageOfPath } from "../languages/mod.ts";
 import { dirname, normalize } from "../path.ts";
 import { readInside, type Segment, walkFiles } from "../segment/mod.ts";
 import type { Telemetry } from "../telemetry/mod.ts";
@@ -52,11 +53,9 @@ export interface AstReferences {
   files: number;
 }
 
-const PY_EXTENSIONS = [".py", ".pyi"];
-const TS_EXTENSIONS = [".ts", ".tsx", ".mts", ".cts", ".js", ".jsx", ".mjs", ".cjs"];
-
-function isPython(rel: string): boolean {
-  return languageOf(rel) === "python";
+/** True when the file's imports are dotted modules (`pkg.mod`, `.mod`). */
+function dottedImports(rel: string): boolean {
+  return importRuleOfPath(rel)?.style === "dotted";
 }
 
 /**
@@ -73,8 +72,13 @@ function isPython(rel: string): boolean {
  * ```
  */
 export function moduleKeys(rel: string): string[] {
-  let own = rel.replace(/\.(pyi?|[cm]?[jt]sx?|d\.ts)$/, "");
-  own = own.replace(/(^|\/)(__init__|index)$/, "");
+  const spec = languageOfPath(rel);
+  const rule = spec?.imports;
+  let own = withoutSuffix(rel, [...spec?.extensions ?? [], ...rule?.suffixes ?? []]);
+  for (const stem of rule?.packageStems ?? []) {
+    if (own === stem) own = "";
+    else if (own.endsWith(`/${stem}`)) own = own.slice(0, own.length - stem.length - 1);
+  }
   const keys: string[] = [];
   for (let k = own; k !== "" && k !== "."; k = k.includes("/") ? dirname(k) : "") keys.push(k);
   return keys;
@@ -95,7 +99,10 @@ export function moduleKeys(rel: string): string[] {
  * ```
  */
 export function importKey(module: string, importer: string): { key: string; relative: boolean } {
-  if (isPython(importer)) {
+  const rule = importRuleOfPath(importer);
+  // A language whose imports name no file: a key that matches nothing.
+  if (rule === undefined) return { key: "", relative: true };
+  if (rule.style === "dotted") {
     const dots = /^\.*/.exec(module)?.[0].length ?? 0;
     const rest = module.slice(dots).replaceAll(".", "/");
     if (dots === 0) return { key: rest, relative: false };
@@ -104,7 +111,10 @@ export function importKey(module: string, importer: string): { key: string; rela
     const key = normalize(rest === "" ? base : `${base}/${rest}`);
     return { key: key === "." ? "" : key, relative: true };
   }
-  const bare = module.replace(/\.([cm]?[jt]sx?|d\.ts)$/, "").replace(/\/index$/, "");
+  let bare = withoutSuffix(module, rule.suffixes);
+  for (const stem of rule.packageStems) {
+    if (bare.endsWith(`/${stem}`)) bare = bare.slice(0, bare.length - stem.length - 1);
+  }
   if (!bare.startsWith(".")) return { key: bare, relative: false };
   const key = normalize(`${dirname(importer)}/${bare}`).replace(/^\.\//, "");
   return { key: key === "." ? "" : key, relative: true };
@@ -157,7 +167,7 @@ function importsModule(imp: TagImport, importer: string, own: readonly string[])
   if (imp.module === undefined) return keyMatches(importKey(imp.name, importer), own);
   const from = importKey(imp.module, importer);
   if (keyMatches(from, own)) return true; // a namespace or default import of the module
-  const sep = isPython(importer) ? "." : "/";
+  const sep = dottedImports(importer) ? "." : "/";
   return keyMatches(importKey(`${imp.module}${sep}${imp.name}`, importer), own);
 }
 
@@ -176,7 +186,11 @@ async function candidateFiles(
   name: string,
   lines: LineCache,
 ): Promise<string[]> {
-  const exts = isPython(target.file.rel) ? PY_EXTENSIONS : TS_EXTENSIONS;
+  const rule = importRuleOfPath(target.file.rel);
+  // The files of the language family (the target's own language when it has no import rule).
+  const exts = rule
+    ? familyExtensions(rule)
+    : [...languageOfPath(target.file.rel)?.extensions ?? []];
   const walked = await walkFiles(segment, segment.root, { extensions: exts });
   const re = new RegExp(
     `(?<![\\p{L}\\p{N}_$])${name.replace(/[$]/g, "\\$")}(?![\\p{L}\\p{N}_$])`,

@@ -8,21 +8,13 @@
  */
 import type { FileSkeleton, Language, SkeletonSymbol } from "../ast/mod.ts";
 import { isTestPath } from "../context/test_paths.ts";
-import { TrifectaError } from "../errors.ts";
-import {
-  formatSymbolUri,
-  MAX_URI_LENGTH,
-  moduleFileCandidates,
-  modulePathOfFile,
-  parseSymbolUri,
-  uriLanguageOfFile,
-} from "../symbols/mod.ts";
+import { type ModuleAddress, moduleAddressOf, symbolAddress } from "../symbols/mod.ts";
 
 /** One symbol of a file, flattened. */
 export interface SymbolRow {
   /** Segment-relative path of the file. */
   path: string;
-  /** The file's skeleton language (`python`, `typescript`, `tsx`, `javascript`). */
+  /** The file's skeleton language (a registry name, lib/languages). */
   language: Language;
   /** The file's skeleton (its hash checks a body read later). */
   file: FileSkeleton;
@@ -46,73 +38,12 @@ export interface SymbolRow {
   light?: true;
 }
 
-/** A file's URI prefix (`sym://python/type/pkg.mod/`), or why the file has none. */
-type ModuleUri = { ok: true; prefix: string } | { ok: false; note: string };
-
-function moduleUriOf(rel: string): ModuleUri {
-  const lang = uriLanguageOfFile(rel);
-  if (lang === undefined) return { ok: false, note: "no sym:// form for this file type" };
-  const module = modulePathOfFile(lang, rel);
-  // The module path must name this file again, or a URI would lead elsewhere.
-  if (module === undefined || !moduleFileCandidates(lang, module).includes(rel)) {
-    return { ok: false, note: "no sym:// module path names this file" };
-  }
-  const prefix = `${module}/`;
-  if (!parses(formatSymbolUri({ langAlias: lang, kind: "type", path: `${prefix}x` }))) {
-    return { ok: false, note: "the file's path cannot be written in a sym:// URI" };
-  }
-  return { ok: true, prefix };
-}
-
-function parses(uri: string): boolean {
-  try {
-    parseSymbolUri(uri);
-    return true;
-  } catch (err) {
-    if (!(err instanceof TrifectaError)) throw err;
-    return false; // the parser's refusal is the answer
-  }
-}
-
-/** The common case of {@linkcode PLAIN_NAME}, tested first (faster). */
-const ASCII_NAME = /^[A-Za-z0-9_$]+$/;
-/** Parts a URI carries as they are (the parser is asked about any other). */
-const PLAIN_NAME = /^[\p{L}\p{N}_$]+$/u;
-
-/**
- * The URI of a symbol of a file whose module URI is known: the top-level
- * name after the module, the rest as the `#member`. Checked by the parser:
- * a name a URI cannot carry gives no URI, never a made-up one.
- */
-function symbolUri(rel: string, module: ModuleUri, parts: readonly string[]): {
-  uri: string | null;
-  note?: string;
-} {
-  if (!module.ok) return { uri: null, note: module.note };
-  const lang = uriLanguageOfFile(rel) ?? "python"; // known: module.ok
-  const [top, ...rest] = parts;
-  const uri = formatSymbolUri({
-    langAlias: lang,
-    kind: "type",
-    path: `${module.prefix}${top ?? ""}`,
-    member: rest.length === 0 ? undefined : rest.join("."),
-  });
-  // A prefix that parses plus plain names parses; anything else is checked.
-  const plain = uri.length <= MAX_URI_LENGTH &&
-    parts.every((p) => ASCII_NAME.test(p) || PLAIN_NAME.test(p));
-  if (!plain && !parses(uri)) {
-    // The name holds characters a URI cannot carry (control characters, '#', '/').
-    return { uri: null, note: "the name cannot be written in a sym:// URI" };
-  }
-  return { uri };
-}
-
 /**
  * A maker of the rows of one file's symbols: the file's module URI and test
  * status are worked out once.
  */
 export function rowMaker(skeleton: FileSkeleton): (symbol: SkeletonSymbol) => SymbolRow {
-  const module = moduleUriOf(skeleton.path);
+  const module = moduleAddressOf(skeleton.path);
   const isTest = isTestPath(skeleton.path);
   return (s) => new Row(skeleton, s, { module, isTest });
 }
@@ -127,13 +58,13 @@ class Row implements SymbolRow {
   readonly lowerParts: readonly string[];
   readonly isTest: boolean;
   light?: true;
-  readonly #module: ModuleUri;
+  readonly #module: ModuleAddress;
   #uri: { uri: string | null; note?: string } | undefined;
 
   constructor(
     file: FileSkeleton,
     symbol: SkeletonSymbol,
-    of: { module: ModuleUri; isTest: boolean },
+    of: { module: ModuleAddress; isTest: boolean },
   ) {
     this.path = file.path;
     this.language = file.language;
@@ -146,12 +77,12 @@ class Row implements SymbolRow {
   }
 
   get uri(): string | null {
-    this.#uri ??= symbolUri(this.path, this.#module, this.parts);
+    this.#uri ??= symbolAddress(this.#module, this.parts);
     return this.#uri.uri;
   }
 
   get uriNote(): string | undefined {
-    this.#uri ??= symbolUri(this.path, this.#module, this.parts);
+    this.#uri ??= symbolAddress(this.#module, this.parts);
     return this.#uri.note;
   }
 }

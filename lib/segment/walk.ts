@@ -74,7 +74,7 @@ export interface SkippedPath {
 
 /** Options for {@linkcode walkFiles}. */
 export interface WalkOptions {
-  /** Keep only files with these extensions (with the dot, e.g. `.py`). */
+  /** Keep only files with these extensions (with the dot, e.g. `.md`). */
   extensions?: readonly string[];
 }
 
@@ -247,12 +247,12 @@ class Walker {
  * import { deepEqual } from "node:assert/strict";
  * const dir = Deno.makeTempDirSync();
  * Deno.mkdirSync(`${dir}/src`);
- * Deno.writeTextFileSync(`${dir}/src/app.py`, "x = 1\n");
+ * Deno.writeTextFileSync(`${dir}/src/app.txt`, "x = 1\n");
  * Deno.writeTextFileSync(`${dir}/src/notes.md`, "# notes\n");
  * Deno.writeTextFileSync(`${dir}/.env`, "TOKEN=1\n");
  * const seg = await resolveSegment(dir);
- * const { files, skipped } = await walkFiles(seg, seg.root, { extensions: [".py"] });
- * deepEqual(files.map((f) => f.rel), ["src/app.py"]);
+ * const { files, skipped } = await walkFiles(seg, seg.root, { extensions: [".txt"] });
+ * deepEqual(files.map((f) => f.rel), ["src/app.txt"]);
  * deepEqual(skipped, [{ rel: ".env", reason: "denied" }]);
  * Deno.removeSync(dir, { recursive: true });
  * ```

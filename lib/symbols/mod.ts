@@ -31,16 +31,15 @@ export {
   type SymbolLanguage,
   type SymbolQuery,
   type SymbolUriKind,
-  URI_LANGUAGES,
 } from "./parse.ts";
 export {
-  MODULE_EXTENSIONS,
   moduleFileCandidates,
-  modulePathOfFile,
-  PACKAGE_FILES,
+  modulePathOf,
   type TypeSplit,
   typeSplits,
-  uriLanguageOfFile,
+  uriLanguageOfPath,
+  type UriModules,
+  uriModules,
 } from "./modules.ts";
 export {
   allQualifiedNames,
@@ -49,8 +48,20 @@ export {
   type LookupMiss,
   nearestNames,
   type NearestOptions,
+  preferDefinition,
 } from "./select.ts";
 export { enforceBudget } from "./disclose.ts";
+export {
+  type AddressedSkeleton,
+  type AddressedSymbol,
+  type ModuleAddress,
+  moduleAddressOf,
+  moduleUriOf,
+  type SymbolAddress,
+  symbolAddress,
+  symbolUriMaker,
+  withSymbolUris,
+} from "./uri_of.ts";
 export {
   type ResolvedSymbol,
   type ResolveOptions,

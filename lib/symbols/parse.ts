@@ -2,26 +2,24 @@
  * `sym://` URI parsing: a pure function with the predecessor's messages for
  * malformed URIs, extended to our languages.
  *
- * Grammar: `sym://<lang>/<kind>/<path>[#<member>]`, `lang` one of
- * `python` (alias `py`), `typescript`, `javascript`; `kind` `mod` or `type`.
+ * Grammar: `sym://<lang>/<kind>/<path>[#<member>]`, `lang` a `sym://`
+ * language of the registry (an entry's `uriName` or one of its
+ * `uriAliases`, lib/languages); `kind` `mod` or `type`.
  *
  * @module
  */
 import { TrifectaError } from "../errors.ts";
+import { uriLanguageName } from "../languages/mod.ts";
+import { uriLanguageNames } from "../languages/modules.ts";
 
-/** Languages a `sym://` URI can name (after alias normalisation). */
-export type SymbolLanguage = "python" | "typescript" | "javascript";
+/**
+ * A `sym://` language (after alias normalisation): an entry's `uriName` in
+ * the registry (lib/languages/mod.ts).
+ */
+export type SymbolLanguage = string;
 
 /** Kinds a `sym://` URI can name. */
 export type SymbolUriKind = "mod" | "type";
-
-/** Language names accepted in a URI, mapped to the language they mean. */
-export const URI_LANGUAGES: Readonly<Record<string, SymbolLanguage>> = {
-  python: "python",
-  py: "python",
-  typescript: "typescript",
-  javascript: "javascript",
-};
 
 /** A parsed `sym://` URI. */
 export interface SymbolQuery {
@@ -44,9 +42,19 @@ export const MAX_URI_LENGTH = 1024;
 
 const SCHEME = "sym://";
 
-/** Message for a URI whose scheme or language is wrong (predecessor's wording, extended). */
-export const MSG_BAD_PREFIX =
-  "URI must start with sym://python/ (or sym://py/, sym://typescript/, sym://javascript/)";
+function badPrefixMessage(): string {
+  const { names, aliases } = uriLanguageNames();
+  const [first, ...rest] = [...names, ...aliases].map((p) => `sym://${p}/`);
+  const more = rest.length > 0 ? ` (or ${rest.join(", ")})` : "";
+  return `URI must start with ${first ?? "sym://"}${more}`;
+}
+
+/**
+ * Message for a URI whose scheme or language is wrong: the predecessor's
+ * wording (`URI must start with sym://python/`), extended to every
+ * language of the registry (the first entry's name comes first).
+ */
+export const MSG_BAD_PREFIX: string = badPrefixMessage();
 /** Message when kind or path is missing (predecessor's wording). */
 export const MSG_KIND_AND_PATH = "URI must contain kind and path";
 /** Message for an unknown kind (predecessor's wording). */
@@ -67,8 +75,11 @@ export const MSG_TYPE_NEEDS_MODULE =
 export const MSG_BAD_CHARS =
   `URI must be at most ${MAX_URI_LENGTH} characters without control characters`;
 
+/** The registry's first `sym://` language, the one the examples use. */
+const EXAMPLE_LANG = uriLanguageNames().names[0] ?? "<lang>";
+
 const GRAMMAR_STEP =
-  "Use sym://<lang>/<kind>/<path>[#<member>], e.g. sym://python/mod/pkg.mod or sym://python/type/pkg/mod/Class#method";
+  `Use sym://<lang>/<kind>/<path>[#<member>], e.g. sym://${EXAMPLE_LANG}/mod/pkg.mod or sym://${EXAMPLE_LANG}/type/pkg/mod/Class#method`;
 
 function invalid(message: string): TrifectaError {
   return new TrifectaError("INVALID_URI", message, { nextSteps: [GRAMMAR_STEP] });
@@ -88,6 +99,15 @@ function badPathPart(part: string): boolean {
 }
 
 /**
+ * True when a member part is unusable: empty, or holding `/`, `\` or a `#`
+ * past its first character (`#name` is a private member: `Class##name`).
+ */
+function badMemberPart(part: string): boolean {
+  const name = part.startsWith("#") ? part.slice(1) : part;
+  return name === "" || /[/#\\]/.test(name);
+}
+
+/**
  * Parse a `sym://` URI. Pure: touches no file.
  *
  * Checks, in order (each failure is `INVALID_URI`): length and control
@@ -104,6 +124,8 @@ function badPathPart(part: string): boolean {
  * equal(q.kind, "type");
  * equal(q.path, "foo/Bar");
  * equal(q.member, "baz");
+ * // A private member keeps its '#'.
+ * equal(parseSymbolUri("sym://typescript/type/hono/Hono##dispatch").member, "#dispatch");
  * ```
  * @throws {TrifectaError} `INVALID_URI` with one of the `MSG_*` messages.
  */
@@ -114,7 +136,7 @@ export function parseSymbolUri(uri: string): SymbolQuery {
   const slash = afterScheme.indexOf("/");
   if (slash < 0) throw invalid(MSG_BAD_PREFIX);
   const langAlias = afterScheme.slice(0, slash);
-  const lang = Object.hasOwn(URI_LANGUAGES, langAlias) ? URI_LANGUAGES[langAlias] : undefined;
+  const lang = uriLanguageName(langAlias);
   if (lang === undefined) throw invalid(MSG_BAD_PREFIX);
   const remainder = afterScheme.slice(slash + 1);
   const kindSlash = remainder.indexOf("/");
@@ -133,7 +155,7 @@ export function parseSymbolUri(uri: string): SymbolQuery {
     throw invalid(MSG_BAD_PATH);
   }
   if (kind === "type" && !/[./]/.test(path)) throw invalid(MSG_TYPE_NEEDS_MODULE);
-  if (member !== undefined && (/[/#\\]/.test(member) || member.split(".").some((p) => p === ""))) {
+  if (member !== undefined && member.split(".").some(badMemberPart)) {
     throw invalid(MSG_BAD_MEMBER);
   }
   const query: SymbolQuery = { uri, langAlias, lang, kind, path };

@@ -21,13 +21,19 @@ import {
 } from "../ast/mod.ts";
 import { formatSymbolUri, parseSymbolUri, type SymbolQuery } from "./parse.ts";
 import {
-  MODULE_EXTENSIONS,
   moduleFileCandidates,
-  modulePathOfFile,
+  modulePathOf,
   type TypeSplit,
   typeSplits,
+  uriModules,
 } from "./modules.ts";
-import { allQualifiedNames, explainMiss, findSymbols, nearestNames } from "./select.ts";
+import {
+  allQualifiedNames,
+  explainMiss,
+  findSymbols,
+  nearestNames,
+  preferDefinition,
+} from "./select.ts";
 
 /** Options for {@linkcode resolveSymbol}. */
 export interface ResolveOptions {
@@ -120,15 +126,15 @@ async function nearModules(
   query: SymbolQuery,
   wanted: readonly string[],
 ): Promise<string[]> {
-  const { files } = await walkFiles(segment, segment.root, {
-    extensions: MODULE_EXTENSIONS[query.lang],
-  });
+  const rule = uriModules(query.lang);
+  if (rule === undefined) return []; // parsed URIs name registry languages
+  const { files } = await walkFiles(segment, segment.root, { extensions: rule.extensions });
   const modules = files
-    .map((f) => modulePathOfFile(query.lang, f.rel))
+    .map((f) => modulePathOf(query.lang, f.rel))
     .filter((m): m is string => m !== undefined);
   const out: string[] = [];
   for (const w of wanted) {
-    const norm = query.lang === "python" ? w.replaceAll("/", ".") : w;
+    const norm = rule.style === "dotted" ? w.replaceAll("/", ".") : w;
     for (const m of nearestNames(norm, modules, { limit: SUGGEST_LIMIT })) {
       if (!out.includes(m)) out.push(m);
     }
@@ -184,7 +190,7 @@ function ambiguousSymbols(
     steps.push(...[...uris].map((u) => `Use ${u}`));
   } else {
     steps.push(
-      "The name is defined more than once in one module (e.g. under try/except or if/else), so no URI tells the definitions apart",
+      "The name is defined more than once in one module (overloads, or definitions under try/except or if/else), so no URI tells the definitions apart",
       `Read them by line: trifecta ast skeleton ${candidates[0]?.file ?? "<file>"}`,
     );
   }
@@ -382,7 +388,10 @@ async function resolveType(
   options: ResolveOptions,
 ): Promise<ResolvedSymbol> {
   const splits = typeSplits(query.path, query.member);
-  const { matches, searched } = await searchSplits(segment, query, splits, options);
+  const found = await searchSplits(segment, query, splits, options);
+  const { searched } = found;
+  // A struct and its impl blocks share a name: the URI means the struct.
+  const matches = preferDefinition(found.matches, (m) => ({ ...m.symbol, file: m.file.abs }));
   // The longest module that exists (the first split searched).
   const best = searched[0];
   if (best === undefined) throw await moduleNotFound(segment, query, splits.map((s) => s.module));
@@ -418,8 +427,8 @@ async function resolveType(
  * Resolve a `sym://` URI (or an already parsed one) in a segment.
  *
  * `mod`: the module path names exactly one file (`pkg.mod` ≡ `pkg/mod` →
- * `pkg/mod.py` or `pkg/mod/__init__.py`; `.ts/.tsx/.mts/.cts` and `index.*`
- * for TypeScript, `.js/.jsx/.mjs/.cjs` for JavaScript). `type`: every split
+ * `pkg/mod.<ext>` or `pkg/mod/<package file>`, by the language's module
+ * rule in the registry, lib/languages/modules.ts). `type`: every split
  * of the path into module and symbol is tried; exactly one symbol must match
  * across all of them (`#member` continues the dotted path).
  *

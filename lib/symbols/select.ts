@@ -8,8 +8,12 @@ import { type FileSkeleton, type SkeletonSymbol, walkSymbols } from "../ast/mod.
 import { editDistance } from "../text.ts";
 
 /**
- * Every symbol at `path` (names from the module's top level down). A name
- * defined twice at one level (e.g. under `try`/`except`) gives two results.
+ * Every symbol whose qualified name is `path` (names from the module's top
+ * level down), at any depth: a member nested in its owner, and a
+ * definition named after its owner but not nested in it (a Go method
+ * `Memory.Add` beside its type, C++'s `Foo::bar` outside its class, a level
+ * flattened past the depth bound). A name defined twice at one level (e.g.
+ * under `try`/`except`) gives two results.
  *
  * @example
  * ```ts
@@ -31,14 +35,55 @@ import { editDistance } from "../text.ts";
  * ```
  */
 export function findSymbols(skeleton: FileSkeleton, path: readonly string[]): SkeletonSymbol[] {
-  let level: SkeletonSymbol[] = skeleton.symbols;
-  let found: SkeletonSymbol[] = [];
-  for (const name of path) {
-    found = level.filter((s) => s.name === name);
-    if (found.length === 0) return [];
-    level = found.flatMap((s) => s.children);
-  }
+  const qualified = path.join(".");
+  const found: SkeletonSymbol[] = [];
+  walkSymbols(skeleton.symbols, (s) => {
+    if (s.qualified_name === qualified) found.push(s);
+  });
   return found;
+}
+
+/**
+ * Kinds that add to a definition made elsewhere and take its name (an
+ * `impl` block of a struct, enum or trait): they share its qualified name,
+ * so its URI, and are not what that URI means.
+ */
+const EXTENDING_KINDS: ReadonlySet<string> = new Set(["impl"]);
+
+/**
+ * The matches a URI means: when they are one definition plus blocks of an
+ * {@linkcode EXTENDING_KINDS} kind of the same file and qualified name (a
+ * struct and its `impl` blocks), the definition alone; otherwise all of
+ * them (overloads and duplicates stay ambiguous). An `impl` block has its
+ * type's URI, and reaches its members through it (`…/Type#method`).
+ *
+ * @example
+ * ```ts
+ * import { preferDefinition } from "./select.ts";
+ * import { deepEqual } from "node:assert/strict";
+ * const s = (kind: string, line: number) => ({ kind, file: "src/lib.rs", line, qualified_name: "Drawing" });
+ * const pick = (ms: ReturnType<typeof s>[]) =>
+ *   preferDefinition(ms, (m) => ({ kind: m.kind, file: m.file, qualified_name: m.qualified_name }));
+ * deepEqual(pick([s("struct", 1), s("impl", 5), s("impl", 9)]), [s("struct", 1)]);
+ * deepEqual(pick([s("impl", 5), s("impl", 9)]).length, 2);
+ * deepEqual(pick([s("method", 1), s("method", 5)]).length, 2);
+ * ```
+ */
+export function preferDefinition<T>(
+  matches: readonly T[],
+  keyOf: (match: T) => { kind: string; file: string; qualified_name: string },
+): T[] {
+  const defining = matches.filter((m) => !EXTENDING_KINDS.has(keyOf(m).kind));
+  const [only, ...more] = defining;
+  if (only === undefined || more.length > 0 || defining.length === matches.length) {
+    return [...matches];
+  }
+  const { file, qualified_name } = keyOf(only);
+  const sameName = matches.every((m) => {
+    const k = keyOf(m);
+    return k.file === file && k.qualified_name === qualified_name;
+  });
+  return sameName ? [only] : [...matches];
 }
 
 /** Where a lookup stopped: the part of the path that exists, and what was there instead. */

@@ -5,7 +5,8 @@ import {
   renderSkeletonText,
   renderSymbolStub,
 } from "../../lib/ast/mod.ts";
-import { jsdocLine, oneLine, pythonDocLine, utf8Length } from "../../lib/ast/text_utils.ts";
+import { docCommentLine, docstringLine, oneLine, utf8Length } from "../../lib/ast/text_utils.ts";
+import { languageSpec } from "../../lib/languages/mod.ts";
 import { parseFixture } from "./helpers.ts";
 
 Deno.test("text outline: indented, one-line signatures, line ranges, decorators and docs", async () => {
@@ -46,12 +47,13 @@ Deno.test("text outline: has_errors is shown in the header", async () => {
 });
 
 Deno.test("doc lines: python string prefixes and quotes, JSDoc stars", () => {
-  assert.equal(pythonDocLine('"""\n\n  First line.\n  More.\n"""'), "First line.");
-  assert.equal(pythonDocLine("r'''raw'''"), "raw");
-  assert.equal(pythonDocLine("'single'"), "single");
-  assert.equal(pythonDocLine('""""""'), "");
-  assert.equal(jsdocLine("/**\n * Summary here.\n * @param x\n */"), "Summary here.");
-  assert.equal(jsdocLine("/** One liner. */"), "One liner.");
+  assert.equal(docstringLine('"""\n\n  First line.\n  More.\n"""'), "First line.");
+  assert.equal(docstringLine("r'''raw'''"), "raw");
+  assert.equal(docstringLine("'single'"), "single");
+  assert.equal(docstringLine('""""""'), "");
+  const jsdoc = languageSpec("typescript").comments;
+  assert.equal(docCommentLine("/**\n * Summary here.\n * @param x\n */", jsdoc), "Summary here.");
+  assert.equal(docCommentLine("/** One liner. */", jsdoc), "One liner.");
 });
 
 Deno.test("oneLine collapses whitespace inside brackets", () => {

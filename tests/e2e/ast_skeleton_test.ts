@@ -1,5 +1,8 @@
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
+import { TrifectaError } from "../../lib/errors.ts";
+import { resolveSegment } from "../../lib/segment/mod.ts";
+import { resolveSymbol } from "../../lib/symbols/mod.ts";
 import { copyTree, removeSegment, runCli } from "./helpers.ts";
 
 const AST_FIXTURES = fileURLToPath(new URL("../../fixtures/ast", import.meta.url));
@@ -72,13 +75,61 @@ Deno.test("e2e ast skeleton --json: the design's shape, directory in sorted orde
         "qualified_name",
         "signature",
         "start_line",
+        "uri",
       ],
     );
+    assert.equal(outer.uri, "sym://python/type/python.nested/Outer");
+    assert.equal(outer.children[0].uri, "sym://python/type/python.nested/Outer#Inner");
     assert.equal(outer.children[0].qualified_name, "Outer.Inner");
     assert.equal(out.stats.files, 10);
     assert.equal(out.stats.parsed, 10);
     assert.equal(out.stats.skipped, 0);
     assert.equal(out.stats.files_with_errors, 2);
+  });
+});
+
+interface UriSymbol {
+  qualified_name: string;
+  start_line: number;
+  uri: string | null;
+  children: UriSymbol[];
+}
+
+Deno.test("e2e ast skeleton --json: every symbol's uri resolves back to it through the resolver", async () => {
+  await withFixtures(async (dir) => {
+    const files = ["python/nested.py", "typescript/shapes.ts", "typescript/component.tsx"];
+    const r = await runCli(["ast", "skeleton", ...files, "--json", "-s", dir], { env: OFF });
+    assert.equal(r.code, 0, r.stderr);
+    const out: { files: { path: string; symbols: UriSymbol[] }[] } = JSON.parse(r.stdout);
+    const segment = await resolveSegment(dir);
+    let checked = 0;
+    for (const file of out.files) {
+      const all: UriSymbol[] = [];
+      const stack = [...file.symbols];
+      for (let s = stack.pop(); s !== undefined; s = stack.pop()) {
+        stack.push(...s.children);
+        all.push(s);
+      }
+      for (const s of all) {
+        const uri = s.uri;
+        assert.ok(uri, `${file.path} ${s.qualified_name}: no uri`);
+        if (all.filter((o) => o.qualified_name === s.qualified_name).length > 1) {
+          // A name defined twice (overloads, conditional definitions): the URI names them all.
+          await assert.rejects(resolveSymbol(segment, uri), (e: unknown) => {
+            assert.ok(e instanceof TrifectaError && e.code === "AMBIGUOUS_SYMBOL", uri);
+            assert.ok(e.message.includes(`${file.path}:${s.start_line} `), e.message);
+            return true;
+          });
+          continue;
+        }
+        const back = await resolveSymbol(segment, uri);
+        assert.equal(back.file.rel, file.path, uri);
+        assert.equal(back.symbol?.qualified_name, s.qualified_name, uri);
+        assert.equal(back.symbol?.start_line, s.start_line, uri);
+        checked++;
+      }
+    }
+    assert.ok(checked > 20, `only ${checked} symbols`);
   });
 });
 

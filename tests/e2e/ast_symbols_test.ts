@@ -246,7 +246,7 @@ Deno.test("ast symbols: text output names the file, the symbol range and the out
 Deno.test("ast symbols: malformed URIs are INVALID_URI with the predecessor's messages, exit 1", async () => {
   await withTempSegment({}, async (dir) => {
     const cases: [string, RegExp][] = [
-      ["sym://js/mod/a", /^URI must start with sym:\/\/python\//],
+      ["sym://cobol/mod/a", /^URI must start with sym:\/\/python\//],
       ["sym://python/mod", /^URI must contain kind and path$/],
       ["sym://python/func/x", /^Kind must be mod or type$/],
       ["sym://python/mod/src.example#Bar", /^Kind 'mod' should not have fragment$/],

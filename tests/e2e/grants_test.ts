@@ -282,9 +282,8 @@ Deno.test("grants: the launcher's flags grant the server's path to run and read,
     `;
     const script = join(fake.dir, "flags.ts");
     await Deno.writeTextFile(script, code);
-    const r = await spawn(["run", ...launcherFlags(), script, seg], {
-      PATH: `${fake.bin}:${Deno.env.get("PATH") ?? ""}`,
-    });
+    // The fake alone on PATH: a server installed on this machine (clangd) would be granted too.
+    const r = await spawn(["run", ...launcherFlags(), script, seg], { PATH: fake.bin });
     assert.equal(r.code, 0, r.stderr);
     const flags = JSON.parse(r.stdout) as string[];
     const exe = join(fake.bin, "typescript-language-server");
@@ -296,6 +295,36 @@ Deno.test("grants: the launcher's flags grant the server's path to run and read,
   } finally {
     await removeSegment(seg);
     await Deno.remove(fake.dir, { recursive: true });
+  }
+});
+
+Deno.test("grants: the launcher grants every registry server found on PATH (clangd, gopls), not only pyright's and TypeScript's", async () => {
+  const seg = await tempExample();
+  const dir = await Deno.makeTempDir({ prefix: "trifecta-fake-servers-" });
+  try {
+    // Never started: discovery only needs executables by these names.
+    const exes = ["clangd", "gopls"].map((name) => join(dir, name));
+    for (const exe of exes) {
+      await Deno.writeTextFile(exe, "#!/bin/sh\nexit 1\n");
+      await Deno.chmod(exe, 0o755);
+    }
+    const script = join(dir, "flags.ts");
+    await Deno.writeTextFile(
+      script,
+      `import { permissionFlags, serverExecutables } from ${
+        JSON.stringify(join(REPO_ROOT, "tools", "permissions.ts"))
+      };
+      const servers = await serverExecutables();
+      console.log(JSON.stringify(permissionFlags({ segment: Deno.args[0], servers })));`,
+    );
+    const r = await spawn(["run", ...launcherFlags(), script, seg], { PATH: dir });
+    assert.equal(r.code, 0, r.stderr);
+    const flags = JSON.parse(r.stdout) as string[];
+    const run = flags.find((f) => f.startsWith("--allow-run="))?.slice("--allow-run=".length);
+    assert.deepEqual(run?.split(","), [Deno.execPath(), ...exes]);
+  } finally {
+    await removeSegment(seg);
+    await Deno.remove(dir, { recursive: true });
   }
 });
 

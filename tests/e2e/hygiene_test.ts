@@ -9,6 +9,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { type CliResult, removeSegment, runCli } from "./helpers.ts";
+import { MAX_QUALIFIED_CHARS } from "../../lib/ast/mod.ts";
 
 /** What a terminal would act on (lib/escape.ts): never raw in output. */
 const RAW_CONTROL =
@@ -242,7 +243,12 @@ Deno.test("hygiene: 1,000 nested classes give --json that python's json and jq p
     const last = seen[n - 1];
     assert.ok(last);
     assert.match(last.qualified_name, /\.C999$/);
-    assert.equal(last.qualified_name, seen.map((s) => s.qualified_name.split(".").pop()).join("."));
+    // Names nest intact up to the bound; past it the front is clipped, the tail kept.
+    const joined = seen.map((s) => s.qualified_name.split(".").pop()).join(".");
+    assert.equal(
+      last.qualified_name,
+      joined.length <= MAX_QUALIFIED_CHARS ? joined : `… ${joined.slice(-MAX_QUALIFIED_CHARS)}`,
+    );
     assert.equal(last.depth_flattened, true);
     assert.equal(seen.filter((s) => s.depth_flattened).length, n - 32);
     const level32 = seen[31];

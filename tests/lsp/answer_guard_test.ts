@@ -163,14 +163,20 @@ Deno.test("convert: diagnostics with invalid ranges are dropped, messages scrubb
 
 Deno.test("maskLiteralValues hides string literal values in types (pyright Literal[...], TypeScript quoted types), keeps numbers", () => {
   assert.equal(
-    maskLiteralValues(`y: Literal['sk-1', "b"], Literal[b'x', 3], Literal['it\\'s']`, "python"),
+    maskLiteralValues(
+      `y: Literal['sk-1', "b"], Literal[b'x', 3], Literal['it\\'s']`,
+      "literal_types",
+    ),
     "y: Literal['…', '…'], Literal['…', 3], Literal['…']",
   );
   assert.equal(
-    maskLiteralValues(`Type '"sk-abc"' is not assignable to type 'number'.`, "typescript"),
+    maskLiteralValues(`Type '"sk-abc"' is not assignable to type 'number'.`, "quoted"),
     `Type '"…"' is not assignable to type 'number'.`,
   );
-  assert.equal(maskLiteralValues('name: "kept in python"', "python"), 'name: "kept in python"');
+  assert.equal(
+    maskLiteralValues('name: "kept in python"', "literal_types"),
+    'name: "kept in python"',
+  );
 });
 
 Deno.test("maskLiteralValues: a ] or a quote inside a value does not end it (hover and diagnostics)", () => {
@@ -183,7 +189,7 @@ Deno.test("maskLiteralValues: a ] or a quote inside a value does not end it (hov
     `Literal['x]OUTLIT_M2_value`, // cut open
   ];
   for (const text of cases) {
-    const out = maskLiteralValues(text, "python");
+    const out = maskLiteralValues(text, "literal_types");
     assert.doesNotMatch(out, /OUTLIT_M2/, text);
     assert.match(out, /Literal\[/, "the type stays");
   }
@@ -198,7 +204,7 @@ Deno.test("maskLiteralValues: every string literal in a Python code block is mas
     "---",
     "It's the doc: 'kept'",
   ].join("\n");
-  const out = maskLiteralValues(hover, "python");
+  const out = maskLiteralValues(hover, "literal_types");
   assert.doesNotMatch(out, /OUTDEFAULT_M6|OUT_M7|OUT"_M9|OUTLIT_M2/);
   assert.match(out, /token: str = '…', b: bytes = '…', t: str = '…'\) -> None/);
   assert.match(out, /It's the doc: 'kept'/);
@@ -232,7 +238,7 @@ Deno.test("maskLiteralValues (property): no value survives, whatever quotes, esc
         "```python\nv: str = " + literal + "\n```",
       ]
     ) {
-      assert.doesNotMatch(maskLiteralValues(text, "python"), /SECRETVAL/, text);
+      assert.doesNotMatch(maskLiteralValues(text, "literal_types"), /SECRETVAL/, text);
     }
   }
 });

@@ -18,13 +18,16 @@ async function fileOf(root: string, rel: string) {
   return { abs, rel, text: await Deno.readTextFile(abs) };
 }
 
-Deno.test("fallback: import statements name the module a symbol comes from", () => {
-  const rel = importCandidates("from .models import Inventory, Item as It", "It", "python");
+Deno.test("fallback: import statements name the module a symbol comes from", async () => {
+  const rel = await importCandidates("from .models import Inventory, Item as It", "It", "python");
   assert.equal(rel?.original, "Item");
   assert.equal(rel?.relative, true);
   assert.ok(rel?.paths.includes("models.py"));
-  assert.equal(importCandidates("from .models import Inventory", "Other", "python"), undefined);
-  const ts = importCandidates('import { A as B } from "./lib/a.ts"', "B", "typescript");
+  assert.equal(
+    await importCandidates("from .models import Inventory", "Other", "python"),
+    undefined,
+  );
+  const ts = await importCandidates('import { A as B } from "./lib/a.ts"', "B", "typescript");
   assert.equal(ts?.original, "A");
 });
 

@@ -6,15 +6,30 @@
  * tests/e2e/lsp_sandbox_test.ts.
  */
 import assert from "node:assert/strict";
-import { findServer, isServerCommand } from "../../lib/lsp/discovery.ts";
-import { probeSandbox, sandboxGrants, type SandboxProbe } from "../../lib/lsp/sandbox.ts";
+import { findServer, isServerCommand, which } from "../../lib/lsp/discovery.ts";
+import {
+  type NpmServer,
+  npmServerOf,
+  probeSandbox,
+  sandboxGrants,
+  type SandboxProbe,
+} from "../../lib/lsp/sandbox.ts";
+import { languageSpec } from "../../lib/languages/mod.ts";
+
+/** pyright, as the Python entry of the registry declares it. */
+function pyright(): NpmServer {
+  const spec = languageSpec("python").servers.find((s) => s.npm === "pyright");
+  const server = spec && npmServerOf(spec);
+  assert.ok(server, "the Python entry names pyright from npm, pinned");
+  return server;
+}
 
 const PKG = "/cache/deno/npm/registry.npmjs.org/pyright/1.1.414";
 
 Deno.test("sandboxGrants: the root, the package and outside search paths; never an ancestor of the segment", () => {
   const probe: SandboxProbe = {
     npmPkgDirs: [PKG],
-    pythonPaths: [
+    searchPaths: [
       "/usr/lib/python3.12",
       "/work", // PYTHONPATH=.. seen from /work/seg
       "/",
@@ -34,7 +49,7 @@ Deno.test("sandboxGrants: the root, the package and outside search paths; never 
 });
 
 Deno.test("sandboxGrants: a segment path Deno's list cannot carry, or a package directory around the segment → server_not_sandboxed", () => {
-  const probe: SandboxProbe = { npmPkgDirs: [PKG], pythonPaths: [] };
+  const probe: SandboxProbe = { npmPkgDirs: [PKG], searchPaths: [] };
   const comma = sandboxGrants("/work/a,b", probe);
   assert.ok("reason" in comma && comma.reason === "server_not_sandboxed");
   const around = sandboxGrants(`${PKG}/seg`, probe);
@@ -44,10 +59,17 @@ Deno.test("sandboxGrants: a segment path Deno's list cannot carry, or a package 
 Deno.test("probe: finds pyright's package in Deno's cache and the interpreter's search paths", async () => {
   const dir = await Deno.makeTempDir({ prefix: "trifecta-sandbox-" });
   try {
-    const probe = await probeSandbox(await Deno.realPath(dir));
+    const probe = await probeSandbox(await Deno.realPath(dir), pyright());
     assert.ok(!("reason" in probe), JSON.stringify(probe));
     assert.ok(probe.npmPkgDirs.some((d) => /\/pyright\/1\.1\.414$/.test(d)));
-    assert.ok(probe.pythonPaths.every((p) => p.startsWith("/")));
+    assert.ok(probe.searchPaths.every((p) => p.startsWith("/")));
+    // The registry's probe ran the interpreter (when there is one): its standard library is a search path.
+    if (await which("python3") !== undefined) {
+      assert.ok(
+        probe.searchPaths.some((p) => /\/lib\/python3/.test(p)),
+        probe.searchPaths.join(","),
+      );
+    }
     const server = await findServer("python", { root: await Deno.realPath(dir) });
     if (isServerCommand(server) && server.source === "deno_npm") {
       const read = server.args.find((a) => a.startsWith("--allow-read"));

@@ -253,3 +253,50 @@ Deno.test("guard: a .pth file in a venv inside the segment naming an outside dir
     assert.equal((await verdictOf(dir))?.reason, "unsafe_server_config", "relative to the .pth");
   });
 });
+
+Deno.test("guard: clangd's compile flags and gopls' module files naming paths outside the segment → unsafe_server_config", async () => {
+  await withSegment(async (dir, outside) => {
+    const write = (rel: string, text: string) => Deno.writeTextFile(join(dir, rel), text);
+    const reason = async () => (await verdictOf(dir))?.reason;
+    // Inside paths, system headers and plain flags are fine.
+    await write("compile_flags.txt", "-xc\n-std=c11\n-Iinclude\n-isystem\n/usr/include/glib-2.0\n");
+    await write("go.mod", "module example.com/m\n\nreplace example.com/x => ./third_party/x\n");
+    await write(".clangd", "CompileFlags:\n  Add: [-Wall, -Isrc]\n");
+    const root = await Deno.realPath(dir);
+    await write(
+      "compile_commands.json",
+      JSON.stringify([{
+        directory: root,
+        file: "a.c",
+        arguments: ["/usr/bin/cc", "-Iinc", "a.c"],
+      }]),
+    );
+    assert.equal(await reason(), undefined, "inside paths pass");
+    const unsafe: [string, string][] = [
+      ["compile_flags.txt", `-xc\n-I${outside}\n`],
+      ["compile_flags.txt", "-I\n../../elsewhere\n"],
+      ["compile_flags.txt", "@flags.rsp\n"],
+      [".clangd", `CompileFlags:\n  Add: [-I${outside}]\n`],
+      [".clangd", `Index:\n  External:\n    File: ${outside}/idx\n`],
+      ["go.mod", "module m\n\nreplace (\n\texample.com/x => ../outside/x\n)\n"],
+      ["go.work", `go 1.19\n\nuse ${outside}\n`],
+      [
+        "compile_commands.json",
+        JSON.stringify([{ directory: outside, file: "a.c", command: "cc -c a.c" }]),
+      ],
+      [
+        "compile_commands.json",
+        JSON.stringify([{ directory: root, file: "a.c", command: `cc --sysroot=${outside} a.c` }]),
+      ],
+      ["compile_commands.json", '[{"directory": ".", "command": "cc $(cat flags) a.c"}]'],
+    ];
+    for (const [rel, text] of unsafe) {
+      const before = await Deno.readTextFile(join(dir, rel)).catch(() => undefined);
+      await write(rel, text);
+      assert.equal(await reason(), "unsafe_server_config", `${rel}: ${text}`);
+      if (before === undefined) await Deno.remove(join(dir, rel));
+      else await write(rel, before);
+    }
+    assert.equal(await reason(), undefined, "clean again");
+  });
+});

@@ -113,6 +113,28 @@ Deno.test("every tool takes budget_tokens or has a documented cap; paged tools t
   assert.match(report.description, /Capped at/);
 });
 
+Deno.test("skeleton's structured content gives each file's uri and its symbols' uris, which resolve", async () => {
+  await withState(async (state) => {
+    const whole = await call(state, "skeleton", { path: "src", budget_tokens: 200_000 });
+    const files = whole.files as {
+      path: string;
+      symbols: number;
+      uri: string | null;
+      symbol_uris: (string | null)[];
+    }[];
+    const models = files.find((f) => f.path === "src/inventory/models.py");
+    assert.ok(models, files.map((f) => f.path).join(" "));
+    assert.equal(models.uri, "sym://python/mod/src.inventory.models");
+    assert.equal(models.symbol_uris.length, models.symbols);
+    assert.ok(models.symbol_uris.includes("sym://python/type/src.inventory.models/Inventory"));
+    for (const uri of models.symbol_uris.slice(0, 5)) {
+      assert.ok(uri, "every symbol here has a uri");
+      const found = await call(state, "symbol", { uri });
+      assert.equal(found.file_rel, models.path, uri);
+    }
+  });
+});
+
 Deno.test("skeleton pages files by rank: every file once, each page within budget_tokens", async () => {
   await withState(async (state) => {
     const whole = await call(state, "skeleton", { path: ".", budget_tokens: 200_000 });

@@ -360,7 +360,7 @@ Deno.test("bad patterns are usage errors (exit 2)", async () => {
       assert.deepEqual(e, { code: "USAGE_ERROR", exit: 2 }, JSON.stringify(pattern));
     }
     assert.equal((await findSymbols(segment, { pattern: "x".repeat(512) })).total, 0);
-    for (const kind of ["module", "class,bogus"]) {
+    for (const kind of ["macro", "class,bogus"]) {
       const e = await usageCode(findSymbols(segment, { pattern: "x", kind }));
       assert.equal(e.code, "USAGE_ERROR", kind);
     }
@@ -522,7 +522,7 @@ Deno.test("a snapshot of another shape is refused and the index is built from th
       assert.ok(Array.isArray(files));
       const tampered: unknown[] = [
         { ...stored, f: files.slice(1) }, // a file fewer than the walk
-        { ...stored, f: files.map(() => ["python", "", [["module", "X", 1, 1, ""]]]) }, // bad kind
+        { ...stored, f: files.map(() => ["python", "", [["macro", "X", 1, 1, ""]]]) }, // bad kind
         { ...stored, f: files.map(() => ["cobol", "", []]) }, // bad language
         { ...stored, f: files.map(() => ["python", "", [["class", "X", 0, 1, ""]]]) }, // line 0
         { ...stored, d: "0".repeat(64) }, // another walk

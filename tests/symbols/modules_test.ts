@@ -1,9 +1,11 @@
 import assert from "node:assert/strict";
 import {
   moduleFileCandidates,
-  modulePathOfFile,
+  modulePathOf,
+  symbolUriMaker,
   typeSplits,
-  uriLanguageOfFile,
+  uriLanguageOfPath,
+  uriModules,
 } from "../../lib/symbols/mod.ts";
 
 Deno.test("modules: dotted and slashed Python paths name the same files, module before package", () => {
@@ -45,15 +47,25 @@ Deno.test("modules: type splits try every separator, longest module first, membe
   assert.deepEqual(typeSplits("a/b/C").map((s) => s.module), ["a/b", "a"]);
 });
 
-Deno.test("modules: modulePathOfFile inverts the candidates (dotted for Python, slashed otherwise)", () => {
-  assert.equal(modulePathOfFile("python", "src/inventory/models.py"), "src.inventory.models");
-  assert.equal(modulePathOfFile("python", "src/inventory/__init__.py"), "src.inventory");
-  assert.equal(modulePathOfFile("python", "__init__.py"), undefined);
-  assert.equal(modulePathOfFile("typescript", "web/api.v2.ts"), "web/api.v2");
-  assert.equal(modulePathOfFile("typescript", "web/index.tsx"), "web");
-  assert.equal(modulePathOfFile("python", "web/api.ts"), undefined);
+Deno.test("modules: modulePathOf inverts the candidates (dotted for Python, slashed otherwise)", () => {
+  assert.equal(modulePathOf("python", "src/inventory/models.py"), "src.inventory.models");
+  assert.equal(modulePathOf("python", "src/inventory/__init__.py"), "src.inventory");
+  assert.equal(modulePathOf("python", "__init__.py"), undefined);
+  assert.equal(modulePathOf("typescript", "web/api.v2.ts"), "web/api.v2");
+  assert.equal(modulePathOf("typescript", "web/index.tsx"), "web");
+  assert.equal(modulePathOf("python", "web/api.ts"), undefined);
   for (const rel of ["src/inventory/models.py", "web/api.v2.ts", "web/index.tsx"]) {
-    const lang = uriLanguageOfFile(rel)!;
-    assert.ok(moduleFileCandidates(lang, modulePathOfFile(lang, rel)!).includes(rel), rel);
+    const lang = uriLanguageOfPath(rel)!;
+    assert.ok(moduleFileCandidates(lang, modulePathOf(lang, rel)!).includes(rel), rel);
   }
+});
+
+Deno.test("modules: a rule that keeps the extension makes the file path the module path", () => {
+  // C: `ring.c` and `ring.h` are two modules, which a path without extension could not tell apart.
+  assert.equal(modulePathOf("c", "src/ring.h"), "src/ring.h");
+  assert.equal(modulePathOf("c", "src/ring.c"), "src/ring.c");
+  assert.equal(moduleFileCandidates("c", "src/ring.h")[0], "src/ring.h");
+  assert.equal(uriModules("c")?.keepExtension, true);
+  assert.equal(uriModules("go")?.keepExtension, false);
+  assert.equal(symbolUriMaker("src/ring.c")("ring_new"), "sym://c/type/src/ring.c/ring_new");
 });

@@ -59,8 +59,8 @@ Deno.test("parse: wrong scheme or unknown language keeps the predecessor's prefi
     const uri of [
       "python/mod/a",
       "sym:/python/mod/a",
-      "sym://js/mod/a",
-      "sym://ts/mod/a",
+      "sym://cobol/mod/a",
+      "sym://pyth/mod/a",
       "sym://Python/mod/a",
       "sym://python",
       "sym://",

@@ -90,3 +90,31 @@ Deno.test("select: near misses by case, by last name, and by edit distance; noth
   assert.equal(nearestNames("Inventory.ad", names)[0], "Inventory.add");
   assert.deepEqual(nearestNames("zzzzzz", names), []);
 });
+
+Deno.test("select: a definition named after its owner but not nested in it is found by qualified name", () => {
+  const sym = (name: string, qualified: string) => ({
+    kind: "method" as const,
+    name,
+    qualified_name: qualified,
+    start_line: 1,
+    end_line: 2,
+    signature: "",
+    decorators: [],
+    doc: "",
+    children: [],
+  });
+  const skeleton = {
+    path: "store/memory.go",
+    language: "go",
+    sha256: "",
+    has_errors: false,
+    bytes: 0,
+    skeleton_bytes: 0,
+    imports: [],
+    symbols: [{ ...sym("Memory", "Memory"), kind: "struct" as const }, sym("Add", "Memory.Add")],
+  };
+  assert.deepEqual(findSymbols(skeleton, ["Memory", "Add"]).map((s) => s.qualified_name), [
+    "Memory.Add",
+  ]);
+  assert.deepEqual(findSymbols(skeleton, ["Add"]), [], "a method is not a top-level name");
+});

@@ -3,10 +3,14 @@
  * `skeleton` disclosure of `ast snippet` (decorators, one-line signature
  * with its line range, the doc line as a docstring or JSDoc), and the stub
  * a context-pack chunk carries as its skeleton (signatures as written,
- * members indented, `...` for a Python body).
+ * members indented, an empty body where the language needs one). Comment
+ * and doc syntax, indents and empty bodies come from the language's
+ * registry entry (lib/languages).
  *
  * @module
  */
+import { languageByName } from "../../languages/mod.ts";
+import type { LanguageSpec } from "../../languages/types.ts";
 import type { Language, SkeletonSymbol } from "../types.ts";
 import { walkSymbols } from "./walk.ts";
 
@@ -37,9 +41,26 @@ export function flattenLines(text: string): string {
   return text.replace(/\s*\r?\n\s*/g, " ").trim();
 }
 
-/** The doc line as the language writes it, indented by `indent`. */
-function docComment(language: Language, doc: string, indent: string): string {
-  return language === "python" ? `${indent}"""${doc}"""` : `${indent}/** ${doc} */`;
+/**
+ * The doc line as the language writes it, indented by `indent`: a
+ * docstring where bodies start with one, else the entry's first doc
+ * marker (closed when it opens a block comment), else a line comment.
+ */
+function docComment(spec: LanguageSpec | undefined, doc: string, indent: string): string {
+  const comments = spec?.comments;
+  if (comments?.docstrings) return `${indent}"""${doc}"""`;
+  const marker = comments?.docMarkers[0] ?? comments?.line[0] ?? "/**";
+  const close = comments?.block.find(([open]) => marker.startsWith(open))?.[1] ??
+    (comments === undefined ? "*/" : undefined);
+  return close === undefined ? `${indent}${marker} ${doc}` : `${indent}${marker} ${doc} ${close}`;
+}
+
+/** The comment a line range is written in: the entry's line comment, else its block comment. */
+function rangeComment(spec: LanguageSpec | undefined, range: string): string {
+  const line = spec?.comments.line[0];
+  if (line !== undefined) return `${line} ${range}`;
+  const block = spec?.comments.block[0];
+  return block === undefined ? `// ${range}` : `${block[0]} ${range} ${block[1]}`;
 }
 
 /** The entries of `symbols` and their members, in pre-order, with their depth. */
@@ -63,8 +84,8 @@ export function outlineEntries(symbols: readonly SkeletonSymbol[]): OutlineEntry
 
 /**
  * The lines of an outline: each entry's decorators, its signature with
- * `# L<start>-<end>` (`//` outside Python), and its doc line, indented four
- * spaces per depth.
+ * `L<start>-<end>` in the language's line comment (`# L3-9`, `// L3-9`),
+ * and its doc line, indented four spaces per depth.
  *
  * @example
  * ```ts
@@ -85,23 +106,24 @@ export function renderOutlineEntries(
   language: Language,
   entries: readonly OutlineEntry[],
 ): string[] {
-  const comment = language === "python" ? "#" : "//";
+  const spec = languageByName(language);
   const out: string[] = [];
   for (const e of entries) {
     const pad = "    ".repeat(e.depth);
     for (const d of e.decorators) {
       out.push(`${pad}${d.startsWith("@") ? "" : "@"}${flattenLines(d)}`);
     }
-    out.push(`${pad}${e.signature}  ${comment} L${e.start_line}-${e.end_line}`);
-    if (e.doc !== "") out.push(docComment(language, e.doc, `${pad}    `));
+    out.push(`${pad}${e.signature}  ${rangeComment(spec, `L${e.start_line}-${e.end_line}`)}`);
+    if (e.doc !== "") out.push(docComment(spec, e.doc, `${pad}    `));
   }
   return out;
 }
 
 /**
  * A symbol as a stub: its decorators and signature as written, its doc
- * line, then its members' stubs indented one level (four spaces in Python,
- * two elsewhere); a Python symbol without members gets a `...` body.
+ * line, then its members' stubs indented one level (the entry's `outline`
+ * indent, two spaces by default); a symbol without members gets the
+ * entry's empty body, if it has one (Python's `...`).
  *
  * @example
  * ```ts
@@ -122,8 +144,9 @@ export function renderOutlineEntries(
  * ```
  */
 export function renderSymbolStub(symbol: SkeletonSymbol, language: Language): string[] {
-  const py = language === "python";
-  const unit = py ? "    " : "  ";
+  const spec = languageByName(language);
+  const unit = spec?.outline?.indent ?? "  ";
+  const emptyBody = spec?.outline?.emptyBody;
   const out: string[] = [];
   walkSymbols([symbol], (sym, depth) => {
     const indent = unit.repeat(depth);
@@ -131,8 +154,8 @@ export function renderSymbolStub(symbol: SkeletonSymbol, language: Language): st
     for (const d of sym.decorators) out.push(indent + d);
     // Only the first line is indented: the rest of a multi-line signature is as written.
     out.push(indent + sym.signature);
-    if (sym.doc) out.push(docComment(language, sym.doc, inner));
-    if (sym.children.length === 0 && py) out.push(`${inner}...`);
+    if (sym.doc) out.push(docComment(spec, sym.doc, inner));
+    if (sym.children.length === 0 && emptyBody !== undefined) out.push(`${inner}${emptyBody}`);
   });
   return out;
 }

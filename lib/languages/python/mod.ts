@@ -3,7 +3,17 @@
  *
  * @module
  */
-import type { GrammarAssets, LanguageSpec } from "../types.ts";
+import type { GrammarAssets, LanguageSpec, ServerSpec } from "../types.ts";
+
+/**
+ * Files pyright (and basedpyright) read from the segment: its configs at
+ * the root, `.pth` search-path files anywhere.
+ */
+const PYRIGHT_CONFIGS: ServerSpec["configFiles"] = [
+  { name: "pyrightconfig.json", format: "jsonc", at: "root" },
+  { name: "pyproject.toml", format: "pyproject", at: "root" },
+  { name: "*.pth", format: "pth" },
+];
 
 /** Python: dotted modules, docstrings, pyright. */
 export const PYTHON: LanguageSpec = {
@@ -13,10 +23,13 @@ export const PYTHON: LanguageSpec = {
   extensions: [".py", ".pyi"],
   uriName: "python",
   uriAliases: ["py"],
-  modules: { style: "dotted", packageFiles: ["__init__.py"] },
+  modules: { style: "dotted", packageFiles: ["__init__.py"], extensions: [".py"] },
   comments: { line: ["#"], block: [], docMarkers: ["#"], docstrings: true },
   wrappers: [],
   kinds: ["class", "function", "method"],
+  imports: { style: "dotted", family: ["python"], suffixes: [], packageStems: ["__init__"] },
+  outline: { indent: "    ", emptyBody: "..." },
+  testFiles: ["test_*{ext}", "*_test{ext}", "*_tests{ext}", "test.py", "tests.py", "conftest.py"],
   servers: [
     {
       backend: "lsp_pyright",
@@ -25,6 +38,14 @@ export const PYTHON: LanguageSpec = {
       env: "TRIFECTA_LSP_COMMAND",
       languageId: "python",
       npm: "pyright",
+      npmSpecifier: "npm:pyright@1.1.414/langserver.index.js",
+      // pyright runs the interpreter for its search paths: the sandbox grants them.
+      searchPathProbe: [
+        ["python3", "-c", "import sys, json; print(json.dumps(sys.path))"],
+        ["python", "-c", "import sys, json; print(json.dumps(sys.path))"],
+      ],
+      configFiles: PYRIGHT_CONFIGS,
+      literalStyle: "literal_types",
     },
     {
       backend: "lsp_basedpyright",
@@ -32,7 +53,16 @@ export const PYTHON: LanguageSpec = {
       args: ["--stdio"],
       env: "TRIFECTA_LSP_COMMAND",
       languageId: "python",
+      configFiles: PYRIGHT_CONFIGS,
+      literalStyle: "literal_types",
     },
+  ],
+  libraryDirs: [
+    "typeshed-fallback",
+    "typeshed",
+    "site-packages",
+    "dist-packages",
+    "lib/python[0-9]*",
   ],
   async load(): Promise<GrammarAssets> {
     return (await import("./grammar.ts")).ASSETS;

@@ -4,7 +4,13 @@
  *
  * @module
  */
-import type { CommentSyntax, GrammarAssets, LanguageSpec, ServerSpec } from "../types.ts";
+import type {
+  CommentSyntax,
+  GrammarAssets,
+  ImportRule,
+  LanguageSpec,
+  ServerSpec,
+} from "../types.ts";
 
 const COMMENTS: CommentSyntax = {
   line: ["//"],
@@ -24,6 +30,13 @@ const KINDS: LanguageSpec["kinds"] = [
   "variable",
 ];
 
+/** Project files the server reads anywhere but inside installed packages. */
+const TS_CONFIGS: ServerSpec["configFiles"] = [
+  { name: "tsconfig.json", format: "jsonc", ignoreUnder: ["node_modules"] },
+  { name: "tsconfig.*.json", format: "jsonc", ignoreUnder: ["node_modules"] },
+  { name: "jsconfig.json", format: "jsonc", ignoreUnder: ["node_modules"] },
+];
+
 function server(languageId: string): ServerSpec {
   return {
     backend: "lsp_typescript",
@@ -31,13 +44,29 @@ function server(languageId: string): ServerSpec {
     args: ["--stdio"],
     env: "TRIFECTA_LSP_TS_COMMAND",
     languageId,
+    configFiles: TS_CONFIGS,
   };
 }
 
+/**
+ * TypeScript, TSX and JavaScript files import each other by relative
+ * specifiers, often written with the compiled extension (`./api.js` for
+ * `api.ts`).
+ */
+const IMPORTS: ImportRule = {
+  style: "relative",
+  family: ["typescript", "tsx", "javascript"],
+  suffixes: [".d.ts", ".ts", ".tsx", ".mts", ".cts", ".js", ".jsx", ".mjs", ".cjs"],
+  packageStems: ["index"],
+};
+
 const SHARED = {
   comments: COMMENTS,
+  libraryDirs: ["node_modules"],
   wrappers: ["export_statement", "ambient_declaration"],
   kinds: KINDS,
+  imports: IMPORTS,
+  testFiles: ["*.test{ext}", "*.spec{ext}", "*_test{ext}"],
 };
 
 /** TypeScript (`.ts`, `.mts`, `.cts`). */
@@ -82,6 +111,7 @@ export const JAVASCRIPT: LanguageSpec = {
   uriName: "javascript",
   uriAliases: ["js"],
   modules: { style: "path", packageFiles: ["index.js", "index.jsx", "index.mjs", "index.cjs"] },
+  generated: [".min.js"],
   servers: [server("javascript")],
   async load(): Promise<GrammarAssets> {
     return (await import("./grammar.ts")).TSX_ASSETS;

@@ -28,6 +28,11 @@
 (call_expression
   function: (member_expression property: (property_identifier) @name)) @reference.call
 
+; `this.#dispatch(…)`: a private member is named with its `#`, as its
+; symbol is (`Hono.#dispatch`).
+(call_expression
+  function: (member_expression property: (private_property_identifier) @name)) @reference.call
+
 (new_expression
   constructor: (identifier) @name) @reference.call
 
@@ -35,5 +40,8 @@
 
 (member_expression
   property: (property_identifier) @name) @reference.attribute
+
+(member_expression
+  property: (private_property_identifier) @name) @reference.attribute
 
 ((identifier) @name @reference.name)

@@ -35,7 +35,7 @@ export const MIN_REFERENCES_BUDGET = 300;
 const TOOL = "find_references";
 
 const DESCRIPTION =
-  "Every use of a symbol named by its sym:// URI (e.g. `sym://python/type/pkg.mod/Class#method`, " +
+  "Every use of a symbol named by its sym:// URI (e.g. `sym://<lang>/type/pkg.mod/Class#method`, " +
   "as `symbol`/`ast find` give them), grouped by the referencing symbol: each group has that " +
   "symbol's uri, kind, qualified_name, path and lines, and its references with line, column " +
   "and the line's text. From the language server when READY; otherwise tree-sitter references " +

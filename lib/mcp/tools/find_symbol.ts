@@ -7,6 +7,7 @@
  *
  * @module
  */
+import { uriLanguageNames } from "../../languages/modules.ts";
 import { z } from "zod";
 import { SYMBOL_KINDS } from "../../ast/limits.ts";
 import { sha256Hex } from "../../sha256.ts";
@@ -153,7 +154,7 @@ export const FIND_SYMBOL_TOOL: ToolSpec = defineTool({
     kind: z.union([KIND, z.array(KIND).min(1).max(SYMBOL_KINDS.size)]).optional()
       .describe("keep only these kinds"),
     language: z.string().min(1).max(32).optional()
-      .describe("keep one language: python, typescript, javascript"),
+      .describe(`keep one language: ${uriLanguageNames().names.join(", ")}`),
     path: z.string().min(1).max(1024).optional()
       .describe("keep files under this segment-relative directory or file"),
     depth: z.number().int().min(0).max(MAX_FIND_DEPTH).optional()

@@ -14,8 +14,14 @@ import {
 } from "../../ast/mod.ts";
 import { countSymbols, type FileSkeleton } from "../../ast/mod.ts";
 import { rankFiles } from "../../nav/map.ts";
+import { type AddressedSymbol, moduleUriOf, withSymbolUris } from "../../symbols/mod.ts";
 import { sha256Hex } from "../../sha256.ts";
-import { type BudgetedOutline, budgetOutline, MIN_SKELETON_BUDGET } from "../budget.ts";
+import {
+  type BudgetedOutline,
+  budgetOutline,
+  MIN_SKELETON_BUDGET,
+  type OutlinedFile,
+} from "../budget.ts";
 import { cursorInput, cursorOffset, encodeCursor, PAGE_OUTPUT, pageFields } from "../paging.ts";
 import type { McpState } from "../state.ts";
 import { defineTool, type ToolOutput } from "./define.ts";
@@ -31,7 +37,8 @@ const DESCRIPTION =
   "the repository map (most referenced first, seeded by `focus`), whole files while they " +
   "fit, then a marker " +
   "line with the `cursor` of the next page (pass it as `cursor`, same path, for the next " +
-  "files). Then use `symbol`/`snippet` with a sym:// URI for the code you need.";
+  "files). Then use `symbol`/`snippet` with a sym:// URI for the code you need (structured " +
+  "content: each file's `uri` and its symbols' `symbol_uris`, in outline order).";
 
 const OUTPUT = {
   outline: z.string(),
@@ -41,6 +48,8 @@ const OUTPUT = {
     has_errors: z.boolean(),
     symbols: z.number(),
     shown: z.enum(["full", "partial"]),
+    uri: z.string().nullable(),
+    symbol_uris: z.array(z.string().nullable()),
   })),
   skipped: z.array(z.object({ path: z.string(), reason: z.string() }).passthrough()),
   files_total: z.number(),
@@ -54,6 +63,24 @@ const OUTPUT = {
   ...PAGE_OUTPUT,
 };
 
+/**
+ * A shown file with its module URI and the URIs of all its symbols in
+ * outline order (pre-order; null for a name no URI can carry), so an agent
+ * copies an address instead of building one.
+ */
+function addressed(
+  file: OutlinedFile,
+  skeleton: FileSkeleton | undefined,
+): OutlinedFile & { uri: string | null; symbol_uris: (string | null)[] } {
+  const uris: (string | null)[] = [];
+  const visit = (s: AddressedSymbol) => {
+    uris.push(s.uri);
+    for (const c of s.children) visit(c);
+  };
+  if (skeleton) { for (const s of withSymbolUris(skeleton).symbols) visit(s); }
+  return { ...file, uri: moduleUriOf(file.path), symbol_uris: uris };
+}
+
 /** How the files of an answer are ordered. */
 type FileOrder = "path" | "rank";
 
@@ -63,10 +90,11 @@ function outlineJson(
   page: { skipped: readonly unknown[]; budget: number; order: FileOrder; files: FileSkeleton[] },
   paging: { total: number; next_cursor?: string },
 ): Record<string, unknown> {
+  const byPath = new Map(page.files.map((sk) => [sk.path, sk]));
   return {
     status: "ok",
     outline: outline.text,
-    files: outline.files,
+    files: outline.files.map((f) => addressed(f, byPath.get(f.path))),
     skipped: page.skipped.slice(0, 20),
     files_total: page.files.length,
     files_omitted: outline.files_omitted,
@@ -199,7 +227,7 @@ export const SKELETON_TOOL = defineTool({
   description: DESCRIPTION,
   input: {
     path: z.string().min(1).describe(
-      "file or directory, relative to the segment root (e.g. `src/app/models.py`, `src`)",
+      "file or directory, relative to the segment root (e.g. `src`, or one file of it)",
     ),
     budget_tokens: z.number().int().min(MIN_SKELETON_BUDGET).max(200_000).optional()
       .describe(`token budget of the outline (default ${DEFAULT_SKELETON_BUDGET})`),

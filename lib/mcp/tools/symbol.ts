@@ -6,6 +6,7 @@
  * @module
  */
 import { z } from "zod";
+import { uriLanguageNames } from "../../languages/modules.ts";
 import { resolveSymbol, symbolJson } from "../../symbols/mod.ts";
 import { sha256Hex } from "../../sha256.ts";
 import { symbolHeadJson } from "../../contract/results.ts";
@@ -17,12 +18,16 @@ import { defineTool, type ToolOutput } from "./define.ts";
 /** Budget of an answer when none is given. */
 export const DEFAULT_SYMBOL_BUDGET = 2000;
 
+/** The first `sym://` language (the examples') and every other one. */
+const [FIRST = "", ...OTHERS] = uriLanguageNames().names;
+
 const DESCRIPTION =
   "Find one symbol and its exact line range, or list a module's symbols, without reading code. " +
-  "URI forms: `sym://python/mod/pkg.module` (a module: its symbols), " +
-  "`sym://python/type/pkg.module/Class` (a class or function), " +
-  "`sym://python/type/pkg.module/Class#method` (a member); `typescript` works the same " +
-  "(`sym://typescript/mod/web/api`). Cheap; use before `snippet`. Errors name near misses " +
+  `URI forms: \`sym://${FIRST}/mod/pkg.module\` (a module: its symbols), ` +
+  `\`sym://${FIRST}/type/pkg.module/Class\` (a class or function), ` +
+  `\`sym://${FIRST}/type/pkg.module/Class#method\` (a member); ${OTHERS.join(", ")} work ` +
+  "the same with the file path as module (`web/api`); `skeleton` and `find_symbol` give each " +
+  "symbol's uri. Cheap; use before `snippet`. Errors name near misses " +
   "(SYMBOL_NOT_FOUND) or the candidates (AMBIGUOUS_SYMBOL). The answer never exceeds " +
   "budget_tokens: symbols past it are left for the next page (truncated: true, next_cursor; " +
   "pass it as `cursor` with the same uri) and the text ends with a marker line.";

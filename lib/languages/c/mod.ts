@@ -1,0 +1,102 @@
+/**
+ * C's registry entry.
+ *
+ * @module
+ */
+import type { GrammarAssets, LanguageSpec, ServerSpec } from "../types.ts";
+
+/**
+ * clangd for documents of `languageId` (shared with C++), with the compile
+ * flags it reads from the segment.
+ */
+export function clangd(languageId: string): ServerSpec {
+  return {
+    backend: "lsp_clangd",
+    names: ["clangd"],
+    args: ["--log=error"],
+    env: "TRIFECTA_LSP_C_COMMAND",
+    languageId,
+    configFiles: [
+      { name: "compile_flags.txt", format: "compile_flags" },
+      { name: "compile_commands.json", format: "compile_commands" },
+      { name: ".clangd", format: "clangd" },
+    ],
+  };
+}
+
+/** The system's headers and the compilers' own (shared with C++). */
+export const SYSTEM_HEADERS: readonly string[] = [
+  "/usr/include",
+  "/usr/local/include",
+  "/usr/lib/gcc",
+  "lib/clang/*/include",
+];
+
+/**
+ * Macros tree-sitter cannot expand, blanked for a second parse of a file
+ * whose first parse has errors (`reparseBlanking`; shared with C++).
+ */
+export const C_MACRO_BLANKING: readonly string[] = [
+  // GNU/MSVC attributes and asm labels, nested parentheses up to 3 levels.
+  String
+    .raw`\b(?:__attribute__|__attribute|__declspec|__asm__|__asm)\s*\((?:[^()]|\((?:[^()]|\([^()]*\))*\))*\)`,
+  // glibc annotations with arguments: `__nonnull ((1))`, `__attr_dealloc (f, 1)`.
+  String
+    .raw`\b__(?:nonnull|attr_[a-z_]+|attribute_[a-z_]+__)\s*\((?:[^()]|\((?:[^()]|\([^()]*\))*\))*\)`,
+  // `__attribute_malloc__`, `__extension__`, `__wur`, `__THROW`.
+  String.raw`\b__[a-z][a-z0-9_]*__\b`,
+  String
+    .raw`\b__(?:wur|THROW|THROWNL|LEAF|restrict_arr|fortify_function|extern_inline|extern_always_inline|always_inline)\b`,
+  // A line holding only an ALL-CAPS macro (with an underscore): `__BEGIN_DECLS`.
+  String.raw`^[ \t]*_*[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+_*[ \t]*(?:\([^()\n]*\))?[ \t]*$`,
+  // ALL-CAPS macros after a parameter list, before `;` or `{`: `Z_EXPORT`.
+  String.raw`(?<=\)\s*)(?:_*[A-Z][A-Z0-9_]*\b\s*)+(?=[;{])`,
+  // Between `struct`/`union`/`class` and the name: `class EXPORT_MACRO Name`.
+  String.raw`(?<=\b(?:class|struct|union)\s+)_*[A-Z][A-Z0-9_]*(?:\s*\([^()]*\))?(?=\s+[A-Za-z_])`,
+  // zlib's `int f OF((int a));`: the macro and its outer parentheses.
+  String.raw`\b(OF\s*\()\((?:[^()]|\([^()]*\))*\)(\))`,
+];
+
+/**
+ * C: path modules, Doxygen doc comments (`/** *\/`, `/*! *\/`, `///`,
+ * `//!`), `#include` imports, clangd. C owns `.h`: a C++ header named `.h`
+ * is read as C.
+ */
+export const C: LanguageSpec = {
+  name: "c",
+  label: "C",
+  grammar: "c",
+  extensions: [".c", ".h"],
+  uriName: "c",
+  uriAliases: [],
+  // `text.c` and `text.h` are two modules: the path keeps its extension.
+  modules: { style: "path", packageFiles: [], keepExtension: true },
+  comments: {
+    line: ["//"],
+    block: [["/*", "*/"]],
+    docMarkers: ["/**", "/*!", "///", "//!"],
+    docstrings: false,
+  },
+  // `typedef struct tag {…} name;` is one symbol: the struct, named by the
+  // typedef, whose signature starts at `typedef`.
+  wrappers: ["type_definition"],
+  // C has no methods: a function is never inside a struct.
+  methodOwners: [],
+  kinds: ["struct", "enum", "type", "function"],
+  // `#include "x.h"`: from the file's directory, the root, include/ and the
+  // compile_flags.txt `-I` directories; `<x.h>` is not captured.
+  imports: {
+    style: "path",
+    family: ["c"],
+    suffixes: [],
+    packageStems: [],
+    searchDirs: ["", "include"],
+    flagsFile: { file: "compile_flags.txt", pattern: "^-I\\s*(\\S+)" },
+  },
+  reparseBlanking: C_MACRO_BLANKING,
+  servers: [clangd("c")],
+  libraryDirs: SYSTEM_HEADERS,
+  async load(): Promise<GrammarAssets> {
+    return (await import("./grammar.ts")).ASSETS;
+  },
+};

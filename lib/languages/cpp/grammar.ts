@@ -1,0 +1,14 @@
+/**
+ * C++'s grammar and queries, imported as bytes and text (see
+ * lib/languages/python/grammar.ts). Loaded lazily through the registry
+ * entry's `load()`.
+ *
+ * @module
+ */
+import wasm from "tree-sitter-cpp/tree-sitter-cpp.wasm" with { type: "bytes" };
+import skeleton from "./skeleton.scm" with { type: "text" };
+import refs from "./refs.scm" with { type: "text" };
+import type { GrammarAssets } from "../types.ts";
+
+/** The grammar and its queries. */
+export const ASSETS: GrammarAssets = { wasm, skeleton, refs };

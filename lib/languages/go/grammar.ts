@@ -1,0 +1,14 @@
+/**
+ * Go's grammar and queries, imported as bytes and text (no read permission
+ * on Deno's npm cache; inlined by `deno bundle`). Loaded lazily through the
+ * registry entry's `load()`.
+ *
+ * @module
+ */
+import wasm from "tree-sitter-go/tree-sitter-go.wasm" with { type: "bytes" };
+import skeleton from "./skeleton.scm" with { type: "text" };
+import refs from "./refs.scm" with { type: "text" };
+import type { GrammarAssets } from "../types.ts";
+
+/** The grammar and its queries. */
+export const ASSETS: GrammarAssets = { wasm, skeleton, refs };

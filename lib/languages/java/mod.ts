@@ -1,0 +1,44 @@
+/**
+ * Java's registry entry.
+ *
+ * @module
+ */
+import type { GrammarAssets, LanguageSpec } from "../types.ts";
+
+/**
+ * Java: path modules (`sym://java/type/src/main/java/com/acme/Shop/Cart#add`),
+ * Javadoc `/** … *\/` docs, annotations as decorators, jdtls.
+ */
+export const JAVA: LanguageSpec = {
+  name: "java",
+  label: "Java",
+  grammar: "java",
+  extensions: [".java"],
+  uriName: "java",
+  uriAliases: [],
+  modules: { style: "path", packageFiles: [] },
+  comments: {
+    line: ["//"],
+    block: [["/*", "*/"]],
+    docMarkers: ["/**", "*"],
+    docstrings: false,
+  },
+  wrappers: [],
+  kinds: ["class", "interface", "enum", "record", "module", "method"],
+  // `import a.b.C;` names the class C of file a/b/C.java (from a source root).
+  // `import a.b.C;` names a/b/C.java under any source root (src/main/java).
+  imports: { style: "dotted", family: ["java"], suffixes: [], packageStems: [], anyRoot: true },
+  testFiles: ["*Test{ext}", "*Tests{ext}", "*IT{ext}", "Test*{ext}"],
+  servers: [
+    {
+      backend: "lsp_jdtls",
+      names: ["jdtls"],
+      args: [],
+      env: "TRIFECTA_LSP_JAVA_COMMAND",
+      languageId: "java",
+    },
+  ],
+  async load(): Promise<GrammarAssets> {
+    return (await import("./grammar.ts")).ASSETS;
+  },
+};
