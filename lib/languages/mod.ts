@@ -14,6 +14,7 @@ import { RUST } from "./rust/mod.ts";
 import { JAVA } from "./java/mod.ts";
 import { CSHARP } from "./csharp/mod.ts";
 import { RUBY } from "./ruby/mod.ts";
+import { PHP } from "./php/mod.ts";
 import { C } from "./c/mod.ts";
 import { CPP } from "./cpp/mod.ts";
 import type { LanguageSpec } from "./types.ts";
@@ -41,6 +42,7 @@ export const LANGUAGES: readonly LanguageSpec[] = [
   JAVA,
   CSHARP,
   RUBY,
+  PHP,
 ];
 
 const BY_NAME: ReadonlyMap<string, LanguageSpec> = new Map(LANGUAGES.map((l) => [l.name, l]));
