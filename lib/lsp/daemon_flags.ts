@@ -9,6 +9,7 @@
 import { join } from "../path.ts";
 import { fileURLToPath } from "node:url";
 import { canReachSocket } from "./daemon_client.ts";
+import { otelGrantFlags } from "../telemetry/otel_config.ts";
 import type { DaemonPaths } from "./daemon_paths.ts";
 
 /** How to run `lsp daemon serve` as a child process. */
@@ -62,6 +63,8 @@ export function inheritedPermissionFlags(scope: DaemonScope): string[] {
   flags.push(granted("env") ? "--allow-env" : `--allow-env=${DAEMON_ENV}`);
   flags.push(granted("run") ? "--allow-run" : `--allow-run=${Deno.execPath()}`);
   if (granted("net")) flags.push("--allow-net");
+  // The live OpenTelemetry export's variables and collector, when this process holds them.
+  flags.push(...otelGrantFlags());
   if (granted("ffi")) flags.push("--allow-ffi");
   if (Deno.permissions.querySync({ name: "sys" }).state === "granted") flags.push("--allow-sys");
   else {
