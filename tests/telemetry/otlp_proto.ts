@@ -2,7 +2,7 @@
  * The official OpenTelemetry protocol definitions (opentelemetry-proto
  * v0.19, as shipped in the npm package @opentelemetry/otlp-grpc-exporter-base
  * 0.38.0, the last version that ships the `.proto` files), loaded with
- * protobufjs, and a strict checker of OTLP/JSON against them: every key must
+ * protobufjs (both pinned in deno.json "imports"), and a strict checker of OTLP/JSON against them: every key must
  * be a field of its message (lowerCamelCase JSON name), every value of the
  * field's JSON type (64-bit integers as decimal strings, enums as numbers,
  * trace and span ids as lowercase hex per the OTLP/JSON rules), at most one
@@ -11,23 +11,23 @@
  *
  * @module
  */
-import protobuf from "npm:protobufjs@8.8.1";
-import commonProto from "npm:@opentelemetry/otlp-grpc-exporter-base@0.38.0/build/protos/opentelemetry/proto/common/v1/common.proto" with {
+import protobuf from "protobufjs";
+import commonProto from "@opentelemetry/otlp-grpc-exporter-base/build/protos/opentelemetry/proto/common/v1/common.proto" with {
   type: "text",
 };
-import resourceProto from "npm:@opentelemetry/otlp-grpc-exporter-base@0.38.0/build/protos/opentelemetry/proto/resource/v1/resource.proto" with {
+import resourceProto from "@opentelemetry/otlp-grpc-exporter-base/build/protos/opentelemetry/proto/resource/v1/resource.proto" with {
   type: "text",
 };
-import traceProto from "npm:@opentelemetry/otlp-grpc-exporter-base@0.38.0/build/protos/opentelemetry/proto/trace/v1/trace.proto" with {
+import traceProto from "@opentelemetry/otlp-grpc-exporter-base/build/protos/opentelemetry/proto/trace/v1/trace.proto" with {
   type: "text",
 };
-import metricsProto from "npm:@opentelemetry/otlp-grpc-exporter-base@0.38.0/build/protos/opentelemetry/proto/metrics/v1/metrics.proto" with {
+import metricsProto from "@opentelemetry/otlp-grpc-exporter-base/build/protos/opentelemetry/proto/metrics/v1/metrics.proto" with {
   type: "text",
 };
-import traceServiceProto from "npm:@opentelemetry/otlp-grpc-exporter-base@0.38.0/build/protos/opentelemetry/proto/collector/trace/v1/trace_service.proto" with {
+import traceServiceProto from "@opentelemetry/otlp-grpc-exporter-base/build/protos/opentelemetry/proto/collector/trace/v1/trace_service.proto" with {
   type: "text",
 };
-import metricsServiceProto from "npm:@opentelemetry/otlp-grpc-exporter-base@0.38.0/build/protos/opentelemetry/proto/collector/metrics/v1/metrics_service.proto" with {
+import metricsServiceProto from "@opentelemetry/otlp-grpc-exporter-base/build/protos/opentelemetry/proto/collector/metrics/v1/metrics_service.proto" with {
   type: "text",
 };
 
