@@ -10,6 +10,8 @@
 import { resolveSegment, type Segment } from "../segment/segment.ts";
 import { elapsedMs, monotonicMs } from "../telemetry/clock.ts";
 import { Telemetry } from "../telemetry/telemetry.ts";
+import { openLiveExport } from "../telemetry/otel_scope.ts";
+import { VERSION } from "./version.ts";
 import { GLOBAL_OPTIONS, type OptionsOf } from "../contract/commands.ts";
 import { hasOptionsOf } from "../contract/command_values.ts";
 import { toTrifectaError, TrifectaError } from "../errors.ts";
@@ -111,7 +113,10 @@ export interface Invocation {
 /**
  * Run one command: the segment is resolved, telemetry opened, the handler
  * timed, one event `<eventName>` recorded (also on failure, with the error
- * code), telemetry flushed. Errors are rethrown as `TrifectaError`s.
+ * code), telemetry flushed. Errors are rethrown as `TrifectaError`s. With
+ * the live OpenTelemetry export on (`OTEL_*`, docs/telemetry_otel.md), the
+ * command is one trace `trifecta.<eventName>`, sent (bounded) before the
+ * telemetry flush, so a lost export is counted in `metrics.json`.
  */
 export async function runCommand(invocation: Invocation, runtime: Runtime): Promise<void> {
   const { eventName, global } = invocation;
@@ -119,6 +124,23 @@ export async function runCommand(invocation: Invocation, runtime: Runtime): Prom
   const segment = await resolveSegment(global.segment);
   runtime.segmentRoot = segment.root;
   const telemetry = Telemetry.open(segment, { level: global.telemetry });
+  const live = await openLiveExport(telemetry, { version: VERSION });
+  const run = () => timedRun(invocation, runtime, { segment, telemetry });
+  try {
+    await (live === undefined ? run() : live.runTrace(eventName, run));
+  } finally {
+    await live?.flush();
+    await telemetry.flush();
+  }
+}
+
+/** The handler, timed, and its event (also on failure, with the error code). */
+async function timedRun(
+  invocation: Invocation,
+  runtime: Runtime,
+  { segment, telemetry }: { segment: Segment; telemetry: Telemetry },
+): Promise<void> {
+  const { eventName, global } = invocation;
   const start = monotonicMs();
   try {
     const handler = await invocation.handler();
@@ -145,7 +167,5 @@ export async function runCommand(invocation: Invocation, runtime: Runtime): Prom
       timingMs: elapsedMs(start),
     });
     throw e;
-  } finally {
-    await telemetry.flush();
   }
 }

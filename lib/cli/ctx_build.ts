@@ -13,6 +13,7 @@ import {
 import type { CommandContext, CommandOutcome } from "./command.ts";
 import { escapeField } from "../escape.ts";
 import { printJson } from "./output.ts";
+import { withStageSpan } from "../telemetry/otel_scope.ts";
 
 async function runBuild(ctx: CommandContext): Promise<BuildReport> {
   const cache = createAstCache({
@@ -21,7 +22,12 @@ async function runBuild(ctx: CommandContext): Promise<BuildReport> {
     telemetry: ctx.telemetry,
   });
   try {
-    return await buildPack(ctx.segment, { cache, telemetry: ctx.telemetry });
+    // The pack stage as a span of the command's trace (docs/telemetry_otel.md).
+    return await withStageSpan(
+      ctx.telemetry,
+      "ctx.pack.build",
+      () => buildPack(ctx.segment, { cache, telemetry: ctx.telemetry }),
+    );
   } finally {
     cache.close();
   }
@@ -100,7 +106,11 @@ export async function syncHandler(ctx: CommandContext): Promise<CommandOutcome> 
   if (!ctx.global.json) ctx.output.out("🔄 Running build...\n");
   const r = await runBuild(ctx);
   if (!ctx.global.json) ctx.output.out(buildText(r) + "✅ Build complete. Validating...\n");
-  const v = await validatePack(ctx.segment);
+  const v = await withStageSpan(
+    ctx.telemetry,
+    "ctx.pack.validate",
+    () => validatePack(ctx.segment),
+  );
   recordValidation(ctx, v);
   if (ctx.global.json) {
     printJson(ctx.output, { status: v.passed ? "ok" : "error", build: r, validation: v });
@@ -121,7 +131,11 @@ export async function syncHandler(ctx: CommandContext): Promise<CommandOutcome> 
 
 /** `ctx validate`: exit 1 when the pack fails a rule. */
 export async function validateHandler(ctx: CommandContext): Promise<CommandOutcome> {
-  const v = await validatePack(ctx.segment);
+  const v = await withStageSpan(
+    ctx.telemetry,
+    "ctx.pack.validate",
+    () => validatePack(ctx.segment),
+  );
   recordValidation(ctx, v);
   if (ctx.global.json) printJson(ctx.output, { status: v.passed ? "ok" : "error", ...v });
   else ctx.output.out(validationText(v));

@@ -16,6 +16,7 @@ import { basename } from "../path.ts";
 import { maskSecrets } from "../secrets.ts";
 import { estimateTokens } from "../text.ts";
 import { contentSha256Hex, type Segment } from "../segment/mod.ts";
+import { redactString } from "../telemetry/mod.ts";
 import type { FileSkeleton } from "../ast/mod.ts";
 import { definitionsOf, type SymbolDef } from "./definitions.ts";
 import { splitMarkdown } from "./chunk_markdown.ts";
@@ -189,19 +190,28 @@ export function chunkFiles(
 }
 
 /**
- * A slug of the segment's directory name: the pack's `segment` label.
+ * A slug of the segment's directory name: the pack's `segment` label. A name
+ * that holds a secret, an e-mail address or anything else telemetry would
+ * redact (the rules of lib/telemetry/redact.ts, which the no-PII scan uses
+ * too) is stored as the neutral `segment`: the pack is a file others may
+ * read and copy, and a label needs no secret.
  *
  * @example
  * ```ts
  * import { equal } from "node:assert/strict";
  * import { segmentLabel } from "./build_chunks.ts";
  * equal(segmentLabel({ root: "/srv/My Repo (old)", id: "00000000", input: "." }), "my-repo-_old_");
+ * const token = ["ghp", "_", "A".repeat(36)].join("");
+ * equal(segmentLabel({ root: `/srv/seg-${token}`, id: "00000000", input: "." }), "segment");
  * ```
  */
 export function segmentLabel(segment: Segment): string {
-  const slug = basename(segment.root).trim().replace(/\s+/g, "-").replace(/[^A-Za-z0-9_-]/g, "_")
-    .toLowerCase();
-  return slug || "segment";
+  const name = basename(segment.root);
+  const slug = name.trim().replace(/\s+/g, "-").replace(/[^A-Za-z0-9_-]/g, "_").toLowerCase();
+  // The slug is checked too: turning `token=…` into `token_…` must not
+  // slip a value past the rules that matched the raw name.
+  const sensitive = redactString(name) !== name || redactString(slug) !== slug;
+  return sensitive || slug === "" ? "segment" : slug;
 }
 
 /** The index stage: the pack of `segment` with one index entry per chunk. */

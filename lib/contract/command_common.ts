@@ -13,7 +13,7 @@ import type { OptionSpec } from "./command_types.ts";
 export const TELEMETRY_LEVELS = TELEMETRY_LEVEL_NAMES;
 
 /** Formats `telemetry export --format` writes. */
-export const EXPORT_FORMATS = ["json", "csv"] as const satisfies readonly ExportFormat[];
+export const EXPORT_FORMATS = ["json", "csv", "otlp"] as const satisfies readonly ExportFormat[];
 
 /** Formats of `ctx search --explain`. */
 export const EXPLAIN_FORMATS = ["json", "text"] as const;

@@ -6,27 +6,42 @@
 import { EXPORT_FORMATS } from "./command_common.ts";
 import type { CommandSpec } from "./command_types.ts";
 
-/** `telemetry report [--last DAYS]`. */
+/** `telemetry report [--last DAYS] [--html] [-o FILE]`. */
 export const TELEMETRY_REPORT = {
   group: "telemetry",
   name: "report",
   description: "commands, latencies, cache hit rates, drops, warnings",
   arguments: [],
-  options: [{
-    flag: "last",
-    type: "nonNegativeInt",
-    valueName: "days",
-    help: "only the last N days (0 = all, default 7)",
-    mcp: "last_days",
-  }],
+  options: [
+    {
+      flag: "last",
+      type: "nonNegativeInt",
+      valueName: "days",
+      help: "only the last N days (0 = all, default 7)",
+      mcp: "last_days",
+    },
+    {
+      flag: "html",
+      type: "boolean",
+      help: "one self-contained HTML page (inline SVG charts, loads nothing)",
+    },
+    {
+      flag: "output",
+      short: "o",
+      type: "string",
+      valueName: "file",
+      help: "write to a file (atomically) instead of stdout",
+    },
+  ],
+  helpAfter: "\nUser commands come first, the internal events each caused below it.",
   mcpTool: "telemetry_report",
 } as const satisfies CommandSpec;
 
-/** `telemetry export [--format F] [-o FILE]`. */
+/** `telemetry export [--format json|csv|otlp] [-o FILE]`. */
 export const TELEMETRY_EXPORT = {
   group: "telemetry",
   name: "export",
-  description: "export events as JSON or CSV",
+  description: "export events as JSON, CSV or OTLP/JSON",
   arguments: [],
   options: [
     {
@@ -42,9 +57,11 @@ export const TELEMETRY_EXPORT = {
       short: "o",
       type: "string",
       valueName: "file",
-      help: "write to a file instead of stdout",
+      help: "write to a file (atomically) instead of stdout",
     },
   ],
+  helpAfter:
+    "\notlp: JSON Lines of OTLP trace requests, then one metrics request (docs/telemetry_otel.md).",
 } as const satisfies CommandSpec;
 
 /** `telemetry health`. */

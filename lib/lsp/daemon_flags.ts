@@ -9,6 +9,7 @@
 import { join } from "../path.ts";
 import { fileURLToPath } from "node:url";
 import { canReachSocket } from "./daemon_client.ts";
+import { otelGrantFlags } from "../telemetry/otel_config.ts";
 import type { DaemonPaths } from "./daemon_paths.ts";
 import type { EnvReader } from "./config.ts";
 import { findServer, isServerCommand } from "./discovery.ts";
@@ -89,6 +90,8 @@ export function inheritedPermissionFlags(scope: DaemonScope): string[] {
       : `--allow-run=${[Deno.execPath(), ...(scope.servers ?? [])].join(",")}`,
   );
   if (granted("net")) flags.push("--allow-net");
+  // The live OpenTelemetry export's variables and collector, when this process holds them.
+  flags.push(...otelGrantFlags());
   if (granted("ffi")) flags.push("--allow-ffi");
   if (Deno.permissions.querySync({ name: "sys" }).state === "granted") flags.push("--allow-sys");
   else {

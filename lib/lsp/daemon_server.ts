@@ -20,6 +20,7 @@
 import { toTrifectaError, TrifectaError } from "../errors.ts";
 import { checkInside, type InsidePath, readInside, type Segment } from "../segment/mod.ts";
 import { elapsedMs, monotonicMs, type Telemetry } from "../telemetry/mod.ts";
+import { withRequestTrace } from "../telemetry/otel_scope.ts";
 import type { LspClient } from "./client.ts";
 import { fallbackReasonOf, LspUnavailableError, reasonOfUnavailable } from "./client_state.ts";
 import { type EnvReader, type LspConfig, lspConfig, processEnv } from "./config.ts";
@@ -196,7 +197,12 @@ class Daemon {
         return { id, ok: true, result: { stopping: true, pid: Deno.pid } };
       case "query":
         try {
-          const result = await this.#query(checkParams(req.params));
+          // One trace per query (docs/telemetry_otel.md); just the query when the export is off.
+          const result = await withRequestTrace(
+            this.#t,
+            "lsp.daemon.query",
+            () => this.#query(checkParams(req.params)),
+          );
           return { id, ok: true, result };
         } catch (err) {
           // One code per fault, as on every surface (lib/errors.ts).

@@ -23,6 +23,7 @@ import {
 import { TrifectaError, UsageError } from "../errors.ts";
 import type { Segment } from "../segment/mod.ts";
 import { elapsedMs, monotonicMs, type Telemetry } from "../telemetry/mod.ts";
+import { withRequestTrace } from "../telemetry/otel_scope.ts";
 import { estimateTokens } from "../text.ts";
 import { errorResult, errorScope, okResult, type ToolResult } from "./result.ts";
 import { McpState } from "./state.ts";
@@ -154,9 +155,14 @@ export function createMcpServer(state: McpState, options: CreateServerOptions): 
   server.setRequestHandler(CallToolRequestSchema, async (request: CallToolRequest) => {
     const name = request.params.name;
     const spec = byName.get(name);
-    const began = monotonicMs();
-    const outcome = await callTool(state, spec, { name, args: request.params.arguments });
-    record(state.telemetry, spec ? name : "unknown_tool", outcome, elapsedMs(began));
+    const tool = spec ? name : "unknown_tool";
+    // One trace per call (docs/telemetry_otel.md); just the call when the export is off.
+    const outcome = await withRequestTrace(state.telemetry, `mcp.${tool}`, async () => {
+      const began = monotonicMs();
+      const out = await callTool(state, spec, { name, args: request.params.arguments });
+      record(state.telemetry, tool, out, elapsedMs(began));
+      return out;
+    });
     // Flush once the answer is on its way; the chain keeps flushes in order.
     setTimeout(() => {
       state.telemetry.flush().catch((err: unknown) => log(`telemetry flush failed: ${err}`));

@@ -1,13 +1,17 @@
 /**
  * `telemetry export`: every event read (all files, oldest first, up to the
- * reader's byte budget) as JSON or CSV.
+ * reader's byte budget) as JSON or CSV. The OTLP format is
+ * lib/telemetry/otlp_json.ts, loaded only when asked for.
  *
  * @module
  */
 import type { TelemetryData } from "./read.ts";
 
-/** Export formats. */
-export type ExportFormat = "json" | "csv";
+/** Export formats: the two of {@linkcode exportTelemetry}, and OTLP/JSON (lib/telemetry/otlp_json.ts). */
+export type ExportFormat = TextExportFormat | "otlp";
+
+/** The formats {@linkcode exportTelemetry} writes. */
+export type TextExportFormat = "json" | "csv";
 
 /** The columns of the CSV export (upstream's four, then `run_id`). */
 export const CSV_HEADER = ["timestamp", "command", "timing_ms", "status", "run_id"] as const;
@@ -30,7 +34,7 @@ export interface ExportOptions {
  */
 export function exportTelemetry(
   data: TelemetryData,
-  format: ExportFormat,
+  format: TextExportFormat,
   options: ExportOptions = {},
 ): string {
   if (format === "json") {

@@ -168,6 +168,28 @@ function zeroHitRatio({ zeroHits }: HealthInput): HealthCheck | undefined {
   };
 }
 
+/**
+ * Spans and metric points the live OpenTelemetry export could not deliver
+ * (no net grant, collector down or slow: docs/telemetry_otel.md); no
+ * verdict when the export never ran.
+ */
+function otelExport({ m }: HealthInput): HealthCheck | undefined {
+  const dropped = (m.otel_spans_dropped ?? 0) + (m.otel_metric_points_dropped ?? 0);
+  const exported = (m.otel_spans_exported ?? 0) + (m.otel_metric_points_exported ?? 0);
+  if (dropped + exported === 0) return undefined;
+  const why = Object.keys(m).filter((k) => k.startsWith("otel_export_") && (m[k] ?? 0) > 0)
+    .sort().map((k) => `${k.slice("otel_export_".length)} ${m[k]}`);
+  return {
+    name: "otel_export",
+    status: dropped > 0 ? "WARN" : "OK",
+    value: dropped,
+    message: dropped > 0
+      ? `${dropped} of ${dropped + exported} OpenTelemetry spans and metric points were not ` +
+        `delivered (${why.join(", ") || "unknown"})`
+      : `all ${exported} OpenTelemetry spans and metric points delivered`,
+  };
+}
+
 /** The checks, in the order they are reported. */
 const CHECKS: readonly Check[] = [
   eventDrops,
@@ -176,6 +198,7 @@ const CHECKS: readonly Check[] = [
   readLimits,
   metricsLock,
   zeroHitRatio,
+  otelExport,
 ];
 
 /**

@@ -95,5 +95,14 @@ export {
   type HealthStatus,
   renderHealth,
 } from "./health.ts";
-export { CSV_HEADER, type ExportFormat, type ExportOptions, exportTelemetry } from "./export.ts";
+export {
+  CSV_HEADER,
+  type ExportFormat,
+  type ExportOptions,
+  exportTelemetry,
+  type TextExportFormat,
+} from "./export.ts";
+export type { CommandTree, InternalRow, UserCommandRow } from "./report_commands.ts";
+export type { LatencyHistogram } from "./report_histogram.ts";
+export type { EventGroup, GroupOptions } from "./report_groups.ts";
 export { barChart, type ChartOptions, histogram } from "./chart.ts";

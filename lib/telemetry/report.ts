@@ -5,8 +5,11 @@
  *
  * @module
  */
-import { barChart, histogram } from "./chart.ts";
+import { barChart } from "./chart.ts";
 import type { TelemetryData } from "./read.ts";
+import { type CommandTree, commandTree, type InternalRow } from "./report_commands.ts";
+import type { GroupOptions } from "./report_groups.ts";
+import { bucketLabel } from "./report_histogram.ts";
 import type { StoredEvent } from "./stored_event.ts";
 import { type Counters, dropSummary, latencySummary, round } from "./summary.ts";
 
@@ -40,8 +43,12 @@ export interface CacheRow {
   hit_rate: number;
 }
 
-/** The report object (`telemetry report --json`). */
-export interface TelemetryReport {
+/**
+ * The report object (`telemetry report --json`). `commands` lists every
+ * event name; `user_commands` only the commands run, each with the
+ * internal events it caused.
+ */
+export interface TelemetryReport extends CommandTree {
   /** Always `"ok"`, like every command's JSON (an error is an error object instead). */
   status: "ok";
   /** Window in days (0 = all). */
@@ -102,8 +109,8 @@ function cacheStatus(ev: StoredEvent): "hit" | "miss" | undefined {
   return undefined;
 }
 
-/** Options for {@linkcode buildReport}. */
-export interface ReportOptions {
+/** Options for {@linkcode buildReport}: `commandNames` says which events are user commands. */
+export interface ReportOptions extends GroupOptions {
   /** The window the data was read with (for display). */
   lastDays?: number;
 }
@@ -233,6 +240,7 @@ export function buildReport(data: TelemetryData, options: ReportOptions = {}): T
     corrupt_lines: data.corruptLines,
     files: data.files,
     commands: commandRows(t, n),
+    ...commandTree(data.events, options),
     cache: cacheOf(t, m),
     drops: dropsOf(m),
     tokens: {
@@ -283,8 +291,58 @@ function table(header: string[], rows: (string | number)[][]): string {
     .join("\n") + "\n";
 }
 
-/** Render the report as terminal text, with a bar chart of commands and a latency histogram. */
-export function renderReport(report: TelemetryReport, events: readonly StoredEvent[] = []): string {
+/** One internal row under a command: indented, with how many per run of the command. */
+function internalCells(r: InternalRow, withPer: boolean): (string | number)[] {
+  return [
+    `  ↳ ${r.cmd}`,
+    withPer ? `${r.count} (${r.per_command}/run)` : r.count,
+    "",
+    r.p50_ms,
+    r.p95_ms,
+    r.max_ms,
+  ];
+}
+
+/** "User commands": each command, then the internal events it caused, indented. */
+function renderUserCommands(report: TelemetryReport): string {
+  const rows: (string | number)[][] = [];
+  for (const c of report.user_commands) {
+    rows.push([c.cmd, c.count, c.errors, c.p50_ms, c.p95_ms, c.max_ms]);
+    for (const r of c.internal) rows.push(internalCells(r, true));
+  }
+  if (report.internal_unattributed.length > 0) {
+    rows.push(["(no command)", "", "", "", "", ""]);
+    for (const r of report.internal_unattributed) rows.push(internalCells(r, false));
+  }
+  if (rows.length === 0) return "";
+  let out = "User commands (internal events they caused below each, ↳)\n" +
+    table(["command", "count", "errors", "p50 ms", "p95 ms", "max ms"], rows);
+  const h = report.latency_histogram;
+  if (h.counts.length > 0) {
+    out += "\nLatency histogram of user commands (timing_ms, log scale)\n" +
+      barChart(h.counts.map((c, i) => [bucketLabel(h, i), c]));
+  }
+  return out + "\n";
+}
+
+/** "All events": every event name with its share, and the usage bars. */
+function renderAllEvents(report: TelemetryReport): string {
+  if (report.commands.length === 0) return "";
+  return "All events\n" +
+    table(
+      ["command", "count", "%", "errors", "p50 ms", "p95 ms", "max ms"],
+      report.commands.map((c) => [c.cmd, c.count, c.pct, c.errors, c.p50_ms, c.p95_ms, c.max_ms]),
+    ) +
+    "\nEvents by name\n" + barChart(report.commands.slice(0, 10).map((c) => [c.cmd, c.count])) +
+    "\n";
+}
+
+/**
+ * Render the report as terminal text: user commands first (internal events
+ * under each), their latency histogram on log-scale buckets, then every
+ * event name, cache, writes, search and warnings.
+ */
+export function renderReport(report: TelemetryReport): string {
   const window = report.window_days > 0 ? `last ${report.window_days} days` : "all time";
   const warn = report.read_warnings.map((w) => `⚠ ${w}\n`).join("");
   if (report.events === 0 && Object.keys(report.metrics).length === 0) {
@@ -293,20 +351,11 @@ export function renderReport(report: TelemetryReport, events: readonly StoredEve
   let out = `Trifecta telemetry report (${window})\n\n`;
   if (warn) out += warn + "\n";
   out +=
-    `Summary\n  events ${report.events}  runs ${report.runs}  corrupt lines ${report.corrupt_lines}` +
+    `Summary\n  events ${report.events}  runs ${report.runs}  commands ${
+      report.user_commands.reduce((n, c) => n + c.count, 0)
+    }  corrupt lines ${report.corrupt_lines}` +
     `  tokens ${report.tokens.total} (avg ${report.tokens.avg_per_event}/event)\n\n`;
-  if (report.commands.length > 0) {
-    out += "Commands\n";
-    out += table(
-      ["command", "count", "%", "errors", "p50 ms", "p95 ms", "max ms"],
-      report.commands.map((c) => [c.cmd, c.count, c.pct, c.errors, c.p50_ms, c.p95_ms, c.max_ms]),
-    );
-    out += "\nCommand usage\n" +
-      barChart(report.commands.slice(0, 10).map((c) => [c.cmd, c.count]));
-    const timings = events.map((e) => e.timing_ms);
-    if (timings.length > 1) out += "\nLatency histogram (timing_ms)\n" + histogram(timings);
-    out += "\n";
-  }
+  out += renderUserCommands(report) + renderAllEvents(report);
   out += "Cache\n";
   if (report.cache.by_command.length === 0) out += "  no cache activity in events\n";
   for (const c of report.cache.by_command) {

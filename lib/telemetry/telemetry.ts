@@ -20,7 +20,14 @@ import {
   type TelemetryLevel,
 } from "./config.ts";
 import { RunCounters } from "./counters.ts";
-import { buildEvent, checkEvent, type EventContext, type EventFields, eventLine } from "./event.ts";
+import {
+  buildEvent,
+  checkEvent,
+  type EventContext,
+  type EventFields,
+  eventLine,
+  type TelemetryEvent,
+} from "./event.ts";
 import {
   DEFAULT_KEEP_ROTATED,
   DEFAULT_LOCK_TIMEOUT_MS,
@@ -103,6 +110,7 @@ export class Telemetry {
   #sink: EventSink | undefined;
   #packState: PackState = { pack_sha: null, pack_mtime: null };
   #counterKeys = new Map<string, string>();
+  #listeners: ((ev: TelemetryEvent) => void)[] = [];
 
   private constructor(
     config: TelemetryConfig | undefined,
@@ -187,6 +195,8 @@ export class Telemetry {
     if (this.#sink === undefined) return;
     const c = this.#counters;
     const ev = buildEvent(cmd, fields, this.#event);
+    // The live OpenTelemetry export (lib/telemetry/otel_live.ts) sees the redacted event only.
+    for (const listener of this.#listeners) listener(ev);
     for (const w of ev.warnings) c.warn(w);
     c.count("telemetry_events_attempted", 1);
     const size = this.#sink.append(eventLine(ev));
@@ -197,6 +207,14 @@ export class Telemetry {
     c.observe(ev.cmd, ev.timing_ms);
     c.addTokens(ev.cmd, ev.tokens);
     this.#sink.rotateIfDue(size);
+  }
+
+  /**
+   * Call `listener` with every event as written (redacted), also when the
+   * write fails; nothing is called when telemetry is off.
+   */
+  onEvent(listener: (ev: TelemetryEvent) => void): void {
+    if (this.enabled) this.#listeners.push(listener);
   }
 
   /** Record a latency (ms) for `cmd` without an event. Non-finite values are ignored. */

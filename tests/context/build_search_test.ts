@@ -3,6 +3,8 @@ import { join } from "node:path";
 import { buildPack, readPack, searchPack } from "../../lib/context/mod.ts";
 import { TrifectaError } from "../../lib/errors.ts";
 import { nth, removeSegment, tempSegment } from "./helpers.ts";
+import { resolveSegment } from "../../lib/segment/mod.ts";
+import { secretSamples } from "../_secret_samples.ts";
 
 const FILES = {
   "README.md": "# Project\nIntro text.\n## Install\nRun the installer.\n",
@@ -43,6 +45,36 @@ Deno.test("build indexes docs, src, config and tests files, honours .gitignore a
     assert.equal(pack.chunks.find((c) => c.source_path === "config/settings.yaml")?.kind, "config");
   } finally {
     await removeSegment(seg);
+  }
+});
+
+Deno.test("a segment whose directory name holds a secret is stored as the label `segment`, never the name", async () => {
+  const samples = secretSamples();
+  const base = await Deno.makeTempDir({ prefix: "trifecta-ctx-" });
+  try {
+    // Two token shapes; the slug lowercases the name, so the lowercased
+    // secret must not be stored either.
+    for (const s of samples.filter((x) => x.rule === "github-token" || x.rule === "slack-token")) {
+      const dir = join(base, `seg-${s.secret}`);
+      await Deno.mkdir(join(dir, "src"), { recursive: true });
+      await Deno.writeTextFile(join(dir, "src", "app.py"), "def main():\n    return 1\n");
+      const seg = await resolveSegment(dir);
+      await buildPack(seg);
+      const { pack } = await readPack(seg);
+      assert.equal(pack.segment, "segment", s.rule);
+      const raw = await Deno.readTextFile(join(dir, "_ctx", "context_pack.json"));
+      assert.equal(raw.includes(s.secret), false, `${s.rule}: the pack holds the secret`);
+      assert.equal(raw.toLowerCase().includes(s.secret.toLowerCase()), false, s.rule);
+    }
+    // A clean name keeps its slug.
+    const clean = join(base, "My Repo");
+    await Deno.mkdir(clean);
+    await Deno.writeTextFile(join(clean, "README.md"), "# Hi\n");
+    const seg = await resolveSegment(clean);
+    await buildPack(seg);
+    assert.equal((await readPack(seg)).pack.segment, "my-repo");
+  } finally {
+    await Deno.remove(base, { recursive: true });
   }
 });
 

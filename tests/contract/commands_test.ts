@@ -209,7 +209,7 @@ const typed: [
   Equal<OptionsFor<"ctx.search">["query"], string>,
   Equal<OptionsFor<"ctx.get">["mode"], "skeleton" | "excerpt" | "raw">,
   Equal<OptionsFor<"ast.snippet">["budgetTokenEst"], number | undefined>,
-  Equal<OptionsFor<"telemetry.export">["format"], "json" | "csv">,
+  Equal<OptionsFor<"telemetry.export">["format"], "json" | "csv" | "otlp">,
   Equal<OptionsFor<"lsp.hover">["requireLsp"], boolean>,
 ] = [true, true, true, true, true, true];
 

@@ -40,6 +40,9 @@ function keepRows(brief: Brief, keep: number): Brief {
   return {
     ...brief,
     commands: brief.commands.slice(0, keep),
+    user_commands: brief.user_commands.slice(0, keep)
+      .map((c) => ({ ...c, internal: c.internal.slice(0, keep) })),
+    internal_unattributed: brief.internal_unattributed.slice(0, keep),
     cache: { ...brief.cache, by_command: brief.cache.by_command.slice(0, keep) },
   };
 }
@@ -71,6 +74,11 @@ function shrunkReport(brief: Brief): Brief {
   return {
     ...brief,
     commands: rows(brief.commands),
+    user_commands: brief.user_commands.map((c) => ({
+      ...shrunkRow(c),
+      internal: rows(c.internal),
+    })),
+    internal_unattributed: rows(brief.internal_unattributed),
     cache: { ...brief.cache, by_command: rows(brief.cache.by_command) },
     top_warnings: rows(brief.top_warnings),
     read_warnings: brief.read_warnings.slice(0, 5).map((w) => String(shrunk(w))),
