@@ -80,7 +80,7 @@ Deno.test("ast find: bad patterns and options exit 2 with USAGE_ERROR", async ()
     ["ast", "find", ""],
     ["ast", "find", "x".repeat(513)],
     ["ast", "find", "get_[a"],
-    ["ast", "find", "x", "--kind", "module"],
+    ["ast", "find", "x", "--kind", "macro"],
     ["ast", "find", "x", "--path", "../up"],
     ["ast", "find", "x", "--limit", "501"],
   ];

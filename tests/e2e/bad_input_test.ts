@@ -67,7 +67,7 @@ const CASES: Case[] = [
   },
   {
     name: "URI with unknown language",
-    args: () => ["ast", "symbols", "sym://rust/mod/a"],
+    args: () => ["ast", "symbols", "sym://cobol/mod/a"],
     exit: 1,
     code: "INVALID_URI",
   },
