@@ -190,3 +190,71 @@ export async function checkDaemon(
     assert.equal(stopped.daemon, "stopped");
   }
 }
+
+/** Names a suite's tests carry: `<server>: …` and `<server> absent: <Language> …`. */
+export interface SuiteNames {
+  /** The server's name in test names (`gopls`). */
+  server: string;
+  /** The language's name for people (`Go`). */
+  language: string;
+}
+
+/**
+ * Register the three tests of a native server's suite: one-shot to READY,
+ * the warm daemon, and the AST fallback when the server is absent. Where
+ * the server cannot run here, the first two are ignored and why is printed.
+ */
+export async function defineNativeServerTests(
+  c: NativeServerCase,
+  names: SuiteNames,
+): Promise<void> {
+  const skip = await skipReason(c);
+  const oneShot =
+    `${names.server}: one-shot definition, hover, references and diagnostics at READY`;
+  const daemon = `${names.server}: the warm daemon answers definition, hover and references`;
+  if (skip !== undefined) {
+    console.log(`SKIPPED ${oneShot}: ${skip}`);
+    console.log(`SKIPPED ${daemon}: ${skip}`);
+  }
+
+  Deno.test({ name: oneShot, ignore: skip !== undefined }, async () => {
+    const p = await project(c, { TRIFECTA_LSP_DAEMON: "0" });
+    try {
+      for (const method of ["definition", "hover", "references", "diagnostics"] as const) {
+        const out = await ask(c, p, method);
+        assert.equal(out.via, "oneshot");
+        assert.equal(out.state, "READY");
+        checkAnswer(c, method, out.response);
+      }
+    } finally {
+      await p.done();
+    }
+  });
+
+  Deno.test({ name: daemon, ignore: skip !== undefined }, async () => {
+    const p = await project(c);
+    try {
+      await checkDaemon(c, p, ["definition", "hover", "references"]);
+    } finally {
+      await p.done();
+    }
+  });
+
+  Deno.test(
+    `${names.server} absent: ${names.language} answers from the AST with lsp_binary_not_found`,
+    async () => {
+      const p = await project(c, { PATH: "", TRIFECTA_LSP_DAEMON: "0" });
+      try {
+        const out = await ask(c, p, "definition");
+        assert.equal(out.response.fallback_reason, "lsp_binary_not_found");
+        assert.equal(out.response.capability_state, "DEGRADED");
+        assert.equal(out.response.data?.source, "ast");
+        assert.deepEqual(out.response.data?.locations?.map((l) => [l.path, l.line, l.col]), [
+          c.definition,
+        ]);
+      } finally {
+        await p.done();
+      }
+    },
+  );
+}
