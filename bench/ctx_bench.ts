@@ -5,13 +5,85 @@
  *
  *   deno run -A bench/ctx_bench.ts <segment>
  *
+ * With `--store` (issue 16, the pack in SQLite): pack bytes against source
+ * bytes, `get` of one chunk (a fresh open and one row each time, median of
+ * 50), and `syncPack` after one changed file (median of 5):
+ *
+ *   deno run -A bench/ctx_bench.ts --store <segment>
+ *
  * Prints one JSON object.
  *
  * @module
  */
-import { getChunks, readPack, searchPack } from "../lib/context/mod.ts";
-import { resolveSegment } from "../lib/segment/mod.ts";
+import { getChunks, readPack, readPackChunks, searchPack, syncPack } from "../lib/context/mod.ts";
+import { resolveSegment, type Segment } from "../lib/segment/mod.ts";
 import { quantile as pct } from "../lib/telemetry/summary.ts";
+
+/** The load average, when this process may read it (`/proc` needs `--allow-all`). */
+function loadAverage(): string {
+  try {
+    return Deno.readTextFileSync("/proc/loadavg").trim();
+  } catch (err) {
+    // Not granted or not Linux: bench/ctx_run.sh prints the load itself.
+    if (err instanceof Deno.errors.NotCapable || err instanceof Deno.errors.NotFound) {
+      return "unknown";
+    }
+    throw err;
+  }
+}
+
+/** `--store`: what the SQLite pack costs on disk, per `get`, per one-file sync. */
+async function storeBench(segment: Segment): Promise<void> {
+  const { pack, bytes } = await readPack(segment);
+  const sourceBytes = pack.source_files.reduce((n, f) => n + f.bytes, 0);
+  const ids = pack.chunks.filter((_, i) => i % Math.ceil(pack.chunks.length / 50) === 0)
+    .map((c) => c.id);
+  const gets: number[] = [];
+  for (const id of ids) {
+    const t0 = performance.now();
+    const got = await readPackChunks(segment, [id]);
+    getChunks(got.pack, [id], { mode: "raw", budget: 1_000_000 });
+    gets.push(performance.now() - t0);
+  }
+  const target = pack.source_files.find((f) => f.path.endsWith(".py"))?.path;
+  if (target === undefined) throw new Error("no .py file to change");
+  const abs = `${segment.root}/${target}`;
+  const original = await Deno.readTextFile(abs);
+  const syncs: number[] = [];
+  try {
+    for (let i = 0; i < 5; i++) {
+      await Deno.writeTextFile(abs, `${original}\n# bench edit ${i}\n`);
+      const t0 = performance.now();
+      const r = await syncPack(segment);
+      syncs.push(performance.now() - t0);
+      if (r.changed !== 1 || r.mode !== "incremental") throw new Error(JSON.stringify(r));
+    }
+  } finally {
+    await Deno.writeTextFile(abs, original);
+    await syncPack(segment);
+  }
+  gets.sort((a, b) => a - b);
+  syncs.sort((a, b) => a - b);
+  console.log(JSON.stringify(
+    {
+      load: loadAverage(),
+      chunks: pack.chunks.length,
+      files: pack.source_files.length,
+      pack_bytes: bytes,
+      source_bytes: sourceBytes,
+      pack_vs_source: +(bytes / sourceBytes).toFixed(3),
+      get_one_chunk_ms: { p50: +pct(gets, 0.5).toFixed(2), p95: +pct(gets, 0.95).toFixed(2) },
+      sync_one_changed_file_ms: { median: +pct(syncs, 0.5).toFixed(1), all: syncs.map(Math.round) },
+    },
+    null,
+    2,
+  ));
+}
+
+if (Deno.args[0] === "--store") {
+  await storeBench(await resolveSegment(Deno.args[1] ?? "."));
+  Deno.exit(0);
+}
 
 const segment = await resolveSegment(Deno.args[0] ?? ".");
 const { pack } = await readPack(segment);

@@ -26,6 +26,18 @@ while read -r q; do
   e=$(date +%s%N); echo $(((e - s) / 1000)) >> "$WORK/search.txt"
 done < "$WORK/queries.txt"
 echo -n "ctx search (CLI): "; stats "$WORK/search.txt"
+# ctx get of one chunk per call (issue 16: one row read from _ctx/context_pack.db), 30 distinct ids.
+python3 -c '
+import sqlite3, sys
+db = sqlite3.connect("file:" + sys.argv[1] + "?mode=ro", uri=True)
+rows = db.execute("SELECT id FROM chunks ORDER BY rowid").fetchall()
+for r in rows[:: max(1, len(rows) // 30)][:30]: print(r[0])' "$WORK/seg/_ctx/context_pack.db" > "$WORK/ids.txt"
+: > "$WORK/get.txt"
+while read -r id; do
+  s=$(date +%s%N); deno run "${F[@]}" "$HERE/main.ts" ctx get -s "$WORK/seg" -i "$id" >/dev/null
+  e=$(date +%s%N); echo $(((e - s) / 1000)) >> "$WORK/get.txt"
+done < "$WORK/ids.txt"
+echo -n "ctx get, one chunk (CLI): "; stats "$WORK/get.txt"
 : > "$WORK/version.txt"
 for _ in $(seq 30); do
   s=$(date +%s%N); deno run "$HERE/main.ts" --version >/dev/null

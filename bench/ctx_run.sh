@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Context-pack benchmark on the django corpus (see docs/benchmarks.md).
+# Context-pack benchmark on the django corpus (see docs/benchmarks.md); for issue 16 run it on
+# a copy of /work/corpus/large too: bash bench/ctx_run.sh /work/corpus/large
 #   bash bench/ctx_run.sh [CORPUS_DIR]   (default /work/bench-corpus/django)
 # The corpus is copied to a temp dir first: a build writes _ctx/ into it.
 set -euo pipefail
@@ -37,3 +38,14 @@ hyperfine --warmup 2 --runs 20 \
   "${CLI[*]} ctx search -s $SEG -q queryset" \
   "${CLI[*]} ctx search -s $SEG -q 'csrf token'" \
   "${CLI[*]} ctx search -s $SEG -q get_object_or_404"
+
+echo "== the pack in SQLite (issue 16): pack bytes / source bytes, get of one chunk, sync after one changed file (in process)"
+"$DENO" run "${FLAGS[@]}" "$HERE/bench/ctx_bench.ts" --store "$SEG" | tee "$WORK/store.json"
+
+echo "== ctx build cold vs ast skeleton cold, same tree, interleaved (--no-persist-cache: no AST cache kept)"
+for i in 1 2; do
+  s0=$(date +%s%N); "${CLI[@]}" ast skeleton "$SEG" -s "$SEG" --no-persist-cache >/dev/null; s1=$(date +%s%N)
+  rm -rf "$SEG/_ctx"
+  b0=$(date +%s%N); "${CLI[@]}" ctx build --no-persist-cache -s "$SEG" >/dev/null; b1=$(date +%s%N)
+  echo "load $(cut -d' ' -f1-3 /proc/loadavg): skeleton $(((s1 - s0) / 1000000)) ms, ctx build $(((b1 - b0) / 1000000)) ms"
+done

@@ -16,7 +16,8 @@ import { fileURLToPath } from "node:url";
 import { quantile as q } from "../lib/telemetry/summary.ts";
 
 const MAIN_TS = fileURLToPath(new URL("../main.ts", import.meta.url));
-const FLAGS = [
+/** The flags `trifecta mcp` runs with in the MCP benchmarks (docs/mcp.md). */
+export const FLAGS: readonly string[] = [
   "--allow-read",
   "--allow-write",
   "--allow-env",

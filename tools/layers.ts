@@ -3,7 +3,7 @@
  * import from its own folder and from the layers below it, never upward and
  * never sideways into a sibling of the same layer. Lowest first:
  *
- * `lib/*.ts` (base) ← `segment` ← `telemetry` ← `cache` ← `ast` ←
+ * `lib/*.ts` (base) ← `languages` ← `segment` ← `config` ← `telemetry` ← `cache` ← `ast` ←
  * `symbols` | `context` | `lsp` (siblings: none imports another) ←
  * `contract` ← `mcp` ← `cli`.
  *
@@ -23,11 +23,12 @@ export const LAYERS: readonly (readonly string[])[] = [
   ["(base)"],
   ["languages"],
   ["segment"],
+  ["config"],
   ["telemetry"],
   ["cache"],
   ["ast"],
   ["symbols", "context", "lsp"],
-  ["nav"],
+  ["nav", "watch"],
   ["contract"],
   ["mcp"],
   ["cli"],

@@ -10,9 +10,22 @@ import { optionalEnv } from "../lib/env.ts";
 import { daemonPaths, runtimeDir } from "../lib/lsp/daemon_paths.ts";
 import { findServer, isServerCommand } from "../lib/lsp/discovery.ts";
 import { serverFamilies } from "../lib/lsp/servers.ts";
+import { userConfigPath } from "../lib/config/files.ts";
 
-/** Environment variables trifecta reads (`TRIFECTA_*` is a prefix grant). */
-export const ENV_ALLOW: readonly string[] = ["TRIFECTA_*", "PATH", "XDG_RUNTIME_DIR", "USER"];
+/**
+ * Environment variables trifecta reads (`TRIFECTA_*` is a prefix grant);
+ * `HOME`, `XDG_CONFIG_HOME` and `XDG_STATE_HOME` locate the user config file
+ * and the state directory (docs/config.md).
+ */
+export const ENV_ALLOW: readonly string[] = [
+  "TRIFECTA_*",
+  "PATH",
+  "XDG_RUNTIME_DIR",
+  "USER",
+  "HOME",
+  "XDG_CONFIG_HOME",
+  "XDG_STATE_HOME",
+];
 
 /** `--allow-sys` kinds trifecta uses (telemetry host facts, the daemon's uid). */
 export const SYS_ALLOW: readonly string[] = ["osRelease", "uid", "hostname"];
@@ -41,8 +54,17 @@ export interface PermissionScope {
    * discovery can see them.
    */
   servers?: readonly string[];
-  /** Extra paths to read and write (`telemetry export -o FILE`, `TRIFECTA_TELEMETRY_DIR`). */
+  /**
+   * Extra paths to read and write (`telemetry export -o FILE`,
+   * `TRIFECTA_TELEMETRY_DIR`, the state directory of `telemetry.dir: "state"`).
+   */
   extraWrite?: readonly string[];
+  /**
+   * The user config file to grant read of (that one file); default: where
+   * `$XDG_CONFIG_HOME` or `$HOME` puts it (lib/config/files.ts), none when
+   * neither is known; `null` grants none.
+   */
+  userConfig?: string | null;
   /** Add `--unstable-raw-imports` (needed from source, not for the bundle). */
   rawImports?: boolean;
 }
@@ -58,8 +80,9 @@ function realOrResolved(path: string): string {
 }
 
 /**
- * The flags for one segment: read the segment and trifecta's code, write
- * only `<segment>/_ctx` and `<segment>/.trifecta`, run only Deno (pyright
+ * The flags for one segment: read the segment, trifecta's code and the user
+ * config file, write only `<segment>/_ctx` and `<segment>/.trifecta` (plus
+ * `extraWrite`), run only Deno (pyright
  * and the daemon), env limited to {@linkcode ENV_ALLOW}, no net beyond the
  * daemon socket, no ffi.
  *
@@ -73,6 +96,8 @@ function realOrResolved(path: string): string {
 export function permissionFlags(scope: PermissionScope): string[] {
   const seg = realOrResolved(resolve(scope.cwd ?? Deno.cwd(), scope.segment));
   const read = [seg, ...(scope.codeDirs ?? [])];
+  const userConfig = scope.userConfig === undefined ? userConfigPath() : scope.userConfig;
+  if (userConfig !== null && userConfig !== undefined) read.push(userConfig);
   const write = [join(seg, "_ctx"), join(seg, ".trifecta")];
   for (const p of scope.extraWrite ?? []) {
     read.push(p);
@@ -120,8 +145,10 @@ export function segmentArg(args: readonly string[]): string {
 /**
  * Flags the `cli` task gives the launcher itself (deno.json): it reads
  * `INIT_CWD` and, to find the language servers the CLI would use, `PATH`
- * and `TRIFECTA_LSP_*`, and looks at the candidates on `PATH` (read). It
- * runs only Deno; the CLI it starts gets {@linkcode permissionFlags}.
+ * and `TRIFECTA_LSP_*`, and looks at the candidates on `PATH` (read); it
+ * reads the config files (`HOME`, `XDG_*`) to grant the state directory when
+ * `telemetry.dir` is `"state"`. It runs only Deno; the CLI it starts gets
+ * {@linkcode permissionFlags}.
  */
 export const LAUNCHER_ENV_ALLOW: readonly string[] = [
   "INIT_CWD",
@@ -129,6 +156,9 @@ export const LAUNCHER_ENV_ALLOW: readonly string[] = [
   "USER",
   "PATH",
   "TRIFECTA_*",
+  "HOME",
+  "XDG_CONFIG_HOME",
+  "XDG_STATE_HOME",
 ];
 
 /**
@@ -166,11 +196,15 @@ function withRealPath(path: string): string[] {
  * lib/lsp/discovery.ts), as absolute paths. A server run by Deno from npm
  * needs no entry. Without `--allow-env=PATH` or read access to the `PATH`
  * directories nothing is found, and the CLI's fallback names what to grant.
+ * `env` (default: the process environment) lets the launcher add the config
+ * files' `lsp.servers` (`serverCommandEnv`, lib/config/servers.ts).
  */
-export async function serverExecutables(): Promise<string[]> {
+export async function serverExecutables(
+  env: (name: string) => string | undefined = optionalEnv,
+): Promise<string[]> {
   const found: string[] = [];
   for (const language of serverFamilies()) {
-    const server = await findServer(language, { env: optionalEnv });
+    const server = await findServer(language, { env });
     if (!isServerCommand(server) || server.source === "deno_npm") continue;
     for (const p of withRealPath(server.command)) if (!found.includes(p)) found.push(p);
   }

@@ -10,6 +10,7 @@
  * @module
  */
 import { optionalEnv } from "../env.ts";
+import { ensureOwnGitignores } from "../config/gitignore.ts";
 import { join } from "../path.ts";
 import type { Segment } from "../segment/mod.ts";
 import type { Telemetry } from "../telemetry/mod.ts";
@@ -35,7 +36,12 @@ import type { AstCache } from "./types.ts";
 
 /** Options for {@linkcode createAstCache}. */
 export interface CreateAstCacheOptions {
-  /** Persistent (SQLite) when true; the env `TRIFECTA_AST_PERSIST=1` counts the same. */
+  /**
+   * Persistent (SQLite) when true; the env `TRIFECTA_AST_PERSIST=1` counts
+   * the same. The CLI passes its resolved `cache.persist` (lib/config:
+   * default true since issue 16, so CLI commands persist where the segment
+   * is writable); a library caller that leaves it out gets memory.
+   */
   persist?: boolean;
   /** The segment. */
   segment: Segment;
@@ -235,5 +241,7 @@ export function createAstCache(options: CreateAstCacheOptions): AstCache {
     busyTimeoutMs: options.busyTimeoutMs,
   });
   if (!opened.ok) return fallbackToMemory(opened, info, caps, sink, options.segment);
+  // A new `.trifecta/` is ignored by git from the start (an MCP session may run for hours).
+  ensureOwnGitignores(options.segment.root);
   return persistentCache(opened, info, caps, options, sink);
 }

@@ -40,6 +40,7 @@ import {
   unavailable,
 } from "./sqlite_paths.ts";
 import { DB_SCHEMA_VERSION, migrate } from "./sqlite_schema.ts";
+import { releaseOnClose, takeLive } from "./sqlite_live.ts";
 
 export { CACHE_DB_REL, type FailedOpen };
 export { moveAside };
@@ -123,11 +124,40 @@ function inspectOpened(
 /**
  * Open (creating, migrating or recovering as needed) the cache database at
  * `dbPath`. Never throws for the named failure cases: they come back as a
- * {@linkcode FailedOpen}.
+ * {@linkcode FailedOpen}. The connection holds the shared `.live` lock until
+ * it is closed; a log no live connection owns never reaches SQLite
+ * (`sqlite_live.ts`).
  */
 export function openCacheDatabase(
   dbPath: string,
   options: OpenCacheDatabaseOptions = {},
+): OpenCacheDatabaseResult {
+  const waitMs = options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS;
+  const hold = takeLive(dbPath, { ...options, waitMs });
+  if ("ok" in hold) return hold;
+  let opened: OpenCacheDatabaseResult;
+  try {
+    opened = openHeld(dbPath, options, hold.movedAside);
+  } catch (err) {
+    hold.release();
+    throw err;
+  }
+  if (!opened.ok) {
+    hold.release();
+    return opened;
+  }
+  releaseOnClose(opened.db, hold);
+  return opened;
+}
+
+/**
+ * {@linkcode openCacheDatabase} once the `.live` lock is held; `movedBefore`:
+ * the logs set aside to take it (reported with the result).
+ */
+function openHeld(
+  dbPath: string,
+  options: OpenCacheDatabaseOptions,
+  movedBefore: string[],
 ): OpenCacheDatabaseResult {
   const busy = options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS;
   let ino: number | null | undefined;
@@ -142,9 +172,9 @@ export function openCacheDatabase(
   if (ino === undefined && options.create === false) return missing();
   if (ino !== undefined && options.suspect === undefined) {
     const fast = openFast(dbPath, options, busy, ino);
-    if (fast) return fast;
+    if (fast) return fast.ok ? { ...fast, movedAside: [...movedBefore] } : fast;
   }
-  return openLocked(dbPath, options, busy);
+  return openLocked(dbPath, options, busy, movedBefore);
 }
 
 /**
@@ -191,6 +221,7 @@ function openLocked(
   dbPath: string,
   options: OpenCacheDatabaseOptions,
   busy: number,
+  movedBefore: string[],
 ): OpenCacheDatabaseResult {
   const timeout = options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS;
   let attempt: LockAttempt;
@@ -212,14 +243,14 @@ function openLocked(
   }
   try {
     try {
-      return openUnderLock(dbPath, options, busy);
+      return openUnderLock(dbPath, options, busy, movedBefore);
     } catch (err) {
       // Corruption that quick_check missed but the migration met, or a
       // migration that failed on a file it should not have met: recover once.
       const failure = classifySqliteError(err) ?? unexpectedFailure(err);
       if (failure?.kind !== "corrupt") throw err;
       const ino = inodeOf(dbPath) ?? null;
-      return openUnderLock(dbPath, { ...options, suspect: { ino, failure } }, busy);
+      return openUnderLock(dbPath, { ...options, suspect: { ino, failure } }, busy, movedBefore);
     }
   } catch (err) {
     return unavailable(err);
@@ -276,13 +307,14 @@ function openUnderLock(
   dbPath: string,
   options: OpenCacheDatabaseOptions,
   busy: number,
+  movedBefore: string[],
 ): OpenCacheDatabaseResult {
   const ino = inodeOf(dbPath);
   if (ino === undefined && options.create === false) return missing();
   const existed = ino !== undefined;
   // A leftover -wal or -shm without its database (a crash, or shipped with
   // the segment) must never meet a fresh file: SQLite would replay it.
-  let movedAside = existed ? [] : moveAside(dbPath);
+  let movedAside = [...movedBefore, ...(existed ? [] : moveAside(dbPath))];
   const recheck = checkPaths(dbPath, options.root, false);
   if (recheck && recheck.reason !== "missing") return recheck;
   let seen = inspectOpened(dbPath, options.root, busy);

@@ -1,8 +1,8 @@
 /**
  * Where the cache database lives and whether its paths may be used. The
  * segment is untrusted: the directories from the segment root down must be
- * real directories (never symlinks), and the database, its `-wal`, `-shm`
- * and `.lock` regular files with one link, or absent (`unsafe_path`, see
+ * real directories (never symlinks), and the database, its `-wal`, `-shm`,
+ * `-journal`, `.lock` and `.live` regular files with one link, or absent (`unsafe_path`, see
  * `docs/cache.md`, "Trust").
  *
  * @module
@@ -43,7 +43,7 @@ export function missing(): FailedOpen {
 }
 
 /** The relative names of the files checked next to the database. */
-const SIDE_FILES = ["", "-wal", "-shm", ".lock"];
+const SIDE_FILES = ["", "-wal", "-shm", "-journal", ".lock", ".live"];
 
 /** Check (creating with `create`) a database directory outside any segment. */
 function checkOwnDir(dir: string, create: boolean): FailedOpen | undefined {

@@ -27,11 +27,7 @@ import type { BatchStats, SkeletonSymbol } from "../ast/mod.ts";
 import { optionalEnv } from "../env.ts";
 import { escapeField, escapeTerminal } from "../escape.ts";
 import type { CommandContext, CommandOutcome } from "./command.ts";
-
-/** Directory runs longer than this (ms) show a progress line on a terminal. */
-const PROGRESS_AFTER_MS = 1000;
-/** Minimum ms between progress line updates. */
-const PROGRESS_EVERY_MS = 100;
+import { createProgress } from "./progress.ts";
 
 /** The size cap: `TRIFECTA_AST_MAX_BYTES`, else the default. */
 function maxBytesOf(): number {
@@ -40,32 +36,13 @@ function maxBytesOf(): number {
   return DEFAULT_MAX_FILE_BYTES;
 }
 
-function progressReporter(
-  ctx: CommandContext,
-): ((done: number, total: number) => void) | undefined {
-  if (!ctx.output.errIsTerminal) return undefined;
-  const start = performance.now();
-  let last = 0;
-  let shown = false;
-  return (done, total) => {
-    const now = performance.now();
-    if (now - start < PROGRESS_AFTER_MS) return;
-    if (done < total && now - last < PROGRESS_EVERY_MS) return;
-    last = now;
-    shown = true;
-    const control = (text: string) => (ctx.output.errControl ?? ctx.output.err)(text);
-    control("\r");
-    ctx.output.err(`ast skeleton: ${done}/${total} files`);
-    if (done === total && shown) control("\r\x1b[K");
-  };
-}
-
 /** `ast skeleton <path…>`. */
 export async function skeletonHandler(ctx: CommandContext): Promise<CommandOutcome> {
   const { segment, telemetry } = ctx;
   const maxBytes = maxBytesOf();
   const cache = createAstCache({ persist: ctx.global.persistCache, segment, telemetry });
   let pool: ParsePool | undefined;
+  const progress = createProgress(ctx.output, "ast skeleton", { unit: "files" });
   try {
     const targets = await collectSkeletonTargets(segment, ctx.args, {
       // A cold cache will parse everything: start the workers while walking.
@@ -87,8 +64,9 @@ export async function skeletonHandler(ctx: CommandContext): Promise<CommandOutco
       telemetry,
       maxBytes,
       pool,
-      onProgress: dirs > 0 ? progressReporter(ctx) : undefined,
+      onProgress: dirs > 0 && progress.enabled ? progress.update : undefined,
     });
+    progress.end(); // erased before the answer prints on the same terminal
     const failedSingle = singleFileFailure(batch, targets.singles);
     if (failedSingle) throw failedSingle;
     const skipped = skippedTargets(targets, batch);
@@ -118,6 +96,7 @@ export async function skeletonHandler(ctx: CommandContext): Promise<CommandOutco
       },
     };
   } finally {
+    progress.end();
     pool?.close();
     cache.close();
   }

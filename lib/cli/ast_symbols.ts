@@ -142,7 +142,8 @@ export async function snippetHandler(
   ctx: CommandContext<OptionsFor<"ast.snippet">>,
 ): Promise<CommandOutcome> {
   const mode = ctx.options.mode;
-  const budget = ctx.options.budgetTokenEst;
+  // No flag: the config's `budgets.snippet` (none by default: the whole symbol).
+  const budget = ctx.options.budgetTokenEst ?? ctx.config.budgets.snippet.value ?? undefined;
   const cache = openCache(ctx);
   try {
     const r = await resolveWith(ctx, cache);

@@ -8,6 +8,12 @@
  * @module
  */
 import { resolveSegment, type Segment } from "../segment/segment.ts";
+import {
+  type EffectiveConfig,
+  ensureOwnGitignores,
+  loadConfig,
+  withConfigGlobs,
+} from "../config/mod.ts";
 import { elapsedMs, monotonicMs } from "../telemetry/clock.ts";
 import { Telemetry } from "../telemetry/telemetry.ts";
 import { openLiveExport } from "../telemetry/otel_scope.ts";
@@ -21,7 +27,9 @@ export { TELEMETRY_LEVELS } from "../contract/commands.ts";
 
 /**
  * Options every leaf command accepts (`GLOBAL_OPTIONS`): `segment` (default
- * `.`), `json`, `telemetry` (the flag's level, if given), `persistCache`.
+ * `.`), `json`, `telemetry` (the flag's level, if given), `persistCache`
+ * (`--persist-cache` true, `--no-persist-cache` false, else undefined; in a
+ * handler's context it is the effective `cache.persist`).
  */
 export type GlobalOptions = OptionsOf<{ readonly options: typeof GLOBAL_OPTIONS }>;
 
@@ -39,7 +47,15 @@ export interface CommandContext<O extends object = AnyOptions> {
   segment: Segment;
   /** Telemetry for this run (a no-op when off). */
   telemetry: Telemetry;
-  /** The common options. */
+  /**
+   * The effective configuration (flags, env, `trifecta.jsonc`, the user
+   * file, defaults; each setting with its source). docs/config.md.
+   */
+  config: EffectiveConfig;
+  /**
+   * The common options; `persistCache` is the effective `cache.persist`
+   * (`config.cache.persist.value`), never undefined here.
+   */
   global: GlobalOptions;
   /** The command's own options, parsed by its spec (commander's keys). */
   options: O;
@@ -76,6 +92,8 @@ export interface Runtime {
   commandName?: string;
   /** Real path of the segment, once resolved (errors may name paths under it). */
   segmentRoot?: string;
+  /** The effective configuration, once loaded. */
+  config?: EffectiveConfig;
 }
 
 const GLOBAL = { options: GLOBAL_OPTIONS } as const;
@@ -121,24 +139,48 @@ export interface Invocation {
 export async function runCommand(invocation: Invocation, runtime: Runtime): Promise<void> {
   const { eventName, global } = invocation;
   runtime.commandName = eventName;
-  const segment = await resolveSegment(global.segment);
-  runtime.segmentRoot = segment.root;
-  const telemetry = Telemetry.open(segment, { level: global.telemetry });
+  const resolved = await resolveSegment(global.segment);
+  runtime.segmentRoot = resolved.root;
+  const config = await loadConfig(resolved, {
+    flags: { persistCache: global.persistCache, telemetry: global.telemetry },
+  });
+  const segment = withConfigGlobs(resolved, config);
+  runtime.config = config;
+  // `config show` prints the warnings itself.
+  if (eventName !== "config.show") printConfigWarnings(config, runtime.output);
+  const telemetry = Telemetry.open(segment, {
+    level: config.telemetry.level.value,
+    dir: config.telemetry.path,
+  });
   const live = await openLiveExport(telemetry, { version: VERSION });
-  const run = () => timedRun(invocation, runtime, { segment, telemetry });
+  const effective = {
+    ...invocation,
+    global: { ...global, persistCache: config.cache.persist.value },
+  };
+  const run = () => timedRun(effective, runtime, { segment, telemetry, config });
   try {
     await (live === undefined ? run() : live.runTrace(eventName, run));
   } finally {
     await live?.flush();
     await telemetry.flush();
+    ensureOwnGitignores(segment.root);
   }
+}
+
+/** Each config warning on stderr, one line: a hostile `trifecta.jsonc` is never silent. */
+function printConfigWarnings(config: EffectiveConfig, output: Output): void {
+  for (const w of config.warnings) output.err(`trifecta: warning: ${w.code}: ${w.message}\n`);
 }
 
 /** The handler, timed, and its event (also on failure, with the error code). */
 async function timedRun(
   invocation: Invocation,
   runtime: Runtime,
-  { segment, telemetry }: { segment: Segment; telemetry: Telemetry },
+  { segment, telemetry, config }: {
+    segment: Segment;
+    telemetry: Telemetry;
+    config: EffectiveConfig;
+  },
 ): Promise<void> {
   const { eventName, global } = invocation;
   const start = monotonicMs();
@@ -148,6 +190,7 @@ async function timedRun(
       output: runtime.output,
       segment,
       telemetry,
+      config,
       global,
       options: invocation.options,
       args: invocation.args,

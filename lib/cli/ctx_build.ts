@@ -7,6 +7,8 @@ import { createAstCache } from "../cache/mod.ts";
 import {
   buildPack,
   type BuildReport,
+  syncPack,
+  type SyncReport,
   validatePack,
   type ValidationReport,
 } from "../context/mod.ts";
@@ -14,6 +16,7 @@ import type { CommandContext, CommandOutcome } from "./command.ts";
 import { escapeField } from "../escape.ts";
 import { printJson } from "./output.ts";
 import { withStageSpan } from "../telemetry/otel_scope.ts";
+import { createProgress, stagedProgress } from "./progress.ts";
 
 async function runBuild(ctx: CommandContext): Promise<BuildReport> {
   const cache = createAstCache({
@@ -21,16 +24,44 @@ async function runBuild(ctx: CommandContext): Promise<BuildReport> {
     segment: ctx.segment,
     telemetry: ctx.telemetry,
   });
+  const progress = createProgress(ctx.output, "ctx build");
+  const onProgress = stagedProgress(progress);
   try {
     // The pack stage as a span of the command's trace (docs/telemetry_otel.md).
     return await withStageSpan(
       ctx.telemetry,
       "ctx.pack.build",
-      () => buildPack(ctx.segment, { cache, telemetry: ctx.telemetry }),
+      () => buildPack(ctx.segment, { cache, telemetry: ctx.telemetry, onProgress }),
     );
   } finally {
+    progress.end(); // erased before the report prints on the same terminal
     cache.close();
   }
+}
+
+async function runSync(ctx: CommandContext): Promise<SyncReport> {
+  const cache = createAstCache({
+    persist: ctx.global.persistCache,
+    segment: ctx.segment,
+    telemetry: ctx.telemetry,
+  });
+  const progress = createProgress(ctx.output, "ctx sync");
+  const onProgress = stagedProgress(progress);
+  try {
+    return await withStageSpan(
+      ctx.telemetry,
+      "ctx.pack.sync",
+      () => syncPack(ctx.segment, { cache, telemetry: ctx.telemetry, onProgress }),
+    );
+  } finally {
+    progress.end(); // erased before the report prints on the same terminal
+    cache.close();
+  }
+}
+
+function syncText(r: SyncReport): string {
+  const how = r.mode === "full" ? `full build (${r.full_reason ?? "no pack"})` : "incremental";
+  return `Synced ${r.pack} (${how}): ${r.added} added, ${r.changed} changed, ${r.deleted} deleted, ${r.unchanged} unchanged; ${r.chunks} chunks\n`;
 }
 
 function buildText(r: BuildReport): string {
@@ -101,15 +132,22 @@ export async function buildHandler(ctx: CommandContext): Promise<CommandOutcome>
   return { result: buildEvent(r), warnings: r.warnings };
 }
 
-/** `ctx sync`: build, then validate; exit 1 when validation fails. */
+/**
+ * `ctx sync`: re-chunk what changed since the last write (a full build when
+ * there is no usable pack), then validate; exit 1 when validation fails.
+ */
 export async function syncHandler(ctx: CommandContext): Promise<CommandOutcome> {
-  if (!ctx.global.json) ctx.output.out("🔄 Running build...\n");
-  const r = await runBuild(ctx);
-  if (!ctx.global.json) ctx.output.out(buildText(r) + "✅ Build complete. Validating...\n");
+  if (!ctx.global.json) ctx.output.out("🔄 Running sync...\n");
+  const r = await runSync(ctx);
+  if (!ctx.global.json) {
+    const detail = r.mode === "full" ? buildText(r) : "";
+    ctx.output.out(syncText(r) + detail + "✅ Sync complete. Validating...\n");
+  }
+  // Quick: the files sync just found unchanged by stat are not re-read again.
   const v = await withStageSpan(
     ctx.telemetry,
     "ctx.pack.validate",
-    () => validatePack(ctx.segment),
+    () => validatePack(ctx.segment, { quick: true }),
   );
   recordValidation(ctx, v);
   if (ctx.global.json) {
@@ -122,6 +160,11 @@ export async function syncHandler(ctx: CommandContext): Promise<CommandOutcome> 
     exitCode: v.passed ? 0 : 1,
     result: {
       ...buildEvent(r),
+      mode: r.mode,
+      added: r.added,
+      changed: r.changed,
+      deleted: r.deleted,
+      unchanged: r.unchanged,
       validation_errors: v.errors.length,
       stale_detected: v.stale_detected,
     },

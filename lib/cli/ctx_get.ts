@@ -4,15 +4,17 @@
  * @module
  */
 import { UsageError } from "../errors.ts";
+// The context modules themselves, not lib/context/mod.ts: `ctx get` is on the
+// fast path, and the barrel would load the build and search pipelines too.
+import { checkStale } from "../context/stale.ts";
 import {
-  checkStale,
   DEFAULT_BUDGET,
   getChunks,
   type GetResult,
   parseIds,
   pdReportLine,
-  readPack,
-} from "../context/mod.ts";
+} from "../context/get.ts";
+import { type LoadedPack, readPackChunks } from "../context/pack_io.ts";
 import { optionalEnv } from "../env.ts";
 import { escapeField } from "../escape.ts";
 import type { OptionsFor } from "../contract/commands.ts";
@@ -49,7 +51,7 @@ function text(r: GetResult): string {
  */
 function staleness(
   ctx: CommandContext,
-  loaded: Awaited<ReturnType<typeof readPack>>,
+  loaded: LoadedPack,
   r: GetResult,
 ): { stale: ReturnType<typeof checkStale>; warnings: string[] } {
   const returned = new Set(r.chunks.map((c) => c.source_path));
@@ -83,12 +85,13 @@ export async function getHandler(
     });
   }
   const mode = ctx.options.mode;
-  const budget = ctx.options.budgetTokenEst ?? DEFAULT_BUDGET;
+  const budget = ctx.options.budgetTokenEst ?? ctx.config.budgets.ctx_get.value ?? DEFAULT_BUDGET;
   const maxChunks = ctx.options.maxChunks ?? envMaxChunks();
   const stopOnEvidence = ctx.options.stopOnEvidence ||
     optionalEnv("TRIFECTA_PD_STOP_ON_EVIDENCE") === "1";
   const query = ctx.options.query;
-  const loaded = await readPack(ctx.segment);
+  // Only the rows of the ids asked for, whatever the pack's size.
+  const loaded = await readPackChunks(ctx.segment, ids);
   const r = getChunks(loaded.pack, ids, { mode, budget, maxChunks, stopOnEvidence, query });
   const { stale, warnings } = staleness(ctx, loaded, r);
   if (r.missing_ids.length > 0) {

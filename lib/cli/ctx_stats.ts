@@ -48,7 +48,10 @@ function render(s: SearchStats): string {
 export async function statsHandler(
   ctx: CommandContext<OptionsFor<"ctx.stats">>,
 ): Promise<CommandOutcome> {
-  const data = await readTelemetry(telemetryDirFor(ctx.segment), { root: ctx.segment.root });
+  const data = await readTelemetry(
+    telemetryDirFor(ctx.segment, { dir: ctx.config.telemetry.path }),
+    { root: ctx.segment.root },
+  );
   const s = searchStats(data.events, {
     windowDays: ctx.options.window ?? 0,
     corruptLines: data.corruptLines,

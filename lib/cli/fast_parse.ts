@@ -111,7 +111,9 @@ export function optionsFrom(
       if (spec.required) return undefined;
       if (spec.default !== undefined) options[key] = spec.default;
     } else if (given === true) {
-      options[key] = true;
+      // `--no-x` is commander's negation of `--x`: it sets `x` to false.
+      const negated = spec.flag.startsWith("no-");
+      options[negated ? optionKey(spec.flag.slice(3)) : key] = !negated;
     } else {
       const read = readOptionValue(spec, given);
       if (!read.ok) return undefined;
@@ -142,7 +144,6 @@ function arityFits(spec: CommandSpec, count: number): boolean {
  * deepEqual(parsed?.options, {
  *   segment: ".",
  *   json: false,
- *   persistCache: false,
  *   query: "stock",
  *   explain: false,
  * });

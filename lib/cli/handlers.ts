@@ -18,6 +18,7 @@ import {
   CACHE_STATS,
   CACHE_VERIFY,
   type CommandSpec,
+  CONFIG_SHOW,
   CTX_BUILD,
   CTX_GET,
   CTX_SEARCH,
@@ -39,6 +40,7 @@ import {
   TELEMETRY_EXPORT,
   TELEMETRY_HEALTH,
   TELEMETRY_REPORT,
+  WATCH,
 } from "../contract/commands.ts";
 import { hasOptionsOf } from "../contract/command_values.ts";
 import { TrifectaError } from "../errors.ts";
@@ -150,6 +152,7 @@ const OTHER_HANDLERS = {
   ),
   "ctx.get": bindHandler(CTX_GET, async () => (await import("./ctx_get.ts")).getHandler),
   "map": bindHandler(MAP, async () => (await import("./map.ts")).mapHandler),
+  "watch": bindHandler(WATCH, async () => (await import("./watch.ts")).watchHandler),
   "telemetry.report": bindHandler(
     TELEMETRY_REPORT,
     async () => (await import("./telemetry.ts")).reportHandler,
@@ -161,6 +164,10 @@ const OTHER_HANDLERS = {
   "telemetry.health": bindHandler(
     TELEMETRY_HEALTH,
     async () => (await import("./telemetry.ts")).healthHandler,
+  ),
+  "config.show": bindHandler(
+    CONFIG_SHOW,
+    async () => (await import("./config_show.ts")).configShowHandler,
   ),
   "mcp": bindHandler(MCP, async () => (await import("./mcp.ts")).mcpHandler),
 };

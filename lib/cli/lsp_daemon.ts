@@ -21,6 +21,8 @@ import type { CommandContext, CommandOutcome } from "./command.ts";
 /** `start` and `serve` take the same options (`--ttl`). */
 type TtlContext = CommandContext<OptionsFor<"lsp.daemon.start" | "lsp.daemon.serve">>;
 import { printJson } from "./output.ts";
+import { processEnv } from "../lsp/config.ts";
+import { serverCommandEnv } from "../config/mod.ts";
 
 function ttlOf(ctx: TtlContext): number {
   return ctx.options.ttl ?? lspConfig().daemonTtlS;
@@ -137,6 +139,8 @@ export async function stopHandler(ctx: CommandContext): Promise<CommandOutcome> 
 /** `lsp daemon serve` (internal): run the daemon in this process until its TTL or a stop. */
 export async function serveHandler(ctx: TtlContext): Promise<CommandOutcome> {
   const end = await serveDaemon(ctx.segment, {
+    // The config's `lsp.servers` (trusted sources only) where the env sets none.
+    env: serverCommandEnv(ctx.config.lsp.servers.value, processEnv),
     ttlS: ttlOf(ctx),
     telemetry: ctx.telemetry,
     releaseAtExit: true,

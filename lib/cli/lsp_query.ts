@@ -12,7 +12,7 @@ import { TrifectaError, UsageError } from "../errors.ts";
 // Single modules, not lib/lsp/mod.ts: a query through the warm daemon must
 // not load the language-server client, the AST or npm packages (start-up).
 import { parseLocation } from "../lsp/positions.ts";
-import { answerQuery, type QueryOutcome } from "../lsp/query.ts";
+import { answerQuery, type QueryOutcome, serverLanguageOf } from "../lsp/query.ts";
 import {
   type AnswerData,
   type LspMethod,
@@ -27,12 +27,85 @@ import type { LocatedSymbol } from "../nav/locate.ts";
 import type { ReferencesAnswer } from "../nav/references.ts";
 import { referencesText } from "../nav/references_text.ts";
 import type { CommandContext, CommandHandler, CommandOutcome } from "./command.ts";
+import { type EnvReader, lspConfig, processEnv } from "../lsp/config.ts";
+import { serverCommandEnv } from "../config/mod.ts";
+import type { AutoDaemonOutcome } from "../lsp/daemon_auto.ts";
 
 /** The four queries take the same options (`--require-lsp`). */
 type QueryOptions = OptionsFor<
   "lsp.definition" | "lsp.hover" | "lsp.references" | "lsp.diagnostics"
 >;
 import { printJson } from "./output.ts";
+
+/** A one-shot server that took at least this long (ms) to start earns the keep-warm hint. */
+export const HINT_AFTER_START_MS = 1000;
+
+/**
+ * The one-line keep-warm hint for an answer a one-shot server gave after a
+ * start of at least {@linkcode HINT_AFTER_START_MS} (measured spawn → READY),
+ * else undefined: never for a daemon's answer or an AST fallback.
+ *
+ * @example
+ * ```ts
+ * import { keepWarmHint } from "./lsp_query.ts";
+ * import { equal, match } from "node:assert/strict";
+ * match(keepWarmHint({ via: "oneshot", serverStartMs: 4200 }, "repo") ?? "", /4.2 s.*-s repo/);
+ * equal(keepWarmHint({ via: "oneshot", serverStartMs: 300 }, "."), undefined);
+ * equal(keepWarmHint({ via: "daemon" }, "."), undefined);
+ * ```
+ */
+export function keepWarmHint(
+  outcome: { via: string; serverStartMs?: number },
+  segmentArg: string,
+): string | undefined {
+  const ms = outcome.serverStartMs;
+  if (outcome.via !== "oneshot" || ms === undefined || ms < HINT_AFTER_START_MS) return undefined;
+  const seg = segmentArg === "." ? "" : ` -s ${shellWord(segmentArg)}`;
+  return `the language server took ${(ms / 1000).toFixed(1)} s to start; keep it warm with ` +
+    `\`trifecta lsp daemon start${seg}\` or the setting lsp.daemon: "auto" (docs/lsp.md)`;
+}
+
+/** A word as a POSIX shell reads it back (quoted unless plain). */
+function shellWord(word: string): string {
+  return /^[\w./,:@%+=-]+$/.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`;
+}
+
+/**
+ * With `lsp.daemon: "auto"`, start the segment's daemon before the question
+ * (lib/lsp/daemon_auto.ts), so it is asked through the daemon; undefined
+ * when the setting is off or no server would be asked anyway.
+ */
+async function autoDaemon(
+  ctx: CommandContext<QueryOptions>,
+  file: string,
+): Promise<AutoDaemonOutcome | undefined> {
+  if (ctx.config.lsp.daemon.value !== "auto") return undefined;
+  const config = lspConfig();
+  if (!config.enabled || !config.useDaemon || !serverLanguageOf(file)) return undefined;
+  const { autoStartDaemon } = await import("../lsp/daemon_auto.ts");
+  const extraArgs = ctx.global.telemetry ? ["--telemetry", ctx.global.telemetry] : [];
+  return await autoStartDaemon(ctx.segment, { ttlS: config.daemonTtlS, extraArgs });
+}
+
+/**
+ * The environment the server lookup reads: the process's, with the servers of
+ * the config's `lsp.servers` (trust rule applied, docs/config.md) where the
+ * process leaves a server variable unset.
+ */
+function serverEnv(ctx: CommandContext<QueryOptions>): EnvReader {
+  return serverCommandEnv(ctx.config.lsp.servers.value, processEnv);
+}
+
+/** The auto daemon's outcome in words, for stderr and the event's warnings. */
+function autoNote(auto: AutoDaemonOutcome | undefined): string | undefined {
+  if (auto?.outcome === "started") {
+    return 'started the language-server daemon (lsp.daemon: "auto"); `trifecta lsp daemon stop` ends it';
+  }
+  if (auto?.outcome === "not_started") {
+    return `lsp.daemon: "auto": ${auto.detail ?? "the daemon was not started"}; answered one-shot`;
+  }
+  return undefined;
+}
 
 function at(r: SourceRange): string {
   return `${r.path}:${r.line}:${r.col}`;
@@ -123,7 +196,7 @@ async function askReferences(
   openCache: () => Promise<AstCache>,
 ): Promise<ReferencesAnswer> {
   const { groupedAnswer, referencesOfSymbol } = await import("../nav/references.ts");
-  const common = { telemetry: ctx.telemetry, openCache };
+  const common = { telemetry: ctx.telemetry, openCache, env: serverEnv(ctx) };
   const requireLsp = ctx.options.requireLsp;
   if (target.located) {
     // The server is asked without its text fallback: the tags fallback replaces it.
@@ -142,14 +215,49 @@ async function askReferences(
   return await groupedAnswer(ctx.segment, outcome, common);
 }
 
+/**
+ * How an answer was served, as it is reported: the JSON fields (`served_by`,
+ * `auto_daemon`, `hint`), the stderr lines of text mode, the event's
+ * warnings and extra fields.
+ */
+function servingOf(
+  ctx: CommandContext<QueryOptions>,
+  outcome: Omit<QueryOutcome, "response">,
+  { res, auto }: { res: LspResponse; auto?: AutoDaemonOutcome },
+) {
+  const hint = res.status === "ok" ? keepWarmHint(outcome, ctx.global.segment) : undefined;
+  const note = autoNote(auto);
+  return {
+    json: {
+      served_by: outcome.via,
+      ...(auto ? { auto_daemon: auto.outcome } : {}),
+      ...(hint ? { hint } : {}),
+    },
+    stderr: [...(note ? [`note: ${note}\n`] : []), ...(hint ? [`hint: ${hint}\n`] : [])],
+    warnings: auto?.outcome === "not_started" && note
+      ? [...(outcome.warnings ?? []), note]
+      : outcome.warnings,
+    extra: {
+      server_start_ms: outcome.serverStartMs,
+      auto_daemon: auto?.outcome,
+      hint: hint !== undefined,
+    },
+  };
+}
+
 /** Print the answer (or refuse it) and report the event fields. */
 async function finish(
   ctx: CommandContext<QueryOptions>,
   method: LspMethod,
   target: Target,
-  answered: { outcome: Omit<QueryOutcome, "response">; res: LspResponse; refs?: ReferencesAnswer },
+  answered: {
+    outcome: Omit<QueryOutcome, "response">;
+    res: LspResponse;
+    refs?: ReferencesAnswer;
+    auto?: AutoDaemonOutcome;
+  },
 ): Promise<CommandOutcome> {
-  const { outcome, res, refs } = answered;
+  const { outcome, res, refs, auto } = answered;
   const uriArgs = target.uri === undefined
     ? {}
     : (await import("../symbols/resolve.ts")).telemetryQuery(target.uri);
@@ -170,7 +278,13 @@ async function finish(
     groups: refs?.groups.length,
     truncated: refs?.truncated,
   };
-  const extra = { via: outcome.via, lsp_state: outcome.state, answered_by: refs?.via };
+  const serving = servingOf(ctx, outcome, { res, auto });
+  const extra = {
+    via: outcome.via,
+    lsp_state: outcome.state,
+    answered_by: refs?.via,
+    ...serving.extra,
+  };
   if (res.status === "error") {
     if (ctx.global.json) {
       printJson(ctx.output, res);
@@ -194,11 +308,12 @@ async function finish(
     const grouped = refs
       ? { via: refs.via, groups: refs.groups, total: refs.total, truncated: refs.truncated }
       : {};
-    printJson(ctx.output, { ...res, ...uri, ...grouped });
+    printJson(ctx.output, { ...res, ...uri, ...grouped, ...serving.json });
   } else {
     ctx.output.out(renderText(method, res, { uri: target.uri, refs }));
+    for (const line of serving.stderr) ctx.output.err(line);
   }
-  return { args: eventArgs, result, extra, warnings: outcome.warnings };
+  return { args: eventArgs, result, extra, warnings: serving.warnings };
 }
 
 /** Handler of one query command. */
@@ -213,12 +328,14 @@ export function queryHandler(method: LspMethod): CommandHandler<QueryOptions> {
       });
     try {
       const target = await targetOf(ctx, method, openCache);
+      const auto = await autoDaemon(ctx, target.file.rel);
       if (method === "references") {
         const refs = await askReferences(ctx, target, openCache);
         return await finish(ctx, method, target, {
           outcome: refs.outcome,
           res: refs.response,
           refs,
+          auto,
         });
       }
       const { response, ...outcome } = await answerQuery(ctx.segment, {
@@ -226,8 +343,13 @@ export function queryHandler(method: LspMethod): CommandHandler<QueryOptions> {
         file: target.file,
         line: target.line,
         col: target.col,
-      }, { telemetry: ctx.telemetry, openCache, requireLsp: ctx.options.requireLsp });
-      return await finish(ctx, method, target, { outcome, res: response });
+      }, {
+        telemetry: ctx.telemetry,
+        openCache,
+        requireLsp: ctx.options.requireLsp,
+        env: serverEnv(ctx),
+      });
+      return await finish(ctx, method, target, { outcome, res: response, auto });
     } finally {
       cache?.close();
     }

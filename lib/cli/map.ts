@@ -7,9 +7,10 @@
 import { createAstCache, describeCache } from "../cache/mod.ts";
 import type { OptionsFor } from "../contract/commands.ts";
 import { okJson } from "../contract/results.ts";
-import { repoMap } from "../nav/map.ts";
+import { MAP_DEFAULT_BUDGET, repoMap } from "../nav/map.ts";
 import type { CommandContext, CommandOutcome } from "./command.ts";
 import { printJson } from "./output.ts";
+import { createProgress } from "./progress.ts";
 
 /** The focus items of `--focus a,b,c`. */
 export function focusItems(focus: string | undefined): string[] {
@@ -19,19 +20,23 @@ export function focusItems(focus: string | undefined): string[] {
 /** `map`: print the map (text, or JSON with each entry's uri and score). */
 export async function mapHandler(ctx: CommandContext<OptionsFor<"map">>): Promise<CommandOutcome> {
   const focus = focusItems(ctx.options.focus);
-  const budget = ctx.options.budgetTokenEst;
+  // The flag, else trifecta.jsonc's budgets.map, else the built-in default.
+  const budget = ctx.options.budgetTokenEst ?? ctx.config.budgets.map.value ?? MAP_DEFAULT_BUDGET;
   const cache = createAstCache({
     persist: ctx.global.persistCache,
     segment: ctx.segment,
     telemetry: ctx.telemetry,
   });
+  const progress = createProgress(ctx.output, "map", { unit: "files" });
   try {
     const map = await repoMap(ctx.segment, {
       focus,
       budgetTokens: budget,
       cache,
       telemetry: ctx.telemetry,
+      onProgress: progress.enabled ? progress.update : undefined,
     });
+    progress.end(); // erased before the map prints on the same terminal
     if (ctx.global.json) {
       printJson(ctx.output, okJson({ ...map, cache_backend: describeCache(cache).backend }));
     } else {
@@ -56,6 +61,7 @@ export async function mapHandler(ctx: CommandContext<OptionsFor<"map">>): Promis
       },
     };
   } finally {
+    progress.end();
     cache.close();
   }
 }

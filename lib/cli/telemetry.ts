@@ -56,10 +56,13 @@ export async function reportHandler(
   ctx: CommandContext<OptionsFor<"telemetry.report">>,
 ): Promise<CommandOutcome> {
   const lastDays = ctx.options.last ?? DEFAULT_REPORT_DAYS;
-  const data = await readTelemetry(telemetryDirFor(ctx.segment), {
-    lastDays,
-    root: ctx.segment.root,
-  });
+  const data = await readTelemetry(
+    telemetryDirFor(ctx.segment, { dir: ctx.config.telemetry.path }),
+    {
+      lastDays,
+      root: ctx.segment.root,
+    },
+  );
   const names = commandNames();
   const report = buildReport(data, { lastDays, commandNames: names });
   const out = ctx.options.output;
@@ -88,7 +91,10 @@ export async function reportHandler(
 async function exportText(
   ctx: CommandContext<OptionsFor<"telemetry.export">>,
 ): Promise<{ text: string; events: number; spans?: number; data: TelemetryData }> {
-  const data = await readTelemetry(telemetryDirFor(ctx.segment), { root: ctx.segment.root });
+  const data = await readTelemetry(
+    telemetryDirFor(ctx.segment, { dir: ctx.config.telemetry.path }),
+    { root: ctx.segment.root },
+  );
   const format = ctx.options.format;
   if (format !== "otlp") {
     return { text: exportTelemetry(data, format), events: data.events.length, data };
@@ -142,7 +148,10 @@ export async function exportHandler(
 
 /** `telemetry health`: exit 0 OK, 2 WARN, 3 FAIL. */
 export async function healthHandler(ctx: CommandContext): Promise<CommandOutcome> {
-  const data = await readTelemetry(telemetryDirFor(ctx.segment), { root: ctx.segment.root });
+  const data = await readTelemetry(
+    telemetryDirFor(ctx.segment, { dir: ctx.config.telemetry.path }),
+    { root: ctx.segment.root },
+  );
   const health = checkHealth(data);
   if (ctx.global.json) printJson(ctx.output, health);
   else ctx.output.out(renderHealth(escapeFields(health)));

@@ -16,11 +16,11 @@
 import { TrifectaError } from "../errors.ts";
 import type { Segment } from "../segment/mod.ts";
 import type { AstCache } from "../cache/mod.ts";
-import { type FileSkeleton, skeletonOfFile } from "../ast/mod.ts";
+import { type FileSkeleton, skeletonOfFiles } from "../ast/mod.ts";
 import type { Telemetry } from "../telemetry/mod.ts";
 import { chunkFiles, packOf } from "./build_chunks.ts";
 import {
-  readTargets,
+  readTargetsYielding,
   REPORT_LIST_LIMIT,
   secretFilesFromEnv,
   type SecretFilesMode,
@@ -29,10 +29,11 @@ import {
   SkipList,
 } from "./build_read.ts";
 import { discoverFiles, type IndexTarget } from "./discover.ts";
+import { fileRowsOf } from "./file_rows.ts";
 import { acquirePackLock } from "./lock.ts";
-import { commitPack, type CommitResult, removeStaleTemps } from "./pack_io.ts";
-import { countByReason, type SkippedFile } from "./skips.ts";
-import { INDEX_REL, PACK_REL, type PackChunk } from "./types.ts";
+import { countByReason, nameHasSecret, type SkippedFile } from "./skips.ts";
+import { commitStore, removeStaleTemps, type StoreCommit, writeNewStore } from "./store_write.ts";
+import { INDEX_REL, PACK_REL, type PackChunk, type PackProgress } from "./types.ts";
 
 /** Options for {@linkcode buildPack}. */
 export interface BuildOptions {
@@ -42,10 +43,12 @@ export interface BuildOptions {
   telemetry?: Telemetry;
   /** How long to wait for another build's lock (ms). */
   lockWaitMs?: number;
-  /** Parallel skeleton extractions (default 4). */
+  /** Parse workers for a large batch (default: the cores; see `skeletonOfFiles`). */
   concurrency?: number;
   /** What to do with files holding secrets (default: env `TRIFECTA_SECRET_FILES`, else `mask`). */
   secretFiles?: SecretFilesMode;
+  /** Called as the build goes (walk, chunk, index, commit; see {@linkcode PackProgress}). */
+  onProgress?: (p: PackProgress) => void;
 }
 
 /** What a build did. */
@@ -100,75 +103,100 @@ export interface SkeletonCacheStats {
 }
 
 /** What every stage of one build adds to: its warnings and its skipped files. */
-interface BuildLog {
+export interface BuildLog {
   warnings: string[];
   skips: SkipList;
 }
 
-async function pool<T>(
-  items: readonly T[],
-  n: number,
-  fn: (item: T) => Promise<void>,
-): Promise<void> {
-  let next = 0;
-  const workers = Array.from({ length: Math.max(1, Math.min(n, items.length)) }, async () => {
-    while (next < items.length) {
-      const item = items[next++];
-      // In range by the loop test; `undefined` only for a hole in a sparse array.
-      if (item !== undefined) await fn(item);
-    }
-  });
-  await Promise.all(workers);
-}
-
 /** Discover stage: the files to index, in order; the walker's skips go to the log. */
-async function discoverStage(segment: Segment): Promise<{ targets: IndexTarget[]; log: BuildLog }> {
+export async function discoverStage(
+  segment: Segment,
+  onProgress?: (p: PackProgress) => void,
+): Promise<{ targets: IndexTarget[]; log: BuildLog }> {
+  onProgress?.({ stage: "walk", done: 0, total: 1 });
   const discovery = await discoverFiles(segment);
   const log: BuildLog = { warnings: discovery.warnings, skips: new SkipList() };
   for (const s of discovery.skipped) log.skips.add(s.path, s.reason);
+  const n = discovery.targets.length;
+  onProgress?.({ stage: "walk", done: n, total: n });
   return { targets: discovery.targets, log };
 }
 
 /**
- * Skeleton stage: the skeleton of every source file read, extracted in
- * parallel; a file whose extraction fails is indexed whole, with a warning.
+ * Skeleton stage: the skeleton of every source file read, through the
+ * skeleton pipeline `ast skeleton` uses (`skeletonOfFiles`: parse workers on
+ * every core for a large batch, in process for a small one; one parse per
+ * file). A file whose extraction fails is indexed whole, with a warning.
  */
-async function skeletonStage(
+export async function skeletonStage(
   segment: Segment,
   sources: readonly IndexTarget[],
   options: BuildOptions & { log: BuildLog },
-): Promise<{ skeletons: Map<string, FileSkeleton>; stats: SkeletonCacheStats }> {
+): Promise<SkeletonStage> {
   const skeletons = new Map<string, FileSkeleton>();
-  const stats = { hit: 0, miss: 0, failed: 0 };
-  let unavailable: string | undefined;
-  await pool(sources, options.concurrency ?? 4, async (t) => {
-    if (unavailable) return;
-    try {
-      const r = await skeletonOfFile(segment, { abs: t.abs, rel: t.rel }, {
-        cache: options.cache,
-        telemetry: options.telemetry,
-      });
-      skeletons.set(t.rel, r.skeleton);
-      stats[r.cache_status === "hit" ? "hit" : "miss"]++;
-    } catch (err) {
-      if (err instanceof TrifectaError && err.code === "NOT_IMPLEMENTED") {
-        unavailable = err.message;
-        return;
-      }
-      stats.failed++;
-      const code = err instanceof TrifectaError
-        ? err.code
-        : err instanceof Error
-        ? err.name
-        : "unknown";
-      options.log.warnings.push(`Skeleton failed, indexed whole: ${t.rel} (${code})`);
-    }
-  });
-  if (unavailable) {
-    options.log.warnings.push(`Source files indexed whole: skeletons unavailable (${unavailable})`);
+  const failures: { path: string; code: string }[] = [];
+  const { onProgress } = options;
+  let batch;
+  try {
+    batch = await skeletonOfFiles(segment, sources.map((t) => ({ abs: t.abs, rel: t.rel })), {
+      cache: options.cache,
+      telemetry: options.telemetry,
+      workers: options.concurrency,
+      onProgress: onProgress
+        ? (done, total) => {
+          if (done % 25 === 0 || done === total) onProgress({ stage: "chunk", done, total });
+        }
+        : undefined,
+    });
+  } catch (err) {
+    // No parser at all in this process (e.g. raw imports not enabled): index whole.
+    if (!(err instanceof TrifectaError) || !UNAVAILABLE.has(err.code)) throw err;
+    options.log.warnings.push(`Source files indexed whole: skeletons unavailable (${err.message})`);
+    return { skeletons, hits: new Set(), failures };
   }
-  return { skeletons, stats };
+  const hits = new Set<string>();
+  for (const f of batch.files) {
+    if (f.skeleton) {
+      skeletons.set(f.path, f.skeleton);
+      if (f.cache_status === "hit") hits.add(f.path);
+    } else failures.push({ path: f.path, code: String(f.skipped) });
+  }
+  return { skeletons, hits, failures };
 }
+
+/** What the skeleton stage found, per file. */
+export interface SkeletonStage {
+  /** Skeletons by path. */
+  skeletons: Map<string, FileSkeleton>;
+  /** Paths served by the cache. */
+  hits: Set<string>;
+  /** Files whose extraction failed, with the error code. */
+  failures: { path: string; code: string }[];
+}
+
+/**
+ * The skeleton stage's outcome for the files `kept` (read through the
+ * boundary): their counts, and a warning for each that is indexed whole.
+ */
+export function skeletonOutcome(
+  stage: SkeletonStage,
+  kept: ReadonlyMap<string, unknown>,
+  log: BuildLog,
+): { skeletons: Map<string, FileSkeleton>; stats: SkeletonCacheStats } {
+  const stats = { hit: 0, miss: 0, failed: 0 };
+  for (const path of stage.skeletons.keys()) {
+    if (kept.has(path)) stats[stage.hits.has(path) ? "hit" : "miss"]++;
+  }
+  for (const f of stage.failures) {
+    if (!kept.has(f.path)) continue; // refused by the read boundary: skipped, not indexed
+    stats.failed++;
+    log.warnings.push(`Skeleton failed, indexed whole: ${f.path} (${f.code})`);
+  }
+  return { skeletons: stage.skeletons, stats };
+}
+
+/** Errors that mean no skeleton can be had in this process at all. */
+const UNAVAILABLE: ReadonlySet<string> = new Set(["NOT_IMPLEMENTED", "RAW_IMPORTS_REQUIRED"]);
 
 function recordTelemetry(
   telemetry: Telemetry | undefined,
@@ -185,7 +213,8 @@ function recordTelemetry(
   if (secrets.files > 0) telemetry.incr("ctx_build_secret_files_count", secrets.files);
 }
 
-function countBy(
+/** Chunks counted by `key` (kind, chunking method). */
+export function countBy(
   chunks: readonly PackChunk[],
   key: (c: PackChunk) => string,
 ): Record<string, number> {
@@ -195,19 +224,19 @@ function countBy(
 }
 
 /** What the report stage summarises. */
-interface BuildOutcome {
+export interface BuildOutcome {
   log: BuildLog;
   secrets: SecretTally;
   chunks: readonly PackChunk[];
   files: number;
-  committed: CommitResult;
+  committed: StoreCommit & { packSha: string };
   lockWaitedMs: number;
   staleTemps: number;
   skeletonStats: SkeletonCacheStats;
 }
 
 /** Report stage: the build's report; skip and secret counters go to telemetry. */
-function reportStage(outcome: BuildOutcome, telemetry: Telemetry | undefined): BuildReport {
+export function reportStage(outcome: BuildOutcome, telemetry: Telemetry | undefined): BuildReport {
   const { log, committed } = outcome;
   for (const m of committed.movedAside) {
     log.warnings.push(`Moved ${m} aside: it blocked the pack or the index`);
@@ -238,14 +267,83 @@ function reportStage(outcome: BuildOutcome, telemetry: Telemetry | undefined): B
 }
 
 /**
- * Build the pack of `segment` and commit it with its search index. Holds the
- * pack lock throughout; a concurrent build waits for it.
+ * A promise that always fulfils, with its value or its error: it may settle
+ * while the caller is busy with other work, before anything awaits it (an
+ * unawaited rejection would end the process).
+ */
+function settled<T>(p: Promise<T>): Promise<{ value: T } | { error: unknown }> {
+  return p.then((value) => ({ value }), (error: unknown) => ({ error }));
+}
+
+/** The value of a {@linkcode settled} promise, or its error thrown. */
+function unwrap<T>(s: { value: T } | { error: unknown }): T {
+  if ("error" in s) throw s.error;
+  return s.value;
+}
+
+/** What a build holding the pack lock was given. */
+export interface HeldLock {
+  /** Time spent waiting for the lock (ms). */
+  waitedMs: number;
+  /** Stale temp files removed with the lock held. */
+  staleTemps: number;
+}
+
+/**
+ * The build stages, with the pack lock already held (by {@linkcode buildPack},
+ * or by `syncPack` when it falls back to a full build).
+ */
+export async function buildLocked(
+  segment: Segment,
+  options: BuildOptions,
+  held: HeldLock,
+): Promise<BuildReport> {
+  const { onProgress } = options;
+  const { targets, log } = await discoverStage(segment, onProgress);
+  const mode = options.secretFiles ?? secretFilesFromEnv(log.warnings);
+  // Parse (in workers) while the main thread reads: the batch reads each
+  // file through the boundary itself, and a file the read stage refuses is
+  // dropped from the outcome.
+  const sources = targets.filter((t) => t.cls === "source" && !nameHasSecret(t.rel));
+  const parsing = settled(skeletonStage(segment, sources, { ...options, log }));
+  const read = await readTargetsYielding(segment, targets, { mode, skips: log.skips });
+  const skeleton = skeletonOutcome(unwrap(await parsing), read.files, log);
+  const chunked = chunkFiles(targets, read.files, skeleton.skeletons);
+  const pack = packOf(segment, chunked);
+  let digest = "";
+  onProgress?.({ stage: "commit", done: 0, total: 1 });
+  const committed = await commitStore(segment, (tmp) => {
+    digest = writeNewStore(tmp, fileRowsOf(targets, chunked), {
+      segment: pack.segment,
+      created_at: pack.created_at,
+      build_id: pack.build_id,
+      secret_mode: mode,
+      onProgress,
+    });
+  });
+  onProgress?.({ stage: "commit", done: 1, total: 1 });
+  return reportStage({
+    log,
+    secrets: read.secrets,
+    chunks: chunked.chunks,
+    files: chunked.sourceFiles.length,
+    committed: { ...committed, packSha: digest.slice(0, 16) },
+    lockWaitedMs: held.waitedMs,
+    staleTemps: held.staleTemps,
+    skeletonStats: skeleton.stats,
+  }, options.telemetry);
+}
+
+/**
+ * Build the pack of `segment` and commit it (one new database file renamed
+ * over the old one, see `store_write.ts`). Holds the pack lock throughout;
+ * a concurrent build waits for it.
  *
  * @throws {TrifectaError} `PACK_LOCKED` when another build holds the lock
  * past the wait; `CTX_DIR_UNSAFE` when `_ctx` is a symlink or a file;
  * `DISK_FULL`, `OUTPUT_NOT_WRITABLE`, `PERMISSION_NOT_GRANTED` when the pack
- * cannot be written (the previous pack and index are then unchanged). Files
- * the walker or the read boundary refuse are skipped, never thrown.
+ * cannot be written (the previous pack is then unchanged). Files the walker
+ * or the read boundary refuse are skipped, never thrown.
  */
 export async function buildPack(
   segment: Segment,
@@ -254,25 +352,7 @@ export async function buildPack(
   const lock = await acquirePackLock(segment, { waitMs: options.lockWaitMs });
   try {
     const staleTemps = await removeStaleTemps(segment);
-    const { targets, log } = await discoverStage(segment);
-    const mode = options.secretFiles ?? secretFilesFromEnv(log.warnings);
-    const read = readTargets(segment, targets, { mode, skips: log.skips });
-    const sources = targets.filter((t) => t.cls === "source" && read.files.has(t.rel));
-    const skeleton = await skeletonStage(segment, sources, { ...options, log });
-    const chunked = chunkFiles(targets, read.files, skeleton.skeletons);
-    const committed = await commitPack(segment, packOf(segment, chunked), {
-      definitions: chunked.definitions,
-    });
-    return reportStage({
-      log,
-      secrets: read.secrets,
-      chunks: chunked.chunks,
-      files: chunked.sourceFiles.length,
-      committed,
-      lockWaitedMs: lock.waitedMs,
-      staleTemps,
-      skeletonStats: skeleton.stats,
-    }, options.telemetry);
+    return await buildLocked(segment, options, { waitedMs: lock.waitedMs, staleTemps });
   } finally {
     lock.release();
   }

@@ -192,6 +192,38 @@ export interface ReadStage {
   secrets: SecretTally;
 }
 
+/** Read one target into `out`; a refused file, a secret in a name or (exclude) in content is a skip. */
+function readInto(
+  segment: Segment,
+  t: IndexTarget,
+  options: ReadStageOptions,
+  out: ReadStage,
+): void {
+  const { mode, skips } = options;
+  // A secret in a file's name would reach the pack in its path and ids.
+  if (nameHasSecret(t.rel)) {
+    skips.add(t.rel, "secret_in_name");
+    return;
+  }
+  const read = readTarget(segment, t);
+  if ("reason" in read) {
+    skips.add(t.rel, read.reason);
+    return;
+  }
+  if (read.src.findings.length > 0) {
+    out.secrets.add(t.rel, read.src);
+    if (mode === "exclude") {
+      skips.add(t.rel, "secret_excluded");
+      return;
+    }
+  }
+  out.files.set(t.rel, {
+    text: normalizeNewlines(read.src.text),
+    bytes: read.src.bytes,
+    mtime: read.mtime,
+  });
+}
+
 /**
  * Read every target through the boundary; a refused file, a secret in a
  * name, or (in `exclude` mode) a secret in content is a named skip.
@@ -201,32 +233,28 @@ export function readTargets(
   targets: readonly IndexTarget[],
   options: ReadStageOptions,
 ): ReadStage {
-  const { mode, skips } = options;
-  const files = new Map<string, ReadFile>();
-  const secrets = new SecretTally(mode);
-  for (const t of targets) {
-    // A secret in a file's name would reach the pack in its path and ids.
-    if (nameHasSecret(t.rel)) {
-      skips.add(t.rel, "secret_in_name");
-      continue;
-    }
-    const read = readTarget(segment, t);
-    if ("reason" in read) {
-      skips.add(t.rel, read.reason);
-      continue;
-    }
-    if (read.src.findings.length > 0) {
-      secrets.add(t.rel, read.src);
-      if (mode === "exclude") {
-        skips.add(t.rel, "secret_excluded");
-        continue;
-      }
-    }
-    files.set(t.rel, {
-      text: normalizeNewlines(read.src.text),
-      bytes: read.src.bytes,
-      mtime: read.mtime,
-    });
+  const out: ReadStage = { files: new Map(), secrets: new SecretTally(options.mode) };
+  for (const t of targets) readInto(segment, t, options, out);
+  return out;
+}
+
+/** Files read between two turns of the event loop in {@linkcode readTargetsYielding}. */
+const READS_PER_TURN = 16;
+
+/**
+ * {@linkcode readTargets}, giving the event loop a turn every few files, so
+ * that parse workers started before it keep being fed while the main thread
+ * reads (a build overlaps the two).
+ */
+export async function readTargetsYielding(
+  segment: Segment,
+  targets: readonly IndexTarget[],
+  options: ReadStageOptions,
+): Promise<ReadStage> {
+  const out: ReadStage = { files: new Map(), secrets: new SecretTally(options.mode) };
+  for (const [i, t] of targets.entries()) {
+    readInto(segment, t, options, out);
+    if (i % READS_PER_TURN === READS_PER_TURN - 1) await new Promise((r) => setTimeout(r, 0));
   }
-  return { files, secrets };
+  return out;
 }

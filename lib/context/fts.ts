@@ -1,25 +1,17 @@
 /**
  * The search index: an SQLite FTS5 table (BM25) over each chunk's symbol
- * names, path, title and text, stored in `_ctx/context_index.db` next to the
- * pack. Column weights make symbol-name and path matches rank above text
- * matches. Since index schema 2 the database also holds the symbol table
- * (`symbol_index.ts`): every definition and the chunk that holds it.
+ * names, path, title and text, inside the pack's database
+ * (`_ctx/context_pack.db`, see `store_schema.ts`). Column weights make
+ * symbol-name and path matches rank above text matches. The database also
+ * holds the symbol table (`symbol_index.ts`): every definition and the chunk
+ * that holds it. {@linkcode IndexReader} is the one read handle on it.
  *
  * @module
  */
 import { DatabaseSync } from "node:sqlite";
-import { fileStamp } from "../cache/db_identity.ts";
 import { TrifectaError } from "../errors.ts";
-import { type ContextPack, INDEX_REL, type PackChunk } from "./types.ts";
-import { previewOf } from "./text.ts";
-import type { SymbolDef } from "./definitions.ts";
-import {
-  createSymbolTable,
-  definitionsNamed,
-  hasSymbolTable,
-  type IndexedDef,
-  insertSymbols,
-} from "./symbol_index.ts";
+import { INDEX_REL } from "./types.ts";
+import { definitionsNamed, hasSymbolTable, type IndexedDef } from "./symbol_index.ts";
 
 /** BM25 weights of the FTS columns, in column order. */
 export const COLUMN_WEIGHTS = { symbols: 10, path: 5, title: 3, text: 1 } as const;
@@ -28,10 +20,10 @@ export const FTS_COLUMNS = ["symbols", "path", "title", "text"] as const;
 /** An FTS column. */
 export type FtsColumn = typeof FTS_COLUMNS[number];
 /**
- * Schema version of the index database (`PRAGMA user_version`): 2 added the
- * symbol table.
+ * Schema version of the pack database (`PRAGMA user_version`): 3 (issue 16)
+ * holds the whole pack; 2 added the symbol table to the index of a JSON pack.
  */
-export const INDEX_SCHEMA_VERSION = 2;
+export const INDEX_SCHEMA_VERSION = 3;
 
 /** Split an identifier into its camelCase and snake_case words. */
 export function identifierWords(name: string): string[] {
@@ -40,96 +32,6 @@ export function identifierWords(name: string): string[] {
     .replace(/([A-Z]+)([A-Z][a-z])/g, "$1 $2")
     .split(/[^A-Za-z0-9]+/)
     .filter((w) => w.length > 0);
-}
-
-function symbolsColumn(chunk: PackChunk): string {
-  const names = chunk.symbol_names ?? [];
-  const words = new Set<string>();
-  for (const n of names) {
-    words.add(n);
-    for (const w of identifierWords(n)) words.add(w);
-  }
-  return [...words].join(" ");
-}
-
-/** Options for {@linkcode writeIndex}. */
-export interface WriteIndexOptions {
-  /** Size of the pack file written with this index (readers compare it). */
-  packBytes?: number;
-  /** Hex SHA-256 of the pack file written with this index (readers compare it). */
-  packSha256?: string;
-  /** Definitions of the pack's source files, for the symbol table. */
-  definitions?: readonly SymbolDef[];
-}
-
-/**
- * Write the index of `pack` to a new database file at `path` (which must not
- * exist), then close it.
- */
-export function writeIndex(path: string, pack: ContextPack, options: WriteIndexOptions = {}): void {
-  const db = new DatabaseSync(path);
-  try {
-    db.exec(`
-      PRAGMA journal_mode = OFF;
-      PRAGMA synchronous = OFF;
-      PRAGMA user_version = ${INDEX_SCHEMA_VERSION};
-      CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-      CREATE TABLE chunks (
-        rowid INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, kind TEXT NOT NULL,
-        path TEXT NOT NULL, title TEXT NOT NULL, symbol TEXT, preview TEXT NOT NULL,
-        token_est INTEGER NOT NULL, start_line INTEGER NOT NULL, end_line INTEGER NOT NULL);
-      CREATE TABLE source_files (
-        path TEXT PRIMARY KEY, sha256 TEXT NOT NULL, mtime REAL NOT NULL, bytes INTEGER NOT NULL);
-      CREATE VIRTUAL TABLE chunks_fts USING fts5(
-        symbols, path, title, text, content='',
-        tokenize = "unicode61 remove_diacritics 2", prefix = '2 3');
-    `);
-    createSymbolTable(db);
-    // Trust comes from this machine (see trust.ts): the stamp names this
-    // file's device, inode and birth time, which a rename keeps and a copy
-    // or a checkout does not.
-    const stamp = fileStamp(path);
-    if (stamp !== null) db.exec(`PRAGMA application_id = ${stamp}`);
-    db.exec("BEGIN");
-    const meta = db.prepare("INSERT INTO meta (key, value) VALUES (?, ?)");
-    meta.run("build_id", pack.build_id);
-    meta.run("created_at", pack.created_at);
-    meta.run("chunks", String(pack.chunks.length));
-    if (options.packBytes !== undefined) meta.run("pack_bytes", String(options.packBytes));
-    if (options.packSha256 !== undefined) meta.run("pack_sha256", options.packSha256);
-    const row = db.prepare(
-      "INSERT INTO chunks VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-    );
-    const fts = db.prepare(
-      "INSERT INTO chunks_fts (rowid, symbols, path, title, text) VALUES (?, ?, ?, ?, ?)",
-    );
-    const rowidOf = new Map<string, number>();
-    pack.chunks.forEach((c, i) => {
-      const rowid = i + 1;
-      rowidOf.set(c.id, rowid);
-      const title = c.title_path.join(" > ");
-      row.run(
-        rowid,
-        c.id,
-        c.kind,
-        c.source_path,
-        title,
-        c.symbol ?? null,
-        pack.index[i]?.preview ?? previewOf(c.text),
-        c.token_est,
-        c.start_line,
-        c.end_line,
-      );
-      fts.run(rowid, symbolsColumn(c), c.source_path, c.title_path.slice(1).join(" "), c.text);
-    });
-    const src = db.prepare("INSERT INTO source_files VALUES (?, ?, ?, ?)");
-    for (const f of pack.source_files) src.run(f.path, f.sha256, f.mtime, f.bytes);
-    insertSymbols(db, options.definitions ?? [], rowidOf);
-    db.exec("COMMIT");
-    db.exec("INSERT INTO chunks_fts(chunks_fts) VALUES ('optimize')");
-  } finally {
-    db.close();
-  }
 }
 
 /** A row the index returns for a hit. */
@@ -142,12 +44,8 @@ export interface IndexHit {
   kind: string;
   /** Segment-relative path. */
   path: string;
-  /** Title path joined with ` > `. */
-  title: string;
   /** Symbol qualified name, if any. */
   symbol: string | null;
-  /** Preview. */
-  preview: string;
   /** Token estimate. */
   token_est: number;
   /** 1-based first line. */
@@ -180,10 +78,14 @@ function sqliteCode(err: unknown): number | undefined {
 
 /** The error for an index SQLite cannot read (`INDEX_CORRUPT`, exit 1). */
 export function indexCorrupt(reason: string, cause?: unknown): TrifectaError {
-  return new TrifectaError("INDEX_CORRUPT", `Search index ${INDEX_REL} is corrupt: ${reason}`, {
-    cause,
-    nextSteps: ["Rebuild it with: trifecta ctx build -s <segment>"],
-  });
+  return new TrifectaError(
+    "INDEX_CORRUPT",
+    `Context pack database ${INDEX_REL} is corrupt: ${reason}`,
+    {
+      cause,
+      nextSteps: ["Rebuild it with: trifecta ctx build -s <segment>"],
+    },
+  );
 }
 
 /** Map a failure of SQLite on the index to a named error. */
@@ -233,6 +135,11 @@ export class IndexReader {
     }
   }
 
+  /** Run `fn` on the database; a failure of SQLite is a named error (see {@linkcode indexError}). */
+  query<T>(fn: (db: DatabaseSync) => T): T {
+    return this.#run(fn);
+  }
+
   /** A value of the meta table. */
   meta(key: string): string | undefined {
     return this.#run((db) => {
@@ -250,12 +157,13 @@ export class IndexReader {
     );
   }
 
-  /** Chunk ids in row order. */
+  /** Chunk ids in pack order (files in indexing order, chunks in file order). */
   ids(): string[] {
     return this.#run((db) =>
-      (db.prepare("SELECT id FROM chunks ORDER BY rowid").all() as { id: unknown }[]).map((r) =>
-        String(r.id)
-      )
+      (db.prepare(
+        `SELECT c.id AS id FROM chunks AS c JOIN source_files AS f ON f.path = c.path
+         ORDER BY f.ord, c.seq`,
+      ).all() as { id: unknown }[]).map((r) => String(r.id))
     );
   }
 
@@ -278,8 +186,8 @@ export class IndexReader {
     const w = COLUMN_WEIGHTS;
     return this.#run((db) => {
       const rows = db.prepare(`
-      SELECT c.rowid AS rowid, c.id AS id, c.kind AS kind, c.path AS path, c.title AS title,
-             c.symbol AS symbol, c.preview AS preview, c.token_est AS token_est,
+      SELECT c.rowid AS rowid, c.id AS id, c.kind AS kind, c.path AS path,
+             c.symbol AS symbol, c.token_est AS token_est,
              c.start_line AS start_line, c.end_line AS end_line, h.s AS bm25
       FROM (SELECT rowid, bm25(chunks_fts, ${w.symbols}, ${w.path}, ${w.title}, ${w.text}) AS s
             FROM chunks_fts WHERE chunks_fts MATCH ? ORDER BY s LIMIT ?) AS h
@@ -307,7 +215,7 @@ export class IndexReader {
         for (const h of hits) scores.set(Number(h.rowid), Number(h.s));
       }
       const rows = db.prepare(`
-        SELECT rowid, id, kind, path, title, symbol, preview, token_est, start_line, end_line
+        SELECT rowid, id, kind, path, symbol, token_est, start_line, end_line
         FROM chunks WHERE rowid IN (${marks})`).all(...rowids) as unknown as IndexHit[];
       const byRowid = new Map(rows.map((r) => [Number(r.rowid), r]));
       return rowids.flatMap((id) => {

@@ -51,19 +51,23 @@ export {
 } from "./search.ts";
 export { isTestPath } from "./test_paths.ts";
 export { INDEX_SCHEMA_VERSION } from "./fts.ts";
-export { validatePack, type ValidationReport } from "./validate.ts";
+export { type ValidateOptions, validatePack, type ValidationReport } from "./validate.ts";
 export { type SearchStats, searchStats, type StatsOptions } from "./stats.ts";
 export { checkStale, type RecordedSource, type StaleReport, textSha256 } from "./stale.ts";
 export {
   DEFAULT_PACK_MAX_BYTES,
   indexPath,
   type LoadedPack,
-  type PackHead,
+  openStore,
   packMaxBytes,
   packPath,
+  readPackChunks,
+  readPackChunksSync,
   readPackFile,
-  readPackHead,
+  readSourceRecords,
 } from "./pack_io.ts";
+export { type SyncOptions, syncPack, type SyncReport } from "./sync.ts";
+export { STORE_SCHEMA_VERSION } from "./store_schema.ts";
 export { checkPackShape } from "./pack_shape.ts";
 export { openIndex, openTrustedPair, readPack, type TrustedPair } from "./pair.ts";
 export { untrustedError } from "./trust.ts";

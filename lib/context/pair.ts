@@ -1,134 +1,65 @@
 /**
- * Opening the search index together with the pack it belongs to. A build
- * renames the index, then the pack (see `pack_io.ts`); a reader that opens
- * the two in that short window, or a pack or index changed by hand, sees a
- * different `build_id` or pack size in the two. The reader then tries again
- * a few times (a build finishes its second rename within milliseconds) and
- * otherwise refuses with `PACK_INDEX_MISMATCH`: answers never mix two builds.
- *
- * Then trust (see `trust.ts`): the index must carry this machine's stamp
- * and record the SHA-256 of the pack on disk, else `PACK_UNTRUSTED`. Every
- * reader of the pack (search, get, MCP) comes through here.
+ * Opening the pack for a reader. Since issue 16 the pack and its search
+ * index are one database (`_ctx/context_pack.db`), so a reader can no longer
+ * combine two builds: what it opened is one write's whole file (see
+ * `store_write.ts`). Trust (`trust.ts`) is checked by {@linkcode openIndex}
+ * before SQLite reads anything: a pack this machine did not write is
+ * `PACK_UNTRUSTED`. Every reader of the pack (search, get, validate, MCP)
+ * comes through here or `pack_io.ts`.
  *
  * @module
  */
-import { TrifectaError } from "../errors.ts";
 import type { Segment } from "../segment/mod.ts";
-import { ctxFileState } from "./ctx_files.ts";
-import { indexCorrupt, indexError, IndexReader } from "./fts.ts";
-import { indexPath, type LoadedPack, type PackHead, readPackFile } from "./pack_io.ts";
-import { indexHeaderState, packHashProblem, UNSTAMPED_REASON, untrustedError } from "./trust.ts";
-import { INDEX_REL } from "./types.ts";
-
-/** Tries before a mismatch is reported (waits 20, 40, 80 … ms in between). */
-const MISMATCH_TRIES = 4;
-
-function indexNotFound(): TrifectaError {
-  return new TrifectaError("INDEX_NOT_FOUND", `Search index not found at ${INDEX_REL}`, {
-    nextSteps: ["Build it with: trifecta ctx build -s <segment>"],
-  });
-}
+import type { IndexReader } from "./fts.ts";
+import { type LoadedPack, loadWhole, openStore, readPackFileSync } from "./pack_io.ts";
 
 /**
- * Open the index read-only after checking it is a regular file stamped by
- * a build on this machine (see `trust.ts`), and read its `build_id` (SQLite
- * opens lazily: a file that is not a database fails on first use).
+ * Open the pack database read-only, trusted (see `pack_io.ts` `openStore`).
  *
- * @throws {TrifectaError} `INDEX_NOT_FOUND`, `INDEX_CORRUPT`, `CTX_DIR_UNSAFE`,
- * `PACK_UNTRUSTED`.
+ * @throws {TrifectaError} `PACK_NOT_FOUND`, `PACK_CORRUPT`, `PACK_TOO_LARGE`,
+ * `PACK_UNTRUSTED`, `INDEX_CORRUPT`, `CTX_DIR_UNSAFE`.
  */
 export function openIndex(segment: Segment): IndexReader {
-  const state = ctxFileState(segment, INDEX_REL);
-  if (state === "missing") throw indexNotFound();
-  if (state !== "ok") throw indexCorrupt(state);
-  let header;
-  try {
-    header = indexHeaderState(indexPath(segment));
-  } catch (err) {
-    throw indexError(err);
-  }
-  if (header === "not_sqlite") throw indexCorrupt("not a database");
-  if (header === "unstamped") throw untrustedError(UNSTAMPED_REASON);
-  const reader = new IndexReader(indexPath(segment));
-  try {
-    if (reader.meta("build_id") === undefined) throw indexCorrupt("it records no build id");
-  } catch (err) {
-    reader.close();
-    throw err;
-  }
-  return reader;
+  return openStore(segment);
 }
 
-/** Why an index does not belong to the pack on disk, or undefined when it does. */
-export function pairMismatch(reader: IndexReader, head: PackHead): string | undefined {
-  if (reader.meta("build_id") !== head.buildId) return "the build ids differ";
-  const bytes = reader.meta("pack_bytes");
-  // Indexes of older builds record no size: the build id must do.
-  if (bytes !== undefined && Number(bytes) !== head.bytes) {
-    return "the pack's size is not the one the build wrote (edited after the build?)";
-  }
-  return undefined;
-}
-
-/** The error for a pack and an index of different builds. */
-export function mismatchError(reason: string): TrifectaError {
-  return new TrifectaError(
-    "PACK_INDEX_MISMATCH",
-    `The search index ${INDEX_REL} does not belong to the context pack: ${reason}`,
-    { nextSteps: ["Rebuild both with: trifecta ctx build -s <segment>"] },
-  );
-}
-
-/** A trusted pack and the open index that belongs to it. */
+/** A trusted pack and the open database it was read from. */
 export interface TrustedPair {
   /** The pack, read and checked. */
   loaded: LoadedPack;
-  /** The index; the caller closes it. */
+  /** The database; the caller closes it. */
   reader: IndexReader;
 }
 
 /**
- * Read the pack and open the index that belongs to it, trusting both (see
- * the module doc).
+ * Open the pack database and load the whole pack from that same handle, so
+ * the rows searched and the chunks served are of one write.
  *
- * @throws {TrifectaError} `PACK_NOT_FOUND`, `PACK_CORRUPT`, `PACK_TOO_LARGE`,
- * `INDEX_NOT_FOUND`, `INDEX_CORRUPT`, `PACK_INDEX_MISMATCH`, `PACK_UNTRUSTED`,
- * `CTX_DIR_UNSAFE`.
+ * @throws {TrifectaError} as {@linkcode openIndex}.
  */
-export async function openTrustedPair(segment: Segment): Promise<TrustedPair> {
-  let reason = "";
-  let untrusted = false;
-  for (let attempt = 0; attempt < MISMATCH_TRIES; attempt++) {
-    if (attempt > 0) await new Promise((r) => setTimeout(r, 20 * 2 ** (attempt - 1)));
-    const loaded = await readPackFile(segment);
-    const reader = openIndex(segment);
-    let why: string | undefined;
+export function openTrustedPair(segment: Segment): Promise<TrustedPair> {
+  try {
+    const reader = openStore(segment);
     try {
-      why = pairMismatch(reader, { buildId: loaded.pack.build_id, bytes: loaded.bytes });
-      untrusted = false;
-      if (why === undefined) {
-        why = packHashProblem(reader.meta("pack_sha256"), loaded.sha256);
-        untrusted = why !== undefined;
-      }
+      return Promise.resolve({ loaded: loadWhole(segment, reader), reader });
     } catch (err) {
       reader.close();
       throw err;
     }
-    if (why === undefined) return { loaded, reader };
-    reader.close();
-    reason = why;
+  } catch (err) {
+    return Promise.reject(err);
   }
-  throw untrusted ? untrustedError(reason) : mismatchError(reason);
 }
 
 /**
- * Read the pack, trusted: {@linkcode openTrustedPair} without keeping the
- * index open. What `ctx get` and the MCP session serve from.
+ * Read the whole pack, trusted. What search and the MCP session serve from.
  *
- * @throws {TrifectaError} as {@linkcode openTrustedPair}.
+ * @throws {TrifectaError} as {@linkcode openIndex}.
  */
-export async function readPack(segment: Segment): Promise<LoadedPack> {
-  const { loaded, reader } = await openTrustedPair(segment);
-  reader.close();
-  return loaded;
+export function readPack(segment: Segment): Promise<LoadedPack> {
+  try {
+    return Promise.resolve(readPackFileSync(segment));
+  } catch (err) {
+    return Promise.reject(err);
+  }
 }

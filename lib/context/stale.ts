@@ -34,6 +34,24 @@ export interface StaleReport {
   missing: string[];
 }
 
+/**
+ * Whether `lstat` shows the file at `abs` as a regular file (not a symlink)
+ * with the recorded size and mtime: the rule by which `ctx sync` and a quick
+ * validate leave a file unread.
+ */
+export function statMatches(abs: string, recorded: { bytes?: number; mtime: number }): boolean {
+  let info: Deno.FileInfo;
+  try {
+    info = Deno.lstatSync(abs);
+  } catch (err) {
+    // Gone or unreadable: the caller's read through the boundary names it.
+    if (err instanceof Error) return false;
+    throw err;
+  }
+  const mtime = (info.mtime?.getTime() ?? 0) / 1000;
+  return info.isFile && info.size === recorded.bytes && Math.abs(mtime - recorded.mtime) < 1e-6;
+}
+
 /** The hash a build records for a file's text: sha256 of the normalised, masked text. */
 export function textSha256(maskedText: string): string {
   return contentSha256Hex(normalizeNewlines(maskedText));

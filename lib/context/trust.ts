@@ -1,18 +1,14 @@
 /**
- * Which pack and index trifecta trusts. A repository may ship its own
- * `_ctx/context_pack.json` and `_ctx/context_index.db` (committed, or in an
- * archive), crafted so that the pair checks pass (same build id, the pack's
- * size) and nothing looks stale, yet holding chunks of `.env` or text that is
- * in no file. Nothing inside the segment can hold a secret the attacker could
- * not ship too, so, as for the AST cache (`lib/cache/db_identity.ts`), trust
- * comes from what the kernel assigns when a build writes the index on this
- * machine: a digest of its device, inode and birth time, written into the
- * SQLite header (`PRAGMA application_id`). The index also records the
- * SHA-256 of the pack written with it. A reader trusts the pair only when the
- * index's stamp names the index file itself and the pack hashes to the
- * recorded value; anything else (shipped, copied, restored, or built by an
- * older trifecta) is `PACK_UNTRUSTED` until `ctx build` or `ctx sync`
- * rebuilds it.
+ * Which pack trifecta trusts. A repository may ship its own
+ * `_ctx/context_pack.db` (committed, or in an archive), crafted so that
+ * nothing looks stale, yet holding chunks of `.env` or text that is in no
+ * file. Nothing inside the segment can hold a secret the attacker could not
+ * ship too, so, as for the AST cache (`lib/cache/db_identity.ts`), trust
+ * comes from what the kernel assigns when a build or sync writes the pack on
+ * this machine: a digest of its device, inode and birth time, written into
+ * the SQLite header (`PRAGMA application_id`). A reader trusts the pack only
+ * when its stamp names the file itself; anything else (shipped, copied,
+ * restored) is `PACK_UNTRUSTED` until `ctx build` or `ctx sync` rebuilds it.
  *
  * The stamp is read from the file's first 100 bytes before SQLite opens it,
  * so a shipped database never reaches SQLite's query engine.
@@ -59,11 +55,11 @@ export function indexHeaderState(path: string): IndexHeaderState {
   return id !== 0 && id === stamp ? "stamped" : "unstamped";
 }
 
-/** The error for a pack or index this machine did not build (`PACK_UNTRUSTED`, exit 1). */
+/** The error for a pack this machine did not build (`PACK_UNTRUSTED`, exit 1). */
 export function untrustedError(reason: string): TrifectaError {
   return new TrifectaError(
     "PACK_UNTRUSTED",
-    `The context pack and index in _ctx/ are not trusted: ${reason}`,
+    `The context pack in _ctx/ is not trusted: ${reason}`,
     {
       nextSteps: [
         "Rebuild them with: trifecta ctx build -s <segment> (or trifecta ctx sync -s <segment>)",
@@ -75,15 +71,3 @@ export function untrustedError(reason: string): TrifectaError {
 /** Why an unstamped index is refused. */
 export const UNSTAMPED_REASON = `${INDEX_REL} was not written by a build on this machine ` +
   "(shipped with the repository, copied, restored, or built by an older trifecta)";
-
-/** Why a pack whose hash differs from the recorded one is refused. */
-export const PACK_HASH_REASON =
-  "the pack is not the file the build wrote (its SHA-256 differs from the one the index records)";
-
-/**
- * Why the pack with hex SHA-256 `sha256` does not belong to an index that
- * records `recorded`, or undefined when it does.
- */
-export function packHashProblem(recorded: string | undefined, sha256: string): string | undefined {
-  return recorded === sha256 ? undefined : PACK_HASH_REASON;
-}

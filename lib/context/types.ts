@@ -6,10 +6,18 @@
 
 /** Schema version of `_ctx/context_pack.json`. */
 export const PACK_SCHEMA_VERSION = 1;
-/** Segment-relative path of the pack. */
-export const PACK_REL = "_ctx/context_pack.json";
-/** Segment-relative path of the FTS5 search index built with the pack. */
-export const INDEX_REL = "_ctx/context_index.db";
+/**
+ * Segment-relative path of the pack: one SQLite database holding the chunks,
+ * the source-file records, the symbol table and the FTS5 index (see
+ * `store_schema.ts`).
+ */
+export const PACK_REL = "_ctx/context_pack.db";
+/** Segment-relative path of the search index: inside the pack since issue 16. */
+export const INDEX_REL = PACK_REL;
+/** The JSON pack of builds before issue 16 (removed by the next build). */
+export const LEGACY_PACK_REL = "_ctx/context_pack.json";
+/** The separate index of builds before issue 16 (removed by the next build). */
+export const LEGACY_INDEX_REL = "_ctx/context_index.db";
 /** Segment-relative path of the build lock file. */
 export const LOCK_REL = "_ctx/.pack.lock";
 
@@ -105,4 +113,14 @@ export interface ContextPack {
   chunks: PackChunk[];
   /** One entry per chunk, same order. */
   index: PackIndexEntry[];
+}
+
+/** Where a long pack build or sync is (for progress output). */
+export interface PackProgress {
+  /** `walk` (discovery), `chunk` (read, parse, chunk), `index` (rows written), `commit`. */
+  stage: "walk" | "chunk" | "index" | "commit";
+  /** Units done in this stage. */
+  done: number;
+  /** Units in this stage. */
+  total: number;
 }

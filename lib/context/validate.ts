@@ -1,11 +1,11 @@
 /**
  * `ctx validate`: the predecessor's pack rules (§2.4), a strict check of the
- * pack's shape, SQLite's integrity check of the search index, and a check
- * that the index belongs to the pack (build id, pack size, chunk ids).
- * Source files are re-read through the read boundary. Stale = some error
- * says a file changed or does not match. A pair this machine did not build
- * (see `trust.ts`) fails with `PACK_UNTRUSTED` before any of the pack's
- * content is looked at; paths named in errors are shown with secrets masked.
+ * pack's shape, SQLite's integrity check of the pack database, and a check
+ * that every chunk row belongs to a listed file. Source files are re-read
+ * through the read boundary. Stale = some error says a file changed or does
+ * not match. A pack this machine did not write (see `trust.ts`) fails with
+ * `PACK_UNTRUSTED` before any of its content is looked at; paths named in
+ * errors are shown with secrets masked.
  *
  * @module
  */
@@ -13,13 +13,12 @@ import { basename } from "../path.ts";
 import { TrifectaError } from "../errors.ts";
 import { maskSecrets } from "../secrets.ts";
 import { isDenied, readInsideSync, type Segment } from "../segment/mod.ts";
-import { indexPath, type LoadedPack, readPackFile } from "./pack_io.ts";
-import { openIndex, pairMismatch } from "./pair.ts";
+import { type LoadedPack, readPackFile } from "./pack_io.ts";
+import { openIndex } from "./pair.ts";
 import { OLD_INDEX_WARNING } from "./search.ts";
-import { indexHeaderState, packHashProblem, UNSTAMPED_REASON } from "./trust.ts";
-import { textSha256 } from "./stale.ts";
+import { statMatches, textSha256 } from "./stale.ts";
 import { codePointLength, normalizeNewlines } from "./text.ts";
-import { type ContextPack, INDEX_REL, type PackSourceFile } from "./types.ts";
+import { type ContextPack, INDEX_REL, PACK_REL, type PackSourceFile } from "./types.ts";
 import { assertSafeRelPath } from "./ids.ts";
 
 /** Total characters above which validate warns. */
@@ -33,7 +32,7 @@ export interface ValidationReport {
   errors: string[];
   /**
    * Error codes of the errors, each once: `PACK_NOT_FOUND`, `PACK_CORRUPT`,
-   * `PACK_TOO_LARGE`, `CTX_DIR_UNSAFE`, `INDEX_NOT_FOUND`, `INDEX_CORRUPT`,
+   * `PACK_TOO_LARGE`, `CTX_DIR_UNSAFE`, `INDEX_CORRUPT`,
    * `PACK_INDEX_MISMATCH`, `PACK_UNTRUSTED`, `SOURCE_CHANGED`, `SOURCE_MISSING`,
    * `SOURCE_REFUSED`, `UNSAFE_PATH`, `EMPTY_PACK`.
    */
@@ -102,7 +101,7 @@ async function loadPack(segment: Segment, found: Findings): Promise<LoadedPack |
     return await readPackFile(segment);
   } catch (err) {
     if (!(err instanceof TrifectaError)) throw err;
-    found.fail(err.code, err.code === "PACK_NOT_FOUND" ? "Missing context_pack.json" : err.message);
+    found.fail(err.code, err.code === "PACK_NOT_FOUND" ? `Missing ${PACK_REL}` : err.message);
     return undefined;
   }
 }
@@ -185,8 +184,15 @@ async function mtimeOf(segment: Segment, rel: string, fallback: number): Promise
 }
 
 /** One listed file against the disk: readable, same hash, same size; mtime drift warned. */
-async function checkSource(segment: Segment, f: PackSourceFile, found: Findings): Promise<void> {
+async function checkSource(
+  segment: Segment,
+  f: PackSourceFile,
+  found: Findings,
+  quick = false,
+): Promise<void> {
   if (!safeSourcePath(f.path, found)) return;
+  // The rule sync compares by: a file that stat shows unchanged is not re-read.
+  if (quick && statMatches(`${segment.root}/${f.path}`, f)) return;
   const read = readSource(segment, f.path, found);
   if (!read) return;
   if (textSha256(read.text) !== f.sha256) {
@@ -206,8 +212,21 @@ async function checkSource(segment: Segment, f: PackSourceFile, found: Findings)
   }
 }
 
-/** Check the pack of `segment` against its files and its index. */
-export async function validatePack(segment: Segment): Promise<ValidationReport> {
+/** Options for {@linkcode validatePack}. */
+export interface ValidateOptions {
+  /**
+   * Re-read only the files whose size or mtime moved (the rule `ctx sync`
+   * compares by), and skip SQLite's integrity check: what `ctx sync`
+   * validates with, right after writing the pack. Default: everything.
+   */
+  quick?: boolean;
+}
+
+/** Check the pack of `segment` against its files and its database. */
+export async function validatePack(
+  segment: Segment,
+  options: ValidateOptions = {},
+): Promise<ValidationReport> {
   const found = new Findings();
   const loaded = await loadPack(segment, found);
   if (!loaded) return found.report({});
@@ -218,100 +237,56 @@ export async function validatePack(segment: Segment): Promise<ValidationReport> 
     chunks: pack.chunks.length,
     source_files: pack.source_files.length,
   };
-  const distrust = untrustedReason(segment, loaded);
-  if (distrust !== undefined) {
-    found.fail(
-      "PACK_UNTRUSTED",
-      `Context pack not trusted: ${distrust} (rebuild with ctx build or ctx sync)`,
-    );
-    return found.report(base);
-  }
   checkPackRules(pack, found);
-  for (const f of pack.source_files) await checkSource(segment, f, found);
+  for (const f of pack.source_files) await checkSource(segment, f, found, options.quick);
   if (pack.chunks.length === 0) found.fail("EMPTY_PACK", "Context pack contains no chunks");
-  checkIndex(segment, loaded, found);
+  checkIndex(segment, loaded, { found, quick: options.quick === true });
   return found.report(base);
 }
 
-/**
- * Why the pair is not trusted, or undefined when it is, or when the index
- * cannot tell (missing or damaged: {@linkcode checkIndex} names that).
- */
-function untrustedReason(segment: Segment, loaded: LoadedPack): string | undefined {
-  let header;
-  try {
-    header = indexHeaderState(indexPath(segment));
-  } catch (err) {
-    // Missing, a directory, unreadable: checkIndex names it with its code.
-    if (err instanceof Error) return undefined;
-    throw err;
-  }
-  if (header === "unstamped") return UNSTAMPED_REASON;
-  if (header === "not_sqlite") return undefined;
-  let db;
-  try {
-    db = openIndex(segment);
-  } catch (err) {
-    // Named by checkIndex, which opens it again.
-    if (err instanceof TrifectaError) return undefined;
-    throw err;
-  }
-  try {
-    // A pair of two builds is PACK_INDEX_MISMATCH (checkIndex), not distrust.
-    if (pairMismatch(db, { buildId: loaded.pack.build_id, bytes: loaded.bytes })) return undefined;
-    return packHashProblem(db.meta("pack_sha256"), loaded.sha256);
-  } catch (err) {
-    // A damaged index: checkIndex names it (INDEX_CORRUPT).
-    if (err instanceof TrifectaError) return undefined;
-    throw err;
-  } finally {
-    db.close();
-  }
-}
-
-function checkIndex(segment: Segment, loaded: LoadedPack, found: Findings): void {
+/** SQLite's integrity check, and every chunk row of the database in the pack. */
+function checkIndex(
+  segment: Segment,
+  loaded: LoadedPack,
+  how: { found: Findings; quick: boolean },
+): void {
+  const { found } = how;
   const fail = (code: string, message: string) => found.fail(code, message);
   let db;
   try {
     db = openIndex(segment);
   } catch (err) {
     if (!(err instanceof TrifectaError)) throw err;
-    fail(err.code, `Search index ${INDEX_REL} is missing or unreadable: ${err.message}`);
+    fail(err.code, `Context pack ${INDEX_REL} is missing or unreadable: ${err.message}`);
     return;
   }
   try {
-    const problems = db.integrity(5);
+    // Quick (after a sync): the file was just written whole by this process;
+    // SQLite's page-by-page check is for `ctx validate`.
+    const problems = how.quick ? [] : db.integrity(5);
     if (problems.length > 0) {
       fail(
         "INDEX_CORRUPT",
-        `Search index ${INDEX_REL} failed SQLite's integrity check (${problems.length} problem(s), e.g. ${
+        `Context pack ${INDEX_REL} failed SQLite's integrity check (${problems.length} problem(s), e.g. ${
           (problems[0] ?? "").slice(0, 120)
         })`,
       );
       return;
     }
-    const why = pairMismatch(db, { buildId: loaded.pack.build_id, bytes: loaded.bytes });
-    if (why) {
-      fail(
-        "PACK_INDEX_MISMATCH",
-        `Search index ${INDEX_REL} does not belong to this pack: ${why} (rebuild with ctx build)`,
-      );
+    if (db.meta("build_id") !== loaded.pack.build_id) {
+      fail("PACK_INDEX_MISMATCH", `Context pack ${INDEX_REL} changed while it was validated`);
       return;
     }
-    const indexed = db.ids();
-    const packed = loaded.pack.chunks.map((c) => c.id);
-    if (indexed.length !== packed.length) {
+    const rows = db.count();
+    if (rows !== loaded.pack.chunks.length) {
       fail(
         "PACK_INDEX_MISMATCH",
-        `Search index ${INDEX_REL} holds ${indexed.length} chunks, the pack ${packed.length} (mismatch)`,
-      );
-    } else if (indexed.some((id, i) => id !== packed[i])) {
-      fail(
-        "PACK_INDEX_MISMATCH",
-        `Search index ${INDEX_REL} lists other chunk ids than the pack (mismatch)`,
+        `Context pack ${INDEX_REL} holds ${rows} chunk rows, ${
+          rows - loaded.pack.chunks.length
+        } of them of no listed file (mismatch)`,
       );
     }
-    // An index of schema 1 still serves search, by BM25 alone (see search.ts).
+    // A pack without the symbol table still serves search, by BM25 alone (see search.ts).
     if (!db.hasSymbols()) found.warnings.push(OLD_INDEX_WARNING);
   } catch (err) {
     if (!(err instanceof TrifectaError)) throw err;

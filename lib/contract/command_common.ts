@@ -39,8 +39,14 @@ export const GLOBAL_OPTIONS = [
   {
     flag: "persist-cache",
     type: "boolean",
-    default: false,
-    help: "use the persistent SQLite AST cache",
+    help: "use the persistent SQLite AST cache (the default where the segment is writable)",
+  },
+  {
+    flag: "no-persist-cache",
+    type: "boolean",
+    help: "use an in-memory AST cache only (trifecta.jsonc: cache.persist false)",
+    // Commander reads it as `persistCache: false`; the fast path leaves it to commander.
+    noFast: true,
   },
 ] as const satisfies readonly OptionSpec[];
 
@@ -52,6 +58,7 @@ export const GROUPS: Readonly<Record<string, string>> = {
   "lsp.daemon": "keep language servers warm between calls",
   "ctx": "context pack: build, search, get",
   "telemetry": "read the segment's telemetry",
+  "config": "the effective configuration (trifecta.jsonc, docs/config.md)",
 };
 
 /** `--mode`: how much of the code to show (`ast snippet`; `ctx get` adds `-m`). */

@@ -19,7 +19,8 @@ export const CTX_BUILD = {
 export const CTX_SYNC = {
   group: "ctx",
   name: "sync",
-  description: "build, then validate",
+  description: "re-chunk only changed files (full build without a pack), then validate",
+  mcpTool: "pack_sync",
   arguments: [],
   options: [],
 } as const satisfies CommandSpec;
@@ -132,4 +133,5 @@ export const CTX_GET = {
     { flag: "pd-report", type: "boolean", default: false, help: "print the PD_REPORT line last" },
   ],
   mcpTool: "get",
+  fast: true,
 } as const satisfies CommandSpec;

@@ -76,6 +76,7 @@ export const LSP_DIAGNOSTICS = {
   arguments: [{ name: "file", mcp: ["file"] }],
   options: [REQUIRE_LSP],
   fast: true,
+  mcpTool: "diagnostics",
 } as const satisfies CommandSpec;
 
 /** `lsp daemon start [--ttl S]`. */

@@ -27,8 +27,8 @@ export const MAP = {
       short: "b",
       type: "positiveInt",
       valueName: "n",
-      default: MAP_DEFAULT_BUDGET,
-      help: "token budget of the map",
+      help:
+        `token budget of the map (default ${MAP_DEFAULT_BUDGET}, or budgets.map of trifecta.jsonc)`,
       mcp: "budget_tokens",
     },
   ],

@@ -80,5 +80,19 @@ export const MCP = {
   name: "mcp",
   description: "serve trifecta's tools over the Model Context Protocol (stdio)",
   arguments: [],
-  options: [],
+  options: [
+    {
+      flag: "watch",
+      type: "boolean",
+      help:
+        "keep the AST cache, the pack and the language servers fresh from file events (default)",
+    },
+    {
+      flag: "no-watch",
+      type: "boolean",
+      help: "do not watch the segment (answers still check the files they use)",
+      // Commander reads it as `watch: false`; the fast path leaves it to commander.
+      noFast: true,
+    },
+  ],
 } as const satisfies CommandSpec;

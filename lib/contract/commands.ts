@@ -39,14 +39,18 @@ import {
 } from "./command_lsp.ts";
 import { MCP, TELEMETRY_EXPORT, TELEMETRY_HEALTH, TELEMETRY_REPORT } from "./command_telemetry.ts";
 import { MAP } from "./command_map.ts";
+import { WATCH } from "./command_watch.ts";
+import { CONFIG_SHOW } from "./command_config.ts";
 import type { CommandSpec, OptionsOf, OptionSpec } from "./command_types.ts";
 
 export * from "./command_ast.ts";
 export * from "./command_common.ts";
+export * from "./command_config.ts";
 export * from "./command_ctx.ts";
 export * from "./command_lsp.ts";
 export * from "./command_map.ts";
 export * from "./command_telemetry.ts";
+export * from "./command_watch.ts";
 
 export type {
   ArgumentSpec,
@@ -83,9 +87,11 @@ export const COMMANDS = [
   CTX_SEARCH,
   CTX_GET,
   MAP,
+  WATCH,
   TELEMETRY_REPORT,
   TELEMETRY_EXPORT,
   TELEMETRY_HEALTH,
+  CONFIG_SHOW,
   MCP,
 ] as const satisfies readonly CommandSpec[];
 

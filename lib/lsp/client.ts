@@ -254,6 +254,30 @@ export class LspClient {
   }
 
   /**
+   * Send a notification (e.g. `workspace/didChangeWatchedFiles`), only when
+   * READY (a server still starting reads the workspace itself). True when
+   * it was sent.
+   */
+  async notify(method: string, params: unknown): Promise<boolean> {
+    const conn = this.#conn;
+    if (this.#state !== "READY" || !conn) return false;
+    await conn.notify(method, params);
+    return true;
+  }
+
+  /**
+   * `textDocument/didClose` for `abs` when it is open (a deleted file), and
+   * forget it: a later {@linkcode LspClient.syncFile} opens it afresh. Only
+   * when READY; true when it was closed.
+   */
+  async closeFile(abs: string): Promise<boolean> {
+    const conn = this.#conn;
+    if (this.#state !== "READY" || !conn || !this.#docs.close(abs)) return false;
+    await conn.notify("textDocument/didClose", { textDocument: { uri: pathToUri(abs) } });
+    return true;
+  }
+
+  /**
    * Send a request; only when READY. Errors are {@linkcode LspUnavailableError}
    * with the reason to report (`lsp_not_ready`, `lsp_request_timeout`,
    * `lsp_error`). `file` (absolute) names the document for telemetry.

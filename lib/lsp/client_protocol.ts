@@ -136,6 +136,12 @@ export class DocumentStore {
     return { kind: "change", version };
   }
 
+  /** Forget `abs` (closed in the server) and its diagnostics; true when it was open. */
+  close(abs: string): boolean {
+    this.#diagnostics.delete(abs);
+    return this.#open.delete(abs);
+  }
+
   /** True once `abs` was opened and the server published diagnostics for it. */
   hasDiagnostics(abs: string): boolean {
     return this.#open.has(abs) && this.#diagnostics.has(abs);

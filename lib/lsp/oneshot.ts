@@ -49,7 +49,13 @@ export interface OneShotOptions {
 
 /** What {@linkcode askOneShot} gives back: an answer, or why there is none. */
 export type OneShotResult =
-  | { kind: "answer"; response: LspResponse; state: LspState }
+  | {
+    kind: "answer";
+    response: LspResponse;
+    state: LspState;
+    /** Measured ms from the server's spawn to READY (the CLI's keep-warm hint). */
+    startMs: number;
+  }
   | {
     kind: "fallback";
     reason: FallbackReason;
@@ -90,6 +96,7 @@ export async function askOneShot(
       return skeletonOfFile(segment, file, { cache: await options.openCache?.() });
     })().catch((err: unknown) => err); // only warms the cache; the fallback reports its own errors
     const state = await client.waitReady(config.readyTimeoutMs);
+    const startMs = client.ageMs; // before the skeleton wait: the server's own start
     await skeleton;
     if (state !== "READY") {
       const reason: FallbackReason = fallbackReasonOf(state, client.failReason);
@@ -99,7 +106,8 @@ export async function askOneShot(
       const data = await performQuestion(client, segment, { ...request, ...file }, {
         timeoutMs: config.requestTimeoutMs,
       });
-      return { kind: "answer", response: fullResponse(server.backend, data), state: client.state };
+      const response = fullResponse(server.backend, data);
+      return { kind: "answer", response, state: client.state, startMs };
     } catch (err) {
       if (err instanceof LspUnavailableError) {
         const reason = reasonOfUnavailable(err, client);

@@ -74,6 +74,8 @@ export interface QueryOutcome {
   state: LspState | "NONE";
   /** Warnings (e.g. a daemon this process may not reach). */
   warnings?: string[];
+  /** With `via: "oneshot"` and an answer: measured ms from the server's spawn to READY. */
+  serverStartMs?: number;
 }
 
 export { serverLanguageOf };
@@ -201,7 +203,8 @@ export async function answerQuery(
     openCache: options.openCache,
   });
   if (oneShot.kind === "answer") {
-    return { response: oneShot.response, via: "oneshot", state: oneShot.state };
+    const { response, state, startMs } = oneShot;
+    return { response, via: "oneshot", state, serverStartMs: startMs };
   }
   return await fallback(oneShot.reason, oneShot.via, oneShot.state, oneShot.detail);
 }

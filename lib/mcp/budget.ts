@@ -5,7 +5,8 @@
  * parent); everything after it is left out. A truncated outline ends with
  * one marker line saying what was left out. The token estimate
  * (`estimateTokens`, lib/text.ts) of the whole text, marker included, never
- * exceeds the budget; nor does that of the `symbol` answer's JSON.
+ * exceeds the budget; nor does that of the `symbol` answer (fitted by its
+ * JSON, shown as the CLI's outline lines, which are shorter).
  *
  * Paged (`cursorFor` given): a file that does not fit whole ends the page
  * instead of being cut, unless it is the page's first file (then it is cut by
@@ -24,6 +25,7 @@ import { countSymbols, type FileSkeleton, type OutlineLine, outlineLines } from 
 import { entryChars, shrunk } from "./json_page.ts";
 import { outputTokens } from "./paging.ts";
 import { jsonText } from "./tools/define.ts";
+import { symbolAnswerText } from "./symbol_text.ts";
 
 /** Smallest budget accepted: room for a header and the marker. */
 export const MIN_SKELETON_BUDGET = 64;
@@ -261,6 +263,12 @@ export interface FittedSymbolAnswer {
   text: string;
   /** The structured content (`symbols` cut, with the counts and `truncated`). */
   structured: Record<string, unknown> & { truncated: boolean; token_est: number };
+  /**
+   * Estimate of the structured content as JSON plus the marker: what the
+   * answer is fitted by, so the JSON stays within the budget too (the
+   * text, the CLI's outline lines, is shorter).
+   */
+  fitTokens: number;
 }
 
 function symbolMarker(
@@ -299,7 +307,7 @@ export function fitSymbolAnswer(
     return buildAnswer(h, shown, { cut, total: list.length, budget, cursor, paged: !!cursorFor });
   };
   const whole = answer(head, [...page], false);
-  if (outputTokens(whole.text) <= budget) return whole;
+  if (whole.fitTokens <= budget) return whole;
   const widest = (h: Record<string, unknown>) =>
     buildAnswer(h, [], {
       cut: true,
@@ -310,19 +318,19 @@ export function fitSymbolAnswer(
     });
   let h = head;
   let empty = widest(h);
-  if (outputTokens(empty.text) > budget) {
+  if (empty.fitTokens > budget) {
     h = shrunkHead(head);
     empty = widest(h);
   }
-  if (outputTokens(empty.text) > budget) return markerOnly(list.length, budget);
+  if (empty.fitTokens > budget) return markerOnly(list.length, budget);
   // Room for the list: the empty answer's cost plus a few tokens for digits.
-  const room = 4 * (budget - outputTokens(empty.text) - 4);
+  const room = 4 * (budget - empty.fitTokens - 4);
   const shown = fitEntries(page, room);
   // Paged, a page holds at least one symbol (cut down if need be), so paging moves on.
   if (cursorFor && shown.length === 0 && page.length > 0) shown.push(...leastEntry(page, room));
   let fitted = answer(h, shown, true);
   // The entry bounds hold the estimate from above; this only guards that proof.
-  while (outputTokens(fitted.text) > budget && shown.length > 0) {
+  while (fitted.fitTokens > budget && shown.length > 0) {
     shown.pop();
     fitted = answer(h, shown, true);
   }
@@ -359,13 +367,11 @@ function buildAnswer(
     : "";
   // token_est is the estimate of the text that carries it: settle it twice
   // (a digit more can move the estimate by one token, never more).
-  let text = "";
-  for (let i = 0; i < 2; i++) {
-    text = jsonText(structured) + marker;
-    structured.token_est = outputTokens(text);
-  }
-  text = jsonText(structured) + marker;
-  return { text, structured };
+  // The text is the CLI's outline (symbol_text.ts), never longer than the
+  // JSON the entries were fitted by, so it stays within the budget.
+  const text = symbolAnswerText(structured) + marker.replace(/^\n/, "");
+  structured.token_est = outputTokens(text);
+  return { text, structured, fitTokens: outputTokens(jsonText(structured) + marker) };
 }
 
 /** A head with its strings cut (see {@linkcode shrunk}). */
@@ -389,7 +395,7 @@ function markerOnly(total: number, budget: number): FittedSymbolAnswer {
   };
   const text = symbolMarker(total, total, { budget });
   structured.token_est = outputTokens(text);
-  return { text, structured };
+  return { text, structured, fitTokens: structured.token_est };
 }
 
 /**

@@ -60,11 +60,17 @@ export interface JsonPageOptions {
   budgetTokens: number;
   /** The key of the list in the answer (`hits`, `symbols`, `references`, …). */
   listKey: string;
+  /**
+   * The text of a page's structured content (default: its JSON). The page
+   * is fitted by its JSON either way, so a compact text stays within the
+   * budget too.
+   */
+  render?: (structured: Readonly<Record<string, unknown>>) => string;
 }
 
 /** A page of a JSON answer. */
 export interface JsonPage {
-  /** The text: the structured content as JSON. */
+  /** The text: `render` of the structured content, or its JSON. */
   text: string;
   /** The answer with the page's items under `listKey`, `total`, and `next_cursor` when cut. */
   structured: Record<string, unknown>;
@@ -72,6 +78,8 @@ export interface JsonPage {
   shown: number;
   /** Offset of the next page, or undefined on the last one. */
   next: number | undefined;
+  /** Estimate of the structured content as JSON: what the page is fitted by. */
+  fitTokens: number;
 }
 
 function build(
@@ -81,7 +89,9 @@ function build(
 ): JsonPage {
   const structured: Record<string, unknown> = { ...head, [o.listKey]: shown, total: o.total };
   if (o.next !== undefined) structured.next_cursor = encodeCursor(o.tool, o.args, o.next);
-  return { text: jsonText(structured), structured, shown: shown.length, next: o.next };
+  const json = jsonText(structured);
+  const text = o.render ? o.render(structured) : json;
+  return { text, structured, shown: shown.length, next: o.next, fitTokens: outputTokens(json) };
 }
 
 function overBudget(o: JsonPageOptions, why: string): TrifectaError {
@@ -124,11 +134,11 @@ export function fitJsonPage(
   const page = items.slice(start);
   const total = items.length;
   const whole = build(head, page, { ...options, total, next: undefined });
-  if (outputTokens(whole.text) <= budget) return whole;
+  if (whole.fitTokens <= budget) return whole;
   // The empty page with the longest cursor (of the last offset) bounds the head's cost.
   const widest = build(head, [], { ...options, total, next: total });
-  if (outputTokens(widest.text) > budget) throw overBudget(options, "the head");
-  const room = 4 * (budget - outputTokens(widest.text) - 4);
+  if (widest.fitTokens > budget) throw overBudget(options, "the head");
+  const room = 4 * (budget - widest.fitTokens - 4);
   const shown: unknown[] = [];
   let used = 0;
   for (const item of page) {
@@ -141,7 +151,7 @@ export function fitJsonPage(
   if (shown.length === 0 && entryChars(shrunk(page[0])) <= room) shown.push(shrunk(page[0]));
   let fitted = build(head, shown, { ...options, total, next: start + shown.length });
   // The entry bounds hold the estimate from above; this only guards that proof.
-  while (outputTokens(fitted.text) > budget && shown.length > 0) {
+  while (fitted.fitTokens > budget && shown.length > 0) {
     shown.pop();
     fitted = build(head, shown, { ...options, total, next: start + shown.length });
   }

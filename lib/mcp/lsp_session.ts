@@ -8,6 +8,11 @@
  * is remembered with its mtime and size. Before each question the session
  * stats them; a file that changed is sent again (`didOpen`/`didChange`
  * with the current text), so the server never answers from an old copy.
+ * With watch mode on (lib/mcp/session_watch.ts) the session is also told
+ * of every batch of changes ({@linkcode LspSession.filesChanged}): running
+ * servers get `workspace/didChangeWatchedFiles` for the files of their
+ * language (so they learn about files they were never shown), open
+ * documents that changed get their new text, deleted ones `didClose`.
  *
  * Boundary: every file text comes through the read boundary; before each
  * question the session revalidates its scan of the segment
@@ -32,6 +37,7 @@ import {
   type LspConfig,
   lspConfig,
   LspUnavailableError,
+  pathToUri,
   performQuestion,
   type QueryOutcome,
   type QueryRequest,
@@ -53,6 +59,19 @@ export interface LspSessionOptions {
   /** Settings (default: from the environment). */
   config?: LspConfig;
 }
+
+/** Files changed on disk, segment-relative (a watcher's batch). */
+export interface FileChanges {
+  /** New files. */
+  added: readonly string[];
+  /** Changed files. */
+  changed: readonly string[];
+  /** Deleted files. */
+  deleted: readonly string[];
+}
+
+/** LSP `FileChangeType`: Created 1, Changed 2, Deleted 3. */
+const CHANGE_TYPE = { added: 1, changed: 2, deleted: 3 } as const;
 
 /** How often a crashed server is started again in one session. */
 const MAX_RESTARTS = 2;
@@ -187,6 +206,39 @@ export class LspSession {
       }
       throw err;
     }
+  }
+
+  /**
+   * Tell the running servers what changed on disk (see the module doc).
+   * Nothing is sent while the segment is unsafe (the next question shuts
+   * the servers down). Returns how many servers were told.
+   */
+  async filesChanged(changes: FileChanges): Promise<number> {
+    if (this.#closed || this.#guard.verdict()) return 0;
+    let told = 0;
+    for (const [language, slot] of this.#slots) {
+      if (slot.client.state !== "READY") continue;
+      const events = (["added", "changed", "deleted"] as const).flatMap((kind) =>
+        changes[kind]
+          .filter((rel) => serverLanguageOf(rel) === language)
+          .map((rel) => ({
+            uri: pathToUri(join(this.#segment.root, rel)),
+            type: CHANGE_TYPE[kind],
+          }))
+      );
+      for (const rel of changes.deleted) {
+        const abs = join(this.#segment.root, rel);
+        if (slot.tracked.delete(abs)) await slot.client.closeFile(abs);
+      }
+      await this.#refresh(slot);
+      if (
+        events.length > 0 &&
+        await slot.client.notify("workspace/didChangeWatchedFiles", { changes: events })
+      ) {
+        told += 1;
+      }
+    }
+    return told;
   }
 
   /** Shut the servers down, keeping the session open (they start again when needed). */

@@ -25,10 +25,17 @@ export interface ToolResult {
   [key: string]: unknown;
 }
 
-/** A successful result. */
+/**
+ * A successful result: the compact text, and the structure in
+ * `structuredContent` (with `status: "ok"`, which every output schema
+ * requires, when the tool left it out).
+ */
 export function okResult(text: string, structured: Record<string, unknown>): ToolResult {
   // Text an agent may show raw: no terminal controls from repository names or code.
-  return { content: [{ type: "text", text: escapeTerminal(text) }], structuredContent: structured };
+  return {
+    content: [{ type: "text", text: escapeTerminal(text) }],
+    structuredContent: { status: "ok", ...structured },
+  };
 }
 
 /**

@@ -23,6 +23,23 @@ export interface McpStateOptions {
   persistCache?: boolean;
   /** Language-server settings (default: from the environment). */
   lspConfig?: LspConfig;
+  /** Default budgets from the configuration (`budgets.mcp`, `budgets.map`); none: built-in. */
+  budgets?: McpBudgets;
+  /** The telemetry directory in force (`telemetry.dir`); default: the segment's. */
+  telemetryDir?: string;
+}
+
+/**
+ * Default token budgets of the tools, from trifecta.jsonc (docs/config.md):
+ * `tools` is `budgets.mcp`, the default of the tools whose built-in default
+ * is 2,000 (`skeleton`, `find_symbol`, `symbol`, `find_references`); `map`
+ * is `budgets.map`. A call's `budget_tokens` wins over both.
+ */
+export interface McpBudgets {
+  /** `budgets.mcp`. */
+  tools?: number;
+  /** `budgets.map`. */
+  map?: number;
 }
 
 /** The warm state of one MCP session. */
@@ -37,12 +54,18 @@ export class McpState {
   readonly lsp: LspSession;
   /** The context pack. */
   readonly pack: PackSession;
+  /** Default budgets from the configuration. */
+  readonly budgets: McpBudgets;
+  /** The telemetry directory in force, when the configuration names one. */
+  readonly telemetryDir: string | undefined;
   #pool: ParsePool | undefined;
   #closed = false;
 
   private constructor(segment: Segment, options: McpStateOptions) {
     this.segment = segment;
     this.telemetry = options.telemetry;
+    this.budgets = options.budgets ?? {};
+    this.telemetryDir = options.telemetryDir;
     this.cache = createAstCache({
       persist: options.persistCache ?? false,
       segment,

@@ -27,8 +27,9 @@ import { readInside } from "../segment/mod.ts";
 import type { Segment } from "../segment/segment.ts";
 import type { Telemetry } from "../telemetry/mod.ts";
 import { type ResolvedFocus, resolveFocus } from "./map_focus.ts";
-import { buildMapGraph, type MapGraph } from "./map_graph.ts";
-import { fileRanks, type MapEntry, rankDefinitions } from "./map_rank.ts";
+import { type MapGraph, mapGraphSteps } from "./map_graph.ts";
+import { fileRanksSliced, type MapEntry, rankDefinitionsSliced } from "./map_rank.ts";
+import { counted, drainSliced } from "./time_slice.ts";
 import { fitMap } from "./map_render.ts";
 
 import { MAP_DEFAULT_BUDGET } from "./map_defaults.ts";
@@ -47,6 +48,20 @@ export interface MapOptions {
   pool?: ParsePool;
   /** Worker count for the pool made here. */
   workers?: number;
+  /** Called as the skeletons come in: files done and the total. */
+  onProgress?: (done: number, total: number) => void;
+  /**
+   * Called as the ranking links the files into its graph: steps done and
+   * the total (a skeleton of a whole tree spends seconds here after the
+   * parse); `(total, total)` once the files are ranked.
+   */
+  onRankProgress?: (done: number, total: number) => void;
+  /**
+   * The files' skeletons when the caller has them already (the MCP
+   * `skeleton` tool): not looked up again — on a warm cache that lookup is
+   * seconds of main-thread work on a big tree.
+   */
+  skeletons?: readonly FileSkeleton[];
 }
 
 /** The ranked graph of a set of files. */
@@ -55,6 +70,8 @@ interface Ranked {
   focus: ResolvedFocus;
   /** Files left out (no skeleton and no tags). */
   skipped: number;
+  /** Steps of the ranking's progress (files linked into the graph). */
+  steps: number;
 }
 
 async function loadInputs(
@@ -66,12 +83,18 @@ async function loadInputs(
   const pool = own ? new ParsePool({ size: options.workers }) : options.pool;
   try {
     const common = { cache: options.cache, telemetry: options.telemetry, pool };
+    const given = options.skeletons;
+    const wanted = new Set(files.map((f) => f.rel));
     const [batch, tags] = await Promise.all([
-      skeletonOfFiles(segment, files, common),
+      given === undefined
+        ? skeletonOfFiles(segment, files, { ...common, onProgress: options.onProgress })
+        : undefined,
       tagsOfFiles(segment, files.map((f) => f.rel), common),
     ]);
-    const skeletons = batch.files.flatMap((o) => o.skeleton ? [o.skeleton] : []);
-    return { skeletons, tags, skipped: batch.stats.skipped };
+    const skeletons = given === undefined
+      ? (batch?.files ?? []).flatMap((o) => o.skeleton ? [o.skeleton] : [])
+      : given.filter((sk) => wanted.has(sk.path));
+    return { skeletons, tags, skipped: batch?.stats.skipped ?? 0 };
   } finally {
     if (own) pool?.close();
   }
@@ -101,7 +124,13 @@ async function rankedGraph(
 ): Promise<Ranked> {
   const { skeletons, tags, skipped } = await loadInputs(segment, files, options);
   const configs = await importConfigs(segment, new Set(tags.map((t) => t.language)));
-  const first = buildMapGraph(skeletons, tags, { configs });
+  // Sliced: in an MCP session a whole tree's graph and ranking would hold every other call.
+  const total = skeletons.length + tags.length;
+  const report = options.onRankProgress;
+  const steps = mapGraphSteps(skeletons, tags, { configs });
+  const first = await drainSliced(
+    report === undefined ? steps : counted(steps, (n) => report(Math.min(n, total - 1), total)),
+  );
   const focus = resolveFocus(options.focus ?? [], {
     root: segment.root,
     files: first.files,
@@ -110,8 +139,8 @@ async function rankedGraph(
   // A focus identifier weighs more on its edges: the graph is built again with it.
   const graph = focus.idents.size === 0
     ? first
-    : buildMapGraph(skeletons, tags, { focusIdents: focus.idents, configs });
-  return { graph, focus, skipped };
+    : await drainSliced(mapGraphSteps(skeletons, tags, { focusIdents: focus.idents, configs }));
+  return { graph, focus, skipped, steps: total };
 }
 
 /** One entry of a map's JSON. */
@@ -205,8 +234,9 @@ export async function repoMap(
   const budget = options.budgetTokens ?? MAP_DEFAULT_BUDGET;
   const start = options.start ?? 0;
   const targets = await collectSkeletonTargets(segment, ["."]);
-  const { graph, focus, skipped } = await rankedGraph(segment, targets.files, options);
-  const entries = rankDefinitions(graph, focus);
+  const { graph, focus, skipped, steps } = await rankedGraph(segment, targets.files, options);
+  const entries = await rankDefinitionsSliced(graph, focus);
+  options.onRankProgress?.(steps, steps);
   const rest = entries.slice(start);
   const fitted = fitMap(rest, Math.max(0, budget - (options.reserveTokens ?? 0)));
   return {
@@ -245,8 +275,9 @@ export async function rankFiles(
   options: MapOptions = {},
 ): Promise<RankedFile[]> {
   const sources = files.map((rel) => ({ rel, abs: join(segment.root, rel) }));
-  const { graph, focus } = await rankedGraph(segment, sources, options);
-  const ranks = fileRanks(graph, focus);
+  const { graph, focus, steps } = await rankedGraph(segment, sources, options);
+  const ranks = await fileRanksSliced(graph, focus);
+  options.onRankProgress?.(steps, steps);
   const out = files.map((path) => {
     const node = graph.index.get(path);
     return { path, rank: node === undefined ? -1 : ranks[node] ?? 0 };

@@ -19,6 +19,15 @@ import type { FileSkeleton, FileTags, TagKind } from "../ast/mod.ts";
 import { importedFiles, type ImportFiles } from "./map_imports.ts";
 import { isTestPath } from "../context/test_paths.ts";
 import { rowsOfSkeleton, type SymbolRow } from "./symbol_rows.ts";
+import { drainSync, type Steps } from "./time_slice.ts";
+
+/** Options for {@linkcode buildMapGraph}. */
+export interface MapGraphOptions {
+  /** Focus identifiers: their edges weigh more. */
+  focusIdents?: ReadonlySet<string>;
+  /** Texts of the root config files the import rules read, by path. */
+  configs?: ReadonlyMap<string, string>;
+}
 
 /** An edge of the graph: `from` references `ident`, which `to` defines. */
 export interface IdentEdge {
@@ -73,10 +82,14 @@ function shapeWeight(ident: string): number {
   return specific ? FOCUS_BOOST : 1;
 }
 
-function definersOf(skeletons: readonly FileSkeleton[], index: Map<string, number>) {
+function* definersOf(
+  skeletons: readonly FileSkeleton[],
+  index: Map<string, number>,
+): Steps<{ defs: SymbolRow[][]; definers: Map<string, number[]> }> {
   const defs: SymbolRow[][] = [];
   const definers = new Map<string, number[]>();
   for (const sk of skeletons) {
+    yield;
     const node = index.get(sk.path);
     if (node === undefined) continue;
     const rows = rowsOfSkeleton(sk);
@@ -197,12 +210,25 @@ function edgesFrom(
 export function buildMapGraph(
   skeletons: readonly FileSkeleton[],
   tags: readonly FileTags[],
-  options: { focusIdents?: ReadonlySet<string>; configs?: ReadonlyMap<string, string> } = {},
+  options: MapGraphOptions = {},
 ): MapGraph {
+  return drainSync(mapGraphSteps(skeletons, tags, options));
+}
+
+/**
+ * The steps of {@linkcode buildMapGraph}, one pause point per file (run
+ * sliced by lib/nav/time_slice.ts so a whole tree's graph does not hold the
+ * event loop).
+ */
+export function* mapGraphSteps(
+  skeletons: readonly FileSkeleton[],
+  tags: readonly FileTags[],
+  options: MapGraphOptions = {},
+): Steps<MapGraph> {
   const files = [...new Set([...skeletons.map((s) => s.path), ...tags.map((t) => t.path)])]
     .sort();
   const index = new Map(files.map((f, i) => [f, i]));
-  const { defs, definers } = definersOf(skeletons, index);
+  const { defs, definers } = yield* definersOf(skeletons, index);
   for (let i = 0; i < files.length; i++) defs[i] ??= [];
   const partial = { files, index, defs, definers };
   const context = {
@@ -213,6 +239,7 @@ export function buildMapGraph(
   const ordered = [...tags].sort((a, b) => (index.get(a.path) ?? 0) - (index.get(b.path) ?? 0));
   const edges: IdentEdge[] = [];
   for (const t of ordered) {
+    yield;
     const from = index.get(t.path);
     if (from !== undefined) edges.push(...edgesFrom(from, t, partial, context));
   }

@@ -10,7 +10,8 @@
  */
 import type { SkeletonSymbol } from "../ast/mod.ts";
 import type { MapGraph } from "./map_graph.ts";
-import { pageRank } from "./pagerank.ts";
+import { pageRankSteps } from "./pagerank.ts";
+import { drainSliced, drainSync, type SliceOptions, type Steps } from "./time_slice.ts";
 
 /** One ranked definition. */
 export interface MapEntry {
@@ -34,8 +35,8 @@ export interface RankFocus {
   idents: ReadonlySet<string>;
 }
 
-/** The rank of each file (by node number), seeded by the focus. */
-export function fileRanks(graph: MapGraph, focus: RankFocus): Float64Array {
+/** The steps of {@linkcode fileRanks} (lib/nav/time_slice.ts runs them). */
+function fileRankSteps(graph: MapGraph, focus: RankFocus): Steps<Float64Array> {
   const seed = new Map<number, number>();
   for (const f of focus.files) {
     const node = graph.index.get(f);
@@ -44,7 +45,21 @@ export function fileRanks(graph: MapGraph, focus: RankFocus): Float64Array {
   for (const ident of [...focus.idents].sort()) {
     for (const node of graph.definers.get(ident) ?? []) seed.set(node, seed.get(node) ?? 1);
   }
-  return pageRank(graph.files.length, graph.edges, { personalization: seed });
+  return pageRankSteps(graph.files.length, graph.edges, { personalization: seed });
+}
+
+/** The rank of each file (by node number), seeded by the focus. */
+export function fileRanks(graph: MapGraph, focus: RankFocus): Float64Array {
+  return drainSync(fileRankSteps(graph, focus));
+}
+
+/** {@linkcode fileRanks}, giving the event loop a turn every slice of work (same ranks). */
+export function fileRanksSliced(
+  graph: MapGraph,
+  focus: RankFocus,
+  options: SliceOptions = {},
+): Promise<Float64Array> {
+  return drainSliced(fileRankSteps(graph, focus), options);
 }
 
 function compareEntries(a: MapEntry, b: MapEntry): number {
@@ -54,23 +69,28 @@ function compareEntries(a: MapEntry, b: MapEntry): number {
     (a.symbol.qualified_name < b.symbol.qualified_name ? -1 : 1);
 }
 
-/**
- * Every definition outside the focus files, best first.
- */
-export function rankDefinitions(graph: MapGraph, focus: RankFocus): MapEntry[] {
-  const ranks = fileRanks(graph, focus);
+/** Edges scored between two points where a sliced run may pause. */
+const EDGE_CHUNK = 8192;
+
+/** The steps of {@linkcode rankDefinitions}. */
+function* rankDefinitionSteps(graph: MapGraph, focus: RankFocus): Steps<MapEntry[]> {
+  const ranks = yield* fileRankSteps(graph, focus);
   const outWeight = new Float64Array(graph.files.length);
   for (const e of graph.edges) outWeight[e.from] = (outWeight[e.from] ?? 0) + e.weight;
   const scores = new Map<string, number>();
-  for (const e of graph.edges) {
+  for (let k = 0; k < graph.edges.length; k++) {
+    const e = graph.edges[k];
+    if (e === undefined) continue;
     const key = `${e.to}\0${e.ident}`;
     const share = (ranks[e.from] ?? 0) * e.weight / (outWeight[e.from] ?? 1);
     scores.set(key, (scores.get(key) ?? 0) + share);
+    if (k % EDGE_CHUNK === EDGE_CHUNK - 1) yield;
   }
   const skip = new Set(focus.files);
   const entries: MapEntry[] = [];
   for (const [node, path] of graph.files.entries()) {
     if (skip.has(path)) continue;
+    yield;
     const fileRank = ranks[node] ?? 0;
     for (const row of graph.defs[node] ?? []) {
       const score = scores.get(`${node}\0${row.symbol.name}`) ?? 0;
@@ -78,4 +98,20 @@ export function rankDefinitions(graph: MapGraph, focus: RankFocus): MapEntry[] {
     }
   }
   return entries.sort(compareEntries);
+}
+
+/**
+ * Every definition outside the focus files, best first.
+ */
+export function rankDefinitions(graph: MapGraph, focus: RankFocus): MapEntry[] {
+  return drainSync(rankDefinitionSteps(graph, focus));
+}
+
+/** {@linkcode rankDefinitions}, giving the event loop a turn every slice of work (same entries). */
+export function rankDefinitionsSliced(
+  graph: MapGraph,
+  focus: RankFocus,
+  options: SliceOptions = {},
+): Promise<MapEntry[]> {
+  return drainSliced(rankDefinitionSteps(graph, focus), options);
 }

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { drainSync, type Steps } from "./time_slice.ts";
 
 /** One weighted edge between node numbers. */
 export interface RankEdge {
@@ -45,6 +46,49 @@ function restartVector(n: number, personalization?: ReadonlyMap<number, number>)
   return v;
 }
 
+/** Edges handled between two points where a sliced run may pause. */
+const EDGE_CHUNK = 8192;
+
+/**
+ * The steps of {@linkcode pageRank}: one pause point every
+ * {@linkcode EDGE_CHUNK} edges of an iteration and at the end of each
+ * iteration (lib/nav/time_slice.ts runs them, sliced or not).
+ */
+export function* pageRankSteps(
+  n: number,
+  edges: readonly RankEdge[],
+  options: PageRankOptions = {},
+): Steps<Float64Array> {
+  const damping = options.damping ?? 0.85;
+  const restart = restartVector(n, options.personalization);
+  const outWeight = new Float64Array(n);
+  for (const e of edges) outWeight[e.from] = (outWeight[e.from] ?? 0) + e.weight;
+  let rank = Float64Array.from(restart);
+  for (let iter = 0; iter < (options.maxIterations ?? 100); iter++) {
+    const next = new Float64Array(n);
+    let dangling = 0;
+    for (let i = 0; i < n; i++) if ((outWeight[i] ?? 0) === 0) dangling += rank[i] ?? 0;
+    for (let k = 0; k < edges.length; k++) {
+      const e = edges[k];
+      if (e === undefined) continue;
+      const w = outWeight[e.from] ?? 0;
+      next[e.to] = (next[e.to] ?? 0) + damping * (rank[e.from] ?? 0) * e.weight / w;
+      if (k % EDGE_CHUNK === EDGE_CHUNK - 1) yield;
+    }
+    let change = 0;
+    for (let i = 0; i < n; i++) {
+      const r = restart[i] ?? 0;
+      const v = (next[i] ?? 0) + (1 - damping) * r + damping * dangling * r;
+      change += Math.abs(v - (rank[i] ?? 0));
+      next[i] = v;
+    }
+    rank = next;
+    if (change < (options.tolerance ?? 1e-10)) break;
+    yield;
+  }
+  return rank;
+}
+
 /**
  * The rank of each of `n` nodes (summing to 1) under personalised PageRank.
  *
@@ -62,28 +106,5 @@ export function pageRank(
   edges: readonly RankEdge[],
   options: PageRankOptions = {},
 ): Float64Array {
-  const damping = options.damping ?? 0.85;
-  const restart = restartVector(n, options.personalization);
-  const outWeight = new Float64Array(n);
-  for (const e of edges) outWeight[e.from] = (outWeight[e.from] ?? 0) + e.weight;
-  let rank = Float64Array.from(restart);
-  for (let iter = 0; iter < (options.maxIterations ?? 100); iter++) {
-    const next = new Float64Array(n);
-    let dangling = 0;
-    for (let i = 0; i < n; i++) if ((outWeight[i] ?? 0) === 0) dangling += rank[i] ?? 0;
-    for (const e of edges) {
-      const w = outWeight[e.from] ?? 0;
-      next[e.to] = (next[e.to] ?? 0) + damping * (rank[e.from] ?? 0) * e.weight / w;
-    }
-    let change = 0;
-    for (let i = 0; i < n; i++) {
-      const r = restart[i] ?? 0;
-      const v = (next[i] ?? 0) + (1 - damping) * r + damping * dangling * r;
-      change += Math.abs(v - (rank[i] ?? 0));
-      next[i] = v;
-    }
-    rank = next;
-    if (change < (options.tolerance ?? 1e-10)) break;
-  }
-  return rank;
+  return drainSync(pageRankSteps(n, edges, options));
 }

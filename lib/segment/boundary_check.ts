@@ -61,7 +61,7 @@ function checkNamed(segment: Segment, path: string): { namedRel: string; lexical
   // First: every later message shows the name.
   if (nameHasSecret(namedRel)) throw secretInName(namedRel);
   if (pathTooLong(lexical)) throw tooLong(namedRel);
-  const deniedName = denied(namedRel, namedRel, "denied_name");
+  const deniedName = denied(namedRel, namedRel, "denied_name", segment.extraDeny);
   if (deniedName) throw deniedName;
   return { namedRel, lexical };
 }
@@ -81,7 +81,7 @@ function checkReal(
   const rel = relInside(segment.root, real);
   if (rel === undefined) throw outside(namedRel);
   if (rel !== namedRel && nameHasSecret(rel)) throw secretInName(namedRel, rel);
-  const deniedTarget = denied(namedRel, rel, "denied_target");
+  const deniedTarget = denied(namedRel, rel, "denied_target", segment.extraDeny);
   if (deniedTarget) throw deniedTarget;
   if (pathTooLong(real)) throw tooLong(namedRel);
   return { real, rel };

@@ -112,6 +112,84 @@ export function isDenied(rel: string): boolean {
   return ANY_DENIED.test(rel);
 }
 
+// Extra globs (config `deny`) come from the repository, like the names they
+// are matched against: a backtracking RegExp over both would let a glob such
+// as `*a*a*a*a*b` take exponential time on a long name. They are matched by
+// a linear wildcard matcher instead, per component, split once per list.
+const EXTRA_SPLIT = new Map<string, readonly (readonly [string, readonly string[]])[]>();
+
+function splitExtra(extra: readonly string[]): readonly (readonly [string, readonly string[]])[] {
+  const key = extra.join("\n");
+  let out = EXTRA_SPLIT.get(key);
+  if (out === undefined) {
+    out = extra.map((g) => [g, (g.endsWith("/") ? g.slice(0, -1) : g).toLowerCase().split("/")]);
+    EXTRA_SPLIT.set(key, out);
+  }
+  return out;
+}
+
+/**
+ * One component against one glob component (`*` any run, `?` one
+ * character), both lower-cased: the two-pointer match that backtracks only
+ * to the last `*`, so at most length(glob) × length(name) steps.
+ */
+function wildMatch(glob: string, name: string): boolean {
+  let g = 0;
+  let n = 0;
+  let star = -1;
+  let mark = 0;
+  while (n < name.length) {
+    const c = glob[g];
+    if (c === "*") {
+      star = g++;
+      mark = n;
+    } else if (c !== undefined && (c === "?" || c === name[n])) {
+      g++;
+      n++;
+    } else if (star >= 0) {
+      g = star + 1;
+      n = ++mark;
+    } else return false;
+  }
+  while (glob[g] === "*") g++;
+  return g === glob.length;
+}
+
+/** True when the glob's components match a run of the path's, at any position. */
+function extraMatches(globParts: readonly string[], parts: readonly string[]): boolean {
+  for (let i = 0; i + globParts.length <= parts.length; i++) {
+    if (globParts.every((g, j) => wildMatch(g, parts[i + j] ?? ""))) return true;
+  }
+  return false;
+}
+
+/**
+ * The glob that denies `rel`: one of {@linkcode DENY_GLOBS}, else one of
+ * `extra` (the config's `deny`, same syntax), else undefined. Extra globs
+ * only add: the built-in list always applies.
+ *
+ * @example
+ * ```ts
+ * import { deniedByAny } from "./denylist.ts";
+ * import { equal } from "node:assert/strict";
+ * equal(deniedByAny("data/dump.sqlite", ["*.sqlite"]), "*.sqlite");
+ * equal(deniedByAny(".env", []), ".env*");
+ * equal(deniedByAny("src/app.py", ["*.sqlite"]), undefined);
+ * ```
+ */
+export function deniedByAny(rel: string, extra: readonly string[] | undefined): string | undefined {
+  const builtIn = deniedBy(rel);
+  if (builtIn !== undefined || extra === undefined || extra.length === 0) return builtIn;
+  const parts = rel.toLowerCase().split("/");
+  return splitExtra(extra).find(([, globParts]) => extraMatches(globParts, parts))?.[0];
+}
+
+/** True when `rel` is denied by the built-in list or by `extra` (see {@linkcode deniedByAny}). */
+export function isDeniedAny(rel: string, extra: readonly string[] | undefined): boolean {
+  if (ANY_DENIED.test(rel)) return true;
+  return extra !== undefined && extra.length > 0 && deniedByAny(rel, extra) !== undefined;
+}
+
 /**
  * The glob of {@linkcode DENY_GLOBS} that denies `rel`, or undefined.
  *

@@ -6,7 +6,7 @@
  * @module
  */
 import { TrifectaError } from "../errors.ts";
-import { deniedBy } from "./denylist.ts";
+import { deniedByAny } from "./denylist.ts";
 import { maskedName } from "./names.ts";
 import { permissionError, type Segment } from "./segment.ts";
 
@@ -128,14 +128,18 @@ export function secretInName(namedRel: string, rel?: string): TrifectaError {
   );
 }
 
-/** `PATH_DENIED` when `rel` (named, or a symlink's target) is on the denylist. */
+/**
+ * `PATH_DENIED` when `rel` (named, or a symlink's target) is on the
+ * denylist, or on the config's `extra` globs.
+ */
 export function denied(
   shown: string,
   rel: string,
   reason: "denied_name" | "denied_target",
+  extra?: readonly string[],
 ): TrifectaError | undefined {
   if (rel === ".") return undefined;
-  const glob = deniedBy(rel);
+  const glob = deniedByAny(rel, extra);
   if (glob === undefined) return undefined;
   const via = reason === "denied_target" ? ` (symlink to ${rel})` : "";
   return new TrifectaError(

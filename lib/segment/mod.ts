@@ -9,7 +9,15 @@ export { permissionError, resolveSegment, type Segment, segmentIdFor } from "./s
 export { contentSha256Hex } from "./digest.ts";
 export { osCode } from "./fs_errors.ts";
 export { isWithin, relpath, type ResolvedPath, resolveInside } from "./paths.ts";
-export { DENIED_DIRS, deniedBy, DENY_GLOBS, isDenied, VCS_DIRS } from "./denylist.ts";
+export {
+  DENIED_DIRS,
+  deniedBy,
+  deniedByAny,
+  DENY_GLOBS,
+  isDenied,
+  isDeniedAny,
+  VCS_DIRS,
+} from "./denylist.ts";
 export {
   GITIGNORE_MAX_BYTES,
   SKIPPED_DIRS,

@@ -16,6 +16,13 @@ export interface Segment {
   id: string;
   /** The path as the user gave it (for messages only, never telemetry). */
   input: string;
+  /**
+   * Extra denylist globs from the config files (`deny`, docs/config.md),
+   * on top of the built-in denylist, which always applies.
+   */
+  readonly extraDeny?: readonly string[];
+  /** Extra ignore globs from the config files (`ignore`), gitignore syntax, for the walker. */
+  readonly extraIgnore?: readonly string[];
 }
 
 /**

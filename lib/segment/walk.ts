@@ -8,7 +8,10 @@
  *   silently: every checkout has one);
  * - `symlink_outside_segment`, `symlink_to_denied`, `symlink_loop`: a
  *   symlink is judged by its real target, not its name;
- * - `invalid_name` (not valid UTF-8), `path_too_long` (PATH_MAX);
+ * - `invalid_name` (not valid UTF-8), `path_too_long` (PATH_MAX, or a
+ *   directory deeper than {@linkcode MAX_WALK_DEPTH}: not entered);
+ * - `too_complex`: a `.gitignore` with lines dropped by the matcher's caps
+ *   (gitignore_rules.ts; its other lines apply);
  * - `vanished` (deleted during the walk), `unreadable` (a directory that
  *   cannot be listed, a dangling symlink);
  * - `not_regular_file` (FIFO, socket, device: reading would block or never end);
@@ -26,15 +29,15 @@
  *
  * @module
  */
-import type { Ignore } from "ignore";
 import { join } from "../path.ts";
 import { readInsideSync } from "./boundary.ts";
 import { osCode } from "./fs_errors.ts";
 import { maskedName, nameHasSecret, pathTooLong } from "./names.ts";
 import { isWithin, relpath } from "./contain.ts";
-import { isDenied, VCS_DIRS } from "./denylist.ts";
+import { isDeniedAny, VCS_DIRS } from "./denylist.ts";
 import type { Segment } from "./segment.ts";
 import { type SkipReason, skipReasonOf } from "./skip.ts";
+import { GitignoreRules, parseGitignore, PathView } from "./gitignore_rules.ts";
 
 /** Directory names the walker never enters. */
 export const SKIPPED_DIRS: ReadonlySet<string> = new Set([
@@ -52,6 +55,21 @@ export const SKIPPED_DIRS: ReadonlySet<string> = new Set([
 
 /** Size cap for a `.gitignore` (a larger one is skipped as `too_large`). */
 export const GITIGNORE_MAX_BYTES = 1024 * 1024;
+
+/**
+ * Patterns in force at once along one path (all its `.gitignore` files
+ * together): a deeper file's patterns past this are dropped and the file is
+ * reported `too_complex`. With {@linkcode MAX_WALK_DEPTH} it bounds the cost
+ * of one check (gitignore_rules.ts).
+ */
+export const MAX_ACTIVE_PATTERNS = 20_000;
+
+/**
+ * Directory levels below the segment root the walker enters; a deeper
+ * directory is reported `path_too_long` and not entered. Real trees stay far
+ * below it; it bounds the cost of one `.gitignore` check with the pattern caps.
+ */
+export const MAX_WALK_DEPTH = 128;
 
 /** A file found by the walker. */
 export interface WalkedFile {
@@ -89,20 +107,37 @@ export interface WalkResult {
 interface Scope {
   /** Segment-relative directory of the `.gitignore` ("" for the root). */
   dir: string;
-  rules: Ignore;
+  /** Components in `dir` (0 for the root): where its relative paths start. */
+  depth: number;
+  rules: GitignoreRules;
 }
 
-function ignoredBy(scopes: readonly Scope[], rel: string, isDir: boolean): boolean {
-  for (const scope of scopes) {
-    const sub = scope.dir === "" ? rel : rel.slice(scope.dir.length + 1);
-    if (scope.rules.ignores(isDir ? `${sub}/` : sub)) return true;
+/**
+ * Git's precedence: the deepest `.gitignore` with a matching line decides
+ * (so `!keep.log` in `sub/` re-includes what the root's `*.log` ignored).
+ * The config's `ignore` globs (`extra`) are not overridden by any `.gitignore`.
+ */
+function ignoredBy(
+  extra: GitignoreRules | undefined,
+  scopes: readonly Scope[],
+  rel: string,
+  isDir: boolean,
+): boolean {
+  if (!extra && scopes.length === 0) return false; // most trees: no .gitignore to split paths for
+  const view = new PathView(rel);
+  if (extra?.verdict(view, 0, isDir) === true) return true;
+  for (let i = scopes.length - 1; i >= 0; i--) {
+    const scope = scopes[i];
+    const verdict = scope?.rules.verdict(view, scope.depth, isDir);
+    if (verdict !== undefined) return verdict;
   }
   return false;
 }
 
-// Loaded on first use: an npm import costs Deno ~30 ms of start-up, which
-// commands that never walk should not pay.
-let ignoreFactory: Promise<() => Ignore> | undefined;
+/** Patterns in force in `scopes`. */
+function activePatterns(scopes: readonly Scope[]): number {
+  return scopes.reduce((n, s) => n + s.rules.size, 0);
+}
 
 function byName(a: { name: string }, b: { name: string }): number {
   return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
@@ -139,16 +174,27 @@ type EntryKind = { dir: boolean; file: boolean } | SkipReason | "not_followed";
 class Walker {
   readonly files: WalkedFile[] = [];
   readonly skipped: SkippedPath[] = [];
+  /** The config's `ignore` globs, matched like a root `.gitignore`. */
+  readonly extra: GitignoreRules | undefined;
+  /** The start directory (or one above it) is ignored: so is all it holds, as in git. */
+  startIgnored = false;
 
-  constructor(readonly segment: Segment, readonly exts: readonly string[] | undefined) {}
+  constructor(readonly segment: Segment, readonly exts: readonly string[] | undefined) {
+    const globs = segment.extraIgnore ?? [];
+    this.extra = globs.length > 0 ? new GitignoreRules(globs) : undefined;
+  }
+
+  ignored(scopes: readonly Scope[], rel: string, isDir: boolean): boolean {
+    return this.startIgnored || ignoredBy(this.extra, scopes, rel, isDir);
+  }
 
   /** Record a path left out; reports print `rel`, so a secret in it is masked. */
   skip(rel: string, reason: SkipReason): void {
     this.skipped.push({ rel: maskedName(rel), reason });
   }
 
-  /** The `.gitignore` rules of `relDir`, if it has a readable one. */
-  async loadScope(relDir: string): Promise<Scope | undefined> {
+  /** The `.gitignore` rules of `relDir`, if it has a readable one, within the pattern budget. */
+  loadScope(relDir: string, active: readonly Scope[]): Scope | undefined {
     const rel = relDir === "" ? ".gitignore" : `${relDir}/.gitignore`;
     let text: string;
     try {
@@ -160,26 +206,33 @@ class Walker {
       if (reason !== "vanished") this.skip(rel, reason);
       return undefined;
     }
-    ignoreFactory ??= import("ignore").then((m) => m.default);
-    return { dir: relDir, rules: (await ignoreFactory)().add(text) };
+    const budget = Math.max(0, MAX_ACTIVE_PATTERNS - activePatterns(active));
+    const rules = parseGitignore(text, { maxPatterns: budget });
+    // Dropped lines only make more files visible; the denylist and the read boundary still apply.
+    if (rules.dropped > 0) this.skip(rel, "too_complex");
+    return { dir: relDir, depth: relDir === "" ? 0 : relDir.split("/").length, rules };
   }
 
   /** Scopes from the segment root down to (not including) `startRel`'s own. */
-  async scopesAbove(startRel: string): Promise<Scope[]> {
+  scopesAbove(startRel: string): Scope[] {
     const scopes: Scope[] = [];
-    const rootScope = await this.loadScope("");
+    const rootScope = this.loadScope("", scopes);
     if (rootScope) scopes.push(rootScope);
     if (startRel === ".") return scopes;
     const parts = startRel.split("/");
-    for (let i = 1; i < parts.length; i++) {
-      const scope = await this.loadScope(parts.slice(0, i).join("/"));
+    for (let i = 1; i <= parts.length; i++) {
+      const dir = parts.slice(0, i).join("/");
+      // Git never looks inside an ignored directory: nothing below it is listed.
+      if (ignoredBy(this.extra, scopes, dir, true)) this.startIgnored = true;
+      if (i === parts.length) break;
+      const scope = this.loadScope(dir, scopes);
       if (scope) scopes.push(scope);
     }
     return scopes;
   }
 
   async visit(absDir: string, relDir: string, active: Scope[]): Promise<void> {
-    const local = relDir === "" ? undefined : await this.loadScope(relDir);
+    const local = relDir === "" ? undefined : this.loadScope(relDir, active);
     const here = local ? [...active, local] : active;
     const entries: Deno.DirEntry[] = [];
     try {
@@ -204,7 +257,7 @@ class Walker {
       const real = Deno.realPathSync(abs);
       if (!isWithin(this.segment.root, real)) return "symlink_outside_segment";
       const realRel = relpath(this.segment.root, real);
-      if (isDenied(realRel)) return "symlink_to_denied";
+      if (isDeniedAny(realRel, this.segment.extraDeny)) return "symlink_to_denied";
       if (nameHasSecret(realRel)) return "secret_in_name";
       // Not followed (see the module doc); its target is walked by its real name.
       const info = Deno.statSync(real);
@@ -220,7 +273,7 @@ class Walker {
     // First: a name with a secret is never listed, whatever else it is.
     if (nameHasSecret(rel)) return this.skip(rel, "secret_in_name");
     if (pathTooLong(abs)) return this.skip(rel, "path_too_long");
-    if (isDenied(rel)) {
+    if (isDeniedAny(rel, this.segment.extraDeny)) {
       if (!VCS_DIRS.has(entry.name)) this.skip(rel, "denied");
       return;
     }
@@ -228,11 +281,12 @@ class Walker {
     if (kind === "not_followed") return;
     if (typeof kind === "string") return this.skip(rel, kind);
     if (kind.dir) {
-      if (SKIPPED_DIRS.has(entry.name) || ignoredBy(here, rel, true)) return;
+      if (SKIPPED_DIRS.has(entry.name) || this.ignored(here, rel, true)) return;
+      if (rel.split("/").length > MAX_WALK_DEPTH) return this.skip(rel, "path_too_long");
       return await this.visit(abs, rel, here);
     }
     if (this.exts && !this.exts.some((e) => entry.name.endsWith(e))) return;
-    if (ignoredBy(here, rel, false)) return;
+    if (this.ignored(here, rel, false)) return;
     if (!kind.file) return this.skip(rel, "not_regular_file");
     this.files.push({ abs, rel });
   }
@@ -265,7 +319,7 @@ export async function walkFiles(
   const walker = new Walker(segment, options.extensions);
   // Scopes from the segment root down to the start directory apply too.
   const startRel = relpath(segment.root, startAbs);
-  const scopes = await walker.scopesAbove(startRel);
+  const scopes = walker.scopesAbove(startRel);
   // The start directory's own .gitignore is already in `scopes` when it is
   // the root; for a sub-directory, visit() loads it.
   await walker.visit(startAbs, startRel === "." ? "" : startRel, scopes);

@@ -11,12 +11,9 @@ import { optionalEnv } from "../env.ts";
 import { redactString } from "./redact.ts";
 import { unsafeDefaultDir, unsafeDirError } from "./safe_file.ts";
 import type { Segment } from "../segment/segment.ts";
+import { TELEMETRY_LEVEL_NAMES, type TelemetryLevel, TRUTHY_ENV } from "../config/mod.ts";
 
-/** Telemetry level: `off` writes nothing, `lite` is the default, `full` keeps more detail. */
-export type TelemetryLevel = "off" | "lite" | "full";
-
-/** The accepted levels, in order. */
-export const TELEMETRY_LEVEL_NAMES: readonly TelemetryLevel[] = ["off", "lite", "full"];
+export { TELEMETRY_LEVEL_NAMES, type TelemetryLevel };
 
 /** Reads one environment variable; `undefined` when unset. */
 export type EnvReader = (name: string) => string | undefined;
@@ -27,6 +24,12 @@ export interface ConfigOptions {
   level?: TelemetryLevel;
   /** Environment to read (default: the process environment). */
   env?: EnvReader;
+  /**
+   * The directory from the config files (`telemetry.dir`, resolved:
+   * `EffectiveConfig.telemetry.path`); `TRIFECTA_TELEMETRY_DIR` overrides it.
+   * Default `<segment>/_ctx/telemetry`.
+   */
+  dir?: string;
 }
 
 /** The resolved configuration of one telemetry sink. */
@@ -56,7 +59,6 @@ export function processEnv(name: string): string | undefined {
   return optionalEnv(name);
 }
 
-const TRUTHY = new Set(["1", "true", "yes", "on"]);
 const RUN_ID_RE = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /** A fresh run id, unique per process: `run_<unix seconds>_<8 random hex>`. */
@@ -64,23 +66,27 @@ export function newRunId(): string {
   return `run_${Math.floor(Date.now() / 1000)}_${randomHex(4)}`;
 }
 
-function dirFor(segment: Segment, env: EnvReader): string {
+function dirFor(segment: Segment, env: EnvReader, configured?: string): string {
   const custom = env("TRIFECTA_TELEMETRY_DIR");
   if (custom !== undefined && custom.trim() !== "") return resolve(custom);
-  return join(segment.root, "_ctx", "telemetry");
+  return configured ?? join(segment.root, "_ctx", "telemetry");
 }
 
 /**
  * The telemetry directory of a segment for readers (`telemetry report` …):
- * `TRIFECTA_TELEMETRY_DIR` when set, else `<segment>/_ctx/telemetry`. Unlike
+ * `TRIFECTA_TELEMETRY_DIR` when set, else the configured `dir`, else
+ * `<segment>/_ctx/telemetry`. Unlike
  * {@linkcode resolveTelemetryConfig} it ignores the kill switches.
  *
  * @throws {TrifectaError} `TELEMETRY_DIR_UNSAFE` when the default directory
  * (or `_ctx`) is a symlink or not a directory: a repository could point it at
  * another directory, whose files would then be reported.
  */
-export function telemetryDirFor(segment: Segment, options: { env?: EnvReader } = {}): string {
-  const dir = dirFor(segment, options.env ?? processEnv);
+export function telemetryDirFor(
+  segment: Segment,
+  options: { env?: EnvReader; dir?: string } = {},
+): string {
+  const dir = dirFor(segment, options.env ?? processEnv, options.dir);
   const why = unsafeDefaultDir(segment.root, dir);
   if (why !== undefined) throw unsafeDirError(why);
   return dir;
@@ -91,8 +97,8 @@ export function telemetryDirFor(segment: Segment, options: { env?: EnvReader } =
  * 1. `TRIFECTA_NO_TELEMETRY=1|true|yes|on` ⇒ level `off`, whatever else is set;
  * 2. else `TRIFECTA_TELEMETRY_LEVEL` (a valid level) overrides the flag;
  * 3. else the flag; else `lite`.
- * The directory is `TRIFECTA_TELEMETRY_DIR` when set, else
- * `<segment>/_ctx/telemetry`. Invalid values are ignored and reported.
+ * The directory is `TRIFECTA_TELEMETRY_DIR` when set, else the configured
+ * `dir` (docs/config.md), else `<segment>/_ctx/telemetry`. Invalid values are ignored and reported.
  */
 export function resolveTelemetryConfig(
   segment: Segment,
@@ -110,7 +116,7 @@ export function resolveTelemetryConfig(
     }
   }
   const noTelemetry = env("TRIFECTA_NO_TELEMETRY")?.trim().toLowerCase();
-  if (noTelemetry !== undefined && TRUTHY.has(noTelemetry)) level = "off";
+  if (noTelemetry !== undefined && TRUTHY_ENV.has(noTelemetry)) level = "off";
   let runId = newRunId();
   const envRun = env("TRIFECTA_RUN_ID");
   if (envRun !== undefined && envRun !== "") {
@@ -128,7 +134,7 @@ export function resolveTelemetryConfig(
     level,
     // Checked when the directory is first used (Telemetry), never here:
     // opening telemetry must not fail a command.
-    dir: dirFor(segment, env),
+    dir: dirFor(segment, env, options.dir),
     runId,
     piiAllow: env("TRIFECTA_PII")?.trim().toLowerCase() === "allow",
     warnings,

@@ -26,6 +26,7 @@ import {
 import { addWriteFailures, preallocate } from "./failures.ts";
 import { mergeMetrics } from "./metrics_file.ts";
 import { isRealDir, unsafeDefaultDir, unsafeDirError } from "./safe_file.ts";
+import { ensureOwnGitignores } from "../config/gitignore.ts";
 import type { Counters, LastRun } from "./summary.ts";
 
 /** Options of an {@linkcode EventSink}. */
@@ -229,6 +230,8 @@ export class EventSink {
     check();
     Deno.mkdirSync(this.dir, { recursive: true });
     check();
+    // A new `_ctx/` is ignored by git from the start, not only when the command ends.
+    if (root !== undefined) ensureOwnGitignores(root);
     const err = preallocate(this.dir);
     if (err) {
       this.#counters.warn(`telemetry: write_failures.json not pre-allocated: ${failureName(err)}`);

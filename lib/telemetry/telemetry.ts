@@ -47,6 +47,11 @@ export interface TelemetryOptions {
   level?: TelemetryLevel;
   /** Environment to read (default: the process environment). */
   env?: EnvReader;
+  /**
+   * Directory from the config files (`EffectiveConfig.telemetry.path`);
+   * `TRIFECTA_TELEMETRY_DIR` overrides it. Default `<segment>/_ctx/telemetry`.
+   */
+  dir?: string;
   /** Rotate `events.jsonl` at this size (default 5 MiB). */
   maxEventsBytes?: number;
   /** Rotated files kept (default 5). */
@@ -158,7 +163,11 @@ export class Telemetry {
    * directory until the first write.
    */
   static open(segment: Segment, options: TelemetryOptions = {}): Telemetry {
-    const config = resolveTelemetryConfig(segment, { level: options.level, env: options.env });
+    const config = resolveTelemetryConfig(segment, {
+      level: options.level,
+      env: options.env,
+      dir: options.dir,
+    });
     return new Telemetry(config, segment, options);
   }
 

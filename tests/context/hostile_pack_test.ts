@@ -1,21 +1,24 @@
 /**
- * The pack and index as untrusted input (a hand edit, a repository that
+ * The pack database as untrusted input (an edit in place, a repository that
  * ships its own `_ctx/`, a disk that corrupts a page) and the build's
  * handling of hostile files: named errors, never a crash, never a leak.
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
+import { DatabaseSync } from "node:sqlite";
 import {
   buildPack,
   checkStale,
   getChunks,
   readPack,
+  readPackChunksSync,
   searchPack,
+  syncPack,
   validatePack,
 } from "../../lib/context/mod.ts";
-import { commitPack } from "../../lib/context/pack_io.ts";
+import { commitStore, writeNewStore } from "../../lib/context/store_write.ts";
 import { TrifectaError } from "../../lib/errors.ts";
-import { nth, removeSegment, tempSegment } from "./helpers.ts";
+import { nth, plantChunkText, removeSegment, tempSegment } from "./helpers.ts";
 
 const FILES = {
   "README.md": "# Demo\nIntro.\n## Install\nRun it.\n",
@@ -37,49 +40,46 @@ async function errorOf(p: Promise<unknown>): Promise<TrifectaError> {
 }
 
 function packFile(root: string): string {
-  return join(root, "_ctx/context_pack.json");
+  return join(root, "_ctx/context_pack.db");
 }
 
+/** The pack and its index are one file since issue 16. */
 function indexFile(root: string): string {
-  return join(root, "_ctx/context_index.db");
+  return packFile(root);
 }
 
-Deno.test("a pack of the wrong shape is PACK_CORRUPT naming the field, never its value", async () => {
+/** Change the live pack in place with SQL (same inode: the stamp still holds). */
+function editInPlace(root: string, sql: string): void {
+  const db = new DatabaseSync(packFile(root));
+  try {
+    db.exec(sql);
+  } finally {
+    db.close();
+  }
+}
+
+Deno.test("a pack row of the wrong shape is PACK_CORRUPT naming the field, never its value", async () => {
   const seg = await tempSegment(FILES);
   try {
-    await buildPack(seg);
-    const good = JSON.parse(await Deno.readTextFile(packFile(seg.root)));
     const cases: [string, string, RegExp][] = [
       [
-        "chunks null,5",
-        JSON.stringify({ ...good, chunks: [null, 5] }),
-        /chunks\[0\] is not an object/,
+        "title_path not JSON",
+        "UPDATE chunks SET title_path = 'SECRET_MARKER_QQ {not json'",
+        /chunks\[0\]\.title_path is not valid JSON/,
       ],
-      ["top-level array", "[1,2,3]", /top level is not an object/],
-      ["no schema", JSON.stringify({ chunks: [null, 5] }), /schema_version/],
-      [
-        "other schema",
-        JSON.stringify({ ...good, schema_version: 99 }),
-        /unsupported schema_version 99/,
-      ],
+      ["title_path a number", "UPDATE chunks SET title_path = '5'", /chunks\[0\]\.title_path/],
+      ["kind", "UPDATE chunks SET kind = 'SECRET_MARKER_QQ'", /chunks\[0\]\.kind is not/],
+      ["texts not DEFLATE", "UPDATE source_files SET texts = X'05'", /source_files\.texts/],
       [
         "path out",
-        JSON.stringify({
-          ...good,
-          source_files: [{ ...good.source_files[0], path: "../../etc/passwd" }],
-        }),
+        "UPDATE source_files SET path = '../../etc/passwd' WHERE ord = 0",
         /source_files\[0\]\.path is not a segment-relative path/,
       ],
-      ["index short", JSON.stringify({ ...good, index: [] }), /index has 0 entries/],
-      [
-        "text number",
-        JSON.stringify({ ...good, chunks: [{ ...good.chunks[0], text: 5 }] }),
-        /chunks\[0\]\.text/,
-      ],
-      ["not JSON", "SECRET_MARKER_QQ {not json", /not valid JSON/],
+      ["other schema", "PRAGMA user_version = 99", /schema 99/],
     ];
-    for (const [name, text, re] of cases) {
-      await Deno.writeTextFile(packFile(seg.root), text);
+    for (const [name, sql, re] of cases) {
+      await buildPack(seg);
+      editInPlace(seg.root, sql);
       const err = await errorOf(readPack(seg));
       assert.equal(err.code, "PACK_CORRUPT", name);
       assert.match(err.message, re, name);
@@ -87,31 +87,30 @@ Deno.test("a pack of the wrong shape is PACK_CORRUPT naming the field, never its
       const v = await validatePack(seg);
       assert.equal(v.passed, false, name);
       assert.deepEqual(v.error_codes, ["PACK_CORRUPT"], name);
-      // Get reads the pack whole: the same named error.
-      assert.equal(codeOf(await errorOf(readPack(seg))), "PACK_CORRUPT");
+      assert.equal(codeOf(await errorOf(searchPack(seg, "demo"))), "PACK_CORRUPT", name);
     }
-    await Deno.writeFile(packFile(seg.root), new Uint8Array([0x7b, 0xff, 0xfe, 0x7d]));
-    assert.match((await errorOf(readPack(seg))).message, /not valid UTF-8/);
   } finally {
     await removeSegment(seg);
   }
 });
 
-Deno.test("a pack edited after the build makes search refuse the pair, PACK_CORRUPT when it no longer parses", async () => {
+Deno.test("ctx get reads only the rows asked for, and a bad row among them is PACK_CORRUPT", async () => {
   const seg = await tempSegment(FILES);
   try {
     await buildPack(seg);
-    const text = await Deno.readTextFile(packFile(seg.root));
-    await Deno.writeTextFile(packFile(seg.root), text.replace("Intro.", "Intro, edited by hand."));
-    assert.equal(codeOf(await errorOf(searchPack(seg, "demo"))), "PACK_INDEX_MISMATCH");
-    const v = await validatePack(seg);
-    assert.ok(v.error_codes.includes("PACK_INDEX_MISMATCH"), JSON.stringify(v));
-    const pack = JSON.parse(text);
-    await Deno.writeTextFile(
-      packFile(seg.root),
-      JSON.stringify({ ...pack, chunks: [null, 5] }, null, 2),
+    const ids = (await readPack(seg)).pack.chunks.map((c) => c.id);
+    const one = readPackChunksSync(seg, [nth(ids, 0), "doc:nope.md:0000000000"]);
+    assert.deepEqual(one.pack.chunks.map((c) => c.id), [nth(ids, 0)]);
+    assert.equal(one.pack.source_files.length, 1);
+    const { pack } = await readPack(seg);
+    const other = pack.chunks.find((c) => c.source_path !== nth(pack.chunks, 0).source_path);
+    assert.ok(other, "a chunk of another file");
+    editInPlace(
+      seg.root,
+      `UPDATE source_files SET texts = X'05' WHERE path = '${other.source_path}'`,
     );
-    assert.equal(codeOf(await errorOf(searchPack(seg, "demo"))), "PACK_CORRUPT");
+    assert.equal(readPackChunksSync(seg, [nth(ids, 0)]).pack.chunks.length, 1, "other rows unread");
+    assert.throws(() => readPackChunksSync(seg, [other.id]), /source_files\.texts/);
   } finally {
     await removeSegment(seg);
   }
@@ -141,7 +140,8 @@ Deno.test("a pack that is a directory, a FIFO or a symlink out is refused, and a
         : (r as { error_codes: string[] }).error_codes[0];
       assert.equal(code, "PACK_CORRUPT");
     }
-    const built = await buildPack(seg);
+    const built = await syncPack(seg);
+    assert.equal(built.full_reason, "PACK_CORRUPT", "sync builds anew, and says why");
     assert.equal(built.moved_aside.length, 1, "the directory is moved aside, not deleted");
     assert.ok(built.warnings.some((w) => w.includes("aside")));
     assert.ok((await Deno.stat(join(seg.root, nth(built.moved_aside, 0), "inner"))).isDirectory);
@@ -194,24 +194,32 @@ Deno.test("8 KiB of garbage in the index: validate finds it anywhere, search nam
   }
 });
 
-Deno.test("an index that is not a database, a directory, missing, or of another build gets its named error", async () => {
+Deno.test("a pack that is not a database, a directory, missing, copied from elsewhere or legacy gets its named error", async () => {
   const seg = await tempSegment(FILES);
   const other = await tempSegment({ "x.md": "# X\n" });
   try {
     await buildPack(seg);
     await buildPack(other);
-    await Deno.copyFile(indexFile(other.root), indexFile(seg.root));
+    await Deno.copyFile(packFile(other.root), packFile(seg.root));
     assert.equal(codeOf(await errorOf(searchPack(seg, "demo"))), "PACK_UNTRUSTED");
     assert.ok((await validatePack(seg)).error_codes.includes("PACK_UNTRUSTED"));
-    await Deno.writeTextFile(indexFile(seg.root), "not a database at all ".repeat(100));
+    await Deno.writeTextFile(packFile(seg.root), "not a database at all ".repeat(100));
     assert.equal(codeOf(await errorOf(searchPack(seg, "demo"))), "INDEX_CORRUPT");
     assert.ok((await validatePack(seg)).error_codes.includes("INDEX_CORRUPT"));
-    await Deno.remove(indexFile(seg.root));
-    await Deno.mkdir(indexFile(seg.root));
-    assert.equal(codeOf(await errorOf(searchPack(seg, "demo"))), "INDEX_CORRUPT");
-    await Deno.remove(indexFile(seg.root));
-    assert.equal(codeOf(await errorOf(searchPack(seg, "demo"))), "INDEX_NOT_FOUND");
-    assert.ok((await validatePack(seg)).error_codes.includes("INDEX_NOT_FOUND"));
+    await Deno.remove(packFile(seg.root));
+    await Deno.mkdir(packFile(seg.root));
+    assert.equal(codeOf(await errorOf(searchPack(seg, "demo"))), "PACK_CORRUPT");
+    await Deno.remove(packFile(seg.root));
+    // A pack of an older trifecta (JSON and a separate index) is not read.
+    await Deno.writeTextFile(join(seg.root, "_ctx/context_pack.json"), "{}");
+    await Deno.writeTextFile(join(seg.root, "_ctx/context_index.db"), "");
+    const legacy = await errorOf(searchPack(seg, "demo"));
+    assert.equal(legacy.code, "PACK_NOT_FOUND");
+    assert.match(legacy.message, /older trifecta/);
+    assert.ok((await validatePack(seg)).error_codes.includes("PACK_NOT_FOUND"));
+    await buildPack(seg);
+    const left = [...Deno.readDirSync(join(seg.root, "_ctx"))].map((e) => e.name).sort();
+    assert.ok(!left.includes("context_pack.json") && !left.includes("context_index.db"), `${left}`);
   } finally {
     await removeSegment(seg);
     await removeSegment(other);
@@ -264,20 +272,25 @@ Deno.test("a symlink planted as the lock file is removed, never followed", async
   }
 });
 
-Deno.test("when the pack cannot be renamed into place the previous index is put back", async () => {
+Deno.test("when the new pack cannot be renamed into place the previous pack stays, and no temp file", async () => {
   const seg = await tempSegment(FILES);
   try {
     await buildPack(seg);
     const packBefore = await Deno.readFile(packFile(seg.root));
-    const indexBefore = await Deno.readFile(indexFile(seg.root));
-    const { pack } = await readPack(seg);
-    // The fault (a rename failing after the index was renamed) cannot be
-    // provoked from outside on a local file system: the hook removes the
-    // pack's temp file right before the renames, so its rename really fails.
-    const err = await errorOf(commitPack(seg, { ...pack, build_id: "other-build" }, {
+    // The fault (a rename failing) cannot be provoked from outside on a
+    // local file system: the hook removes the temp file right before the
+    // rename, so the rename really fails.
+    const err = await errorOf(commitStore(seg, (tmp) => {
+      writeNewStore(tmp, [], {
+        segment: "x",
+        created_at: "",
+        build_id: "other-build",
+        secret_mode: "mask",
+      });
+    }, {
       beforeRename: () => {
         for (const e of Deno.readDirSync(join(seg.root, "_ctx"))) {
-          if (e.name.startsWith("context_pack.json.tmp-")) {
+          if (e.name.startsWith("context_pack.db.tmp-")) {
             Deno.removeSync(join(seg.root, "_ctx", e.name));
           }
         }
@@ -285,7 +298,6 @@ Deno.test("when the pack cannot be renamed into place the previous index is put 
     }));
     assert.equal(err.code, "OUTPUT_NOT_WRITABLE");
     assert.deepEqual(await Deno.readFile(packFile(seg.root)), packBefore);
-    assert.deepEqual(await Deno.readFile(indexFile(seg.root)), indexBefore);
     assert.equal((await validatePack(seg)).passed, true);
     const left = [...Deno.readDirSync(join(seg.root, "_ctx"))].filter((e) =>
       /\.(tmp|prev)-/.test(e.name)
@@ -306,10 +318,9 @@ Deno.test("secrets are masked in the pack and counted by rule and path hash; exc
     assert.deepEqual(r.secrets.by_rule, { "aws-access-key-id": 1, "github-token": 1 });
     assert.equal(r.secrets.files, 1);
     assert.match(nth(r.secrets.file_hashes, 0).path_hash, /^[0-9a-f]{16}$/);
-    const raw = await Deno.readTextFile(packFile(seg.root));
+    const raw = new TextDecoder("latin1").decode(await Deno.readFile(packFile(seg.root)));
     assert.ok(!raw.includes("AKIAIOSFODNN7EXAMPLE") && !raw.includes("ghp_abcdef"));
-    const db = await Deno.readFile(indexFile(seg.root));
-    assert.ok(!new TextDecoder("latin1").decode(db).toLowerCase().includes("akiaiosfodnn7example"));
+    assert.ok(!raw.toLowerCase().includes("akiaiosfodnn7example"));
     const { pack } = await readPack(seg);
     const header = pack.chunks.find((c) =>
       c.source_path === "src/settings.py" && c.kind === "header"
@@ -333,9 +344,10 @@ Deno.test("get masks secrets in a pack that did not come from a build (shipped w
   const seg = await tempSegment(FILES);
   try {
     await buildPack(seg);
-    const pack = JSON.parse(await Deno.readTextFile(packFile(seg.root)));
-    pack.chunks[0].text = 'planted = "AKIAIOSFODNN7EXAMPLE"\n';
-    const got = getChunks(pack, [pack.chunks[0].id], { mode: "raw" });
+    const first = nth((await readPack(seg)).pack.chunks, 0).id;
+    plantChunkText(packFile(seg.root), first, { text: 'planted = "AKIAIOSFODNN7EXAMPLE"\n' });
+    const { pack } = await readPack(seg);
+    const got = getChunks(pack, [nth(pack.chunks, 0).id], { mode: "raw" });
     assert.ok(!nth(got.chunks, 0).text.includes("AKIAIOSFODNN7EXAMPLE"));
     assert.match(nth(got.chunks, 0).text, /<SECRET_REDACTED:aws-access-key-id>/);
   } finally {
@@ -356,7 +368,8 @@ Deno.test("a source file swapped for a symlink to a denied file counts as change
     assert.ok(v.error_codes.includes("SOURCE_REFUSED"), JSON.stringify(v));
     const r = await buildPack(seg);
     assert.equal(r.skipped_by_reason.symlink_to_denied, 1, JSON.stringify(r.skipped));
-    assert.ok(!(await Deno.readTextFile(packFile(seg.root))).includes("STALE_MARKER_ENV"));
+    const raw = new TextDecoder("latin1").decode(await Deno.readFile(packFile(seg.root)));
+    assert.ok(!raw.includes("STALE_MARKER_ENV"));
   } finally {
     await removeSegment(seg);
   }

@@ -186,11 +186,11 @@ Deno.test("explain says why each hit ranked: definition or score, symbol match, 
 
 Deno.test("the index records its schema version and the symbol table", async () => {
   await withPack((seg) => {
-    const db = new DatabaseSync(join(seg.root, "_ctx/context_index.db"), { readOnly: true });
+    const db = new DatabaseSync(join(seg.root, "_ctx/context_pack.db"), { readOnly: true });
     try {
       const v = db.prepare("PRAGMA user_version").get() as { user_version: number };
       assert.equal(v.user_version, INDEX_SCHEMA_VERSION);
-      assert.equal(INDEX_SCHEMA_VERSION, 2);
+      assert.equal(INDEX_SCHEMA_VERSION, 3);
       const rows = db.prepare("SELECT qualified_name FROM symbols WHERE name = 'get_model'")
         .all() as { qualified_name: string }[];
       assert.deepEqual(rows.map((r) => r.qualified_name), ["AppConfig.get_model"]);
@@ -202,10 +202,10 @@ Deno.test("the index records its schema version and the symbol table", async () 
 
 Deno.test("an index built before the symbol table still answers by BM25, with a warning naming ctx build", async () => {
   await withPack(async (seg) => {
-    // What an index of schema 1 looks like: no symbol table. Edited in place,
-    // so the file keeps this machine's stamp and the pack its recorded hash.
-    const db = new DatabaseSync(join(seg.root, "_ctx/context_index.db"));
-    db.exec("DROP TABLE symbols; PRAGMA user_version = 1;");
+    // A pack with no symbol table (as the index of schema 1 had none). Edited
+    // in place, so the file keeps this machine's stamp.
+    const db = new DatabaseSync(join(seg.root, "_ctx/context_pack.db"));
+    db.exec("DROP TABLE symbols;");
     db.close();
     const old = await searchPack(seg, "get_model");
     assert.equal(old.symbol_index, "missing");

@@ -2,10 +2,10 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { createAstCache } from "../../lib/cache/mod.ts";
 import { buildPack, readPack, searchPack } from "../../lib/context/mod.ts";
-import { commitPack } from "../../lib/context/pack_io.ts";
+import { DatabaseSync } from "node:sqlite";
 import { PackSession } from "../../lib/mcp/pack_session.ts";
 import { TrifectaError } from "../../lib/errors.ts";
-import { nth, removeSegment, tempSegment } from "./helpers.ts";
+import { nth, plantChunkText, removeSegment, tempSegment } from "./helpers.ts";
 
 const FILES = {
   "README.md": "# Demo\nrestock the shelves\n",
@@ -23,16 +23,15 @@ async function codeOf(p: Promise<unknown>): Promise<string> {
   return "none";
 }
 
-Deno.test("the MCP pack session rebuilds a copied (shipped) pack and index before serving", async () => {
+Deno.test("the MCP pack session rebuilds a copied (shipped) pack before serving", async () => {
   const donor = await tempSegment(FILES);
   const seg = await tempSegment(FILES);
   const cache = createAstCache({ persist: false, segment: seg });
   try {
     await buildPack(donor);
     await Deno.mkdir(join(seg.root, "_ctx"));
-    for (const f of ["context_pack.json", "context_index.db"]) {
-      await Deno.copyFile(join(donor.root, "_ctx", f), join(seg.root, "_ctx", f));
-    }
+    const f = "context_pack.db";
+    await Deno.copyFile(join(donor.root, "_ctx", f), join(seg.root, "_ctx", f));
     assert.equal(await codeOf(readPack(seg)), "PACK_UNTRUSTED");
     const session = new PackSession(seg, { openCache: () => Promise.resolve(cache) });
     const fresh = await session.fresh();
@@ -53,12 +52,28 @@ Deno.test("search drops and counts hits whose chunk claims a denied path or one 
   try {
     await buildPack(seg);
     const { pack } = await readPack(seg);
-    // A pair committed by trifecta itself (trusted) but holding bad chunks:
-    // the defence in depth behind the trust check.
-    nth(pack.chunks, 0).source_path = ".env";
-    nth(pack.chunks, 0).text = "restock TRUST_ENV_MARKER\n";
-    nth(pack.chunks, 1).source_path = "not/listed.py";
-    await commitPack(seg, pack);
+    // A pack written by trifecta itself (trusted: edited in place, same
+    // inode) but holding bad rows: the defence in depth behind the trust check.
+    const dbPath = join(seg.root, "_ctx/context_pack.db");
+    plantChunkText(dbPath, nth(pack.chunks, 0).id, {
+      text: "restock TRUST_ENV_MARKER\n",
+      path: ".env",
+    });
+    const db = new DatabaseSync(dbPath);
+    try {
+      const at = (id: string) =>
+        Number(
+          (db.prepare("SELECT rowid FROM chunks WHERE id = ?").get(id) as { rowid: number }).rowid,
+        );
+      const first = at(nth(pack.chunks, 0).id);
+      db.prepare("DELETE FROM chunks_fts WHERE rowid = ?").run(first);
+      db.prepare("INSERT INTO chunks_fts (rowid, text) VALUES (?, ?)")
+        .run(first, "restock TRUST_ENV_MARKER");
+      db.prepare("UPDATE chunks SET path = 'not/listed.py' WHERE rowid = ?")
+        .run(at(nth(pack.chunks, 1).id));
+    } finally {
+      db.close();
+    }
     const r = await searchPack(seg, "restock", { limit: 10 });
     assert.equal(r.dropped_hits, 2, JSON.stringify(r));
     assert.ok(!JSON.stringify(r.hits).includes("TRUST_ENV_MARKER"));

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { DatabaseSync } from "node:sqlite";
 import { join } from "node:path";
 import { acquirePackLock, buildPack, searchStats, validatePack } from "../../lib/context/mod.ts";
 import { parseEventLine } from "../../lib/telemetry/mod.ts";
@@ -33,20 +34,19 @@ Deno.test("validate reports an edited file as a hash mismatch and marks the pack
   }
 });
 
-Deno.test("validate reports a missing pack, a deleted file and a foreign index", async () => {
+Deno.test("validate reports a missing pack, a deleted file and chunk rows of no listed file", async () => {
   const seg = await tempSegment({ "a.md": "# A\n", "b.md": "# B\n" });
   try {
-    assert.deepEqual((await validatePack(seg)).errors, ["Missing context_pack.json"]);
+    assert.deepEqual((await validatePack(seg)).errors, ["Missing _ctx/context_pack.db"]);
     await buildPack(seg);
     await Deno.remove(join(seg.root, "b.md"));
-    const packText = await Deno.readTextFile(join(seg.root, "_ctx/context_pack.json"));
-    await Deno.writeTextFile(
-      join(seg.root, "_ctx/context_pack.json"),
-      packText.replace(/"build_id": "[^"]+"/, '"build_id": "other"'),
-    );
+    // Edited in place (the stamp holds): a chunk row whose file has no record.
+    const db = new DatabaseSync(join(seg.root, "_ctx/context_pack.db"));
+    db.exec("UPDATE chunks SET path = 'elsewhere.md' WHERE path = 'a.md'");
+    db.close();
     const v = await validatePack(seg);
     assert.ok(v.errors.includes("Source file listed in pack but missing from disk: b.md"));
-    assert.ok(v.errors.some((e) => e.includes("does not belong to this pack")));
+    assert.ok(v.errors.some((e) => e.includes("of no listed file")), v.errors.join("\n"));
   } finally {
     await removeSegment(seg);
   }

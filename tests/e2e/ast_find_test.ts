@@ -8,7 +8,28 @@ import { join } from "node:path";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { estimateTokens } from "../../lib/text.ts";
-import { CLI_FLAGS, EXAMPLE_DIR, MAIN_TS, runCli, withTempSegment } from "./helpers.ts";
+import {
+  CLI_FLAGS,
+  MAIN_TS,
+  removeSegment,
+  runCli,
+  tempExample,
+  withTempSegment,
+} from "./helpers.ts";
+
+/**
+ * A copy of fixtures/example: the persistent AST cache is the default since
+ * issue 16, so a run on the checkout's fixture would leave a `.trifecta/`
+ * (and telemetry a `_ctx/`) in it.
+ */
+async function withExample(fn: (dir: string) => Promise<void>): Promise<void> {
+  const dir = await tempExample();
+  try {
+    await fn(dir);
+  } finally {
+    await removeSegment(dir);
+  }
+}
 
 /** django's layout where `ast find AppConfig` is judged: the class, its stub, a test double. */
 const DJANGO_LIKE: Record<string, string> = {
@@ -56,16 +77,10 @@ Deno.test("ast find AppConfig puts django/apps/config.py's class first (fast pat
 });
 
 Deno.test("ast find text: head line, one block per symbol with its URI, children and body", async () => {
-  const r = await runCli([
-    "ast",
-    "find",
-    "Inventory/add",
-    "-s",
-    EXAMPLE_DIR,
-    "--depth",
-    "1",
-    "--body",
-  ]);
+  let r = { code: -1, stdout: "", stderr: "" };
+  await withExample(async (dir) => {
+    r = await runCli(["ast", "find", "Inventory/add", "-s", dir, "--depth", "1", "--body"]);
+  });
   assert.equal(r.code, 0, r.stderr);
   const lines = r.stdout.split("\n");
   assert.equal(lines[0], "# ast find 'Inventory/add': 1 match");
@@ -84,15 +99,17 @@ Deno.test("ast find: bad patterns and options exit 2 with USAGE_ERROR", async ()
     ["ast", "find", "x", "--path", "../up"],
     ["ast", "find", "x", "--limit", "501"],
   ];
-  for (const args of cases) {
-    const r = await runCli([...args, "-s", EXAMPLE_DIR, "--json"]);
-    assert.equal(r.code, 2, `${args.join(" ").slice(0, 40)}: ${r.stdout}${r.stderr}`);
-    assert.equal(parse(r.stdout).error_code, "USAGE_ERROR", args.join(" ").slice(0, 40));
-  }
-  const card = await runCli(["ast", "find", "get_[a", "-s", EXAMPLE_DIR]);
-  assert.equal(card.code, 2);
-  assert.match(card.stderr, /TRIFECTA_ERROR_CODE: USAGE_ERROR/);
-  assert.match(card.stderr, /Bad glob/);
+  await withExample(async (dir) => {
+    for (const args of cases) {
+      const r = await runCli([...args, "-s", dir, "--json"]);
+      assert.equal(r.code, 2, `${args.join(" ").slice(0, 40)}: ${r.stdout}${r.stderr}`);
+      assert.equal(parse(r.stdout).error_code, "USAGE_ERROR", args.join(" ").slice(0, 40));
+    }
+    const card = await runCli(["ast", "find", "get_[a", "-s", dir]);
+    assert.equal(card.code, 2);
+    assert.match(card.stderr, /TRIFECTA_ERROR_CODE: USAGE_ERROR/);
+    assert.match(card.stderr, /Bad glob/);
+  });
 });
 
 Deno.test("ast find escapes hostile file names in its text", async () => {

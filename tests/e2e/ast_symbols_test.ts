@@ -96,7 +96,8 @@ Deno.test("ast symbols: the predecessor's src/example.py case lists foo and Bar 
       for (const s of symbols) assert.ok(["function", "class"].includes(s.kind));
       assert.ok(["hit", "miss"].includes(out.json.cache_status as string));
       assert.equal(typeof out.json.cache_key, "string");
-      assert.equal(out.json.miss_reason, "ephemeral_cache");
+      // The persistent cache is the default (issue 16): a fresh segment has no database yet.
+      assert.equal(out.json.miss_reason, "cold_cache_db_missing");
       assert.equal(out.json.symbol, undefined, "mod URIs carry no resolved symbol");
     },
   );

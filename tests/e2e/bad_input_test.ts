@@ -405,28 +405,28 @@ const CASES: Case[] = [
   // --- corrupt state
   {
     name: "corrupt context pack (ctx get)",
-    setup: (seg) => write(seg, "_ctx/context_pack.json", '{"broken'),
+    setup: (seg) => write(seg, "_ctx/context_pack.db", '{"broken'),
     args: () => ["ctx", "get", "-i", "x"],
     exit: 1,
-    code: "PACK_CORRUPT",
+    code: "INDEX_CORRUPT",
   },
   {
     name: "corrupt context pack (ctx validate)",
-    setup: (seg) => write(seg, "_ctx/context_pack.json", "[1,2"),
+    setup: (seg) => write(seg, "_ctx/context_pack.db", "[1,2"),
     args: () => ["ctx", "validate"],
     exit: 1,
     code: "error-or-invalid",
   },
   {
     name: "corrupt search index",
-    setup: (seg) => write(seg, "_ctx/context_index.db", "this is not a database"),
+    setup: (seg) => write(seg, "_ctx/context_pack.db", "this is not a database"),
     args: () => ["ctx", "search", "-q", "inventory"],
     exit: 1,
     code: "INDEX_CORRUPT",
   },
   {
     name: "corrupt context pack is replaced by ctx build",
-    setup: (seg) => write(seg, "_ctx/context_pack.json", "{}}}"),
+    setup: (seg) => write(seg, "_ctx/context_pack.db", "{}}}"),
     args: () => ["ctx", "build"],
     exit: 0,
     code: "ok",
@@ -511,7 +511,7 @@ async function baseline(seg: string): Promise<Baseline> {
   const build = await runCli(["ctx", "build", "-s", seg, "--json"]);
   assert.equal(build.code, 0, build.stderr);
   return {
-    pack: await Deno.readFile(join(seg, "_ctx/context_pack.json")),
+    pack: await Deno.readFile(join(seg, "_ctx/context_pack.db")),
     events: await Deno.readTextFile(join(seg, "_ctx/telemetry/events.jsonl")),
   };
 }
@@ -529,8 +529,8 @@ async function readOrNull(path: string): Promise<Uint8Array | null> {
 
 /** The pack and the telemetry written before the case are still there. */
 async function assertIntact(seg: string, before: Baseline, c: Case): Promise<void> {
-  const packNow = await readOrNull(join(seg, "_ctx/context_pack.json"));
-  const packTouched = c.rewrites || c.setup?.toString().includes("context_pack.json") ||
+  const packNow = await readOrNull(join(seg, "_ctx/context_pack.db"));
+  const packTouched = c.rewrites || c.setup?.toString().includes("context_pack.db") ||
     c.setup?.toString().includes('"_ctx"');
   if (!packTouched) assert.deepEqual(packNow, before.pack, "context pack unchanged");
   const events = await readOrNull(join(seg, "_ctx/telemetry/events.jsonl"));
@@ -630,7 +630,7 @@ async function fullDiskCase(): Promise<void> {
     await write(dir, "README.md", "# tiny\n\nA tiny segment.\n");
     const first = await runCli(["ctx", "build", "-s", dir, "--json"]);
     assert.equal(first.code, 0, first.stderr);
-    const pack = await Deno.readFile(join(dir, "_ctx/context_pack.json"));
+    const pack = await Deno.readFile(join(dir, "_ctx/context_pack.db"));
     const events = await Deno.readTextFile(join(dir, "_ctx/telemetry/events.jsonl"));
     // Fill the disk, then add enough source to need new space for the pack.
     await write(dir, "src/b.py", "def b():\n    return 2\n" + "# padding line\n".repeat(8000));
@@ -643,7 +643,7 @@ async function fullDiskCase(): Promise<void> {
     assert.equal(res.code, 1, res.stdout + res.stderr);
     assert.doesNotMatch(res.stderr, /^\s+at .*:\d+:\d+\)?$/m, "no stack trace");
     assert.equal(jsonOf(res).error_code, "DISK_FULL", res.stdout);
-    assert.deepEqual(await Deno.readFile(join(dir, "_ctx/context_pack.json")), pack);
+    assert.deepEqual(await Deno.readFile(join(dir, "_ctx/context_pack.db")), pack);
     assert.ok(
       (await Deno.readTextFile(join(dir, "_ctx/telemetry/events.jsonl"))).startsWith(events),
     );

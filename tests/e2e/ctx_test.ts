@@ -2,6 +2,7 @@
  * End-to-end tests of `trifecta ctx …` through the real CLI.
  */
 import assert from "node:assert/strict";
+import { DatabaseSync } from "node:sqlite";
 import { join } from "node:path";
 import { searchPack } from "../../lib/context/mod.ts";
 import { resolveSegment } from "../../lib/segment/mod.ts";
@@ -22,10 +23,20 @@ async function events(dir: string): Promise<Record<string, unknown>[]> {
   return text.split("\n").filter((l) => l.trim() !== "").map((l) => JSON.parse(l));
 }
 
-async function packJson(
+/** The pack's chunks, in pack order, read straight from its database. */
+function packJson(
   dir: string,
 ): Promise<{ chunks: { id: string; source_path: string; kind: string }[] }> {
-  return JSON.parse(await Deno.readTextFile(join(dir, "_ctx/context_pack.json")));
+  const db = new DatabaseSync(join(dir, "_ctx/context_pack.db"), { readOnly: true });
+  try {
+    const chunks = db.prepare(
+      `SELECT c.id AS id, c.path AS source_path, c.kind AS kind FROM chunks AS c
+       JOIN source_files AS f ON f.path = c.path ORDER BY f.ord, c.seq`,
+    ).all() as { id: string; source_path: string; kind: string }[];
+    return Promise.resolve({ chunks });
+  } finally {
+    db.close();
+  }
 }
 
 Deno.test("ctx build on a project without scaffolding indexes docs, src, config and tests files", async () => {
@@ -313,7 +324,7 @@ Deno.test("kill -9 during a build leaves the previous pack intact and valid", as
       }
     }
     assert.equal((await runCli(["ctx", "build", "-s", dir])).code, 0);
-    const packFile = join(dir, "_ctx/context_pack.json");
+    const packFile = join(dir, "_ctx/context_pack.db");
     const before = await Deno.readFile(packFile);
 
     const child = new Deno.Command(Deno.execPath(), {

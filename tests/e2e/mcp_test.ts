@@ -76,7 +76,8 @@ Deno.test({
     assert.equal(built.code, 0, built.stderr);
     const transport = new StdioClientTransport({
       command: Deno.execPath(),
-      args: ["run", ...CLI_FLAGS, MAIN_TS, "mcp", "-s", seg],
+      // --no-watch: the freshness step checks the per-call check, not the watcher's sync.
+      args: ["run", ...CLI_FLAGS, MAIN_TS, "mcp", "-s", seg, "--no-watch"],
       env: { ...Deno.env.toObject(), NO_COLOR: "1" },
       stderr: "pipe",
     });
@@ -273,7 +274,6 @@ Deno.test({
           await call("symbol", { uri: "sym://cobol/x/y" }),
           await call("definition", { file: "src/inventory/service.py", line: -1, column: 1 }),
           await call("skeleton", { path: "../../etc" }),
-          await call("no_such_tool", {}),
           await call("get", { ids: [], mode: "loud" }),
           await call("skeleton", { path: "src/inventory/models.py", extra: true }),
         ];
@@ -285,10 +285,14 @@ Deno.test({
           "INVALID_URI",
           "USAGE_ERROR",
           "PATH_OUTSIDE_SEGMENT",
-          "UNKNOWN_TOOL",
           "USAGE_ERROR",
           "USAGE_ERROR",
         ]);
+        // An unknown tool is a JSON-RPC error -32602 (MCP spec), not a tool result.
+        await assert.rejects(call("no_such_tool", {}), (err: { code?: number }) => {
+          assert.equal(err.code, -32602);
+          return true;
+        });
         const after = await call("symbol", { uri: "sym://python/type/src.inventory.models/Item" });
         assert.equal((after.structuredContent?.symbol as { start_line: number }).start_line, 12);
       });
@@ -417,8 +421,10 @@ Deno.test("mcp server: an oversized, too deep or broken request gets a JSON-RPC 
     await Deno.writeTextFile(`${outside}/o.py`, "def outside():\n    'MARKER_MCP_OUTSIDE'\n");
     await Deno.symlink(`${outside}/o.py`, `${seg}/src/linked.py`);
     assert.equal((await runCli(["ctx", "build", "-s", seg])).code, 0);
-    const pack = JSON.parse(await Deno.readTextFile(`${seg}/_ctx/context_pack.json`));
-    const header = pack.chunks.find((c: { kind: string }) => c.kind === "header");
+    // The header chunk of settings.py (the pack is SQLite now: found through the CLI).
+    const found = await runCli(["ctx", "search", "-q", "KEY", "-s", seg, "--json"]);
+    assert.equal(found.code, 0, found.stderr);
+    const header = JSON.parse(found.stdout).hits.find((c: { kind: string }) => c.kind === "header");
     const req = (id: number, method: string, params: unknown = {}) =>
       JSON.stringify({ jsonrpc: "2.0", id, method, params }) + "\n";
     const call = (id: number, name: string, args: unknown) =>

@@ -9,6 +9,8 @@ import assert from "node:assert/strict";
 import { dirname, join } from "node:path";
 import { CLI_FLAGS, narrowFlags, removeSegment, runCli, tempExample } from "./helpers.ts";
 import { daemonPaths } from "../../lib/lsp/daemon_paths.ts";
+import { readPack } from "../../lib/context/mod.ts";
+import { resolveSegment } from "../../lib/segment/mod.ts";
 import { secretSamples } from "../_secret_samples.ts";
 import { ABS_PATH_REDACTED, SECRET_REDACTED } from "../../lib/telemetry/mod.ts";
 
@@ -229,7 +231,12 @@ Deno.test("live export: each command is a trace trifecta.<cmd> with stage child 
     }
     // The pack the build wrote holds no name of the segment either (the
     // suite's no-PII scan reads it too).
-    const packText = await Deno.readTextFile(join(root, "_ctx", "context_pack.json"));
+    // Since issue 16 the pack is one SQLite file with DEFLATE-compressed
+    // texts: scan its bytes (labels and paths are plain) and its chunks
+    // read back decompressed.
+    const packBytes = await Deno.readFile(join(root, "_ctx", "context_pack.db"));
+    const { pack: stored } = await readPack(await resolveSegment(root));
+    const packText = new TextDecoder("latin1").decode(packBytes) + JSON.stringify(stored);
     for (const bad of [root, secrets[0] ?? "", (secrets[0] ?? "").toLowerCase()]) {
       assert.ok(!packText.includes(bad), `the pack holds ${bad.slice(0, 12)}…`);
     }

@@ -9,6 +9,7 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
+import { DatabaseSync } from "node:sqlite";
 import { CLI_FLAGS, type CliResult, removeSegment, runCli } from "./helpers.ts";
 
 const MARKERS = [
@@ -26,6 +27,32 @@ const MARKERS = [
 
 const AWS_ID = "AKIAIOSFODNN7EXAMPLE";
 const GH_TOKEN = "ghp_abcdefghijklmnopqrstuvwxyzABCDEFGHIJ";
+
+/** Run `sql` on the database at `path` (in place: same inode, the stamp holds). */
+function sqlEdit(path: string, sql: string): void {
+  const db = new DatabaseSync(path);
+  try {
+    db.exec(sql);
+  } finally {
+    db.close();
+  }
+}
+
+/** The chunks of the pack of `seg`, read straight from its database. */
+function chunkRows(seg: string): { id: string; source_path: string; kind: string }[] {
+  const db = new DatabaseSync(join(seg, "_ctx/context_pack.db"), { readOnly: true });
+  try {
+    return db.prepare("SELECT id, path AS source_path, kind FROM chunks ORDER BY rowid")
+      .all() as { id: string; source_path: string; kind: string }[];
+  } finally {
+    db.close();
+  }
+}
+
+/** The pack database's bytes as text (to look for what must not be in it). */
+async function packBytes(seg: string): Promise<string> {
+  return new TextDecoder("latin1").decode(await Deno.readFile(join(seg, "_ctx/context_pack.db")));
+}
 
 function sh(script: string, cwd: string): void {
   const out = new Deno.Command("bash", { args: ["-c", script], cwd, stderr: "piped" }).outputSync();
@@ -155,10 +182,10 @@ for (const [label, flags] of [["narrow flags", undefined], ["-A", CLI_FLAGS]] as
         /secrets: 2 in 1 file\(s\) \(aws-access-key-id 1, github-token 1\), masked/,
       );
 
-      const pack = JSON.parse(await Deno.readTextFile(join(seg, "_ctx/context_pack.json")));
-      const header = pack.chunks.find((c: { source_path: string; kind: string }) =>
+      const header = chunkRows(seg).find((c) =>
         c.source_path === "src/settings.py" && c.kind === "header"
       );
+      assert.ok(header, "a header chunk of src/settings.py");
       const get = await runCli(["ctx", "get", "-s", seg, "-i", header.id, "-m", "raw"], opts);
       assert.equal(get.code, 0, get.stderr);
       assert.match(get.stdout, /AWS_KEY = "<SECRET_REDACTED:aws-access-key-id>"/);
@@ -189,7 +216,7 @@ Deno.test("TRIFECTA_SECRET_FILES=exclude leaves a file with a secret out of the 
     const r = json(build);
     assert.equal((r.skipped_by_reason as Record<string, number>).secret_excluded, 1);
     assert.equal((r.secrets as { mode: string }).mode, "exclude");
-    const pack = await Deno.readTextFile(join(seg, "_ctx/context_pack.json"));
+    const pack = await packBytes(seg);
     assert.ok(!pack.includes("src/settings.py"), "settings.py is not in the pack at all");
     assert.ok(!pack.includes("SECRET_REDACTED"), "nothing masked: the file is out");
     await assertClean(seg, build);
@@ -241,17 +268,16 @@ function assertNamed(ops: ReadOps, expected: Partial<Record<keyof ReadOps, strin
   assert.equal(ops.stats.code, 0, "stats reads telemetry, not the pack");
 }
 
-Deno.test("corrupt packs: a directory, chunks [null,5], 1 GiB — named errors, then sync rebuilds", async () => {
+Deno.test("corrupt packs: a directory, a chunk of no kind, 1 GiB — named errors, then sync rebuilds", async () => {
   const seg = await builtExample();
-  const pack = join(seg, "_ctx/context_pack.json");
+  const pack = join(seg, "_ctx/context_pack.db");
   try {
-    const good = JSON.parse(await Deno.readTextFile(pack));
-    await Deno.writeTextFile(pack, JSON.stringify({ ...good, chunks: [null, 5] }, null, 2));
-    assertNamed(await readOps(seg), {
-      search: "PACK_CORRUPT",
-      get: "PACK_CORRUPT",
-      validate: "PACK_CORRUPT",
-    });
+    sqlEdit(pack, "UPDATE chunks SET kind = 'nonsense'");
+    // get reads only the rows it is asked for (here an id not in the pack):
+    // it answers, naming the id missing; the others read every row.
+    const ops = await readOps(seg);
+    assertNamed(ops, { search: "PACK_CORRUPT", validate: "PACK_CORRUPT" });
+    assert.equal(ops.get.code, 0, ops.get.stdout);
 
     await Deno.remove(pack);
     await Deno.mkdir(pack);
@@ -282,7 +308,8 @@ Deno.test("corrupt packs: a directory, chunks [null,5], 1 GiB — named errors, 
 
 Deno.test("8 KiB of garbage in the index: validate fails with INDEX_CORRUPT, search names it, build repairs", async () => {
   const seg = await builtExample();
-  const index = join(seg, "_ctx/context_index.db");
+  // The index is inside the pack's database since issue 16.
+  const index = join(seg, "_ctx/context_pack.db");
   try {
     const size = (await Deno.stat(index)).size;
     const f = await Deno.open(index, { read: true, write: true });
@@ -357,8 +384,7 @@ Deno.test({
         env: { TRIFECTA_NO_TELEMETRY: "1" },
       });
       assert.equal(first.code, 0, first.stderr);
-      const pack = await Deno.readFile(join(ctx, "context_pack.json"));
-      const index = await Deno.readFile(join(ctx, "context_index.db"));
+      const pack = await Deno.readFile(join(ctx, "context_pack.db"));
       // Enough distinct words that the new index cannot fit in what is left.
       await Deno.writeTextFile(
         join(seg, "big.md"),
@@ -369,8 +395,7 @@ Deno.test({
       });
       assert.equal(failed.code, 1, failed.stdout);
       assert.equal(errorCode(failed), "DISK_FULL");
-      assert.deepEqual(await Deno.readFile(join(ctx, "context_pack.json")), pack);
-      assert.deepEqual(await Deno.readFile(join(ctx, "context_index.db")), index);
+      assert.deepEqual(await Deno.readFile(join(ctx, "context_pack.db")), pack);
       const left = [...Deno.readDirSync(ctx)].filter((e) => /\.(tmp|prev)-/.test(e.name));
       assert.deepEqual(left, [], "temp files removed");
       const search = await runCli(["ctx", "search", "-s", seg, "-q", "restock", "--json"], {
@@ -391,8 +416,7 @@ Deno.test({
   fn: async () => {
     const seg = await builtExample();
     const ctx = join(seg, "_ctx");
-    const pack = await Deno.readFile(join(ctx, "context_pack.json"));
-    const index = await Deno.readFile(join(ctx, "context_index.db"));
+    const pack = await Deno.readFile(join(ctx, "context_pack.db"));
     assert.ok(mount(["--bind", ctx, ctx]));
     try {
       assert.ok(mount(["-o", "remount,ro,bind", ctx]));
@@ -400,8 +424,7 @@ Deno.test({
       const build = await runCli(["ctx", "build", "-s", seg, "--json"]);
       assert.equal(build.code, 1, build.stdout);
       assert.equal(errorCode(build), "OUTPUT_NOT_WRITABLE");
-      assert.deepEqual(await Deno.readFile(join(ctx, "context_pack.json")), pack);
-      assert.deepEqual(await Deno.readFile(join(ctx, "context_index.db")), index);
+      assert.deepEqual(await Deno.readFile(join(ctx, "context_pack.db")), pack);
       const search = await runCli(["ctx", "search", "-s", seg, "-q", "restock", "--json"]);
       assert.equal(search.code, 0, search.stdout + search.stderr);
       const validate = await runCli(["ctx", "validate", "-s", seg]);
@@ -414,10 +437,9 @@ Deno.test({
 });
 
 /**
- * A pair crafted the way an attacker ships one: built by trifecta in one
- * segment, copied (new inodes) into another, then edited so its chunks claim
- * `.env` and `.git/config` and an id and a path carry a GitHub token; the
- * build id and the pack size the index records are kept consistent, and
+ * A pack crafted the way an attacker ships one: built by trifecta in one
+ * segment, copied (a new inode) into another, then edited so its chunks
+ * claim `.env` and `.git/config` and an id carries a GitHub token, with
  * `source_files` left as they are so nothing looks stale.
  */
 async function shippedPair(): Promise<{ seg: string; donor: string }> {
@@ -430,27 +452,16 @@ async function shippedPair(): Promise<{ seg: string; donor: string }> {
   await Deno.copyFile(join(donor, "README.md"), join(seg, "README.md"));
   await Deno.copyFile(join(donor, "src/stock.py"), join(seg, "src/stock.py"));
   await Deno.mkdir(join(seg, "_ctx"));
-  const packRel = "_ctx/context_pack.json";
-  const indexRel = "_ctx/context_index.db";
-  await Deno.copyFile(join(donor, indexRel), join(seg, indexRel));
-  const pack = JSON.parse(await Deno.readTextFile(join(donor, packRel)));
-  pack.chunks[0].source_path = ".env";
-  pack.chunks[0].text = "SHIPPED_ENV_MARKER=1 restock\n";
-  pack.chunks[1].source_path = ".git/config";
-  pack.chunks[1].text = "SHIPPED_GIT_MARKER restock\n";
-  pack.chunks[2].id = `doc:${GH_TOKEN}.md:0000000000`;
-  pack.index[2].id = pack.chunks[2].id;
-  // Same size as the index records: trim the longest chunk, then pad.
-  const size = Number((await Deno.stat(join(donor, packRel))).size);
-  const bytes = () => new TextEncoder().encode(JSON.stringify(pack, null, 2) + "\n").length;
-  const longest = pack.chunks.reduce(
-    (a: { text: string }, c: { text: string }) => c.text.length > a.text.length ? c : a,
+  const packRel = "_ctx/context_pack.db";
+  await Deno.copyFile(join(donor, packRel), join(seg, packRel));
+  sqlEdit(
+    join(seg, packRel),
+    `INSERT INTO source_files VALUES ('.env', 90, 'x', 0, 1, 1, '/config', X'00');
+     INSERT INTO source_files VALUES ('.git/config', 91, 'x', 0, 1, 1, '/config', X'00');
+     UPDATE chunks SET path = '.env', title_path = '[".env", "SHIPPED_ENV_MARKER"]' WHERE rowid = 1;
+     UPDATE chunks SET path = '.git/config', title_path = '["SHIPPED_GIT_MARKER"]' WHERE rowid = 2;
+     UPDATE chunks SET id = 'doc:${GH_TOKEN}.md:0000000000' WHERE rowid = 3;`,
   );
-  while (bytes() > size) longest.text = longest.text.slice(0, -1);
-  pack.chunks[0].text += "x".repeat(size - bytes());
-  const text = JSON.stringify(pack, null, 2) + "\n";
-  assert.equal(new TextEncoder().encode(text).length, size, "crafted pack keeps the size");
-  await Deno.writeTextFile(join(seg, packRel), text);
   return { seg, donor };
 }
 
@@ -458,7 +469,7 @@ function leaks(r: CliResult): boolean {
   return /SHIPPED_ENV_MARKER|SHIPPED_GIT_MARKER|ghp_/.test(r.stdout + r.stderr);
 }
 
-Deno.test("a pack and index shipped in the repository are PACK_UNTRUSTED for search, get and validate; sync and build rebuild them", async () => {
+Deno.test("a pack shipped in the repository is PACK_UNTRUSTED for search, get and validate; sync and build rebuild them", async () => {
   const { seg, donor } = await shippedPair();
   try {
     // The planted pack holds a token on purpose: not something trifecta wrote.
@@ -480,7 +491,7 @@ Deno.test("a pack and index shipped in the repository are PACK_UNTRUSTED for sea
     assert.ok((json(after).hits as unknown[]).length > 0);
     assert.ok(!leaks(after), after.stdout);
     // The same shipped pair, then a plain build: the build replaces it.
-    await Deno.copyFile(join(donor, "_ctx/context_index.db"), join(seg, "_ctx/context_index.db"));
+    await Deno.copyFile(join(donor, "_ctx/context_pack.db"), join(seg, "_ctx/context_pack.db"));
     assert.equal(
       errorCode(await runCli(["ctx", "search", "-s", seg, "-q", "restock", "--json"])),
       "PACK_UNTRUSTED",
@@ -497,31 +508,28 @@ Deno.test("a pack and index shipped in the repository are PACK_UNTRUSTED for sea
 Deno.test("a pack built here stays trusted across runs: search, get and validate answer without a rebuild", async () => {
   const seg = await builtExample();
   try {
-    const before = await Deno.stat(join(seg, "_ctx/context_index.db"));
+    const before = await Deno.stat(join(seg, "_ctx/context_pack.db"));
     for (let i = 0; i < 2; i++) {
       const ops = await readOps(seg);
       for (const [op, r] of Object.entries(ops)) {
         assert.equal(r.code, 0, `${op}: ${r.stdout} ${r.stderr}`);
       }
     }
-    const after = await Deno.stat(join(seg, "_ctx/context_index.db"));
-    assert.equal(after.ino, before.ino, "the index was not rebuilt");
+    const after = await Deno.stat(join(seg, "_ctx/context_pack.db"));
+    assert.equal(after.ino, before.ino, "the pack was not rebuilt");
     assert.equal(after.mtime?.getTime(), before.mtime?.getTime());
   } finally {
     await removeSegment(seg);
   }
 });
 
-Deno.test("a pack replaced by another of the same size and build id under a trusted index is PACK_UNTRUSTED", async () => {
+Deno.test("a pack replaced by a byte-identical copy of itself (a new inode) is PACK_UNTRUSTED", async () => {
   const seg = await builtExample();
   try {
-    const path = join(seg, "_ctx/context_pack.json");
-    const text = await Deno.readTextFile(path);
-    // Same length: one word of a preview and chunk text swapped for another.
-    const edited = text.replaceAll("Inventory", "Exfiltrat");
-    assert.notEqual(edited, text);
+    const path = join(seg, "_ctx/context_pack.db");
+    const bytes = await Deno.readFile(path);
     await Deno.remove(path);
-    await Deno.writeTextFile(path, edited);
+    await Deno.writeFile(path, bytes);
     const ops = await readOps(seg);
     assertNamed(ops, {
       search: "PACK_UNTRUSTED",

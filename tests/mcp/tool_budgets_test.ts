@@ -18,6 +18,7 @@ import { resolveSegment } from "../../lib/segment/mod.ts";
 import { Telemetry } from "../../lib/telemetry/mod.ts";
 import { estimateTokens } from "../../lib/text.ts";
 import { removeSegment, runCli, tempExample } from "../e2e/helpers.ts";
+import { readPack } from "../../lib/context/mod.ts";
 
 type Answer = Record<string, unknown> & { text: string };
 
@@ -88,6 +89,8 @@ const DOCUMENTED_CAP: Readonly<Record<string, string>> = {
   references: "limit and cursor (locations)",
   definition: "a few locations",
   hover: "one hover text",
+  diagnostics: "limit (diagnostics)",
+  pack_sync: "a short build or sync report",
   telemetry_report: "TELEMETRY_REPORT_CAP",
 };
 
@@ -179,9 +182,9 @@ Deno.test("symbol pages a module's symbols: every symbol once, each page within 
 });
 
 Deno.test("get pages chunks: every chunk once, headings and summary within budget_tokens", async () => {
-  await withState(async (state, dir) => {
-    const pack = JSON.parse(await Deno.readTextFile(join(dir, "_ctx", "context_pack.json")));
-    const ids = (pack.chunks as { id: string }[]).map((c) => c.id);
+  await withState(async (state) => {
+    // The pack is SQLite now: its chunk ids through lib/context's reader.
+    const ids = (await readPack(state.segment)).pack.chunks.map((c) => c.id);
     assert.ok(ids.length >= 5, `${ids.length} chunks`);
     const asked = [...ids.slice(0, 3), "doc:nope.md:1", ...ids.slice(3)];
     for (const budget of [120, 250, 600]) {

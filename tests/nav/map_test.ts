@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { PARSE_BUDGET_ENV } from "../../lib/ast/mod.ts";
+import { PARSE_BUDGET_ENV, skeletonOfFiles } from "../../lib/ast/mod.ts";
 import { createAstCache } from "../../lib/cache/mod.ts";
 import { rankFiles, repoMap } from "../../lib/nav/map.ts";
 import { resolveSegment, type Segment } from "../../lib/segment/mod.ts";
@@ -51,6 +51,24 @@ Deno.test("map ranking: a file referenced by many ranks above a leaf", async () 
     const map = await repoMap(seg, { budgetTokens: 1024 });
     assert.equal(map.entries[0]?.qualified_name, "shared_helper");
     assert.equal(map.entries[0]?.uri, "sym://python/type/pkg.hub/shared_helper");
+  });
+});
+
+Deno.test("rankFiles ranks from the skeletons it is given instead of looking them up", async () => {
+  await withSegment(STAR, async (seg) => {
+    const files = Object.keys(STAR).sort();
+    const batch = await skeletonOfFiles(
+      seg,
+      files.map((rel) => ({ rel, abs: `${seg.root}/${rel}` })),
+    );
+    const skeletons = batch.files.flatMap((o) => o.skeleton ? [o.skeleton] : []);
+    assert.equal(skeletons.length, files.length);
+    const given = await rankFiles(seg, files, { skeletons });
+    assert.deepEqual(given, await rankFiles(seg, files));
+    // With the hub's definitions taken out of what is given, nothing links to the hub.
+    const hubless = skeletons.map((sk) => sk.path === "pkg/hub.py" ? { ...sk, symbols: [] } : sk);
+    const ranked = await rankFiles(seg, files, { skeletons: hubless });
+    assert.notEqual(ranked[0]?.path, "pkg/hub.py");
   });
 });
 

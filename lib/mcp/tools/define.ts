@@ -8,6 +8,9 @@
  */
 import { z } from "zod";
 import type { McpState } from "../state.ts";
+import { quietToolCall, type ToolCall } from "../tool_call.ts";
+
+export type { ToolCall } from "../tool_call.ts";
 
 /** What a tool hands back: text for the agent, structured content, and event fields. */
 export interface ToolOutput {
@@ -33,9 +36,40 @@ export interface ToolSpec {
   input: z.ZodObject<z.ZodRawShape>;
   /** Output schema. */
   output: z.ZodObject<z.ZodRawShape>;
-  /** Run it on validated arguments. */
-  run: (state: McpState, args: Record<string, unknown>) => Promise<ToolOutput>;
+  /** What a tool promises: MCP `annotations` (`readOnlyHint`, `idempotentHint`, …). */
+  annotations: ToolAnnotations;
+  /**
+   * Run it on validated arguments; `call` reports progress and carries
+   * cancellation (default: a call that reports nothing, for callers outside
+   * a request such as tests and benchmarks).
+   */
+  run: (state: McpState, args: Record<string, unknown>, call?: ToolCall) => Promise<ToolOutput>;
 }
+
+/**
+ * MCP tool annotations. `readOnlyHint: true` means the tool writes nothing
+ * the user owns (trifecta's own cache and pack directories are not the
+ * user's data); `openWorldHint: false`: it reaches nothing outside the
+ * segment; `idempotentHint`: calling it again with the same arguments has no
+ * further effect.
+ */
+export interface ToolAnnotations {
+  /** Writes nothing the user owns. */
+  readOnlyHint: boolean;
+  /** Talks to nothing outside the segment. */
+  openWorldHint: boolean;
+  /** Repeating the call has no further effect. */
+  idempotentHint?: boolean;
+  /** May destroy data (only meaningful when not read-only). */
+  destructiveHint?: boolean;
+}
+
+/** What a tool that only reads promises (the default of {@linkcode defineTool}). */
+export const READ_ONLY: ToolAnnotations = {
+  readOnlyHint: true,
+  openWorldHint: false,
+  idempotentHint: true,
+};
 
 /** A tool as written: its input shape typed, so `run` sees typed arguments. */
 export interface ToolDefinition<S extends z.ZodRawShape> {
@@ -49,8 +83,10 @@ export interface ToolDefinition<S extends z.ZodRawShape> {
   input: S;
   /** Output fields (besides `status` and the error fields). */
   output: z.ZodRawShape;
-  /** Run it on validated arguments. */
-  run: (state: McpState, args: z.infer<z.ZodObject<S>>) => Promise<ToolOutput>;
+  /** Annotations (default {@linkcode READ_ONLY}). */
+  annotations?: ToolAnnotations;
+  /** Run it on validated arguments; `call` reports progress and carries cancellation. */
+  run: (state: McpState, args: z.infer<z.ZodObject<S>>, call: ToolCall) => Promise<ToolOutput>;
 }
 
 /** Fields every output has; on an error only these are set. */
@@ -81,8 +117,10 @@ export function defineTool<S extends z.ZodRawShape>(definition: ToolDefinition<S
     description: definition.description,
     input,
     output: outputOf(definition.output),
+    annotations: definition.annotations ?? READ_ONLY,
     // The server parses with `input` before it calls run: the arguments have its type.
-    run: (state, args) => definition.run(state, args as z.infer<typeof input>),
+    run: (state, args, call) =>
+      definition.run(state, args as z.infer<typeof input>, call ?? quietToolCall()),
   };
 }
 

@@ -3,10 +3,14 @@
  * the references of a symbol named by its URI, grouped by the referencing
  * symbol, paged under a token budget.
  *
+ * The text is the CLI's (one line per reference under its symbol); the
+ * structure is in `structuredContent` only.
+ *
  * Paging: the references are one ordered list (the groups' order, then
  * source order); a page takes as many as fit `budget_tokens` — measured by
  * `outputTokens` (the one estimator, on the text as the client gets it) on
- * the whole text returned, never over — and
+ * the whole text returned and on the structured content as JSON, never
+ * over — and
  * `next_cursor` continues after the last. The cursor is bound to the
  * arguments and to the list itself (a digest of every reference's
  * position): if the references changed between calls (a file was edited,
@@ -22,9 +26,11 @@ import { lspStateJson } from "../../contract/results.ts";
 import { locateSymbol } from "../../nav/locate.ts";
 import { type ReferencesAnswer, referencesOfSymbol } from "../../nav/references.ts";
 import type { ReferenceGroup, ReferenceJson } from "../../nav/references_group.ts";
+import { referencesText } from "../../nav/references_text.ts";
 import { cursorInput, cursorOffset, encodeCursor, outputTokens, PAGE_OUTPUT } from "../paging.ts";
 import type { McpState } from "../state.ts";
 import { defineTool, jsonText, type ToolOutput } from "./define.ts";
+import { lspText, type LspTextInput } from "./lsp_text.ts";
 import { LSP_STATE_OUTPUT } from "./lsp_position.ts";
 
 /** Budget when none is given. */
@@ -111,30 +117,59 @@ function cursorArgs(args: Args, items: readonly Item[]): Record<string, unknown>
   return { uri: args.uri, list: sha256Hex(list).slice(0, 16) };
 }
 
+/** What the text of a page needs besides the page: the answer, how it was asked. */
+interface PageContext {
+  answer: ReferencesAnswer;
+  head: LspTextInput;
+}
+
 /**
- * The page from `start`: the most items whose whole structured text fits
- * the budget (binary search: the text grows with every item).
+ * The compact text of a page: the head line, the lines `lsp references
+ * <sym-uri>` prints for the page's groups, then the notes and the cursor.
+ */
+function pageText(
+  c: PageContext,
+  page: { groups: ReferenceGroup[]; start: number; shown: number; cursor?: string },
+): string {
+  const lines = referencesText({ ...c.answer, groups: page.groups });
+  const notes = page.cursor === undefined ? [] : [
+    `showing ${page.start + 1}-${page.start + page.shown} of ${c.answer.total}; ` +
+    `next page: cursor "${page.cursor}"`,
+  ];
+  return lspText(c.head, lines, notes);
+}
+
+/**
+ * The page from `start`: the most items whose text fits the budget
+ * (binary search: the text grows with every item).
  */
 function fitPage(
-  head: Record<string, unknown>,
-  answer: ReferencesAnswer,
+  c: PageContext & { structuredHead: Record<string, unknown> },
   o: { args: Args; start: number; budget: number },
-): Record<string, unknown> {
-  const items = itemsOf(answer.groups);
+): { structured: Record<string, unknown>; text: string } {
+  const items = itemsOf(c.answer.groups);
   const digestArgs = cursorArgs(o.args, items);
-  const build = (n: number): Record<string, unknown> => {
+  const build = (n: number) => {
     const page = items.slice(o.start, o.start + n);
     const next = o.start + n;
-    const out: Record<string, unknown> = {
-      ...head,
-      groups: regroup(answer.groups, page),
+    const groups = regroup(c.answer.groups, page);
+    const structured: Record<string, unknown> = {
+      ...c.structuredHead,
+      groups,
       returned: page.length,
       total: items.length,
     };
-    if (next < items.length) out.next_cursor = encodeCursor(TOOL, digestArgs, next);
-    return out;
+    const cursor = next < items.length ? encodeCursor(TOOL, digestArgs, next) : undefined;
+    if (cursor !== undefined) structured.next_cursor = cursor;
+    const text = pageText(c, { groups, start: o.start, shown: page.length, cursor });
+    return { structured, text };
   };
-  const fits = (n: number) => outputTokens(jsonText(build(n))) <= o.budget;
+  // Fitted by the JSON too, so structuredContent stays within the budget as
+  // well (the text, the CLI's lines, is the shorter of the two).
+  const fits = (n: number) => {
+    const page = build(n);
+    return Math.max(outputTokens(page.text), outputTokens(jsonText(page.structured))) <= o.budget;
+  };
   const left = Math.max(0, items.length - o.start);
   let lo = 0;
   let hi = left;
@@ -157,7 +192,7 @@ function fitPage(
 }
 
 async function run(state: McpState, args: Args): Promise<ToolOutput> {
-  const budget = args.budget_tokens ?? DEFAULT_REFERENCES_BUDGET;
+  const budget = args.budget_tokens ?? state.budgets.tools ?? DEFAULT_REFERENCES_BUDGET;
   const located = await locateSymbol(state.segment, args.uri, {
     cache: state.cache,
     telemetry: state.telemetry,
@@ -185,9 +220,22 @@ async function run(state: McpState, args: Args): Promise<ToolOutput> {
     note: res.data?.note ?? "",
     lsp_state: answer.outcome.state,
   };
-  const structured = fitPage(head, answer, { args, start, budget });
+  const textHead: LspTextInput = {
+    ...lspStateJson(res),
+    method: "references",
+    file: located.file.rel,
+    line: located.line,
+    column: located.col,
+    uri: args.uri,
+    symbol: located.symbol?.name ?? null,
+    note: res.data?.note,
+  };
+  const { structured, text } = fitPage(
+    { answer, head: textHead, structuredHead: head },
+    { args, start, budget },
+  );
   return {
-    text: jsonText(structured),
+    text,
     structured,
     eventArgs: { uri_hash: sha256Hex(args.uri).slice(0, 16), budget_tokens: budget },
     eventResult: {

@@ -88,7 +88,7 @@ interface FindArgs {
 }
 
 async function run(state: McpState, args: FindArgs): Promise<ToolOutput> {
-  const budget = args.budget_tokens ?? DEFAULT_FIND_BUDGET;
+  const budget = args.budget_tokens ?? state.budgets.tools ?? DEFAULT_FIND_BUDGET;
   const found = await runFind(state.segment, {
     pattern: args.pattern,
     kind: args.kind,

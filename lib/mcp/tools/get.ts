@@ -142,7 +142,7 @@ async function run(state: McpState, args: GetArgs): Promise<ToolOutput> {
   // The CLI's id rule (`parseIds`): an id that climbs out of the segment is PATH_TRAVERSAL.
   for (const id of args.ids) parseChunkId(id);
   const start = cursorOffset("get", args);
-  const fresh = await state.pack.fresh();
+  const fresh = await state.pack.fresh({ ids: args.ids });
   const budget = args.budget_tokens ?? DEFAULT_BUDGET;
   const { r, next, text } = fitPage(fresh.loaded.pack, args, { start, budget });
   const rebuilt = fresh.rebuilt !== undefined;

@@ -17,7 +17,8 @@ import { locateSymbol } from "../../nav/locate.ts";
 import { cursorInput, cursorOffset, PAGE_OUTPUT, pageFields } from "../paging.ts";
 import { lspStateJson } from "../../contract/results.ts";
 import type { McpState } from "../state.ts";
-import { defineTool, jsonText, type ToolOutput, type ToolSpec } from "./define.ts";
+import { defineTool, type ToolOutput, type ToolSpec } from "./define.ts";
+import { locationLine, lspText, type LspTextInput } from "./lsp_text.ts";
 
 /** A method the position tools ask. */
 export type PositionMethod = Exclude<LspMethod, "diagnostics">;
@@ -162,6 +163,43 @@ async function targetOf(state: McpState, args: PositionArgs): Promise<Target> {
   return { file: { abs: file.abs, rel: file.rel }, line: args.line, col: args.column };
 }
 
+/** The compact text of an answer: the lines `trifecta lsp <method>` prints. */
+function answerText(
+  method: PositionMethod,
+  o: {
+    args: PositionArgs;
+    target: Target;
+    outcome: QueryOutcome;
+    structured: Record<string, unknown>;
+  },
+): string {
+  const res = o.outcome.response;
+  const d = res.data;
+  const head: LspTextInput = {
+    ...lspStateJson(res),
+    method,
+    file: o.target.file.rel,
+    line: o.target.line,
+    column: o.target.col,
+    uri: o.args.uri,
+    symbol: d?.symbol ?? null,
+    note: d?.note,
+  };
+  if (method === "hover") {
+    return lspText(head, [d?.contents ? d.contents : "(nothing to show)"]);
+  }
+  const all = d?.locations ?? [];
+  const start = method === "references" ? cursorOffset(method, o.args) : 0;
+  const shown = all.slice(start, start + (o.args.limit ?? DEFAULT_LOCATIONS));
+  const body = shown.length === 0 ? ["no locations found"] : shown.map(locationLine);
+  const next = o.structured.next_cursor;
+  const left = all.length - start - shown.length;
+  const notes = typeof next === "string"
+    ? [`${left} more locations; next page: cursor "${next}"`]
+    : [];
+  return lspText(head, body, notes);
+}
+
 async function ask(
   state: McpState,
   method: PositionMethod,
@@ -178,7 +216,7 @@ async function ask(
   const structured = answerJson(method, args, target, outcome);
   const uriHash = args.uri === undefined ? {} : { uri_hash: sha256Hex(args.uri).slice(0, 16) };
   return {
-    text: jsonText(structured),
+    text: answerText(method, { args, target, outcome, structured }),
     structured,
     eventArgs: { file: target.file.rel, line: target.line, col: target.col, ...uriHash },
     eventResult: {

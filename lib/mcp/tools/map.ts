@@ -56,7 +56,7 @@ async function run(
   state: McpState,
   args: { focus?: string[]; budget_tokens?: number; cursor?: string },
 ): Promise<ToolOutput> {
-  const budget = args.budget_tokens ?? MAP_DEFAULT_BUDGET;
+  const budget = args.budget_tokens ?? state.budgets.map ?? MAP_DEFAULT_BUDGET;
   const start = cursorOffset("map", args);
   const map = await repoMap(state.segment, {
     focus: args.focus ?? [],
@@ -75,6 +75,7 @@ async function run(
   return {
     text,
     structured: {
+      status: "ok",
       map: map.text,
       entries: map.entries,
       focus: map.focus,
@@ -103,8 +104,8 @@ export const MAP_TOOL = defineTool({
   input: {
     focus: z.array(z.string().min(1).max(1024)).max(100).optional()
       .describe("files or directories, sym:// URIs or identifiers to rank around"),
-    budget_tokens: z.number().int().min(MIN_MAP_BUDGET).max(200_000).default(MAP_DEFAULT_BUDGET)
-      .describe(`token budget of the map (default ${MAP_DEFAULT_BUDGET})`),
+    budget_tokens: z.number().int().min(MIN_MAP_BUDGET).max(200_000).optional()
+      .describe(`token budget of the map (default ${MAP_DEFAULT_BUDGET}, or budgets.map)`),
     cursor: cursorInput(),
   },
   output: OUTPUT,

@@ -12,10 +12,12 @@ import { DEFINITION_TOOL } from "./definition.ts";
 import { REFERENCES_TOOL } from "./references.ts";
 import { FIND_REFERENCES_TOOL } from "./find_references.ts";
 import { HOVER_TOOL } from "./hover.ts";
+import { DIAGNOSTICS_TOOL } from "./diagnostics.ts";
 import { SEARCH_TOOL } from "./search.ts";
 import { GET_TOOL } from "./get.ts";
 import { TELEMETRY_REPORT_TOOL } from "./telemetry_report.ts";
 import { MAP_TOOL } from "./map.ts";
+import { PACK_SYNC_TOOL } from "./pack.ts";
 
 export { defineTool, type ToolDefinition, type ToolOutput, type ToolSpec } from "./define.ts";
 
@@ -29,8 +31,10 @@ export const TOOLS: readonly ToolSpec[] = [
   REFERENCES_TOOL,
   FIND_REFERENCES_TOOL,
   HOVER_TOOL,
+  DIAGNOSTICS_TOOL,
   SEARCH_TOOL,
   GET_TOOL,
+  PACK_SYNC_TOOL,
   MAP_TOOL,
   TELEMETRY_REPORT_TOOL,
 ];

@@ -13,6 +13,7 @@ import { fitJsonPage } from "../json_page.ts";
 import { cursorInput, cursorOffset, PAGE_OUTPUT } from "../paging.ts";
 import type { McpState } from "../state.ts";
 import { defineTool, type ToolOutput } from "./define.ts";
+import { searchPageText } from "./search_text.ts";
 
 const DESCRIPTION =
   "Full-text search (BM25, names and paths ranked first) over the segment's context pack: " +
@@ -56,6 +57,7 @@ async function run(
     args,
     budgetTokens: args.budget_tokens ?? DEFAULT_SEARCH_BUDGET,
     listKey: "hits",
+    render: searchPageText,
   });
   return {
     text,

@@ -24,7 +24,8 @@ import {
 } from "../budget.ts";
 import { cursorInput, cursorOffset, encodeCursor, PAGE_OUTPUT, pageFields } from "../paging.ts";
 import type { McpState } from "../state.ts";
-import { defineTool, type ToolOutput } from "./define.ts";
+import { TrifectaError } from "../../errors.ts";
+import { defineTool, type ToolCall, type ToolOutput } from "./define.ts";
 
 /** Budget of an outline when none is given. */
 export const DEFAULT_SKELETON_BUDGET = 2000;
@@ -120,7 +121,7 @@ function outlineJson(
 async function rankedSkeletons(
   state: McpState,
   skeletons: readonly FileSkeleton[],
-  o: { focus?: readonly string[]; contentKey: string },
+  o: { focus?: readonly string[]; contentKey: string; call?: ToolCall },
 ): Promise<FileSkeleton[]> {
   const byPath = new Map(skeletons.map((sk) => [sk.path, sk]));
   // The next page of the same files asks again: the ranking of the last contents is kept.
@@ -128,11 +129,21 @@ async function rankedSkeletons(
   let order = lastRanking.get(state)?.key === key ? lastRanking.get(state)?.order : undefined;
   if (order === undefined) {
     const many = skeletons.length >= IN_PROCESS_LIMIT;
+    const n = skeletons.length;
     const ranked = await rankFiles(state.segment, [...byPath.keys()], {
       focus: o.focus,
       cache: state.cache,
       telemetry: state.telemetry,
       pool: many ? state.pool() : undefined,
+      // Parsed already: a second lookup of every skeleton would hold the main thread for seconds.
+      skeletons,
+      // The parse reported 0..n files; the ranking (seconds on a big tree) goes on to 2n.
+      onRankProgress: (done, total) =>
+        o.call?.progress(
+          n + Math.floor(n * done / Math.max(1, total)),
+          2 * n,
+          `ranking ${Math.floor(100 * done / Math.max(1, total))}%`,
+        ),
     });
     order = ranked.map((f) => f.path);
     lastRanking.set(state, { key, order });
@@ -148,26 +159,40 @@ const lastRanking = new WeakMap<McpState, { key: string; order: string[] }>();
 
 type SkeletonArgs = { path: string; budget_tokens?: number; cursor?: string; focus?: string[] };
 
+/**
+ * True when the outline of every file cannot fit `budget`: each file's
+ * header line holds its path, so the non-space characters of the paths
+ * alone bound the estimate from below. Skips building the whole outline of
+ * a big tree (seconds of main-thread work) only to find it too large.
+ */
+function surelyOver(skeletons: readonly FileSkeleton[], budget: number): boolean {
+  let chars = 0;
+  for (const sk of skeletons) chars += [...sk.path.replace(/\s/g, "")].length;
+  return Math.ceil(chars / 4) > budget;
+}
+
 /** The outline of the page `args` asks for: path order when it all fits, else ranked and paged. */
 async function pagedOutline(
   state: McpState,
   skeletons: readonly FileSkeleton[],
-  o: { args: SkeletonArgs; contentKey: string },
+  o: { args: SkeletonArgs; contentKey: string; call?: ToolCall },
 ): Promise<
   { outline: BudgetedOutline; order: FileOrder; paging: { total: number; next_cursor?: string } }
 > {
   const { args } = o;
-  const budget = args.budget_tokens ?? DEFAULT_SKELETON_BUDGET;
+  const budget = args.budget_tokens ?? state.budgets.tools ?? DEFAULT_SKELETON_BUDGET;
   const start = cursorOffset("skeleton", args);
-  if (args.cursor === undefined) {
+  if (args.cursor === undefined && !surelyOver(skeletons, budget)) {
     const whole = budgetOutline(skeletons, { budgetTokens: budget });
     if (!whole.truncated) {
       return { outline: whole, order: "path", paging: { total: skeletons.length } };
     }
   }
-  const ranked =
-    (await rankedSkeletons(state, skeletons, { focus: args.focus, contentKey: o.contentKey }))
-      .slice(start);
+  const ranked = (await rankedSkeletons(state, skeletons, {
+    focus: args.focus,
+    contentKey: o.contentKey,
+    call: o.call,
+  })).slice(start);
   const outline = budgetOutline(ranked, {
     budgetTokens: budget,
     cursorFor: (n) => encodeCursor("skeleton", args, start + n),
@@ -180,9 +205,9 @@ async function pagedOutline(
   };
 }
 
-async function run(state: McpState, args: SkeletonArgs): Promise<ToolOutput> {
+async function run(state: McpState, args: SkeletonArgs, call: ToolCall): Promise<ToolOutput> {
   const { segment, cache, telemetry } = state;
-  const budget = args.budget_tokens ?? DEFAULT_SKELETON_BUDGET;
+  const budget = args.budget_tokens ?? state.budgets.tools ?? DEFAULT_SKELETON_BUDGET;
   // A bad cursor fails before any file is read.
   cursorOffset("skeleton", args);
   const targets = await collectSkeletonTargets(segment, [args.path]);
@@ -191,13 +216,20 @@ async function run(state: McpState, args: SkeletonArgs): Promise<ToolOutput> {
     cache,
     telemetry,
     pool: many ? state.pool() : undefined,
+    onProgress: (done, total) => call.progress(done, total, `${done}/${total} files`),
   });
+  // A cancelled call's answer is dropped by the protocol layer: skip the rest of the work.
+  if (call.signal.aborted) throw new TrifectaError("CANCELLED", "The call was cancelled");
   const failed = singleFileFailure(batch, targets.singles);
   if (failed) throw failed;
   const skeletons = batch.files.flatMap((o) => (o.skeleton ? [o.skeleton] : []));
   // Cache keys name each file's content: the same keys, the same ranking.
   const contentKey = batch.files.map((f) => f.cache_key ?? f.path).join("\n");
-  const { outline, order, paging } = await pagedOutline(state, skeletons, { args, contentKey });
+  const { outline, order, paging } = await pagedOutline(state, skeletons, {
+    args,
+    contentKey,
+    call,
+  });
   const skipped = skippedTargets(targets, batch);
   return {
     text: outline.text === "" ? "(no source files)\n" : outline.text,

@@ -58,7 +58,7 @@ async function run(
   state: McpState,
   args: { uri: string; budget_tokens?: number; cursor?: string },
 ): Promise<ToolOutput> {
-  const budget = args.budget_tokens ?? DEFAULT_SYMBOL_BUDGET;
+  const budget = args.budget_tokens ?? state.budgets.tools ?? DEFAULT_SYMBOL_BUDGET;
   const start = cursorOffset("symbol", args);
   const r = await resolveSymbol(state.segment, args.uri, {
     cache: state.cache,

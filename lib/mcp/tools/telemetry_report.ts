@@ -98,7 +98,7 @@ function shrunkRow<T>(row: T): T {
 async function run(state: McpState, args: { last_days?: number }): Promise<ToolOutput> {
   const lastDays = args.last_days ?? DEFAULT_LAST_DAYS;
   await state.telemetry.flush();
-  const data = await readTelemetry(telemetryDirFor(state.segment), {
+  const data = await readTelemetry(telemetryDirFor(state.segment, { dir: state.telemetryDir }), {
     lastDays,
     root: state.segment.root,
   });

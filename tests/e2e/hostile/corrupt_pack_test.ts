@@ -2,10 +2,17 @@
  * Corrupt packs and indexes (issue 12, class 8): whatever is in `_ctx/`,
  * `ctx search|get|validate` answer with a named error (never
  * INTERNAL_ERROR or a stack trace), `ctx validate` catches a damaged index,
- * and a build that fails leaves the previous pack and index untouched.
+ * and a build never deletes what it finds in the pack's place.
+ *
+ * Since issue 16 the pack and its index are one SQLite file
+ * (`_ctx/context_pack.db`, texts DEFLATE-compressed): hostile rows are SQL
+ * edits in place (same inode, so the pack stays trusted and the shape
+ * checks are what refuse it), hostile files are bytes written over it.
  */
 import assert from "node:assert/strict";
+import { DatabaseSync } from "node:sqlite";
 import { join } from "node:path";
+import { deflateRawSync } from "node:zlib";
 import {
   assertError,
   assertNoCrash,
@@ -25,16 +32,23 @@ import {
   type World,
 } from "./helpers.ts";
 
-const PACK = "_ctx/context_pack.json";
-const INDEX = "_ctx/context_index.db";
+/** The pack and its search index: one database since issue 16. */
+const PACK = "_ctx/context_pack.db";
+const INDEX = PACK;
 
-/** Codes a reader may give for a pack that is not a usable file. */
+/** Codes a reader may give for a pack whose rows are not a pack. */
 const PACK_ERRORS = ["PACK_CORRUPT", "PACK_NOT_FOUND", "NOT_A_REGULAR_FILE"];
+/** Codes a reader may give for a pack file that is not a whole database. */
+const FILE_ERRORS = [...PACK_ERRORS, "INDEX_CORRUPT", "PACK_UNTRUSTED"];
 
-async function sha(path: string): Promise<string> {
-  const bytes = await Deno.readFile(path);
-  const d = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
-  return Array.from(d, (b) => b.toString(16).padStart(2, "0")).join("");
+/** Run `sql` on the pack in place (same inode: this machine's stamp still holds). */
+function sqlEdit(path: string, sql: string): void {
+  const db = new DatabaseSync(path);
+  try {
+    db.exec(sql);
+  } finally {
+    db.close();
+  }
 }
 
 /** A named error code: UPPER_SNAKE and not INTERNAL_ERROR. */
@@ -52,6 +66,17 @@ function assertOkOrNamed(r: Run): void {
   assertNoCrash(r);
   if (r.code !== 0) assertNamedError(r);
   else jsonOf(r);
+}
+
+/**
+ * `build` moved what stood in the pack's place aside (named in its report),
+ * and `file` is still in the moved directory.
+ */
+async function assertMovedAside(w: World, build: Run, file: string, mode: Mode): Promise<void> {
+  const moved = (jsonOf(build).moved_aside ?? []) as string[];
+  assert.equal(moved.length, 1, `[${mode}] the build names no moved-aside path: ${shown(build)}`);
+  const kept = await Deno.stat(join(w.seg, moved[0] ?? "", file));
+  assert.ok(kept.isFile, `[${mode}] ${file} is gone from the moved directory`);
 }
 
 /** A built world with enough files that the index has pages worth damaging. */
@@ -73,29 +98,53 @@ async function builtWorld(mode: Mode): Promise<{ w: World; ids: string[] }> {
   return { w, ids: hitIds(s) };
 }
 
+/** One hostile pack: how to make it, and what `ctx get` of the built ids may answer. */
+interface Corruption {
+  damage: (path: string) => Promise<void>;
+  /** Named codes get may give; undefined: get may also answer (the rows it reads are sound). */
+  get?: readonly string[];
+}
+
+function sql(text: string): (path: string) => Promise<void> {
+  return (path) => Promise.resolve(sqlEdit(path, text));
+}
+
 /** Hostile pack files: each must give named errors from get and validate. */
-function corruptPacks(real: string, w: World): Record<string, string> {
-  const pack = JSON.parse(real);
-  const outside = "../outside/secret.py";
+function corruptPacks(real: Uint8Array, w: World): Record<string, Corruption> {
+  const quote = (t: string) => `'${t.replaceAll("'", "''")}'`;
+  // Inflates to 32 MiB, past the 16 MiB a file's texts may hold.
+  const bomb = Array.from(
+    deflateRawSync(new Uint8Array(32 * 1024 * 1024)),
+    (b) => b.toString(16).padStart(2, "0"),
+  ).join("");
   return {
-    "chunks [null,5]": JSON.stringify({ ...pack, chunks: [null, 5], index: [null, 5] }),
-    "chunks of wrong types": JSON.stringify({
-      ...pack,
-      chunks: [{ id: 5, text: null, title_path: "x", source_path: 7 }],
-    }),
-    "truncated": real.slice(0, Math.floor(real.length / 2)),
-    "empty": "",
-    "a JSON string": '"pack"',
-    "nested 100000 deep": '{"schema_version":1,"chunks":' + "[".repeat(100_000) +
-      "]".repeat(100_000) + "}",
-    "source paths outside and denied": JSON.stringify({
-      ...pack,
-      source_files: [
-        { path: outside, sha256: "0", mtime: 0, chars: 1, bytes: 1 },
-        { path: ".env", sha256: "0", mtime: 0, chars: 1, bytes: 1 },
-        { path: join(w.outside, "secret.py"), sha256: "0", mtime: 0, chars: 1, bytes: 1 },
-      ],
-    }),
+    "chunks of an unknown kind": { damage: sql("UPDATE chunks SET kind = 'x'"), get: PACK_ERRORS },
+    "chunks of wrong types": {
+      damage: sql("UPDATE chunks SET title_path = '5', start_line = 'x', symbol_names = '{'"),
+      get: PACK_ERRORS,
+    },
+    "title_path nested 100000 deep": {
+      damage: sql(`UPDATE chunks SET title_path = '${"[".repeat(100_000)}${"]".repeat(100_000)}'`),
+      get: PACK_ERRORS,
+    },
+    "texts not DEFLATE": { damage: sql("UPDATE source_files SET texts = X'05'"), get: PACK_ERRORS },
+    "texts a DEFLATE bomb": {
+      damage: sql(`UPDATE source_files SET texts = X'${bomb}'`),
+      get: PACK_ERRORS,
+    },
+    "truncated": {
+      damage: (path) => Deno.truncate(path, Math.floor(real.length / 2)),
+      get: FILE_ERRORS,
+    },
+    "empty": { damage: (path) => Deno.truncate(path, 0), get: FILE_ERRORS },
+    "a JSON string": { damage: (path) => Deno.writeTextFile(path, '"pack"'), get: FILE_ERRORS },
+    "source paths outside and denied": {
+      damage: sql(
+        `UPDATE source_files SET path = ${quote("../outside/secret.py")} WHERE ord = 0;
+         UPDATE source_files SET path = '.env' WHERE ord = 1;
+         UPDATE source_files SET path = ${quote(join(w.outside, "secret.py"))} WHERE ord = 2;`,
+      ),
+    },
   };
 }
 
@@ -105,16 +154,19 @@ for (const mode of CLI_MODES) {
     const c = new Checks();
     const runs: Run[] = [];
     try {
-      const real = await Deno.readTextFile(join(w.seg, PACK));
-      for (const [name, text] of Object.entries(corruptPacks(real, w))) {
-        await Deno.writeTextFile(join(w.seg, PACK), text);
+      const path = join(w.seg, PACK);
+      const real = await Deno.readFile(path);
+      for (const [name, bad] of Object.entries(corruptPacks(real, w))) {
+        // Back to the built bytes, written into the same inode (still trusted).
+        await Deno.writeFile(path, real);
+        await bad.damage(path);
         const get = await trifecta(w, ["ctx", "get", "-i", ids.join(","), "--json"], { mode });
         const val = await trifecta(w, ["ctx", "validate", "--json"], { mode });
         const search = await trifecta(w, ["ctx", "search", "-q", "inventory", "--json"], { mode });
         runs.push(get, val, search);
         // A pack whose structure is sound but whose source paths are hostile may still serve get.
-        if (name.startsWith("source paths")) c.check(() => assertOkOrNamed(get));
-        else c.check(() => assertError(get, PACK_ERRORS));
+        if (bad.get === undefined) c.check(() => assertOkOrNamed(get));
+        else c.check(() => assertError(get, [...(bad.get ?? [])]));
         c.check(() => {
           assertNoCrash(val);
           assert.equal(val.code, 1, `[${mode}] ${name}: validate must fail: ${shown(val)}`);
@@ -125,7 +177,6 @@ for (const mode of CLI_MODES) {
       await Deno.remove(join(w.seg, PACK));
       await Deno.mkdir(join(w.seg, PACK));
       await Deno.writeTextFile(join(w.seg, PACK, "x.json"), "{}");
-      const indexBefore = await sha(join(w.seg, INDEX));
       const get = await trifecta(w, ["ctx", "get", "-i", ids.join(","), "--json"], { mode });
       const val = await trifecta(w, ["ctx", "validate", "--json"], { mode });
       const search = await trifecta(w, ["ctx", "search", "-q", "inventory", "--json"], { mode });
@@ -136,15 +187,15 @@ for (const mode of CLI_MODES) {
       const build = await trifecta(w, ["ctx", "build", "--json"], { mode });
       runs.push(build);
       if (build.code === 0) {
-        // It replaced the directory: then the result must be whole.
+        // It replaced the directory: then the result must be whole, and the
+        // directory moved aside, not deleted.
         const v = await trifecta(w, ["ctx", "validate", "--json"], { mode });
         c.check(() => assertOk(v));
+        await c.checkAsync(() => assertMovedAside(w, build, "x.json", mode));
       } else {
         c.check(() => assertNamedError(build));
-        const after = await sha(join(w.seg, INDEX));
-        c.check(() =>
-          assert.equal(after, indexBefore, `[${mode}] a failed build replaced the index`)
-        );
+        const kept = await Deno.readTextFile(join(w.seg, PACK, "x.json"));
+        c.check(() => assert.equal(kept, "{}", `[${mode}] a failed build changed the directory`));
       }
       await c.leaks(w, { runs });
       c.done();
@@ -206,27 +257,27 @@ for (const mode of CLI_MODES) {
     }
   });
 
-  Deno.test(`failed build [${mode}]: a build that cannot replace the index leaves the previous pack byte for byte`, async () => {
+  Deno.test(`failed build [${mode}]: a directory in the pack's place is moved aside with its files, never deleted, and no temp file stays`, async () => {
     const { w } = await builtWorld(mode);
     const c = new Checks();
     try {
-      const packBefore = await sha(join(w.seg, PACK));
-      await Deno.remove(join(w.seg, INDEX));
-      await Deno.mkdir(join(w.seg, INDEX));
-      await Deno.writeTextFile(join(w.seg, INDEX, "keep.txt"), "x");
-      // A new file, so a build that got through would write a different pack.
+      await Deno.remove(join(w.seg, PACK));
+      await Deno.mkdir(join(w.seg, PACK));
+      await Deno.writeTextFile(join(w.seg, PACK, "keep.txt"), "x");
+      // A new file, so the pack the build writes must hold it.
       await w.write("gen/late.py", "def late() -> int:\n    return 1\n");
       const r = await trifecta(w, ["ctx", "build", "--json"], { mode });
-      if (r.code === 0) {
-        const v = await trifecta(w, ["ctx", "validate", "--json"], { mode });
-        c.check(() => assertOk(v));
-      } else {
-        c.check(() => assertNamedError(r));
-        const packAfter = await sha(join(w.seg, PACK));
-        c.check(() =>
-          assert.equal(packAfter, packBefore, `[${mode}] a failed build changed the pack`)
-        );
-      }
+      c.check(() => assertOk(r));
+      const v = await trifecta(w, ["ctx", "validate", "--json"], { mode });
+      c.check(() => assertOk(v));
+      await c.checkAsync(() => assertMovedAside(w, r, "keep.txt", mode));
+      const s = await trifecta(w, ["ctx", "search", "-q", "late", "--json"], { mode });
+      c.check(() =>
+        assert.ok(
+          hitIds(s).some((id) => id.includes("gen/late.py")),
+          `[${mode}] the new pack misses the new file: ${shown(s)}`,
+        )
+      );
       const left = (await Array.fromAsync(Deno.readDir(join(w.seg, "_ctx")))).map((e) => e.name)
         .filter((n) => n.includes(".tmp"));
       c.check(() => assert.deepEqual(left, [], `[${mode}] temp files left in _ctx`));
@@ -237,12 +288,11 @@ for (const mode of CLI_MODES) {
   });
 }
 
-Deno.test("corrupt pack [bundle]: a pack with chunks [null,5] gives PACK_CORRUPT from get", async () => {
+Deno.test("corrupt pack [bundle]: a pack whose chunk rows are of no known kind gives PACK_CORRUPT from get", async () => {
   const { w, ids } = await builtWorld("bundle");
   const c = new Checks();
   try {
-    const real = JSON.parse(await Deno.readTextFile(join(w.seg, PACK)));
-    await Deno.writeTextFile(join(w.seg, PACK), JSON.stringify({ ...real, chunks: [null, 5] }));
+    sqlEdit(join(w.seg, PACK), "UPDATE chunks SET kind = 'x'");
     const get = await trifecta(w, ["ctx", "get", "-i", ids.join(","), "--json"], {
       mode: "bundle",
     });
@@ -265,22 +315,27 @@ Deno.test({
     const c = new Checks();
     let s: McpSession | undefined;
     try {
-      const real = JSON.parse(await Deno.readTextFile(join(w.seg, PACK)));
       s = await McpSession.start(w);
-      await Deno.writeTextFile(join(w.seg, PACK), JSON.stringify({ ...real, chunks: [null, 5] }));
-      const path = join(w.seg, INDEX);
-      await Deno.writeFile(path, crypto.getRandomValues(new Uint8Array(65536)));
-      for (
-        const [tool, args] of [
-          ["get", { ids }],
-          ["search", { query: "inventory" }],
-        ] as const
-      ) {
-        const a = await s.call(tool, args);
-        c.check(() => {
-          assert.ok(!a.text.includes("INTERNAL_ERROR"), `mcp ${tool}: ${a.text.slice(0, 500)}`);
-          if (a.isError) assert.match(String(a.structured.error_code), /^[A-Z][A-Z0-9_]+$/);
-        });
+      const path = join(w.seg, PACK);
+      // First bad rows in the sound database, then garbage over the whole file.
+      const damages: [string, () => Promise<void>][] = [
+        ["rows of no known kind", sql("UPDATE chunks SET kind = 'x'").bind(null, path)],
+        ["garbage", () => Deno.writeFile(path, crypto.getRandomValues(new Uint8Array(65536)))],
+      ];
+      for (const [name, damage] of damages) {
+        await damage();
+        for (
+          const [tool, args] of [["get", { ids }], ["search", { query: "inventory" }]] as const
+        ) {
+          const a = await s.call(tool, args);
+          c.check(() => {
+            assert.ok(
+              !a.text.includes("INTERNAL_ERROR"),
+              `mcp ${tool} (${name}): ${a.text.slice(0, 500)}`,
+            );
+            if (a.isError) assert.match(String(a.structured.error_code), /^[A-Z][A-Z0-9_]+$/);
+          });
+        }
       }
       const alive = await s.call("skeleton", { path: "gen/module_1.py" });
       c.check(() => assert.ok(!alive.isError, "the server still answers"));

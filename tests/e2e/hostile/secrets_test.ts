@@ -6,12 +6,15 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
+import { readPack } from "../../../lib/context/mod.ts";
+import { resolveSegment } from "../../../lib/segment/mod.ts";
 import {
   assertError,
   assertOk,
   Checks,
   CLI_MODES,
   disposeWorld,
+  findLeaks,
   jsonOf,
   makeWorld,
   McpSession,
@@ -217,6 +220,47 @@ function checkMasks(runs: Run[], mode: Mode, c: Checks): void {
   find((r) => r.args[1] === "skeleton" && r.args[2] === "settings.py", "ast skeleton settings.py");
 }
 
+/**
+ * The pack's texts are DEFLATE-compressed (issue 16), so a byte scan alone
+ * cannot see a secret in them: read every chunk back decompressed
+ * (readPack) and look there, and check that the leak scan sees through the
+ * compression (it finds the mask, which only the compressed texts hold).
+ */
+async function checkPackTexts(w: SecretWorld, mode: Mode, c: Checks): Promise<void> {
+  await c.checkAsync(async () => {
+    const { pack } = await readPack(await resolveSegment(w.seg));
+    const texts = [
+      ...pack.source_files.map((f) => f.path),
+      ...pack.chunks.flatMap((ch) => [
+        ch.id,
+        ch.source_path,
+        ch.text,
+        ch.skeleton ?? "",
+        ...ch.title_path,
+        ...(ch.symbol_names ?? []),
+      ]),
+    ].join("\n").toLowerCase();
+    const needles = [...w.content.needles, ...w.quiet.needles].map((n) => n.toLowerCase());
+    const found = needles.filter((n) => texts.includes(n));
+    assert.deepEqual(found, [], `[${mode}] decompressed pack texts hold secrets`);
+    const settings = pack.chunks.filter((ch) => ch.source_path === "settings.py");
+    assert.ok(settings.length > 0, `[${mode}] settings.py is not in the pack`);
+    assert.ok(
+      settings.some((ch) => ch.text.includes(MASK)),
+      `[${mode}] settings.py's chunks show no ${MASK}…> mask`,
+    );
+  });
+  await c.checkAsync(async () => {
+    const seen = await findLeaks(w, { dirs: ["_ctx"], needles: [MASK] });
+    assert.ok(
+      seen.some((l) => l.where === `${join("_ctx", "context_pack.db")} (sqlite rows/terms)`),
+      `[${mode}] the leak scan cannot see into the pack's compressed texts: ${
+        JSON.stringify(seen)
+      }`,
+    );
+  });
+}
+
 for (const mode of CLI_MODES) {
   Deno.test(`secrets [${mode}]: keys in files are masked everywhere; secrets in names and queries never reach telemetry`, async () => {
     const w = await secretWorld();
@@ -249,6 +293,7 @@ for (const mode of CLI_MODES) {
           `[${mode}] the ctx.build event counts no secrets: ${line.slice(0, 600)}`,
         );
       });
+      await checkPackTexts(w, mode, c);
       const readers = await checkTelemetry(w, mode, c);
       await c.leaks(w, { runs: [...named, ...runs, ...readers] });
       c.done();
@@ -266,8 +311,8 @@ Deno.test("secrets [A]: TRIFECTA_SECRET_FILES=exclude leaves files with findings
       env: { TRIFECTA_SECRET_FILES: "exclude" },
     });
     c.check(() => assertOk(r));
-    const pack = JSON.parse(await Deno.readTextFile(join(w.seg, "_ctx/context_pack.json")));
-    const sources = (pack.source_files as { path: string }[]).map((s) => s.path);
+    const { pack } = await readPack(await resolveSegment(w.seg));
+    const sources = pack.source_files.map((s) => s.path);
     c.check(() => {
       for (const p of ["settings.py", "config/app.toml", "docs/setup.md", "web/keys.ts"]) {
         assert.ok(

@@ -6,6 +6,8 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
+import { readPack } from "../../../lib/context/mod.ts";
+import { resolveSegment } from "../../../lib/segment/mod.ts";
 import {
   assertOk,
   Checks,
@@ -120,8 +122,8 @@ function assertSkips(build: Record<string, unknown>, mode: Mode): void {
 }
 
 async function assertNotInPack(w: World, mode: Mode): Promise<void> {
-  const pack = JSON.parse(await Deno.readTextFile(join(w.seg, "_ctx/context_pack.json")));
-  const sources = (pack.source_files as { path: string }[]).map((s) => s.path);
+  const { pack } = await readPack(await resolveSegment(w.seg));
+  const sources = pack.source_files.map((s) => s.path);
   const listed = Object.keys(SKIPS).filter((p) =>
     sources.some((s) => s === p || s.startsWith(p + "/"))
   );

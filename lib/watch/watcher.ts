@@ -1,0 +1,264 @@
+/**
+ * A watcher over one segment: `Deno.watchFs` (recursive) feeds an
+ * {@linkcode EventBuffer}; after a quiet spell (the debounce, default
+ * {@linkcode DEFAULT_DEBOUNCE_MS}, at most {@linkcode MAX_WAIT_MS} under a
+ * steady stream) the pending paths become scan roots, each root is
+ * re-scanned by the walker and compared with what was known, and one
+ * {@linkcode WatchBatch} of added, changed and deleted files is handed to
+ * `onBatch`. Batches never overlap: events that arrive meanwhile wait for
+ * the next one.
+ *
+ * When events may have been lost the whole segment is re-scanned instead
+ * (a stat walk compared with the last known state): the platform said so
+ * (`rescan` flag, e.g. an inotify queue overflow), more paths were pending
+ * than the bound, the event stream failed (it is reopened; if it cannot be,
+ * the re-scan runs every `pollMs`), and every `rescanIntervalMs` as a
+ * periodic check.
+ *
+ * @module
+ */
+import type { Segment } from "../segment/mod.ts";
+import {
+  DEFAULT_DEBOUNCE_MS,
+  DEFAULT_POLL_MS,
+  DEFAULT_RESCAN_INTERVAL_MS,
+  MAX_REOPENS,
+  MAX_WAIT_MS,
+  REOPEN_DELAY_MS,
+} from "./defaults.ts";
+import { EventBuffer, type RawEvent, type RescanReason } from "./events.ts";
+import { scanRootsOf } from "./roots.ts";
+import {
+  applyScan,
+  type ChangeSet,
+  type FileStates,
+  isEmptyChange,
+  normaliseChanges,
+  scanDir,
+} from "./scan.ts";
+
+/** One batch of changes. */
+export interface WatchBatch extends ChangeSet {
+  /** Time to find the changes (ms), not counting `onBatch`. */
+  ms: number;
+  /** Set when the batch came from a full re-scan, and why. */
+  rescan?: RescanReason;
+}
+
+/** The source of raw events (`Deno.watchFs` by default). */
+export type EventSource = (root: string) => AsyncIterable<RawEvent> & { close(): void };
+
+/** Options for {@linkcode SegmentWatcher.start}. */
+export interface WatcherOptions {
+  /** Called with each non-empty batch; the next waits for it to settle. */
+  onBatch: (batch: WatchBatch) => Promise<void> | void;
+  /** Called with what went wrong (a failed batch, a failed event stream); default: ignored. */
+  onError?: (err: unknown, what: string) => void;
+  /** Debounce (ms, default {@linkcode DEFAULT_DEBOUNCE_MS}). */
+  debounceMs?: number;
+  /** Period of the full re-scan (ms, default {@linkcode DEFAULT_RESCAN_INTERVAL_MS}; 0: none). */
+  rescanIntervalMs?: number;
+  /** Re-scan period when events cannot be watched (ms, default {@linkcode DEFAULT_POLL_MS}). */
+  pollMs?: number;
+  /** Paths pending at most before a full re-scan replaces them. */
+  maxPending?: number;
+  /** Where events come from (default `Deno.watchFs`, recursive). */
+  source?: EventSource;
+}
+
+function denoSource(root: string): AsyncIterable<RawEvent> & { close(): void } {
+  return Deno.watchFs(root, { recursive: true });
+}
+
+/** Watches one segment (see the module doc). */
+export class SegmentWatcher {
+  #segment: Segment;
+  #opts: WatcherOptions;
+  #buffer: EventBuffer;
+  #known: FileStates = new Map();
+  #source: (AsyncIterable<RawEvent> & { close(): void }) | undefined;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #firstPendingAt = 0;
+  #periodic: ReturnType<typeof setInterval> | undefined;
+  #running: Promise<void> | undefined;
+  #reopen: ReturnType<typeof setTimeout> | undefined;
+  #started = false;
+  #failures = 0;
+  #closed = false;
+  #polling = false;
+
+  private constructor(segment: Segment, options: WatcherOptions) {
+    this.#segment = segment;
+    this.#opts = options;
+    this.#buffer = new EventBuffer(segment.root, { maxPending: options.maxPending });
+  }
+
+  /**
+   * Start watching: the event stream is opened first, then the segment is
+   * scanned once (so nothing between the two is missed). Resolves when the
+   * watcher is live.
+   */
+  static async start(segment: Segment, options: WatcherOptions): Promise<SegmentWatcher> {
+    const watcher = new SegmentWatcher(segment, options);
+    watcher.#open();
+    try {
+      watcher.#known = await scanDir(segment, "");
+    } catch (err) {
+      await watcher.close(); // the stream is open: release it
+      throw err;
+    }
+    // Events during the first scan waited for it (they compare against its result).
+    watcher.#started = true;
+    if (!watcher.#buffer.empty) watcher.#schedule();
+    const every = options.rescanIntervalMs ?? DEFAULT_RESCAN_INTERVAL_MS;
+    if (every > 0 && !watcher.#polling) watcher.#every(every, "periodic");
+    return watcher;
+  }
+
+  /** Files the watcher knows of now. */
+  get fileCount(): number {
+    return this.#known.size;
+  }
+
+  /** True when no event stream could be opened and the segment is polled instead. */
+  get polling(): boolean {
+    return this.#polling;
+  }
+
+  /** Process what is pending now, without waiting for the debounce; resolves when done. */
+  async flush(): Promise<void> {
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#timer = undefined;
+    await this.#running;
+    if (!this.#buffer.empty) await this.#run();
+  }
+
+  /** Stop: the event stream and timers are closed; a running batch is awaited. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    if (this.#periodic !== undefined) clearInterval(this.#periodic);
+    if (this.#reopen !== undefined) clearTimeout(this.#reopen);
+    this.#closeSource();
+    await this.#running;
+  }
+
+  #closeSource(): void {
+    try {
+      this.#source?.close();
+    } catch (err) {
+      // Closing a stream that already failed: nothing is left to release.
+      this.#opts.onError?.(err, "close_events");
+    }
+    this.#source = undefined;
+  }
+
+  #open(): void {
+    try {
+      this.#source = (this.#opts.source ?? denoSource)(this.#segment.root);
+    } catch (err) {
+      this.#streamFailed(err);
+      return;
+    }
+    this.#pump(this.#source).catch((err: unknown) => this.#streamFailed(err));
+  }
+
+  /**
+   * The stream could not be opened or ended in an error: events may be
+   * lost. Re-scan, then reopen after a pause; after MAX_REOPENS failures in
+   * a row (e.g. out of inotify watches), poll instead.
+   */
+  #streamFailed(err: unknown): void {
+    this.#opts.onError?.(err, "watch_events");
+    if (this.#closed) return;
+    this.#closeSource();
+    this.#buffer.requestRescan("watch_error");
+    this.#schedule();
+    this.#failures += 1;
+    if (this.#failures >= MAX_REOPENS) {
+      this.#polling = true;
+      this.#every(this.#opts.pollMs ?? DEFAULT_POLL_MS, "watch_error");
+      return;
+    }
+    this.#reopen = setTimeout(() => {
+      this.#reopen = undefined;
+      if (!this.#closed) this.#open();
+    }, REOPEN_DELAY_MS);
+  }
+
+  async #pump(source: AsyncIterable<RawEvent>): Promise<void> {
+    for await (const event of source) {
+      if (this.#closed) return;
+      this.#failures = 0;
+      if (this.#buffer.add(event)) this.#schedule();
+    }
+  }
+
+  #every(ms: number, reason: RescanReason): void {
+    if (this.#periodic !== undefined) clearInterval(this.#periodic);
+    this.#periodic = setInterval(() => {
+      this.#buffer.requestRescan(reason);
+      this.#schedule();
+    }, ms);
+  }
+
+  /** (Re)arm the debounce; a stream that never pauses still fires after MAX_WAIT_MS. */
+  #schedule(): void {
+    if (this.#closed || !this.#started) return;
+    const now = performance.now();
+    if (this.#timer === undefined) this.#firstPendingAt = now;
+    else clearTimeout(this.#timer);
+    const debounce = this.#opts.debounceMs ?? DEFAULT_DEBOUNCE_MS;
+    const wait = Math.max(0, Math.min(debounce, this.#firstPendingAt + MAX_WAIT_MS - now));
+    this.#timer = setTimeout(() => {
+      this.#timer = undefined;
+      this.#run().catch((err: unknown) => this.#opts.onError?.(err, "batch"));
+    }, wait);
+  }
+
+  /** One batch at a time; what arrives meanwhile is scheduled after it. */
+  async #run(): Promise<void> {
+    if (this.#running) return;
+    let failed = false;
+    this.#running = this.#batch().catch((err: unknown) => {
+      // The scan itself failed: what it took is owed to a full re-scan, run
+      // at the next event or periodic check (not at once: a lasting fault
+      // would spin).
+      failed = true;
+      this.#opts.onError?.(err, "scan");
+      this.#buffer.requestRescan("watch_error");
+    }).finally(() => {
+      this.#running = undefined;
+      if (!failed && !this.#buffer.empty) this.#schedule();
+    });
+    await this.#running;
+  }
+
+  async #batch(): Promise<void> {
+    const began = performance.now();
+    const pending = this.#buffer.take();
+    let changes: ChangeSet;
+    if (pending.rescan !== undefined) {
+      const fresh = await scanDir(this.#segment, "");
+      changes = applyScan(this.#known, { dirRel: "", fresh });
+    } else {
+      const touched = new Set(pending.paths);
+      const parts: ChangeSet[] = [];
+      for (const root of scanRootsOf(this.#segment, pending.paths)) {
+        const fresh = root.gone ? new Map() : await scanDir(this.#segment, root.dirRel);
+        parts.push(applyScan(this.#known, { dirRel: root.dirRel, fresh }, { touched }));
+      }
+      changes = normaliseChanges(parts);
+    }
+    if (isEmptyChange(changes) || this.#closed) return;
+    const batch: WatchBatch = { ...changes, ms: Math.round(performance.now() - began) };
+    if (pending.rescan !== undefined) batch.rescan = pending.rescan;
+    try {
+      await this.#opts.onBatch(batch);
+    } catch (err) {
+      // One failed refresh must not stop the watcher: report it, go on.
+      this.#opts.onError?.(err, "batch");
+    }
+  }
+}
