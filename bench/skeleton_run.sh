@@ -1,16 +1,24 @@
 #!/usr/bin/env bash
-# Whole-process skeleton benchmarks: trifecta `ast skeleton` cold and warm,
-# the bare web-tree-sitter parse floor (same files, same worker count),
-# repomix --compress and Universal Ctags, on django and the large corpus;
-# wall time (hyperfine), peak RSS (/usr/bin/time -v), output tokens (bytes/4),
-# and the CPython `ast` comparison. Every peer runs in the same session so
-# the ratios hold on a noisy machine.
+# Whole-process skeleton benchmarks, with the issue-17 ratios printed in one
+# run: trifecta `ast skeleton` cold and warm, the bare web-tree-sitter parse
+# floor (same files, same worker count), Universal Ctags and (when
+# installed) repomix --compress, on django and the large corpus; and the
+# `--version` start. Every command of a corpus runs once per round, rounds
+# interleaved (A B C A B C …), so a load change hits all alike; wall time
+# and peak RSS (/usr/bin/time) are medians over the rounds. Then output
+# tokens (bytes/4) and the CPython `ast` comparison, one run each.
 #
 #   bash bench/skeleton_run.sh [CORPUS=/work/bench-corpus] [OUT=/tmp/trifecta-bench]
-# Env: RUNS (default 5), PEERS (dir with node_modules/.bin/repomix, default
-# /work/peers), CORPORA (default "django large").
-# Needs: deno, hyperfine, /usr/bin/time, ctags (universal-ctags), node + repomix@1.14.0
-# (`npm install repomix@1.14.0` in $PEERS; 1.14.0 is the last release for Node 20).
+#
+# Env: RUNS (rounds, default 5), CORPORA (default "django large"), PEERS (dir
+# with node_modules/.bin/repomix, default /work/peers; skipped when absent),
+# BASE (a second checkout, e.g. of the commit before a change: its cold, warm
+# and --version run in the same rounds, as "base …"), DENO (default deno).
+# Cold runs are really cold: no persistent cache (`--no-persist-cache` when
+# the checkout has that flag, i.e. the persistent cache is its default), and
+# a fresh .trifecta before each. Warm runs use `--persist-cache`, primed once.
+# Needs: deno, /usr/bin/time, ctags (universal-ctags), python3; node + repomix@1.14.0
+# for the repomix figures (`npm install repomix@1.14.0` in $PEERS).
 set -euo pipefail
 REPO=$(cd "$(dirname "$0")/.." && pwd)
 CORPUS=${1:-/work/bench-corpus}
@@ -18,45 +26,132 @@ OUT=${2:-/tmp/trifecta-bench}
 RUNS=${RUNS:-5}
 PEERS=${PEERS:-/work/peers}
 CORPORA=${CORPORA:-django large}
+BASE=${BASE:-}
+DENO=${DENO:-deno}
 W=$(nproc)
 mkdir -p "$OUT"
 FLAGS="--unstable-raw-imports --allow-read --allow-write --allow-env --allow-run --allow-sys"
-TRI="deno run $FLAGS $REPO/main.ts ast skeleton --telemetry off"
-FLOOR="deno run --unstable-raw-imports --allow-read $REPO/bench/parse_floor.ts"
-REPOMIX="$PEERS/node_modules/.bin/repomix"
+FLOOR="$DENO run --unstable-raw-imports --allow-read $REPO/bench/parse_floor.ts"
+REPOMIX_BIN="$PEERS/node_modules/.bin/repomix"
 # ctags writes its JSON to stdout (-f -): it refuses to overwrite a JSON file it did not recognise as tags.
 CTAGS="ctags -R --output-format=json --fields=+neKS --languages=Python,TypeScript,JavaScript -f -"
 
-echo "machine: $(nproc) cores, $(uname -srm), deno $(deno --version | head -1 | cut -d' ' -f2), load: $(cut -d' ' -f1-3 /proc/loadavg)"
+tri() { # checkout -> the skeleton command of that checkout
+  echo "$DENO run $FLAGS $1/main.ts ast skeleton --telemetry off"
+}
+cold_flag() { # checkout -> the flag that keeps its run off the persistent cache
+  if $DENO run $FLAGS "$1/main.ts" ast skeleton --help 2>/dev/null | grep -q -- "--no-persist-cache"; then
+    echo "--no-persist-cache"
+  fi
+}
+
+# measure LABEL CMD…: one run; appends "wall_ms peak_rss_kb cpu_ms" to $OUT/m_LABEL
+# (cpu = user + system time of the process and its threads: less noisy than wall on a loaded machine).
+measure() {
+  local label=$1
+  shift
+  local t0 t1
+  t0=$(date +%s%N)
+  if ! /usr/bin/time -f "%M %U %S" -o "$OUT/rss.tmp" "$@" > /dev/null 2> "$OUT/err.tmp"; then
+    echo "FAILED: $label: $(tail -3 "$OUT/err.tmp")" >&2
+    return 1
+  fi
+  t1=$(date +%s%N)
+  echo "$(((t1 - t0) / 1000000)) $(tail -1 "$OUT/rss.tmp" | awk '{printf "%d %d", $1, ($2 + $3) * 1000}')" \
+    >> "$OUT/m_$label"
+}
+# median LABEL COLUMN (1 = wall ms, 2 = RSS kB, 3 = CPU ms)
+median() {
+  cut -d' ' -f"$2" "$OUT/m_$1" | sort -n | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : int((a[NR/2]+a[NR/2+1])/2)}'
+}
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a / b}'; }
+row() { # label: "label  wall ms  RSS MB  CPU ms"
+  printf "  %-22s %7s ms %6s MB %7s ms CPU\n" "$1" "$(median "$1" 1)" "$(($(median "$1" 2) / 1024))" \
+    "$(median "$1" 3)"
+}
+
+TRI=$(tri "$REPO")
+COLD=$(cold_flag "$REPO")
+if [ -n "$BASE" ]; then BTRI=$(tri "$BASE") && BCOLD=$(cold_flag "$BASE"); fi
+HAVE_REPOMIX=0
+[ -x "$REPOMIX_BIN" ] && HAVE_REPOMIX=1
+rm -f "$OUT"/m_*
+echo "machine: $(nproc) cores, $(uname -srm), deno $($DENO --version | head -1 | cut -d' ' -f2), rounds: $RUNS"
+echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "cold runs: ${COLD:-(memory cache is the default)}${BASE:+; base: ${BCOLD:-(memory cache is the default)}}"
+
+# --version start, interleaved with the base's.
+$DENO run $FLAGS "$REPO/main.ts" --version > /dev/null
+for _ in $(seq "$RUNS"); do
+  measure version $DENO run $FLAGS "$REPO/main.ts" --version
+  [ -z "$BASE" ] || measure base_version $DENO run $FLAGS "$BASE/main.ts" --version
+done
+
 for name in $CORPORA; do
   dir="$CORPUS/$name"
   rm -rf "$dir/.trifecta" "$dir/_ctx"
-  echo "== $name: $dir"
   # Outputs for the token comparison (one run each).
-  $TRI -s "$dir" . > "$OUT/ours_$name.txt"
-  $TRI --json -s "$dir" . > "$OUT/ours_$name.json"
-  "$REPOMIX" --compress --quiet -o "$OUT/repomix_$name.xml" "$dir" > /dev/null
+  $TRI $COLD -s "$dir" . > "$OUT/ours_$name.txt"
+  $TRI $COLD --json -s "$dir" . > "$OUT/ours_$name.json"
   $CTAGS "$dir" > "$OUT/ctags_$name.json"
-  # Prime the persistent cache for the warm runs.
-  $TRI --persist-cache -s "$dir" . > /dev/null
-  hyperfine --warmup 1 --runs "$RUNS" --export-json "$OUT/hyperfine_$name.json" \
-    --export-markdown "$OUT/hyperfine_$name.md" \
-    -n "floor (parse only, $W workers)" "$FLOOR $dir $W" \
-    -n "trifecta cold" "$TRI -s $dir ." \
-    -n "trifecta warm (--persist-cache)" "$TRI --persist-cache -s $dir ." \
-    -n "repomix 1.14.0 --compress" "$REPOMIX --compress --quiet -o $OUT/repomix_$name.xml $dir" \
-    -n "ctags (json, signatures)" "$CTAGS $dir > /dev/null"
-  echo "-- peak RSS ($name)"
-  for cmd in "$FLOOR $dir $W" "$TRI -s $dir ." "$TRI --persist-cache -s $dir ." \
-    "$REPOMIX --compress --quiet -o $OUT/repomix_$name.xml $dir" "$CTAGS $dir"; do
-    rss=$( { /usr/bin/time -v $cmd > /dev/null; } 2>&1 | awk '/Maximum resident set size/ {print $6}')
-    echo "  $((rss / 1024)) MB  $cmd"
+  [ $HAVE_REPOMIX = 0 ] || "$REPOMIX_BIN" --compress --quiet -o "$OUT/repomix_$name.xml" "$dir" > /dev/null
+  # Warm runs use their own copies (primed once), so the cold runs on $dir never
+  # see a cache, and two checkouts never share one cache file.
+  wdir="$OUT/warm_corpus/$name"
+  bdir="$OUT/base_warm_corpus/$name"
+  rm -rf "$wdir" "$bdir" && mkdir -p "$(dirname "$wdir")" && cp -r "$dir" "$wdir"
+  $TRI --persist-cache -s "$wdir" . > /dev/null
+  if [ -n "$BASE" ]; then
+    mkdir -p "$(dirname "$bdir")" && cp -r "$dir" "$bdir"
+    $BTRI --persist-cache -s "$bdir" . > /dev/null
+  fi
+  fresh() { rm -rf "$dir/.trifecta" "$dir/_ctx"; }
+  for _ in $(seq "$RUNS"); do
+    measure "${name}_floor" $FLOOR "$dir" "$W"
+    fresh && measure "${name}_cold" $TRI $COLD -s "$dir" .
+    measure "${name}_warm" $TRI --persist-cache -s "$wdir" .
+    measure "${name}_ctags" $CTAGS "$dir"
+    if [ -n "$BASE" ]; then
+      fresh && measure "${name}_base_cold" $BTRI $BCOLD -s "$dir" .
+      measure "${name}_base_warm" $BTRI --persist-cache -s "$bdir" .
+    fi
+    [ $HAVE_REPOMIX = 0 ] ||
+      measure "${name}_repomix" "$REPOMIX_BIN" --compress --quiet -o "$OUT/repomix_$name.xml" "$dir"
   done
   echo "-- tokens ($name, bytes/4)"
-  python3 "$REPO/bench/skeleton_tokens.py" "$OUT/ours_$name.json" \
-    "trifecta text=$OUT/ours_$name.txt" "trifecta json=$OUT/ours_$name.json" \
-    "repomix --compress=$OUT/repomix_$name.xml" "ctags json=$OUT/ctags_$name.json"
+  tok=("$OUT/ours_$name.json" "trifecta text=$OUT/ours_$name.txt" "trifecta json=$OUT/ours_$name.json")
+  [ $HAVE_REPOMIX = 0 ] || tok+=("repomix (--compress)=$OUT/repomix_$name.xml")
+  python3 "$REPO/bench/skeleton_tokens.py" "${tok[@]}" "ctags json=$OUT/ctags_$name.json"
   echo "-- CPython ast comparison ($name)"
   python3 "$REPO/bench/compare_cpython_ast.py" "$dir" "$OUT/ours_$name.json" --show 10 || true
-  rm -rf "$dir/.trifecta" "$dir/_ctx"
+  rm -rf "$dir/.trifecta" "$dir/_ctx" "$wdir" "$bdir"
 done
+
+echo "== medians over $RUNS interleaved rounds (wall, peak RSS, user+system CPU)"
+echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
+row version
+[ -z "$BASE" ] || row base_version
+for name in $CORPORA; do
+  echo " $name:"
+  for l in floor cold warm ctags base_cold base_warm repomix; do
+    [ -f "$OUT/m_${name}_$l" ] && row "${name}_$l"
+  done
+done
+echo "== ratios (targets: cold/floor <= 1.2, RSS cold/floor <= 1.2 on large, warm/ctags <= 1.0)"
+for name in $CORPORA; do
+  for who in "" base_; do
+    [ -f "$OUT/m_${name}_${who}cold" ] || continue
+    floor=$(median "${name}_floor" 1)
+    frss=$(median "${name}_floor" 2)
+    ctags=$(median "${name}_ctags" 1)
+    printf "  %-7s %-5s cold/floor %s (CPU %s)   RSS cold/floor %s   warm/ctags %s\n" "$name" \
+      "$(echo "${who:-now_}" | tr -d _)" "$(ratio "$(median "${name}_${who}cold" 1)" "$floor")" \
+      "$(ratio "$(median "${name}_${who}cold" 3)" "$(median "${name}_floor" 3)")" \
+      "$(ratio "$(median "${name}_${who}cold" 2)" "$frss")" \
+      "$(ratio "$(median "${name}_${who}warm" 1)" "$ctags")"
+  done
+  if [ $HAVE_REPOMIX = 1 ]; then
+    echo "  $name cold/repomix $(ratio "$(median "${name}_cold" 1)" "$(median "${name}_repomix" 1)")"
+  fi
+done
+[ -z "$BASE" ] || echo "  --version now/base $(ratio "$(median version 1)" "$(median base_version 1)")"

@@ -32,6 +32,7 @@ export {
 export { AST_CACHE_INVALID_COUNTER, type SourceFile } from "./skeleton_lookup.ts";
 export {
   defaultPoolSize,
+  type JsonOutcome,
   type ParseJob,
   type ParseOutcome,
   ParsePool,

@@ -80,6 +80,25 @@ async function initRuntime(): Promise<typeof import("web-tree-sitter")> {
   return wts;
 }
 
+/**
+ * Start loading web-tree-sitter now, without a grammar: a parse worker
+ * calls it as it starts, so the runtime compiles while the main thread
+ * still walks the tree. A failure (no raw imports) stays in the shared
+ * promise: the first parse meets it and reports it.
+ *
+ * @example
+ * ```ts
+ * import { grammarForLanguage, preloadRuntime } from "./parser.ts";
+ * import { ok } from "node:assert/strict";
+ * await preloadRuntime();
+ * ok((await grammarForLanguage("python")).parser.parse("x = 1") !== null);
+ * ```
+ */
+export function preloadRuntime(): Promise<void> {
+  runtime ??= initRuntime();
+  return runtime.then(() => undefined);
+}
+
 async function loadGrammar(spec: LanguageSpec): Promise<LoadedGrammar> {
   runtime ??= initRuntime();
   const wts = await runtime;

@@ -60,10 +60,17 @@ export type TagsOutcome =
   | { ok: true; tags: FileTags; ms: number; mtimeMs?: number; size?: number }
   | { ok: false; code: string; message: string; details?: Record<string, unknown> };
 
-/** A worker's reply without its id: the JSON text, or the failure. */
-type Reply =
+/**
+ * What {@linkcode ParsePool.parseJson} gives back for one file: the
+ * skeleton as JSON text (`JSON.stringify` of the {@linkcode FileSkeleton}),
+ * or the failure.
+ */
+export type JsonOutcome =
   | { ok: true; json: string; ms: number; mtimeMs?: number; size?: number }
   | { ok: false; code: string; message: string; details?: Record<string, unknown> };
+
+/** A worker's reply without its id: the JSON text, or the failure. */
+type Reply = JsonOutcome;
 
 function failure(err: unknown): Reply {
   // A refused or unparsable file is the file's failure, not the batch's.
@@ -152,6 +159,18 @@ export class ParsePool {
     );
   }
 
+  /**
+   * Parse one file and keep its skeleton as the JSON text the worker made:
+   * no `JSON.parse` on the main thread, for a caller that stores or writes
+   * the text as is (and parses it only when it needs the object).
+   */
+  parseJson(job: ParseJob): Promise<JsonOutcome> {
+    if (this.#closed) return Promise.reject(new Error("ParsePool is closed"));
+    return this.#slots.length === 0
+      ? this.#inProcessReply({ ...job, task: "skeleton" })
+      : this.#submit({ ...job, task: "skeleton" });
+  }
+
   /** The tags of one file (lib/ast/tags.ts), in a worker or in process. */
   tags(job: ParseJob): Promise<TagsOutcome> {
     if (this.#closed) return Promise.reject(new Error("ParsePool is closed"));
@@ -182,7 +201,9 @@ export class ParsePool {
   async #inProcessReply(job: ParseJob): Promise<Reply> {
     if (job.task !== "tags") {
       const o = await this.#inProcess(job);
-      return o.ok ? { ...o, json: JSON.stringify(o.skeleton) } : o;
+      if (!o.ok) return o;
+      const { skeleton, ...rest } = o;
+      return { ...rest, json: JSON.stringify(skeleton) };
     }
     const start = performance.now();
     try {

@@ -12,7 +12,6 @@ import type { AstCache } from "../cache/types.ts";
 import { DEFAULT_MAX_FILE_BYTES } from "../segment/read.ts";
 import type { Segment } from "../segment/segment.ts";
 import type { Telemetry } from "../telemetry/mod.ts";
-import { parseSkeleton } from "./parse_source.ts";
 import { countSymbols } from "./render/walk.ts";
 import { lookupSkeleton, type SourceFile } from "./skeleton_lookup.ts";
 import type { FileSkeleton, Language } from "./types.ts";
@@ -129,6 +128,8 @@ export async function skeletonOfFile(
   if (found.hit) skeleton = found.skeleton;
   else {
     const { text, bytes, sha256, mtimeMs } = found.source;
+    // Loaded on a miss only: the parser's graph (and node:crypto) is not a cache hit's cost.
+    const { parseSkeleton } = await import("./parse_source.ts");
     skeleton = await parseSkeleton(
       { rel: file.rel, language, text, size: bytes, sha256 },
       { maxBytes: options.maxBytes },

@@ -10,10 +10,12 @@
  */
 import { TrifectaError } from "../errors.ts";
 import { cacheKey } from "../cache/types.ts";
+import type { ManifestCounts } from "../cache/manifest.ts";
 import { DEFAULT_MAX_FILE_BYTES } from "../segment/read.ts";
 import type { Segment } from "../segment/segment.ts";
 import type { Telemetry } from "../telemetry/mod.ts";
-import { type ParseJob, type ParseOutcome, ParsePool } from "./pool.ts";
+// Types only: a warm run (all cache hits) never loads the pool or a parser.
+import type { ParseJob, ParseOutcome, ParsePool } from "./pool.ts";
 import { RAW_IMPORTS_REQUIRED, rawImportsRequired } from "./parser.ts";
 import { countSymbols } from "./render/walk.ts";
 import { lookupSkeleton, type SourceFile } from "./skeleton_lookup.ts";
@@ -36,6 +38,15 @@ export interface ManySkeletonOptions extends SkeletonOptions {
   workers?: number;
   /** Called after each file with the number done and the total. */
   onProgress?: (done: number, total: number) => void;
+  /**
+   * Called once per file as soon as it is settled (any order; `index` is its
+   * place in the input). When given, the batch keeps no skeleton: the
+   * returned outcomes carry paths, statuses and skip reasons only, and the
+   * totals are summed as files settle (a tree's skeletons are never all held).
+   */
+  onFile?: (index: number, outcome: FileOutcome) => void;
+  /** Serve by the cache's stat index (default true; see lib/ast/skeleton_lookup.ts). */
+  statIndex?: boolean;
 }
 
 /** One file of a batch: its skeleton, or why it was skipped. */
@@ -141,6 +152,7 @@ class BatchRun {
     this.#options = options;
     this.#maxBytes = options.maxBytes ?? DEFAULT_MAX_FILE_BYTES;
     this.outcomes = new Array(total);
+    this.stats = emptyStats(total);
     this.#hashFirst = cache !== undefined && cache.stats().entries > 0;
     this.perFile = telemetry?.enabled === true &&
       (telemetry.level === "full" || total <= PER_FILE_EVENT_LIMIT);
@@ -153,8 +165,17 @@ class BatchRun {
     return this.#pool?.size ?? 0;
   }
 
+  /** Totals so far (reduction_ratio and workers are set at the end). */
+  readonly stats: BatchStats;
+
   #settle(index: number, outcome: FileOutcome): void {
-    this.outcomes[index] = outcome;
+    addToStats(this.stats, outcome);
+    const onFile = this.#options.onFile;
+    if (onFile) {
+      onFile(index, outcome);
+      const { skeleton: _dropped, ...light } = outcome;
+      this.outcomes[index] = light;
+    } else this.outcomes[index] = outcome;
     this.#options.onProgress?.(++this.#done, this.outcomes.length);
   }
 
@@ -182,6 +203,7 @@ class BatchRun {
         cache,
         telemetry,
         maxBytes: this.#maxBytes,
+        statIndex: this.#options.statIndex,
       });
       if (!found.hit) {
         const { text, bytes, sha256, mtimeMs } = found.source;
@@ -206,6 +228,7 @@ class BatchRun {
 
   /** Stage parse: parse and extract in the pool (made on first use), then store. */
   async parse(queued: Queued): Promise<void> {
+    const { ParsePool } = await import("./pool.ts");
     this.#pool ??= new ParsePool({
       size: this.outcomes.length < IN_PROCESS_LIMIT ? 0 : this.#options.workers,
       maxBytes: this.#maxBytes,
@@ -242,9 +265,10 @@ class BatchRun {
   }
 }
 
-function batchStats(outcomes: readonly FileOutcome[], workers: number): BatchStats {
-  const s: BatchStats = {
-    files: outcomes.length,
+/** Zero totals for a batch of `files` files. */
+export function emptyStats(files: number): BatchStats {
+  return {
+    files,
     parsed: 0,
     skipped: 0,
     cache_hits: 0,
@@ -256,25 +280,48 @@ function batchStats(outcomes: readonly FileOutcome[], workers: number): BatchSta
     bytes: 0,
     skeleton_bytes: 0,
     reduction_ratio: 0,
-    workers,
+    workers: 0,
   };
-  for (const o of outcomes) {
-    if (!o.skeleton) {
-      s.skipped++;
-      continue;
-    }
-    s.parsed++;
-    if (o.cache_status === "hit") s.cache_hits++;
-    else s.cache_misses++;
-    if (o.skeleton.has_errors) s.files_with_errors++;
-    const c = countSymbols(o.skeleton.symbols);
-    s.functions += c.functions;
-    s.classes += c.classes;
-    s.symbols += c.total;
-    s.bytes += o.skeleton.bytes;
-    s.skeleton_bytes += o.skeleton.skeleton_bytes;
-  }
+}
+
+/** What one file with a skeleton adds to the totals: what a manifest row stores. */
+export type SkeletonCounts = ManifestCounts;
+
+/** The counts of one skeleton. */
+export function countsOf(skeleton: FileSkeleton): SkeletonCounts {
+  const c = countSymbols(skeleton.symbols);
+  return {
+    has_errors: skeleton.has_errors,
+    bytes: skeleton.bytes,
+    skeleton_bytes: skeleton.skeleton_bytes,
+    functions: c.functions,
+    classes: c.classes,
+    symbols: c.total,
+  };
+}
+
+/** Add one file with a skeleton, served from the cache (`hit`) or parsed, to `s`. */
+export function addCounts(s: BatchStats, counts: SkeletonCounts, hit: boolean): void {
+  s.parsed++;
+  if (hit) s.cache_hits++;
+  else s.cache_misses++;
+  if (counts.has_errors) s.files_with_errors++;
+  s.functions += counts.functions;
+  s.classes += counts.classes;
+  s.symbols += counts.symbols;
+  s.bytes += counts.bytes;
+  s.skeleton_bytes += counts.skeleton_bytes;
+}
+
+function addToStats(s: BatchStats, o: FileOutcome): void {
+  if (o.skeleton) addCounts(s, countsOf(o.skeleton), o.cache_status === "hit");
+  else s.skipped++;
+}
+
+/** Set the ratio once every file is in. */
+export function finishStats(s: BatchStats, workers: number): BatchStats {
   s.reduction_ratio = ratio(s.skeleton_bytes, s.bytes);
+  s.workers = workers;
   return s;
 }
 
@@ -328,7 +375,7 @@ export async function skeletonOfFiles(
   } finally {
     run.close();
   }
-  const stats = batchStats(run.outcomes, run.workers);
+  const stats = finishStats(run.stats, run.workers);
   recordBatch(options.telemetry, { stats, perFile: run.perFile, ms: performance.now() - start });
   return { files: run.outcomes, stats };
 }

@@ -13,7 +13,6 @@ import { TrifectaError } from "../errors.ts";
 import type { AstCache } from "../cache/types.ts";
 import { cacheKey } from "../cache/types.ts";
 import { checkInsideSync, readInside } from "../segment/boundary.ts";
-import { contentSha256Hex } from "../segment/digest.ts";
 import type { Segment } from "../segment/segment.ts";
 import type { Telemetry } from "../telemetry/mod.ts";
 import { cachedSkeleton } from "./cached_shape.ts";
@@ -87,6 +86,12 @@ export interface LookupOptions {
   telemetry?: Telemetry;
   /** Size cap of the read (bytes). */
   maxBytes: number;
+  /**
+   * Serve by the cache's stat index (`keyForStat`, default true). False:
+   * every file is read and hashed (a caller that keeps its own, stricter
+   * stat manifest, so what it records was verified by content).
+   */
+  statIndex?: boolean;
 }
 
 /**
@@ -105,11 +110,15 @@ export async function lookupSkeleton(
   // Sync: a warm run is thousands of stats and nothing else to overlap.
   const stat = statOfSync(segment, file);
   const statMtimeMs = stat.mtime?.getTime() ?? 0;
-  const statKey = cache?.keyForStat(file.rel, statMtimeMs, stat.size);
+  const statKey = options.statIndex === false
+    ? undefined
+    : cache?.keyForStat(file.rel, statMtimeMs, stat.size);
   const byStat = statKey === undefined
     ? undefined
     : validCached(cache?.get(statKey), file.rel, telemetry);
   if (byStat && statKey) return { hit: true, skeleton: byStat, key: statKey };
+  // Loaded on the first read only: a warm run never hashes (node:crypto costs its start-up).
+  const { contentSha256Hex } = await import("../segment/digest.ts");
   let sha256 = "";
   const src = await readInside(segment, file.abs, {
     maxBytes: options.maxBytes,

@@ -50,6 +50,21 @@ export interface TagsOptions {
   maxBytes?: number;
   /** Called for each file left out, with its error code. */
   onSkip?: (rel: string, code: string) => void;
+  /**
+   * Longest stretch in ms of files looked up without giving the event loop
+   * a turn (default {@linkcode TAGS_SLICE_MS}): cache hits never wait on real
+   * I/O, so a warm run over a big tree would otherwise hold every other
+   * request of the process (an MCP server's) until it ends.
+   */
+  sliceMs?: number;
+}
+
+/** Default {@linkcode TagsOptions.sliceMs}. */
+export const TAGS_SLICE_MS = 8;
+
+/** A turn of the event loop: timers and I/O callbacks due now run first. */
+function nextMacrotask(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 0));
 }
 
 /** The cache's file name of a file's tags: its own key kind and version. */
@@ -187,7 +202,13 @@ export async function tagsOfFiles(
   let pool = options.pool;
   try {
     const pending: Promise<void>[] = [];
+    const sliceMs = options.sliceMs ?? TAGS_SLICE_MS;
+    let since = performance.now();
     for (const [i, rel] of files.entries()) {
+      if (performance.now() - since >= sliceMs) {
+        await nextMacrotask();
+        since = performance.now();
+      }
       let found: Lookup;
       try {
         found = await lookup(segment, rel, { ...options, hashFirst });

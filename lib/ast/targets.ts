@@ -9,7 +9,11 @@
  */
 import { PARSE_BUDGET_ENV, PARSE_TOO_COMPLEX } from "./budget.ts";
 import { TrifectaError } from "../errors.ts";
-import { resolveInside, type Segment, skipReasonOfCode, walkFiles } from "../segment/mod.ts";
+// Not the segment barrel: it loads the content hasher (node:crypto), which a warm run never needs.
+import { resolveInside } from "../segment/paths.ts";
+import type { Segment } from "../segment/segment.ts";
+import { skipReasonOfCode } from "../segment/skip.ts";
+import { walkFiles } from "../segment/walk.ts";
 import { languageOf, SOURCE_EXTENSIONS } from "./skeleton.ts";
 import type { SkeletonBatch } from "./skeleton_batch.ts";
 import type { SourceFile } from "./skeleton_lookup.ts";

@@ -9,7 +9,7 @@
 /// <reference lib="deno.worker" />
 import { TrifectaError } from "../errors.ts";
 import { jobSource, parseSkeleton } from "./parse_source.ts";
-import { grammarForLanguage } from "./parser.ts";
+import { grammarForLanguage, preloadRuntime } from "./parser.ts";
 import type { WorkerReply, WorkerRequest } from "./worker_protocol.ts";
 import { tagsOfJob } from "./tags_job.ts";
 
@@ -76,3 +76,8 @@ self.onmessage = (event: MessageEvent<WorkerRequest>) => {
     console.error(`trifecta parse worker: ${err instanceof Error ? err.message : String(err)}`);
   });
 };
+
+// Compile the runtime while the main thread still walks the tree.
+preloadRuntime().catch(() => {
+  // Not lost: the first parse awaits the same promise and replies with its error.
+});

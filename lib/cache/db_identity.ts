@@ -54,6 +54,8 @@ export function adoptDatabase(db: DatabaseSync, stamp: number): number {
   db.exec("BEGIN IMMEDIATE");
   try {
     const removed = Number(db.prepare("DELETE FROM cache").run().changes);
+    // Rows without an entry too: a shipped row must not wait for its key to be written.
+    db.exec("DELETE FROM manifest");
     db.exec("UPDATE totals SET entries = 0, bytes = 0, hits = 0, misses = 0 WHERE id = 1");
     db.exec(`PRAGMA application_id = ${stamp}`);
     db.exec("COMMIT");

@@ -187,7 +187,8 @@ function persistentCache(
   sink: CacheEventSink | undefined,
 ): AstCache {
   const cacheOptions = { ...caps, segmentId: options.segment.id, events: sink };
-  const resilient = new ResilientCache(new SqliteCache(opened.db, cacheOptions), {
+  const first = new SqliteCache(opened.db, { ...cacheOptions, walAtOpen: opened.walAtOpen });
+  const resilient = new ResilientCache(first, {
     dbPath: cacheDbPath(options.segment),
     root: options.segment.root,
     ino: opened.ino,

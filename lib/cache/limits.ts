@@ -27,3 +27,10 @@ export const MTIME_TRUST_WINDOW_MS = 2_000;
 export const EVICTION_LOW_WATER = 0.9;
 /** How many corrupt files (`ast_cache.db.corrupt-*`) are kept for inspection. */
 export const KEEP_CORRUPT_FILES = 3;
+/**
+ * A manifest hit rewrites its entry's `last_access` and `hit_count` only when
+ * the recorded access is older than this (s): eviction and the 7-day prune
+ * need no finer grain, and a row rewrite per file would cost more than a
+ * warm run.
+ */
+export const ACCESS_GRAIN_SEC = 3_600;

@@ -14,11 +14,13 @@ import type { DatabaseSync, StatementSync } from "node:sqlite";
 import { serializeValue, utf8Length } from "./bytes.ts";
 import { type CacheEventSink, emitCacheEvent } from "./events.ts";
 import {
+  ACCESS_GRAIN_SEC,
   DEFAULT_MAX_BYTES,
   DEFAULT_MAX_ENTRIES,
   EVICTION_LOW_WATER,
   MTIME_TRUST_WINDOW_MS,
 } from "./limits.ts";
+import { type ManifestRow, ManifestStore } from "./manifest.ts";
 import { classifySqliteError } from "./sqlite_errors.ts";
 import { readSchemaVersion } from "./sqlite_schema.ts";
 import { CACHE_SCHEMA_VERSION } from "./types.ts";
@@ -38,6 +40,8 @@ export interface SqliteCacheOptions {
   now?: () => number;
   /** Write recorded reads back after this many (default 256). */
   flushEvery?: number;
+  /** A write-ahead log was there before the file was opened (default true: unknown). */
+  walAtOpen?: boolean;
 }
 
 /** What `cache stats` shows for a database. */
@@ -98,6 +102,7 @@ export class SqliteCache implements AstCache {
   readonly #byStat: StatementSync;
   readonly #hasFile: StatementSync;
   readonly #evictBatch: StatementSync;
+  readonly #manifest: ManifestStore;
   readonly #pending = new Map<string, number>();
   #pendingHits = 0;
   #pendingMisses = 0;
@@ -105,6 +110,8 @@ export class SqliteCache implements AstCache {
   #sessionMisses = 0;
   #evictions = 0;
   #closed = false;
+  /** See {@linkcode SqliteCacheOptions.walAtOpen}. */
+  readonly walAtOpen: boolean;
 
   /** Wrap an open, migrated connection. */
   constructor(db: DatabaseSync, options: SqliteCacheOptions = {}) {
@@ -115,6 +122,7 @@ export class SqliteCache implements AstCache {
     this.#events = options.events;
     this.#now = options.now ?? Date.now;
     this.#flushEvery = Math.max(1, options.flushEvery ?? 256);
+    this.walAtOpen = options.walAtOpen ?? true;
     this.#get = db.prepare("SELECT value FROM cache WHERE key = ?");
     this.#upsert = db.prepare(
       `INSERT INTO cache (key, value, created_at, last_access, value_bytes, file_rel, file_mtime, file_size, hit_count)
@@ -139,6 +147,7 @@ export class SqliteCache implements AstCache {
     this.#evictBatch = db.prepare(
       "DELETE FROM cache WHERE key IN (SELECT key FROM cache ORDER BY last_access ASC LIMIT ?)",
     );
+    this.#manifest = new ManifestStore(db);
   }
 
   /** The value for `key`, or `undefined`. */
@@ -155,6 +164,42 @@ export class SqliteCache implements AstCache {
     this.#pending.set(key, (this.#pending.get(key) ?? 0) + 1);
     this.#maybeFlush();
     return JSON.parse(row.value);
+  }
+
+  /** The file manifest, by file (lib/cache/manifest.ts): one query. */
+  manifestRows(): Map<string, ManifestRow> {
+    return this.#manifest.load();
+  }
+
+  /** The database's stamp (`PRAGMA application_id`): the key of manifest row tags. */
+  stamp(): number {
+    const row = this.#db.prepare("PRAGMA application_id").get() as { application_id: number };
+    return row.application_id;
+  }
+
+  /** Record files' manifest rows, in one transaction. */
+  putManifest(rows: readonly ManifestRow[]): void {
+    if (rows.length === 0) return;
+    this.#transaction(() => {
+      for (const row of rows) this.#manifest.put(row);
+    });
+  }
+
+  /**
+   * Count a hit on `key` served without reading its value (a manifest hit).
+   * The hit totals move as for a `get`; the entry's `last_access` and
+   * `hit_count` only when its access is older than
+   * {@linkcode ACCESS_GRAIN_SEC} (`accessedSec`, as loaded): rewriting every
+   * row on every warm run would cost more than the run (the rows hold the
+   * values), and eviction and prune need no finer grain.
+   */
+  recordHit(key: string, accessedSec = 0): void {
+    this.#sessionHits++;
+    this.#pendingHits++;
+    if (this.#now() / 1000 - accessedSec >= ACCESS_GRAIN_SEC) {
+      this.#pending.set(key, (this.#pending.get(key) ?? 0) + 1);
+    }
+    this.#maybeFlush();
   }
 
   /** Store a value (upsert), then evict least recently used rows past the caps. */
@@ -190,6 +235,7 @@ export class SqliteCache implements AstCache {
     this.#pendingMisses = 0;
     this.#transaction(() => {
       this.#db.exec("DELETE FROM cache");
+      this.#manifest.clear();
       this.#db.exec("UPDATE totals SET entries = 0, bytes = 0, hits = 0, misses = 0 WHERE id = 1");
     });
   }

@@ -92,6 +92,12 @@ export interface OpenedDatabase {
   untrustedCleared: number;
   /** Database plus WAL size in bytes. */
   sizeBytes: number;
+  /**
+   * A write-ahead log was there before this open (another process is using
+   * the file, one crashed, or one was shipped): its frames were not written
+   * by this connection, so manifest rows are checked by their tag.
+   */
+  walAtOpen?: boolean;
 }
 
 /** Result of {@linkcode openCacheDatabase}. */
@@ -170,11 +176,25 @@ function openHeld(
     return unavailable(err);
   }
   if (ino === undefined && options.create === false) return missing();
+  // Looked at before SQLite opens the file (which makes a log of its own).
+  const walAtOpen = pathExists(`${dbPath}-wal`);
   if (ino !== undefined && options.suspect === undefined) {
     const fast = openFast(dbPath, options, busy, ino);
-    if (fast) return fast.ok ? { ...fast, movedAside: [...movedBefore] } : fast;
+    if (fast) return fast.ok ? { ...fast, movedAside: [...movedBefore], walAtOpen } : fast;
   }
-  return openLocked(dbPath, options, busy, movedBefore);
+  const opened = openLocked(dbPath, options, busy, movedBefore);
+  return opened.ok ? { ...opened, walAtOpen } : opened;
+}
+
+/** True when something (of any type) is at `path`. */
+function pathExists(path: string): boolean {
+  try {
+    Deno.lstatSync(path);
+    return true;
+  } catch (err) {
+    if (err instanceof Deno.errors.NotFound) return false;
+    return true; // cannot tell: count it as there (the rows get checked)
+  }
 }
 
 /**

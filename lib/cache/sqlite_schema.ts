@@ -8,6 +8,7 @@
  * | 0 | empty file |
  * | 1 | the predecessor's layout: `cache(key, value, created_at, last_access, value_bytes)` + `idx_last_access` |
  * | 2 | + `file_rel`, `file_mtime`, `file_size`, `hit_count`; `idx_cache_file`; one-row `totals` table kept exact by triggers |
+ * | 3 | + `manifest` (a file's stat → its entry's key and its `ast skeleton --json` output as stored, lib/cache/manifest.ts); a trigger drops a manifest row with its entry |
  *
  * A file's schema must be exactly what these migrations make (same tables,
  * indexes and triggers, same SQL): a segment may ship a crafted database,
@@ -19,7 +20,7 @@
 import { DatabaseSync } from "node:sqlite";
 
 /** Schema version of the database file (`PRAGMA user_version`). */
-export const DB_SCHEMA_VERSION = 2;
+export const DB_SCHEMA_VERSION = 3;
 
 const MIGRATIONS: Record<number, string> = {
   // 0 → 1: the predecessor's table (what an old file already holds).
@@ -59,6 +60,31 @@ const MIGRATIONS: Record<number, string> = {
     END;
     CREATE TRIGGER cache_after_update AFTER UPDATE OF value_bytes ON cache BEGIN
       UPDATE totals SET bytes = bytes + NEW.value_bytes - OLD.value_bytes WHERE id = 1;
+    END;
+  `,
+  // 2 → 3: the file manifest (docs/cache.md "Manifest"); a row lives only as long as its entry.
+  3: `
+    CREATE TABLE manifest (
+      file_rel TEXT PRIMARY KEY,
+      key TEXT NOT NULL,
+      size INTEGER NOT NULL,
+      mtime_ms REAL NOT NULL,
+      ctime_ms REAL NOT NULL,
+      ino INTEGER NOT NULL,
+      dev INTEGER NOT NULL,
+      verified_at REAL NOT NULL,
+      out TEXT NOT NULL,
+      has_errors INTEGER NOT NULL,
+      bytes INTEGER NOT NULL,
+      skeleton_bytes INTEGER NOT NULL,
+      functions INTEGER NOT NULL,
+      classes INTEGER NOT NULL,
+      symbols INTEGER NOT NULL,
+      tag TEXT NOT NULL
+    );
+    CREATE INDEX idx_manifest_key ON manifest(key);
+    CREATE TRIGGER manifest_entry_gone AFTER DELETE ON cache BEGIN
+      DELETE FROM manifest WHERE key = OLD.key;
     END;
   `,
 };

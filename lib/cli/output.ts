@@ -22,6 +22,8 @@ export interface Output {
   errControl?(text: string): void;
   /** True when standard error is a terminal (progress lines). */
   errIsTerminal: boolean;
+  /** True when standard output is a terminal (then a streamed answer waits for the end). */
+  outIsTerminal?: boolean;
 }
 
 const encoder = new TextEncoder();
@@ -51,6 +53,7 @@ export function processOutput(): Output {
     err: (text) => writeAll(Deno.stderr, escapeTerminal(text)),
     errControl: (text) => writeAll(Deno.stderr, text),
     errIsTerminal: Deno.stderr.isTerminal(),
+    outIsTerminal: Deno.stdout.isTerminal(),
   };
 }
 

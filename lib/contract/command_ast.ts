@@ -18,6 +18,7 @@ export const AST_SKELETON = {
   description: "skeleton of files or directories (recursive, .gitignore respected)",
   arguments: [{ name: "path", variadic: true, mcp: ["path"] }],
   options: [],
+  fast: true,
   mcpTool: "skeleton",
 } as const satisfies CommandSpec;
 

@@ -232,14 +232,22 @@ class Walker {
   }
 
   async visit(absDir: string, relDir: string, active: Scope[]): Promise<void> {
-    const local = relDir === "" ? undefined : this.loadScope(relDir, active);
-    const here = local ? [...active, local] : active;
+    // Sync: a walk is thousands of small listings with nothing to overlap.
     const entries: Deno.DirEntry[] = [];
+    let failure: unknown;
     try {
-      for await (const entry of Deno.readDir(absDir)) entries.push(entry);
+      for (const entry of Deno.readDirSync(absDir)) entries.push(entry);
     } catch (err) {
+      failure = err; // reported below, after this directory's .gitignore
+    }
+    // A .gitignore is read only where the listing shows one (or the listing
+    // failed: then the read says why); most directories have none.
+    const mayIgnore = failure !== undefined || entries.some((e) => e.name === ".gitignore");
+    const local = relDir === "" || !mayIgnore ? undefined : this.loadScope(relDir, active);
+    const here = local ? [...active, local] : active;
+    if (failure !== undefined) {
       // Vanished or unreadable mid-walk: report it, keep what was listed.
-      this.skip(relDir === "" ? "." : relDir, reasonOfError(err));
+      this.skip(relDir === "" ? "." : relDir, reasonOfError(failure));
       if (entries.length === 0) return;
     }
     entries.sort(byName);

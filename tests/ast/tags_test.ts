@@ -187,3 +187,28 @@ Deno.test("tags from the worker pool equal tags in process; unsupported and bina
     await Deno.remove(seg.root, { recursive: true });
   }
 });
+
+// An MCP server serves other calls while a map or references run: an
+// all-hits run never waits on real I/O, so it must give the event loop a turn.
+Deno.test("tagsOfFiles: an all-hits run gives the event loop a turn (sliceMs)", async () => {
+  const files: Record<string, string> = {};
+  for (let i = 0; i < 40; i++) files[`m${i}.py`] = `def f${i}():\n    return ${i}\n`;
+  const seg = await tempSegment(files);
+  const cache = createAstCache({ persist: false, segment: seg });
+  try {
+    const rels = Object.keys(files);
+    await tagsOfFiles(seg, rels, { cache });
+    const misses = cache.stats().misses;
+    let done = false;
+    let turnDuringRun = false;
+    setTimeout(() => turnDuringRun = !done, 0);
+    const again = await tagsOfFiles(seg, rels, { cache, sliceMs: 0 });
+    done = true;
+    assert.equal(cache.stats().misses, misses, "every file a hit");
+    assert.equal(again.length, 40);
+    assert.ok(turnDuringRun, "a timer due during the run ran before it ended");
+  } finally {
+    cache.close();
+    await Deno.remove(seg.root, { recursive: true });
+  }
+});

@@ -179,6 +179,10 @@ const SHIPPED: [string, string][] = [
     "CREATE TABLE cache (k TEXT); CREATE TABLE totals (x); PRAGMA user_version = 2",
   ],
   [
+    "a current version number and a manifest of another shape",
+    "CREATE TABLE cache (k TEXT); CREATE TABLE manifest (file_rel TEXT); PRAGMA user_version = 3",
+  ],
+  [
     "the legacy layout plus a foreign trigger",
     `CREATE TABLE cache (key TEXT PRIMARY KEY, value TEXT NOT NULL, created_at REAL NOT NULL,
        last_access REAL NOT NULL, value_bytes INTEGER NOT NULL);

@@ -3,6 +3,7 @@ import { DatabaseSync } from "node:sqlite";
 import { SqliteCache } from "../../lib/cache/sqlite_cache.ts";
 import { CACHE_SCHEMA_VERSION as V } from "../../lib/cache/types.ts";
 import { openCacheDatabase } from "../../lib/cache/sqlite_open.ts";
+import { DB_SCHEMA_VERSION } from "../../lib/cache/sqlite_schema.ts";
 import { recordingSink } from "./helpers.ts";
 
 async function withDb(
@@ -137,7 +138,7 @@ Deno.test("sqlite: prune removes entries not read for N days and keeps recently 
     const r = c.report();
     assert.equal(r.entries, 2);
     assert.equal(r.last_prune_ms, now);
-    assert.equal(r.schema_version, 2);
+    assert.equal(r.schema_version, DB_SCHEMA_VERSION);
     c.close();
   });
 });

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { DatabaseSync } from "node:sqlite";
 import { createAstCache, describeCache } from "../../lib/cache/mod.ts";
-import { migrationSql } from "../../lib/cache/sqlite_schema.ts";
+import { DB_SCHEMA_VERSION, migrationSql } from "../../lib/cache/sqlite_schema.ts";
 import { recordingSink, tempSegment } from "./helpers.ts";
 
 /** Write a database the way the previous schema (v1, the predecessor's layout) did. */
@@ -21,7 +21,7 @@ function writeV1(path: string, userVersion: number, rows: [string, unknown][]): 
 }
 
 for (const userVersion of [0, 1]) {
-  Deno.test(`schema: a previous-schema file (user_version ${userVersion}) is migrated to v2 and emptied, since trifecta did not stamp it here`, async () => {
+  Deno.test(`schema: a previous-schema file (user_version ${userVersion}) is migrated to the current schema and emptied, since trifecta did not stamp it here`, async () => {
     const { segment, cleanup } = await tempSegment();
     try {
       const dir = `${segment.root}/.trifecta/cache`;
@@ -49,7 +49,7 @@ for (const userVersion of [0, 1]) {
         (r as { name: string }).name
       );
       raw.close();
-      assert.equal(ver.user_version, 2);
+      assert.equal(ver.user_version, DB_SCHEMA_VERSION);
       for (const c of ["file_rel", "file_mtime", "file_size", "hit_count"]) {
         assert.ok(cols.includes(c), c);
       }

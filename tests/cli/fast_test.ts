@@ -7,7 +7,7 @@ Deno.test("runFast declines what only the full CLI handles", async () => {
   for (
     const argv of [
       ["ast", "symbols", "--help"],
-      ["ast", "skeleton", "src"], // not a hot command
+      ["cache", "stats"], // not a hot command
       ["lsp", "definition", "a.py:1:1", "--requre-lsp"], // unknown option
       ["ctx", "search", "-q", "x", "-l", "0"], // bad value
       ["ctx", "search", "-l", "3"], // missing -q
@@ -71,6 +71,31 @@ Deno.test("runFast takes --name=value, -svalue and a positional after --", async
       assert.equal(await runFast(argv, { output: out }), 0, argv.join(" "));
       assert.equal(JSON.parse(out.stdout).file_rel, "src/inventory/models.py");
     }
+  } finally {
+    await Deno.remove(seg, { recursive: true });
+  }
+});
+
+Deno.test("runFast answers ast skeleton itself (a warm skeleton pays no commander start-up)", async () => {
+  const seg = await tempExample();
+  try {
+    const out = captureOutput();
+    const code = await runFast([
+      "ast",
+      "skeleton",
+      "src",
+      "-s",
+      seg,
+      "--json",
+      "--telemetry",
+      "off",
+    ], {
+      output: out,
+    });
+    assert.equal(code, 0);
+    const json = JSON.parse(out.stdout);
+    assert.equal(json.status, "ok");
+    assert.ok(json.files.length > 0);
   } finally {
     await Deno.remove(seg, { recursive: true });
   }

@@ -1,8 +1,10 @@
 import assert from "node:assert/strict";
+import { DatabaseSync } from "node:sqlite";
 import { fileURLToPath } from "node:url";
 import { TrifectaError } from "../../lib/errors.ts";
 import { resolveSegment } from "../../lib/segment/mod.ts";
 import { resolveSymbol } from "../../lib/symbols/mod.ts";
+import { rowTag, tagKey } from "../../lib/cache/manifest.ts";
 import { copyTree, removeSegment, runCli } from "./helpers.ts";
 
 const AST_FIXTURES = fileURLToPath(new URL("../../fixtures/ast", import.meta.url));
@@ -238,4 +240,125 @@ Deno.test("e2e ast skeleton: telemetry has the command event and counters, no ab
     assert.equal(counters.ast_parse_count, 6);
     assert.equal(counters.ast_cache_miss_count, 6);
   });
+});
+
+/** Give the manifest row of `rel` the tag this program would write (the test knows the stamp). */
+async function retag(raw: DatabaseSync, rel: string): Promise<void> {
+  const stamp = (raw.prepare("PRAGMA application_id").get() as { application_id: number })
+    .application_id;
+  type Num = "size" | "mtime_ms" | "ctime_ms" | "ino" | "dev" | "verified_at" | "has_errors";
+  type Count = "bytes" | "skeleton_bytes" | "functions" | "classes" | "symbols";
+  const r = raw.prepare("SELECT * FROM manifest WHERE file_rel = ?").get(rel) as
+    & Record<"file_rel" | "key" | "out", string>
+    & Record<Num | Count, number>;
+  const row = {
+    fileRel: r.file_rel,
+    key: r.key,
+    size: r.size,
+    mtimeMs: r.mtime_ms,
+    ctimeMs: r.ctime_ms,
+    ino: r.ino,
+    dev: r.dev,
+    verifiedAtMs: r.verified_at,
+    out: r.out,
+    counts: {
+      has_errors: r.has_errors !== 0,
+      bytes: r.bytes,
+      skeleton_bytes: r.skeleton_bytes,
+      functions: r.functions,
+      classes: r.classes,
+      symbols: r.symbols,
+    },
+  };
+  const tag = await rowTag(row, await tagKey(stamp));
+  raw.prepare("UPDATE manifest SET tag = ? WHERE file_rel = ?").run(tag, rel);
+}
+
+/** `def <name>():` — names of one length give files of one size. */
+function pyDef(name: string): string {
+  return `def ${name}():\n    pass\n`;
+}
+
+function namesOf(doc: { files: Array<{ path: string; symbols: Array<{ name: string }> }> }) {
+  return Object.fromEntries(doc.files.map((f) => [f.path, f.symbols.map((s) => s.name)]));
+}
+
+Deno.test("e2e ast skeleton --json --persist-cache: an unchanged file is written as stored; a same-size rewrite with its mtime restored, an inode swap and a symlink swap are read again", async () => {
+  const dir = await Deno.realPath(await Deno.makeTempDir({ prefix: "trifecta-e2e-manifest-" }));
+  const outside = await Deno.realPath(await Deno.makeTempDir({ prefix: "trifecta-e2e-outside-" }));
+  try {
+    const files = {
+      "kept.py": "keep_a",
+      "rewrite.py": "old_aa",
+      "swap.py": "old_bb",
+      "link.py": "old_cc",
+    };
+    for (const [rel, name] of Object.entries(files)) {
+      await Deno.writeTextFile(`${dir}/${rel}`, pyDef(name));
+    }
+    await Deno.writeTextFile(`${outside}/other.py`, pyDef("out_dd"));
+    // Wait (not a timing assertion): ctime comes in whole seconds and rows are
+    // trusted 2 s after it, so the files must be settled before the first run.
+    await new Promise((r) => setTimeout(r, 3_100));
+    const args = ["ast", "skeleton", ".", "--json", "--persist-cache", "-s", dir];
+    const cold = await runCli(args, { env: OFF });
+    assert.equal(cold.code, 0, cold.stderr);
+    const warm = await runCli(args, { env: OFF });
+    // Byte for byte the cold run's document, but for the cache fields.
+    const asHits = cold.stdout.replaceAll('"cache_status":"miss"', '"cache_status":"hit"')
+      .replace('"cache_hits":0,"cache_misses":4', '"cache_hits":4,"cache_misses":0');
+    assert.equal(warm.stdout, asHits);
+    // Served as stored: a mark put into the stored entry (tagged with the
+    // database's stamp, as this program writes) comes out as is.
+    const raw = new DatabaseSync(`${dir}/.trifecta/cache/ast_cache.db`);
+    raw.exec(`UPDATE manifest SET out = replace(out, '"symbols":', '"stored_mark":1,"symbols":')
+              WHERE file_rel = 'kept.py'`);
+    await retag(raw, "kept.py");
+    raw.close();
+    // Same size, mtime put back: only ctime tells.
+    const st = await Deno.stat(`${dir}/rewrite.py`);
+    await Deno.writeTextFile(`${dir}/rewrite.py`, pyDef("new_aa"));
+    await Deno.utime(`${dir}/rewrite.py`, st.atime ?? new Date(), st.mtime ?? new Date());
+    // Another inode with the old size and mtime, renamed over the file.
+    const sw = await Deno.stat(`${dir}/swap.py`);
+    await Deno.writeTextFile(`${dir}/swap.tmp`, pyDef("new_bb"));
+    await Deno.utime(`${dir}/swap.tmp`, sw.atime ?? new Date(), sw.mtime ?? new Date());
+    await Deno.rename(`${dir}/swap.tmp`, `${dir}/swap.py`);
+    // A symlink to a file outside the segment in place of a file.
+    await Deno.remove(`${dir}/link.py`);
+    await Deno.symlink(`${outside}/other.py`, `${dir}/link.py`);
+    const after = await runCli(args, { env: OFF });
+    assert.equal(after.code, 0, after.stderr);
+    const doc = JSON.parse(after.stdout);
+    assert.deepEqual(namesOf(doc), {
+      "kept.py": ["keep_a"],
+      "rewrite.py": ["new_aa"],
+      "swap.py": ["new_bb"],
+    });
+    assert.equal(doc.files[0].stored_mark, 1, "kept.py came out as stored");
+    assert.equal(doc.files[0].cache_status, "hit");
+    assert.deepEqual(doc.skipped.map((s: { path: string }) => s.path), ["link.py"]);
+    assert.equal(doc.stats.cache_hits, 1);
+    assert.equal(doc.stats.cache_misses, 2);
+  } finally {
+    await removeSegment(dir);
+    await Deno.remove(outside, { recursive: true });
+  }
+});
+
+Deno.test("e2e ast skeleton --json --persist-cache: a file the walk now leaves out (.gitignore) is not served from the manifest", async () => {
+  const dir = await Deno.realPath(await Deno.makeTempDir({ prefix: "trifecta-e2e-manifest-" }));
+  try {
+    await Deno.writeTextFile(`${dir}/a.py`, pyDef("aa"));
+    await Deno.writeTextFile(`${dir}/b.py`, pyDef("bb"));
+    await new Promise((r) => setTimeout(r, 3_100)); // a wait, as above, not an assertion
+    const args = ["ast", "skeleton", ".", "--json", "--persist-cache", "-s", dir];
+    assert.equal((await runCli(args, { env: OFF })).code, 0);
+    await Deno.writeTextFile(`${dir}/.gitignore`, "b.py\n");
+    const doc = JSON.parse((await runCli(args, { env: OFF })).stdout);
+    assert.deepEqual(namesOf(doc), { "a.py": ["aa"] });
+    assert.equal(doc.stats.cache_hits, 1);
+  } finally {
+    await removeSegment(dir);
+  }
 });

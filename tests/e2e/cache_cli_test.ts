@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { DB_SCHEMA_VERSION } from "../../lib/cache/sqlite_schema.ts";
 import { runCli } from "./helpers.ts";
 import {
   corruptFile,
@@ -45,7 +46,7 @@ Deno.test("cache stats: entries, bytes, hit rate, relative db path, schema versi
     const s = r.json;
     assert.equal(s.status, "ok");
     assert.equal(s.db_path, DB_REL);
-    assert.equal(s.schema_version, 2);
+    assert.equal(s.schema_version, DB_SCHEMA_VERSION);
     assert.equal(s.entries, 13);
     assert.ok(s.bytes > 0 && s.file_bytes > s.bytes);
     assert.deepEqual([s.hits, s.misses, s.hit_rate], [1, 1, 0.5]);
@@ -55,7 +56,7 @@ Deno.test("cache stats: entries, bytes, hit rate, relative db path, schema versi
     const text = await cli(["cache", "stats"], segment.root);
     assert.match(text.stdout, /entries\s+13 /);
     assert.match(text.stdout, /hit rate\s+50\.0% \(1 hits, 1 misses\)/);
-    assert.match(text.stdout, /schema version\s+2/);
+    assert.match(text.stdout, new RegExp(`schema version\\s+${DB_SCHEMA_VERSION}\\b`));
   } finally {
     await cleanup();
   }
@@ -71,7 +72,7 @@ for (const kind of ["header", "pages", "truncate"] as Corruption[]) {
       assert.equal(r.code, 0, r.stderr);
       assert.equal(r.json.recovered, true);
       assert.equal(r.json.entries, 0);
-      assert.equal(r.json.schema_version, 2);
+      assert.equal(r.json.schema_version, DB_SCHEMA_VERSION);
       assert.equal(r.json.moved_aside.length >= 1, true);
       await Deno.stat(`${segment.root}/.trifecta/cache/${r.json.moved_aside[0]}`);
       const events = await readEvents(segment.root);

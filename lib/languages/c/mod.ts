@@ -4,6 +4,7 @@
  * @module
  */
 import type { GrammarAssets, LanguageSpec, ServerSpec } from "../types.ts";
+import { inflateAssets } from "../wasm.ts";
 
 /**
  * clangd for documents of `languageId` (shared with C++), with the compile
@@ -97,6 +98,6 @@ export const C: LanguageSpec = {
   servers: [clangd("c")],
   libraryDirs: SYSTEM_HEADERS,
   async load(): Promise<GrammarAssets> {
-    return (await import("./grammar.ts")).ASSETS;
+    return inflateAssets((await import("./grammar.ts")).ASSETS);
   },
 };

@@ -4,6 +4,7 @@
  * @module
  */
 import type { GrammarAssets, LanguageSpec } from "../types.ts";
+import { inflateAssets } from "../wasm.ts";
 import { C_MACRO_BLANKING, clangd, SYSTEM_HEADERS } from "../c/mod.ts";
 
 /**
@@ -47,6 +48,6 @@ export const CPP: LanguageSpec = {
   servers: [clangd("cpp")],
   libraryDirs: SYSTEM_HEADERS,
   async load(): Promise<GrammarAssets> {
-    return (await import("./grammar.ts")).ASSETS;
+    return inflateAssets((await import("./grammar.ts")).ASSETS);
   },
 };

@@ -4,6 +4,7 @@
  * @module
  */
 import type { GrammarAssets, LanguageSpec } from "../types.ts";
+import { inflateAssets } from "../wasm.ts";
 
 /**
  * C#: path modules (`sym://csharp/type/src/Shop/Cart/Acme#Shop.Cart.Add`
@@ -44,6 +45,6 @@ export const CSHARP: LanguageSpec = {
     },
   ],
   async load(): Promise<GrammarAssets> {
-    return (await import("./grammar.ts")).ASSETS;
+    return inflateAssets((await import("./grammar.ts")).ASSETS);
   },
 };

@@ -4,6 +4,7 @@
  * @module
  */
 import type { GrammarAssets, LanguageSpec } from "../types.ts";
+import { inflateAssets } from "../wasm.ts";
 
 /**
  * Go: path modules (`sym://go/type/net/http/server/Server#Serve`), the `//`
@@ -48,6 +49,6 @@ export const GO: LanguageSpec = {
   // The module cache and GOROOT's sources (`/usr/lib/go-1.19/src`, `~/sdk/go1.21.0/src`).
   libraryDirs: ["pkg/mod", "go/src", "go-*/src", "go[0-9]*/src"],
   async load(): Promise<GrammarAssets> {
-    return (await import("./grammar.ts")).ASSETS;
+    return inflateAssets((await import("./grammar.ts")).ASSETS);
   },
 };

@@ -4,6 +4,7 @@
  * @module
  */
 import type { GrammarAssets, LanguageSpec } from "../types.ts";
+import { inflateAssets } from "../wasm.ts";
 
 /**
  * Java: path modules (`sym://java/type/src/main/java/com/acme/Shop/Cart#add`),
@@ -39,6 +40,6 @@ export const JAVA: LanguageSpec = {
     },
   ],
   async load(): Promise<GrammarAssets> {
-    return (await import("./grammar.ts")).ASSETS;
+    return inflateAssets((await import("./grammar.ts")).ASSETS);
   },
 };

@@ -4,6 +4,7 @@
  * @module
  */
 import type { GrammarAssets, LanguageSpec } from "../types.ts";
+import { inflateAssets } from "../wasm.ts";
 
 /**
  * PHP (in HTML): namespaces, classes, interfaces, traits, enums, functions
@@ -47,6 +48,6 @@ export const PHP: LanguageSpec = {
     },
   ],
   async load(): Promise<GrammarAssets> {
-    return (await import("./grammar.ts")).ASSETS;
+    return inflateAssets((await import("./grammar.ts")).ASSETS);
   },
 };

@@ -4,6 +4,7 @@
  * @module
  */
 import type { GrammarAssets, LanguageSpec, ServerSpec } from "../types.ts";
+import { inflateAssets } from "../wasm.ts";
 
 /**
  * Files pyright (and basedpyright) read from the segment: its configs at
@@ -65,6 +66,6 @@ export const PYTHON: LanguageSpec = {
     "lib/python[0-9]*",
   ],
   async load(): Promise<GrammarAssets> {
-    return (await import("./grammar.ts")).ASSETS;
+    return inflateAssets((await import("./grammar.ts")).ASSETS);
   },
 };

@@ -4,6 +4,7 @@
  * @module
  */
 import type { GrammarAssets, LanguageSpec } from "../types.ts";
+import { inflateAssets } from "../wasm.ts";
 
 /**
  * Rust: structs, enums, traits, impl blocks (named after their type, their
@@ -49,6 +50,6 @@ export const RUST: LanguageSpec = {
     },
   ],
   async load(): Promise<GrammarAssets> {
-    return (await import("./grammar.ts")).ASSETS;
+    return inflateAssets((await import("./grammar.ts")).ASSETS);
   },
 };

@@ -11,6 +11,7 @@ import type {
   LanguageSpec,
   ServerSpec,
 } from "../types.ts";
+import { inflateAssets } from "../wasm.ts";
 
 const COMMENTS: CommentSyntax = {
   line: ["//"],
@@ -81,7 +82,7 @@ export const TYPESCRIPT: LanguageSpec = {
   modules: { style: "path", packageFiles: ["index.ts", "index.tsx", "index.mts", "index.cts"] },
   servers: [server("typescript")],
   async load(): Promise<GrammarAssets> {
-    return (await import("./grammar.ts")).TYPESCRIPT_ASSETS;
+    return inflateAssets((await import("./grammar.ts")).TYPESCRIPT_ASSETS);
   },
 };
 
@@ -97,7 +98,7 @@ export const TSX: LanguageSpec = {
   modules: TYPESCRIPT.modules,
   servers: [server("typescriptreact")],
   async load(): Promise<GrammarAssets> {
-    return (await import("./grammar.ts")).TSX_ASSETS;
+    return inflateAssets((await import("./grammar.ts")).TSX_ASSETS);
   },
 };
 
@@ -114,6 +115,6 @@ export const JAVASCRIPT: LanguageSpec = {
   generated: [".min.js"],
   servers: [server("javascript")],
   async load(): Promise<GrammarAssets> {
-    return (await import("./grammar.ts")).TSX_ASSETS;
+    return inflateAssets((await import("./grammar.ts")).TSX_ASSETS);
   },
 };

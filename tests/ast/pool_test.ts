@@ -1,0 +1,92 @@
+import assert from "node:assert/strict";
+import { ParsePool } from "../../lib/ast/mod.ts";
+import { resolveSegment } from "../../lib/segment/mod.ts";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { withTempDir } from "./helpers.ts";
+
+const SOURCE = 'class A:\n    """Doc."""\n    def m(self, x: int) -> int:\n        return x\n';
+
+for (const size of [0, 2]) {
+  const where = size === 0 ? "in process" : "in workers";
+  Deno.test(`ParsePool.parseJson (${where}): the worker's JSON text, the same skeleton parse() gives`, async () => {
+    await withTempDir(async (dir) => {
+      await Deno.writeTextFile(`${dir}/a.py`, SOURCE);
+      const segment = await resolveSegment(dir);
+      const pool = new ParsePool({ size });
+      try {
+        const job = { segment, rel: "a.py", abs: `${dir}/a.py`, language: "python" as const };
+        const json = await pool.parseJson({ ...job, wantStat: true });
+        const parsed = await pool.parse(job);
+        assert.ok(json.ok && parsed.ok);
+        assert.equal(typeof json.json, "string");
+        assert.deepEqual(JSON.parse(json.json), parsed.skeleton);
+        assert.equal(json.json, JSON.stringify(parsed.skeleton));
+        assert.deepEqual(Object.keys(json).sort(), ["json", "ms", "mtimeMs", "ok", "size"]);
+        assert.equal(json.size, SOURCE.length);
+        assert.equal(typeof json.mtimeMs, "number");
+      } finally {
+        pool.close();
+      }
+    });
+  });
+
+  Deno.test(`ParsePool.parseJson (${where}): a binary file is the file's failure, by its code`, async () => {
+    await withTempDir(async (dir) => {
+      await Deno.writeFile(`${dir}/b.py`, new Uint8Array([0x61, 0, 0x62]));
+      const segment = await resolveSegment(dir);
+      const pool = new ParsePool({ size });
+      try {
+        const out = await pool.parseJson({
+          segment,
+          rel: "b.py",
+          abs: `${dir}/b.py`,
+          language: "python",
+        });
+        assert.equal(out.ok, false);
+        assert.equal(out.ok ? "" : out.code, "BINARY_FILE");
+      } finally {
+        pool.close();
+      }
+    });
+  });
+}
+
+// A worker starts loading web-tree-sitter as it starts (parser.ts
+// preloadRuntime). Under a config without raw imports that load fails before
+// any file is sent: the failure must still reach the first parse, by its code.
+Deno.test("a worker's runtime preload failing without raw imports is the first parse's RAW_IMPORTS_REQUIRED", async () => {
+  await withTempDir(async (dir) => {
+    const repo = fileURLToPath(new URL("../../", import.meta.url));
+    const config = JSON.parse(await Deno.readTextFile(join(repo, "deno.json")));
+    config.unstable = (config.unstable as string[]).filter((f) => f !== "raw-imports");
+    await Deno.writeTextFile(join(dir, "deno.json"), JSON.stringify(config));
+    await Deno.writeTextFile(join(dir, "a.py"), "def f():\n    pass\n");
+    const script = join(dir, "run.ts");
+    await Deno.writeTextFile(
+      script,
+      `import { ParsePool } from ${JSON.stringify(join(repo, "lib/ast/mod.ts"))};
+import { resolveSegment } from ${JSON.stringify(join(repo, "lib/segment/mod.ts"))};
+const segment = await resolveSegment(${JSON.stringify(dir)});
+const pool = new ParsePool({ size: 1 });
+await new Promise((r) => setTimeout(r, 500)); // the preload fails meanwhile
+const out = await pool.parseJson({ segment, rel: "a.py", abs: ${
+        JSON.stringify(join(dir, "a.py"))
+      }, language: "python" });
+pool.close();
+console.log(JSON.stringify(out));
+`,
+    );
+    const out = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "--config", join(dir, "deno.json"), "--no-lock", "--allow-read", script],
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    const stderr = new TextDecoder().decode(out.stderr);
+    assert.equal(out.code, 0, stderr);
+    const result = JSON.parse(new TextDecoder().decode(out.stdout));
+    assert.equal(result.ok, false);
+    assert.equal(result.code, "RAW_IMPORTS_REQUIRED");
+    assert.doesNotMatch(stderr, /Uncaught|unhandled/i);
+  });
+});
