@@ -181,8 +181,11 @@ Deno.test("manifest: when a write-ahead log is there at open, a row is genuine o
     cache.close();
     const db = `${segment.root}/.trifecta/cache/ast_cache.db`;
     // A write-ahead log that is there before the next open, holding frames
-    // this program did not write (what a shipped -wal does): kept open here
-    // so SQLite keeps its log.
+    // this program did not write: kept open here so SQLite keeps its log, and
+    // with the shared `.live` hold a live connection keeps (lib/cache/sqlite_live.ts),
+    // or the next open would set the log aside as stray before reading it.
+    const live = await Deno.open(`${db}.live`, { read: true, write: true, create: true });
+    await live.lock(false);
     const raw = new DatabaseSync(db);
     const stamp = (raw.prepare("PRAGMA application_id").get() as { application_id: number })
       .application_id;
@@ -201,6 +204,7 @@ Deno.test("manifest: when a write-ahead log is there at open, a row is genuine o
       reader.close();
     } finally {
       raw.close();
+      live.close();
     }
     // No log at open (every writer closed): rows are as this program's connections left them.
     const quiet = createAstCache({ segment, persist: true });
