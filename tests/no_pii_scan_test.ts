@@ -222,3 +222,25 @@ Deno.test("no PII: the post-suite scan tool fails on a leak and keeps the direct
     });
   }
 });
+
+Deno.test("no PII: the scan reads inside an SQLite file's compressed values (the pack's chunk texts)", async () => {
+  const { DatabaseSync } = await import("node:sqlite");
+  const { deflateRawSync } = await import("node:zlib");
+  const dir = await Deno.makeTempDir({ prefix: "trifecta-pii-db-" });
+  try {
+    const db = new DatabaseSync(join(dir, "context_pack.db"));
+    db.exec("CREATE TABLE source_files (path TEXT, texts BLOB)");
+    const leak = new TextEncoder().encode("see /home/bob/code/a.py for details");
+    db.prepare("INSERT INTO source_files VALUES (?, ?)").run("a.py", deflateRawSync(leak));
+    db.close();
+    const raw = await Deno.readFile(join(dir, "context_pack.db"));
+    assert.ok(!new TextDecoder("latin1").decode(raw).includes("/home/bob"), "hidden from bytes");
+    const found = await scanTree(dir);
+    assert.ok(
+      found.problems.some((p) => p.includes("(rows)") && p.includes("home directory")),
+      `${found.problems}`,
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -16,6 +16,7 @@
  *
  * @module
  */
+import { isSqliteHeader, sqliteRowTexts } from "./sqlite_text.ts";
 import { join } from "node:path";
 import { SECRET_RULES } from "../lib/telemetry/redact.ts";
 
@@ -167,13 +168,36 @@ export async function scanTree(dir: string): Promise<ScanResult> {
     // Big files (a sparse 1 GiB pack, a huge events.jsonl) are scanned in
     // overlapping windows: one string of them would exceed V8's limit. One
     // leak per file is enough to report it.
+    let leaked = false;
     for await (const text of windows(path)) {
       const found = scanText(rel, text);
       result.problems.push(...found);
-      if (found.length > 0) break;
+      if (found.length > 0) {
+        leaked = true;
+        break;
+      }
+    }
+    // The pack's chunk texts are compressed: read its rows too (sqlite_text.ts).
+    if (!leaked && await isSqliteFile(path)) {
+      for (const text of sqliteRowTexts(path)) {
+        const found = scanText(`${rel} (rows)`, text);
+        result.problems.push(...found);
+        if (found.length > 0) break;
+      }
     }
   }
   return result;
+}
+
+async function isSqliteFile(path: string): Promise<boolean> {
+  const file = await Deno.open(path);
+  try {
+    const head = new Uint8Array(16);
+    const n = await file.read(head);
+    return n === 16 && isSqliteHeader(head);
+  } finally {
+    file.close();
+  }
 }
 
 if (import.meta.main) {

@@ -22,9 +22,11 @@ import { type ConfigFlags, resolveSettings } from "./resolve.ts";
 import { type ReadLayer, readLayer } from "./schema.ts";
 import { honouredLayer, isTrusted } from "./trust.ts";
 import type { ConfigWarning, EffectiveConfig } from "./types.ts";
+import { capWarnings } from "./warnings.ts";
 
 export * from "./types.ts";
 export { BUILTIN_BUDGETS } from "./defaults.ts";
+export { capWarnings, MAX_WARNINGS_PER_CODE } from "./warnings.ts";
 export { type ConfigFlags, TRUTHY_ENV } from "./resolve.ts";
 export { type EnvReader, SEGMENT_CONFIG_FILE, stateTelemetryDir, userConfigPath } from "./files.ts";
 export { CONFIG_INVALID_CODE, MAX_CONFIG_BYTES, MAX_CONFIG_DEPTH } from "./parse.ts";
@@ -117,7 +119,7 @@ export async function loadConfig(
   }, warnings);
   return {
     ...settings,
-    warnings,
+    warnings: capWarnings(warnings),
     files: { segment: segFound.info, user: userFound.info, trusted },
   };
 }

@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { isAbsolute } from "../path.ts";
 import { configInvalid, type ConfigNode, type ConfigSourceText, shownKey } from "./parse.ts";
 import { serverNames } from "./servers.ts";
 import {
@@ -199,7 +200,16 @@ function readEntry(dotted: string, value: ConfigNode, src: ConfigSourceText, out
 /** `trusted_segments`: only the user file may hold it. */
 function readTrusted(value: ConfigNode, src: ConfigSourceText, userFile: boolean, out: ReadLayer) {
   if (userFile) {
-    out.trusted = readStrings(value, src, "trusted_segments", MAX_LIST_ENTRIES);
+    const all = readStrings(value, src, "trusted_segments", MAX_LIST_ENTRIES);
+    for (const p of all.filter((p) => !isAbsolute(p))) {
+      out.warnings.push({
+        code: "CONFIG_VALUE_IGNORED",
+        key: "trusted_segments",
+        message: `${src.file}: trusted_segments entry ${shownKey(p)} ignored: not an absolute ` +
+          "path (a relative one would name another directory from each working directory)",
+      });
+    }
+    out.trusted = all.filter((p) => isAbsolute(p));
     return;
   }
   out.warnings.push({

@@ -1,18 +1,20 @@
 /**
  * The trust rule for a segment's `trifecta.jsonc`, which comes with an
  * untrusted checkout. Keys that only narrow what trifecta does are honoured
- * from it: `cache.persist`, extra `ignore` and `deny` globs (the built-in
- * denylist always stays), a budget at or below the one in force without the
- * file, a telemetry level at or below it, `telemetry.dir: "segment"`,
- * `lsp.daemon: "off"`. Keys that could run code, write outside the segment
- * or widen what is shown (`lsp.servers`, `telemetry.dir: "state"`,
- * `lsp.daemon: "auto"`, a higher budget or level) are honoured only when the
+ * from it: `cache.persist: false`, extra `ignore` and `deny` globs (the
+ * built-in denylist always stays), a budget at or below the one in force
+ * without the file, a telemetry level at or below it, `lsp.daemon: "off"`,
+ * and `cache.persist: true` or `telemetry.dir: "segment"` unless the user
+ * file set the other value. Keys that could run code, write (outside the
+ * segment, or into it against the user file) or widen what is shown
+ * (`lsp.servers`, `telemetry.dir: "state"`, `lsp.daemon: "auto"`, a higher
+ * budget or level) are honoured only when the
  * user file lists the segment's real path in `trusted_segments`; otherwise
  * they are dropped with a `CONFIG_KEY_UNTRUSTED` warning.
  *
  * @module
  */
-import { resolve } from "../path.ts";
+import { isAbsolute } from "../path.ts";
 import type { Segment } from "../segment/segment.ts";
 import {
   BUDGET_KEYS,
@@ -24,13 +26,30 @@ import {
 } from "./types.ts";
 import { BUILTIN_BUDGETS, DEFAULT_TELEMETRY_LEVEL } from "./defaults.ts";
 
-/** True when a trusted path names the segment (as given, or by its real path). */
+/**
+ * True when an entry of `trusted_segments` names the segment: by its real
+ * path. Only absolute entries count: a relative one would name a different
+ * directory from each working directory (schema.ts drops it with a warning).
+ *
+ * @example
+ * ```ts
+ * import { isTrusted } from "./trust.ts";
+ * import { resolveSegment } from "../segment/mod.ts";
+ * import { relative } from "../path.ts";
+ * import { equal } from "node:assert/strict";
+ * const dir = Deno.makeTempDirSync();
+ * const seg = await resolveSegment(dir);
+ * equal(isTrusted(seg, [dir]), true);
+ * // The same directory, named relative to this run's working directory:
+ * equal(isTrusted(seg, [relative(Deno.cwd(), dir)]), false);
+ * Deno.removeSync(dir, { recursive: true });
+ * ```
+ */
 export function isTrusted(segment: Segment, trusted: readonly string[]): boolean {
   return trusted.some((p) => {
-    const abs = resolve(p);
-    if (abs === segment.root) return true;
+    if (!isAbsolute(p)) return false;
     try {
-      return Deno.realPathSync(abs) === segment.root;
+      return Deno.realPathSync(p) === segment.root;
     } catch (err) {
       // A trusted path that is gone or not readable under the grants names nothing.
       if (err instanceof Deno.errors.NotFound || err instanceof Deno.errors.NotCapable) {
@@ -46,8 +65,12 @@ function privileged(key: ConfigKey, seg: ConfigLayer, below: ConfigLayer): strin
   switch (key) {
     case "lsp.servers":
       return "it names commands to run";
+    case "cache.persist":
+      return seg["cache.persist"] === true && below["cache.persist"] === false
+        ? "it writes a cache database into the checkout, and the user file turned it off"
+        : undefined;
     case "telemetry.dir":
-      return seg["telemetry.dir"] === "segment" ? undefined : "it writes outside the segment";
+      return telemetryDirWidens(seg, below);
     case "lsp.daemon":
       return seg["lsp.daemon"] === "auto" ? "it starts a background process" : undefined;
     case "telemetry.level": {
@@ -60,6 +83,17 @@ function privileged(key: ConfigKey, seg: ConfigLayer, below: ConfigLayer): strin
     default:
       return budgetRaise(key, seg, below);
   }
+}
+
+/**
+ * `"state"` writes outside the segment; `"segment"` writes into the checkout,
+ * which the user file may have moved away from.
+ */
+function telemetryDirWidens(seg: ConfigLayer, below: ConfigLayer): string | undefined {
+  if (seg["telemetry.dir"] !== "segment") return "it writes outside the segment";
+  return below["telemetry.dir"] === "state"
+    ? 'it writes telemetry into the checkout, and the user file set "state"'
+    : undefined;
 }
 
 function budgetRaise(key: ConfigKey, seg: ConfigLayer, below: ConfigLayer): string | undefined {

@@ -102,6 +102,8 @@ export interface ConfigWarning {
   readonly key: string;
   /** One line for people. */
   readonly message: string;
+  /** On the summary after a code's first 20 (key `…`): how many were left out. */
+  readonly omitted?: number;
 }
 
 /** How one config file was found. */

@@ -4,7 +4,7 @@
  * precedence flag > env > segment file > user file > default.
  */
 import assert from "node:assert/strict";
-import { join } from "node:path";
+import { join, relative } from "node:path";
 import {
   BUILTIN_BUDGETS,
   type EffectiveConfig,
@@ -442,4 +442,87 @@ Deno.test("config: extra deny globs match like the built-in ones (case, componen
   const glob = "*a".repeat(12) + "*b";
   assert.equal(deniedByAny("a".repeat(120) + ".py", [glob]), undefined);
   assert.equal(deniedByAny("a".repeat(120) + "b", [glob]), glob);
+});
+
+Deno.test("config: a segment file cannot turn on the persistent cache the user file turned off", async () => {
+  const on = fixture('{"cache": {"persist": true}}');
+  const off = fixture('{"cache": {"persist": false}}');
+  try {
+    on.writeUser('{"cache": {"persist": false}}');
+    const c = await on.load();
+    assert.deepEqual(c.cache.persist, { value: false, source: "user" });
+    assert.deepEqual(c.warnings.map((w) => [w.code, w.key]), [
+      ["CONFIG_KEY_UNTRUSTED", "cache.persist"],
+    ]);
+    // Without a user setting, true is the default: the file changes nothing.
+    on.writeUser("{}");
+    assert.deepEqual((await on.load()).cache.persist, { value: true, source: "file" });
+    off.writeUser('{"cache": {"persist": true}}');
+    assert.deepEqual((await off.load()).cache.persist, { value: false, source: "file" });
+    on.writeUser(JSON.stringify({ cache: { persist: false }, trusted_segments: [on.seg] }));
+    assert.deepEqual((await on.load()).cache.persist, { value: true, source: "file" });
+  } finally {
+    on.cleanup();
+    off.cleanup();
+  }
+});
+
+Deno.test("config: a segment file cannot move telemetry into the checkout when the user file set state", async () => {
+  const f = fixture('{"telemetry": {"dir": "segment"}}', { XDG_STATE_HOME: "/state" });
+  try {
+    f.writeUser('{"telemetry": {"dir": "state"}}');
+    const c = await f.load();
+    assert.deepEqual(c.telemetry.dir, { value: "state", source: "user" });
+    assert.ok(c.telemetry.path.startsWith("/state/trifecta/"), c.telemetry.path);
+    assert.equal(c.warnings[0]?.code, "CONFIG_KEY_UNTRUSTED");
+    f.writeUser("{}");
+    assert.deepEqual((await f.load()).telemetry.dir, { value: "segment", source: "file" });
+  } finally {
+    f.cleanup();
+  }
+});
+
+Deno.test("config: warnings are capped at 20 per code, then one summary with the count", async () => {
+  const keys = Array.from({ length: 3000 }, (_, i) => `"k${i}": 1`).join(",");
+  const f = fixture(`{${keys}, "lsp": {"daemon": "auto"}}`);
+  try {
+    const c = await f.load();
+    const unknown = c.warnings.filter((w) => w.code === "CONFIG_KEY_UNKNOWN");
+    assert.equal(unknown.length, 21);
+    assert.equal(unknown[0]?.key, "k0");
+    assert.deepEqual(unknown[20], {
+      code: "CONFIG_KEY_UNKNOWN",
+      key: "…",
+      message: "… and 2980 more CONFIG_KEY_UNKNOWN warnings",
+      omitted: 2980,
+    });
+    // Another code is not crowded out by the flood.
+    assert.ok(c.warnings.some((w) => w.code === "CONFIG_KEY_UNTRUSTED" && w.key === "lsp.daemon"));
+    assert.ok(configShowText(c, f.seg).split("\n").length < 60);
+  } finally {
+    f.cleanup();
+  }
+});
+
+Deno.test("config: a relative trusted_segments entry trusts nothing and is named in a warning", async () => {
+  const f = fixture('{"lsp": {"daemon": "auto"}}');
+  try {
+    const rel = relative(Deno.cwd(), f.seg);
+    f.writeUser(JSON.stringify({ trusted_segments: [rel, "~/proj"] }));
+    const c = await f.load();
+    assert.equal(c.files.trusted, false);
+    assert.deepEqual(c.lsp.daemon, { value: "off", source: "default" });
+    const ignored = c.warnings.filter((w) => w.code === "CONFIG_VALUE_IGNORED");
+    assert.equal(ignored.length, 2);
+    assert.ok(ignored[1]?.message.includes("~/proj"), ignored[1]?.message);
+    // The same directory by its absolute path, even through a symlink, is trusted.
+    const link = `${f.home}/link`;
+    Deno.symlinkSync(f.seg, link);
+    f.writeUser(JSON.stringify({ trusted_segments: [link] }));
+    const t = await f.load();
+    assert.equal(t.files.trusted, true);
+    assert.deepEqual(t.lsp.daemon, { value: "auto", source: "file" });
+  } finally {
+    f.cleanup();
+  }
 });

@@ -166,13 +166,23 @@ Deno.test("hostile16: a file denied by a deny glob added after the build is no l
     // The user learns the file is sensitive and denies it (docs/config.md:
     // "extra paths trifecta never reads").
     await Deno.writeTextFile(join(seg, "trifecta.jsonc"), JSON.stringify({ deny: ["private.py"] }));
+    // Asserted on results, not on the output text (search echoes the query).
     const search = await runWithDeadline(
-      ["ctx", "search", "-s", seg, "-q", "PRIVATE_PROBE"],
+      ["ctx", "search", "-s", seg, "-q", "PRIVATE_PROBE", "--json"],
       HANG_GUARD_MS,
     );
-    assert.ok(!search.stdout.includes("PRIVATE_PROBE"), `search served it:\n${search.stdout}`);
+    const hits = (JSON.parse(search.stdout) as { hits?: unknown[] }).hits ?? [];
+    assert.equal(
+      JSON.stringify(hits).includes("private.py"),
+      false,
+      `search served it:\n${search.stdout}`,
+    );
     const got = await runWithDeadline(["ctx", "get", "-s", seg, "--ids", id], HANG_GUARD_MS);
-    assert.ok(!got.stdout.includes("PRIVATE_PROBE"), `get served it:\n${got.stdout}`);
+    const body = 'return "PRIVATE_PROBE"';
+    assert.ok(
+      !got.stdout.includes(body) && !got.stderr.includes(body),
+      `get served it:\n${got.stdout}`,
+    );
   } finally {
     await removeSegment(seg);
   }

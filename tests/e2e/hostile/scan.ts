@@ -10,7 +10,7 @@
 import assert from "node:assert/strict";
 import { DatabaseSync } from "node:sqlite";
 import { join, relative } from "node:path";
-import { gunzipSync, inflateRawSync, inflateSync } from "node:zlib";
+import { inflatedText, rowText } from "../../../tools/sqlite_text.ts";
 import { label, type Run } from "./run.ts";
 import type { World } from "./world.ts";
 
@@ -57,34 +57,9 @@ async function scanFile(path: string, needles: readonly string[], where: string,
   }
 }
 
-/** At most this much is inflated from one stored value (the pack caps a file's texts at 16 MiB). */
-const MAX_INFLATE = 64 * 1024 * 1024;
-
-/**
- * A BLOB as text to scan: the pack stores chunk texts DEFLATE-compressed
- * (issue 16), which a byte scan cannot see through, so any value that
- * inflates (raw DEFLATE, zlib or gzip) is scanned inflated; one that does
- * not is scanned as latin1 bytes.
- */
+/** A BLOB as text to scan: inflated when it inflates (tools/sqlite_text.ts), else its bytes. */
 function blobText(bytes: Uint8Array): string {
-  for (const inflate of [inflateRawSync, inflateSync, gunzipSync]) {
-    try {
-      return new TextDecoder().decode(inflate(bytes, { maxOutputLength: MAX_INFLATE }));
-    } catch (err) {
-      // Not this format (or damaged): try the next, then fall back to the bytes.
-      void err;
-    }
-  }
-  return lowerAscii(bytes);
-}
-
-/** A row as JSON, BLOB values replaced by {@linkcode blobText}. */
-function rowText(row: unknown): string {
-  return JSON.stringify(row, (_k, v) => {
-    if (typeof v === "bigint") return String(v);
-    if (v instanceof Uint8Array) return blobText(v);
-    return v;
-  });
+  return inflatedText(bytes) ?? lowerAscii(bytes);
 }
 
 /**
@@ -120,7 +95,7 @@ function scanSqlite(db: string, needles: readonly string[], where: string, leaks
         const q = `"${t.name.replaceAll('"', '""')}"`;
         try {
           for (const row of conn.prepare(`SELECT * FROM ${q}`).all()) {
-            texts.push(rowText(row));
+            texts.push(rowText(row, blobText));
           }
         } catch (err) {
           // Shadow and virtual tables of a damaged file may not read: the byte scan covers them.
