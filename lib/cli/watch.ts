@@ -49,6 +49,12 @@ export function batchLine(batch: WatchBatch, report: RefreshReport): string {
   return `${lists.join("; ")} (${notes.join("; ")})\n`;
 }
 
+/** The stderr line when file-system events went silent and the segment is polled instead. */
+export function eventsLostLine(pollMs: number): string {
+  return `trifecta watch: file-system events stopped arriving (a change was found that no event ` +
+    `reported); polling every ${pollMs / 1000} s from now on\n`;
+}
+
 /** One JSON line for a batch. */
 export function batchJson(batch: WatchBatch, report: RefreshReport): string {
   const obj: Record<string, unknown> = {
@@ -124,6 +130,13 @@ export async function watchHandler(
         totals.errors += Object.keys(report.errors).length;
         output.out(json ? batchJson(batch, report) : batchLine(batch, report));
         await telemetry.flush();
+      },
+      onEventsLost: ({ pollMs }) => {
+        // After `ready`, like the batches; the re-scan batch itself says `rescan: lost_events`.
+        void ready.then(() => {
+          if (json) output.out(JSON.stringify({ event: "events_lost", poll_ms: pollMs }) + "\n");
+          else output.err(eventsLostLine(pollMs));
+        });
       },
       onError: (err, what) => {
         const e = toTrifectaError(err);

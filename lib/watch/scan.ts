@@ -140,3 +140,28 @@ export function normaliseChanges(parts: readonly ChangeSet[]): ChangeSet {
 export function isEmptyChange(changes: ChangeSet): boolean {
   return changes.added.length + changes.changed.length + changes.deleted.length === 0;
 }
+
+/**
+ * True when a fresh scan of the whole segment differs from what is known
+ * (a file added, gone, or with another stamp). Neither map is changed.
+ *
+ * @example
+ * ```ts
+ * import { equal } from "node:assert/strict";
+ * import { differs, type FileStates } from "./scan.ts";
+ * const known: FileStates = new Map([["a.py", { mtimeMs: 1, size: 1 }]]);
+ * equal(differs(known, new Map([["a.py", { mtimeMs: 1, size: 1 }]])), false);
+ * equal(differs(known, new Map([["a.py", { mtimeMs: 2, size: 1 }]])), true);
+ * equal(differs(known, new Map()), true);
+ * ```
+ */
+export function differs(known: FileStates, fresh: FileStates): boolean {
+  if (known.size !== fresh.size) return true;
+  for (const [rel, stamp] of fresh) {
+    const before = known.get(rel);
+    if (before === undefined || before.mtimeMs !== stamp.mtimeMs || before.size !== stamp.size) {
+      return true;
+    }
+  }
+  return false;
+}

@@ -15,13 +15,25 @@
  * the re-scan runs every `pollMs`), and every `rescanIntervalMs` as a
  * periodic check.
  *
+ * An event stream can also go silent without failing (on Linux, Deno's
+ * watcher thread blocks for good opening a FIFO made in the tree). So while
+ * no event arrives, a silence check stat-walks the segment every `checkMs`;
+ * when it sees a change and no event follows within {@linkcode LOST_GRACE_MS},
+ * the events are lost: a full re-scan (`lost_events`) reports the change,
+ * `onEventsLost` is called, and from then on the segment is polled every
+ * {@linkcode LOST_POLL_MS}.
+ *
  * @module
  */
 import type { Segment } from "../segment/mod.ts";
 import {
+  CHECK_COST_FACTOR,
+  DEFAULT_CHECK_MS,
   DEFAULT_DEBOUNCE_MS,
   DEFAULT_POLL_MS,
   DEFAULT_RESCAN_INTERVAL_MS,
+  LOST_GRACE_MS,
+  LOST_POLL_MS,
   MAX_REOPENS,
   MAX_WAIT_MS,
   REOPEN_DELAY_MS,
@@ -31,6 +43,7 @@ import { scanRootsOf } from "./roots.ts";
 import {
   applyScan,
   type ChangeSet,
+  differs,
   type FileStates,
   isEmptyChange,
   normaliseChanges,
@@ -64,6 +77,10 @@ export interface WatcherOptions {
   maxPending?: number;
   /** Where events come from (default `Deno.watchFs`, recursive). */
   source?: EventSource;
+  /** Period of the silence check (ms, default {@linkcode DEFAULT_CHECK_MS}; 0: none). */
+  checkMs?: number;
+  /** Called once when the silence check finds the event stream lost (then polled every `pollMs`). */
+  onEventsLost?: (info: { pollMs: number }) => void;
 }
 
 function denoSource(root: string): AsyncIterable<RawEvent> & { close(): void } {
@@ -86,6 +103,14 @@ export class SegmentWatcher {
   #failures = 0;
   #closed = false;
   #polling = false;
+  #lost = false;
+  #check: ReturnType<typeof setInterval> | undefined;
+  #checking: Promise<void> | undefined;
+  /** Events received so far (any, even dropped ones): proof the stream is alive. */
+  #eventCount = 0;
+  #lastCheckCount = 0;
+  /** When the last silence check ended, and what its walk cost (ms). */
+  #lastCheck = { endedAt: 0, scanMs: 0 };
 
   private constructor(segment: Segment, options: WatcherOptions) {
     this.#segment = segment;
@@ -112,6 +137,8 @@ export class SegmentWatcher {
     if (!watcher.#buffer.empty) watcher.#schedule();
     const every = options.rescanIntervalMs ?? DEFAULT_RESCAN_INTERVAL_MS;
     if (every > 0 && !watcher.#polling) watcher.#every(every, "periodic");
+    const check = options.checkMs ?? DEFAULT_CHECK_MS;
+    if (check > 0) watcher.#check = setInterval(() => watcher.#silenceCheck(), check);
     return watcher;
   }
 
@@ -123,6 +150,11 @@ export class SegmentWatcher {
   /** True when no event stream could be opened and the segment is polled instead. */
   get polling(): boolean {
     return this.#polling;
+  }
+
+  /** True once the silence check found changes no event reported (the segment is then polled). */
+  get eventsLost(): boolean {
+    return this.#lost;
   }
 
   /** Process what is pending now, without waiting for the debounce; resolves when done. */
@@ -139,9 +171,11 @@ export class SegmentWatcher {
     this.#closed = true;
     if (this.#timer !== undefined) clearTimeout(this.#timer);
     if (this.#periodic !== undefined) clearInterval(this.#periodic);
+    if (this.#check !== undefined) clearInterval(this.#check);
     if (this.#reopen !== undefined) clearTimeout(this.#reopen);
     this.#closeSource();
     await this.#running;
+    await this.#checking;
   }
 
   #closeSource(): void {
@@ -190,9 +224,51 @@ export class SegmentWatcher {
   async #pump(source: AsyncIterable<RawEvent>): Promise<void> {
     for await (const event of source) {
       if (this.#closed) return;
+      this.#eventCount += 1;
       this.#failures = 0;
       if (this.#buffer.add(event)) this.#schedule();
     }
+  }
+
+  /**
+   * While events are silent (none since the last check, nothing pending or
+   * running), stat-walk the segment; a difference no event explains within
+   * the grace means the stream is lost.
+   */
+  #silenceCheck(): void {
+    const quiet = this.#eventCount === this.#lastCheckCount;
+    this.#lastCheckCount = this.#eventCount;
+    if (
+      !quiet || this.#checking !== undefined || this.#lost || this.#polling || this.#closed ||
+      this.#running !== undefined || this.#timer !== undefined || !this.#buffer.empty
+    ) return;
+    // At most ~10% of a core: a tree whose walk is slow is checked less often.
+    const since = performance.now() - this.#lastCheck.endedAt;
+    if (since < CHECK_COST_FACTOR * this.#lastCheck.scanMs) return;
+    const seen = this.#eventCount;
+    const began = performance.now();
+    this.#checking = scanDir(this.#segment, "").then((fresh) => {
+      this.#lastCheck = { endedAt: performance.now(), scanMs: performance.now() - began };
+      if (this.#closed || !differs(this.#known, fresh)) return;
+      return new Promise<void>((resolve) => setTimeout(resolve, LOST_GRACE_MS)).then(() => {
+        if (this.#closed || this.#eventCount !== seen || this.#running !== undefined) return;
+        this.#eventsLost();
+      });
+    }).catch((err: unknown) => this.#opts.onError?.(err, "scan")).finally(() => {
+      this.#checking = undefined;
+    });
+  }
+
+  /** The stream went silent: re-scan now, report it, poll from now on (the stream stays open). */
+  #eventsLost(): void {
+    this.#lost = true;
+    if (this.#check !== undefined) clearInterval(this.#check);
+    this.#check = undefined;
+    this.#buffer.requestRescan("lost_events");
+    this.#schedule();
+    const pollMs = Math.min(this.#opts.pollMs ?? LOST_POLL_MS, LOST_POLL_MS);
+    this.#every(pollMs, "lost_events");
+    this.#opts.onEventsLost?.({ pollMs });
   }
 
   #every(ms: number, reason: RescanReason): void {

@@ -280,3 +280,31 @@ Deno.test({
     });
   },
 });
+
+Deno.test("watch says when a FIFO stalls its events, and still reports a change within 2 s", async () => {
+  await withTempSegment({ "app.py": "x = 1\n" }, async (dir) => {
+    const w = new WatchProcess(dir);
+    try {
+      await w.waitFor(() => w.lines.some((l) => l.event === "ready"), "ready", READY_DEADLINE_MS);
+      // Deno's watcher thread blocks for good opening this FIFO: no event arrives after it.
+      const made = new Deno.Command("mkfifo", { args: [`${dir}/pipe.py`] }).outputSync();
+      ok(made.success, "mkfifo");
+      await new Promise((r) => setTimeout(r, 300));
+      await Deno.writeTextFile(`${dir}/marker.py`, "marker = 1\n");
+      await w.waitFor(() => w.seen("added").includes("marker.py"), "marker", REPORT_DEADLINE_MS);
+      await w.waitFor(
+        () => w.lines.some((l) => l.event === "events_lost"),
+        "events_lost",
+        REPORT_DEADLINE_MS,
+      );
+    } finally {
+      const end = await w.stop("SIGTERM");
+      equal(end.code, 0, end.stderr);
+    }
+    const lost = w.lines.find((l) => l.event === "events_lost");
+    deepEqual(lost, { event: "events_lost", poll_ms: 1000 });
+    const batch = w.lines.find((l) => l.added?.includes("marker.py"));
+    equal((batch as { rescan?: string } | undefined)?.rescan, "lost_events", JSON.stringify(batch));
+    ok(!JSON.stringify(w.lines).includes("pipe.py"), JSON.stringify(w.lines));
+  });
+});

@@ -1,6 +1,6 @@
 /** The lines `trifecta watch` prints per batch (lib/cli/watch.ts), text and JSON. */
 import { deepEqual, equal } from "node:assert/strict";
-import { batchJson, batchLine } from "../../lib/cli/watch.ts";
+import { batchJson, batchLine, eventsLostLine } from "../../lib/cli/watch.ts";
 
 Deno.test("a text line names at most five paths per list, then the pack and failed steps", () => {
   const added = ["a.py", "b.py", "c.py", "d.py", "e.py", "f.py", "g.py"];
@@ -28,4 +28,12 @@ Deno.test("a JSON line has the event, the three lists and ms, plus rescan, pack 
   });
   const failed = JSON.parse(batchJson(batch, { parsed: 0, errors: { pack: "PACK_LOCKED" } }));
   deepEqual(failed.errors, { pack: "PACK_LOCKED" });
+});
+
+Deno.test("the events-lost line says why and how often the segment is polled now", () => {
+  equal(
+    eventsLostLine(1000),
+    "trifecta watch: file-system events stopped arriving (a change was found that no event " +
+      "reported); polling every 1 s from now on\n",
+  );
 });
