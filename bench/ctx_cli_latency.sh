@@ -12,7 +12,7 @@ cp -r "$CORPUS" "$WORK/seg"
 F=(--allow-read --allow-write --allow-env --allow-run --allow-sys --unstable-raw-imports)
 export TRIFECTA_NO_TELEMETRY=1
 deno run "${F[@]}" "$HERE/main.ts" ctx build -s "$WORK/seg" >/dev/null
-grep -rhoE "^(class|def) [A-Za-z_]+" "$WORK/seg" --include=*.py | awk '{print $2}' | sort -u |
+grep -rhoE "^(class|def) [A-Za-z_]+" "$WORK/seg" --include=*.py | awk 'length($2) >= 2 {print $2}' | sort -u |
   awk 'NR%60==0 && ++n<=100' > "$WORK/queries.txt"
 echo "load: $(cut -d' ' -f1-3 /proc/loadavg); queries: $(wc -l < "$WORK/queries.txt")"
 for _ in 1 2 3; do deno run "${F[@]}" "$HERE/main.ts" ctx search -s "$WORK/seg" -q warmup >/dev/null; done

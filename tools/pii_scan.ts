@@ -16,7 +16,7 @@
  *
  * @module
  */
-import { isSqliteHeader, sqliteRowTexts } from "./sqlite_text.ts";
+import { inflatedValues, isSqliteHeader } from "./sqlite_text.ts";
 import { join } from "node:path";
 import { SECRET_RULES } from "../lib/telemetry/redact.ts";
 
@@ -177,9 +177,9 @@ export async function scanTree(dir: string): Promise<ScanResult> {
         break;
       }
     }
-    // The pack's chunk texts are compressed: read its rows too (sqlite_text.ts).
+    // The pack's chunk texts are compressed: read them inflated too (sqlite_text.ts).
     if (!leaked && await isSqliteFile(path)) {
-      for (const text of sqliteRowTexts(path)) {
+      for (const text of inflatedValues(path)) {
         const found = scanText(`${rel} (rows)`, text);
         result.problems.push(...found);
         if (found.length > 0) break;

@@ -56,19 +56,34 @@ export function rowText(row: unknown, blob: (bytes: Uint8Array) => string): stri
 }
 
 /**
- * Every row of every table of the database at `path`, as text (BLOBs
- * inflated where they inflate, else as latin1). The file is opened as is: scan
- * a copy. An unreadable table is left out (the byte scan still covers it);
- * a file SQLite cannot open gives no text.
+ * The text of every compressed value (a BLOB that inflates) in every table
+ * of the database at `path`, opened read-only: what a byte scan of the file
+ * cannot see (plain values it sees as they are). An unreadable table is left
+ * out; a file SQLite cannot open read-only (a WAL database without its -shm,
+ * a hot journal) gives no text.
+ *
+ * @example
+ * ```ts
+ * import { DatabaseSync } from "node:sqlite";
+ * import { deflateRawSync } from "node:zlib";
+ * import { deepEqual } from "node:assert/strict";
+ * import { inflatedValues } from "./sqlite_text.ts";
+ * const path = Deno.makeTempFileSync({ suffix: ".db" });
+ * const db = new DatabaseSync(path);
+ * db.exec("CREATE TABLE t (plain TEXT, packed BLOB)");
+ * db.prepare("INSERT INTO t VALUES (?, ?)").run("x", deflateRawSync(new TextEncoder().encode("hi")));
+ * db.close();
+ * deepEqual(inflatedValues(path), ["hi"]);
+ * Deno.removeSync(path);
+ * ```
  */
-export function sqliteRowTexts(path: string): string[] {
-  const latin1 = new TextDecoder("latin1");
-  const blob = (b: Uint8Array) => inflatedText(b) ?? latin1.decode(b);
+export function inflatedValues(path: string): string[] {
   let conn: DatabaseSync;
   try {
-    conn = new DatabaseSync(path);
+    // Read-only: the scan changes nothing it scans (no journal made, no rollback).
+    conn = new DatabaseSync(path, { readOnly: true });
   } catch (err) {
-    // Corrupt or not a database after all: the byte scan covered it.
+    // Corrupt, not a database after all, or not openable read-only: the byte scan covered it.
     void err;
     return [];
   }
@@ -79,13 +94,20 @@ export function sqliteRowTexts(path: string): string[] {
       try {
         const q = `"${t.name.replaceAll('"', '""')}"`;
         for (const row of conn.prepare(`SELECT * FROM ${q}`).iterate()) {
-          texts.push(rowText(row, blob));
+          for (const v of Object.values(row as Record<string, unknown>)) {
+            if (!(v instanceof Uint8Array)) continue;
+            const text = inflatedText(v);
+            if (text !== undefined) texts.push(text);
+          }
         }
       } catch (err) {
         // A damaged or virtual table may not read: the byte scan covers its pages.
         void err;
       }
     }
+  } catch (err) {
+    // A damaged schema (a database set aside as corrupt): the byte scan covered it.
+    void err;
   } finally {
     conn.close();
   }

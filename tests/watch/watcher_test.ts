@@ -163,7 +163,12 @@ Deno.test("watcher never reports ignored, denied, outward-linked or trifecta's o
 });
 
 Deno.test("watcher drops a file that becomes a symlink out of the segment", async () => {
-  const h = await harness((dir) => Deno.writeTextFileSync(`${dir}/app.py`, "x = 1\n"));
+  // With the silence check on, as in every real session: the remove and the
+  // link's create do not always both arrive as events (seen about one run in
+  // three here); the check's stat scan then reports the file gone.
+  const h = await harness((dir) => Deno.writeTextFileSync(`${dir}/app.py`, "x = 1\n"), {
+    checkMs: 200,
+  });
   try {
     Deno.removeSync(`${h.dir}/app.py`);
     Deno.symlinkSync("/etc/passwd", `${h.dir}/app.py`);
