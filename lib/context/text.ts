@@ -36,9 +36,17 @@ export function codePointLength(text: string): number {
 
 /** The first {@linkcode PREVIEW_CHARS} code points, trimmed, with `...` when cut. */
 export function previewOf(text: string): string {
-  const cps = Array.from(text);
-  if (cps.length <= PREVIEW_CHARS) return text;
-  return cps.slice(0, PREVIEW_CHARS).join("").trim() + "...";
+  // Every chunk of a pack gets one when the pack is read: walk only the head,
+  // never the whole text (no array of all its code points).
+  if (text.length <= PREVIEW_CHARS) return text;
+  let count = 0;
+  let end = 0;
+  for (const cp of text) {
+    if (count === PREVIEW_CHARS) return text.slice(0, end).trim() + "...";
+    count++;
+    end += cp.length;
+  }
+  return text;
 }
 
 export { utf8Length } from "../text.ts";

@@ -47,3 +47,11 @@ Deno.test("parseChunkId refuses ids whose path climbs out of the segment", () =>
     );
   }
 });
+
+Deno.test("previewOf keeps the first 200 code points, trimmed, never cutting a surrogate pair", () => {
+  assert.equal(previewOf("😀".repeat(200)), "😀".repeat(200), "200 code points: whole");
+  assert.equal(previewOf("😀".repeat(201)), `${"😀".repeat(200)}...`);
+  assert.equal(previewOf(`${"a".repeat(199)}😀b`), `${"a".repeat(199)}😀...`);
+  assert.equal(previewOf(`${" ".repeat(10)}${"b".repeat(300)}`), `${"b".repeat(190)}...`);
+  assert.equal(previewOf("short"), "short");
+});
