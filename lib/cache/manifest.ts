@@ -209,8 +209,8 @@ const encoder = new TextEncoder();
 /** Bytes of the MAC kept in a row's tag. */
 const TAG_BYTES = 16;
 
-/** A row as SQLite returns it. */
-interface RawRow {
+/** A manifest row as SQLite returns it (`SELECT * FROM manifest`). */
+export interface RawRow {
   file_rel: string;
   key: string;
   size: number;
@@ -230,7 +230,8 @@ interface RawRow {
   tag: string;
 }
 
-function rowOf(r: RawRow): ManifestRow {
+/** A row as SQLite returns it, as the manifest hands it out. */
+export function rowOf(r: RawRow): ManifestRow {
   return {
     fileRel: r.file_rel,
     key: r.key,

@@ -4,7 +4,7 @@ import { fileURLToPath } from "node:url";
 import { TrifectaError } from "../../lib/errors.ts";
 import { resolveSegment } from "../../lib/segment/mod.ts";
 import { resolveSymbol } from "../../lib/symbols/mod.ts";
-import { rowTag, tagKey } from "../../lib/cache/manifest.ts";
+import { type RawRow, rowOf, rowTag, tagKey } from "../../lib/cache/manifest.ts";
 import { copyTree, removeSegment, runCli } from "./helpers.ts";
 
 const AST_FIXTURES = fileURLToPath(new URL("../../fixtures/ast", import.meta.url));
@@ -246,30 +246,8 @@ Deno.test("e2e ast skeleton: telemetry has the command event and counters, no ab
 async function retag(raw: DatabaseSync, rel: string): Promise<void> {
   const stamp = (raw.prepare("PRAGMA application_id").get() as { application_id: number })
     .application_id;
-  type Num = "size" | "mtime_ms" | "ctime_ms" | "ino" | "dev" | "verified_at" | "has_errors";
-  type Count = "bytes" | "skeleton_bytes" | "functions" | "classes" | "symbols";
-  const r = raw.prepare("SELECT * FROM manifest WHERE file_rel = ?").get(rel) as
-    & Record<"file_rel" | "key" | "out", string>
-    & Record<Num | Count, number>;
-  const row = {
-    fileRel: r.file_rel,
-    key: r.key,
-    size: r.size,
-    mtimeMs: r.mtime_ms,
-    ctimeMs: r.ctime_ms,
-    ino: r.ino,
-    dev: r.dev,
-    verifiedAtMs: r.verified_at,
-    out: r.out,
-    counts: {
-      has_errors: r.has_errors !== 0,
-      bytes: r.bytes,
-      skeleton_bytes: r.skeleton_bytes,
-      functions: r.functions,
-      classes: r.classes,
-      symbols: r.symbols,
-    },
-  };
+  const found = raw.prepare("SELECT * FROM manifest WHERE file_rel = ?").get(rel);
+  const row = rowOf(found as unknown as RawRow);
   const tag = await rowTag(row, await tagKey(stamp));
   raw.prepare("UPDATE manifest SET tag = ? WHERE file_rel = ?").run(tag, rel);
 }

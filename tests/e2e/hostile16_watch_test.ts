@@ -10,76 +10,21 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { MAIN_TS, narrowFlags, removeSegment, REPO_ROOT, runCli } from "./helpers.ts";
+import { removeSegment, runCli } from "./helpers.ts";
+import { WatchProcess } from "./watch_process.ts";
 
 const READY_DEADLINE_MS = 60_000;
 const EVENT_DEADLINE_MS = 30_000;
 
-interface Line {
-  event: string;
-  added?: string[];
-  changed?: string[];
-  deleted?: string[];
+/** What the watcher reported as added or changed so far. */
+function seen(w: WatchProcess): string[] {
+  return [...w.seen("added"), ...w.seen("changed")];
 }
 
-/** A running `trifecta watch --json` and its lines. */
-class Watch {
-  readonly lines: Line[] = [];
-  readonly child: Deno.ChildProcess;
-  stderr = "";
-  #done: Promise<void>;
-
-  constructor(dir: string) {
-    const args = ["watch", "-s", dir, "--json", "--debounce-ms", "100"];
-    this.child = new Deno.Command(Deno.execPath(), {
-      args: ["run", ...narrowFlags(args), MAIN_TS, ...args],
-      cwd: REPO_ROOT,
-      env: { NO_COLOR: "1" },
-      stdin: "null",
-      stdout: "piped",
-      stderr: "piped",
-    }).spawn();
-    this.#done = Promise.all([this.#out(), this.#err()]).then(() => {});
-  }
-
-  async #out(): Promise<void> {
-    let rest = "";
-    for await (const chunk of this.child.stdout.pipeThrough(new TextDecoderStream())) {
-      rest += chunk;
-      let nl: number;
-      while ((nl = rest.indexOf("\n")) >= 0) {
-        this.lines.push(JSON.parse(rest.slice(0, nl)));
-        rest = rest.slice(nl + 1);
-      }
-    }
-  }
-
-  async #err(): Promise<void> {
-    for await (const chunk of this.child.stderr.pipeThrough(new TextDecoderStream())) {
-      this.stderr += chunk;
-    }
-  }
-
-  seen(): string[] {
-    return this.lines.flatMap((l) => [...(l.added ?? []), ...(l.changed ?? [])]);
-  }
-
-  async waitFor(pred: () => boolean, what: string, deadlineMs: number): Promise<void> {
-    const until = Date.now() + deadlineMs;
-    while (!pred()) {
-      if (Date.now() > until) {
-        throw new Error(`${what}: not seen; lines ${JSON.stringify(this.lines)}; ${this.stderr}`);
-      }
-      await new Promise((r) => setTimeout(r, 20));
-    }
-  }
-
-  async stop(): Promise<number> {
-    this.child.kill("SIGTERM");
-    const status = await this.child.status;
-    await this.#done;
-    return status.code;
-  }
+/** SIGTERM, then the exit code must be 0. */
+async function stopped(w: WatchProcess): Promise<void> {
+  const end = await w.stop("SIGTERM");
+  assert.equal(end.code, 0, end.stderr);
 }
 
 /** Every file under `dir` (names, recursively). */
@@ -115,7 +60,7 @@ Deno.test({
       await Deno.writeTextFile(join(outside, "secret.py"), "OUTSIDE_HARDLINK_PROBE = 1\n");
       await Deno.writeTextFile(join(outside, "inner.py"), "OUTSIDE_DIRSWAP_PROBE = 1\n");
       assert.equal((await runCli(["ctx", "build", "-s", seg])).code, 0);
-      const w = new Watch(seg);
+      const w = new WatchProcess(seg);
       try {
         await w.waitFor(() => w.lines.some((l) => l.event === "ready"), "ready", READY_DEADLINE_MS);
         await Deno.link(join(outside, "secret.py"), join(seg, "hard.py"));
@@ -123,11 +68,11 @@ Deno.test({
         await Deno.symlink(outside, join(seg, "pkg"));
         // Written last: once reported, the batch holding the others is done.
         await Deno.writeTextFile(join(seg, "marker.py"), "marker = 1\n");
-        await w.waitFor(() => w.seen().includes("marker.py"), "marker", EVENT_DEADLINE_MS);
+        await w.waitFor(() => seen(w).includes("marker.py"), "marker", EVENT_DEADLINE_MS);
       } finally {
-        assert.equal(await w.stop(), 0, w.stderr);
+        await stopped(w);
       }
-      const reported = w.seen();
+      const reported = seen(w);
       // hard.py may be reported (the walker lists names; the read boundary
       // refuses a hard link's content): what matters is the pack.
       assert.ok(!reported.some((p) => p.startsWith("pkg/")), `link out reported: ${reported}`);
@@ -152,7 +97,7 @@ Deno.test({
     try {
       await Deno.writeTextFile(join(seg, "app.py"), "def app():\n    return 1\n");
       assert.equal((await runCli(["ctx", "build", "-s", seg])).code, 0);
-      const w = new Watch(seg);
+      const w = new WatchProcess(seg);
       let planted = new Uint8Array();
       let plantedIno: number | null = null;
       try {
@@ -164,12 +109,12 @@ Deno.test({
         await Deno.rename(join(seg, "_ctx"), join(seg, "_ctx_old"));
         await Deno.symlink(outside, join(seg, "_ctx"));
         await Deno.writeTextFile(join(seg, "marker.py"), "marker = 1\n");
-        await w.waitFor(() => w.seen().includes("marker.py"), "marker", EVENT_DEADLINE_MS);
+        await w.waitFor(() => seen(w).includes("marker.py"), "marker", EVENT_DEADLINE_MS);
         // One more batch, so a sync of the first has surely ended.
         await Deno.writeTextFile(join(seg, "marker2.py"), "marker2 = 1\n");
-        await w.waitFor(() => w.seen().includes("marker2.py"), "marker2", EVENT_DEADLINE_MS);
+        await w.waitFor(() => seen(w).includes("marker2.py"), "marker2", EVENT_DEADLINE_MS);
       } finally {
-        assert.equal(await w.stop(), 0, w.stderr);
+        await stopped(w);
       }
       assert.deepEqual(await listTree(outside), ["context_pack.db"], "written through the link");
       // A sync renames a new file over the pack: same name, other inode and bytes.
@@ -195,7 +140,7 @@ Deno.test({
     try {
       await Deno.writeTextFile(join(seg, "app.py"), "def app():\n    return 1\n");
       assert.equal((await runCli(["ctx", "build", "-s", seg])).code, 0);
-      const w = new Watch(seg);
+      const w = new WatchProcess(seg);
       try {
         await w.waitFor(() => w.lines.some((l) => l.event === "ready"), "ready", READY_DEADLINE_MS);
         const made = new Deno.Command("mkfifo", { args: [join(seg, "pipe.py")] }).outputSync();
@@ -204,11 +149,11 @@ Deno.test({
         // A later batch proves the watcher (cache warm-up, pack sync) did not block on the FIFO.
         await new Promise((r) => setTimeout(r, 500));
         await Deno.writeTextFile(join(seg, "marker.py"), "marker = 1\n");
-        await w.waitFor(() => w.seen().includes("marker.py"), "marker", EVENT_DEADLINE_MS);
+        await w.waitFor(() => seen(w).includes("marker.py"), "marker", EVENT_DEADLINE_MS);
       } finally {
-        assert.equal(await w.stop(), 0, w.stderr);
+        await stopped(w);
       }
-      assert.ok(!w.seen().includes("pipe.py"), JSON.stringify(w.lines));
+      assert.ok(!seen(w).includes("pipe.py"), JSON.stringify(w.lines));
     } finally {
       await removeSegment(seg);
     }
