@@ -315,7 +315,9 @@ Deno.test({
     const c = new Checks();
     let s: McpSession | undefined;
     try {
-      s = await McpSession.start(w);
+      // No session watcher: its start-up sync would open the pack while this
+      // test edits it in place (trifecta deletes a foreign -journal it finds).
+      s = await McpSession.start(w, { args: ["--no-watch"] });
       const path = join(w.seg, PACK);
       // First bad rows in the sound database, then garbage over the whole file.
       const damages: [string, () => Promise<void>][] = [

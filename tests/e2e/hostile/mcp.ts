@@ -36,6 +36,8 @@ export interface McpStartOptions {
   program?: "source" | "bundle";
   /** Extra environment (over {@linkcode baseEnv}). */
   env?: Record<string, string>;
+  /** Extra `trifecta mcp` arguments (e.g. `--no-watch`). */
+  args?: readonly string[];
 }
 
 /**
@@ -77,7 +79,7 @@ export class McpSession {
     if (!bundle) flags.push("--unstable-raw-imports");
     const program = bundle ? await bundlePath() : MAIN_TS;
     const child = new Deno.Command(Deno.execPath(), {
-      args: ["run", ...flags, program, "mcp", "-s", world.seg],
+      args: ["run", ...flags, program, "mcp", "-s", world.seg, ...(options.args ?? [])],
       cwd: REPO_ROOT,
       env: { ...baseEnv(world), ...options.env },
       stdin: "piped",
