@@ -16,7 +16,9 @@
 # and --version run in the same rounds, as "base …"), DENO (default deno).
 # Cold runs are really cold: no persistent cache (`--no-persist-cache` when
 # the checkout has that flag, i.e. the persistent cache is its default), and
-# a fresh .trifecta before each. Warm runs use `--persist-cache`, primed once.
+# a fresh .trifecta before each. Warm runs use `--persist-cache`, primed once
+# (by a `--json` run, after the copy settled): `warm` is the issue's warm run,
+# `--json`; `warm_text` the same cache with the text outline.
 # Needs: deno, /usr/bin/time, ctags (universal-ctags), python3; node + repomix@1.14.0
 # for the repomix figures (`npm install repomix@1.14.0` in $PEERS).
 set -euo pipefail
@@ -100,20 +102,23 @@ for name in $CORPORA; do
   wdir="$OUT/warm_corpus/$name"
   bdir="$OUT/base_warm_corpus/$name"
   rm -rf "$wdir" "$bdir" && mkdir -p "$(dirname "$wdir")" && cp -r "$dir" "$wdir"
-  $TRI --persist-cache -s "$wdir" . > /dev/null
-  if [ -n "$BASE" ]; then
-    mkdir -p "$(dirname "$bdir")" && cp -r "$dir" "$bdir"
-    $BTRI --persist-cache -s "$bdir" . > /dev/null
-  fi
+  [ -z "$BASE" ] || { mkdir -p "$(dirname "$bdir")" && cp -r "$dir" "$bdir"; }
+  # The manifest trusts a row only once the file's ctime is 2 s (+1 s grain)
+  # older than the read that verified it: let the copies settle, then prime.
+  sleep 3.2
+  $TRI --json --persist-cache -s "$wdir" . > /dev/null
+  [ -z "$BASE" ] || $BTRI --json --persist-cache -s "$bdir" . > /dev/null
   fresh() { rm -rf "$dir/.trifecta" "$dir/_ctx"; }
   for _ in $(seq "$RUNS"); do
     measure "${name}_floor" $FLOOR "$dir" "$W"
     fresh && measure "${name}_cold" $TRI $COLD -s "$dir" .
-    measure "${name}_warm" $TRI --persist-cache -s "$wdir" .
+    measure "${name}_warm" $TRI --json --persist-cache -s "$wdir" .
+    measure "${name}_warm_text" $TRI --persist-cache -s "$wdir" .
     measure "${name}_ctags" $CTAGS "$dir"
     if [ -n "$BASE" ]; then
       fresh && measure "${name}_base_cold" $BTRI $BCOLD -s "$dir" .
-      measure "${name}_base_warm" $BTRI --persist-cache -s "$bdir" .
+      measure "${name}_base_warm" $BTRI --json --persist-cache -s "$bdir" .
+      measure "${name}_base_warm_text" $BTRI --persist-cache -s "$bdir" .
     fi
     [ $HAVE_REPOMIX = 0 ] ||
       measure "${name}_repomix" "$REPOMIX_BIN" --compress --quiet -o "$OUT/repomix_$name.xml" "$dir"
@@ -133,22 +138,24 @@ row version
 [ -z "$BASE" ] || row base_version
 for name in $CORPORA; do
   echo " $name:"
-  for l in floor cold warm ctags base_cold base_warm repomix; do
+  for l in floor cold warm warm_text ctags base_cold base_warm base_warm_text repomix; do
     [ -f "$OUT/m_${name}_$l" ] && row "${name}_$l"
   done
 done
-echo "== ratios (targets: cold/floor <= 1.2, RSS cold/floor <= 1.2 on large, warm/ctags <= 1.0)"
+echo "== ratios (targets: cold/floor <= 1.2, RSS cold/floor <= 1.2 on large, warm (--json)/ctags <= 1.0)"
 for name in $CORPORA; do
   for who in "" base_; do
     [ -f "$OUT/m_${name}_${who}cold" ] || continue
     floor=$(median "${name}_floor" 1)
     frss=$(median "${name}_floor" 2)
     ctags=$(median "${name}_ctags" 1)
-    printf "  %-7s %-5s cold/floor %s (CPU %s)   RSS cold/floor %s   warm/ctags %s\n" "$name" \
-      "$(echo "${who:-now_}" | tr -d _)" "$(ratio "$(median "${name}_${who}cold" 1)" "$floor")" \
+    printf "  %-7s %-5s cold/floor %s (CPU %s)   RSS cold/floor %s   warm/ctags %s (text %s)\n" \
+      "$name" "$(echo "${who:-now_}" | tr -d _)" \
+      "$(ratio "$(median "${name}_${who}cold" 1)" "$floor")" \
       "$(ratio "$(median "${name}_${who}cold" 3)" "$(median "${name}_floor" 3)")" \
       "$(ratio "$(median "${name}_${who}cold" 2)" "$frss")" \
-      "$(ratio "$(median "${name}_${who}warm" 1)" "$ctags")"
+      "$(ratio "$(median "${name}_${who}warm" 1)" "$ctags")" \
+      "$(ratio "$(median "${name}_${who}warm_text" 1)" "$ctags")"
   done
   if [ $HAVE_REPOMIX = 1 ]; then
     echo "  $name cold/repomix $(ratio "$(median "${name}_cold" 1)" "$(median "${name}_repomix" 1)")"

@@ -1,10 +1,11 @@
 /**
- * The file manifest of a persistent cache (schema v3, table `manifest`):
+ * The file manifest of a persistent cache (schema v4, table `manifest`):
  * one row per file, its stat (size, mtime, ctime, inode, device) → the key
- * of its skeleton entry and that file's `ast skeleton --json` entry as
- * written out (`out`, serialised once), with the counts the run's totals
- * need. An unchanged file is then neither read nor hashed nor parsed: a
- * warm run stats it, compares, and writes `out` as stored.
+ * of its skeleton entry, that file's `ast skeleton --json` entry as
+ * written out (`out`, serialised once) and its text outline (`text`), with
+ * the counts the run's totals need. An unchanged file is then neither read
+ * nor hashed nor parsed: a warm run stats it, compares, and writes `out`
+ * (or `text`) as stored.
  *
  * When a row is served is decided by {@linkcode manifestServes} (see
  * docs/cache.md, "Manifest"). A row lives only as long as its cache entry
@@ -58,6 +59,8 @@ export interface ManifestRow extends FileStamp {
   verifiedAtMs: number;
   /** The file's output entry, serialised once (a JSON object). */
   out: string;
+  /** The file's text outline as `ast skeleton` prints it (escaped), or `""` when not recorded. */
+  text: string;
   /** Counts for the run's totals. */
   counts: ManifestCounts;
   /** The entry's last access (s since the epoch) when loaded; 0 when not loaded. */
@@ -101,12 +104,15 @@ export interface ServeCheck {
   segmentId: string;
   /** The file asked for (the key's and the output's path). */
   fileRel: string;
+  /** For a text run: how the row's text outline must start (its header line's path). */
+  textHead?: string;
 }
 
 /**
  * True when `row` may be served for a file with this `stamp`: every stat
  * field equal; the key this segment's, this file's and the current value
- * schema's; the output an object that starts with this file's path; and
+ * schema's; the output an object that starts with this file's path (and,
+ * for a text run, the text outline recorded and starting with its header); and
  * neither mtime nor ctime within {@linkcode MTIME_TRUST_WINDOW_MS} of the
  * moment the content was verified (a change in the same clock tick as the
  * read could leave the stat unchanged: such rows are re-hashed, never
@@ -119,13 +125,15 @@ export interface ServeCheck {
  * const stamp = { size: 6, mtimeMs: 1_000, ctimeMs: 1_000, ino: 7, dev: 1 };
  * const row = {
  *   ...stamp, fileRel: "a.py", key: "1a2b3c4d:a.py:0123456789abcdef:4", verifiedAtMs: 60_000,
- *   out: '{"path":"a.py","symbols":[]}', counts: { has_errors: false, bytes: 6, skeleton_bytes: 6,
+ *   out: '{"path":"a.py","symbols":[]}', text: "a.py (python, 6 bytes)\n", counts: { has_errors: false, bytes: 6, skeleton_bytes: 6,
  *   functions: 0, classes: 0, symbols: 0 },
  * };
  * const check = { segmentId: "1a2b3c4d", fileRel: "a.py" };
  * equal(manifestServes(row, stamp, check), true);
  * equal(manifestServes(row, { ...stamp, ino: 8 }, check), false);
  * equal(manifestServes({ ...row, verifiedAtMs: 2_500 }, stamp, check), false);
+ * equal(manifestServes(row, stamp, { ...check, textHead: "a.py (" }), true);
+ * equal(manifestServes({ ...row, text: "" }, stamp, { ...check, textHead: "a.py (" }), false);
  * ```
  */
 export function manifestServes(row: ManifestRow, stamp: FileStamp, check: ServeCheck): boolean {
@@ -142,7 +150,8 @@ export function manifestServes(row: ManifestRow, stamp: FileStamp, check: ServeC
   if (!key.startsWith(prefix) || !key.endsWith(suffix)) return false;
   if (key.length !== prefix.length + KEY_HASH_CHARS + suffix.length) return false;
   const head = `{"path":${JSON.stringify(check.fileRel)},`;
-  return row.out.startsWith(head) && row.out.endsWith("}");
+  if (!row.out.startsWith(head) || !row.out.endsWith("}")) return false;
+  return check.textHead === undefined || row.text.startsWith(check.textHead);
 }
 
 /**
@@ -161,12 +170,13 @@ export function manifestServes(row: ManifestRow, stamp: FileStamp, check: ServeC
  * import { rowTag, tagKey } from "./manifest.ts";
  * import { equal, notEqual } from "node:assert/strict";
  * const row = { fileRel: "a.py", key: "k", size: 1, mtimeMs: 2, ctimeMs: 3, ino: 4, dev: 5,
- *   verifiedAtMs: 6, out: "{}", counts: { has_errors: false, bytes: 1, skeleton_bytes: 1,
+ *   verifiedAtMs: 6, out: "{}", text: "", counts: { has_errors: false, bytes: 1, skeleton_bytes: 1,
  *   functions: 0, classes: 0, symbols: 0 } };
  * const key = await tagKey(1234);
  * const tag = await rowTag(row, key);
  * equal(tag.length, 32);
  * notEqual(await rowTag({ ...row, out: "{ }" }, key), tag);
+ * notEqual(await rowTag({ ...row, text: "a.py" }, key), tag);
  * notEqual(await rowTag(row, await tagKey(1235)), tag);
  * ```
  */
@@ -188,7 +198,8 @@ export async function rowTag(row: ManifestRow, key: CryptoKey): Promise<string> 
     c.classes,
     c.symbols,
   ].join("\0");
-  const mac = await crypto.subtle.sign("HMAC", key, encoder.encode(`${fields}\0${row.out}`));
+  const signed = `${fields}\0${row.out}\0${row.text}`;
+  const mac = await crypto.subtle.sign("HMAC", key, encoder.encode(signed));
   let hex = "";
   for (const byte of new Uint8Array(mac, 0, TAG_BYTES)) hex += byte.toString(16).padStart(2, "0");
   return hex;
@@ -220,6 +231,7 @@ export interface RawRow {
   dev: number;
   verified_at: number;
   out: string;
+  text_out: string;
   has_errors: number;
   bytes: number;
   skeleton_bytes: number;
@@ -242,6 +254,7 @@ export function rowOf(r: RawRow): ManifestRow {
     dev: r.dev,
     verifiedAtMs: r.verified_at,
     out: r.out,
+    text: r.text_out,
     counts: {
       has_errors: r.has_errors !== 0,
       bytes: r.bytes,
@@ -261,7 +274,7 @@ export class ManifestStore {
   readonly #put: StatementSync;
   readonly #clear: StatementSync;
 
-  /** Prepare the statements on a migrated (v3) connection. */
+  /** Prepare the statements on a migrated (v4) connection. */
   constructor(db: DatabaseSync) {
     // One query for the whole segment; a row whose entry is gone is never served.
     this.#load = db.prepare(
@@ -269,8 +282,9 @@ export class ManifestStore {
     );
     this.#put = db.prepare(
       `INSERT OR REPLACE INTO manifest (file_rel, key, size, mtime_ms, ctime_ms, ino, dev,
-         verified_at, out, has_errors, bytes, skeleton_bytes, functions, classes, symbols, tag)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         verified_at, out, text_out, has_errors, bytes, skeleton_bytes, functions, classes, symbols,
+         tag)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     this.#clear = db.prepare("DELETE FROM manifest");
   }
@@ -298,6 +312,7 @@ export class ManifestStore {
       row.dev,
       row.verifiedAtMs,
       row.out,
+      row.text,
       c.has_errors ? 1 : 0,
       c.bytes,
       c.skeleton_bytes,

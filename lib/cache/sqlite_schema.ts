@@ -9,6 +9,7 @@
  * | 1 | the predecessor's layout: `cache(key, value, created_at, last_access, value_bytes)` + `idx_last_access` |
  * | 2 | + `file_rel`, `file_mtime`, `file_size`, `hit_count`; `idx_cache_file`; one-row `totals` table kept exact by triggers |
  * | 3 | + `manifest` (a file's stat → its entry's key and its `ast skeleton --json` output as stored, lib/cache/manifest.ts); a trigger drops a manifest row with its entry |
+ * | 4 | + `manifest.text_out` (the file's text outline as stored, so a warm text run serves it too); rows of version 3 are dropped |
  *
  * A file's schema must be exactly what these migrations make (same tables,
  * indexes and triggers, same SQL): a segment may ship a crafted database,
@@ -20,7 +21,7 @@
 import { DatabaseSync } from "node:sqlite";
 
 /** Schema version of the database file (`PRAGMA user_version`). */
-export const DB_SCHEMA_VERSION = 3;
+export const DB_SCHEMA_VERSION = 4;
 
 const MIGRATIONS: Record<number, string> = {
   // 0 → 1: the predecessor's table (what an old file already holds).
@@ -86,6 +87,11 @@ const MIGRATIONS: Record<number, string> = {
     CREATE TRIGGER manifest_entry_gone AFTER DELETE ON cache BEGIN
       DELETE FROM manifest WHERE key = OLD.key;
     END;
+  `,
+  // 3 → 4: the text outline beside the JSON entry; old rows have none, so they go.
+  4: `
+    DELETE FROM manifest;
+    ALTER TABLE manifest ADD COLUMN text_out TEXT NOT NULL DEFAULT '';
   `,
 };
 

@@ -156,15 +156,15 @@ interface WriteJob {
 type Stats = BatchStats & { skipped: number; skipped_reasons: Record<string, number> };
 
 /**
- * Stages: manifest hits written as stored (`--json`, SQLite), the rest
- * through the batch (cache lookup, parse), each file's entry written as it
- * settles; then skipped files and the totals.
+ * Stages: manifest hits written as stored (SQLite: the `--json` entry or
+ * the text outline), the rest through the batch (cache lookup, parse), each
+ * file's entry written as it settles; then skipped files and the totals.
  */
 async function writeFiles(ctx: CommandContext, job: WriteJob): Promise<Stats> {
   const { cache, targets, entries } = job;
   const json = ctx.global.json === true;
   const files = targets.files;
-  const manifest = json ? await openManifest(cache) : undefined;
+  const manifest = await openManifest(cache);
   const served = emptyStats(files.length);
   let todo = { files: [...files], indexes: files.map((_, i) => i) };
   if (manifest) {
@@ -173,12 +173,14 @@ async function writeFiles(ctx: CommandContext, job: WriteJob): Promise<Stats> {
       maxBytes: job.maxBytes,
       onHit: (index, row) => {
         addCounts(served, row.counts, true);
-        entries.put(index, withCacheFields(row.out, "hit", row.key));
+        entries.put(index, json ? withCacheFields(row.out, "hit", row.key) : row.text);
       },
+      // A text run serves only rows that recorded the outline.
+      textHeadOf: json ? undefined : textHeadOf,
     });
     countManifestHits(ctx, served.parsed);
   }
-  const render = json ? await jsonRenderer(manifest, todo.files.length) : textRenderer;
+  const render = await rendererOf(json, manifest, todo.files.length);
   const batch = await skeletonOfFiles(ctx.segment, todo.files, {
     // A memory cache dies with this process: filling it would only cost time.
     cache: cache.backend === "memory" ? undefined : cache,
@@ -237,21 +239,26 @@ function mergeStats(served: BatchStats, batch: BatchStats): BatchStats {
 type Renderer = (o: FileOutcome, skeleton: FileSkeleton, file: SourceFile | undefined) => string;
 
 /**
- * The `--json` renderer: the skeleton with its `sym://` URIs, serialised
- * once; when a manifest is open, that text is recorded as the file's row
- * (its stat taken now, after the read, against the run's start: a change
- * during the run is newer than the row and is never served from it).
+ * The renderer of the files not served as stored: the `--json` entry (the
+ * skeleton with its `sym://` URIs, serialised once) or the text outline.
+ * When a manifest is open, both are recorded as the file's row, so the next
+ * run serves either as stored (its stat taken now, after the read, against
+ * the run's start: a change during the run is newer than the row and is
+ * never served from it).
  */
-async function jsonRenderer(
+async function rendererOf(
+  json: boolean,
   manifest: FileManifest | undefined,
   misses: number,
 ): Promise<Renderer> {
   if (misses === 0) return () => "";
+  if (!json && !manifest) return textRenderer;
   // Loaded only when a file was not served as stored.
   const { withSymbolUris } = await import("../symbols/uri_of.ts");
   const verifiedAtMs = Date.now();
   return (o, skeleton, file) => {
     const out = JSON.stringify(withSymbolUris(skeleton));
+    const text = manifest || !json ? textRenderer(o, skeleton) : "";
     const stamp = manifest && file && o.cache_key ? statStamp(file.abs) : undefined;
     if (manifest && stamp && o.cache_key) {
       const row: ManifestRow = {
@@ -260,16 +267,22 @@ async function jsonRenderer(
         key: o.cache_key,
         verifiedAtMs,
         out,
+        text,
         counts: countsOf(skeleton),
       };
       manifest.put(row);
     }
-    return withCacheFields(out, o.cache_status, o.cache_key);
+    return json ? withCacheFields(out, o.cache_status, o.cache_key) : text;
   };
 }
 
 function textRenderer(_o: FileOutcome, skeleton: FileSkeleton): string {
   return renderSkeletonText(escapeSkeleton(skeleton));
+}
+
+/** How a file's text outline starts: its header line's path (see `escapeSkeleton`). */
+function textHeadOf(rel: string): string {
+  return `${escapeField(rel)} (`;
 }
 
 function outcomeOf(

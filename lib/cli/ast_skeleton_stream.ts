@@ -1,10 +1,10 @@
 /**
  * The output path of `ast skeleton`: files' entries written in input order
  * as soon as each is ready ({@linkcode OrderedEntries}: gathered into
- * chunks of {@linkcode CHUNK_CHARS}, one write each), and the warm path of
- * `--json` ({@linkcode serveFromManifest}): a file whose stat matches its
- * manifest row (lib/cache/manifest.ts) is written out as stored, neither
- * read, hashed, parsed nor re-serialised.
+ * chunks of {@linkcode CHUNK_CHARS}, one write each), and the warm path
+ * ({@linkcode serveFromManifest}): a file whose stat matches its manifest
+ * row (lib/cache/manifest.ts) is written out as stored (its `--json` entry
+ * or its text outline), neither read, hashed, parsed nor re-serialised.
  *
  * @module
  */
@@ -129,6 +129,11 @@ export interface ServeOptions {
   maxBytes: number;
   /** Called for each file served, in input order. */
   onHit: (index: number, row: ManifestRow) => void;
+  /**
+   * For a text run: how a file's recorded text outline must start (a row
+   * without one, written before text outlines were kept, is not served).
+   */
+  textHeadOf?: (rel: string) => string;
 }
 
 /**
@@ -148,7 +153,11 @@ export async function serveFromManifest(
     const row = manifest.rows.get(file.rel);
     if (row === undefined || row.size > options.maxBytes) return undefined;
     const stamp = statStamp(file.abs);
-    const check = { segmentId: options.segmentId, fileRel: file.rel };
+    const check = {
+      segmentId: options.segmentId,
+      fileRel: file.rel,
+      textHead: options.textHeadOf?.(file.rel),
+    };
     return stamp !== undefined && manifestServes(row, stamp, check) ? row : undefined;
   });
   // Stage tag: every candidate's MAC at once (native, off the JS thread's work).

@@ -20,6 +20,7 @@ function row(rel: string, over: Partial<ManifestRow> = {}): ManifestRow {
     key: `${SEG}:${rel}:0123456789abcdef:${CACHE_SCHEMA_VERSION}`,
     verifiedAtMs: STAMP.mtimeMs + HOUR_MS,
     out: `{"path":${JSON.stringify(rel)},"symbols":[]}`,
+    text: `${rel} (python, 6 bytes)\n`,
     counts: {
       has_errors: false,
       bytes: 6,
@@ -76,6 +77,23 @@ Deno.test("manifest: a row of another segment, file, value schema or path in its
   // A path may hold ":".
   const odd = { segmentId: SEG, fileRel: "x:y.py" };
   assert.equal(manifestServes(row("x:y.py"), STAMP, odd), true);
+});
+
+Deno.test("manifest: a text run is served only a row whose text outline was recorded and starts with the file's header", () => {
+  const text = { ...CHECK, textHead: "a.py (" };
+  assert.equal(manifestServes(row("a.py"), STAMP, text), true);
+  assert.equal(
+    manifestServes(row("a.py", { text: "" }), STAMP, text),
+    false,
+    "no outline recorded",
+  );
+  assert.equal(
+    manifestServes(row("a.py", { text: "b.py (python, 6 bytes)\n" }), STAMP, text),
+    false,
+    "another file's outline",
+  );
+  // A `--json` run does not need the outline.
+  assert.equal(manifestServes(row("a.py", { text: "" }), STAMP, CHECK), true);
 });
 
 async function withDb(fn: (path: string) => void | Promise<void>): Promise<void> {

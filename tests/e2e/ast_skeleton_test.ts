@@ -340,3 +340,41 @@ Deno.test("e2e ast skeleton --json --persist-cache: a file the walk now leaves o
     await removeSegment(dir);
   }
 });
+
+Deno.test("e2e ast skeleton --persist-cache (text): an unchanged file's outline is written as stored, also after a --json run; a same-size rewrite is read again", async () => {
+  const dir = await Deno.realPath(await Deno.makeTempDir({ prefix: "trifecta-e2e-manifest-" }));
+  try {
+    await Deno.writeTextFile(`${dir}/a.py`, pyDef("aa"));
+    await Deno.writeTextFile(`${dir}/b.py`, pyDef("bb"));
+    await new Promise((r) => setTimeout(r, 3_100)); // a wait, as above, not an assertion
+    const text = ["ast", "skeleton", ".", "--persist-cache", "-s", dir];
+    // The rows are written by a --json run; the text run is served from them.
+    assert.equal((await runCli([...text, "--json"], { env: OFF })).code, 0);
+    const warm = await runCli(text, { env: OFF });
+    const cold = await runCli(["ast", "skeleton", ".", "--no-persist-cache", "-s", dir], {
+      env: OFF,
+    });
+    assert.equal(cold.code, 0, cold.stderr);
+    assert.equal(
+      warm.stdout,
+      cold.stdout.replace("cache 0 hits / 2 misses", "cache 2 hits / 0 misses"),
+    );
+    // Served as stored: a mark put into the stored outline (tagged as this program would) comes out.
+    const raw = new DatabaseSync(`${dir}/.trifecta/cache/ast_cache.db`);
+    raw.exec(`UPDATE manifest SET text_out = replace(text_out, 'def aa()', 'def aa_stored()')
+              WHERE file_rel = 'a.py'`);
+    await retag(raw, "a.py");
+    raw.close();
+    const st = await Deno.stat(`${dir}/b.py`);
+    await Deno.writeTextFile(`${dir}/b.py`, pyDef("cc"));
+    await Deno.utime(`${dir}/b.py`, st.atime ?? new Date(), st.mtime ?? new Date());
+    const after = await runCli(text, { env: OFF });
+    assert.equal(after.code, 0, after.stderr);
+    assert.match(after.stdout, /def aa_stored\(\)/);
+    assert.match(after.stdout, /def cc\(\)/);
+    assert.doesNotMatch(after.stdout, /def bb\(\)/);
+    assert.match(after.stdout, /cache 1 hits \/ 1 misses/);
+  } finally {
+    await removeSegment(dir);
+  }
+});
