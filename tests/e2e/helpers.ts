@@ -197,3 +197,67 @@ export async function exists(path: string): Promise<boolean> {
     throw err;
   }
 }
+
+/** What {@linkcode runGuarded} gives back. */
+export interface GuardedRun {
+  /** False when the hang guard killed the process. */
+  finished: boolean;
+  /** Exit code. */
+  code: number;
+  /** Standard output (empty when not piped). */
+  stdout: string;
+  /** Standard error. */
+  stderr: string;
+}
+
+/** Options for {@linkcode runGuarded}. */
+export interface GuardedOptions {
+  /** Kill the process (SIGKILL) if it has not exited by then: a hang guard, never a timing. */
+  deadlineMs: number;
+  /** Working directory. */
+  cwd?: string;
+  /** Environment (added to the test's own unless `clearEnv`). */
+  env?: Record<string, string>;
+  /** Start from an empty environment. */
+  clearEnv?: boolean;
+  /** Discard standard output instead of collecting it. */
+  discardStdout?: boolean;
+}
+
+/**
+ * Run `deno <args>` as a child process under a hang guard: a run still going
+ * at `deadlineMs` is killed and comes back with `finished: false`, so a
+ * hostile input that blocks (a FIFO, a catastrophic pattern) fails its test
+ * instead of hanging the suite.
+ */
+export async function runGuarded(
+  args: readonly string[],
+  options: GuardedOptions,
+): Promise<GuardedRun> {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: [...args],
+    cwd: options.cwd,
+    env: { NO_COLOR: "1", ...options.env },
+    clearEnv: options.clearEnv,
+    stdin: "null",
+    stdout: options.discardStdout ? "null" : "piped",
+    stderr: "piped",
+  }).spawn();
+  let killed = false;
+  const timer = setTimeout(() => {
+    killed = true;
+    child.kill("SIGKILL");
+  }, options.deadlineMs);
+  try {
+    const out = await child.output();
+    const dec = new TextDecoder();
+    return {
+      finished: !killed,
+      code: out.code,
+      stdout: options.discardStdout ? "" : dec.decode(out.stdout),
+      stderr: dec.decode(out.stderr),
+    };
+  } finally {
+    clearTimeout(timer);
+  }
+}

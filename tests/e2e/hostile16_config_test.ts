@@ -7,41 +7,22 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { exists, MAIN_TS, narrowFlags, removeSegment, REPO_ROOT } from "./helpers.ts";
+import {
+  exists,
+  type GuardedRun,
+  MAIN_TS,
+  narrowFlags,
+  removeSegment,
+  REPO_ROOT,
+  runGuarded,
+} from "./helpers.ts";
 
 /**
- * Run the CLI; if it has not exited by `deadlineMs` it is killed. Returns
- * whether it exited by itself (the deadline is a hang guard, far above any
- * normal run of a one-file segment; it measures no speed).
+ * Run the CLI under the hang guard `deadlineMs` (far above any normal run of
+ * a one-file segment; it measures no speed).
  */
-async function runWithDeadline(
-  args: readonly string[],
-  deadlineMs: number,
-): Promise<{ finished: boolean; code: number; stdout: string; stderr: string }> {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", ...narrowFlags(args), MAIN_TS, ...args],
-    env: { NO_COLOR: "1" },
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  let killed = false;
-  const timer = setTimeout(() => {
-    killed = true;
-    child.kill("SIGKILL");
-  }, deadlineMs);
-  try {
-    const out = await child.output();
-    const dec = new TextDecoder();
-    return {
-      finished: !killed,
-      code: out.code,
-      stdout: dec.decode(out.stdout),
-      stderr: dec.decode(out.stderr),
-    };
-  } finally {
-    clearTimeout(timer);
-  }
+function runWithDeadline(args: readonly string[], deadlineMs: number): Promise<GuardedRun> {
+  return runGuarded(["run", ...narrowFlags(args), MAIN_TS, ...args], { deadlineMs });
 }
 
 // Twelve stars: a backtracking regex tries on the order of n^12 splits of a
@@ -229,32 +210,16 @@ function denoCacheDir(): string {
 }
 
 /** `deno task cli <args>` (the launcher that grants what the config asks for), with `env`. */
-async function runTaskCli(
-  args: readonly string[],
-  env: Record<string, string>,
-): Promise<{ finished: boolean; code: number; stderr: string }> {
+function runTaskCli(args: readonly string[], env: Record<string, string>): Promise<GuardedRun> {
   const denoDir = Deno.execPath().replace(/\/[^/]*$/, "");
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["task", "-q", "cli", ...args],
+  return runGuarded(["task", "-q", "cli", ...args], {
+    deadlineMs: HANG_GUARD_MS,
     cwd: REPO_ROOT,
     // HOME is a temp dir here: keep Deno's own cache where it is (no download).
-    env: { NO_COLOR: "1", PATH: `${denoDir}:/usr/bin:/bin`, DENO_DIR: denoCacheDir(), ...env },
+    env: { PATH: `${denoDir}:/usr/bin:/bin`, DENO_DIR: denoCacheDir(), ...env },
     clearEnv: true,
-    stdin: "null",
-    stdout: "null",
-    stderr: "piped",
-  }).spawn();
-  let killed = false;
-  const timer = setTimeout(() => {
-    killed = true;
-    child.kill("SIGKILL");
-  }, HANG_GUARD_MS);
-  try {
-    const out = await child.output();
-    return { finished: !killed, code: out.code, stderr: new TextDecoder().decode(out.stderr) };
-  } finally {
-    clearTimeout(timer);
-  }
+    discardStdout: true,
+  });
 }
 
 Deno.test("hostile16: an untrusted trifecta.jsonc's lsp.servers is never run by the cli launcher (the same command from the user's env is)", async () => {

@@ -14,7 +14,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
-import { CLI_FLAGS, MAIN_TS, removeSegment, runCli } from "./helpers.ts";
+import { CLI_FLAGS, MAIN_TS, removeSegment, runCli, runGuarded } from "./helpers.ts";
 import { packTexts, unpackTexts } from "../../lib/context/store_text.ts";
 
 const SOURCE = 'def hello():\n    """Say hi."""\n    return "GENUINE_TEXT"\n';
@@ -203,22 +203,12 @@ Deno.test("hostile16: a FIFO shipped as _ctx/context_pack.db-journal cannot hang
     assert.equal(built.code, 0, built.stderr);
     // SQLite opens <db>-journal to see whether it is hot: a FIFO there blocks
     // that open until a writer comes, i.e. for ever. Hang guard, not a timing.
-    const child = new Deno.Command(Deno.execPath(), {
-      args: ["run", ...CLI_FLAGS, MAIN_TS, "ctx", "search", "-s", victim, "-q", "hello"],
-      stdin: "null",
-      stdout: "piped",
-      stderr: "piped",
-    }).spawn();
-    let killed = false;
-    const timer = setTimeout(() => {
-      killed = true;
-      child.kill("SIGKILL");
-    }, 60_000);
-    const out = await child.output();
-    clearTimeout(timer);
-    assert.ok(!killed, "ctx search still blocked on the FIFO journal after 60 s (killed)");
-    const stdout = new TextDecoder().decode(out.stdout);
-    assert.ok(stdout.includes("GENUINE_TEXT"), stdout + new TextDecoder().decode(out.stderr));
+    const out = await runGuarded(
+      ["run", ...CLI_FLAGS, MAIN_TS, "ctx", "search", "-s", victim, "-q", "hello"],
+      { deadlineMs: 60_000 },
+    );
+    assert.ok(out.finished, "ctx search still blocked on the FIFO journal after 60 s (killed)");
+    assert.ok(out.stdout.includes("GENUINE_TEXT"), out.stdout + out.stderr);
   } finally {
     await removeSegment(victim);
   }
@@ -260,21 +250,11 @@ Deno.test("hostile16: FIFOs and links shipped in place of trifecta's lock and lo
     await Deno.symlink(outside, join(seg, ".trifecta/cache/ast_cache.db.live"));
     await Deno.symlink(outside, join(seg, ".trifecta/.gitignore"));
     for (const args of [["ast", "skeleton", "-s", seg, seg], ["ctx", "build", "-s", seg]]) {
-      const child = new Deno.Command(Deno.execPath(), {
-        args: ["run", ...CLI_FLAGS, MAIN_TS, ...args],
-        stdin: "null",
-        stdout: "piped",
-        stderr: "piped",
-      }).spawn();
-      let killed = false;
-      const timer = setTimeout(() => {
-        killed = true;
-        child.kill("SIGKILL");
-      }, 60_000);
-      const out = await child.output();
-      clearTimeout(timer);
-      assert.ok(!killed, `${args.join(" ")} still blocked after 60 s (killed)`);
-      assert.equal(out.code, 0, new TextDecoder().decode(out.stderr));
+      const out = await runGuarded(["run", ...CLI_FLAGS, MAIN_TS, ...args], {
+        deadlineMs: 60_000,
+      });
+      assert.ok(out.finished, `${args.join(" ")} still blocked after 60 s (killed)`);
+      assert.equal(out.code, 0, out.stderr);
     }
     assert.equal(await Deno.readTextFile(outside), "ORIGINAL\n");
   } finally {

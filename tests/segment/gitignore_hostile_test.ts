@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { resolveSegment, walkFiles } from "../../lib/segment/mod.ts";
 import { GITIGNORE_LIMITS, parseGitignore, PathView } from "../../lib/segment/gitignore_rules.ts";
 import { MAX_WALK_DEPTH } from "../../lib/segment/walk.ts";
+import { runGuarded } from "../e2e/helpers.ts";
 
 /** Generous: the old RegExp engine took hours on these inputs; this is no timing assertion. */
 const HANG_GUARD_MS = 60_000;
@@ -31,30 +32,20 @@ async function withTree(fn: (root: string) => Promise<void>): Promise<void> {
 }
 
 /** Run `code` in a child Deno (so a hang can be killed); its stdout, or a failure after the guard. */
-async function runGuarded(code: string): Promise<string> {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["eval", "--unstable-raw-imports", code],
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  let killed = false;
-  const timer = setTimeout(() => {
-    killed = true;
-    child.kill("SIGKILL");
-  }, HANG_GUARD_MS);
-  const out = await child.output();
-  clearTimeout(timer);
-  const dec = new TextDecoder();
-  assert.ok(!killed, `still matching after ${HANG_GUARD_MS / 1000} s (killed)`);
-  assert.equal(out.code, 0, dec.decode(out.stderr));
-  return dec.decode(out.stdout);
+async function runCodeGuarded(code: string): Promise<string> {
+  const out = await runGuarded(["eval", "--unstable-raw-imports", code], {
+    deadlineMs: HANG_GUARD_MS,
+  });
+  assert.ok(out.finished, `still matching after ${HANG_GUARD_MS / 1000} s (killed)`);
+  assert.equal(out.code, 0, out.stderr);
+  return out.stdout;
 }
 
 /** Walk `root` in a child process under the hang guard. */
 async function guardedWalk(
   root: string,
 ): Promise<{ files: string[]; skipped: [string, string][] }> {
-  const out = await runGuarded(
+  const out = await runCodeGuarded(
     `import { resolveSegment, walkFiles } from ${JSON.stringify(WALK_MOD)};
      const seg = await resolveSegment(${JSON.stringify(root)});
      const r = await walkFiles(seg, seg.root);
@@ -94,7 +85,7 @@ Deno.test("gitignore: hostile ** chains on a deep tree finish a walk, with git's
 });
 
 Deno.test("gitignore: one check of a ** chain against a 2,000-component path is bounded", async () => {
-  const out = await runGuarded(
+  const out = await runCodeGuarded(
     `import { parseGitignore, PathView } from ${JSON.stringify(RULES_MOD)};
      const rules = parseGitignore("**/a/**/b/**/c/**/z\\n**/x/**/x/**/x/**/x/**/y\\n" + "${
       "a/**/".repeat(10)
