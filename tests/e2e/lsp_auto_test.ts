@@ -19,7 +19,7 @@ import {
   LIB_DIR,
   MAIN_TS,
   removeSegment,
-  REPO_ROOT,
+  runCli,
   tempExample,
 } from "./helpers.ts";
 import { type DaemonPaths, daemonPaths } from "../../lib/lsp/daemon_paths.ts";
@@ -78,26 +78,9 @@ async function setup(
   return { dir, runtime, paths, env };
 }
 
-async function cli(
-  s: Setup,
-  args: readonly string[],
-  flags?: readonly string[],
-): Promise<CliResult> {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      ...(flags ?? [...CLI_FLAGS, `--allow-net=unix:${s.paths.socket}`]),
-      MAIN_TS,
-      ...args,
-    ],
-    cwd: REPO_ROOT,
-    env: s.env,
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const dec = new TextDecoder();
-  return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
+function cli(s: Setup, args: readonly string[], flags?: readonly string[]): Promise<CliResult> {
+  const granted = flags ?? [...CLI_FLAGS, `--allow-net=unix:${s.paths.socket}`];
+  return runCli(args, { flags: granted, env: s.env, piiScan: false });
 }
 
 function alive(pid: number): boolean {

@@ -8,26 +8,19 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { CLI_FLAGS, type CliResult, MAIN_TS, removeSegment, REPO_ROOT } from "./helpers.ts";
+import { CLI_FLAGS, type CliResult, removeSegment, runCli } from "./helpers.ts";
 import { daemonPaths } from "../../lib/lsp/daemon_paths.ts";
 
 const MARKERS = /OUTDEFAULT_M6|OUTFUNCDOC_M8|OUTLIT_M2|outside\.py/;
 
-async function runCliNet(
+/** The CLI with a grant to the daemon's socket (its files were never part of the no-PII scan). */
+function runCliNet(
   args: readonly string[],
   socket: string,
   env: Record<string, string>,
 ): Promise<CliResult> {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", ...CLI_FLAGS, `--allow-net=unix:${socket}`, MAIN_TS, ...args],
-    cwd: REPO_ROOT,
-    env: { NO_COLOR: "1", ...env },
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const dec = new TextDecoder();
-  return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
+  const flags = [...CLI_FLAGS, `--allow-net=unix:${socket}`];
+  return runCli(args, { flags, env, piiScan: false });
 }
 
 function alive(pid: number): boolean {

@@ -14,9 +14,7 @@ import {
   CLI_FLAGS,
   type CliResult,
   exists,
-  MAIN_TS,
   removeSegment,
-  REPO_ROOT,
   runCli,
   tempExample,
 } from "./helpers.ts";
@@ -27,21 +25,14 @@ const fakeCommand = (mode: string) =>
   JSON.stringify([Deno.execPath(), "run", "--no-config", FAKE, mode]);
 const LOC = "src/inventory/service.py:11:25"; // `Inventory` in restock's signature
 
-async function runCliNet(
+/** The CLI with a grant to the daemon's socket (its files were never part of the no-PII scan). */
+function runCliNet(
   args: readonly string[],
   socket: string,
   env: Record<string, string>,
 ): Promise<CliResult> {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", ...CLI_FLAGS, `--allow-net=unix:${socket}`, MAIN_TS, ...args],
-    cwd: REPO_ROOT,
-    env: { NO_COLOR: "1", ...env },
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const dec = new TextDecoder();
-  return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
+  const flags = [...CLI_FLAGS, `--allow-net=unix:${socket}`];
+  return runCli(args, { flags, env, piiScan: false });
 }
 
 function alive(pid: number): boolean {
