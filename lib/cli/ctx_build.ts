@@ -7,9 +7,11 @@ import { createAstCache } from "../cache/mod.ts";
 import {
   buildPack,
   type BuildReport,
+  packRecords,
   syncPack,
   type SyncReport,
   validatePack,
+  validateSynced,
   type ValidationReport,
 } from "../context/mod.ts";
 import type { CommandContext, CommandOutcome } from "./command.ts";
@@ -138,16 +140,22 @@ export async function buildHandler(ctx: CommandContext): Promise<CommandOutcome>
  */
 export async function syncHandler(ctx: CommandContext): Promise<CommandOutcome> {
   if (!ctx.global.json) ctx.output.out("🔄 Running sync...\n");
+  // The records before the sync tell the validation which files it wrote.
+  const before = packRecords(ctx.segment);
   const r = await runSync(ctx);
   if (!ctx.global.json) {
     const detail = r.mode === "full" ? buildText(r) : "";
     ctx.output.out(syncText(r) + detail + "✅ Sync complete. Validating...\n");
   }
-  // Quick: the files sync just found unchanged by stat are not re-read again.
+  // Incremental: what the sync wrote, and the pack-level rules (docs/context_pack.md).
+  // A full build: every chunk, but the files stat shows unchanged are not re-read.
   const v = await withStageSpan(
     ctx.telemetry,
     "ctx.pack.validate",
-    () => validatePack(ctx.segment, { quick: true }),
+    () =>
+      r.mode === "incremental" && before !== undefined
+        ? validateSynced(ctx.segment, before)
+        : validatePack(ctx.segment, { quick: true }),
   );
   recordValidation(ctx, v);
   if (ctx.global.json) {

@@ -52,6 +52,7 @@ export {
 export { isTestPath } from "./test_paths.ts";
 export { INDEX_SCHEMA_VERSION } from "./fts.ts";
 export { type ValidateOptions, validatePack, type ValidationReport } from "./validate.ts";
+export { type PackRecords, packRecords, validateSynced } from "./validate_sync.ts";
 export { type SearchStats, searchStats, type StatsOptions } from "./stats.ts";
 export { checkStale, type RecordedSource, type StaleReport, textSha256 } from "./stale.ts";
 export {

@@ -273,7 +273,8 @@ function packOfRows(
   });
 }
 
-function sourceRows(reader: IndexReader, where = "", args: string[] = []): unknown[] {
+/** Source-file rows (no texts), in pack order, unchecked: the caller checks their shape. */
+export function sourceRows(reader: IndexReader, where = "", args: string[] = []): unknown[] {
   return reader.query((db) =>
     db.prepare(
       `SELECT path, sha256, mtime, chars, bytes FROM source_files ${where} ORDER BY ord`,
@@ -313,13 +314,18 @@ export function loadChunks(reader: IndexReader, ids: readonly string[]): Context
   return packOfRows(reader, rows, { sources, texts: new FileTexts(reader) });
 }
 
+/** Whether the segment's denylist (with its config globs) lets `path` be served now. */
+export function servedPath(segment: Segment, path: string): boolean {
+  return !isDeniedAny(path, segment.extraDeny);
+}
+
 /**
  * The pack without what the segment's denylist refuses now: a file denied
  * after the build (a `deny` glob added to the config, docs/config.md) is
  * never served from a pack built before, until a sync drops its rows.
  */
 function servedOnly(segment: Segment, pack: ContextPack): ContextPack {
-  const denied = (path: string) => isDeniedAny(path, segment.extraDeny);
+  const denied = (path: string) => !servedPath(segment, path);
   if (
     !pack.source_files.some((f) => denied(f.path)) &&
     !pack.chunks.some((c) => denied(c.source_path))
@@ -365,7 +371,9 @@ function fileKey(segment: Segment): string | undefined {
   try {
     const i = fileInfo(segment);
     if (!i.isFile || i.ino === null) return undefined;
-    return `${segment.root}\0${i.dev}:${i.ino}:${i.size}:${i.mtime?.getTime()}:${i.ctime?.getTime()}`;
+    // The deny globs too: the pack kept is the one they filtered (servedOnly).
+    const deny = JSON.stringify(segment.extraDeny ?? []);
+    return `${segment.root}\0${deny}\0${i.dev}:${i.ino}:${i.size}:${i.mtime?.getTime()}:${i.ctime?.getTime()}`;
   } catch (err) {
     // Missing or unreadable now: no reuse, the load below reads the handle.
     if (err instanceof Error) return undefined;

@@ -4,20 +4,20 @@
  * names a symbol ranks the chunk that defines it first), an FTS5 BM25 query
  * over the index, explanations of each hit, and zero-hit reasons.
  *
- * Hits come from the index but are answered from the pack: each hit's id
- * must name a chunk of the (trusted, see `trust.ts`) pack, and its path,
- * title and preview are the pack's. A chunk whose path is denied, leaves the
+ * Hits come from the index but are answered from the pack: each hit must
+ * name a chunk of the (trusted, see `trust.ts`) pack, and its path, title
+ * and preview are the pack's. A chunk whose path is denied, leaves the
  * segment, or is not among the pack's source files is dropped and counted
- * (`dropped_hits`); ids and paths are shown with secrets masked.
+ * (`dropped_hits`); ids and paths are shown with secrets masked. Only the
+ * rows needed are read (`search_source.ts`): the files' records, then the
+ * returned chunks' rows, never the whole pack.
  *
  * @module
  */
-import { TrifectaError } from "../errors.ts";
 import { maskSecrets } from "../secrets.ts";
-import { isDenied, type Segment } from "../segment/mod.ts";
+import type { Segment } from "../segment/mod.ts";
 import { FTS_COLUMNS, type FtsColumn, type IndexHit, type IndexReader } from "./fts.ts";
-import { assertSafeRelPath } from "./ids.ts";
-import { openTrustedPair } from "./pair.ts";
+import { openIndex } from "./pair.ts";
 import { parsedQuery, phrase, queryRejectedError, rejectionReason } from "./search_query.ts";
 import {
   type QueryDefinitions,
@@ -27,9 +27,10 @@ import {
   type SymbolMatch,
   symbolQueryOf,
 } from "./search_symbols.ts";
+import { rowSource, type SearchSource } from "./search_source.ts";
 import { checkStale, type StaleReport } from "./stale.ts";
 import { codePointLength, previewOf, utf8Length } from "./text.ts";
-import type { ContextPack, PackChunk } from "./types.ts";
+import type { PackChunk, PackSourceFile } from "./types.ts";
 
 export {
   matchExpression,
@@ -162,39 +163,9 @@ function mask(text: string): string {
   return maskSecrets(text).text;
 }
 
-/** Why a chunk may not be served (a pack that passed trust should have none). */
-function refusedChunk(chunk: PackChunk, sources: ReadonlySet<string>): boolean {
-  try {
-    assertSafeRelPath(chunk.source_path, "source path");
-  } catch (err) {
-    // A path that leaves the segment is refused, not an error of the search.
-    if (err instanceof TrifectaError) return true;
-    throw err;
-  }
-  return isDenied(chunk.source_path) || !sources.has(chunk.source_path);
-}
-
-/** Servable chunks per pack object: a pack read once per process is checked once. */
-const SERVABLE = new WeakMap<ContextPack, Map<string, number>>();
-
-/** Where each servable chunk of the pack is, by id. */
-function servableChunks(pack: ContextPack): Map<string, number> {
-  const known = SERVABLE.get(pack);
-  if (known) return known;
-  const sources = new Set(pack.source_files.map((f) => f.path));
-  const out = new Map<string, number>();
-  pack.chunks.forEach((c, i) => {
-    if (!refusedChunk(c, sources)) out.set(c.id, i);
-  });
-  SERVABLE.set(pack, out);
-  return out;
-}
-
-/** An index hit with the pack's chunk it names (and that chunk's place in the pack). */
+/** An index hit that names a servable chunk of the pack. */
 interface Candidate {
   hit: IndexHit;
-  chunk: PackChunk;
-  at: number;
   /** The definition the query names in this chunk, if any. */
   def?: RankedDef;
 }
@@ -202,21 +173,6 @@ interface Candidate {
 /** How many BM25 candidates are re-scored for `limit` hits. */
 function candidateCount(limit: number): number {
   return Math.max(limit * 10, CANDIDATES);
-}
-
-/** The hits that name a servable chunk of the pack, as candidates. */
-function servableOf(
-  pack: ContextPack,
-  servable: ReadonlyMap<string, number>,
-  hits: readonly IndexHit[],
-): Candidate[] {
-  const rows: Candidate[] = [];
-  for (const hit of hits) {
-    const at = servable.get(String(hit.id));
-    const chunk = at === undefined ? undefined : pack.chunks[at];
-    if (at !== undefined && chunk) rows.push({ hit, chunk, at });
-  }
-  return rows;
 }
 
 /** What the candidate stage found. */
@@ -235,11 +191,10 @@ interface Candidates {
  * their definitions attached; and how many hits were left out.
  */
 function candidatesOf(
-  pair: { db: IndexReader; pack: ContextPack },
+  pair: { db: IndexReader; source: SearchSource },
   search: { match: string; limit: number; defs: QueryDefinitions },
 ): Candidates {
-  const { db, pack } = pair;
-  const servable = servableChunks(pack);
+  const { db, source } = pair;
   const found = search.match === "" ? [] : db.search(search.match, candidateCount(search.limit));
   // Definitions come first, so more than the hits can hold are never shown
   // (twice as many: a chunk the pack refuses to serve is left out).
@@ -247,7 +202,7 @@ function candidatesOf(
   const have = new Set(found.map((h) => Number(h.rowid)));
   const extra = [...new Set(defs.map((d) => d.chunk_rowid))].filter((r) => !have.has(r));
   const hits = [...found, ...db.rows(search.match, extra)];
-  const rows = servableOf(pack, servable, hits);
+  const rows: Candidate[] = hits.filter((h) => source.servable(h)).map((hit) => ({ hit }));
   const byRowid = new Map<number, RankedDef>();
   for (const d of defs) if (!byRowid.has(d.chunk_rowid)) byRowid.set(d.chunk_rowid, d);
   for (const r of rows) r.def = byRowid.get(Number(r.hit.rowid));
@@ -293,6 +248,11 @@ function signalsOf(
 interface Scored extends Candidate {
   signals: HitSignals;
   score: number;
+}
+
+/** A ranked candidate with the pack's chunk it names. */
+interface Served extends Scored {
+  chunk: PackChunk;
 }
 
 /** The definition as a hit shows it (without the index's row and order). */
@@ -345,9 +305,8 @@ function ranked(
  * The title starts with the relative path (a pack of an older build holds
  * the base name there).
  */
-function hitOf(pack: ContextPack, s: Scored, explain: boolean | undefined): SearchHit {
+function hitOf(s: Served, explain: boolean | undefined): SearchHit {
   const c = s.chunk;
-  const entry = pack.index[s.at];
   return {
     id: mask(c.id),
     kind: c.kind,
@@ -357,7 +316,7 @@ function hitOf(pack: ContextPack, s: Scored, explain: boolean | undefined): Sear
     ...(s.signals.symbol_match ? { definition: s.signals.symbol_match } : {}),
     score: s.score,
     token_est: c.token_est,
-    preview: mask(entry?.id === c.id ? entry.preview : previewOf(c.text)),
+    preview: mask(previewOf(c.text)),
     start_line: c.start_line,
     end_line: c.end_line,
     ...(explain ? { signals: s.signals } : {}),
@@ -369,12 +328,12 @@ const FRESH: Readonly<StaleReport> = { stale: false, changed: [], missing: [] };
 /** Stale stage: the quick stale check over the files of the hits, with its warning. */
 function staleOfHits(
   segment: Segment,
-  pack: ContextPack,
-  scored: readonly Scored[],
+  sources: readonly PackSourceFile[],
+  served: readonly Served[],
   warnings: string[],
 ): StaleReport {
-  const paths = new Set(scored.map((s) => s.chunk.source_path));
-  const stale = checkStale(segment, pack.source_files.filter((f) => paths.has(f.path)));
+  const paths = new Set(served.map((s) => s.chunk.source_path));
+  const stale = checkStale(segment, sources.filter((f) => paths.has(f.path)));
   if (stale.stale) {
     warnings.push(
       `The context pack is stale (${stale.changed.length} changed, ${stale.missing.length} missing file(s) among the hits); run \`trifecta ctx sync\`.`,
@@ -396,13 +355,26 @@ function symbolStage(db: IndexReader, query: string, warnings: string[]): QueryD
   return { whole: [], words: [] };
 }
 
-/** A search of an open, trusted pair (see {@linkcode searchPack}). */
-function searchOpen(
+/** The ranked candidates with their chunks, read from `source` (only theirs). */
+function servedOf(source: SearchSource, scored: readonly Scored[]): Served[] {
+  const chunks = source.chunks(scored.map((s) => String(s.hit.id)));
+  return scored.flatMap((s) => {
+    const chunk = chunks.get(String(s.hit.id));
+    return chunk ? [{ ...s, chunk }] : [];
+  });
+}
+
+/**
+ * A search of the open, trusted pack `db`, its chunks and records read
+ * from `source` (see {@linkcode searchPack}). Internal: `searchPack` and
+ * the tests that check the row source against the whole pack.
+ */
+export function searchOpen(
   segment: Segment,
-  pair: { pack: ContextPack; db: IndexReader },
+  pair: { source: SearchSource; db: IndexReader },
   request: { query: string; limit: number; options: SearchOptions },
 ): SearchResult {
-  const { pack, db } = pair;
+  const { source, db } = pair;
   const { limit, options } = request;
   const warnings: string[] = [];
   const base = { ...parsedQuery(request.query), warnings };
@@ -421,15 +393,15 @@ function searchOpen(
     };
   }
   const { found, rows, dropped } = candidatesOf(pair, { match: base.match, limit, defs });
-  const scored = ranked(rows, signalsOf(db, rows, base.terms), limit);
-  const hits = scored.map((s) => hitOf(pack, s, options.explain));
+  const served = servedOf(source, ranked(rows, signalsOf(db, rows, base.terms), limit));
+  const hits = served.map((s) => hitOf(s, options.explain));
   if (dropped > 0) {
     warnings.push(
       `${dropped} index hit(s) left out: not in the pack, or a path that is denied, outside the segment, or not a source file.`,
     );
   }
   const stale = options.checkStale !== false && hits.length > 0
-    ? staleOfHits(segment, pack, scored, warnings)
+    ? staleOfHits(segment, source.sources, served, warnings)
     : { ...FRESH };
   const total = found < candidateCount(limit) || base.match === ""
     ? rows.length
@@ -463,9 +435,10 @@ export async function searchPack(
   const reason = rejectionReason(query);
   if (reason) throw queryRejectedError(reason);
   const limit = options.limit ?? DEFAULT_LIMIT;
-  const { loaded, reader: db } = await openTrustedPair(segment);
+  const db = openIndex(segment);
   try {
-    return searchOpen(segment, { pack: loaded.pack, db }, { query, limit, options });
+    const source = rowSource(segment, db);
+    return await Promise.resolve(searchOpen(segment, { source, db }, { query, limit, options }));
   } finally {
     db.close();
   }

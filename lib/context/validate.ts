@@ -14,6 +14,7 @@ import { TrifectaError } from "../errors.ts";
 import { maskSecrets } from "../secrets.ts";
 import { isDenied, readInsideSync, type Segment } from "../segment/mod.ts";
 import { type LoadedPack, readPackFile } from "./pack_io.ts";
+import type { IndexReader } from "./fts.ts";
 import { openIndex } from "./pair.ts";
 import { OLD_INDEX_WARNING } from "./search.ts";
 import { statMatches, textSha256 } from "./stale.ts";
@@ -67,7 +68,7 @@ function readBounded(segment: Segment, rel: string): { text: string } | { code: 
 }
 
 /** Errors, their codes and warnings, collected as validation goes. */
-class Findings {
+export class Findings {
   readonly errors: string[] = [];
   readonly codes = new Set<string>();
   readonly warnings: string[] = [];
@@ -106,15 +107,20 @@ async function loadPack(segment: Segment, found: Findings): Promise<LoadedPack |
   }
 }
 
-/** The predecessor's rules on the pack itself: its segment label, its size, its index. */
-function checkPackRules(pack: ContextPack, found: Findings): void {
-  if (pack.segment.includes("..") || pack.segment.startsWith("/")) {
+/** The predecessor's rules on the pack's segment label and its size (all chunks' characters). */
+export function checkLabelAndSize(label: string, totalChars: number, found: Findings): void {
+  if (label.includes("..") || label.startsWith("/")) {
     found.fail("UNSAFE_PATH", "Invalid or unsafe segment path");
   }
-  const totalChars = pack.chunks.reduce((n, c) => n + c.char_count, 0);
   if (totalChars > LARGE_PACK_CHARS) {
     found.warnings.push(`Context pack is quite large (${totalChars} chars)`);
   }
+}
+
+/** The predecessor's rules on the pack itself: its segment label, its size, its index. */
+function checkPackRules(pack: ContextPack, found: Findings): void {
+  const totalChars = pack.chunks.reduce((n, c) => n + c.char_count, 0);
+  checkLabelAndSize(pack.segment, totalChars, found);
   const ids = new Set(pack.chunks.map((c) => c.id));
   for (const e of pack.index) {
     if (!ids.has(e.id)) {
@@ -183,8 +189,11 @@ async function mtimeOf(segment: Segment, rel: string, fallback: number): Promise
   }
 }
 
-/** One listed file against the disk: readable, same hash, same size; mtime drift warned. */
-async function checkSource(
+/**
+ * One listed file against the disk: readable, same hash, same size; mtime
+ * drift warned. `quick`: not re-read when stat shows it unchanged.
+ */
+export async function checkSource(
   segment: Segment,
   f: PackSourceFile,
   found: Findings,
@@ -277,21 +286,41 @@ function checkIndex(
       fail("PACK_INDEX_MISMATCH", `Context pack ${INDEX_REL} changed while it was validated`);
       return;
     }
-    const rows = db.count();
-    if (rows !== loaded.pack.chunks.length) {
-      fail(
-        "PACK_INDEX_MISMATCH",
-        `Context pack ${INDEX_REL} holds ${rows} chunk rows, ${
-          rows - loaded.pack.chunks.length
-        } of them of no listed file (mismatch)`,
-      );
-    }
-    // A pack without the symbol table still serves search, by BM25 alone (see search.ts).
-    if (!db.hasSymbols()) found.warnings.push(OLD_INDEX_WARNING);
+    checkRowCounts(db, loaded.pack.chunks.length, found);
   } catch (err) {
     if (!(err instanceof TrifectaError)) throw err;
     fail(err.code, err.message);
   } finally {
     db.close();
   }
+}
+
+/**
+ * The database's row counts against the `listed` chunks (those of listed
+ * files the denylist serves): every chunk row is one of them, and has its
+ * one search row; and the symbol table is there (warned when not).
+ *
+ * @throws {TrifectaError} `INDEX_CORRUPT` when SQLite cannot count them.
+ */
+export function checkRowCounts(db: IndexReader, listed: number, found: Findings): void {
+  const rows = db.count();
+  if (rows !== listed) {
+    found.fail(
+      "PACK_INDEX_MISMATCH",
+      `Context pack ${INDEX_REL} holds ${rows} chunk rows, ${
+        rows - listed
+      } of them of no listed file (mismatch)`,
+    );
+  }
+  const searchRows = db.query((d) =>
+    Number((d.prepare("SELECT count(*) AS n FROM chunks_fts").get() as { n: number }).n)
+  );
+  if (searchRows !== rows) {
+    found.fail(
+      "PACK_INDEX_MISMATCH",
+      `Context pack ${INDEX_REL} holds ${searchRows} search rows for ${rows} chunk rows (mismatch)`,
+    );
+  }
+  // A pack without the symbol table still serves search, by BM25 alone (see search.ts).
+  if (!db.hasSymbols()) found.warnings.push(OLD_INDEX_WARNING);
 }

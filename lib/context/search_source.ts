@@ -1,0 +1,105 @@
+/**
+ * What `ctx search` reads of the pack besides its index. The row source
+ * ({@linkcode rowSource}, what `searchPack` uses) reads the listed files'
+ * records (no texts: a few columns per file, every row checked field by
+ * field) to tell which hits may be served and to check their staleness, and
+ * then only the rows of the chunks it returns (with their texts, for the
+ * previews), as `ctx get` does; never the whole pack.
+ * {@linkcode wholePackSource} answers the same from a pack loaded whole
+ * (what search did before), kept to check the two against each other.
+ *
+ * @module
+ */
+import { TrifectaError } from "../errors.ts";
+import { isDenied, type Segment } from "../segment/mod.ts";
+import type { IndexHit, IndexReader } from "./fts.ts";
+import { assertSafeRelPath } from "./ids.ts";
+import { loadChunks, servedPath, sourceRows } from "./pack_io.ts";
+import { checkPackShape } from "./pack_shape.ts";
+import {
+  type ContextPack,
+  PACK_SCHEMA_VERSION,
+  type PackChunk,
+  type PackSourceFile,
+} from "./types.ts";
+
+/** Where a search's chunks and source records come from. */
+export interface SearchSource {
+  /** The listed source files the denylist lets be served now, in pack order. */
+  readonly sources: readonly PackSourceFile[];
+  /** Whether `hit` names a chunk that may be served. */
+  servable(hit: IndexHit): boolean;
+  /** The chunks `ids` that exist and may be served, by id. */
+  chunks(ids: readonly string[]): Map<string, PackChunk>;
+}
+
+/**
+ * Whether a chunk of `path` may not be served: a path that leaves the
+ * segment, is denied, or is not among the listed files (a pack that passed
+ * trust should have none).
+ */
+function refusedPath(path: string, listed: ReadonlySet<string>): boolean {
+  try {
+    assertSafeRelPath(path, "source path");
+  } catch (err) {
+    // A path that leaves the segment is refused, not an error of the search.
+    if (err instanceof TrifectaError) return true;
+    throw err;
+  }
+  return isDenied(path) || !listed.has(path);
+}
+
+/** Every source-file record of the open pack, checked, without the ones denied now. */
+function listedSources(segment: Segment, reader: IndexReader): PackSourceFile[] {
+  return checkPackShape({
+    schema_version: PACK_SCHEMA_VERSION,
+    segment: "segment",
+    created_at: "",
+    build_id: "",
+    source_files: sourceRows(reader),
+    chunks: [],
+    index: [],
+  }).source_files.filter((f) => servedPath(segment, f.path));
+}
+
+/**
+ * The rows `searchPack` reads: the files' records now, each returned
+ * chunk's row (checked as `ctx get` checks it) when asked.
+ *
+ * @throws {TrifectaError} `PACK_CORRUPT` for a source record of the wrong
+ * shape, `INDEX_CORRUPT` when SQLite cannot read them.
+ */
+export function rowSource(segment: Segment, reader: IndexReader): SearchSource {
+  const sources = listedSources(segment, reader);
+  const listed = new Set(sources.map((f) => f.path));
+  return {
+    sources,
+    servable: (hit) => !refusedPath(String(hit.path), listed),
+    chunks: (ids) => {
+      const out = new Map<string, PackChunk>();
+      for (const c of loadChunks(reader, ids).chunks) {
+        if (!refusedPath(c.source_path, listed)) out.set(c.id, c);
+      }
+      return out;
+    },
+  };
+}
+
+/** The same answers from a pack loaded whole (as `readPack` serves it). */
+export function wholePackSource(pack: ContextPack): SearchSource {
+  const listed = new Set(pack.source_files.map((f) => f.path));
+  const byId = new Map<string, PackChunk>();
+  for (const c of pack.chunks) if (!refusedPath(c.source_path, listed)) byId.set(c.id, c);
+  return {
+    sources: pack.source_files,
+    servable: (hit) => byId.has(String(hit.id)),
+    chunks: (ids) => {
+      const out = new Map<string, PackChunk>();
+      for (const id of ids) {
+        const c = byId.get(id);
+        if (c) out.set(id, c);
+      }
+      return out;
+    },
+  };
+}
