@@ -67,7 +67,9 @@ export interface AstCache {
 /**
  * Schema version of cached values; part of every key. Bumped whenever a
  * skeleton's content changes for the same file (4: signatures end where the
- * header ends, issue 14), so an old value is never served.
+ * header ends, issue 14), or the way `ast skeleton` renders one (the
+ * manifest serves its `--json` entry and text outline as written), so an
+ * old value is never served.
  */
 export const CACHE_SCHEMA_VERSION = 4;
 
