@@ -158,7 +158,8 @@ export async function watchHandler(
   } finally {
     announced(); // a batch still waiting must not hold up close()
     stop.release();
-    await watcher?.close();
+    // The process ends next: a stream stuck on a FIFO must not hold it (docs/watch.md).
+    await watcher?.close({ releaseStream: false });
     cache?.close();
   }
 }

@@ -98,10 +98,13 @@ export function startSessionWatch(
       options.onRefreshed?.(batch, report);
     },
     onError: (err, what) => log(`watch: ${what}: ${toTrifectaError(err).message}`),
+    // Said once: from here on the segment is polled (its batches say `lost_events`).
+    onEventsLost: ({ pollMs }) =>
+      log(`watch: file events lost; polling the segment every ${pollMs} ms`),
   }).then(
     async (watcher) => {
       if (closed) {
-        await watcher.close(); // the session ended during the first scan
+        await watcher.close({ releaseStream: false }); // the session ended during the first scan
         return watcher;
       }
       // Changes made before the watcher started are not events: catch the pack up once.
@@ -119,7 +122,8 @@ export function startSessionWatch(
     ready: starting.then(() => {}),
     async close() {
       closed = true;
-      await (await starting)?.close();
+      // The session's process ends next: a stream stuck on a FIFO must not hold it.
+      await (await starting)?.close({ releaseStream: false });
     },
   };
 }

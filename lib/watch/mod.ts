@@ -37,6 +37,7 @@ export {
   REOPEN_DELAY_MS,
 } from "./defaults.ts";
 export {
+  type CloseOptions,
   type EventSource,
   SegmentWatcher,
   type WatchBatch,

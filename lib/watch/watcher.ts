@@ -58,6 +58,15 @@ export interface WatchBatch extends ChangeSet {
   rescan?: RescanReason;
 }
 
+/** Options for {@linkcode SegmentWatcher.close}. */
+export interface CloseOptions {
+  /**
+   * Close the event stream (default true). `false` leaves it to the
+   * process's exit (see {@linkcode SegmentWatcher.close}).
+   */
+  releaseStream?: boolean;
+}
+
 /** The source of raw events (`Deno.watchFs` by default). */
 export type EventSource = (root: string) => AsyncIterable<RawEvent> & { close(): void };
 
@@ -165,15 +174,22 @@ export class SegmentWatcher {
     if (!this.#buffer.empty) await this.#run();
   }
 
-  /** Stop: the event stream and timers are closed; a running batch is awaited. */
-  async close(): Promise<void> {
+  /**
+   * Stop: timers are cleared, the event stream is closed and a running batch
+   * is awaited. A process that ends right after may pass
+   * `releaseStream: false`: the stream is then left to the exit, because
+   * releasing it joins the watcher's thread, and that thread never returns
+   * while it is stuck opening a FIFO made in the segment (Deno 2.9.6), which
+   * would hang the process at its end (docs/watch.md).
+   */
+  async close(options: CloseOptions = {}): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
     if (this.#timer !== undefined) clearTimeout(this.#timer);
     if (this.#periodic !== undefined) clearInterval(this.#periodic);
     if (this.#check !== undefined) clearInterval(this.#check);
     if (this.#reopen !== undefined) clearTimeout(this.#reopen);
-    this.#closeSource();
+    if (options.releaseStream !== false) this.#closeSource();
     await this.#running;
     await this.#checking;
   }
