@@ -199,7 +199,8 @@ export class IndexReader {
 
   /**
    * The rows of the chunks `rowids`, each with its BM25 for `match` (0 when
-   * the chunk does not match it), in the order given.
+   * the chunk does not match it), in the order given. `match` is evaluated
+   * once (see {@linkcode IndexReader.matching}).
    */
   rows(match: string, rowids: readonly number[]): IndexHit[] {
     if (rowids.length === 0) return [];
@@ -210,7 +211,7 @@ export class IndexReader {
       if (match !== "") {
         const hits = db.prepare(`
           SELECT rowid, bm25(chunks_fts, ${w.symbols}, ${w.path}, ${w.title}, ${w.text}) AS s
-          FROM chunks_fts WHERE chunks_fts MATCH ? AND rowid IN (${marks})`)
+          FROM chunks_fts WHERE chunks_fts MATCH ? AND +rowid IN (${marks})`)
           .all(match, ...rowids) as { rowid: number; s: number }[];
         for (const h of hits) scores.set(Number(h.rowid), Number(h.s));
       }
@@ -247,15 +248,42 @@ export class IndexReader {
     });
   }
 
-  /** Which of `rowids` match `match` (used by explain, per term and column). */
+  /**
+   * Which of `rowids` match `match`: one evaluation of `match`, the rowids
+   * filtered after it (`+rowid`: a `rowid IN` constraint would evaluate a
+   * prefix phrase once per rowid).
+   */
   matching(match: string, rowids: readonly number[]): Set<number> {
     if (rowids.length === 0) return new Set();
     const marks = rowids.map(() => "?").join(",");
     return this.#run((db) => {
       const rows = db.prepare(
-        `SELECT rowid FROM chunks_fts WHERE chunks_fts MATCH ? AND rowid IN (${marks})`,
+        `SELECT rowid FROM chunks_fts WHERE chunks_fts MATCH ? AND +rowid IN (${marks})`,
       ).all(match, ...rowids) as { rowid: number }[];
       return new Set(rows.map((r) => Number(r.rowid)));
+    });
+  }
+
+  /**
+   * Which of `rowids` match `match`, each with the columns it matches in:
+   * one evaluation of `match` (not one per column), the columns told by a
+   * BM25 that weighs only that column (below 0 exactly when a phrase
+   * occurs there: FTS5 keeps every IDF above 0).
+   */
+  matchingColumns(match: string, rowids: readonly number[]): Map<number, FtsColumn[]> {
+    if (rowids.length === 0) return new Map();
+    const marks = rowids.map(() => "?").join(",");
+    const only = FTS_COLUMNS.map((_, i) =>
+      `bm25(chunks_fts, ${FTS_COLUMNS.map((_, j) => (i === j ? 1 : 0)).join(", ")}) AS c${i}`
+    ).join(", ");
+    return this.#run((db) => {
+      const rows = db.prepare(
+        `SELECT rowid, ${only} FROM chunks_fts WHERE chunks_fts MATCH ? AND +rowid IN (${marks})`,
+      ).all(match, ...rowids) as Record<string, unknown>[];
+      return new Map(rows.map((r) => [
+        Number(r.rowid),
+        FTS_COLUMNS.filter((_, i) => Number(r[`c${i}`]) < 0),
+      ]));
     });
   }
 

@@ -12,11 +12,15 @@
  * rows needed are read (`search_source.ts`): the files' records, then the
  * returned chunks' rows, never the whole pack.
  *
+ * A query is untrusted input: its terms are bounded (`search_query.ts`:
+ * terms, words per term and in all, no one-letter prefix) and each stage
+ * evaluates a phrase once, whatever the number of candidates (`fts.ts`).
+ *
  * @module
  */
 import { maskSecrets } from "../secrets.ts";
 import type { Segment } from "../segment/mod.ts";
-import { FTS_COLUMNS, type FtsColumn, type IndexHit, type IndexReader } from "./fts.ts";
+import type { FtsColumn, IndexHit, IndexReader } from "./fts.ts";
 import { openIndex } from "./pair.ts";
 import { parsedQuery, phrase, queryRejectedError, rejectionReason } from "./search_query.ts";
 import {
@@ -130,7 +134,7 @@ export interface SearchResult {
   query: string;
   /** Lowercased, trimmed, whitespace collapsed. */
   normalized_query: string;
-  /** Terms searched for (each as a prefix phrase). */
+  /** Terms searched for (each as a phrase, see `search_query.ts`). */
   terms: string[];
   /** The FTS5 MATCH expression. */
   match: string;
@@ -230,15 +234,17 @@ function signalsOf(
   }
   const rowids = rows.map((r) => Number(r.hit.rowid));
   for (const term of terms) {
-    for (const col of FTS_COLUMNS) {
-      for (const id of db.matching(`{${col}} : ${phrase(term)}`, rowids)) {
-        const s = per.get(id);
-        // `matching` answers only rowids it was given, all of which are in `per`.
-        if (!s) continue;
+    // One evaluation per term, not one per (term, column): its cost is
+    // bounded by the index, whatever the candidates.
+    for (const [id, cols] of db.matchingColumns(phrase(term), rowids)) {
+      const s = per.get(id);
+      // `matchingColumns` answers only rowids it was given, all of which are in `per`.
+      if (!s) continue;
+      for (const col of cols) {
         s.fields[col].push(term);
         s.field_bonus += FIELD_BONUS[col];
-        if (!s.matched_terms.includes(term)) s.matched_terms.push(term);
       }
+      if (cols.length > 0 && !s.matched_terms.includes(term)) s.matched_terms.push(term);
     }
   }
   return per;
@@ -376,8 +382,8 @@ export function searchOpen(
 ): SearchResult {
   const { source, db } = pair;
   const { limit, options } = request;
-  const warnings: string[] = [];
-  const base = { ...parsedQuery(request.query), warnings };
+  const { parsed, warnings } = parsedQuery(request.query);
+  const base = { ...parsed, warnings };
   const defs = symbolStage(db, request.query, warnings);
   const symbol_index = db.hasSymbols() ? "present" as const : "missing" as const;
   if (base.terms.length === 0 && defs.whole.length === 0) {
