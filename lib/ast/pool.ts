@@ -1,8 +1,12 @@
 /**
  * A pool of parse workers sized to the cores. Files are handed out as
  * workers free up (two in flight per worker, so none idles while the main
- * thread handles a reply). When workers cannot be used (the bundled build,
- * where `worker.ts` is not beside this module), parsing runs in process.
+ * thread handles a reply). A worker that asks to retire (it parsed a file
+ * so large that its WebAssembly memory grew, see lib/ast/worker.ts) gets
+ * no new file and is terminated once its last reply is in; a fresh worker
+ * takes its place when there is work. When workers cannot be used (the
+ * bundled build, where `worker.ts` is not beside this module), parsing runs
+ * in process.
  *
  * @module
  */
@@ -98,6 +102,8 @@ function workersAvailable(): boolean {
 interface Slot {
   worker: Worker;
   inFlight: number;
+  /** Asked to retire: gets no new file, terminated once its last reply is in. */
+  retiring: boolean;
 }
 
 interface Pending {
@@ -116,27 +122,49 @@ export class ParsePool {
   #nextId = 1;
   #maxBytes: number;
   #closed = false;
+  /** Workers retired and not yet replaced (a replacement starts when there is work). */
+  #toReplace = 0;
+  #retired = 0;
+  /** Languages warmed so far: a replacement worker loads them too. */
+  #warmed: Language[] = [];
 
   /** Start the workers (they load web-tree-sitter in the background). */
   constructor(options: ParsePoolOptions = {}) {
     this.#maxBytes = options.maxBytes ?? DEFAULT_MAX_FILE_BYTES;
     this.size = workersAvailable() ? (options.size ?? defaultPoolSize()) : 0;
-    for (let i = 0; i < this.size; i++) {
-      const worker = new Worker(new URL("./worker.ts", import.meta.url), { type: "module" });
-      const slot: Slot = { worker, inFlight: 0 };
-      worker.onmessage = (event: MessageEvent<WorkerReply>) => this.#onReply(slot, event.data);
-      worker.onerror = (event: ErrorEvent) => {
-        event.preventDefault();
-        this.#onWorkerError(slot, event.message);
-      };
-      this.#slots.push(slot);
-    }
+    for (let i = 0; i < this.size; i++) this.#startWorker();
     if (options.warm) this.warm(options.warm);
+  }
+
+  #startWorker(): Slot {
+    const worker = new Worker(new URL("./worker.ts", import.meta.url), { type: "module" });
+    const slot: Slot = { worker, inFlight: 0, retiring: false };
+    worker.onmessage = (event: MessageEvent<WorkerReply>) => this.#onReply(slot, event.data);
+    worker.onerror = (event: ErrorEvent) => {
+      event.preventDefault();
+      this.#onWorkerError(slot, event.message);
+    };
+    if (this.#warmed.length > 0) {
+      worker.postMessage({ type: "warm", languages: [...this.#warmed] } satisfies WorkerRequest);
+    }
+    this.#slots.push(slot);
+    return slot;
+  }
+
+  /** True while files go to workers: one is running, or a retired one is to be replaced. */
+  #inWorkers(): boolean {
+    return this.#slots.length > 0 || this.#toReplace > 0;
+  }
+
+  /** Workers retired so far, each after a file that grew its WebAssembly memory. */
+  get retired(): number {
+    return this.#retired;
   }
 
   /** Load web-tree-sitter and these grammars in every worker now. */
   warm(languages: readonly Language[]): void {
     if (languages.length === 0) return;
+    this.#warmed = [...new Set([...this.#warmed, ...languages])];
     for (const slot of this.#slots) {
       slot.worker.postMessage({ type: "warm", languages: [...languages] } satisfies WorkerRequest);
     }
@@ -145,7 +173,7 @@ export class ParsePool {
   /** Parse one file (in a worker, or in process when the pool has none). */
   parse(job: ParseJob): Promise<ParseOutcome> {
     if (this.#closed) return Promise.reject(new Error("ParsePool is closed"));
-    if (this.#slots.length === 0) return this.#inProcess(job);
+    if (!this.#inWorkers()) return this.#inProcess(job);
     return this.#submit({ ...job, task: "skeleton" }).then((r): ParseOutcome =>
       r.ok
         ? {
@@ -166,7 +194,7 @@ export class ParsePool {
    */
   parseJson(job: ParseJob): Promise<JsonOutcome> {
     if (this.#closed) return Promise.reject(new Error("ParsePool is closed"));
-    return this.#slots.length === 0
+    return !this.#inWorkers()
       ? this.#inProcessReply({ ...job, task: "skeleton" })
       : this.#submit({ ...job, task: "skeleton" });
   }
@@ -174,7 +202,7 @@ export class ParsePool {
   /** The tags of one file (lib/ast/tags.ts), in a worker or in process. */
   tags(job: ParseJob): Promise<TagsOutcome> {
     if (this.#closed) return Promise.reject(new Error("ParsePool is closed"));
-    const reply = this.#slots.length === 0
+    const reply = !this.#inWorkers()
       ? this.#inProcessReply({ ...job, task: "tags" })
       : this.#submit({ ...job, task: "tags" });
     return reply.then((r): TagsOutcome =>
@@ -256,7 +284,12 @@ export class ParsePool {
     while (this.#queue.length > 0) {
       let best: Slot | undefined;
       for (const slot of this.#slots) {
+        if (slot.retiring) continue;
         if (slot.inFlight < 2 && (!best || slot.inFlight < best.inFlight)) best = slot;
+      }
+      if (!best && this.#toReplace > 0) {
+        this.#toReplace--;
+        best = this.#startWorker();
       }
       if (!best) return;
       const pending = this.#queue.shift() as Pending;
@@ -294,6 +327,15 @@ export class ParsePool {
           : { ok: false, code: reply.code, message: reply.message, details: reply.details },
       );
     }
+    if (reply.retire === true && !slot.retiring) {
+      slot.retiring = true;
+      this.#retired++;
+      this.#toReplace++;
+    }
+    if (slot.retiring && slot.inFlight === 0) {
+      slot.worker.terminate();
+      this.#slots = this.#slots.filter((s) => s !== slot);
+    }
     this.#pump();
   }
 
@@ -306,7 +348,7 @@ export class ParsePool {
       this.#waiting.delete(id);
       p.resolve({ ok: false, code: "PARSE_FAILED", message: `parse worker failed: ${message}` });
     }
-    if (this.#slots.length === 0) {
+    if (!this.#inWorkers()) {
       const queued = this.#queue;
       this.#queue = [];
       for (const p of queued) {

@@ -17,6 +17,7 @@ import type { Telemetry } from "../telemetry/mod.ts";
 // Types only: a warm run (all cache hits) never loads the pool or a parser.
 import type { ParseJob, ParseOutcome, ParsePool } from "./pool.ts";
 import { RAW_IMPORTS_REQUIRED, rawImportsRequired } from "./parser.ts";
+import { RETIRE_AFTER_BYTES } from "./worker_protocol.ts";
 import { countSymbols } from "./render/walk.ts";
 import { lookupSkeleton, type SourceFile } from "./skeleton_lookup.ts";
 import {
@@ -117,6 +118,17 @@ interface Queued {
   file: SourceFile;
   job: ParseJob;
   known?: KnownStat;
+}
+
+/** The size of a file to come, or 0 when it cannot be stat'ed (its read says why). */
+function sizeOf(file: SourceFile | undefined): number {
+  if (file === undefined) return 0;
+  try {
+    return Deno.statSync(file.abs).size;
+  } catch {
+    // Not ordered by size: the batch's read gives the named error or skip.
+    return 0;
+  }
 }
 
 function skippedOutcome(
@@ -224,6 +236,25 @@ class BatchRun {
       this.#settle(index, skippedOutcome(file.rel, err));
     }
     return undefined;
+  }
+
+  /**
+   * The order to look up and parse `files` in: as given, but on a cold run
+   * of a tree the files of {@linkcode RETIRE_AFTER_BYTES} or more go first.
+   * Their parse grows a worker's WebAssembly memory, which the worker then
+   * gives back by retiring (lib/ast/pool.ts): early, that growth meets the
+   * young heaps of the start instead of adding to the grown ones of the
+   * middle of the run. Their entries wait (they are small) for the files
+   * before them. A file that cannot be stat'ed keeps its place: its read
+   * names the failure.
+   */
+  order(files: readonly SourceFile[]): number[] {
+    const inOrder = files.map((_, i) => i);
+    if (this.#hashFirst || files.length < IN_PROCESS_LIMIT) return inOrder;
+    const large = inOrder.filter((i) => sizeOf(files[i]) >= RETIRE_AFTER_BYTES);
+    if (large.length === 0) return inOrder;
+    const first = new Set(large);
+    return [...large, ...inOrder.filter((i) => !first.has(i))];
   }
 
   /** Stage parse: parse and extract in the pool (made on first use), then store. */
@@ -354,6 +385,45 @@ function recordBatch(
 }
 
 /**
+ * Files handed to the pool and not yet settled, at most: enough to keep 8
+ * workers busy (two in flight each, the rest queued), few enough that a
+ * large tree's jobs, promises and replies are never all alive at once
+ * (objects that live that long survive young collections, and each one
+ * survived makes V8 grow the young generation, which never shrinks in a
+ * busy run).
+ */
+export const MAX_PARSES_AHEAD = 32;
+
+/**
+ * Stages target and lookup for each file in input order, and parse for the
+ * misses, with at most {@linkcode MAX_PARSES_AHEAD} parses unsettled. The
+ * first parse failure (the run's, e.g. no raw imports) stops the loop and
+ * is thrown once the parses already started have settled.
+ */
+async function lookupAndParse(run: BatchRun, files: readonly SourceFile[]): Promise<void> {
+  let active = 0;
+  let wake: (() => void) | undefined;
+  let failed: { err: unknown } | undefined;
+  const settled = (): void => {
+    active--;
+    wake?.();
+  };
+  const slot = (limit: number): Promise<void> | undefined =>
+    active > limit ? new Promise<void>((resolve) => (wake = resolve)) : undefined;
+  for (const index of run.order(files)) {
+    const file = files[index];
+    if (failed || file === undefined) break;
+    const queued = await run.lookup(index, file);
+    if (!queued) continue;
+    active++;
+    run.parse(queued).catch((err: unknown) => void (failed ??= { err })).finally(settled);
+    for (let w = slot(MAX_PARSES_AHEAD - 1); w && !failed; w = slot(MAX_PARSES_AHEAD - 1)) await w;
+  }
+  for (let w = slot(0); w; w = slot(0)) await w;
+  if (failed) throw failed.err;
+}
+
+/**
  * Skeletons of many files: cache hits are served on the main thread, the
  * rest are parsed in parallel workers. Unreadable, binary, oversized and
  * unsupported files are skipped with a reason, never thrown.
@@ -366,12 +436,7 @@ export async function skeletonOfFiles(
   const start = performance.now();
   const run = new BatchRun(segment, files.length, options);
   try {
-    const parsing: Promise<void>[] = [];
-    for (const [index, file] of files.entries()) {
-      const queued = await run.lookup(index, file);
-      if (queued) parsing.push(run.parse(queued));
-    }
-    await Promise.all(parsing);
+    await lookupAndParse(run, files);
   } finally {
     run.close();
   }

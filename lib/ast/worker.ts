@@ -10,7 +10,7 @@
 import { TrifectaError } from "../errors.ts";
 import { jobSource, parseSkeleton } from "./parse_source.ts";
 import { grammarForLanguage, preloadRuntime } from "./parser.ts";
-import type { WorkerReply, WorkerRequest } from "./worker_protocol.ts";
+import { RETIRE_AFTER_BYTES, type WorkerReply, type WorkerRequest } from "./worker_protocol.ts";
 import { tagsOfJob } from "./tags_job.ts";
 
 type ParseRequest = Extract<WorkerRequest, { type: "parse" }>;
@@ -30,6 +30,7 @@ async function handle(req: WorkerRequest): Promise<void> {
   }
   const start = performance.now();
   let reply: WorkerReply;
+  let read = 0;
   try {
     if (req.task === "tags") {
       const { json, mtimeMs, size } = await tagsJson(req);
@@ -43,11 +44,13 @@ async function handle(req: WorkerRequest): Promise<void> {
           ms,
           mtimeMs: stat ? mtimeMs : undefined,
           size: stat ? size : undefined,
+          retire: size >= RETIRE_AFTER_BYTES ? true : undefined,
         } satisfies WorkerReply,
       );
       return;
     }
     const { text, size, sha256, mtimeMs } = jobSource(req, req.maxBytes);
+    read = size;
     const skeleton = await parseSkeleton(
       { rel: req.rel, language: req.language, text, size, sha256 },
       { maxBytes: req.maxBytes },
@@ -59,13 +62,16 @@ async function handle(req: WorkerRequest): Promise<void> {
       ms: performance.now() - start,
       mtimeMs: req.wantStat ? mtimeMs : undefined,
       size: req.wantStat && mtimeMs !== undefined ? size : undefined,
+      retire: size >= RETIRE_AFTER_BYTES ? true : undefined,
     };
   } catch (err) {
     // Every failure is the file's, named by its code; the batch goes on.
     const code = err instanceof TrifectaError ? err.code : "PARSE_FAILED";
     const message = err instanceof TrifectaError ? err.message : `${code}: ${req.rel}`;
     const details = err instanceof TrifectaError ? err.details : undefined;
-    reply = { id: req.id, ok: false, code, message, details };
+    // A large file that failed past its read (e.g. PARSE_TOO_COMPLEX) grew the memory too.
+    const retire = read >= RETIRE_AFTER_BYTES ? true : undefined;
+    reply = { id: req.id, ok: false, code, message, details, retire };
   }
   self.postMessage(reply);
 }

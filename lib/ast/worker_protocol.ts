@@ -6,6 +6,13 @@
 import type { Segment } from "../segment/segment.ts";
 import type { Language } from "./types.ts";
 
+/**
+ * Files this large make tree-sitter's WebAssembly memory grow (by ~130 MB
+ * for a 1.5 MB Python file), and that memory is never given back: after
+ * one, a worker asks the pool to replace it (`retire`, lib/ast/pool.ts).
+ */
+export const RETIRE_AFTER_BYTES = 1024 * 1024;
+
 /** A request to a parse worker. */
 export type WorkerRequest =
   | {
@@ -59,6 +66,11 @@ export type WorkerReply =
     mtimeMs?: number;
     /** File size when the worker read it (absent when given text). */
     size?: number;
+    /**
+     * The worker asks to be replaced: it parsed a file so large that its
+     * WebAssembly memory grew, and that memory is never given back.
+     */
+    retire?: boolean;
   }
   | {
     /** Request id. */
@@ -71,4 +83,6 @@ export type WorkerReply =
     message: string;
     /** The error's details (e.g. `reason` of `PATH_DENIED`; no path, no content). */
     details?: Record<string, unknown>;
+    /** As in a parsed file's reply: the worker asks to be replaced. */
+    retire?: boolean;
   };

@@ -15,6 +15,9 @@ import type { SourceFile } from "../ast/skeleton_lookup.ts";
 /** Characters gathered before one write to the output. */
 export const CHUNK_CHARS = 64 * 1024;
 
+const ENCODER = new TextEncoder();
+const DECODER = new TextDecoder();
+
 /** Options for {@linkcode OrderedEntries}. */
 export interface OrderedEntriesOptions {
   /** Write chunks as they fill (true), or everything at {@linkcode OrderedEntries.flush}. */
@@ -45,7 +48,15 @@ export interface OrderedEntriesOptions {
 export class OrderedEntries {
   readonly #write: (text: string) => void;
   readonly #options: OrderedEntriesOptions;
-  readonly #pending = new Map<number, string>();
+  /**
+   * Entries that came before their turn: as text up to {@linkcode CHUNK_CHARS}
+   * in all, past that as UTF-8 bytes, off the JS heap, so the many entries a
+   * slow earlier file holds back never survive a young collection (each
+   * survival makes V8 grow the young generation, for good in a busy run).
+   */
+  readonly #pending = new Map<number, Uint8Array | string>();
+  /** Characters of the entries held in `#pending` as text. */
+  #pendingChars = 0;
   #next = 0;
   #chunk: string[] = [];
   #chunkChars = 0;
@@ -65,17 +76,29 @@ export class OrderedEntries {
 
   /** File `index`'s entry (`""`: the file has none, e.g. skipped). */
   put(index: number, text: string): void {
-    this.#pending.set(index, text);
+    if (index !== this.#next) {
+      const asText = this.#pendingChars + text.length <= CHUNK_CHARS;
+      if (asText) this.#pendingChars += text.length;
+      this.#pending.set(index, asText ? text : ENCODER.encode(text));
+      return;
+    }
+    this.#next++;
+    this.#entry(text);
     for (
       let t = this.#pending.get(this.#next);
       t !== undefined;
       t = this.#pending.get(this.#next)
     ) {
       this.#pending.delete(this.#next++);
-      if (t === "") continue;
-      if (this.#entries++ > 0) this.raw(this.#options.separator);
-      this.raw(t);
+      if (typeof t === "string") this.#pendingChars -= t.length;
+      this.#entry(typeof t === "string" ? t : DECODER.decode(t));
     }
+  }
+
+  #entry(text: string): void {
+    if (text === "") return;
+    if (this.#entries++ > 0) this.raw(this.#options.separator);
+    this.raw(text);
   }
 
   /** Text outside the entries (a document's head or tail). */

@@ -90,3 +90,71 @@ console.log(JSON.stringify(out));
     assert.doesNotMatch(stderr, /Uncaught|unhandled/i);
   });
 });
+
+// A file of 1 MiB or more grows the worker's WebAssembly memory for good
+// (worker.ts): the pool retires that worker and a fresh one parses the rest.
+Deno.test("a worker that parsed a file of 1 MiB or more is replaced; the files after it still parse", async () => {
+  await withTempDir(async (dir) => {
+    // Comment lines: over 1 MiB, yet quick to parse on a loaded machine.
+    const big = `# ${"x".repeat(98)}\n`.repeat(11_000);
+    await Deno.writeTextFile(`${dir}/big.py`, big);
+    await Deno.writeTextFile(`${dir}/a.py`, SOURCE);
+    const segment = await resolveSegment(dir);
+    const pool = new ParsePool({ size: 1, warm: ["python"] });
+    try {
+      const job = (rel: string) => ({
+        segment,
+        rel,
+        abs: `${dir}/${rel}`,
+        language: "python" as const,
+      });
+      const first = await pool.parse(job("a.py"));
+      assert.equal(pool.retired, 0);
+      const [large, ...after] = await Promise.all([
+        pool.parse(job("big.py")),
+        pool.parse(job("a.py")),
+        pool.parse(job("a.py")),
+        pool.parse(job("a.py")),
+      ]);
+      assert.ok(large?.ok && large.skeleton.bytes === big.length);
+      assert.equal(pool.retired, 1);
+      for (const o of after) assert.deepEqual(o, { ...first, ms: o.ok ? o.ms : 0 });
+      const again = await pool.parseJson(job("a.py"));
+      assert.ok(again.ok && first.ok);
+      assert.equal(again.json, JSON.stringify(first.skeleton));
+    } finally {
+      pool.close();
+    }
+  });
+});
+
+Deno.test("a worker whose file of 1 MiB or more failed after its read (over the time budget) is replaced too", async () => {
+  await withTempDir(async (dir) => {
+    await Deno.writeTextFile(`${dir}/big.py`, "x = 1\n".repeat(180_000));
+    await Deno.writeTextFile(`${dir}/a.py`, SOURCE);
+    const segment = await resolveSegment(dir);
+    const job = (rel: string) => ({
+      segment,
+      rel,
+      abs: `${dir}/${rel}`,
+      language: "python" as const,
+    });
+    const env = "TRIFECTA_PARSE_BUDGET_MS";
+    const before = Deno.env.get(env);
+    const restore = () => before === undefined ? Deno.env.delete(env) : Deno.env.set(env, before);
+    // Read by the worker at its first parse: 1 ms is past for 1 MiB.
+    Deno.env.set(env, "1");
+    const pool = new ParsePool({ size: 1 });
+    try {
+      const out = await pool.parseJson(job("big.py"));
+      assert.equal(out.ok ? "" : out.code, "PARSE_TOO_COMPLEX");
+      assert.equal(pool.retired, 1);
+      restore();
+      const next = await pool.parseJson(job("a.py"));
+      assert.ok(next.ok, "the fresh worker parses with the usual budget");
+    } finally {
+      restore();
+      pool.close();
+    }
+  });
+});

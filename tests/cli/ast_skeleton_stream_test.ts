@@ -58,3 +58,21 @@ Deno.test("skeleton stream: cache fields appended to a stored entry equal JSON.s
   const noKey = JSON.stringify({ ...addressed, cache_status: "miss", cache_key: undefined });
   assert.equal(withCacheFields(JSON.stringify(addressed), "miss", undefined), noKey);
 });
+
+Deno.test("skeleton stream: entries that wait for an earlier file (kept as UTF-8 bytes meanwhile) come out as put, any characters", () => {
+  const texts = [
+    "a = 1\n",
+    "é ü ß 中文 🦕 \u2028 \t\n",
+    "",
+    "class Ω:\n    pass\n",
+    "x".repeat(CHUNK_CHARS), // past CHUNK_CHARS held, entries are held as UTF-8 bytes
+    "🦕 ü",
+    "é".repeat(3000),
+  ];
+  let out = "";
+  const entries = new OrderedEntries((t) => (out += t), { stream: true, separator: "|" });
+  // Backwards: every entry but the first waits for file 0.
+  for (let i = texts.length - 1; i >= 0; i--) entries.put(i, texts[i] ?? "");
+  entries.flush();
+  assert.equal(out, texts.filter((t) => t !== "").join("|"));
+});
