@@ -52,6 +52,11 @@ export interface ParseJob {
   wantStat?: boolean;
   /** What to extract: the skeleton (default) or the tags ({@linkcode ParsePool.tags}). */
   task?: "skeleton" | "tags";
+  /**
+   * The caller has more large files to come: the worker keeps the memory
+   * this one grows instead of retiring after it (see {@linkcode ParsePool}).
+   */
+  keepWorker?: boolean;
 }
 
 /** What the pool gives back for one file. */
@@ -327,7 +332,7 @@ export class ParsePool {
           : { ok: false, code: reply.code, message: reply.message, details: reply.details },
       );
     }
-    if (reply.retire === true && !slot.retiring) {
+    if (reply.retire === true && !slot.retiring && pending?.job.keepWorker !== true) {
       slot.retiring = true;
       this.#retired++;
       this.#toReplace++;

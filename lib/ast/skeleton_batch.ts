@@ -155,6 +155,8 @@ class BatchRun {
   /** An empty cache cannot answer a content-hash lookup: workers read and hash. */
   readonly #hashFirst: boolean;
   readonly #ownPool: boolean;
+  /** Large files after which the worker stays (more large files follow: see `order`). */
+  readonly #keepWorker = new Set<number>();
   #pool: ParsePool | undefined;
   #done = 0;
 
@@ -253,6 +255,12 @@ class BatchRun {
     if (this.#hashFirst || files.length < IN_PROCESS_LIMIT) return inOrder;
     const large = inOrder.filter((i) => sizeOf(files[i]) >= RETIRE_AFTER_BYTES);
     if (large.length === 0) return inOrder;
+    // A worker that has more large files coming keeps its grown memory for
+    // them: only the last ones (one per worker) retire, so a tree of many
+    // large files restarts at most a pool's worth of workers.
+    const size = this.#options.pool?.size ?? this.#options.workers ?? navigator.hardwareConcurrency;
+    const workers = Math.max(1, Math.min(8, size));
+    for (const i of large.slice(0, Math.max(0, large.length - workers))) this.#keepWorker.add(i);
     const first = new Set(large);
     return [...large, ...inOrder.filter((i) => !first.has(i))];
   }
@@ -264,7 +272,8 @@ class BatchRun {
       size: this.outcomes.length < IN_PROCESS_LIMIT ? 0 : this.#options.workers,
       maxBytes: this.#maxBytes,
     });
-    const outcome = await this.#pool.parse(queued.job);
+    const keepWorker = this.#keepWorker.has(queued.index) || undefined;
+    const outcome = await this.#pool.parse({ ...queued.job, keepWorker });
     if (!outcome.ok && outcome.code === RAW_IMPORTS_REQUIRED) {
       throw rawImportsRequired(); // the run's fault, not the file's
     }

@@ -128,6 +128,26 @@ Deno.test("a worker that parsed a file of 1 MiB or more is replaced; the files a
   });
 });
 
+Deno.test("a worker whose large file's caller has more large files to come (keepWorker) is kept; the next large one retires it", async () => {
+  await withTempDir(async (dir) => {
+    const big = `# ${"x".repeat(98)}\n`.repeat(11_000);
+    await Deno.writeTextFile(`${dir}/big.py`, big);
+    const segment = await resolveSegment(dir);
+    const pool = new ParsePool({ size: 1, warm: ["python"] });
+    try {
+      const job = { segment, rel: "big.py", abs: `${dir}/big.py`, language: "python" as const };
+      const kept = await pool.parse({ ...job, keepWorker: true });
+      assert.ok(kept.ok);
+      assert.equal(pool.retired, 0, "kept for the large file that follows");
+      const last = await pool.parse(job);
+      assert.ok(last.ok);
+      assert.equal(pool.retired, 1);
+    } finally {
+      pool.close();
+    }
+  });
+});
+
 Deno.test("a worker whose file of 1 MiB or more failed after its read (over the time budget) is replaced too", async () => {
   await withTempDir(async (dir) => {
     await Deno.writeTextFile(`${dir}/big.py`, "x = 1\n".repeat(180_000));

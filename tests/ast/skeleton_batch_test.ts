@@ -83,3 +83,28 @@ Deno.test("a cold batch parses its files of 1 MiB or more first, retires their w
     }
   });
 });
+
+Deno.test("a cold batch of many files of 1 MiB or more restarts at most one worker per pool slot", async () => {
+  await withTempDir(async (dir) => {
+    const files = [];
+    for (let i = 0; i < 16; i++) {
+      const rel = `m${String(i).padStart(2, "0")}.py`;
+      const text = i % 4 === 1
+        ? `# ${"y".repeat(98)}\n`.repeat(11_000)
+        : `def g${i}():\n    pass\n`;
+      await Deno.writeTextFile(`${dir}/${rel}`, text);
+      files.push({ rel, abs: `${dir}/${rel}` });
+    }
+    const segment = await resolveSegment(dir);
+    const pool = new ParsePool({ size: 1 });
+    try {
+      const batch = await skeletonOfFiles(segment, files, { pool, onFile: () => {} });
+      // Four large files, one worker: it keeps its memory for the next large one, retiring once.
+      assert.equal(pool.retired, 1);
+      assert.equal(batch.stats.parsed, 16);
+      assert.deepEqual(batch.files.map((o) => o.path), files.map((f) => f.rel));
+    } finally {
+      pool.close();
+    }
+  });
+});
