@@ -239,12 +239,23 @@ export class IndexReader {
     return this.#run((db) => hasSymbolTable(db) ? definitionsNamed(db, name) : []);
   }
 
-  /** Number of chunks matching an FTS5 expression (all of them, not just the best). */
-  countMatches(match: string): number {
+  /**
+   * Number of chunks matching an FTS5 expression (all of them, not just the
+   * best), leaving out the chunks of the files `except` names.
+   */
+  countMatches(match: string, except: readonly string[] = []): number {
     return this.#run((db) => {
-      const row = db.prepare("SELECT count(*) AS n FROM chunks_fts WHERE chunks_fts MATCH ?")
-        .get(match) as { n: number };
-      return Number(row.n);
+      if (except.length === 0) {
+        const row = db.prepare("SELECT count(*) AS n FROM chunks_fts WHERE chunks_fts MATCH ?")
+          .get(match) as { n: number };
+        return Number(row.n);
+      }
+      // Counted here, not with `NOT IN (?, …)`: the list may pass SQLite's cap on parameters.
+      const left = new Set(except);
+      let n = 0;
+      const paths = db.prepare("SELECT path FROM chunks_fts WHERE chunks_fts MATCH ?");
+      for (const r of paths.iterate(match)) if (!left.has(String(r.path))) n++;
+      return n;
     });
   }
 

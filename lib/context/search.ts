@@ -205,7 +205,8 @@ function candidatesOf(
   const defs = [...search.defs.whole.slice(0, 2 * search.limit), ...search.defs.words];
   const have = new Set(found.map((h) => Number(h.rowid)));
   const extra = [...new Set(defs.map((d) => d.chunk_rowid))].filter((r) => !have.has(r));
-  const hits = [...found, ...db.rows(search.match, extra)];
+  // Hits in files denied now leave no trace (see `SearchSource.hidden`).
+  const hits = [...found, ...db.rows(search.match, extra)].filter((h) => !source.hidden(h));
   const rows: Candidate[] = hits.filter((h) => source.servable(h)).map((hit) => ({ hit }));
   const byRowid = new Map<number, RankedDef>();
   for (const d of defs) if (!byRowid.has(d.chunk_rowid)) byRowid.set(d.chunk_rowid, d);
@@ -411,7 +412,7 @@ export function searchOpen(
     : { ...FRESH };
   const total = found < candidateCount(limit) || base.match === ""
     ? rows.length
-    : Math.max(rows.length, db.countMatches(base.match) - dropped);
+    : Math.max(rows.length, db.countMatches(base.match, source.deniedPaths) - dropped);
   return {
     ...base,
     symbol_index,

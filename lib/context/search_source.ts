@@ -29,6 +29,14 @@ export interface SearchSource {
   readonly sources: readonly PackSourceFile[];
   /** Whether `hit` names a chunk that may be served. */
   servable(hit: IndexHit): boolean;
+  /**
+   * Whether `hit` lies in a file the denylist refuses now (a `deny` glob
+   * added after the build): such a hit is left out without a trace, never
+   * counted, or the counts would tell whether a guessed word is in it.
+   */
+  hidden(hit: IndexHit): boolean;
+  /** The listed files the denylist refuses now (their matches are not counted). */
+  readonly deniedPaths: readonly string[];
   /** The chunks `ids` that exist and may be served, by id. */
   chunks(ids: readonly string[]): Map<string, PackChunk>;
 }
@@ -49,8 +57,20 @@ function refusedPath(path: string, listed: ReadonlySet<string>): boolean {
   return isDenied(path) || !listed.has(path);
 }
 
-/** Every source-file record of the open pack, checked, without the ones denied now. */
-function listedSources(segment: Segment, reader: IndexReader): PackSourceFile[] {
+/** Whether `path` is a safe path the denylist refuses now (built-in or the config's globs). */
+function deniedNow(segment: Segment | undefined, path: string): boolean {
+  try {
+    assertSafeRelPath(path, "source path");
+  } catch (err) {
+    // Not a path of the segment at all: refused (and counted) as such, not hidden.
+    if (err instanceof TrifectaError) return false;
+    throw err;
+  }
+  return isDenied(path) || (segment !== undefined && !servedPath(segment, path));
+}
+
+/** Every source-file record of the open pack, checked. */
+function allSources(reader: IndexReader): PackSourceFile[] {
   return checkPackShape({
     schema_version: PACK_SCHEMA_VERSION,
     segment: "segment",
@@ -59,7 +79,7 @@ function listedSources(segment: Segment, reader: IndexReader): PackSourceFile[] 
     source_files: sourceRows(reader),
     chunks: [],
     index: [],
-  }).source_files.filter((f) => servedPath(segment, f.path));
+  }).source_files;
 }
 
 /**
@@ -70,11 +90,14 @@ function listedSources(segment: Segment, reader: IndexReader): PackSourceFile[] 
  * shape, `INDEX_CORRUPT` when SQLite cannot read them.
  */
 export function rowSource(segment: Segment, reader: IndexReader): SearchSource {
-  const sources = listedSources(segment, reader);
+  const all = allSources(reader);
+  const sources = all.filter((f) => servedPath(segment, f.path));
   const listed = new Set(sources.map((f) => f.path));
   return {
     sources,
     servable: (hit) => !refusedPath(String(hit.path), listed),
+    hidden: (hit) => deniedNow(segment, String(hit.path)),
+    deniedPaths: all.filter((f) => !servedPath(segment, f.path)).map((f) => f.path),
     chunks: (ids) => {
       const out = new Map<string, PackChunk>();
       for (const c of loadChunks(reader, ids).chunks) {
@@ -85,14 +108,19 @@ export function rowSource(segment: Segment, reader: IndexReader): SearchSource {
   };
 }
 
-/** The same answers from a pack loaded whole (as `readPack` serves it). */
-export function wholePackSource(pack: ContextPack): SearchSource {
+/**
+ * The same answers from a pack loaded whole (as `readPack` serves it: the
+ * files denied now already left out), for `segment`'s denylist.
+ */
+export function wholePackSource(pack: ContextPack, segment?: Segment): SearchSource {
   const listed = new Set(pack.source_files.map((f) => f.path));
   const byId = new Map<string, PackChunk>();
   for (const c of pack.chunks) if (!refusedPath(c.source_path, listed)) byId.set(c.id, c);
   return {
     sources: pack.source_files,
     servable: (hit) => byId.has(String(hit.id)),
+    hidden: (hit) => deniedNow(segment, String(hit.path)),
+    deniedPaths: [],
     chunks: (ids) => {
       const out = new Map<string, PackChunk>();
       for (const id of ids) {

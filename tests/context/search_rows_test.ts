@@ -76,7 +76,7 @@ async function both(
     const db = openIndex(seg);
     try {
       const request = { query, limit: options.limit ?? DEFAULT_LIMIT, options };
-      return searchOpen(seg, { source: wholePackSource(pack), db }, request);
+      return searchOpen(seg, { source: wholePackSource(pack, seg), db }, request);
     } finally {
       db.close();
     }
