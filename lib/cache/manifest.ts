@@ -111,8 +111,8 @@ export interface ServeCheck {
 /**
  * True when `row` may be served for a file with this `stamp`: every stat
  * field equal; the key this segment's, this file's and the current value
- * schema's; the output an object that starts with this file's path (and,
- * for a text run, the text outline recorded and starting with its header); and
+ * schema's; the output served (the `--json` entry, or for a text run the
+ * text outline) recorded and starting with this file's path; and
  * neither mtime nor ctime within {@linkcode MTIME_TRUST_WINDOW_MS} of the
  * moment the content was verified (a change in the same clock tick as the
  * read could leave the stat unchanged: such rows are re-hashed, never
@@ -149,9 +149,10 @@ export function manifestServes(row: ManifestRow, stamp: FileStamp, check: ServeC
   const { key } = row;
   if (!key.startsWith(prefix) || !key.endsWith(suffix)) return false;
   if (key.length !== prefix.length + KEY_HASH_CHARS + suffix.length) return false;
+  // A text run serves the outline, a `--json` run the entry: each checks its own.
+  if (check.textHead !== undefined) return row.text.startsWith(check.textHead);
   const head = `{"path":${JSON.stringify(check.fileRel)},`;
-  if (!row.out.startsWith(head) || !row.out.endsWith("}")) return false;
-  return check.textHead === undefined || row.text.startsWith(check.textHead);
+  return row.out.startsWith(head) && row.out.endsWith("}");
 }
 
 /**
@@ -268,18 +269,19 @@ export function rowOf(r: RawRow): ManifestRow {
   };
 }
 
+/** Which stored outputs a load reads (see {@linkcode ManifestStore.load}). */
+export type ManifestColumns = "out" | "text" | "both";
+
 /** The manifest table over one open connection (statements prepared once). */
 export class ManifestStore {
-  readonly #load: StatementSync;
+  readonly #db: DatabaseSync;
+  readonly #load = new Map<ManifestColumns, StatementSync>();
   readonly #put: StatementSync;
   readonly #clear: StatementSync;
 
   /** Prepare the statements on a migrated (v4) connection. */
   constructor(db: DatabaseSync) {
-    // One query for the whole segment; a row whose entry is gone is never served.
-    this.#load = db.prepare(
-      `SELECT m.*, c.last_access AS entry_access FROM manifest m JOIN cache c ON c.key = m.key`,
-    );
+    this.#db = db;
     this.#put = db.prepare(
       `INSERT OR REPLACE INTO manifest (file_rel, key, size, mtime_ms, ctime_ms, ino, dev,
          verified_at, out, text_out, has_errors, bytes, skeleton_bytes, functions, classes, symbols,
@@ -289,14 +291,35 @@ export class ManifestStore {
     this.#clear = db.prepare("DELETE FROM manifest");
   }
 
-  /** Every row whose cache entry is live, by file. */
-  load(): Map<string, ManifestRow> {
+  /**
+   * Every row whose cache entry is live, by file, in one query. `columns`
+   * names the stored outputs read: `out` (a `--json` run), `text` (a text
+   * run) or `both` (needed to check a row's tag); the other comes back `""`.
+   */
+  load(columns: ManifestColumns = "both"): Map<string, ManifestRow> {
     const rows = new Map<string, ManifestRow>();
-    for (const r of this.#load.iterate()) {
+    for (const r of this.#loadStatement(columns).iterate()) {
       const row = rowOf(r as unknown as RawRow);
       rows.set(row.fileRel, row);
     }
     return rows;
+  }
+
+  #loadStatement(columns: ManifestColumns): StatementSync {
+    let st = this.#load.get(columns);
+    if (st === undefined) {
+      const out = columns === "text" ? "'' AS out" : "m.out";
+      const text = columns === "out" ? "'' AS text_out" : "m.text_out";
+      // A row whose entry is gone is never served (the join).
+      st = this.#db.prepare(
+        `SELECT m.file_rel, m.key, m.size, m.mtime_ms, m.ctime_ms, m.ino, m.dev, m.verified_at,
+           ${out}, ${text}, m.has_errors, m.bytes, m.skeleton_bytes, m.functions, m.classes,
+           m.symbols, m.tag, c.last_access AS entry_access
+         FROM manifest m JOIN cache c ON c.key = m.key`,
+      );
+      this.#load.set(columns, st);
+    }
+    return st;
   }
 
   /** Record (or replace) a file's row. */

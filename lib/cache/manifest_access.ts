@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { type ManifestRow, rowTag, tagKey } from "./manifest.ts";
+import { type ManifestColumns, type ManifestRow, rowTag, tagKey } from "./manifest.ts";
 import { ResilientCache } from "./resilient_cache.ts";
 import { TelemetryAstCache } from "./telemetry_cache.ts";
 import type { AstCache } from "./types.ts";
@@ -29,6 +29,15 @@ export interface FileManifest {
   put(row: ManifestRow): void;
   /** Tag and write the rows still held; resolves when every row put so far is written. */
   flush(): Promise<void>;
+}
+
+/** Options for {@linkcode openManifest}. */
+export interface OpenManifestOptions {
+  /**
+   * The stored output the caller serves: `out` (`--json`), `text`, or
+   * `both` (default). Only that one is read, unless tags must be checked.
+   */
+  columns?: ManifestColumns;
 }
 
 /** Rows per write transaction (bounds what is held, and one commit per file would cost the cold run). */
@@ -54,15 +63,20 @@ export const PUT_BATCH = 128;
  * Deno.removeSync(dir, { recursive: true });
  * ```
  */
-export async function openManifest(cache: AstCache): Promise<FileManifest | undefined> {
+export async function openManifest(
+  cache: AstCache,
+  options: OpenManifestOptions = {},
+): Promise<FileManifest | undefined> {
   const base = cache instanceof TelemetryAstCache ? cache.inner : cache;
   if (!(base instanceof ResilientCache) || base.backend !== "sqlite") return undefined;
   const stamp = base.guard("manifest", (s) => s.stamp(), undefined);
-  const rows = base.guard("manifest", (s) => s.manifestRows(), undefined);
+  const checksTags = base.guard("manifest", (s) => s.walAtOpen, true);
+  // A tag covers both outputs: checking one needs them both.
+  const columns = checksTags ? "both" : options.columns ?? "both";
+  const rows = base.guard("manifest", (s) => s.manifestRows(columns), undefined);
   // An unstamped file never keeps rows (docs/cache.md "Trust"): nothing to serve.
   if (rows === undefined || stamp === undefined || stamp === 0) return undefined;
   const key = await tagKey(stamp);
-  const checksTags = base.guard("manifest", (s) => s.walAtOpen, true);
   let held: ManifestRow[] = [];
   let writing: Promise<void> = Promise.resolve();
   const write = () => {

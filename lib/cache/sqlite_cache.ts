@@ -20,7 +20,7 @@ import {
   EVICTION_LOW_WATER,
   MTIME_TRUST_WINDOW_MS,
 } from "./limits.ts";
-import { type ManifestRow, ManifestStore } from "./manifest.ts";
+import { type ManifestColumns, type ManifestRow, ManifestStore } from "./manifest.ts";
 import { classifySqliteError } from "./sqlite_errors.ts";
 import { readSchemaVersion } from "./sqlite_schema.ts";
 import { CACHE_SCHEMA_VERSION } from "./types.ts";
@@ -166,9 +166,9 @@ export class SqliteCache implements AstCache {
     return JSON.parse(row.value);
   }
 
-  /** The file manifest, by file (lib/cache/manifest.ts): one query. */
-  manifestRows(): Map<string, ManifestRow> {
-    return this.#manifest.load();
+  /** The file manifest, by file (lib/cache/manifest.ts): one query, reading `columns`. */
+  manifestRows(columns: ManifestColumns = "both"): Map<string, ManifestRow> {
+    return this.#manifest.load(columns);
   }
 
   /** The database's stamp (`PRAGMA application_id`): the key of manifest row tags. */

@@ -164,7 +164,7 @@ async function writeFiles(ctx: CommandContext, job: WriteJob): Promise<Stats> {
   const { cache, targets, entries } = job;
   const json = ctx.global.json === true;
   const files = targets.files;
-  const manifest = await openManifest(cache);
+  const manifest = await openManifest(cache, { columns: json ? "out" : "text" });
   const served = emptyStats(files.length);
   let todo = { files: [...files], indexes: files.map((_, i) => i) };
   if (manifest) {

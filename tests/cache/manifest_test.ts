@@ -92,8 +92,10 @@ Deno.test("manifest: a text run is served only a row whose text outline was reco
     false,
     "another file's outline",
   );
-  // A `--json` run does not need the outline.
+  // A `--json` run does not need the outline, nor a text run the entry.
   assert.equal(manifestServes(row("a.py", { text: "" }), STAMP, CHECK), true);
+  assert.equal(manifestServes(row("a.py", { out: "" }), STAMP, text), true);
+  assert.equal(manifestServes(row("a.py", { out: "" }), STAMP, CHECK), false);
 });
 
 async function withDb(fn: (path: string) => void | Promise<void>): Promise<void> {
