@@ -285,7 +285,7 @@ export class IndexReader {
     if (rowids.length === 0) return new Map();
     const marks = rowids.map(() => "?").join(",");
     const only = FTS_COLUMNS.map((_, i) =>
-      `bm25(chunks_fts, ${FTS_COLUMNS.map((_, j) => (i === j ? 1 : 0)).join(", ")}) AS c${i}`
+      `bm25(chunks_fts, ${FTS_COLUMNS.map((_, j) => (i === j ? 1 : 0)).join(", ")}) AS col${i}`
     ).join(", ");
     return this.#run((db) => {
       const rows = db.prepare(
@@ -293,7 +293,7 @@ export class IndexReader {
       ).all(match, ...rowids) as Record<string, unknown>[];
       return new Map(rows.map((r) => [
         Number(r.rowid),
-        FTS_COLUMNS.filter((_, i) => Number(r[`c${i}`]) < 0),
+        FTS_COLUMNS.filter((_, i) => Number(r[`col${i}`]) < 0),
       ]));
     });
   }

@@ -452,16 +452,24 @@ export function readPackChunks(segment: Segment, ids: readonly string[]): Promis
 export function readSourceRecords(segment: Segment): ContextPack["source_files"] {
   const reader = openStore(segment);
   try {
-    return checkPackShape({
-      schema_version: PACK_SCHEMA_VERSION,
-      segment: "segment",
-      created_at: "",
-      build_id: "",
-      source_files: sourceRows(reader),
-      chunks: [],
-      index: [],
-    }).source_files;
+    return checkedSourceRows(reader);
   } finally {
     reader.close();
   }
+}
+
+/**
+ * Every source-file record of an open pack, checked field by field, without
+ * reading a chunk (`PACK_CORRUPT` names the first bad one).
+ */
+export function checkedSourceRows(reader: IndexReader): ContextPack["source_files"] {
+  return checkPackShape({
+    schema_version: PACK_SCHEMA_VERSION,
+    segment: "segment",
+    created_at: "",
+    build_id: "",
+    source_files: sourceRows(reader),
+    chunks: [],
+    index: [],
+  }).source_files;
 }

@@ -14,14 +14,8 @@ import { TrifectaError } from "../errors.ts";
 import { isDenied, type Segment } from "../segment/mod.ts";
 import type { IndexHit, IndexReader } from "./fts.ts";
 import { assertSafeRelPath } from "./ids.ts";
-import { loadChunks, servedPath, sourceRows } from "./pack_io.ts";
-import { checkPackShape } from "./pack_shape.ts";
-import {
-  type ContextPack,
-  PACK_SCHEMA_VERSION,
-  type PackChunk,
-  type PackSourceFile,
-} from "./types.ts";
+import { checkedSourceRows, loadChunks, servedPath } from "./pack_io.ts";
+import type { ContextPack, PackChunk, PackSourceFile } from "./types.ts";
 
 /** Where a search's chunks and source records come from. */
 export interface SearchSource {
@@ -69,19 +63,6 @@ function deniedNow(segment: Segment | undefined, path: string): boolean {
   return isDenied(path) || (segment !== undefined && !servedPath(segment, path));
 }
 
-/** Every source-file record of the open pack, checked. */
-function allSources(reader: IndexReader): PackSourceFile[] {
-  return checkPackShape({
-    schema_version: PACK_SCHEMA_VERSION,
-    segment: "segment",
-    created_at: "",
-    build_id: "",
-    source_files: sourceRows(reader),
-    chunks: [],
-    index: [],
-  }).source_files;
-}
-
 /**
  * The rows `searchPack` reads: the files' records now, each returned
  * chunk's row (checked as `ctx get` checks it) when asked.
@@ -90,7 +71,7 @@ function allSources(reader: IndexReader): PackSourceFile[] {
  * shape, `INDEX_CORRUPT` when SQLite cannot read them.
  */
 export function rowSource(segment: Segment, reader: IndexReader): SearchSource {
-  const all = allSources(reader);
+  const all = checkedSourceRows(reader);
   const sources = all.filter((f) => servedPath(segment, f.path));
   const listed = new Set(sources.map((f) => f.path));
   return {

@@ -22,9 +22,8 @@
 import { TrifectaError } from "../errors.ts";
 import type { Segment } from "../segment/mod.ts";
 import type { IndexReader } from "./fts.ts";
-import { loadChunks, openStore, packPath, servedPath, sourceRows } from "./pack_io.ts";
-import { checkPackShape } from "./pack_shape.ts";
-import { INDEX_REL, PACK_REL, PACK_SCHEMA_VERSION, type PackSourceFile } from "./types.ts";
+import { checkedSourceRows, loadChunks, openStore, packPath, servedPath } from "./pack_io.ts";
+import { INDEX_REL, PACK_REL } from "./types.ts";
 import {
   checkLabelAndSize,
   checkRowCounts,
@@ -84,19 +83,6 @@ function writtenOf(before: PackRecords, after: ReadonlyMap<string, string>): Wri
   for (const [path, key] of after) if (before.get(path) !== key) written.add(path);
   const deleted = [...before.keys()].filter((p) => !after.has(p));
   return { written, deleted };
-}
-
-/** Every source record, checked field by field (`PACK_CORRUPT` names the first bad one). */
-function checkedSources(reader: IndexReader): PackSourceFile[] {
-  return checkPackShape({
-    schema_version: PACK_SCHEMA_VERSION,
-    segment: "segment",
-    created_at: "",
-    build_id: "",
-    source_files: sourceRows(reader),
-    chunks: [],
-    index: [],
-  }).source_files;
 }
 
 /** Chunks and characters of the listed files the denylist serves (counted, not loaded). */
@@ -169,7 +155,7 @@ async function checkOpen(
   how: { before: PackRecords; found: Findings },
 ): Promise<Partial<ValidationReport>> {
   const { found } = how;
-  const sources = checkedSources(reader).filter((f) => servedPath(segment, f.path));
+  const sources = checkedSourceRows(reader).filter((f) => servedPath(segment, f.path));
   const counts = listedCounts(segment, reader);
   const base = {
     pack_sha: (reader.meta("content_sha256") ?? "").slice(0, 16),

@@ -261,3 +261,19 @@ export async function runGuarded(
     clearTimeout(timer);
   }
 }
+
+/** Every file under `dir` (recursive) as one text; empty when there is none. */
+export async function allText(dir: string): Promise<string> {
+  let out = "";
+  try {
+    for await (const e of Deno.readDir(dir)) {
+      const p = `${dir}/${e.name}`;
+      if (e.isDirectory) out += await allText(p);
+      else if (e.isFile) out += await Deno.readTextFile(p);
+    }
+  } catch (err) {
+    // A directory that does not exist (nothing written there) holds no text.
+    if (!(err instanceof Deno.errors.NotFound)) throw err;
+  }
+  return out;
+}

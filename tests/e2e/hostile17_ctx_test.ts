@@ -9,7 +9,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
-import { MAIN_TS, removeSegment, runCli, runGuarded } from "./helpers.ts";
+import { allText, MAIN_TS, removeSegment, runCli, runGuarded } from "./helpers.ts";
 
 const FILES: Record<string, string> = {
   "app.py": 'def serve():\n    return "alpha_marker"\n',
@@ -131,6 +131,15 @@ async function oracleCase(): Promise<void> {
   }
 }
 
+/** An edit, then an incremental `ctx sync` whose validation fails with PACK_INDEX_MISMATCH. */
+async function assertSyncMismatch(dir: string): Promise<void> {
+  await Deno.writeTextFile(join(dir, "app.py"), 'def serve():\n    return "delta_marker"\n');
+  const s = await syncJson(dir);
+  assert.equal(modeOf(s.doc), "incremental", JSON.stringify(s.doc));
+  assert.equal(s.code, 1, JSON.stringify(s.doc));
+  assert.match(JSON.stringify(validationOf(s.doc)), /PACK_INDEX_MISMATCH/);
+}
+
 Deno.test("red17 ctx sync: a search row deleted by hand (stamp kept) fails the incremental sync's validation", async () => {
   const dir = await segmentOf();
   try {
@@ -141,11 +150,7 @@ Deno.test("red17 ctx sync: a search row deleted by hand (stamp kept) fails the i
       };
       db.prepare("DELETE FROM chunks_fts WHERE rowid = ?").run(row.rowid);
     });
-    await Deno.writeTextFile(join(dir, "app.py"), 'def serve():\n    return "delta_marker"\n');
-    const s = await syncJson(dir);
-    assert.equal(modeOf(s.doc), "incremental", JSON.stringify(s.doc));
-    assert.equal(s.code, 1, JSON.stringify(s.doc));
-    assert.match(JSON.stringify(validationOf(s.doc)), /PACK_INDEX_MISMATCH/);
+    await assertSyncMismatch(dir);
   } finally {
     await removeSegment(dir);
   }
@@ -173,11 +178,7 @@ Deno.test("red17 ctx sync: a chunk row of no listed file, planted by hand with i
     });
     const found = await search(dir, "echo_planted_marker");
     assert.ok(!JSON.stringify(found).includes("ghost.py"), JSON.stringify(found));
-    await Deno.writeTextFile(join(dir, "app.py"), 'def serve():\n    return "delta_marker"\n');
-    const s = await syncJson(dir);
-    assert.equal(modeOf(s.doc), "incremental", JSON.stringify(s.doc));
-    assert.equal(s.code, 1, JSON.stringify(s.doc));
-    assert.match(JSON.stringify(validationOf(s.doc)), /PACK_INDEX_MISMATCH/);
+    await assertSyncMismatch(dir);
   } finally {
     await removeSegment(dir);
   }
@@ -253,21 +254,6 @@ Deno.test("red17 ctx sync: a file swapped for a symlink out of the segment is dr
     await Deno.remove(outside, { recursive: true });
   }
 });
-
-/** Every file under `dir` (recursive) as text; empty when there is none. */
-async function allText(dir: string): Promise<string> {
-  let out = "";
-  try {
-    for await (const e of Deno.readDir(dir)) {
-      const p = join(dir, e.name);
-      if (e.isDirectory) out += await allText(p);
-      else if (e.isFile) out += await Deno.readTextFile(p);
-    }
-  } catch (err) {
-    if (!(err instanceof Deno.errors.NotFound)) throw err;
-  }
-  return out;
-}
 
 const GH_TOKEN = "ghp_abcdefghijklmnopqrstuvwxyzABCDEFGHIJ";
 

@@ -9,7 +9,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
-import { removeSegment, runCli } from "./helpers.ts";
+import { allText, removeSegment, runCli } from "./helpers.ts";
 
 const OFF = { TRIFECTA_NO_TELEMETRY: "1" };
 
@@ -232,21 +232,6 @@ Deno.test("red17 warm text: a same-size edit with mtime restored right after a p
     await removeSegment(dir);
   }
 });
-
-/** Every file under `dir` (recursive) as text; empty when there is none. */
-async function allText(dir: string): Promise<string> {
-  let out = "";
-  try {
-    for await (const e of Deno.readDir(dir)) {
-      const p = join(dir, e.name);
-      if (e.isDirectory) out += await allText(p);
-      else if (e.isFile) out += await Deno.readTextFile(p);
-    }
-  } catch (err) {
-    if (!(err instanceof Deno.errors.NotFound)) throw err;
-  }
-  return out;
-}
 
 Deno.test("red17 warm text: telemetry of cold and warm runs (full level) hold no absolute path and no outline text", async () => {
   const files = { ...HOSTILE_NAMES, "sec.py": pyDef("quebec_outline_marker") };
