@@ -38,20 +38,41 @@ export interface AcquireLockOptions {
 
 const sleeper = new Int32Array(new SharedArrayBuffer(4));
 
-function held(file: Deno.FsFile, waitedMs: number): HeldLock {
+/**
+ * A release for a locked file: unlock and close, once (later calls do
+ * nothing).
+ *
+ * @example
+ * ```ts
+ * import { releaseOnce, tryLock } from "./file_lock.ts";
+ * import { ok } from "node:assert/strict";
+ * const path = Deno.makeTempFileSync();
+ * const file = Deno.openSync(path, { read: true, write: true });
+ * file.lockSync(true);
+ * const release = releaseOnce(file);
+ * release();
+ * release(); // a second call is a no-op, not a second close
+ * const again = tryLock(Deno.openSync(path, { read: true, write: true }));
+ * ok(again !== undefined, "the lock was released");
+ * again.release();
+ * Deno.removeSync(path);
+ * ```
+ */
+export function releaseOnce(file: Deno.FsFile): () => void {
   let released = false;
-  return {
-    waitedMs,
-    release() {
-      if (released) return;
-      released = true;
-      try {
-        file.unlockSync();
-      } finally {
-        file.close();
-      }
-    },
+  return () => {
+    if (released) return;
+    released = true;
+    try {
+      file.unlockSync();
+    } finally {
+      file.close();
+    }
   };
+}
+
+function held(file: Deno.FsFile, waitedMs: number): HeldLock {
+  return { waitedMs, release: releaseOnce(file) };
 }
 
 /** Try once (never blocks); closes `file` when the lock is busy. */

@@ -182,8 +182,22 @@ export function manifestServes(row: ManifestRow, stamp: FileStamp, check: ServeC
  * ```
  */
 export async function rowTag(row: ManifestRow, key: CryptoKey): Promise<string> {
+  const fields = servedFields(row).join("\0");
+  const signed = `${fields}\0${row.out}\0${row.text}`;
+  const mac = await crypto.subtle.sign("HMAC", key, encoder.encode(signed));
+  let hex = "";
+  for (const byte of new Uint8Array(mac, 0, TAG_BYTES)) hex += byte.toString(16).padStart(2, "0");
+  return hex;
+}
+
+/**
+ * The fields of a row that decide what is served, besides its stored
+ * outputs: what {@linkcode rowTag} signs, in the order of the table's
+ * columns (`ManifestStore.put` writes them in this order).
+ */
+function servedFields(row: ManifestRow): (string | number)[] {
   const c = row.counts;
-  const fields = [
+  return [
     row.fileRel,
     row.key,
     row.size,
@@ -198,12 +212,7 @@ export async function rowTag(row: ManifestRow, key: CryptoKey): Promise<string> 
     c.functions,
     c.classes,
     c.symbols,
-  ].join("\0");
-  const signed = `${fields}\0${row.out}\0${row.text}`;
-  const mac = await crypto.subtle.sign("HMAC", key, encoder.encode(signed));
-  let hex = "";
-  for (const byte of new Uint8Array(mac, 0, TAG_BYTES)) hex += byte.toString(16).padStart(2, "0");
-  return hex;
+  ];
 }
 
 /** The key of {@linkcode rowTag} for a database stamped `stamp`. */
@@ -284,8 +293,8 @@ export class ManifestStore {
     this.#db = db;
     this.#put = db.prepare(
       `INSERT OR REPLACE INTO manifest (file_rel, key, size, mtime_ms, ctime_ms, ino, dev,
-         verified_at, out, text_out, has_errors, bytes, skeleton_bytes, functions, classes, symbols,
-         tag)
+         verified_at, has_errors, bytes, skeleton_bytes, functions, classes, symbols, out,
+         text_out, tag)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     this.#clear = db.prepare("DELETE FROM manifest");
@@ -324,26 +333,7 @@ export class ManifestStore {
 
   /** Record (or replace) a file's row. */
   put(row: ManifestRow): void {
-    const c = row.counts;
-    this.#put.run(
-      row.fileRel,
-      row.key,
-      row.size,
-      row.mtimeMs,
-      row.ctimeMs,
-      row.ino,
-      row.dev,
-      row.verifiedAtMs,
-      row.out,
-      row.text,
-      c.has_errors ? 1 : 0,
-      c.bytes,
-      c.skeleton_bytes,
-      c.functions,
-      c.classes,
-      c.symbols,
-      row.tag ?? "",
-    );
+    this.#put.run(...servedFields(row), row.out, row.text, row.tag ?? "");
   }
 
   /** Delete every row. */

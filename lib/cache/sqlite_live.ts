@@ -19,6 +19,7 @@
  * @module
  */
 import type { DatabaseSync } from "node:sqlite";
+import { releaseOnce } from "../file_lock.ts";
 import { openStateFile } from "../safe_dir.ts";
 import { LOG_SUFFIXES, moveAside, moveLogsAside } from "./corrupt_files.ts";
 import { type CacheEventSink, emitCacheEvent } from "./events.ts";
@@ -113,20 +114,7 @@ export function holdLive(dbPath: string, options: HoldLiveOptions): LiveAttempt 
 }
 
 function held(file: Deno.FsFile, movedAside: string[], reason: SetAsideReason | null): LiveHold {
-  let released = false;
-  return {
-    movedAside,
-    reason,
-    release() {
-      if (released) return;
-      released = true;
-      try {
-        file.unlockSync();
-      } finally {
-        file.close();
-      }
-    },
-  };
+  return { movedAside, reason, release: releaseOnce(file) };
 }
 
 /**

@@ -20,20 +20,33 @@ import { printJson } from "./output.ts";
 import { withStageSpan } from "../telemetry/otel_scope.ts";
 import { createProgress, stagedProgress } from "./progress.ts";
 
-async function runBuild(ctx: CommandContext): Promise<BuildReport> {
+/** What a pack stage runs: `buildPack` or `syncPack`, with the run's cache and progress. */
+type PackStage<R> = (
+  segment: CommandContext["segment"],
+  options: Parameters<typeof buildPack>[1] & Parameters<typeof syncPack>[1],
+) => Promise<R>;
+
+/**
+ * One pack stage (`ctx build` or `ctx sync`) with the run's AST cache and
+ * progress line, as a span of the command's trace (docs/telemetry_otel.md).
+ */
+async function runStage<R>(
+  ctx: CommandContext,
+  name: "build" | "sync",
+  stage: PackStage<R>,
+): Promise<R> {
   const cache = createAstCache({
     persist: ctx.global.persistCache,
     segment: ctx.segment,
     telemetry: ctx.telemetry,
   });
-  const progress = createProgress(ctx.output, "ctx build");
+  const progress = createProgress(ctx.output, `ctx ${name}`);
   const onProgress = stagedProgress(progress);
   try {
-    // The pack stage as a span of the command's trace (docs/telemetry_otel.md).
     return await withStageSpan(
       ctx.telemetry,
-      "ctx.pack.build",
-      () => buildPack(ctx.segment, { cache, telemetry: ctx.telemetry, onProgress }),
+      `ctx.pack.${name}`,
+      () => stage(ctx.segment, { cache, telemetry: ctx.telemetry, onProgress }),
     );
   } finally {
     progress.end(); // erased before the report prints on the same terminal
@@ -41,24 +54,12 @@ async function runBuild(ctx: CommandContext): Promise<BuildReport> {
   }
 }
 
-async function runSync(ctx: CommandContext): Promise<SyncReport> {
-  const cache = createAstCache({
-    persist: ctx.global.persistCache,
-    segment: ctx.segment,
-    telemetry: ctx.telemetry,
-  });
-  const progress = createProgress(ctx.output, "ctx sync");
-  const onProgress = stagedProgress(progress);
-  try {
-    return await withStageSpan(
-      ctx.telemetry,
-      "ctx.pack.sync",
-      () => syncPack(ctx.segment, { cache, telemetry: ctx.telemetry, onProgress }),
-    );
-  } finally {
-    progress.end(); // erased before the report prints on the same terminal
-    cache.close();
-  }
+function runBuild(ctx: CommandContext): Promise<BuildReport> {
+  return runStage(ctx, "build", buildPack);
+}
+
+function runSync(ctx: CommandContext): Promise<SyncReport> {
+  return runStage(ctx, "sync", syncPack);
 }
 
 function syncText(r: SyncReport): string {
