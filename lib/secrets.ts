@@ -62,40 +62,60 @@ function escapeRe(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 
-// One scan over the text finds every rule's literals, so a clean file costs
-// one pass. Longer literals first; a literal activates every rule that needs
-// it or a substring of it (`sk-ant-` also wakes the rules that need `sk-`).
+// One scan over the text finds every place where some rule's literal may
+// start, so a clean file costs one pass. The scan is case-insensitive for
+// every literal (one plain alternation is about twice as fast in V8 as one
+// that mixes `(?i:…)` groups); each place it stops is then checked against
+// the literals that begin with the same two characters, case-sensitive
+// ones exactly. A literal activates every rule that needs it or a substring
+// of it (`sk-ant-` also wakes the rules that need `sk-`).
 function needsOf(r: ContentSecretRule): readonly string[] {
   return r.exactNeeds ? [...r.needs, ...r.exactNeeds] : r.needs;
 }
 const NEEDLES = [...new Set(RULES.flatMap(needsOf))].sort((a, b) => b.length - a.length);
-const NEEDLE_RULES = new Map<string, number[]>(
-  NEEDLES.map((n) => [
-    n.toLowerCase(),
-    RULES.flatMap((r, i) =>
-      needsOf(r).some((m) => n.includes(m) || (r.re.ignoreCase && n.toLowerCase().includes(m)))
-        ? [i]
-        : []
-    ),
-  ]),
-);
-const TRIGGER = new RegExp(
-  NEEDLES.map((n) => {
-    const ci = RULES.some((r) => r.re.ignoreCase && r.needs.includes(n));
-    return ci ? `(?i:${escapeRe(n)})` : escapeRe(n);
-  }).join("|"),
-  "g",
-);
+
+/** One literal as the checks at a place need it. */
+interface Needle {
+  text: string;
+  /** Matched in any case (a case-insensitive rule needs it). */
+  anyCase: boolean;
+  /** The rules it wakes. */
+  rules: readonly number[];
+}
+const MIN_NEEDLE = Math.min(...NEEDLES.map((n) => n.length));
+// Literals by their first MIN_NEEDLE characters, lower-cased.
+const NEEDLES_AT = new Map<string, Needle[]>();
+for (const n of NEEDLES) {
+  const anyCase = RULES.some((r) => r.re.ignoreCase && r.needs.includes(n));
+  const rules = RULES.flatMap((r, i) =>
+    needsOf(r).some((m) => n.includes(m) || (r.re.ignoreCase && n.toLowerCase().includes(m)))
+      ? [i]
+      : []
+  );
+  const key = n.slice(0, MIN_NEEDLE).toLowerCase();
+  NEEDLES_AT.set(key, [...(NEEDLES_AT.get(key) ?? []), { text: n, anyCase, rules }]);
+}
+const TRIGGER = new RegExp(NEEDLES.map(escapeRe).join("|"), "gi");
+
+/** Whether `n` occurs in `text` at `at`. */
+function needleAt(text: string, at: number, n: Needle): boolean {
+  if (!n.anyCase) return text.startsWith(n.text, at);
+  return text.slice(at, at + n.text.length).toLowerCase() === n.text.toLowerCase();
+}
 
 function activeRules(text: string): Set<number> {
   const active = new Set<number>();
   TRIGGER.lastIndex = 0;
   for (let m = TRIGGER.exec(text); m !== null; m = TRIGGER.exec(text)) {
-    for (const i of NEEDLE_RULES.get(m[0].toLowerCase()) ?? []) active.add(i);
+    const at = m.index;
+    const key = text.slice(at, at + MIN_NEEDLE).toLowerCase();
+    for (const n of NEEDLES_AT.get(key) ?? []) {
+      if (needleAt(text, at, n)) { for (const i of n.rules) active.add(i); }
+    }
     if (active.size === RULES.length) break;
     // Literals may overlap (`gsk_test_`: `gsk_` and `k_test_`): go on from
     // the next character, not from the end of this match.
-    TRIGGER.lastIndex = m.index + 1;
+    TRIGGER.lastIndex = at + 1;
   }
   return active;
 }
