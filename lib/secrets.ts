@@ -120,6 +120,23 @@ function activeRules(text: string): Set<number> {
   return active;
 }
 
+/**
+ * The ids of the rules the literal pre-filter wakes for `text`: only these
+ * rules run. Exported for tests (a rule whose literal is in the text must
+ * be woken, whatever the case of a case-insensitive rule's literal).
+ *
+ * @example
+ * ```ts
+ * import { rulesWoken } from "./secrets.ts";
+ * import { ok, equal } from "node:assert/strict";
+ * ok(rulesWoken('PASSWORD = "x"').has("secret-assignment"));
+ * equal(rulesWoken("nothing here").size, 0);
+ * ```
+ */
+export function rulesWoken(text: string): Set<string> {
+  return new Set([...activeRules(text)].map((i) => RULES[i]?.id ?? ""));
+}
+
 interface Span {
   start: number;
   end: number;

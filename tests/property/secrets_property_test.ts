@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { CONTENT_SECRET_RULES, maskSecrets } from "../../lib/secrets.ts";
+import { CONTENT_SECRET_RULES, maskSecrets, rulesWoken } from "../../lib/secrets.ts";
 import { redactPreview, redactString, redactValue } from "../../lib/telemetry/redact.ts";
 import { type SecretSample, secretSamples } from "../_secret_samples.ts";
 
@@ -187,5 +187,37 @@ Deno.test("the linear JWT finder finds exactly what the JWT pattern finds", () =
       assert.deepEqual([...rule.find!(text)], byRegex, text);
     }),
     { numRuns: 5000 },
+  );
+});
+
+const NEEDS = [
+  ...new Set(CONTENT_SECRET_RULES.flatMap((r) => [...r.needs, ...(r.exactNeeds ?? [])])),
+];
+/** A piece of text: a rule's literal in a random case, or filler. */
+const needlePiece = fc.oneof(
+  fc.tuple(fc.constantFrom(...NEEDS), fc.array(fc.boolean(), { minLength: 24, maxLength: 24 }))
+    .map(([n, up]) => [...n].map((c, i) => (up[i] ? c.toUpperCase() : c.toLowerCase())).join("")),
+  fc.constantFrom(...NEEDS),
+  fc.stringMatching(/^[A-Za-z0-9_ .:=-]{0,6}$/),
+);
+
+Deno.test("the literal pre-filter wakes every rule whose literal is in the text, in any case for a case-insensitive rule", () => {
+  fc.assert(
+    fc.property(fc.array(needlePiece, { maxLength: 8 }), (parts) => {
+      const text = parts.join("");
+      const woken = rulesWoken(text);
+      for (const rule of CONTENT_SECRET_RULES) {
+        const ci = rule.re.ignoreCase;
+        const present = rule.needs.some((n) =>
+          ci ? text.toLowerCase().includes(n.toLowerCase()) : text.includes(n)
+        ) || (rule.exactNeeds ?? []).some((n) =>
+          text.includes(n)
+        );
+        if (present) {
+          assert.ok(woken.has(rule.id), `${rule.id} not woken by ${JSON.stringify(text)}`);
+        }
+      }
+    }),
+    { numRuns: 3000 },
   );
 });
