@@ -8,6 +8,13 @@
  * bundled build, where `worker.ts` is not beside this module), parsing runs
  * in process.
  *
+ * Grammars stick to workers: a grammar costs each worker that loads it its
+ * compile and its skeleton query's compile (tree-sitter analyses a query
+ * against the grammar's parse table: ~30 ms for Python, ~0.2–0.3 s for
+ * TypeScript, ~0.7 s for C++). A free worker takes the first queued file
+ * of a grammar it has, and loads another grammar only when no worker has it
+ * or enough of its files wait ({@linkcode SHARE_GRAMMAR_AFTER}).
+ *
  * @module
  */
 import { TrifectaError } from "../errors.ts";
@@ -18,6 +25,17 @@ import type { FileTags } from "./tags_extract.ts";
 import { tagsOfJob } from "./tags_job.ts";
 import type { FileSkeleton, Language } from "./types.ts";
 import type { WorkerReply, WorkerRequest } from "./worker_protocol.ts";
+import { languageSpec } from "../languages/mod.ts";
+
+/**
+ * Queued files of one grammar that make a free worker without the grammar
+ * load it too (fewer wait for a worker that has it). Half the
+ * parses the batch keeps ahead (lib/ast/skeleton_batch.ts).
+ */
+export const SHARE_GRAMMAR_AFTER = 16;
+
+/** How far down the queue a free worker looks for a file of a grammar it has. */
+const QUEUE_WINDOW = 64;
 
 /** Options for {@linkcode ParsePool}. */
 export interface ParsePoolOptions {
@@ -93,6 +111,17 @@ function failure(err: unknown): Reply {
   };
 }
 
+/** Options of {@linkcode ParsePool.warm}. */
+export interface WarmOptions {
+  /** How many files of each language are to come. */
+  files?: ReadonlyMap<Language, number>;
+}
+
+/** The grammar a language is parsed with (JavaScript: TSX). */
+function grammarOf(language: Language): string {
+  return languageSpec(language).grammar;
+}
+
 /** The default pool size: the cores available, at most 8. */
 export function defaultPoolSize(): number {
   const n = navigator.hardwareConcurrency || 2;
@@ -107,6 +136,8 @@ function workersAvailable(): boolean {
 interface Slot {
   worker: Worker;
   inFlight: number;
+  /** Grammars this worker has loaded or been asked to load. */
+  grammars: Set<string>;
   /** Asked to retire: gets no new file, terminated once its last reply is in. */
   retiring: boolean;
 }
@@ -130,6 +161,7 @@ export class ParsePool {
   /** Workers retired and not yet replaced (a replacement starts when there is work). */
   #toReplace = 0;
   #retired = 0;
+  #grammarLoads = 0;
   /** Languages warmed so far: a replacement worker loads them too. */
   #warmed: Language[] = [];
 
@@ -141,19 +173,31 @@ export class ParsePool {
     if (options.warm) this.warm(options.warm);
   }
 
-  #startWorker(): Slot {
+  /** A new worker; it loads `warm` (default: the languages warmed in every worker). */
+  #startWorker(warm: readonly Language[] = this.#warmed): Slot {
     const worker = new Worker(new URL("./worker.ts", import.meta.url), { type: "module" });
-    const slot: Slot = { worker, inFlight: 0, retiring: false };
+    const slot: Slot = { worker, inFlight: 0, retiring: false, grammars: new Set() };
     worker.onmessage = (event: MessageEvent<WorkerReply>) => this.#onReply(slot, event.data);
     worker.onerror = (event: ErrorEvent) => {
       event.preventDefault();
       this.#onWorkerError(slot, event.message);
     };
-    if (this.#warmed.length > 0) {
-      worker.postMessage({ type: "warm", languages: [...this.#warmed] } satisfies WorkerRequest);
-    }
+    this.#warmSlot(slot, warm);
     this.#slots.push(slot);
     return slot;
+  }
+
+  #addGrammar(slot: Slot, grammar: string): void {
+    if (slot.grammars.has(grammar)) return;
+    slot.grammars.add(grammar);
+    this.#grammarLoads++;
+  }
+
+  #warmSlot(slot: Slot, languages: readonly Language[]): void {
+    const fresh = languages.filter((l) => !slot.grammars.has(grammarOf(l)));
+    if (fresh.length === 0) return;
+    for (const l of fresh) this.#addGrammar(slot, grammarOf(l));
+    slot.worker.postMessage({ type: "warm", languages: fresh } satisfies WorkerRequest);
   }
 
   /** True while files go to workers: one is running, or a retired one is to be replaced. */
@@ -166,12 +210,28 @@ export class ParsePool {
     return this.#retired;
   }
 
-  /** Load web-tree-sitter and these grammars in every worker now. */
-  warm(languages: readonly Language[]): void {
+  /** Grammars loaded (or asked for) by the workers so far, one per worker and grammar. */
+  get grammarLoads(): number {
+    return this.#grammarLoads;
+  }
+
+  /**
+   * Load these grammars now: in every worker, or, given how many files of
+   * each language are to come (`options.files`), a language in a share of
+   * the workers that matches its share of the files (at least one worker).
+   */
+  warm(languages: readonly Language[], options: WarmOptions = {}): void {
     if (languages.length === 0) return;
-    this.#warmed = [...new Set([...this.#warmed, ...languages])];
-    for (const slot of this.#slots) {
-      slot.worker.postMessage({ type: "warm", languages: [...languages] } satisfies WorkerRequest);
+    const files = options.files;
+    const total = files ? languages.reduce((n, l) => n + (files.get(l) ?? 0), 0) : 0;
+    const slots = this.#slots.filter((s) => !s.retiring);
+    for (const language of languages) {
+      const share = total > 0 ? (files?.get(language) ?? 0) / total : 1;
+      const k = Math.max(1, Math.round(share * slots.length));
+      if (k >= slots.length) this.#warmed = [...new Set([...this.#warmed, language])];
+      // The workers with the fewest grammars first.
+      const chosen = [...slots].sort((a, b) => a.grammars.size - b.grammars.size).slice(0, k);
+      for (const slot of chosen) this.#warmSlot(slot, [language]);
     }
   }
 
@@ -286,39 +346,72 @@ export class ParsePool {
   }
 
   #pump(): void {
-    while (this.#queue.length > 0) {
-      let best: Slot | undefined;
-      for (const slot of this.#slots) {
-        if (slot.retiring) continue;
-        if (slot.inFlight < 2 && (!best || slot.inFlight < best.inFlight)) best = slot;
+    let sent = true;
+    while (sent && this.#queue.length > 0) {
+      sent = false;
+      for (const slot of this.#freeSlots()) {
+        const index = this.#jobFor(slot);
+        if (index < 0) continue;
+        const [pending] = this.#queue.splice(index, 1) as [Pending];
+        this.#send(slot, pending);
+        sent = true;
+        break;
       }
-      if (!best && this.#toReplace > 0) {
-        this.#toReplace--;
-        best = this.#startWorker();
-      }
-      if (!best) return;
-      const pending = this.#queue.shift() as Pending;
-      const id = this.#nextId++;
-      pending.slot = best;
-      this.#waiting.set(id, pending);
-      best.inFlight++;
-      const { job } = pending;
-      const req: WorkerRequest = {
-        type: "parse",
-        id,
-        segment: job.segment,
-        rel: job.rel,
-        abs: job.abs,
-        language: job.language,
-        text: job.text,
-        size: job.size,
-        sha256: job.sha256,
-        maxBytes: this.#maxBytes,
-        wantStat: job.wantStat ?? false,
-        task: job.task,
-      };
-      best.worker.postMessage(req);
     }
+  }
+
+  /** Workers that can take a file, fewest in flight first (a replacement is started if one is due). */
+  #freeSlots(): Slot[] {
+    const free = this.#slots.filter((s) => !s.retiring && s.inFlight < 2);
+    if (free.length === 0 && this.#toReplace > 0) {
+      this.#toReplace--;
+      return [this.#startWorker()];
+    }
+    return free.sort((a, b) => a.inFlight - b.inFlight);
+  }
+
+  /**
+   * The queued file `slot` should take (among the first {@linkcode QUEUE_WINDOW}):
+   * the first of a grammar it has; else the first whose grammar no other
+   * worker has, or of which enough files wait; else the first, when no other
+   * worker has a file in flight (nothing would pump again); else -1: none now.
+   */
+  #jobFor(slot: Slot): number {
+    const window = this.#queue.slice(0, QUEUE_WINDOW).map((p) => grammarOf(p.job.language));
+    const mine = window.findIndex((g) => slot.grammars.has(g));
+    if (mine >= 0) return mine;
+    const others = this.#slots.filter((s) => s !== slot && !s.retiring);
+    const waiting = new Map<string, number>();
+    for (const g of window) waiting.set(g, (waiting.get(g) ?? 0) + 1);
+    const shared = window.findIndex((g) =>
+      !others.some((s) => s.grammars.has(g)) || (waiting.get(g) ?? 0) >= SHARE_GRAMMAR_AFTER
+    );
+    if (shared >= 0) return shared;
+    return others.some((s) => s.inFlight > 0) ? -1 : 0;
+  }
+
+  #send(slot: Slot, pending: Pending): void {
+    const id = this.#nextId++;
+    pending.slot = slot;
+    this.#waiting.set(id, pending);
+    slot.inFlight++;
+    this.#addGrammar(slot, grammarOf(pending.job.language));
+    const { job } = pending;
+    const req: WorkerRequest = {
+      type: "parse",
+      id,
+      segment: job.segment,
+      rel: job.rel,
+      abs: job.abs,
+      language: job.language,
+      text: job.text,
+      size: job.size,
+      sha256: job.sha256,
+      maxBytes: this.#maxBytes,
+      wantStat: job.wantStat ?? false,
+      task: job.task,
+    };
+    slot.worker.postMessage(req);
   }
 
   #onReply(slot: Slot, reply: WorkerReply): void {

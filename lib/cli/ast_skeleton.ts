@@ -73,7 +73,10 @@ async function targetsAndPool(
     pool.close();
     pool = undefined;
   }
-  if (pool) pool.warm(languagesOf(targets.files));
+  if (pool) {
+    const files = filesByLanguage(targets.files);
+    pool.warm([...files.keys()], { files });
+  }
   return { targets, pool };
 }
 
@@ -312,13 +315,18 @@ function outcomeOf(
 }
 
 /** One language per grammar among the files (languages sharing a grammar share its parser). */
-function languagesOf(files: readonly SourceFile[]): Language[] {
+/** How many files of each grammar, keyed by the first language seen for it. */
+function filesByLanguage(files: readonly SourceFile[]): Map<Language, number> {
   const byGrammar = new Map<string, Language>();
+  const counts = new Map<Language, number>();
   for (const f of files) {
     const spec = languageOfPath(f.rel);
-    if (spec && !byGrammar.has(spec.grammar)) byGrammar.set(spec.grammar, spec.name);
+    if (!spec) continue;
+    const language = byGrammar.get(spec.grammar) ?? spec.name;
+    byGrammar.set(spec.grammar, language);
+    counts.set(language, (counts.get(language) ?? 0) + 1);
   }
-  return [...byGrammar.values()];
+  return counts;
 }
 
 function jsonTail(skipped: readonly SkippedTarget[], stats: Stats): string {

@@ -178,3 +178,60 @@ Deno.test("a worker whose file of 1 MiB or more failed after its read (over the 
     }
   });
 });
+
+/** `n` files named `<i>.<ext>` in `dir`, as pool jobs. */
+async function jobsOf(
+  dir: string,
+  ext: "py" | "js",
+  n: number,
+): Promise<Array<{ rel: string; abs: string; language: "python" | "javascript" }>> {
+  const out = [];
+  for (let i = 0; i < n; i++) {
+    const rel = `${ext}_${i}.${ext}`;
+    const body = ext === "py"
+      ? `def f${i}(x):\n    return x\n`
+      : `function f${i}(x) { return x; }\n`;
+    await Deno.writeTextFile(join(dir, rel), body);
+    out.push({
+      rel,
+      abs: join(dir, rel),
+      language: ext === "py" ? "python" as const : "javascript" as const,
+    });
+  }
+  return out;
+}
+
+Deno.test("the files of a grammar few files need go to the one worker that loaded it", async () => {
+  await withTempDir(async (dir) => {
+    const segment = await resolveSegment(dir);
+    const py = await jobsOf(dir, "py", 30);
+    const js = await jobsOf(dir, "js", 3);
+    const pool = new ParsePool({ size: 2 });
+    try {
+      pool.warm(["python", "javascript"], { files: new Map([["python", 30], ["javascript", 3]]) });
+      // The JavaScript files come between the Python ones, as a walk finds them.
+      const jobs = [...py.slice(0, 10), js[0], ...py.slice(10, 20), js[1], js[2], ...py.slice(20)];
+      const outs = await Promise.all(jobs.map((j) => j && pool.parse({ ...j, segment })));
+      assert.ok(outs.every((o) => o?.ok), JSON.stringify(outs.find((o) => !o?.ok)));
+      // Python in both workers, the TSX grammar (JavaScript) in one.
+      assert.equal(pool.grammarLoads, 3);
+    } finally {
+      pool.close();
+    }
+  });
+});
+
+Deno.test("a worker without a grammar loads it when many of its files wait, and every file is parsed", async () => {
+  await withTempDir(async (dir) => {
+    const segment = await resolveSegment(dir);
+    const js = await jobsOf(dir, "js", 40);
+    const pool = new ParsePool({ size: 2 });
+    try {
+      const outs = await Promise.all(js.map((j) => pool.parse({ ...j, segment })));
+      assert.equal(outs.filter((o) => o.ok).length, 40);
+      assert.equal(pool.grammarLoads, 2);
+    } finally {
+      pool.close();
+    }
+  });
+});
