@@ -377,6 +377,8 @@ export class ParsePool {
    * worker has a file in flight (nothing would pump again); else -1: none now.
    */
   #jobFor(slot: Slot): number {
+    const head = this.#queue[0];
+    if (head && slot.grammars.has(grammarOf(head.job.language))) return 0;
     const window = this.#queue.slice(0, QUEUE_WINDOW).map((p) => grammarOf(p.job.language));
     const mine = window.findIndex((g) => slot.grammars.has(g));
     if (mine >= 0) return mine;
