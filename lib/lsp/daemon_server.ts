@@ -17,6 +17,7 @@
  *
  * @module
  */
+import { LiveConfig } from "../config/live.ts";
 import { toTrifectaError, TrifectaError } from "../errors.ts";
 import { checkInside, type InsidePath, readInside, type Segment } from "../segment/mod.ts";
 import { elapsedMs, monotonicMs, type Telemetry } from "../telemetry/mod.ts";
@@ -66,6 +67,11 @@ export interface ServeOptions {
    * daemon's last telemetry write, which comes after serving ends.
    */
   releaseAtExit?: boolean;
+  /**
+   * Follow the config files (default true): before each query they are
+   * checked (a stat) and a changed `deny`/`ignore` applies to it.
+   */
+  reloadConfig?: boolean;
 }
 
 /** How {@linkcode serveDaemon} ended. */
@@ -77,25 +83,27 @@ function errorName(err: unknown): string {
 }
 
 class Daemon {
-  readonly #segment: Segment;
+  #segment: Segment;
   readonly #paths: DaemonPaths;
   readonly #config: LspConfig;
   readonly #env: EnvReader;
   readonly #t: Telemetry | undefined;
   readonly #ttlS: number;
   readonly #started = monotonicMs();
-  readonly #guard: GuardCache;
+  #guard: GuardCache;
   readonly #conns: DaemonConnections;
   #lastActivity = monotonicMs();
   /** The servers, one per family (lib/lsp/daemon_slots.ts). */
-  readonly #servers: DaemonSlots;
+  #servers: DaemonSlots;
+  /** The config files, re-read per query when they moved (lib/config/live.ts). */
+  #live: LiveConfig | undefined;
   #queries = 0;
   #listener: Deno.Listener | undefined;
   #ending: ServeEnd | undefined;
   #done!: (end: ServeEnd) => void;
   readonly finished: Promise<ServeEnd>;
 
-  constructor(segment: Segment, paths: DaemonPaths, options: ServeOptions) {
+  constructor(segment: Segment, paths: DaemonPaths, options: ServeOptions & { live?: LiveConfig }) {
     this.#segment = segment;
     this.#paths = paths;
     this.#env = options.env ?? processEnv;
@@ -109,12 +117,8 @@ class Daemon {
         this.#lastActivity = monotonicMs();
       },
     });
-    this.#servers = new DaemonSlots(segment, {
-      env: this.#env,
-      config: this.#config,
-      telemetry: this.#t,
-      onChange: () => this.#writeState(),
-    });
+    this.#servers = this.#slotsFor(segment);
+    this.#live = options.live;
     this.finished = new Promise((r) => (this.#done = r));
   }
 
@@ -216,8 +220,35 @@ class Daemon {
     }
   }
 
+  #slotsFor(segment: Segment): DaemonSlots {
+    return new DaemonSlots(segment, {
+      env: this.#env,
+      config: this.#config,
+      telemetry: this.#t,
+      onChange: () => this.#writeState(),
+    });
+  }
+
+  /**
+   * A `deny`/`ignore` glob added to the config since the last query applies
+   * to this one: the segment, its guard scan and the servers (which may hold
+   * what they read under the old globs) are replaced; servers start again
+   * on demand.
+   */
+  async #followConfig(): Promise<void> {
+    const reload = await this.#live?.check();
+    if (reload === undefined || !reload.globsChanged) return;
+    const old = this.#servers;
+    this.#segment = reload.segment;
+    this.#guard = new GuardCache(reload.segment);
+    this.#servers = this.#slotsFor(reload.segment);
+    await old.end();
+    await this.#writeState();
+  }
+
   async #query(params: DaemonQueryParams): Promise<DaemonQueryResult> {
     this.#queries++;
+    await this.#followConfig();
     const file = await checkInside(this.#segment, params.file);
     if (file.isDirectory) {
       throw new TrifectaError(
@@ -316,11 +347,13 @@ class Daemon {
  */
 export async function serveDaemon(segment: Segment, options: ServeOptions = {}): Promise<ServeEnd> {
   const env = options.env ?? processEnv;
+  // The config's globs are followed per query (nothing said: a daemon's stderr is closed).
+  const live = options.reloadConfig === false ? undefined : await LiveConfig.open(segment);
   const paths = daemonPaths(segment.root, env);
   await ensureRuntimeDir(paths.dir);
   const lock = await acquireDaemonLock(paths);
   if (!lock) return "already_running";
-  const daemon = new Daemon(segment, paths, { ...options, env });
+  const daemon = new Daemon(live?.segment ?? segment, paths, { ...options, env, live });
   try {
     await removeIfExists(paths.socket);
     const listener = Deno.listen({ transport: "unix", path: paths.socket });

@@ -29,7 +29,9 @@ import type { Segment } from "../segment/mod.ts";
 import type { Telemetry } from "../telemetry/mod.ts";
 import { handleToolCall } from "./dispatch.ts";
 import { type McpBudgets, McpState } from "./state.ts";
-import { startSessionWatch } from "./session_watch.ts";
+import { type SessionWatch, type SessionWatchOptions, startSessionWatch } from "./session_watch.ts";
+import { LiveSession, type StateLease } from "./live_session.ts";
+import { LiveConfig } from "../config/live.ts";
 import { TOOLS } from "./tools/mod.ts";
 import { BoundedStdioTransport, type RejectedRequest } from "./stdio_transport.ts";
 import type { LspConfig } from "../lsp/mod.ts";
@@ -56,10 +58,18 @@ function stderrLog(line: string): void {
 
 /**
  * Build the server for a session state (not connected). Each `tools/call`
- * records `mcp.<tool>` and flushes telemetry once the result is sent.
+ * records `mcp.<tool>` and flushes telemetry once the result is sent. With
+ * a {@linkcode LiveSession}, each call first checks the configuration and
+ * runs on the state in force (lib/mcp/live_session.ts).
  */
-export function createMcpServer(state: McpState, options: CreateServerOptions): Server {
+export function createMcpServer(
+  state: McpState | LiveSession,
+  options: CreateServerOptions,
+): Server {
   const log = options.log ?? stderrLog;
+  const acquire = state instanceof LiveSession
+    ? () => state.acquire()
+    : () => Promise.resolve<StateLease>({ state, release: () => {} });
   const server = new Server({ name: SERVER_NAME, version: options.version }, {
     capabilities: { tools: {} },
     instructions:
@@ -92,17 +102,22 @@ export function createMcpServer(state: McpState, options: CreateServerOptions): 
     if (request.method !== "tools/call") {
       throw new McpError(ErrorCode.MethodNotFound, `Method not found: ${request.method}`);
     }
-    return handleToolCall(state, request, {
-      signal: extra.signal,
-      sendNotification: (n) => extra.sendNotification(n),
-      tools: byName,
-      log,
-    }).finally(() => {
-      // Flush once the answer is on its way; the chain keeps flushes in order.
-      setTimeout(() => {
-        state.telemetry.flush().catch((err: unknown) => log(`telemetry flush failed: ${err}`));
-      }, 0);
-    });
+    return acquire().then((lease) =>
+      handleToolCall(lease.state, request, {
+        signal: extra.signal,
+        sendNotification: (n) => extra.sendNotification(n),
+        tools: byName,
+        log,
+      }).finally(() => {
+        lease.release();
+        // Flush once the answer is on its way; the chain keeps flushes in order.
+        setTimeout(() => {
+          lease.state.telemetry.flush().catch((err: unknown) =>
+            log(`telemetry flush failed: ${err}`)
+          );
+        }, 0);
+      })
+    );
   };
   return server;
 }
@@ -123,6 +138,12 @@ export interface ServeStdioOptions {
   lspConfig?: LspConfig;
   /** Watch the segment for file changes (default true; lib/mcp/session_watch.ts). */
   watch?: boolean;
+  /**
+   * Re-read the config files before each call and rebuild the state when
+   * the `deny`/`ignore` globs or the budgets changed (default true;
+   * lib/mcp/live_session.ts).
+   */
+  reloadConfig?: boolean;
 }
 
 /** How a session ended. */
@@ -139,14 +160,15 @@ export interface ServeEnd {
  * telemetry. Resolves when everything is closed.
  */
 export async function serveStdio(segment: Segment, options: ServeStdioOptions): Promise<ServeEnd> {
-  const state = McpState.open(segment, {
-    telemetry: options.telemetry,
-    persistCache: options.persistCache,
-    lspConfig: options.lspConfig,
-    budgets: options.budgets,
-    telemetryDir: options.telemetryDir,
+  let watch: SessionWatch | undefined;
+  const session = await openSession(segment, options, (fresh) => {
+    // The old watcher saw the old globs: a new one scans under the new ones.
+    const old = watch;
+    watch = startSessionWatch(fresh, watchOptionsOf(session, options));
+    old?.close().catch((err: unknown) => stderrLog(`watch: closing the old watcher: ${err}`));
+    fresh.warmUp().catch((err: unknown) => stderrLog(`language server warm-up failed: ${err}`));
   });
-  const server = createMcpServer(state, { version: options.version });
+  const server = createMcpServer(session, { version: options.version });
   const transport = new BoundedStdioTransport({
     onRejected: (r: RejectedRequest) => {
       stderrLog(`request refused (${r.reason}, ${r.bytes} bytes): JSON-RPC error ${r.code} sent`);
@@ -182,16 +204,40 @@ export async function serveStdio(segment: Segment, options: ServeStdioOptions): 
     });
   };
   await server.connect(transport);
+  const state = session.current;
   state.warmUp().catch((err: unknown) => stderrLog(`language server warm-up failed: ${err}`));
-  const watch = startSessionWatch(state, { enabled: options.watch, log: stderrLog });
+  // A call during `connect` may have rebuilt the state already (and started its watcher).
+  watch ??= startSessionWatch(state, watchOptionsOf(session, options));
   const reason = await ended;
   // Requests read before EOF still get their answers (bounded wait).
   if (reason === "stdin_eof") await transport.idle(IDLE_WAIT_MS);
   for (const [s, fn] of signals) Deno.removeSignalListener(s, fn);
   const calls = options.telemetry.metrics().mcp_call_count ?? 0;
-  await watch.close();
-  await state.close();
+  await watch?.close();
+  await session.close();
   await server.close();
   await options.telemetry.flush();
   return { reason, calls };
+}
+
+/** The session's states, with the configuration re-read per call unless `reloadConfig` is false. */
+async function openSession(
+  segment: Segment,
+  options: ServeStdioOptions,
+  onSwap: (state: McpState) => void,
+): Promise<LiveSession> {
+  const live = options.reloadConfig === false ? undefined : await LiveConfig.open(segment, {
+    warn: (n) => stderrLog(`config: ${n.code}: ${n.message}`),
+  });
+  return LiveSession.open(segment, {
+    telemetry: options.telemetry,
+    persistCache: options.persistCache,
+    lspConfig: options.lspConfig,
+    budgets: options.budgets,
+    telemetryDir: options.telemetryDir,
+  }, { live, log: stderrLog, onSwap });
+}
+
+function watchOptionsOf(session: LiveSession, options: ServeStdioOptions): SessionWatchOptions {
+  return { enabled: options.watch, log: stderrLog, acquire: () => session.acquire() };
 }

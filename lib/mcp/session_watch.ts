@@ -22,6 +22,7 @@ import {
   withCarryOver,
 } from "../watch/mod.ts";
 import type { McpState } from "./state.ts";
+import type { StateLease } from "./live_session.ts";
 
 /** Options for {@linkcode startSessionWatch}. */
 export interface SessionWatchOptions {
@@ -33,6 +34,12 @@ export interface SessionWatchOptions {
   debounceMs?: number;
   /** Called after each batch is handled (tests, progress). */
   onRefreshed?: (batch: WatchBatch, report: RefreshReport) => void;
+  /**
+   * Checks the configuration and holds the session's state in force for a
+   * batch (lib/mcp/live_session.ts). A batch is dropped when that state is
+   * no longer this watcher's: a new watcher scans under the new globs.
+   */
+  acquire?: () => Promise<StateLease>;
 }
 
 /** The watcher of one session. */
@@ -90,12 +97,20 @@ export function startSessionWatch(
   let closed = false;
   const starting = SegmentWatcher.start(state.segment, {
     debounceMs: options.debounceMs ?? DEFAULT_DEBOUNCE_MS,
+    // The session re-reads the config per call and restarts this watcher on a change.
+    reloadConfig: false,
     onBatch: async (batch) => {
-      const report = await refreshSession(state, batch, syncPack);
-      for (const [step, code] of Object.entries(report.errors)) {
-        log(`watch: ${step} failed after a change: ${code}`);
+      const lease = await options.acquire?.();
+      try {
+        if (lease !== undefined && lease.state !== state) return; // replaced: see `acquire`
+        const report = await refreshSession(state, batch, syncPack);
+        for (const [step, code] of Object.entries(report.errors)) {
+          log(`watch: ${step} failed after a change: ${code}`);
+        }
+        options.onRefreshed?.(batch, report);
+      } finally {
+        lease?.release();
       }
-      options.onRefreshed?.(batch, report);
     },
     onError: (err, what) => log(`watch: ${what}: ${toTrifectaError(err).message}`),
     // Said once: from here on the segment is polled (its batches say `lost_events`).

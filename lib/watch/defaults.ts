@@ -37,3 +37,9 @@ export const CHECK_COST_FACTOR = 9;
 export const LOST_GRACE_MS = 300;
 /** Re-scan period once the event stream is known to have gone silent (ms). */
 export const LOST_POLL_MS = 1000;
+/**
+ * Period of the stat of the config files while watching (ms): a `deny` or
+ * `ignore` glob added with no file change is applied (a full re-scan under
+ * it) within about this long. Batches check the files anyway.
+ */
+export const CONFIG_CHECK_MS = 1000;

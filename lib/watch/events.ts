@@ -24,7 +24,13 @@ export interface RawEvent {
 }
 
 /** Why a full re-scan was asked for. */
-export type RescanReason = "start" | "overflow" | "lost_events" | "watch_error" | "periodic";
+export type RescanReason =
+  | "start"
+  | "overflow"
+  | "lost_events"
+  | "watch_error"
+  | "periodic"
+  | "config_changed";
 
 /** What the buffer held when taken. */
 export interface PendingBatch {

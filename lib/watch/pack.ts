@@ -60,12 +60,12 @@ export function withCarryOver(sync: PackSyncer): PackSyncer {
   let owed: Set<string> | undefined = new Set();
   // One sync at a time: what is owed is settled by the one before.
   let last: Promise<unknown> = Promise.resolve();
-  const once = async (paths: readonly string[] | undefined) => {
+  const once = async (paths: readonly string[] | undefined, segment: Segment | undefined) => {
     const all = owed === undefined || paths === undefined
       ? undefined
       : [...new Set([...owed, ...paths])].sort();
     try {
-      const r = await sync(all);
+      const r = await sync(all, segment);
       owed = new Set();
       return r;
     } catch (err) {
@@ -73,8 +73,8 @@ export function withCarryOver(sync: PackSyncer): PackSyncer {
       throw err;
     }
   };
-  return (paths) => {
-    const run = last.then(() => once(paths));
+  return (paths, segment) => {
+    const run = last.then(() => once(paths, segment));
     last = run.catch(() => {}); // a failure is the caller's; the next call still runs
     return run;
   };
@@ -105,9 +105,11 @@ export interface PackSyncerOptions {
  * ```
  */
 export function packSyncerFor(segment: Segment, options: PackSyncerOptions = {}): PackSyncer {
-  return withCarryOver(async (paths) => {
-    if (!hasPack(segment)) return undefined;
-    const r = await syncPack(segment, { ...options, paths });
+  return withCarryOver(async (paths, current) => {
+    // The batch's segment, when given: a config glob added while watching applies.
+    const seg = current ?? segment;
+    if (!hasPack(seg)) return undefined;
+    const r = await syncPack(seg, { ...options, paths });
     return { added: r.added, changed: r.changed, deleted: r.deleted, mode: r.mode };
   });
 }

@@ -31,10 +31,12 @@ export interface PackSyncCounts {
 
 /**
  * Syncs the pack for the given paths (undefined: compare every file);
- * resolves undefined when the segment has no pack.
+ * resolves undefined when the segment has no pack. `segment`: the one the
+ * batch was scanned under (its config globs), when it is not the syncer's own.
  */
 export type PackSyncer = (
   paths: readonly string[] | undefined,
+  segment?: Segment,
 ) => Promise<PackSyncCounts | undefined>;
 
 /** Options for {@linkcode refreshBatch}. */
@@ -76,12 +78,17 @@ async function attempt<T>(
   }
 }
 
-/** Refresh the cache, the pack and the servers for one batch (see the module doc). */
+/**
+ * Refresh the cache, the pack and the servers for one batch (see the
+ * module doc). The batch's own segment (the config globs it was scanned
+ * under, `WatchBatch.segment`) wins over `segment`.
+ */
 export async function refreshBatch(
-  segment: Segment,
+  start: Segment,
   batch: WatchBatch,
   options: RefreshOptions = {},
 ): Promise<RefreshReport> {
+  const segment = batch.segment ?? start;
   const began = performance.now();
   const errors: Record<string, string> = {};
   const sources = [...batch.added, ...batch.changed]
@@ -98,7 +105,9 @@ export async function refreshBatch(
     parsed = done?.stats.parsed ?? 0;
   }
   const paths = [...batch.added, ...batch.changed, ...batch.deleted];
-  const pack = syncPack ? await attempt(errors, "pack", () => syncPack(paths)) : undefined;
+  const pack = syncPack
+    ? await attempt(errors, "pack", () => syncPack(paths, batch.segment))
+    : undefined;
   if (notifyServers) await attempt(errors, "lsp", () => notifyServers(batch));
   telemetry?.event("watch.batch", {
     args: { rescan: batch.rescan ?? null },

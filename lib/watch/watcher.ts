@@ -23,11 +23,22 @@
  * `onEventsLost` is called, and from then on the segment is polled every
  * {@linkcode LOST_POLL_MS}.
  *
+ * The configuration is live (lib/config/live.ts): before each batch the
+ * config files are checked (a stat; read again only when one moved), and
+ * every {@linkcode CONFIG_CHECK_MS} a stat alone asks for a batch when they
+ * moved. When the `deny` or `ignore` globs changed, the batch is a full
+ * re-scan under the new globs (`config_changed`: a newly denied or ignored
+ * file is reported deleted, a re-allowed one added) and carries the new
+ * segment (`WatchBatch.segment`), which the refresh reads and syncs through.
+ *
  * @module
  */
+import { LiveConfig } from "../config/live.ts";
+import { TrifectaError } from "../errors.ts";
 import type { Segment } from "../segment/mod.ts";
 import {
   CHECK_COST_FACTOR,
+  CONFIG_CHECK_MS,
   DEFAULT_CHECK_MS,
   DEFAULT_DEBOUNCE_MS,
   DEFAULT_POLL_MS,
@@ -56,6 +67,8 @@ export interface WatchBatch extends ChangeSet {
   ms: number;
   /** Set when the batch came from a full re-scan, and why. */
   rescan?: RescanReason;
+  /** The segment (with the config's globs) it was scanned under: read and sync through it. */
+  segment?: Segment;
 }
 
 /** Options for {@linkcode SegmentWatcher.close}. */
@@ -90,6 +103,13 @@ export interface WatcherOptions {
   checkMs?: number;
   /** Called once when the silence check finds the event stream lost (then polled every `pollMs`). */
   onEventsLost?: (info: { pollMs: number }) => void;
+  /**
+   * Follow the config files (default true; see the module doc). An MCP
+   * session passes false: it re-reads them itself and restarts its watcher.
+   * A config file that no longer loads, or a new warning, is told to
+   * `onError` (what: `config`) once.
+   */
+  reloadConfig?: boolean;
 }
 
 function denoSource(root: string): AsyncIterable<RawEvent> & { close(): void } {
@@ -115,6 +135,8 @@ export class SegmentWatcher {
   #lost = false;
   #check: ReturnType<typeof setInterval> | undefined;
   #checking: Promise<void> | undefined;
+  #live: LiveConfig | undefined;
+  #configTimer: ReturnType<typeof setInterval> | undefined;
   /** Events received so far (any, even dropped ones): proof the stream is alive. */
   #eventCount = 0;
   #lastCheckCount = 0;
@@ -133,7 +155,11 @@ export class SegmentWatcher {
    * watcher is live.
    */
   static async start(segment: Segment, options: WatcherOptions): Promise<SegmentWatcher> {
-    const watcher = new SegmentWatcher(segment, options);
+    const live = options.reloadConfig === false ? undefined : await LiveConfig.open(segment, {
+      warn: (n) => options.onError?.(new TrifectaError(n.code, n.message), "config"),
+    });
+    const watcher = new SegmentWatcher(live?.segment ?? segment, options);
+    watcher.#live = live;
     watcher.#open();
     try {
       watcher.#known = await scanDir(segment, "");
@@ -148,6 +174,13 @@ export class SegmentWatcher {
     if (every > 0 && !watcher.#polling) watcher.#every(every, "periodic");
     const check = options.checkMs ?? DEFAULT_CHECK_MS;
     if (check > 0) watcher.#check = setInterval(() => watcher.#silenceCheck(), check);
+    if (live !== undefined) {
+      watcher.#configTimer = setInterval(() => {
+        if (!live.moved() || watcher.#closed) return;
+        watcher.#buffer.requestRescan("config_changed");
+        watcher.#schedule();
+      }, CONFIG_CHECK_MS);
+    }
     return watcher;
   }
 
@@ -188,6 +221,7 @@ export class SegmentWatcher {
     if (this.#timer !== undefined) clearTimeout(this.#timer);
     if (this.#periodic !== undefined) clearInterval(this.#periodic);
     if (this.#check !== undefined) clearInterval(this.#check);
+    if (this.#configTimer !== undefined) clearInterval(this.#configTimer);
     if (this.#reopen !== undefined) clearTimeout(this.#reopen);
     if (options.releaseStream !== false) this.#closeSource();
     await this.#running;
@@ -327,8 +361,17 @@ export class SegmentWatcher {
     await this.#running;
   }
 
+  /** A changed config's globs apply from this batch on: a full re-scan under them. */
+  async #followConfig(): Promise<void> {
+    const reload = await this.#live?.check();
+    if (reload === undefined || !reload.globsChanged) return;
+    this.#segment = reload.segment;
+    this.#buffer.requestRescan("config_changed");
+  }
+
   async #batch(): Promise<void> {
     const began = performance.now();
+    await this.#followConfig();
     const pending = this.#buffer.take();
     let changes: ChangeSet;
     if (pending.rescan !== undefined) {
@@ -344,7 +387,11 @@ export class SegmentWatcher {
       changes = normaliseChanges(parts);
     }
     if (isEmptyChange(changes) || this.#closed) return;
-    const batch: WatchBatch = { ...changes, ms: Math.round(performance.now() - began) };
+    const batch: WatchBatch = {
+      ...changes,
+      ms: Math.round(performance.now() - began),
+      segment: this.#segment,
+    };
     if (pending.rescan !== undefined) batch.rescan = pending.rescan;
     try {
       await this.#opts.onBatch(batch);
