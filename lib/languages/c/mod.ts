@@ -48,12 +48,29 @@ export const C_MACRO_BLANKING: readonly string[] = [
   String.raw`\b__[a-z][a-z0-9_]*__\b`,
   String
     .raw`\b__(?:wur|THROW|THROWNL|LEAF|restrict_arr|fortify_function|extern_inline|extern_always_inline|always_inline)\b`,
-  // A line holding only an ALL-CAPS macro (with an underscore): `__BEGIN_DECLS`.
-  String.raw`^[ \t]*_*[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+_*[ \t]*(?:\([^()\n]*\))?[ \t]*$`,
+  // A line holding only an ALL-CAPS macro (with an underscore): `__BEGIN_DECLS`;
+  // not an export macro giving the return type of the function named on the
+  // next line (NSPR's `PR_EXTERN(void)` over `PL_HashTableDestroy(…);`).
+  String
+    .raw`^(?![ \t]*\w*(?:EXTERN|API|EXPORT|IMPORT|IMPLEMENT)\w*[ \t]*\([^()\n]*\)[ \t]*\n[ \t]*[A-Za-z_]\w*[ \t]*\()[ \t]*_*[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+_*[ \t]*(?:\([^()\n]*\))?[ \t]*$`,
   // ALL-CAPS macros after a parameter list, before `;` or `{`: `Z_EXPORT`.
   String.raw`(?<=\)\s*)(?:_*[A-Z][A-Z0-9_]*\b\s*)+(?=[;{])`,
-  // Between `struct`/`union`/`class` and the name: `class EXPORT_MACRO Name`.
-  String.raw`(?<=\b(?:class|struct|union)\s+)_*[A-Z][A-Z0-9_]*(?:\s*\([^()]*\))?(?=\s+[A-Za-z_])`,
+  // Between `struct`/`union`/`class` and the name of a body or a base list:
+  // `class EXPORT_MACRO Name {`, `class LLVM_GSL_POINTER LLVM_NODISCARD
+  // ArrayRef {` (not the ALL-CAPS tag of `typedef struct CK_X CK_Y;`).
+  String
+    .raw`(?<=\b(?:class|struct|union)\s+)(?:_*[A-Z][A-Z0-9_]*(?:\s*\([^()]*\))?\s+)+(?=[A-Za-z_]\w*\s*(?:final\b\s*)?[{:])`,
+  // Calling conventions in a function pointer's declarator, before its
+  // name: `typedef void (GL_APIENTRYP PFNGLFINISHPROC) (void);`,
+  // `void (WINAPI *cb)(int);`.
+  String.raw`(?<=\(\s*)_*[A-Z][A-Z0-9_]*(?=\s+\*?\s*[A-Za-z_]\w*\s*\)\s*\()`,
+  // An export macro starting a prototype with a pointer return type:
+  // `GLAPI const GLubyte * GLAPIENTRY gluErrorString (GLenum error);`.
+  String
+    .raw`^[ \t]*_*[A-Z][A-Z0-9_]*(?=[ \t]+(?:(?:const|volatile|unsigned|signed|struct|union|enum)[ \t]+)*[A-Za-z_]\w*[ \t]*\*)`,
+  // A calling convention after a pointer return type, before the function's
+  // name: `const GLubyte * GLAPIENTRY gluErrorString (GLenum error);`.
+  String.raw`(?<=\*\s*)_*[A-Z][A-Z0-9_]*(?=\s+[A-Za-z_]\w*\s*\()`,
   // zlib's `int f OF((int a));`: the macro and its outer parentheses.
   String.raw`\b(OF\s*\()\((?:[^()]|\([^()]*\))*\)(\))`,
 ];

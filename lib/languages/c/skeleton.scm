@@ -74,6 +74,9 @@
     (pointer_declarator declarator: (pointer_declarator declarator: (type_identifier) @name))
     (array_declarator declarator: (type_identifier) @name)
     (function_declarator declarator: (type_identifier) @name)
+    ; `typedef void (NAME) (void);` (also what is left of
+    ; `(GL_APIENTRYP NAME)` once the calling convention is blanked).
+    (function_declarator declarator: (parenthesized_declarator (type_identifier) @name))
     (function_declarator
       declarator: (parenthesized_declarator
         (pointer_declarator declarator: (type_identifier) @name)))
@@ -81,6 +84,9 @@
       declarator: (function_declarator
         declarator: (parenthesized_declarator
           (pointer_declarator declarator: (type_identifier) @name))))
+    (pointer_declarator
+      declarator: (function_declarator
+        declarator: (parenthesized_declarator (type_identifier) @name)))
   ]) @definition.type
 
 ; Function definitions: the name under pointer declarators, or inside the

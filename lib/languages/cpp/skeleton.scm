@@ -109,6 +109,8 @@
   ]
   body: (field_declaration_list) @body) @definition.struct
 
+; tree-sitter-cpp reads the nameless `enum : unsigned {…}` with a MISSING
+; (empty) name: such an enum is no symbol, like an anonymous struct.
 (enum_specifier
   name: [
     (type_identifier) @name
@@ -117,7 +119,8 @@
       scope: [(namespace_identifier) @owner (type_identifier) @owner (template_type name: (type_identifier) @owner)]
       name: [(type_identifier) @name (template_type name: (type_identifier) @name)])
   ]
-  body: (enumerator_list) @body) @definition.enum
+  body: (enumerator_list) @body
+  (#not-eq? @name "")) @definition.enum
 
 (namespace_definition
   name: (namespace_identifier) @name
@@ -149,6 +152,9 @@
     (reference_declarator (type_identifier) @name)
     (array_declarator declarator: (type_identifier) @name)
     (function_declarator declarator: (type_identifier) @name)
+    ; `typedef void (NAME) (void);` (also what is left of
+    ; `(GL_APIENTRYP NAME)` once the calling convention is blanked).
+    (function_declarator declarator: (parenthesized_declarator (type_identifier) @name))
     (function_declarator
       declarator: (parenthesized_declarator
         (pointer_declarator declarator: (type_identifier) @name)))
@@ -156,6 +162,9 @@
       declarator: (function_declarator
         declarator: (parenthesized_declarator
           (pointer_declarator declarator: (type_identifier) @name))))
+    (pointer_declarator
+      declarator: (function_declarator
+        declarator: (parenthesized_declarator (type_identifier) @name)))
   ]) @definition.type
 
 ; Functions and methods: definitions (with a body, or `= default`,
