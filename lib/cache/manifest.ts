@@ -17,7 +17,7 @@
  */
 import type { DatabaseSync, StatementSync } from "node:sqlite";
 import { MTIME_TRUST_WINDOW_MS } from "./limits.ts";
-import { CACHE_SCHEMA_VERSION } from "./types.ts";
+import { CACHE_KEY_VERSION } from "./types.ts";
 
 /** What the manifest compares: the file's stat. */
 export interface FileStamp {
@@ -145,7 +145,7 @@ export function manifestServes(row: ManifestRow, stamp: FileStamp, check: ServeC
   if (stamp.mtimeMs > trustedUntil || stamp.ctimeMs + CTIME_GRAIN_MS > trustedUntil) return false;
   // A path may hold ":": check both ends and the hash's length, not split.
   const prefix = `${check.segmentId}:${check.fileRel}:`;
-  const suffix = `:${CACHE_SCHEMA_VERSION}`;
+  const suffix = `:${CACHE_KEY_VERSION}`;
   const { key } = row;
   if (!key.startsWith(prefix) || !key.endsWith(suffix)) return false;
   if (key.length !== prefix.length + KEY_HASH_CHARS + suffix.length) return false;

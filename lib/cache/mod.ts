@@ -8,6 +8,7 @@
  */
 export {
   type AstCache,
+  CACHE_KEY_VERSION,
   CACHE_SCHEMA_VERSION,
   type CacheBackend,
   type CacheEntryMeta,

@@ -23,7 +23,7 @@ import {
 import { type ManifestColumns, type ManifestRow, ManifestStore } from "./manifest.ts";
 import { classifySqliteError } from "./sqlite_errors.ts";
 import { readSchemaVersion } from "./sqlite_schema.ts";
-import { CACHE_SCHEMA_VERSION } from "./types.ts";
+import { CACHE_KEY_VERSION } from "./types.ts";
 import type { AstCache, CacheEntryMeta, CacheStats } from "./types.ts";
 
 /** Options for {@linkcode SqliteCache}. */
@@ -278,7 +278,7 @@ export class SqliteCache implements AstCache {
    */
   keyForStat(fileRel: string, mtimeMs: number, size: number): string | undefined {
     if (!Number.isFinite(mtimeMs)) return undefined;
-    const suffix = `:${CACHE_SCHEMA_VERSION}`;
+    const suffix = `:${CACHE_KEY_VERSION}`;
     for (const row of this.#byStat.iterate(fileRel, mtimeMs, size)) {
       const { key, created_at } = row as { key: string; created_at: number };
       if (!key.endsWith(suffix)) continue;

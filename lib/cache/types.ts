@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { EXTRACTION_FINGERPRINT } from "./fingerprint.ts";
 
 /** Which store serves the cache. */
 export type CacheBackend = "memory" | "sqlite";
@@ -74,16 +75,25 @@ export interface AstCache {
 export const CACHE_SCHEMA_VERSION = 4;
 
 /**
- * The cache key `<segment_id>:<file relpath>:<sha256(content)[:16]>:<schema>`.
+ * The last part of every key: the value schema and the extraction
+ * fingerprint (`<schema>.<fingerprint>`, lib/cache/fingerprint.ts), so an
+ * entry written by other extraction code (a new query, secret rule or
+ * grammar) is never served.
+ */
+export const CACHE_KEY_VERSION: string = `${CACHE_SCHEMA_VERSION}.${EXTRACTION_FINGERPRINT}`;
+
+/**
+ * The cache key `<segment_id>:<file relpath>:<sha256(content)[:16]>:<schema>.<fingerprint>`
+ * ({@linkcode CACHE_KEY_VERSION}).
  * Relative, so no absolute path reaches the key, the database or telemetry.
  *
  * @example
  * ```ts
- * import { CACHE_SCHEMA_VERSION, cacheKey } from "./types.ts";
+import { CACHE_KEY_VERSION, cacheKey } from "./types.ts";
  * import { equal } from "node:assert/strict";
  * equal(
  *   cacheKey("1a2b3c4d", "src/app.py", "9f86d081884c7d659a2feaa0c55ad015"),
- *   `1a2b3c4d:src/app.py:9f86d081884c7d65:${CACHE_SCHEMA_VERSION}`,
+ *   `1a2b3c4d:src/app.py:9f86d081884c7d65:${CACHE_KEY_VERSION}`,
  * );
  * equal(cacheKey("1a2b3c4d", "src/app.py", "9f86d081884c7d65", 1), "1a2b3c4d:src/app.py:9f86d081884c7d65:1");
  * ```
@@ -92,7 +102,7 @@ export function cacheKey(
   segmentId: string,
   fileRel: string,
   contentSha256Hex: string,
-  schemaVersion: number = CACHE_SCHEMA_VERSION,
+  schemaVersion: number | string = CACHE_KEY_VERSION,
 ): string {
   return `${segmentId}:${fileRel}:${contentSha256Hex.slice(0, 16)}:${schemaVersion}`;
 }

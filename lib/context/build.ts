@@ -34,6 +34,7 @@ import { acquirePackLock } from "./lock.ts";
 import { countByReason, nameHasSecret, type SkippedFile } from "./skips.ts";
 import { commitStore, removeStaleTemps, type StoreCommit, writeNewStore } from "./store_write.ts";
 import { INDEX_REL, PACK_REL, type PackChunk, type PackProgress } from "./types.ts";
+import { EXTRACTION_FINGERPRINT } from "../cache/fingerprint.ts";
 
 /** Options for {@linkcode buildPack}. */
 export interface BuildOptions {
@@ -318,6 +319,7 @@ export async function buildLocked(
       created_at: pack.created_at,
       build_id: pack.build_id,
       secret_mode: mode,
+      extraction: EXTRACTION_FINGERPRINT,
       onProgress,
     });
   });

@@ -34,6 +34,11 @@ export interface StoreMeta {
   build_id: string;
   /** Secret-files mode the text was read under (a change forces a full build). */
   secret_mode: string;
+  /**
+   * The extraction fingerprint the chunks were cut with (lib/cache/fingerprint.ts;
+   * a change forces a full build).
+   */
+  extraction: string;
 }
 
 /** Stamp the database at `path` as written here (see `trust.ts`). */

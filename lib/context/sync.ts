@@ -41,6 +41,7 @@ import { openStore, packPath } from "./pack_io.ts";
 import { deleteFiles, RowWriter } from "./store_schema.ts";
 import { statMatches } from "./stale.ts";
 import { commitStore, finishMeta, removeStaleTemps, stampStore } from "./store_write.ts";
+import { EXTRACTION_FINGERPRINT } from "../cache/fingerprint.ts";
 
 /** Options for {@linkcode syncPack}. */
 export interface SyncOptions extends BuildOptions {
@@ -91,6 +92,10 @@ function openLive(
   }
   try {
     if (reader.meta("secret_mode") !== mode) return { reason: "secret-files mode changed" };
+    // Chunks cut by other extraction code (queries, secret rules, grammars) are all redone.
+    if (reader.meta("extraction") !== EXTRACTION_FINGERPRINT) {
+      return { reason: "extraction code changed" };
+    }
     if (!reader.hasSymbols()) return { reason: "no symbol table" };
     const rows = reader.query((db) =>
       db.prepare("SELECT path, sha256, mtime, bytes, target FROM source_files").all()
@@ -205,6 +210,7 @@ function applyChange(segment: Segment, tmp: string, change: Change): string {
       created_at: new Date().toISOString(),
       build_id: crypto.randomUUID(),
       secret_mode: change.secretMode,
+      extraction: EXTRACTION_FINGERPRINT,
     });
     db.exec("COMMIT");
     return digest;

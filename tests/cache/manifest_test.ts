@@ -6,7 +6,8 @@ import { createAstCache } from "../../lib/cache/factory.ts";
 import { SqliteCache } from "../../lib/cache/sqlite_cache.ts";
 import { openCacheDatabase } from "../../lib/cache/sqlite_open.ts";
 import { ACCESS_GRAIN_SEC, MTIME_TRUST_WINDOW_MS } from "../../lib/cache/limits.ts";
-import { CACHE_SCHEMA_VERSION } from "../../lib/cache/types.ts";
+import { CACHE_KEY_VERSION, CACHE_SCHEMA_VERSION } from "../../lib/cache/types.ts";
+import { EXTRACTION_FINGERPRINT } from "../../lib/cache/fingerprint.ts";
 import { tempSegment } from "./helpers.ts";
 
 const SEG = "1a2b3c4d";
@@ -17,7 +18,7 @@ function row(rel: string, over: Partial<ManifestRow> = {}): ManifestRow {
   return {
     ...STAMP,
     fileRel: rel,
-    key: `${SEG}:${rel}:0123456789abcdef:${CACHE_SCHEMA_VERSION}`,
+    key: `${SEG}:${rel}:0123456789abcdef:${CACHE_KEY_VERSION}`,
     verifiedAtMs: STAMP.mtimeMs + HOUR_MS,
     out: `{"path":${JSON.stringify(rel)},"symbols":[]}`,
     text: `${rel} (python, 6 bytes)\n`,
@@ -58,18 +59,24 @@ Deno.test("manifest: a file changed within the trust window of its verification 
   assert.equal(manifestServes(clear, late, CHECK), true);
 });
 
-Deno.test("manifest: a row of another segment, file, value schema or path in its output is refused", () => {
+Deno.test("manifest: a row of another segment, file, value schema, extraction code or path in its output is refused", () => {
   const bad: [string, ManifestRow][] = [
     [
       "other segment",
-      row("a.py", { key: `ffffffff:a.py:0123456789abcdef:${CACHE_SCHEMA_VERSION}` }),
+      row("a.py", { key: `ffffffff:a.py:0123456789abcdef:${CACHE_KEY_VERSION}` }),
     ],
-    ["other file", row("a.py", { key: `${SEG}:b.py:0123456789abcdef:${CACHE_SCHEMA_VERSION}` })],
+    ["other file", row("a.py", { key: `${SEG}:b.py:0123456789abcdef:${CACHE_KEY_VERSION}` })],
     [
       "old schema",
-      row("a.py", { key: `${SEG}:a.py:0123456789abcdef:${CACHE_SCHEMA_VERSION - 1}` }),
+      row("a.py", {
+        key: `${SEG}:a.py:0123456789abcdef:${CACHE_SCHEMA_VERSION - 1}.${EXTRACTION_FINGERPRINT}`,
+      }),
     ],
-    ["short hash", row("a.py", { key: `${SEG}:a.py:0123:${CACHE_SCHEMA_VERSION}` })],
+    [
+      "other extraction code",
+      row("a.py", { key: `${SEG}:a.py:0123456789abcdef:${CACHE_SCHEMA_VERSION}.0badc0de` }),
+    ],
+    ["short hash", row("a.py", { key: `${SEG}:a.py:0123:${CACHE_KEY_VERSION}` })],
     ["other path in out", row("a.py", { out: '{"path":"b.py","symbols":[]}' })],
     ["not an object", row("a.py", { out: '{"path":"a.py",' })],
   ];
@@ -142,7 +149,7 @@ Deno.test("manifest: a copied database (not stamped here) loses its manifest row
   try {
     const first = createAstCache({ segment, persist: true });
     const rel = "a.py";
-    const key = `${segment.id}:${rel}:0123456789abcdef:${CACHE_SCHEMA_VERSION}`;
+    const key = `${segment.id}:${rel}:0123456789abcdef:${CACHE_KEY_VERSION}`;
     first.set(key, { v: 1 }, { ...META, fileRel: rel });
     const manifest = await openManifest(first);
     manifest?.put(row(rel, { key }));
@@ -193,7 +200,7 @@ Deno.test("manifest: when a write-ahead log is there at open, a row is genuine o
   try {
     const cache = createAstCache({ segment, persist: true });
     const rel = "a.py";
-    const key = `${segment.id}:${rel}:0123456789abcdef:${CACHE_SCHEMA_VERSION}`;
+    const key = `${segment.id}:${rel}:0123456789abcdef:${CACHE_KEY_VERSION}`;
     cache.set(key, { v: 1 }, { ...META, fileRel: rel });
     const writer = await openManifest(cache);
     writer?.put(row(rel, { key }));

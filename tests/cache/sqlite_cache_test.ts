@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { DatabaseSync } from "node:sqlite";
 import { SqliteCache } from "../../lib/cache/sqlite_cache.ts";
-import { CACHE_SCHEMA_VERSION as V } from "../../lib/cache/types.ts";
+import { CACHE_KEY_VERSION as V, CACHE_SCHEMA_VERSION } from "../../lib/cache/types.ts";
+import { EXTRACTION_FINGERPRINT } from "../../lib/cache/fingerprint.ts";
 import { openCacheDatabase } from "../../lib/cache/sqlite_open.ts";
 import { DB_SCHEMA_VERSION } from "../../lib/cache/sqlite_schema.ts";
 import { recordingSink } from "./helpers.ts";
@@ -143,7 +144,7 @@ Deno.test("sqlite: prune removes entries not read for N days and keeps recently 
   });
 });
 
-Deno.test("sqlite: keyForStat returns this segment's current-schema key only outside the 2 s mtime window", async () => {
+Deno.test("sqlite: keyForStat returns this segment's current-schema, current-extraction key only outside the 2 s mtime window", async () => {
   await withDb((path) => {
     const now = 1_000_000;
     const c = open(path, { now: () => now, segmentId: "aaaaaaaa" });
@@ -157,8 +158,17 @@ Deno.test("sqlite: keyForStat returns this segment's current-schema key only out
       fileMtimeMs: 990_000,
       fileSize: 5,
     });
-    c.set(`aaaaaaaa:c.py:1111111111111111:${V - 1}`, 1, {
-      fileRel: "c.py",
+    c.set(
+      `aaaaaaaa:c.py:1111111111111111:${CACHE_SCHEMA_VERSION - 1}.${EXTRACTION_FINGERPRINT}`,
+      1,
+      {
+        fileRel: "c.py",
+        fileMtimeMs: 990_000,
+        fileSize: 5,
+      },
+    );
+    c.set(`aaaaaaaa:e.py:1111111111111111:${CACHE_SCHEMA_VERSION}.0badc0de`, 1, {
+      fileRel: "e.py",
       fileMtimeMs: 990_000,
       fileSize: 5,
     });
@@ -172,6 +182,7 @@ Deno.test("sqlite: keyForStat returns this segment's current-schema key only out
     assert.equal(c.keyForStat("a.py", 990_000, 6), undefined);
     assert.equal(c.keyForStat("b.py", 990_000, 5), undefined, "another segment's key");
     assert.equal(c.keyForStat("c.py", 990_000, 5), undefined, "old value schema");
+    assert.equal(c.keyForStat("e.py", 990_000, 5), undefined, "other extraction code");
     assert.equal(c.keyForStat("d.py", 999_000, 5), undefined, "modified 1 s before caching");
     assert.equal(c.hasFile("d.py"), true);
     assert.equal(c.hasFile("zz.py"), false);

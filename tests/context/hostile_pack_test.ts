@@ -286,6 +286,7 @@ Deno.test("when the new pack cannot be renamed into place the previous pack stay
         created_at: "",
         build_id: "other-build",
         secret_mode: "mask",
+        extraction: "test",
       });
     }, {
       beforeRename: () => {

@@ -209,3 +209,34 @@ Deno.test("the MCP pack session serves get from the asked rows and syncs a chang
     await removeSegment(seg);
   }
 });
+
+Deno.test("sync of a pack cut by other extraction code (or by code before the fingerprint) rebuilds it whole", async () => {
+  const { DatabaseSync } = await import("node:sqlite");
+  const { EXTRACTION_FINGERPRINT } = await import("../../lib/cache/fingerprint.ts");
+  const seg = await tempSegment(FILES);
+  try {
+    await buildPack(seg);
+    const db = join(seg.root, "_ctx/context_pack.db");
+    const meta = (sql: string) => {
+      const conn = new DatabaseSync(db);
+      try {
+        return conn.prepare(sql).all();
+      } finally {
+        conn.close();
+      }
+    };
+    const recorded = meta("SELECT value FROM meta WHERE key = 'extraction'");
+    assert.deepEqual(recorded.map((r) => r.value), [EXTRACTION_FINGERPRINT]);
+    meta("UPDATE meta SET value = '0badc0de' WHERE key = 'extraction'");
+    const other = await syncPack(seg);
+    assert.deepEqual([other.mode, other.full_reason], ["full", "extraction code changed"]);
+    assert.equal((await validatePack(seg)).passed, true);
+    meta("DELETE FROM meta WHERE key = 'extraction'");
+    const older = await syncPack(seg);
+    assert.deepEqual([older.mode, older.full_reason], ["full", "extraction code changed"]);
+    const again = await syncPack(seg);
+    assert.equal(again.mode, "incremental", "the rebuilt pack records the fingerprint");
+  } finally {
+    await removeSegment(seg);
+  }
+});
