@@ -14,7 +14,7 @@
  *
  * @module
  */
-import { toTrifectaError } from "../errors.ts";
+import { toTrifectaError, TrifectaError } from "../errors.ts";
 import { optionalEnv } from "../env.ts";
 import { join } from "../path.ts";
 import type { Segment } from "../segment/segment.ts";
@@ -142,6 +142,28 @@ export interface ConfigReload {
 
 const UNCHANGED: Promise<undefined> = Promise.resolve(undefined);
 
+/**
+ * `last` with the `deny` and `ignore` globs of `others` added: globs only
+ * add up, so a broken file never takes one away, and the other file's new
+ * ones apply.
+ */
+export function withGlobsOf(
+  last: EffectiveConfig,
+  others: readonly Pick<EffectiveConfig, "deny" | "ignore">[],
+): EffectiveConfig {
+  const union = (
+    mine: readonly string[],
+    pick: (c: Pick<EffectiveConfig, "deny" | "ignore">) => readonly string[],
+  ) => [
+    ...new Set([...mine, ...others.flatMap(pick)]),
+  ];
+  return {
+    ...last,
+    deny: { ...last.deny, value: union(last.deny.value, (c) => c.deny.value) },
+    ignore: { ...last.ignore, value: union(last.ignore.value, (c) => c.ignore.value) },
+  };
+}
+
 function warningKey(w: ConfigWarning): string {
   return `${w.code}\u0000${w.key}\u0000${w.message}`;
 }
@@ -227,14 +249,15 @@ export class LiveConfig {
     try {
       config = await loadConfig(this.#base, { flags: this.#opts.flags, env: this.#opts.env });
     } catch (err) {
-      // Broken now: keep the last configuration that loaded (its deny globs stay).
+      // Broken now: keep the last configuration that loaded (its deny globs
+      // stay), plus the globs the other file adds now.
       const e = toTrifectaError(err);
       this.#sayOnce(`${e.code}\u0000${e.message}`, {
         code: e.code,
         message: `${e.message}; the configuration loaded before stays in force ` +
-          `(deny and ignore globs unchanged) until the file loads again`,
+          `(its deny and ignore globs, plus any the other config file adds) until the file loads again`,
       });
-      return undefined;
+      config = withGlobsOf(this.#config, await this.#loadableLayers());
     }
     this.#sayNew(config.warnings);
     const previous = this.#config;
@@ -247,6 +270,22 @@ export class LiveConfig {
     const globsChanged = globsKey(config) !== globsKey(previous);
     if (globsChanged) this.#segment = withConfigGlobs(this.#base, config);
     return { config, segment: this.#segment, previous, globsChanged };
+  }
+
+  /** The configurations of each file alone that still load (one file broke). */
+  async #loadableLayers(): Promise<EffectiveConfig[]> {
+    const out: EffectiveConfig[] = [];
+    for (const skip of ["segment", "user"] as const) {
+      try {
+        out.push(
+          await loadConfig(this.#base, { flags: this.#opts.flags, env: this.#opts.env, skip }),
+        );
+      } catch (err) {
+        // This one holds the broken file: the last good globs stand for it.
+        if (!(err instanceof TrifectaError)) throw err;
+      }
+    }
+    return out;
   }
 
   #sayNew(warnings: readonly ConfigWarning[]): void {

@@ -9,6 +9,7 @@
  * @module
  */
 import { optionalEnv } from "../env.ts";
+import { join } from "../path.ts";
 import type { Segment } from "../segment/segment.ts";
 import {
   type EnvReader,
@@ -63,6 +64,12 @@ export interface LoadConfigOptions {
   flags?: ConfigFlags;
   /** The environment (default: the process's, where granted). */
   env?: EnvReader;
+  /**
+   * Leave one file out, as if absent: a long-lived process whose other file
+   * no longer loads still takes up the globs of this one (lib/config/live.ts).
+   * Without the user file the segment is not trusted.
+   */
+  skip?: "segment" | "user";
 }
 
 const EMPTY: ReadLayer = { layer: {}, trusted: [], warnings: [] };
@@ -104,9 +111,13 @@ export async function loadConfig(
   options: LoadConfigOptions = {},
 ): Promise<EffectiveConfig> {
   const env = options.env ?? optionalEnv;
-  const userFound = readUserFile(env);
+  const userFound: FileText = options.skip === "user"
+    ? { info: { path: null, state: "absent" } }
+    : readUserFile(env);
   const user = await layerOf(userFound, userFound.info.path ?? "config.jsonc", true);
-  const segFound = readSegmentFile(segment);
+  const segFound: FileText = options.skip === "segment"
+    ? { info: { path: join(segment.root, SEGMENT_CONFIG_FILE), state: "absent" } }
+    : readSegmentFile(segment);
   const seg = await layerOf(segFound, SEGMENT_CONFIG_FILE, false);
   const trusted = isTrusted(segment, user.trusted);
   const honoured = honouredLayer(seg.layer, user.layer, { trusted, file: SEGMENT_CONFIG_FILE });

@@ -3,9 +3,13 @@
  * call (and each watcher batch) the config files are checked
  * ({@linkcode LiveConfig.check}: a stat of each; read again only when one
  * moved). When the `deny` or `ignore` globs, or the MCP budgets, changed,
- * a fresh {@linkcode McpState} is opened on the new segment (its own AST
- * cache, parse workers, language servers and pack session: nothing derived
- * from the old globs survives) and serves every call from then on. Calls
+ * a fresh {@linkcode McpState} is opened on the new segment (its own parse
+ * workers, language servers and pack session: nothing derived from the old
+ * globs survives) and serves every call from then on. The AST cache is the
+ * session's, kept across states: its values are keyed by content, not by
+ * the globs (a denied path is refused before any lookup), and one
+ * connection for the session keeps SQLite from holding the descriptors of
+ * closed ones while another is open on the same file. Calls
  * already running finish on the old state, which is closed once the last
  * of them is done; no call that starts after the change was seen is
  * answered from the old one.
@@ -14,6 +18,7 @@
  */
 import type { ConfigReload, LiveConfig } from "../config/live.ts";
 import type { EffectiveConfig } from "../config/mod.ts";
+import { type AstCache, createAstCache } from "../cache/mod.ts";
 import { type McpBudgets, McpState, type McpStateOptions } from "./state.ts";
 
 /** One state, held for one call (or batch): release it when done. */
@@ -54,10 +59,16 @@ export class LiveSession {
   #held = new Map<McpState, number>();
   #retired = new Set<McpState>();
   #closed = false;
+  readonly #cache: AstCache;
 
-  private constructor(state: McpState, stateOpts: McpStateOptions, options: LiveSessionOptions) {
+  private constructor(
+    state: McpState,
+    stateOpts: McpStateOptions & { cache: AstCache },
+    options: LiveSessionOptions,
+  ) {
     this.#state = state;
     this.#stateOpts = stateOpts;
+    this.#cache = stateOpts.cache;
     this.#opts = options;
   }
 
@@ -68,8 +79,15 @@ export class LiveSession {
     options: LiveSessionOptions = {},
   ): LiveSession {
     const live = options.live;
-    const opts = live ? { ...stateOpts, budgets: budgetsOf(live.config) } : stateOpts;
-    const state = McpState.open(live?.segment ?? segment, opts);
+    const first = live?.segment ?? segment;
+    const cache = stateOpts.cache ?? createAstCache({
+      persist: stateOpts.persistCache ?? false,
+      segment: first,
+      telemetry: stateOpts.telemetry,
+    });
+    const budgets = live ? budgetsOf(live.config) : stateOpts.budgets;
+    const opts = { ...stateOpts, budgets, cache };
+    const state = McpState.open(first, opts);
     return new LiveSession(state, opts, options);
   }
 
@@ -111,7 +129,7 @@ export class LiveSession {
     this.#stateOpts.telemetry.incr("mcp_config_rebuild_count");
     this.#opts.log?.(
       `config changed (${reload.globsChanged ? "deny/ignore globs" : "budgets"}): ` +
-        "session state rebuilt (AST cache, workers, language servers, pack session)",
+        "session state rebuilt (workers, language servers, pack session)",
     );
     this.#retired.add(old);
     if (!this.#held.has(old)) this.#closeRetired(old);
@@ -123,11 +141,16 @@ export class LiveSession {
     state.close().catch((err: unknown) => this.#opts.log?.(`closing the old state failed: ${err}`));
   }
 
-  /** Close every state (the one serving and any still retiring). Safe to call twice. */
+  /** Close every state (the one serving and any still retiring), then the cache. Safe to call twice. */
   async close(): Promise<void> {
+    const first = !this.#closed;
     this.#closed = true;
     const all = [this.#state, ...this.#retired];
     this.#retired.clear();
-    await Promise.all(all.map((s) => s.close()));
+    try {
+      await Promise.all(all.map((s) => s.close()));
+    } finally {
+      if (first) this.#cache.close();
+    }
   }
 }

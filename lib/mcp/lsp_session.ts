@@ -251,6 +251,8 @@ export class LspSession {
   /** Shut every server down (`shutdown`/`exit`, then a kill after a grace period). */
   async close(): Promise<void> {
     this.#closed = true;
+    // A start under way (the warm-up) ends first, so its server is shut down with the rest.
+    await Promise.allSettled([...this.#pending.values()]);
     const slots = [...this.#slots.values()];
     this.#slots.clear();
     await Promise.all(slots.map((s) => s.client.shutdown()));
@@ -289,6 +291,8 @@ export class LspSession {
       return undefined;
     }
     if (known) await known.client.shutdown();
+    // Closed while the server was being found: start nothing that no one would end.
+    if (this.#closed) return undefined;
     const client = new LspClient(server, {
       root: this.#segment.root,
       language,

@@ -27,6 +27,11 @@ export interface McpStateOptions {
   budgets?: McpBudgets;
   /** The telemetry directory in force (`telemetry.dir`); default: the segment's. */
   telemetryDir?: string;
+  /**
+   * An AST cache the session keeps across states (lib/mcp/live_session.ts):
+   * used, never closed, by this state. Default: the state opens its own.
+   */
+  cache?: AstCache;
 }
 
 /**
@@ -60,13 +65,15 @@ export class McpState {
   readonly telemetryDir: string | undefined;
   #pool: ParsePool | undefined;
   #closed = false;
+  readonly #ownsCache: boolean;
 
   private constructor(segment: Segment, options: McpStateOptions) {
     this.segment = segment;
     this.telemetry = options.telemetry;
     this.budgets = options.budgets ?? {};
     this.telemetryDir = options.telemetryDir;
-    this.cache = createAstCache({
+    this.#ownsCache = options.cache === undefined;
+    this.cache = options.cache ?? createAstCache({
       persist: options.persistCache ?? false,
       segment,
       telemetry: options.telemetry,
@@ -100,8 +107,12 @@ export class McpState {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    await this.lsp.close();
-    this.#pool?.close();
-    this.cache.close();
+    try {
+      await this.lsp.close();
+    } finally {
+      // Workers and the cache's connection go whatever the servers did.
+      this.#pool?.close();
+      if (this.#ownsCache) this.cache.close();
+    }
   }
 }

@@ -51,13 +51,22 @@ Deno.test({
         assert.ok(!(l.changed ?? []).includes("secret_store.py"), JSON.stringify(l));
         assert.ok(!(l.added ?? []).includes("secret_store.py"), JSON.stringify(l));
       }
-      const search = await runCli(["ctx", "search", "-s", seg, "zqkeep", "--json"]);
-      assert.doesNotMatch(search.stdout, /secret_store/, search.stdout);
     } finally {
       const end = await w.stop();
       assert.equal(end.code, 0, end.stderr);
       const said = end.stderr.split("\n").filter((l) => /config: CONFIG_INVALID/.test(l));
       assert.equal(said.length, 1, end.stderr);
+    }
+    try {
+      // The pack itself holds none of the file: searched with no glob at all
+      // (a deny glob would hide the hits whatever the pack holds).
+      await Deno.remove(join(seg, "trifecta.jsonc"));
+      const search = await runCli(["ctx", "search", "-s", seg, "-q", "zqkeep", "--json"]);
+      assert.equal(search.code, 0, search.stderr);
+      assert.doesNotMatch(search.stdout, /secret_store/, search.stdout);
+      const control = await runCli(["ctx", "search", "-s", seg, "-q", "serve", "--json"]);
+      assert.match(control.stdout, /app\.py/, control.stdout);
+    } finally {
       await removeSegment(seg);
     }
   },

@@ -18,16 +18,6 @@ import { CLI_FLAGS, MAIN_TS, removeSegment, runCli } from "./helpers.ts";
 /** Text only the file to deny holds. */
 const BODY = "ZQH18_BODY_MARKER";
 
-/**
- * A test that shows a weakness still open: skipped (the lead decides), its
- * reason printed. `H18_RUN_KNOWN=1` runs it anyway.
- */
-function knownWeakness(reason: string): boolean {
-  if (Deno.env.get("H18_RUN_KNOWN") === "1") return false;
-  console.log(`IGNORED (open weakness, red18): ${reason}`);
-  return true;
-}
-
 interface Answer {
   isError?: boolean;
   content?: { type: string; text?: string }[];
@@ -124,9 +114,6 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 Deno.test({
   name:
     "h18 config: a deny glob the user adds to their own config mid-session applies even while the repository's trifecta.jsonc is broken",
-  ignore: knownWeakness(
-    "lib/config/live.ts LiveConfig.#check keeps the whole last config when the repository's trifecta.jsonc fails to load, so a deny glob the user adds to their own file is not applied",
-  ),
   sanitizeResources: false,
   sanitizeOps: false,
   fn: async () => {
@@ -379,9 +366,6 @@ async function footprint(
 Deno.test({
   name:
     "h18 config: toggling a deny glob N times (a rebuild per call, watcher and language servers on) leaks no thread, descriptor or process",
-  ignore: knownWeakness(
-    "a rebuilt MCP state leaks the old language servers' stdio pipes and pidfds (and some ast_cache.db handles) when it is closed: lib/mcp/state.ts McpState.close / lib/lsp client close",
-  ),
   sanitizeResources: false,
   sanitizeOps: false,
   fn: async () => {

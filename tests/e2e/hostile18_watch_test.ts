@@ -15,16 +15,6 @@ import { CLI_FLAGS, MAIN_TS, removeSegment, REPO_ROOT, runCli } from "./helpers.
 
 const DEADLINE_MS = 20_000;
 
-/**
- * A test that shows a weakness still open: skipped (the lead decides), its
- * reason printed. `H18_RUN_KNOWN=1` runs it anyway.
- */
-function knownWeakness(reason: string): boolean {
-  if (Deno.env.get("H18_RUN_KNOWN") === "1") return false;
-  console.log(`IGNORED (open weakness, red18): ${reason}`);
-  return true;
-}
-
 interface Line {
   event: string;
   added?: string[];
@@ -120,9 +110,6 @@ async function searchHits(seg: string): Promise<string> {
 Deno.test({
   name:
     "h18 watch: a deny glob the user adds to their own config while the repository's trifecta.jsonc is broken takes the file out of the pack",
-  ignore: knownWeakness(
-    "lib/config/live.ts LiveConfig.#check keeps the whole last config when the repository's trifecta.jsonc fails to load, so a deny glob the user adds to their own file is not applied",
-  ),
   sanitizeResources: false,
   sanitizeOps: false,
   fn: async () => {
