@@ -89,7 +89,7 @@ export const CACHE_KEY_VERSION: string = `${CACHE_SCHEMA_VERSION}.${EXTRACTION_F
  *
  * @example
  * ```ts
-import { CACHE_KEY_VERSION, cacheKey } from "./types.ts";
+ * import { CACHE_KEY_VERSION, cacheKey } from "./types.ts";
  * import { equal } from "node:assert/strict";
  * equal(
  *   cacheKey("1a2b3c4d", "src/app.py", "9f86d081884c7d659a2feaa0c55ad015"),

@@ -314,8 +314,10 @@ function outcomeOf(
   };
 }
 
-/** One language per grammar among the files (languages sharing a grammar share its parser). */
-/** How many files of each grammar, keyed by the first language seen for it. */
+/**
+ * How many files of each grammar, keyed by the first language seen for it
+ * (languages sharing a grammar share its parser).
+ */
 function filesByLanguage(files: readonly SourceFile[]): Map<Language, number> {
   const byGrammar = new Map<string, Language>();
   const counts = new Map<Language, number>();
