@@ -18,23 +18,27 @@
 ;
 ; prune: function_definition
 
+; Written for a short query compile: when a query is built, tree-sitter
+; walks the parse table once for every named node of a pattern that has
+; children, but never for a wildcard `(_ …)`. So a function_declarator, the
+; only node here with a `declarator` and `parameters`, is written
+; `(_ declarator: … parameters: (_))` (tests/languages/query_compile_test.ts
+; checks that against node-types.json), and shared prefixes are written once.
+
 ; Typedefs of a struct, union or enum with a body: the body's symbol,
 ; named by the typedef.
 (type_definition
-  type: (struct_specifier body: (field_declaration_list) @body) @definition.struct
+  type: [
+    (struct_specifier body: (field_declaration_list) @body) @definition.struct
+    (union_specifier body: (field_declaration_list) @body) @definition.struct
+  ]
   declarator: [
     (type_identifier) @name
-    (pointer_declarator declarator: (type_identifier) @name)
-    (pointer_declarator declarator: (pointer_declarator declarator: (type_identifier) @name))
-    (array_declarator declarator: (type_identifier) @name)
-  ])
-
-(type_definition
-  type: (union_specifier body: (field_declaration_list) @body) @definition.struct
-  declarator: [
-    (type_identifier) @name
-    (pointer_declarator declarator: (type_identifier) @name)
-    (pointer_declarator declarator: (pointer_declarator declarator: (type_identifier) @name))
+    (pointer_declarator
+      declarator: [
+        (type_identifier) @name
+        (pointer_declarator declarator: (type_identifier) @name)
+      ])
     (array_declarator declarator: (type_identifier) @name)
   ])
 
@@ -70,63 +74,69 @@
   ]
   declarator: [
     (type_identifier) @name
-    (pointer_declarator declarator: (type_identifier) @name)
-    (pointer_declarator declarator: (pointer_declarator declarator: (type_identifier) @name))
+    (pointer_declarator
+      declarator: [
+        (type_identifier) @name
+        (pointer_declarator declarator: (type_identifier) @name)
+        (_
+          declarator: (parenthesized_declarator
+            [(pointer_declarator declarator: (type_identifier) @name) (type_identifier) @name])
+          parameters: (_))
+      ])
     (array_declarator declarator: (type_identifier) @name)
-    (function_declarator declarator: (type_identifier) @name)
     ; `typedef void (NAME) (void);` (also what is left of
     ; `(GL_APIENTRYP NAME)` once the calling convention is blanked).
-    (function_declarator declarator: (parenthesized_declarator (type_identifier) @name))
-    (function_declarator
-      declarator: (parenthesized_declarator
-        (pointer_declarator declarator: (type_identifier) @name)))
-    (pointer_declarator
-      declarator: (function_declarator
-        declarator: (parenthesized_declarator
-          (pointer_declarator declarator: (type_identifier) @name))))
-    (pointer_declarator
-      declarator: (function_declarator
-        declarator: (parenthesized_declarator (type_identifier) @name)))
+    (_
+      declarator: [
+        (type_identifier) @name
+        (parenthesized_declarator
+          [(type_identifier) @name (pointer_declarator declarator: (type_identifier) @name)])
+      ]
+      parameters: (_))
   ]) @definition.type
 
 ; Function definitions: the name under pointer declarators, or inside the
 ; declarator of a function returning a function pointer.
 (function_definition
   declarator: [
-    (function_declarator declarator: (identifier) @name)
-    (pointer_declarator declarator: (function_declarator declarator: (identifier) @name))
+    (_ declarator: (identifier) @name parameters: (_))
     (pointer_declarator
-      declarator: (pointer_declarator
-        declarator: (function_declarator declarator: (identifier) @name)))
-    (function_declarator
+      declarator: [
+        (_ declarator: (identifier) @name parameters: (_))
+        (pointer_declarator
+          declarator: (_ declarator: (identifier) @name parameters: (_)))
+      ])
+    (_
       declarator: (parenthesized_declarator
         (pointer_declarator
-          declarator: (function_declarator declarator: (identifier) @name))))
-    (function_declarator
-      declarator: (parenthesized_declarator
-        (pointer_declarator
-          declarator: (parenthesized_declarator
-            (function_declarator declarator: (identifier) @name)))))
+          declarator: [
+            (_ declarator: (identifier) @name parameters: (_))
+            (parenthesized_declarator
+              (_ declarator: (identifier) @name parameters: (_)))
+          ]))
+      parameters: (_))
   ]
   body: (compound_statement) @body) @definition.function
 
 ; Prototypes (inside a function body they are left out with the body).
 (declaration
   declarator: [
-    (function_declarator declarator: (identifier) @name)
-    (pointer_declarator declarator: (function_declarator declarator: (identifier) @name))
+    (_ declarator: (identifier) @name parameters: (_))
     (pointer_declarator
-      declarator: (pointer_declarator
-        declarator: (function_declarator declarator: (identifier) @name)))
-    (function_declarator
+      declarator: [
+        (_ declarator: (identifier) @name parameters: (_))
+        (pointer_declarator
+          declarator: (_ declarator: (identifier) @name parameters: (_)))
+      ])
+    (_
       declarator: (parenthesized_declarator
         (pointer_declarator
-          declarator: (function_declarator declarator: (identifier) @name))))
-    (function_declarator
-      declarator: (parenthesized_declarator
-        (pointer_declarator
-          declarator: (parenthesized_declarator
-            (function_declarator declarator: (identifier) @name)))))
+          declarator: [
+            (_ declarator: (identifier) @name parameters: (_))
+            (parenthesized_declarator
+              (_ declarator: (identifier) @name parameters: (_)))
+          ]))
+      parameters: (_))
   ]) @definition.function
 
 ((comment) @doc.leading

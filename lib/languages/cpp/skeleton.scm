@@ -42,38 +42,19 @@
 ; named by the typedef.
 
 (type_definition
-  type: (struct_specifier body: (field_declaration_list) @body) @definition.struct
+  type: [
+    (struct_specifier body: (field_declaration_list) @body) @definition.struct
+    (union_specifier body: (field_declaration_list) @body) @definition.struct
+    (class_specifier body: (field_declaration_list) @body) @definition.class
+    (enum_specifier body: (enumerator_list) @body) @definition.enum
+  ]
   declarator: [
     (type_identifier) @name
-    (pointer_declarator declarator: (type_identifier) @name)
-    (pointer_declarator declarator: (pointer_declarator declarator: (type_identifier) @name))
-    (array_declarator declarator: (type_identifier) @name)
-  ])
-
-(type_definition
-  type: (union_specifier body: (field_declaration_list) @body) @definition.struct
-  declarator: [
-    (type_identifier) @name
-    (pointer_declarator declarator: (type_identifier) @name)
-    (pointer_declarator declarator: (pointer_declarator declarator: (type_identifier) @name))
-    (array_declarator declarator: (type_identifier) @name)
-  ])
-
-(type_definition
-  type: (class_specifier body: (field_declaration_list) @body) @definition.class
-  declarator: [
-    (type_identifier) @name
-    (pointer_declarator declarator: (type_identifier) @name)
-    (pointer_declarator declarator: (pointer_declarator declarator: (type_identifier) @name))
-    (array_declarator declarator: (type_identifier) @name)
-  ])
-
-(type_definition
-  type: (enum_specifier body: (enumerator_list) @body) @definition.enum
-  declarator: [
-    (type_identifier) @name
-    (pointer_declarator declarator: (type_identifier) @name)
-    (pointer_declarator declarator: (pointer_declarator declarator: (type_identifier) @name))
+    (pointer_declarator
+      declarator: [
+        (type_identifier) @name
+        (pointer_declarator declarator: (type_identifier) @name)
+      ])
     (array_declarator declarator: (type_identifier) @name)
   ])
 
@@ -82,30 +63,30 @@
 (class_specifier
   name: [
     (type_identifier) @name
-    (template_type name: (type_identifier) @name)
-    (qualified_identifier
-      scope: [(namespace_identifier) @owner (type_identifier) @owner (template_type name: (type_identifier) @owner)]
-      name: [(type_identifier) @name (template_type name: (type_identifier) @name)])
+    (_ name: (type_identifier) @name arguments: (_))
+    (_
+      scope: [(namespace_identifier) @owner (type_identifier) @owner (_ name: (type_identifier) @owner)]
+      name: [(type_identifier) @name (_ name: (type_identifier) @name arguments: (_))])
   ]
   body: (field_declaration_list) @body) @definition.class
 
 (struct_specifier
   name: [
     (type_identifier) @name
-    (template_type name: (type_identifier) @name)
-    (qualified_identifier
-      scope: [(namespace_identifier) @owner (type_identifier) @owner (template_type name: (type_identifier) @owner)]
-      name: [(type_identifier) @name (template_type name: (type_identifier) @name)])
+    (_ name: (type_identifier) @name arguments: (_))
+    (_
+      scope: [(namespace_identifier) @owner (type_identifier) @owner (_ name: (type_identifier) @owner)]
+      name: [(type_identifier) @name (_ name: (type_identifier) @name arguments: (_))])
   ]
   body: (field_declaration_list) @body) @definition.struct
 
 (union_specifier
   name: [
     (type_identifier) @name
-    (template_type name: (type_identifier) @name)
-    (qualified_identifier
-      scope: [(namespace_identifier) @owner (type_identifier) @owner (template_type name: (type_identifier) @owner)]
-      name: [(type_identifier) @name (template_type name: (type_identifier) @name)])
+    (_ name: (type_identifier) @name arguments: (_))
+    (_
+      scope: [(namespace_identifier) @owner (type_identifier) @owner (_ name: (type_identifier) @owner)]
+      name: [(type_identifier) @name (_ name: (type_identifier) @name arguments: (_))])
   ]
   body: (field_declaration_list) @body) @definition.struct
 
@@ -114,10 +95,10 @@
 (enum_specifier
   name: [
     (type_identifier) @name
-    (template_type name: (type_identifier) @name)
-    (qualified_identifier
-      scope: [(namespace_identifier) @owner (type_identifier) @owner (template_type name: (type_identifier) @owner)]
-      name: [(type_identifier) @name (template_type name: (type_identifier) @name)])
+    (_ name: (type_identifier) @name arguments: (_))
+    (_
+      scope: [(namespace_identifier) @owner (type_identifier) @owner (_ name: (type_identifier) @owner)]
+      name: [(type_identifier) @name (_ name: (type_identifier) @name arguments: (_))])
   ]
   body: (enumerator_list) @body
   (#not-eq? @name "")) @definition.enum
@@ -147,303 +128,333 @@
   ]
   declarator: [
     (type_identifier) @name
-    (pointer_declarator declarator: (type_identifier) @name)
-    (pointer_declarator declarator: (pointer_declarator declarator: (type_identifier) @name))
+    (pointer_declarator
+      declarator: [
+        (type_identifier) @name
+        (pointer_declarator declarator: (type_identifier) @name)
+        (_
+          declarator: (parenthesized_declarator
+            [(pointer_declarator declarator: (type_identifier) @name) (type_identifier) @name])
+          parameters: (_))
+      ])
     (reference_declarator (type_identifier) @name)
     (array_declarator declarator: (type_identifier) @name)
-    (function_declarator declarator: (type_identifier) @name)
     ; `typedef void (NAME) (void);` (also what is left of
     ; `(GL_APIENTRYP NAME)` once the calling convention is blanked).
-    (function_declarator declarator: (parenthesized_declarator (type_identifier) @name))
-    (function_declarator
-      declarator: (parenthesized_declarator
-        (pointer_declarator declarator: (type_identifier) @name)))
-    (pointer_declarator
-      declarator: (function_declarator
-        declarator: (parenthesized_declarator
-          (pointer_declarator declarator: (type_identifier) @name))))
-    (pointer_declarator
-      declarator: (function_declarator
-        declarator: (parenthesized_declarator (type_identifier) @name)))
+    (_
+      declarator: [
+        (type_identifier) @name
+        (parenthesized_declarator
+          [(type_identifier) @name (pointer_declarator declarator: (type_identifier) @name)])
+      ]
+      parameters: (_))
   ]) @definition.type
 
 ; Functions and methods: definitions (with a body, or `= default`,
 ; `= delete`), prototypes and method declarations (inside a function body
 ; they are left out with the body). In a class body, a method; out of line,
 ; `Foo::bar`, the method `bar` of its @owner `Foo`.
+; Written for a short query compile: when a query is built, tree-sitter
+; walks the parse table once for every named node of a pattern that has
+; children (some 2-7 ms each in this grammar, and this pattern repeats its
+; names twelve times), but never for a wildcard `(_ …)`. So where the
+; grammar allows only one node type, the node is a wildcard with that
+; type's fields (tests/languages/query_compile_test.ts checks these facts
+; against the grammar's node-types.json):
+;   (_ scope: …)                            a qualified_identifier (the only
+;                                           node with a `scope`), also
+;                                           `(_ name: (_ scope: …))`
+;   (_ declarator: … parameters: (_))       a function_declarator
+;   (_ name: (identifier) arguments: (_))   a template_function
+;   (_ name: (type_identifier)) as a scope  a template_type
 [
   (function_definition
     declarator: [
-      (function_declarator
+      (_
         declarator: [
           (identifier) @name
           (field_identifier) @name
           (destructor_name) @name
           (operator_name) @name
-          (template_function name: (identifier) @name)
-          (qualified_identifier
-            scope: [(namespace_identifier) @owner (type_identifier) @owner (template_type name: (type_identifier) @owner)]
-            name: [(identifier) @name (destructor_name) @name (operator_name) @name (template_function name: (identifier) @name)])
-          (qualified_identifier
-            name: (qualified_identifier
-              scope: [(namespace_identifier) @owner (type_identifier) @owner (template_type name: (type_identifier) @owner)]
-              name: [(identifier) @name (destructor_name) @name (operator_name) @name (template_function name: (identifier) @name)]))
-          (qualified_identifier
-            name: (qualified_identifier
-              name: (qualified_identifier
-                scope: [(namespace_identifier) @owner (type_identifier) @owner (template_type name: (type_identifier) @owner)]
-                name: [(identifier) @name (destructor_name) @name (operator_name) @name (template_function name: (identifier) @name)])))
-        ])
+          (_ name: (identifier) @name arguments: (_))
+          (_
+            scope: [(namespace_identifier) @owner (type_identifier) @owner (_ name: (type_identifier) @owner)]
+            name: [(identifier) @name (destructor_name) @name (operator_name) @name (_ name: (identifier) @name arguments: (_))])
+          (_
+            name: (_
+              scope: [(namespace_identifier) @owner (type_identifier) @owner (_ name: (type_identifier) @owner)]
+              name: [(identifier) @name (destructor_name) @name (operator_name) @name (_ name: (identifier) @name arguments: (_))]))
+          (_
+            name: (_
+              name: (_
+                scope: [(namespace_identifier) @owner (type_identifier) @owner (_ name: (type_identifier) @owner)]
+                name: [(identifier) @name (destructor_name) @name (operator_name) @name (_ name: (identifier) @name arguments: (_))])))
+        ]
+        parameters: (_))
       (pointer_declarator
-        declarator: (function_declarator
-          declarator: [
-            (identifier) @name
-            (field_identifier) @name
-            (destructor_name) @name
-            (operator_name) @name
-            (template_function name: (identifier) @name)
-            (qualified_identifier
-              scope: [(namespace_identifier) @owner (type_identifier) @owner (template_type name: (type_identifier) @owner)]
-              name: [(identifier) @name (destructor_name) @name (operator_name) @name (template_function name: (identifier) @name)])
-            (qualified_identifier
-              name: (qualified_identifier
-                scope: [(namespace_identifier) @owner (type_identifier) @owner (template_type name: (type_identifier) @owner)]
-                name: [(identifier) @name (destructor_name) @name (operator_name) @name (template_function name: (identifier) @name)]))
-            (qualified_identifier
-              name: (qualified_identifier
-                name: (qualified_identifier
-                  scope: [(namespace_identifier) @owner (type_identifier) @owner (template_type name: (type_identifier) @owner)]
-                  name: [(identifier) @name (destructor_name) @name (operator_name) @name (template_function name: (identifier) @name)])))
-          ]))
-      (reference_declarator
-        (function_declarator
-          declarator: [
-            (identifier) @name
-            (field_identifier) @name
-            (destructor_name) @name
-            (operator_name) @name
-            (template_function name: (identifier) @name)
-            (qualified_identifier
-              scope: [(namespace_identifier) @owner (type_identifier) @owner (template_type name: (type_identifier) @owner)]
-              name: [(identifier) @name (destructor_name) @name (operator_name) @name (template_function name: (identifier) @name)])
-            (qualified_identifier
-              name: (qualified_identifier
-                scope: [(namespace_identifier) @owner (type_identifier) @owner (template_type name: (type_identifier) @owner)]
-                name: [(identifier) @name (destructor_name) @name (operator_name) @name (template_function name: (identifier) @name)]))
-            (qualified_identifier
-              name: (qualified_identifier
-                name: (qualified_identifier
-                  scope: [(namespace_identifier) @owner (type_identifier) @owner (template_type name: (type_identifier) @owner)]
-                  name: [(identifier) @name (destructor_name) @name (operator_name) @name (template_function name: (identifier) @name)])))
-          ]))
-      (pointer_declarator
-        declarator: (pointer_declarator
-          declarator: (function_declarator
+        declarator: [
+          (_
             declarator: [
               (identifier) @name
               (field_identifier) @name
               (destructor_name) @name
               (operator_name) @name
-              (template_function name: (identifier) @name)
-              (qualified_identifier
-                scope: [(namespace_identifier) @owner (type_identifier) @owner (template_type name: (type_identifier) @owner)]
-                name: [(identifier) @name (destructor_name) @name (operator_name) @name (template_function name: (identifier) @name)])
-              (qualified_identifier
-                name: (qualified_identifier
-                  scope: [(namespace_identifier) @owner (type_identifier) @owner (template_type name: (type_identifier) @owner)]
-                  name: [(identifier) @name (destructor_name) @name (operator_name) @name (template_function name: (identifier) @name)]))
-              (qualified_identifier
-                name: (qualified_identifier
-                  name: (qualified_identifier
-                    scope: [(namespace_identifier) @owner (type_identifier) @owner (template_type name: (type_identifier) @owner)]
-                    name: [(identifier) @name (destructor_name) @name (operator_name) @name (template_function name: (identifier) @name)])))
-            ])))
+              (_ name: (identifier) @name arguments: (_))
+              (_
+                scope: [(namespace_identifier) @owner (type_identifier) @owner (_ name: (type_identifier) @owner)]
+                name: [(identifier) @name (destructor_name) @name (operator_name) @name (_ name: (identifier) @name arguments: (_))])
+              (_
+                name: (_
+                  scope: [(namespace_identifier) @owner (type_identifier) @owner (_ name: (type_identifier) @owner)]
+                  name: [(identifier) @name (destructor_name) @name (operator_name) @name (_ name: (identifier) @name arguments: (_))]))
+              (_
+                name: (_
+                  name: (_
+                    scope: [(namespace_identifier) @owner (type_identifier) @owner (_ name: (type_identifier) @owner)]
+                    name: [(identifier) @name (destructor_name) @name (operator_name) @name (_ name: (identifier) @name arguments: (_))])))
+            ]
+            parameters: (_))
+          (pointer_declarator
+            declarator: (_
+              declarator: [
+                (identifier) @name
+                (field_identifier) @name
+                (destructor_name) @name
+                (operator_name) @name
+                (_ name: (identifier) @name arguments: (_))
+                (_
+                  scope: [(namespace_identifier) @owner (type_identifier) @owner (_ name: (type_identifier) @owner)]
+                  name: [(identifier) @name (destructor_name) @name (operator_name) @name (_ name: (identifier) @name arguments: (_))])
+                (_
+                  name: (_
+                    scope: [(namespace_identifier) @owner (type_identifier) @owner (_ name: (type_identifier) @owner)]
+                    name: [(identifier) @name (destructor_name) @name (operator_name) @name (_ name: (identifier) @name arguments: (_))]))
+                (_
+                  name: (_
+                    name: (_
+                      scope: [(namespace_identifier) @owner (type_identifier) @owner (_ name: (type_identifier) @owner)]
+                      name: [(identifier) @name (destructor_name) @name (operator_name) @name (_ name: (identifier) @name arguments: (_))])))
+              ]
+              parameters: (_)))
+        ])
+      (reference_declarator
+        (_
+          declarator: [
+            (identifier) @name
+            (field_identifier) @name
+            (destructor_name) @name
+            (operator_name) @name
+            (_ name: (identifier) @name arguments: (_))
+            (_
+              scope: [(namespace_identifier) @owner (type_identifier) @owner (_ name: (type_identifier) @owner)]
+              name: [(identifier) @name (destructor_name) @name (operator_name) @name (_ name: (identifier) @name arguments: (_))])
+            (_
+              name: (_
+                scope: [(namespace_identifier) @owner (type_identifier) @owner (_ name: (type_identifier) @owner)]
+                name: [(identifier) @name (destructor_name) @name (operator_name) @name (_ name: (identifier) @name arguments: (_))]))
+            (_
+              name: (_
+                name: (_
+                  scope: [(namespace_identifier) @owner (type_identifier) @owner (_ name: (type_identifier) @owner)]
+                  name: [(identifier) @name (destructor_name) @name (operator_name) @name (_ name: (identifier) @name arguments: (_))])))
+          ]
+          parameters: (_)))
       (operator_cast type: (_) @name)
-      (qualified_identifier
-        scope: [(namespace_identifier) @owner (type_identifier) @owner (template_type name: (type_identifier) @owner)]
+      (_
+        scope: [(namespace_identifier) @owner (type_identifier) @owner (_ name: (type_identifier) @owner)]
         name: (operator_cast type: (_) @name))
     ]
     body: (_)? @body)
   (declaration
     declarator: [
-      (function_declarator
+      (_
         declarator: [
           (identifier) @name
           (field_identifier) @name
           (destructor_name) @name
           (operator_name) @name
-          (template_function name: (identifier) @name)
-          (qualified_identifier
-            scope: [(namespace_identifier) @owner (type_identifier) @owner (template_type name: (type_identifier) @owner)]
-            name: [(identifier) @name (destructor_name) @name (operator_name) @name (template_function name: (identifier) @name)])
-          (qualified_identifier
-            name: (qualified_identifier
-              scope: [(namespace_identifier) @owner (type_identifier) @owner (template_type name: (type_identifier) @owner)]
-              name: [(identifier) @name (destructor_name) @name (operator_name) @name (template_function name: (identifier) @name)]))
-          (qualified_identifier
-            name: (qualified_identifier
-              name: (qualified_identifier
-                scope: [(namespace_identifier) @owner (type_identifier) @owner (template_type name: (type_identifier) @owner)]
-                name: [(identifier) @name (destructor_name) @name (operator_name) @name (template_function name: (identifier) @name)])))
-        ])
+          (_ name: (identifier) @name arguments: (_))
+          (_
+            scope: [(namespace_identifier) @owner (type_identifier) @owner (_ name: (type_identifier) @owner)]
+            name: [(identifier) @name (destructor_name) @name (operator_name) @name (_ name: (identifier) @name arguments: (_))])
+          (_
+            name: (_
+              scope: [(namespace_identifier) @owner (type_identifier) @owner (_ name: (type_identifier) @owner)]
+              name: [(identifier) @name (destructor_name) @name (operator_name) @name (_ name: (identifier) @name arguments: (_))]))
+          (_
+            name: (_
+              name: (_
+                scope: [(namespace_identifier) @owner (type_identifier) @owner (_ name: (type_identifier) @owner)]
+                name: [(identifier) @name (destructor_name) @name (operator_name) @name (_ name: (identifier) @name arguments: (_))])))
+        ]
+        parameters: (_))
       (pointer_declarator
-        declarator: (function_declarator
-          declarator: [
-            (identifier) @name
-            (field_identifier) @name
-            (destructor_name) @name
-            (operator_name) @name
-            (template_function name: (identifier) @name)
-            (qualified_identifier
-              scope: [(namespace_identifier) @owner (type_identifier) @owner (template_type name: (type_identifier) @owner)]
-              name: [(identifier) @name (destructor_name) @name (operator_name) @name (template_function name: (identifier) @name)])
-            (qualified_identifier
-              name: (qualified_identifier
-                scope: [(namespace_identifier) @owner (type_identifier) @owner (template_type name: (type_identifier) @owner)]
-                name: [(identifier) @name (destructor_name) @name (operator_name) @name (template_function name: (identifier) @name)]))
-            (qualified_identifier
-              name: (qualified_identifier
-                name: (qualified_identifier
-                  scope: [(namespace_identifier) @owner (type_identifier) @owner (template_type name: (type_identifier) @owner)]
-                  name: [(identifier) @name (destructor_name) @name (operator_name) @name (template_function name: (identifier) @name)])))
-          ]))
-      (reference_declarator
-        (function_declarator
-          declarator: [
-            (identifier) @name
-            (field_identifier) @name
-            (destructor_name) @name
-            (operator_name) @name
-            (template_function name: (identifier) @name)
-            (qualified_identifier
-              scope: [(namespace_identifier) @owner (type_identifier) @owner (template_type name: (type_identifier) @owner)]
-              name: [(identifier) @name (destructor_name) @name (operator_name) @name (template_function name: (identifier) @name)])
-            (qualified_identifier
-              name: (qualified_identifier
-                scope: [(namespace_identifier) @owner (type_identifier) @owner (template_type name: (type_identifier) @owner)]
-                name: [(identifier) @name (destructor_name) @name (operator_name) @name (template_function name: (identifier) @name)]))
-            (qualified_identifier
-              name: (qualified_identifier
-                name: (qualified_identifier
-                  scope: [(namespace_identifier) @owner (type_identifier) @owner (template_type name: (type_identifier) @owner)]
-                  name: [(identifier) @name (destructor_name) @name (operator_name) @name (template_function name: (identifier) @name)])))
-          ]))
-      (pointer_declarator
-        declarator: (pointer_declarator
-          declarator: (function_declarator
+        declarator: [
+          (_
             declarator: [
               (identifier) @name
               (field_identifier) @name
               (destructor_name) @name
               (operator_name) @name
-              (template_function name: (identifier) @name)
-              (qualified_identifier
-                scope: [(namespace_identifier) @owner (type_identifier) @owner (template_type name: (type_identifier) @owner)]
-                name: [(identifier) @name (destructor_name) @name (operator_name) @name (template_function name: (identifier) @name)])
-              (qualified_identifier
-                name: (qualified_identifier
-                  scope: [(namespace_identifier) @owner (type_identifier) @owner (template_type name: (type_identifier) @owner)]
-                  name: [(identifier) @name (destructor_name) @name (operator_name) @name (template_function name: (identifier) @name)]))
-              (qualified_identifier
-                name: (qualified_identifier
-                  name: (qualified_identifier
-                    scope: [(namespace_identifier) @owner (type_identifier) @owner (template_type name: (type_identifier) @owner)]
-                    name: [(identifier) @name (destructor_name) @name (operator_name) @name (template_function name: (identifier) @name)])))
-            ])))
+              (_ name: (identifier) @name arguments: (_))
+              (_
+                scope: [(namespace_identifier) @owner (type_identifier) @owner (_ name: (type_identifier) @owner)]
+                name: [(identifier) @name (destructor_name) @name (operator_name) @name (_ name: (identifier) @name arguments: (_))])
+              (_
+                name: (_
+                  scope: [(namespace_identifier) @owner (type_identifier) @owner (_ name: (type_identifier) @owner)]
+                  name: [(identifier) @name (destructor_name) @name (operator_name) @name (_ name: (identifier) @name arguments: (_))]))
+              (_
+                name: (_
+                  name: (_
+                    scope: [(namespace_identifier) @owner (type_identifier) @owner (_ name: (type_identifier) @owner)]
+                    name: [(identifier) @name (destructor_name) @name (operator_name) @name (_ name: (identifier) @name arguments: (_))])))
+            ]
+            parameters: (_))
+          (pointer_declarator
+            declarator: (_
+              declarator: [
+                (identifier) @name
+                (field_identifier) @name
+                (destructor_name) @name
+                (operator_name) @name
+                (_ name: (identifier) @name arguments: (_))
+                (_
+                  scope: [(namespace_identifier) @owner (type_identifier) @owner (_ name: (type_identifier) @owner)]
+                  name: [(identifier) @name (destructor_name) @name (operator_name) @name (_ name: (identifier) @name arguments: (_))])
+                (_
+                  name: (_
+                    scope: [(namespace_identifier) @owner (type_identifier) @owner (_ name: (type_identifier) @owner)]
+                    name: [(identifier) @name (destructor_name) @name (operator_name) @name (_ name: (identifier) @name arguments: (_))]))
+                (_
+                  name: (_
+                    name: (_
+                      scope: [(namespace_identifier) @owner (type_identifier) @owner (_ name: (type_identifier) @owner)]
+                      name: [(identifier) @name (destructor_name) @name (operator_name) @name (_ name: (identifier) @name arguments: (_))])))
+              ]
+              parameters: (_)))
+        ])
+      (reference_declarator
+        (_
+          declarator: [
+            (identifier) @name
+            (field_identifier) @name
+            (destructor_name) @name
+            (operator_name) @name
+            (_ name: (identifier) @name arguments: (_))
+            (_
+              scope: [(namespace_identifier) @owner (type_identifier) @owner (_ name: (type_identifier) @owner)]
+              name: [(identifier) @name (destructor_name) @name (operator_name) @name (_ name: (identifier) @name arguments: (_))])
+            (_
+              name: (_
+                scope: [(namespace_identifier) @owner (type_identifier) @owner (_ name: (type_identifier) @owner)]
+                name: [(identifier) @name (destructor_name) @name (operator_name) @name (_ name: (identifier) @name arguments: (_))]))
+            (_
+              name: (_
+                name: (_
+                  scope: [(namespace_identifier) @owner (type_identifier) @owner (_ name: (type_identifier) @owner)]
+                  name: [(identifier) @name (destructor_name) @name (operator_name) @name (_ name: (identifier) @name arguments: (_))])))
+          ]
+          parameters: (_)))
       (operator_cast type: (_) @name)
-      (qualified_identifier
-        scope: [(namespace_identifier) @owner (type_identifier) @owner (template_type name: (type_identifier) @owner)]
+      (_
+        scope: [(namespace_identifier) @owner (type_identifier) @owner (_ name: (type_identifier) @owner)]
         name: (operator_cast type: (_) @name))
     ])
   (field_declaration
     declarator: [
-      (function_declarator
+      (_
         declarator: [
           (identifier) @name
           (field_identifier) @name
           (destructor_name) @name
           (operator_name) @name
-          (template_function name: (identifier) @name)
-          (qualified_identifier
-            scope: [(namespace_identifier) @owner (type_identifier) @owner (template_type name: (type_identifier) @owner)]
-            name: [(identifier) @name (destructor_name) @name (operator_name) @name (template_function name: (identifier) @name)])
-          (qualified_identifier
-            name: (qualified_identifier
-              scope: [(namespace_identifier) @owner (type_identifier) @owner (template_type name: (type_identifier) @owner)]
-              name: [(identifier) @name (destructor_name) @name (operator_name) @name (template_function name: (identifier) @name)]))
-          (qualified_identifier
-            name: (qualified_identifier
-              name: (qualified_identifier
-                scope: [(namespace_identifier) @owner (type_identifier) @owner (template_type name: (type_identifier) @owner)]
-                name: [(identifier) @name (destructor_name) @name (operator_name) @name (template_function name: (identifier) @name)])))
-        ])
+          (_ name: (identifier) @name arguments: (_))
+          (_
+            scope: [(namespace_identifier) @owner (type_identifier) @owner (_ name: (type_identifier) @owner)]
+            name: [(identifier) @name (destructor_name) @name (operator_name) @name (_ name: (identifier) @name arguments: (_))])
+          (_
+            name: (_
+              scope: [(namespace_identifier) @owner (type_identifier) @owner (_ name: (type_identifier) @owner)]
+              name: [(identifier) @name (destructor_name) @name (operator_name) @name (_ name: (identifier) @name arguments: (_))]))
+          (_
+            name: (_
+              name: (_
+                scope: [(namespace_identifier) @owner (type_identifier) @owner (_ name: (type_identifier) @owner)]
+                name: [(identifier) @name (destructor_name) @name (operator_name) @name (_ name: (identifier) @name arguments: (_))])))
+        ]
+        parameters: (_))
       (pointer_declarator
-        declarator: (function_declarator
-          declarator: [
-            (identifier) @name
-            (field_identifier) @name
-            (destructor_name) @name
-            (operator_name) @name
-            (template_function name: (identifier) @name)
-            (qualified_identifier
-              scope: [(namespace_identifier) @owner (type_identifier) @owner (template_type name: (type_identifier) @owner)]
-              name: [(identifier) @name (destructor_name) @name (operator_name) @name (template_function name: (identifier) @name)])
-            (qualified_identifier
-              name: (qualified_identifier
-                scope: [(namespace_identifier) @owner (type_identifier) @owner (template_type name: (type_identifier) @owner)]
-                name: [(identifier) @name (destructor_name) @name (operator_name) @name (template_function name: (identifier) @name)]))
-            (qualified_identifier
-              name: (qualified_identifier
-                name: (qualified_identifier
-                  scope: [(namespace_identifier) @owner (type_identifier) @owner (template_type name: (type_identifier) @owner)]
-                  name: [(identifier) @name (destructor_name) @name (operator_name) @name (template_function name: (identifier) @name)])))
-          ]))
-      (reference_declarator
-        (function_declarator
-          declarator: [
-            (identifier) @name
-            (field_identifier) @name
-            (destructor_name) @name
-            (operator_name) @name
-            (template_function name: (identifier) @name)
-            (qualified_identifier
-              scope: [(namespace_identifier) @owner (type_identifier) @owner (template_type name: (type_identifier) @owner)]
-              name: [(identifier) @name (destructor_name) @name (operator_name) @name (template_function name: (identifier) @name)])
-            (qualified_identifier
-              name: (qualified_identifier
-                scope: [(namespace_identifier) @owner (type_identifier) @owner (template_type name: (type_identifier) @owner)]
-                name: [(identifier) @name (destructor_name) @name (operator_name) @name (template_function name: (identifier) @name)]))
-            (qualified_identifier
-              name: (qualified_identifier
-                name: (qualified_identifier
-                  scope: [(namespace_identifier) @owner (type_identifier) @owner (template_type name: (type_identifier) @owner)]
-                  name: [(identifier) @name (destructor_name) @name (operator_name) @name (template_function name: (identifier) @name)])))
-          ]))
-      (pointer_declarator
-        declarator: (pointer_declarator
-          declarator: (function_declarator
+        declarator: [
+          (_
             declarator: [
               (identifier) @name
               (field_identifier) @name
               (destructor_name) @name
               (operator_name) @name
-              (template_function name: (identifier) @name)
-              (qualified_identifier
-                scope: [(namespace_identifier) @owner (type_identifier) @owner (template_type name: (type_identifier) @owner)]
-                name: [(identifier) @name (destructor_name) @name (operator_name) @name (template_function name: (identifier) @name)])
-              (qualified_identifier
-                name: (qualified_identifier
-                  scope: [(namespace_identifier) @owner (type_identifier) @owner (template_type name: (type_identifier) @owner)]
-                  name: [(identifier) @name (destructor_name) @name (operator_name) @name (template_function name: (identifier) @name)]))
-              (qualified_identifier
-                name: (qualified_identifier
-                  name: (qualified_identifier
-                    scope: [(namespace_identifier) @owner (type_identifier) @owner (template_type name: (type_identifier) @owner)]
-                    name: [(identifier) @name (destructor_name) @name (operator_name) @name (template_function name: (identifier) @name)])))
-            ])))
+              (_ name: (identifier) @name arguments: (_))
+              (_
+                scope: [(namespace_identifier) @owner (type_identifier) @owner (_ name: (type_identifier) @owner)]
+                name: [(identifier) @name (destructor_name) @name (operator_name) @name (_ name: (identifier) @name arguments: (_))])
+              (_
+                name: (_
+                  scope: [(namespace_identifier) @owner (type_identifier) @owner (_ name: (type_identifier) @owner)]
+                  name: [(identifier) @name (destructor_name) @name (operator_name) @name (_ name: (identifier) @name arguments: (_))]))
+              (_
+                name: (_
+                  name: (_
+                    scope: [(namespace_identifier) @owner (type_identifier) @owner (_ name: (type_identifier) @owner)]
+                    name: [(identifier) @name (destructor_name) @name (operator_name) @name (_ name: (identifier) @name arguments: (_))])))
+            ]
+            parameters: (_))
+          (pointer_declarator
+            declarator: (_
+              declarator: [
+                (identifier) @name
+                (field_identifier) @name
+                (destructor_name) @name
+                (operator_name) @name
+                (_ name: (identifier) @name arguments: (_))
+                (_
+                  scope: [(namespace_identifier) @owner (type_identifier) @owner (_ name: (type_identifier) @owner)]
+                  name: [(identifier) @name (destructor_name) @name (operator_name) @name (_ name: (identifier) @name arguments: (_))])
+                (_
+                  name: (_
+                    scope: [(namespace_identifier) @owner (type_identifier) @owner (_ name: (type_identifier) @owner)]
+                    name: [(identifier) @name (destructor_name) @name (operator_name) @name (_ name: (identifier) @name arguments: (_))]))
+                (_
+                  name: (_
+                    name: (_
+                      scope: [(namespace_identifier) @owner (type_identifier) @owner (_ name: (type_identifier) @owner)]
+                      name: [(identifier) @name (destructor_name) @name (operator_name) @name (_ name: (identifier) @name arguments: (_))])))
+              ]
+              parameters: (_)))
+        ])
+      (reference_declarator
+        (_
+          declarator: [
+            (identifier) @name
+            (field_identifier) @name
+            (destructor_name) @name
+            (operator_name) @name
+            (_ name: (identifier) @name arguments: (_))
+            (_
+              scope: [(namespace_identifier) @owner (type_identifier) @owner (_ name: (type_identifier) @owner)]
+              name: [(identifier) @name (destructor_name) @name (operator_name) @name (_ name: (identifier) @name arguments: (_))])
+            (_
+              name: (_
+                scope: [(namespace_identifier) @owner (type_identifier) @owner (_ name: (type_identifier) @owner)]
+                name: [(identifier) @name (destructor_name) @name (operator_name) @name (_ name: (identifier) @name arguments: (_))]))
+            (_
+              name: (_
+                name: (_
+                  scope: [(namespace_identifier) @owner (type_identifier) @owner (_ name: (type_identifier) @owner)]
+                  name: [(identifier) @name (destructor_name) @name (operator_name) @name (_ name: (identifier) @name arguments: (_))])))
+          ]
+          parameters: (_)))
       (operator_cast type: (_) @name)
-      (qualified_identifier
-        scope: [(namespace_identifier) @owner (type_identifier) @owner (template_type name: (type_identifier) @owner)]
+      (_
+        scope: [(namespace_identifier) @owner (type_identifier) @owner (_ name: (type_identifier) @owner)]
         name: (operator_cast type: (_) @name))
     ])
 ] @definition.function

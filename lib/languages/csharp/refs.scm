@@ -24,26 +24,23 @@
 (file_scoped_namespace_declaration name: (_) @skip)
 (qualified_name (identifier) @skip)
 
+; One pattern per node type, its forms as alternatives: each pattern naming
+; an invocation_expression or object_creation_expression costs some ms more
+; when the query is built.
 (invocation_expression
-  function: (identifier) @name) @reference.call
-
-(invocation_expression
-  function: (member_access_expression name: (identifier) @name)) @reference.call
-
-(invocation_expression
-  function: (generic_name (identifier) @name)) @reference.call
+  function: [
+    (identifier) @name
+    (member_access_expression name: (identifier) @name)
+    (generic_name (identifier) @name)
+  ]) @reference.call
 
 (object_creation_expression
-  type: (identifier) @name) @reference.call
-
-(object_creation_expression
-  type: (generic_name (identifier) @name)) @reference.call
+  type: [(identifier) @name (generic_name (identifier) @name)]) @reference.call
 
 (attribute
   name: (identifier) @name) @reference.type
 
-(base_list (identifier) @name) @reference.type
-(base_list (generic_name (identifier) @name)) @reference.type
+(base_list [(identifier) @name (generic_name (identifier) @name)]) @reference.type
 (type_argument_list (identifier) @name) @reference.type
 (variable_declaration type: (identifier) @name) @reference.type
 (parameter type: (identifier) @name) @reference.type

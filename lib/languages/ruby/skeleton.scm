@@ -17,24 +17,29 @@
 ; Imports: `require`, `require_relative`, `load` and `autoload` calls
 ; without a receiver, outside function bodies.
 
+; `(_ scope: … name: …)` is the scope_resolution (`A::B`): the only node
+; a class or module name can be that has a `name` (tests/languages/
+; query_compile_test.ts checks it against node-types.json). tree-sitter
+; analyses every named node of a pattern that has children when the query is
+; built, never a wildcard, so the wildcard is the faster query to build.
 (class
   name: [(constant) @name
-         (scope_resolution scope: (_)? @owner name: (_) @name)]
+         (_ scope: (_)? @owner name: (_) @name)]
   body: (body_statement) @body) @definition.class
 
 (class
   name: [(constant) @name
-         (scope_resolution scope: (_)? @owner name: (_) @name)]
+         (_ scope: (_)? @owner name: (_) @name)]
   "end" @body) @definition.class
 
 (module
   name: [(constant) @name
-         (scope_resolution scope: (_)? @owner name: (_) @name)]
+         (_ scope: (_)? @owner name: (_) @name)]
   body: (body_statement) @body) @definition.module
 
 (module
   name: [(constant) @name
-         (scope_resolution scope: (_)? @owner name: (_) @name)]
+         (_ scope: (_)? @owner name: (_) @name)]
   "end" @body) @definition.module
 
 (method
