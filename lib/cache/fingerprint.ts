@@ -11,4 +11,4 @@
  */
 
 /** The fingerprint of the extraction code this build runs. */
-export const EXTRACTION_FINGERPRINT = "fe4ca014";
+export const EXTRACTION_FINGERPRINT = "cf89af41";

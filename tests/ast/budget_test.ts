@@ -126,3 +126,19 @@ Deno.test("render: counting and rendering 20,000 nested symbols uses no recursio
   assert.equal(lines[0], "  class C0  # L1-20001");
   assert.equal(lines[2]?.trimStart(), "class C2  # L3-20001");
 });
+
+Deno.test("budget: a file whose time is up but whose work is within the budget goes on (a loaded machine skips no ordinary file)", async () => {
+  const { budgetSpent, CHECKS_PER_BUDGET_MS, startBudget } = await import(
+    "../../lib/ast/budget.ts"
+  );
+  const b = startBudget(2);
+  assert.equal(b.freeChecks, 2 * CHECKS_PER_BUDGET_MS);
+  // As if the thread had been descheduled for longer than the whole budget.
+  b.deadline = performance.now() - 1_000;
+  for (let i = 0; i < b.freeChecks; i++) assert.equal(budgetSpent(b), false, `check ${i}`);
+  assert.equal(budgetSpent(b), true, "past its work and its time");
+  // Work past the budget but time left: still going.
+  const early = startBudget(60_000);
+  early.checks = early.freeChecks + 10;
+  assert.equal(budgetSpent(early), false);
+});
