@@ -46,8 +46,14 @@ export interface Extracted {
 
 /** Options for {@linkcode extractSkeleton}. */
 export interface ExtractOptions extends CollectOptions {
-  /** The source text the tree was parsed from. */
+  /** The source text: names, signatures and docs are read from it. */
   text: string;
+  /**
+   * The text the tree was parsed from, when it is not `text`: a second
+   * parse of a blanked copy (lib/ast/parse_source.ts). What it blanked is
+   * white space to extraction: never the start of a signature.
+   */
+  treeText?: string;
   /** The language's registry entry: wrappers, method owners, comment and doc syntax. */
   spec: LanguageSpec;
 }
@@ -182,10 +188,13 @@ function statement(text: string, node: Node, max: number): SkeletonImport {
  */
 export function extractSkeleton(query: Query, root: Node, options: ExtractOptions): Extracted {
   const budget = options.budget;
-  const { items, leading } = collect(query, root, options);
+  const { items, leading, docStarts } = collect(query, root, options);
   const assembler = new Assembler({
     rows: new CodeRows(options.text, root, options.spec.comments),
+    treeText: options.treeText ?? options.text,
+    root,
     leading,
+    docStarts,
     rules: symbolRules(options.spec),
   });
   let sinceCheck = 0;

@@ -72,6 +72,8 @@ export interface Collected {
   defs: Def[];
   /** Leading doc comments (`@doc.leading`) by the row they end on. */
   leading: Map<number, Node>;
+  /** Where each leading doc comment starts. */
+  docStarts: Set<number>;
 }
 
 /** Bodies shorter than this (UTF-16 units) are not worth a separate query call. */
@@ -152,6 +154,7 @@ class Collector {
   readonly items: Item[] = [];
   readonly decorators: Node[] = [];
   readonly leading = new Map<number, Node>();
+  readonly docStarts = new Set<number>();
   readonly #defs = new Map<number, Def>();
   readonly #decoratorIds = new Set<number>();
   readonly #seen = new Set<string>();
@@ -183,8 +186,10 @@ class Collector {
       else if (n === "body") body = node;
       else if (n === "owner") owner = node;
       else if (n === "decorator") this.#decorator(node);
-      else if (n === "doc.leading") this.leading.set(lastRow(node), node);
-      else if (n.startsWith("definition.")) {
+      else if (n === "doc.leading") {
+        this.leading.set(lastRow(node), node);
+        this.docStarts.add(node.startIndex);
+      } else if (n.startsWith("definition.")) {
         const k = n.slice(11);
         if (isSymbolKind(k)) [defNode, kind] = [node, k];
       }
@@ -254,7 +259,7 @@ export function collect(query: Query, root: Node, options: CollectOptions): Coll
   }
   items.sort((a, b) => a.start - b.start || b.end - a.end || a.type - b.type);
   attachDecorators(defs, collector.decorators);
-  return { items, defs, leading: collector.leading };
+  return { items, defs, leading: collector.leading, docStarts: collector.docStarts };
 }
 
 /**

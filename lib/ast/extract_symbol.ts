@@ -52,8 +52,18 @@ export function symbolRules(spec: LanguageSpec): SymbolRules {
 export interface SymbolContext {
   /** The file's text and code rows. */
   rows: CodeRows;
+  /**
+   * The text the tree was parsed from: `rows.text`, or its copy with
+   * directives and macros blanked (the second parse). White space is read
+   * here, so a blanked `#endif` never starts a signature.
+   */
+  treeText: string;
+  /** The tree's root. */
+  root: Node;
   /** Leading doc comments by the row they end on. */
   leading: ReadonlyMap<number, Node>;
+  /** Where each leading doc comment starts. */
+  docStarts: ReadonlySet<number>;
   /** The language's rules. */
   rules: SymbolRules;
 }
@@ -110,11 +120,10 @@ function skipExtras(outer: Node, text: string, from: number, to: number): number
   return i;
 }
 
-/** Where the signature starts and ends, and the row of the first decorator (-1: none). */
+/** Where the signature starts and ends. */
 interface SignatureSpan {
   start: number;
   end: number;
-  firstDecoratorRow: number;
   /** Row of `start`. */
   startRow: number;
 }
@@ -138,43 +147,45 @@ function headerEnd(body: Node): number {
  * The signature's span: from the wrapper or definition, past its leading
  * decorators and the comments after them, to the header's end.
  */
-function signatureSpan(text: string, def: Def, outer: Node): SignatureSpan {
+function signatureSpan(def: Def, outer: Node, ctx: SymbolContext): SignatureSpan {
+  const treeText = ctx.treeText;
   let start = outer.startIndex;
-  let firstDecoratorRow = -1;
   for (const dec of def.decorators) {
-    if (firstDecoratorRow < 0) firstDecoratorRow = dec.startPosition.row;
-    if (dec.endIndex > start && skipExtras(outer, text, start, dec.startIndex) >= dec.startIndex) {
+    if (
+      dec.endIndex > start && skipExtras(outer, treeText, start, dec.startIndex) >= dec.startIndex
+    ) {
       start = dec.endIndex;
     }
   }
   const end = def.body ? Math.max(start, headerEnd(def.body)) : def.node.endIndex;
-  start = skipExtras(outer, text, start, end);
+  start = skipExtras(outer, treeText, start, end);
   const node = def.node;
   const nodeStart = node.startPosition;
   const startRow = start > node.startIndex
-    ? rowAt(text, node.startIndex, nodeStart.row, start)
+    ? rowAt(treeText, node.startIndex, nodeStart.row, start)
     : nodeStart.row;
-  return { start, end, firstDecoratorRow, startRow };
+  return { start, end, startRow };
 }
 
 /**
  * The span's text without the decorators inside it (Java's
  * `public @A void f()`: decorators are reported apart).
  */
-function spanText(text: string, def: Def, span: SignatureSpan): string {
+function spanText(def: Def, span: SignatureSpan, ctx: SymbolContext): string {
+  const text = ctx.rows.text;
   let out = "";
   let pos = span.start;
   for (const dec of def.decorators) {
     if (dec.startIndex < pos || dec.endIndex > span.end) continue;
     out += text.slice(pos, dec.startIndex);
-    pos = skipSpace(text, dec.endIndex, span.end);
+    pos = skipSpace(ctx.treeText, dec.endIndex, span.end);
   }
   return out + text.slice(pos, span.end);
 }
 
 /** The signature text: decorators, body and end punctuation cut off, then bounded. */
-function signatureText(text: string, def: Def, span: SignatureSpan): string {
-  let signature = trimSignature(spanText(text, def, span));
+function signatureText(def: Def, span: SignatureSpan, ctx: SymbolContext): string {
+  let signature = trimSignature(spanText(def, span, ctx));
   if (!def.body && signature.length > MAX_BODYLESS_SIGNATURE) {
     const nl = signature.indexOf("\n");
     signature = clip(nl < 0 ? signature : signature.slice(0, nl).trimEnd(), 200);
@@ -224,28 +235,107 @@ function leadingDoc(comment: Node, ctx: SymbolContext): string {
   return "";
 }
 
-/** The doc line of the leading comment ending on the row above `row`, or "". */
-function docAbove(row: number, ctx: SymbolContext): string {
-  const comment = ctx.leading.get(row - 1);
+/** How many blanked rows a doc may lie above its declaration. */
+const MAX_BLANKED_ROWS = 64;
+
+/**
+ * The row above the one holding `index` (on `row`), past the rows the
+ * second parse blanked whole: a directive line (`#if !NET20`) or a macro
+ * line (`GLIB_AVAILABLE_IN_ALL`) between a doc and its declaration is no gap.
+ */
+function rowAbove(index: number, row: number, ctx: SymbolContext): number {
+  const { treeText } = ctx;
+  const text = ctx.rows.text;
+  if (treeText === text) return row - 1;
+  let lineStart = treeText.lastIndexOf("\n", index - 1) + 1;
+  let r = row - 1;
+  // Bounded: definitions sharing one row must not each rescan a long run.
+  for (let n = 0; n < MAX_BLANKED_ROWS && r >= 0 && lineStart > 0; n++) {
+    const above = treeText.lastIndexOf("\n", lineStart - 2) + 1;
+    const blanked = treeText.slice(above, lineStart - 1).trim() === "" &&
+      text.slice(above, lineStart - 1).trim() !== "";
+    if (!blanked) break;
+    lineStart = above;
+    r--;
+  }
+  return r;
+}
+
+/** The doc line of the leading comment ending on the row above `row` (holding `index`), or "". */
+function docAbove(index: number, row: number, ctx: SymbolContext): string {
+  const comment = ctx.leading.get(rowAbove(index, row, ctx));
   return comment ? leadingDoc(comment, ctx) : "";
 }
 
 /**
- * The docstring line, or the doc line of the comment ending on the row
- * above the definition's first row (its first decorator's, or its
- * wrapper's), else above its signature (Rust: `#[derive(…)]`, then `///`,
- * then `pub struct`).
+ * `adjacent` docs: the doc line of the comment ending on the row above the
+ * definition's first row (its first decorator's, or its wrapper's), else
+ * above its signature.
+ */
+function adjacentDoc(def: Def, outer: Node, span: SignatureSpan, ctx: SymbolContext): string {
+  const first = def.decorators[0];
+  const [firstIndex, firstRow] = first && first.startIndex < outer.startIndex
+    ? [first.startIndex, first.startPosition.row]
+    : [outer.startIndex, outer.startPosition.row];
+  const doc = docAbove(firstIndex, firstRow, ctx);
+  return doc === "" && span.startRow > firstRow ? docAbove(span.start, span.startRow, ctx) : doc;
+}
+
+/** The last index before `i` that is not white space (form feeds too), or -1. */
+function lastNonSpace(text: string, i: number): number {
+  let j = i - 1;
+  for (let c = text.charCodeAt(j); c === 32 || c === 9 || c === 10 || c === 13 || c === 12;) {
+    c = text.charCodeAt(--j);
+  }
+  return j;
+}
+
+/** The comment (an extra node) holding index `j` and ending by `limit`, or null. */
+function extraHolding(root: Node, j: number, limit: number): Node | null {
+  for (let n: Node | null = root.descendantForIndex(j); n !== null; n = n.parent) {
+    if (n.endIndex > limit) return null;
+    if (n.isExtra) return n;
+  }
+  return null;
+}
+
+/**
+ * `last` and `all` docs: walking back from `from` (the definition's first
+ * token) past white space, comments and the definition's own decorators,
+ * the nearest doc comment's line (`last`), or the first non-empty line of
+ * every doc comment met (`all`). Anything else (a token) ends the walk.
+ */
+function docBefore(def: Def, from: number, ctx: SymbolContext, all: boolean): string {
+  const decorators = new Map(def.decorators.map((d) => [d.endIndex, d]));
+  const syntax = ctx.rules.comments;
+  let doc = "";
+  for (let i = from, j = lastNonSpace(ctx.treeText, i); j >= 0; j = lastNonSpace(ctx.treeText, i)) {
+    const decorator = decorators.get(j + 1);
+    const comment = decorator ? null : extraHolding(ctx.root, j, i);
+    if (decorator) i = decorator.startIndex;
+    else if (comment === null) break;
+    else {
+      i = comment.startIndex;
+      if (!ctx.docStarts.has(i)) continue;
+      const line = docCommentLine(textOf(ctx.rows.text, comment), syntax);
+      if (!all) return line;
+      if (line !== "") doc = line;
+    }
+  }
+  return doc;
+}
+
+/**
+ * The docstring line, or the doc line of the leading doc comments as the
+ * language attaches them ({@linkcode CommentSyntax.leadingDocs}).
  */
 function docOf(def: Def, outer: Node, span: SignatureSpan, ctx: SymbolContext): string {
   let doc = def.doc;
   if (doc === "" && ctx.leading.size > 0) {
-    const decoratorRow = span.firstDecoratorRow;
-    const firstRow = Math.min(
-      outer.startPosition.row,
-      decoratorRow < 0 ? Number.MAX_SAFE_INTEGER : decoratorRow,
-    );
-    doc = docAbove(firstRow, ctx);
-    if (doc === "" && span.startRow > firstRow) doc = docAbove(span.startRow, ctx);
+    const mode = ctx.rules.comments.leadingDocs ?? "adjacent";
+    doc = mode === "adjacent"
+      ? adjacentDoc(def, outer, span, ctx)
+      : docBefore(def, outer.startIndex, ctx, mode === "all");
   }
   return clip(doc, MAX_DOC_CHARS);
 }
@@ -273,7 +363,7 @@ export function buildSymbol(
   const node = def.node;
   const up = node.parent;
   const outer = up && ctx.rules.wrappers.has(up.type) ? up : node;
-  const span = signatureSpan(text, def, outer);
+  const span = signatureSpan(def, outer, ctx);
   const name = def.name ? clip(textOf(text, def.name), MAX_NAME_CHARS) : "";
   const owner = ownerPath(text, def.owner);
   const prefix = [enclosing?.qualified_name ?? "", owner].filter((p) => p !== "").join(".");
@@ -285,7 +375,7 @@ export function buildSymbol(
     qualified_name: clipStart(prefix === "" ? name : `${prefix}.${name}`, MAX_QUALIFIED_CHARS),
     start_line: span.startRow + 1,
     end_line: ctx.rows.lastCodeRow(node) + 1,
-    signature: signatureText(text, def, span),
+    signature: signatureText(def, span, ctx),
     decorators: def.decorators.map((d) => clip(textOf(text, d), MAX_DECORATOR_CHARS)),
     doc: docOf(def, outer, span, ctx),
     children: [],

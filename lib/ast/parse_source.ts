@@ -115,32 +115,40 @@ function parseOnce(grammar: LoadedGrammar, text: string, budget: Budget): Tree |
   return tree;
 }
 
+/** A tree and the text it was parsed from. */
+interface ParsedTree {
+  tree: Tree;
+  /** The text given, or its blanked copy (second parse). */
+  text: string;
+}
+
 /**
  * The tree of `text`. When it has errors and the language has conditional
  * directives (C#'s `#if`) or blanking expressions (C's macros), the text is
  * parsed again with those blanked (same offsets and lines) and the tree
  * with fewer error bytes is kept: a directive inside a base list, or a
  * macro tree-sitter cannot expand, breaks the tree around it. Extraction
- * reads the original text, never the tree's.
+ * reads names, signatures and docs from the original text, and white space
+ * from the tree's (a blanked line is white space to the tree).
  */
-function parseTree(grammar: LoadedGrammar, text: string, options: ParseTreeOptions): Tree {
+function parseTree(grammar: LoadedGrammar, text: string, options: ParseTreeOptions): ParsedTree {
   const { budget, rel } = options;
   const tree = parseOnce(grammar, text, budget);
   if (!tree) {
     if (budgetSpent(budget)) throw parseTooComplex(rel, budget, "parse");
     throw new TrifectaError("PARSE_FAILED", `tree-sitter gave no tree for ${rel}`);
   }
-  if (!tree.rootNode.hasError) return tree;
+  if (!tree.rootNode.hasError) return { tree, text };
   const blanked = reparseText(text, options.spec);
-  if (blanked === text) return tree;
+  if (blanked === text) return { tree, text };
   const again = parseOnce(grammar, blanked, budget);
-  if (!again) return tree;
+  if (!again) return { tree, text };
   if (errorBytes(again.rootNode) < errorBytes(tree.rootNode)) {
     tree.delete();
-    return again;
+    return { tree: again, text: blanked };
   }
   again.delete();
-  return tree;
+  return { tree, text };
 }
 
 const BLANKING = new WeakMap<LanguageSpec, readonly RegExp[]>();
@@ -280,11 +288,12 @@ export async function parseSkeleton(
   const grammar = await grammarForLanguage(input.language);
   const spec = languageSpec(input.language);
   const budget = startBudget(options.budgetMs ?? parseBudgetMs(size));
-  const tree = parseTree(grammar, text, { spec, budget, rel: input.rel });
+  const { tree, text: treeText } = parseTree(grammar, text, { spec, budget, rel: input.rel });
   try {
     const root = tree.rootNode;
     const extracted = extractSkeleton(grammar.query, root, {
       text,
+      treeText,
       spec,
       prune: grammar.prune,
       budget,

@@ -64,6 +64,10 @@ function withoutCloser(s: string, syntax: CommentSyntax): string {
  * const syntax = { line: ["//"], block: [["/*", "*\/"]] as const, docMarkers: ["/**", "///", "*"], docstrings: false };
  * equal(docCommentLine("/**\n * Summary here.\n * @param x\n *\/", syntax), "Summary here.");
  * equal(docCommentLine("///   Frobs the widget.", syntax), "Frobs the widget.");
+ * equal(docCommentLine("/**\/", syntax), "");
+ * equal(docCommentLine("/// ////", syntax), "////");
+ * const ruby = { line: ["#"], block: [], docMarkers: ["##", "#"], docstrings: false };
+ * equal(docCommentLine("###", ruby), "");
  * const xml = { ...syntax, docMarkup: "xml" as const };
  * equal(docCommentLine('/// Uses <see cref="List{T}"/>.', xml), "Uses List{T}.");
  * equal(docCommentLine("/// <summary>", xml), "");
@@ -72,14 +76,25 @@ function withoutCloser(s: string, syntax: CommentSyntax): string {
 export function docCommentLine(comment: string, syntax: CommentSyntax): string {
   const openers = syntax.block.map(([open]) => open);
   const opened = longestPrefix(comment, [...syntax.docMarkers, ...openers, ...syntax.line]);
+  // `/**/`: the doc marker and the closer share the `*` (an empty comment).
+  const closer = syntax.block.find(([open, close]) =>
+    opened.startsWith(open) && comment.endsWith(close)
+  )?.[1];
+  if (closer !== undefined && opened.length + closer.length > comment.length) return "";
   let s = comment.slice(opened.length);
+  const isBlock = longestPrefix(opened, openers) !== "";
   // Only a block comment has a closer: a `//` line may well end in `*/`.
-  if (longestPrefix(opened, openers) !== "") s = withoutCloser(s, syntax);
-  // Markers that open a block appear once, at the start; the others on every line.
+  if (isBlock) s = withoutCloser(s, syntax);
+  // Markers that open a block appear once, at the start; the others on
+  // every line of a block. On a line comment's own line a marker right
+  // after its start belongs to it (Ruby's `###`), after a space it is text
+  // (`/// ////` is the doc line `////`, as rustc and go/doc read it).
   const lineMarkers = syntax.docMarkers.filter((m) => longestPrefix(m, openers) === "");
-  for (const raw of s.split("\n")) {
-    let line = raw.trim();
-    line = line.slice(longestPrefix(line, lineMarkers).length);
+  const lines = s.split("\n");
+  for (let i = 0; i < lines.length; i++) {
+    const raw = lines[i] ?? "";
+    let line = isBlock || i > 0 ? raw.trim() : raw;
+    line = line.slice(longestPrefix(line, lineMarkers).length).trim();
     line = line.replace(/^\*+/, "").trim();
     if (syntax.docMarkup === "xml") line = xmlDocText(line);
     if (line !== "") return line;

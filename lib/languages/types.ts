@@ -188,6 +188,18 @@ export interface CommentSyntax {
    * of tags only (`<summary>`) counts as empty. Absent: lines as written.
    */
   docMarkup?: "xml";
+  /**
+   * Which doc comments before a definition make its doc line, as the
+   * language's own compiler attaches them. `adjacent` (absent): the doc
+   * comment ending on the row right above the definition (or its first
+   * decorator), a run of own-line line comments read as one block.
+   * `last` (javac): the last doc comment before the definition's first
+   * token, past blank lines and other comments (a token in between ends the
+   * search). `all` (rustc, syn): every doc comment before the definition,
+   * past blank lines, other comments and its decorators; the first
+   * non-empty line of them all.
+   */
+  leadingDocs?: "adjacent" | "last" | "all";
 }
 
 /**

@@ -177,6 +177,8 @@ class Walker:
         self.main = main
         self.defs = []
         self.macro = []
+        # Declarations left out for a location without a line (see emit).
+        self.invalid = []
         self.index = index or {}
         self.src = src
 
@@ -213,9 +215,15 @@ class Walker:
         return bool(begin) and expansion(begin).get("file") == self.main
 
     def emit(self, kind, qname, d, begin=None, end=None):
-        rng = d["range"]
-        b = self.start_line(begin or rng["begin"])
-        e = expansion(end or rng["end"])["line"]
+        rng = d.get("range", {})
+        first, last = begin or rng.get("begin", {}), end or rng.get("end", {})
+        if "line" not in expansion(first) or "line" not in expansion(last):
+            # An invalid declaration (`"isInvalid": true`, a file with errors)
+            # may print an empty location (`"end": {}`): no lines to report.
+            self.invalid.append((kind, qname))
+            return
+        b = self.start_line(first)
+        e = expansion(last)["line"]
         row = (kind, qname, b, e)
         if from_macro(d.get("loc", {})):
             self.macro.append(row)
@@ -360,6 +368,7 @@ def file_defs(path, lang, extra=(), active=True):
     w.decls(data.get("inner", []), "")
     result["defs"] = w.defs
     result["macro"] = w.macro
+    result["invalid"] = w.invalid
     result["active"] = active_lines(path, lang, list(extra)) if active else []
     return result
 

@@ -83,7 +83,14 @@ def main():
             continue
         totals["files"] += 1
         path = os.path.join(root, f["path"])
-        got = file_defs(path, lang, flags)
+        try:
+            got = file_defs(path, lang, flags)
+        except (KeyError, TypeError, ValueError, OSError) as exc:
+            # One file clang's JSON surprises (or that cannot be read) is
+            # left out and named below; it must not end the whole run.
+            excluded.append((f["path"], f"oracle failed: {type(exc).__name__}: {exc}"))
+            totals["oracle_failed"] += 1
+            continue
         if got["fatal"] or "active" not in got:
             excluded.append((f["path"], (got["fatal"] or ["no AST"])[0]))
             continue
@@ -118,7 +125,8 @@ def main():
     recall = totals["found"] / totals["oracle"] if totals["oracle"] else 1.0
     print(f"{lang} files: {totals['files']}, parsed by clang without error: {totals['parsed']}, "
           f"left out: {len(excluded)} ({totals['files_with_errors']} with errors, "
-          f"{len(excluded) - totals['files_with_errors']} with a fatal error)")
+          f"{len(excluded) - totals['files_with_errors'] - totals['oracle_failed']} with a fatal error"
+          f", {totals['oracle_failed']} the oracle failed on)")
     print(f"clang definitions: {totals['oracle']} (+{totals['macro']} made by macro expansion, not counted)")
     print(f"found with exact lines: {totals['found']} ({recall:.4%})")
     print(f"line mismatches: {totals['mismatch']}, missing: {totals['missing']}")

@@ -23,6 +23,9 @@ export const JAVA: LanguageSpec = {
     block: [["/*", "*/"]],
     docMarkers: ["/**", "*"],
     docstrings: false,
+    // javac: the last `/** */` before the first token, blank lines and
+    // other comments in between or not.
+    leadingDocs: "last",
   },
   wrappers: [],
   kinds: ["class", "interface", "enum", "record", "module", "method"],

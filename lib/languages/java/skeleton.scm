@@ -17,8 +17,9 @@
 ; constant's body belongs to the skeleton: those members have no name a
 ; caller can address (javac calls such classes `Outer$1`).
 ; Annotations are decorators (reported apart: `start_line` is the line of the
-; first token after the leading annotations); a `/** … */` comment ending on
-; the line above is the doc; `import` and `package` declarations are imports.
+; first token after the leading annotations); the last `/** … */` comment
+; before the declaration's first token is the doc, as javac attaches it
+; (`comments.leadingDocs: "last"`); `import` and `package` declarations are imports.
 ;
 ; prune: method_declaration constructor_declaration compact_constructor_declaration lambda_expression static_initializer
 

@@ -24,6 +24,9 @@ export const RUST: LanguageSpec = {
     block: [["/*", "*/"]],
     docMarkers: ["///", "//!", "/**"],
     docstrings: false,
+    // Every outer `///` / `/** */` before an item is one of its `#[doc]`
+    // attributes: plain comments, blank lines and attributes between do not matter.
+    leadingDocs: "all",
   },
   wrappers: [],
   kinds: ["struct", "enum", "trait", "impl", "module", "type", "function", "method"],

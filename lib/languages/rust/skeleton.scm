@@ -19,7 +19,8 @@
 ; macro kind), enum variants and fields, and anything inside a function
 ; body, a const/static initialiser or a closure.
 ; Attributes (`#[derive(Debug)]`) right above an item are its decorators;
-; its doc is the `///` (or `/** */`) comment block above them. Imports:
+; its doc is every outer `///` (or `/** */`) comment above, between and
+; below them (`comments.leadingDocs: "all"`, as syn). Imports:
 ; `use` and `extern crate` declarations.
 ; prune: function_item closure_expression
 
@@ -87,7 +88,7 @@
 
 ; Attributes right above an item, doc comments maybe between them (clap
 ; writes `#[cfg_attr(…, doc = "…")]` inside its docs): the item's doc is
-; the comment block above the first of them.
+; made of all the doc comments above the item, past them.
 ([(attribute_item) @decorator (line_comment) (block_comment)]+
   . [(struct_item) (union_item) (enum_item) (trait_item) (impl_item)
      (mod_item body: (declaration_list))
