@@ -162,7 +162,7 @@ export class SegmentWatcher {
     watcher.#live = live;
     watcher.#open();
     try {
-      watcher.#known = await scanDir(segment, "");
+      watcher.#known = await scanDir(live?.segment ?? segment, "");
     } catch (err) {
       await watcher.close(); // the stream is open: release it
       throw err;
