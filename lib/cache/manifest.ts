@@ -121,10 +121,12 @@ export interface ServeCheck {
  * @example
  * ```ts
  * import { manifestServes } from "./manifest.ts";
+ * import { CACHE_KEY_VERSION } from "./types.ts";
  * import { equal } from "node:assert/strict";
  * const stamp = { size: 6, mtimeMs: 1_000, ctimeMs: 1_000, ino: 7, dev: 1 };
+ * const key = `1a2b3c4d:a.py:0123456789abcdef:${CACHE_KEY_VERSION}`;
  * const row = {
- *   ...stamp, fileRel: "a.py", key: "1a2b3c4d:a.py:0123456789abcdef:4", verifiedAtMs: 60_000,
+ *   ...stamp, fileRel: "a.py", key, verifiedAtMs: 60_000,
  *   out: '{"path":"a.py","symbols":[]}', text: "a.py (python, 6 bytes)\n", counts: { has_errors: false, bytes: 6, skeleton_bytes: 6,
  *   functions: 0, classes: 0, symbols: 0 },
  * };
@@ -134,6 +136,8 @@ export interface ServeCheck {
  * equal(manifestServes({ ...row, verifiedAtMs: 2_500 }, stamp, check), false);
  * equal(manifestServes(row, stamp, { ...check, textHead: "a.py (" }), true);
  * equal(manifestServes({ ...row, text: "" }, stamp, { ...check, textHead: "a.py (" }), false);
+ * // Written by other extraction code (another fingerprint): never served.
+ * equal(manifestServes({ ...row, key: "1a2b3c4d:a.py:0123456789abcdef:4.0badc0de" }, stamp, check), false);
  * ```
  */
 export function manifestServes(row: ManifestRow, stamp: FileStamp, check: ServeCheck): boolean {
