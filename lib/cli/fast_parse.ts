@@ -148,6 +148,9 @@ function arityFits(spec: CommandSpec, count: number): boolean {
  *   explain: false,
  * });
  * equal(parseFast(CTX_SEARCH, ["-q", "stock", "--explain"]), undefined);
+ * equal(parseFast(CTX_SEARCH, ["-q", "x", "--no-persist-cache"])?.options.persistCache, false);
+ * // Both: commander's last one wins, so the fast path declines.
+ * equal(parseFast(CTX_SEARCH, ["-q", "x", "--no-persist-cache", "--persist-cache"]), undefined);
  * ```
  */
 export function parseFast(
@@ -157,6 +160,8 @@ export function parseFast(
   const all: readonly OptionSpec[] = [...GLOBAL_OPTIONS, ...spec.options];
   const parsed = parsePlain(args, all.filter((o) => o.noFast !== true));
   if (!parsed || !arityFits(spec, parsed.positionals.length)) return undefined;
+  // `--x` and `--no-x` together: the order decides in commander, not here.
+  if ([...parsed.values.keys()].some((flag) => parsed.values.has(`no-${flag}`))) return undefined;
   // Commander's option object: camelCase keys, defaults applied, values read by the spec.
   const options = optionsFrom(all, parsed.values);
   return options ? { options, positionals: parsed.positionals } : undefined;

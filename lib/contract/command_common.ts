@@ -45,8 +45,8 @@ export const GLOBAL_OPTIONS = [
     flag: "no-persist-cache",
     type: "boolean",
     help: "use an in-memory AST cache only (trifecta.jsonc: cache.persist false)",
-    // Commander reads it as `persistCache: false`; the fast path leaves it to commander.
-    noFast: true,
+    // Both parsers read it as `persistCache: false`; given with `--persist-cache`
+    // (the last one wins in commander), the fast path leaves it to commander.
   },
 ] as const satisfies readonly OptionSpec[];
 

@@ -18,6 +18,9 @@ Deno.test("runFast declines what only the full CLI handles", async () => {
       ["ast", "symbols", "sym://py/mod/x", "-s"], // a missing value
       ["ast", "symbols", "sym://py/mod/x", "-s", "--json"], // a value that looks like an option
       ["ast", "symbols", "sym://py/mod/x", "-x"], // an unknown short option
+      // a flag and its negation: the last one wins in commander
+      ["ast", "skeleton", "src", "--persist-cache", "--no-persist-cache"],
+      ["ast", "skeleton", "src", "--no-persist-cache", "--persist-cache"],
     ]
   ) {
     const out = captureOutput();
@@ -96,6 +99,37 @@ Deno.test("runFast answers ast skeleton itself (a warm skeleton pays no commande
     const json = JSON.parse(out.stdout);
     assert.equal(json.status, "ok");
     assert.ok(json.files.length > 0);
+  } finally {
+    await Deno.remove(seg, { recursive: true });
+  }
+});
+
+/** The SQLite files in the segment's `.trifecta/cache/` (none when it does not exist). */
+function sqliteFiles(seg: string): string[] {
+  try {
+    return [...Deno.readDirSync(`${seg}/.trifecta/cache`)].map((e) => e.name).filter((n) =>
+      n.includes(".db")
+    );
+  } catch (err) {
+    if (err instanceof Deno.errors.NotFound) return [];
+    throw err;
+  }
+}
+
+Deno.test("runFast takes --no-persist-cache: a cold skeleton pays no commander start-up and writes no cache", async () => {
+  const seg = await tempExample();
+  try {
+    const out = captureOutput();
+    const argv = ["ast", "skeleton", "src", "-s", seg, "--json", "--telemetry", "off"];
+    const code = await runFast([...argv, "--no-persist-cache"], { output: out });
+    assert.equal(code, 0);
+    const json = JSON.parse(out.stdout);
+    assert.ok(json.files.length > 0);
+    assert.ok(json.files.every((f: { cache_status: string }) => f.cache_status === "miss"));
+    assert.deepEqual(sqliteFiles(seg), [], "no SQLite file with --no-persist-cache");
+    // The same run without the flag does write the persistent cache (the test can fail).
+    assert.equal(await runFast(argv, { output: captureOutput() }), 0);
+    assert.notDeepEqual(sqliteFiles(seg), []);
   } finally {
     await Deno.remove(seg, { recursive: true });
   }
