@@ -144,6 +144,22 @@ function headerEnd(body: Node): number {
 }
 
 /**
+ * Where a signature starts once the macros the second parse blanked just
+ * before it on its line are put back (`GLAPI void f(…)`, not `void f(…)`):
+ * what the first parse could not read is still the author's text. Only
+ * when everything between the line's start and `start` was blanked.
+ */
+function blankedLead(start: number, ctx: SymbolContext): number {
+  const { treeText } = ctx;
+  const text = ctx.rows.text;
+  if (treeText === text) return start;
+  const lineStart = text.lastIndexOf("\n", start - 1) + 1;
+  const before = text.slice(lineStart, start);
+  if (treeText.slice(lineStart, start).trim() !== "" || before.trim() === "") return start;
+  return lineStart + (before.length - before.trimStart().length);
+}
+
+/**
  * The signature's span: from the wrapper or definition, past its leading
  * decorators and the comments after them, to the header's end.
  */
@@ -158,7 +174,7 @@ function signatureSpan(def: Def, outer: Node, ctx: SymbolContext): SignatureSpan
     }
   }
   const end = def.body ? Math.max(start, headerEnd(def.body)) : def.node.endIndex;
-  start = skipExtras(outer, treeText, start, end);
+  start = blankedLead(skipExtras(outer, treeText, start, end), ctx);
   const node = def.node;
   const nodeStart = node.startPosition;
   const startRow = start > node.startIndex

@@ -57,6 +57,28 @@ Deno.test("c sweep: a prototype with an export macro, a pointer return type and 
   ok(skeleton.symbols[1]?.signature.includes("gluErrorString (GLenum error)"));
 });
 
+Deno.test("c sweep: a signature read from the blanked parse starts with the macros blanked before it on its line", async () => {
+  const text = [
+    "GLAPI const GLubyte * GLAPIENTRY gluErrorString (GLenum error);",
+    "XMLPUBFUN const xmlChar * XMLCALL",
+    "\t\txmlGetName (void);",
+    "int plain(void);",
+    "",
+  ].join("\n");
+  const skeleton = await skeletonOfC("mixed.h", text);
+  deepEqual(skeleton.symbols.map((s) => s.signature), [
+    "GLAPI const GLubyte * GLAPIENTRY gluErrorString (GLenum error)",
+    "XMLPUBFUN const xmlChar * XMLCALL\n\t\txmlGetName (void)",
+    "int plain(void)",
+  ]);
+  // Lines stay the declaration's own.
+  deepEqual(rows(skeleton.symbols), [
+    ["function", "gluErrorString", 1],
+    ["function", "xmlGetName", 2],
+    ["function", "plain", 4],
+  ]);
+});
+
 Deno.test("c sweep: an export macro giving the return type on the line above keeps its function", async () => {
   // NSPR style; the bad typedef on the last line makes the file need the
   // second (blanked) parse, which must not blank `PR_EXTERN(void)`.
