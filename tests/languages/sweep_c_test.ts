@@ -133,3 +133,28 @@ Deno.test("c sweep: the ALL-CAPS tag of a typedef'd struct is its tag, not a mac
   ]);
   ok(skeleton.symbols.every((s) => s.name !== ""), "no symbol has an empty name");
 });
+
+Deno.test("c sweep: a calling convention after a built-in return type keeps its function (definitions and prototypes)", async () => {
+  const text = [
+    "static void APIENTRY a1(void) {}",
+    "void APIENTRY a2(void) {}",
+    "static int WINAPI a3(void) { return 0; }",
+    "static LRESULT CALLBACK a4(HWND h) { return 0; }",
+    "int WINAPI a5(void) { return 0; }",
+    "static HANDLE a6(void) { return 0; }",
+    "static void NORETURN a7(void) { for (;;); }",
+    "GLAPI void GLAPIENTRY a8(void);",
+    "ZEXTERN int ZEXPORT a9 OF((gzFile file));",
+    "ZEXTERN int ZEXPORTVA a10 Z_ARG((gzFile file, const char *format, ...));",
+    "",
+  ].join("\n");
+  const skeleton = await skeletonOfC("win.c", text);
+  deepEqual(
+    rows(skeleton.symbols),
+    [1, 2, 3, 4, 5, 6, 7, 8, 9, 10].map((n) => ["function", `a${n}`, n]),
+  );
+  // Return types that are ALL-CAPS types stay in the signature, calling conventions too.
+  equal(skeleton.symbols[5]?.signature, "static HANDLE a6(void)");
+  equal(skeleton.symbols[7]?.signature, "GLAPI void GLAPIENTRY a8(void)");
+  equal(skeleton.symbols[8]?.signature, "ZEXTERN int ZEXPORT a9 OF((gzFile file))");
+});

@@ -71,8 +71,19 @@ export const C_MACRO_BLANKING: readonly string[] = [
   // A calling convention after a pointer return type, before the function's
   // name: `const GLubyte * GLAPIENTRY gluErrorString (GLenum error);`.
   String.raw`(?<=\*\s*)_*[A-Z][A-Z0-9_]*(?=\s+[A-Za-z_]\w*\s*\()`,
-  // zlib's `int f OF((int a));`: the macro and its outer parentheses.
-  String.raw`\b(OF\s*\()\((?:[^()]|\([^()]*\))*\)(\))`,
+  // A calling convention after a built-in return type, before the name
+  // (which may start the next line): `static void APIENTRY f(void) {`,
+  // `int WINAPI WinMain(…)`, zlib's `ZEXTERN int ZEXPORT gzgetc OF((…));`. A built-in type is never followed by another
+  // type, so the ALL-CAPS word can only be a macro.
+  String
+    .raw`(?<=\b(?:void|char|short|int|long|float|double|signed|unsigned|_Bool|bool)[ \t]+)_*[A-Z][A-Z0-9_]*(?=\s+[A-Za-z_]\w*\s*(?:(?:OF|Z_ARG)\s*)?\()`,
+  // An export macro at a line's start, before a built-in return type:
+  // `GLAPI void GLAPIENTRY glClear(…);`, `XMLPUBFUN int XMLCALL\n  f(…);`
+  // (an ALL-CAPS type is never followed by one: `BOOL WINAPI f()` stays).
+  String
+    .raw`^[ \t]*_*[A-Z][A-Z0-9_]*(?=[ \t]+(?:const[ \t]+)?(?:void|char|short|int|long|float|double|signed|unsigned|_Bool|bool)\b)`,
+  // zlib's `int f OF((int a));` (and `Z_ARG((…))`): the macro and its outer parentheses.
+  String.raw`\b((?:OF|Z_ARG)\s*\()\((?:[^()]|\([^()]*\))*\)(\))`,
 ];
 
 /**
