@@ -199,11 +199,30 @@ function spanText(def: Def, span: SignatureSpan, ctx: SymbolContext): string {
   return out + text.slice(pos, span.end);
 }
 
+/** Lines of a long signature without a body kept to reach its name. */
+const NAME_LINES = 3;
+
+/**
+ * Where the line holding the definition's name starts in `signature`, when
+ * the name starts within its first {@linkcode NAME_LINES} lines (C's
+ * `XMLPUBFUN int XMLCALL` or GNU's `int` alone on the first line names
+ * nothing); else 0. Offsets hold while no decorator was cut out.
+ */
+function nameLineStart(def: Def, span: SignatureSpan, signature: string): number {
+  const cutOut = def.decorators.some((d) => d.startIndex >= span.start && d.endIndex <= span.end);
+  if (!def.name || cutOut) return 0;
+  const at = def.name.startIndex - span.start;
+  if (at <= 0 || at >= signature.length) return 0;
+  const lineStart = signature.lastIndexOf("\n", at - 1) + 1;
+  const linesBefore = signature.slice(0, lineStart).split("\n").length - 1;
+  return linesBefore < NAME_LINES ? lineStart : 0;
+}
+
 /** The signature text: decorators, body and end punctuation cut off, then bounded. */
 function signatureText(def: Def, span: SignatureSpan, ctx: SymbolContext): string {
   let signature = trimSignature(spanText(def, span, ctx));
   if (!def.body && signature.length > MAX_BODYLESS_SIGNATURE) {
-    const nl = signature.indexOf("\n");
+    const nl = signature.indexOf("\n", nameLineStart(def, span, signature));
     signature = clip(nl < 0 ? signature : signature.slice(0, nl).trimEnd(), 200);
     if (!signature.endsWith(" …")) signature += " …";
   }

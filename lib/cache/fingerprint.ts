@@ -11,4 +11,4 @@
  */
 
 /** The fingerprint of the extraction code this build runs. */
-export const EXTRACTION_FINGERPRINT = "12d7a0f9";
+export const EXTRACTION_FINGERPRINT = "fcf26649";

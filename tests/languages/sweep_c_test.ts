@@ -158,3 +158,16 @@ Deno.test("c sweep: a calling convention after a built-in return type keeps its 
   equal(skeleton.symbols[7]?.signature, "GLAPI void GLAPIENTRY a8(void)");
   equal(skeleton.symbols[8]?.signature, "ZEXTERN int ZEXPORT a9 OF((gzFile file))");
 });
+
+Deno.test("c sweep: a long prototype is cut after the line holding its name, not before it", async () => {
+  const params = Array.from({ length: 30 }, (_, i) => `\t\tconst char *parameter_${i}`).join(",\n");
+  const text = ["int", `gnutls_import(${params});`, "", "void short_one(int a);", ""].join("\n");
+  const skeleton = await skeletonOfC("long.h", text);
+  deepEqual(rows(skeleton.symbols), [["function", "gnutls_import", 1], [
+    "function",
+    "short_one",
+    33,
+  ]]);
+  equal(skeleton.symbols[0]?.signature, "int\ngnutls_import(\t\tconst char *parameter_0, …");
+  equal(skeleton.symbols[1]?.signature, "void short_one(int a)");
+});
