@@ -23,8 +23,11 @@ export interface FileManifest {
    * row is in the file as this program's connections left it).
    */
   genuine(row: ManifestRow): Promise<boolean>;
-  /** Count a hit on the row's entry, served from the manifest (counters; access time hourly). */
-  hit(row: ManifestRow): void;
+  /**
+   * Count a hit on each row's entry, served from the manifest (counters;
+   * access time hourly): a run's hits at once, written back in one transaction.
+   */
+  hit(rows: readonly ManifestRow[]): void;
   /** Record (or replace) a file's row: tagged and written in batches of {@linkcode PUT_BATCH}, one transaction each. */
   put(row: ManifestRow): void;
   /** Tag and write the rows still held; resolves when every row put so far is written. */
@@ -94,8 +97,12 @@ export async function openManifest(
     checksTags,
     genuine: async (row) =>
       !checksTags || (row.tag !== undefined && row.tag === await rowTag(row, key)),
-    hit: (row) =>
-      base.guard("manifest", (s) => s.recordHit(row.key, row.entryAccessSec), undefined),
+    hit: (served) =>
+      base.guard(
+        "manifest",
+        (s) => s.recordHits(served.map((r) => ({ key: r.key, accessedSec: r.entryAccessSec }))),
+        undefined,
+      ),
     put: (row) => {
       held.push(row);
       if (held.length >= PUT_BATCH) write();

@@ -194,10 +194,23 @@ export class SqliteCache implements AstCache {
    * values), and eviction and prune need no finer grain.
    */
   recordHit(key: string, accessedSec = 0): void {
-    this.#sessionHits++;
-    this.#pendingHits++;
-    if (this.#now() / 1000 - accessedSec >= ACCESS_GRAIN_SEC) {
-      this.#pending.set(key, (this.#pending.get(key) ?? 0) + 1);
+    this.recordHits([{ key, accessedSec }]);
+  }
+
+  /**
+   * {@linkcode recordHit} for a run's worth of manifest hits at once: one
+   * flush check for the batch, so a warm run writes its hits back in one
+   * transaction rather than one per {@linkcode SqliteCacheOptions.flushEvery}
+   * (the batch is held in memory no longer than it takes to count it).
+   */
+  recordHits(hits: Iterable<{ key: string; accessedSec?: number }>): void {
+    const nowSec = this.#now() / 1000;
+    for (const { key, accessedSec = 0 } of hits) {
+      this.#sessionHits++;
+      this.#pendingHits++;
+      if (nowSec - accessedSec >= ACCESS_GRAIN_SEC) {
+        this.#pending.set(key, (this.#pending.get(key) ?? 0) + 1);
+      }
     }
     this.#maybeFlush();
   }

@@ -183,19 +183,25 @@ export async function serveFromManifest(
     };
     return stamp !== undefined && manifestServes(row, stamp, check) ? row : undefined;
   });
-  // Stage tag: every candidate's MAC at once (native, off the JS thread's work).
-  const genuine = await Promise.all(candidates.map((row) => row && manifest.genuine(row)));
+  // Stage tag: every candidate's MAC at once (native, off the JS thread's work);
+  // with no log at open every row is genuine, and no promise is made per row.
+  const genuine = manifest.checksTags
+    ? await Promise.all(candidates.map((row) => row && manifest.genuine(row)))
+    : undefined;
   const misses: ManifestMisses = { files: [], indexes: [] };
+  const served: { index: number; row: ManifestRow }[] = [];
   for (const [index, file] of files.entries()) {
     const row = candidates[index];
-    if (row !== undefined && genuine[index] === true) {
-      manifest.hit(row);
-      options.onHit(index, row);
+    if (row !== undefined && (genuine === undefined || genuine[index] === true)) {
+      served.push({ index, row });
       continue;
     }
     misses.files.push(file);
     misses.indexes.push(index);
   }
+  // Counted before any is written, all at once (one write-back, see `hit`).
+  manifest.hit(served.map((s) => s.row));
+  for (const { index, row } of served) options.onHit(index, row);
   return misses;
 }
 

@@ -18,7 +18,6 @@
  */
 import { COMMANDS, type CommandSpec, eventNameOf } from "../contract/commands.ts";
 import { globalOptionsFrom, runCommand, type Runtime } from "./command.ts";
-import { pathScope, reportError } from "./error_card.ts";
 import { parseFast } from "./fast_parse.ts";
 import { handlerOf } from "./handlers.ts";
 import { type Output, processOutput } from "./output.ts";
@@ -72,6 +71,9 @@ export async function runFast(
     }, runtime);
     return runtime.exitCode;
   } catch (err) {
+    // Loaded on failure only: the card's modules (contract errors, path
+    // redaction) are not in the start-up of a command that succeeds.
+    const { pathScope, reportError } = await import("./error_card.ts");
     return await reportError(output, err, {
       json: options.json === true,
       scope: pathScope(argv, runtime.segmentRoot),

@@ -29,7 +29,7 @@
  *
  * @module
  */
-import { join } from "../path.ts";
+import { normalize } from "../path.ts";
 import { readInsideSync } from "./boundary.ts";
 import { osCode } from "./fs_errors.ts";
 import { maskedName, nameHasSecret, pathTooLong } from "./names.ts";
@@ -167,6 +167,31 @@ function invalidName(abs: string, name: string): boolean {
   }
 }
 
+/**
+ * "Ends with one of these extensions", by set lookups at the name's dots
+ * rather than one `endsWith` per extension for every file walked.
+ */
+class ExtensionFilter {
+  readonly #dotted: ReadonlySet<string>;
+  /** Extensions not starting with a dot (none in practice): checked one by one. */
+  readonly #other: readonly string[];
+
+  constructor(exts: readonly string[]) {
+    this.#dotted = new Set(exts.filter((e) => e.startsWith(".")));
+    this.#other = exts.filter((e) => !e.startsWith("."));
+  }
+
+  /** True when `name` ends with one of the extensions (as `endsWith` would say). */
+  matches(name: string): boolean {
+    // A dotted extension that `name` ends with starts at one of its dots.
+    for (let dot = name.lastIndexOf("."); dot !== -1; dot = name.lastIndexOf(".", dot - 1)) {
+      if (this.#dotted.has(name.slice(dot))) return true;
+      if (dot === 0) break;
+    }
+    return this.#other.some((e) => name.endsWith(e));
+  }
+}
+
 /** How a directory entry is to be treated once its symlink (if any) is judged. */
 type EntryKind = { dir: boolean; file: boolean } | SkipReason | "not_followed";
 
@@ -179,7 +204,11 @@ class Walker {
   /** The start directory (or one above it) is ignored: so is all it holds, as in git. */
   startIgnored = false;
 
-  constructor(readonly segment: Segment, readonly exts: readonly string[] | undefined) {
+  /** The extension filter, if any. */
+  readonly exts: ExtensionFilter | undefined;
+
+  constructor(readonly segment: Segment, exts: readonly string[] | undefined) {
+    this.exts = exts === undefined ? undefined : new ExtensionFilter(exts);
     const globs = segment.extraIgnore ?? [];
     this.extra = globs.length > 0 ? new GitignoreRules(globs) : undefined;
   }
@@ -231,8 +260,10 @@ class Walker {
     return scopes;
   }
 
-  async visit(absDir: string, relDir: string, active: Scope[]): Promise<void> {
-    // Sync: a walk is thousands of small listings with nothing to overlap.
+  visit(absDir: string, relDir: string, active: Scope[]): void {
+    // Sync, down to each entry: a walk is thousands of small listings with
+    // nothing to overlap, and an `await` per entry cost a promise and a
+    // microtask turn each (most of a first walk runs in the interpreter).
     const entries: Deno.DirEntry[] = [];
     let failure: unknown;
     try {
@@ -251,9 +282,12 @@ class Walker {
       if (entries.length === 0) return;
     }
     entries.sort(byName);
+    // `absDir` is absolute and normalised (the start is a real path) and a
+    // listed name is one component (never "", "." or ".."): a plain join.
+    const base = absDir.endsWith("/") ? absDir : `${absDir}/`;
     for (const entry of entries) {
       const rel = relDir === "" ? entry.name : `${relDir}/${entry.name}`;
-      await this.visitEntry(entry, join(absDir, entry.name), rel, here);
+      this.visitEntry(entry, base + entry.name, rel, here);
     }
   }
 
@@ -277,7 +311,7 @@ class Walker {
     }
   }
 
-  async visitEntry(entry: Deno.DirEntry, abs: string, rel: string, here: Scope[]): Promise<void> {
+  visitEntry(entry: Deno.DirEntry, abs: string, rel: string, here: Scope[]): void {
     // First: a name with a secret is never listed, whatever else it is.
     if (nameHasSecret(rel)) return this.skip(rel, "secret_in_name");
     if (pathTooLong(abs)) return this.skip(rel, "path_too_long");
@@ -291,9 +325,9 @@ class Walker {
     if (kind.dir) {
       if (SKIPPED_DIRS.has(entry.name) || this.ignored(here, rel, true)) return;
       if (rel.split("/").length > MAX_WALK_DEPTH) return this.skip(rel, "path_too_long");
-      return await this.visit(abs, rel, here);
+      return this.visit(abs, rel, here);
     }
-    if (this.exts && !this.exts.some((e) => entry.name.endsWith(e))) return;
+    if (this.exts && !this.exts.matches(entry.name)) return;
     if (this.ignored(here, rel, false)) return;
     if (!kind.file) return this.skip(rel, "not_regular_file");
     this.files.push({ abs, rel });
@@ -319,18 +353,28 @@ class Walker {
  * Deno.removeSync(dir, { recursive: true });
  * ```
  */
-export async function walkFiles(
+export function walkFiles(
   segment: Segment,
   startAbs: string,
   options: WalkOptions = {},
 ): Promise<WalkResult> {
+  try {
+    return Promise.resolve(walkSync(segment, normalize(startAbs), options));
+  } catch (err) {
+    // Not swallowed: a failure rejects, as it did when the walk was async.
+    return Promise.reject(err);
+  }
+}
+
+/** {@linkcode walkFiles}, in one synchronous pass (`startAbs` normalised). */
+function walkSync(segment: Segment, startAbs: string, options: WalkOptions): WalkResult {
   const walker = new Walker(segment, options.extensions);
   // Scopes from the segment root down to the start directory apply too.
   const startRel = relpath(segment.root, startAbs);
   const scopes = walker.scopesAbove(startRel);
   // The start directory's own .gitignore is already in `scopes` when it is
   // the root; for a sub-directory, visit() loads it.
-  await walker.visit(startAbs, startRel === "." ? "" : startRel, scopes);
+  walker.visit(startAbs, startRel === "." ? "" : startRel, scopes);
   const files = walker.files.sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
   return { files, skipped: walker.skipped };
 }

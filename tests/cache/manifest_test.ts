@@ -241,3 +241,30 @@ Deno.test("manifest: when a write-ahead log is there at open, a row is genuine o
     await cleanup();
   }
 });
+
+Deno.test("manifest: a run's hits are written back at once, past the flush interval (no partial write-back per interval)", async () => {
+  await withDb((path) => {
+    const now = 1_000 * HOUR_MS;
+    const r = openCacheDatabase(path);
+    if (!r.ok) throw new Error(`open failed: ${r.reason}`);
+    const c = new SqliteCache(r.db, { segmentId: SEG, now: () => now, flushEvery: 4 });
+    const a = row("a.py");
+    c.set(a.key, { v: 1 }, META);
+    const totalHits = () => {
+      // Another connection sees only what was committed.
+      const raw = new DatabaseSync(path);
+      try {
+        return (raw.prepare("SELECT hits FROM totals").get() as { hits: number }).hits;
+      } finally {
+        raw.close();
+      }
+    };
+    c.recordHits(Array.from({ length: 10 }, () => ({ key: a.key, accessedSec: now / 1000 })));
+    assert.equal(totalHits(), 10, "the whole batch, not the first 4 or 8");
+    // Under the interval, a batch waits for the next flush, as single hits do.
+    c.recordHits([{ key: a.key }, { key: a.key }]);
+    assert.equal(totalHits(), 10);
+    c.close();
+    assert.equal(totalHits(), 12);
+  });
+});

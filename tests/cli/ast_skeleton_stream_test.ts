@@ -1,5 +1,15 @@
 import assert from "node:assert/strict";
-import { CHUNK_CHARS, OrderedEntries, withCacheFields } from "../../lib/cli/ast_skeleton_stream.ts";
+import {
+  CHUNK_CHARS,
+  OrderedEntries,
+  serveFromManifest,
+  statStamp,
+  withCacheFields,
+} from "../../lib/cli/ast_skeleton_stream.ts";
+import type { FileManifest } from "../../lib/cache/manifest_access.ts";
+import type { ManifestRow } from "../../lib/cache/manifest.ts";
+import { CACHE_KEY_VERSION } from "../../lib/cache/types.ts";
+import type { SourceFile } from "../../lib/ast/skeleton_lookup.ts";
 import { failedTail } from "../../lib/cli/ast_skeleton.ts";
 import { TrifectaError } from "../../lib/errors.ts";
 
@@ -75,4 +85,84 @@ Deno.test("skeleton stream: entries that wait for an earlier file (kept as UTF-8
   for (let i = texts.length - 1; i >= 0; i--) entries.put(i, texts[i] ?? "");
   entries.flush();
   assert.equal(out, texts.filter((t) => t !== "").join("|"));
+});
+
+/** A manifest over `rows` for serveFromManifest; counts the tag checks it is asked for. */
+function stubManifest(
+  rows: Map<string, ManifestRow>,
+  checksTags: boolean,
+  genuineRel: (rel: string) => boolean,
+): FileManifest & { asked: string[] } {
+  const asked: string[] = [];
+  return {
+    rows,
+    checksTags,
+    asked,
+    genuine: (row) => {
+      asked.push(row.fileRel);
+      return Promise.resolve(genuineRel(row.fileRel));
+    },
+    hit: () => {},
+    put: () => {},
+    flush: () => Promise.resolve(),
+  };
+}
+
+/** Two real files, and a row for each whose stat and key match (verified after the trust window). */
+function servedFixture(dir: string): { files: SourceFile[]; rows: Map<string, ManifestRow> } {
+  const files: SourceFile[] = [];
+  const rows = new Map<string, ManifestRow>();
+  for (const rel of ["a.py", "b.py"]) {
+    const abs = `${dir}/${rel}`;
+    Deno.writeTextFileSync(abs, "x = 1\n");
+    const stamp = statStamp(abs);
+    assert.ok(stamp, "a regular file has a stamp");
+    files.push({ abs, rel });
+    rows.set(rel, {
+      ...stamp,
+      fileRel: rel,
+      key: `${SEG}:${rel}:0123456789abcdef:${CACHE_KEY_VERSION}`,
+      verifiedAtMs: Math.max(stamp.mtimeMs, stamp.ctimeMs) + 3_600_000,
+      out: `{"path":${JSON.stringify(rel)},"symbols":[]}`,
+      text: "",
+      counts: {
+        has_errors: false,
+        bytes: 6,
+        skeleton_bytes: 0,
+        functions: 0,
+        classes: 0,
+        symbols: 0,
+      },
+    });
+  }
+  return { files, rows };
+}
+
+const SEG = "1a2b3c4d";
+
+Deno.test("skeleton stream: with tags to check, a row whose tag is not genuine goes to the batch; without, no tag is asked for", async () => {
+  const dir = Deno.makeTempDirSync();
+  try {
+    const { files, rows } = servedFixture(dir);
+    const opts = (hits: number[]) => ({
+      segmentId: SEG,
+      maxBytes: 1 << 20,
+      onHit: (i: number) => void hits.push(i),
+    });
+    const checked = stubManifest(rows, true, (rel) => rel === "b.py");
+    const hits: number[] = [];
+    const misses = await serveFromManifest(files, checked, opts(hits));
+    assert.deepEqual(hits, [1]);
+    assert.deepEqual(misses.files.map((f) => f.rel), ["a.py"]);
+    assert.deepEqual(checked.asked.sort(), ["a.py", "b.py"]);
+    // No log at open: every row is as this program left it, so none is asked about.
+    const quiet = stubManifest(rows, false, () => false);
+    const quietHits: number[] = [];
+    const none = await serveFromManifest(files, quiet, opts(quietHits));
+    assert.deepEqual(quietHits, [0, 1]);
+    assert.deepEqual(none.files, []);
+    assert.deepEqual(quiet.asked, []);
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
 });

@@ -72,3 +72,10 @@ Deno.test("deno.json loads dynamic imports lazily", async () => {
   const config = JSON.parse(await Deno.readTextFile(new URL("deno.json", ROOT)));
   assert.ok((config.unstable ?? []).includes("lazy-dynamic-imports"));
 });
+
+Deno.test("the fast path loads the error card only on failure (not in its static graph)", async () => {
+  const graph = await staticGraph("lib/cli/fast.ts");
+  assert.ok(graph.includes("lib/cli/command.ts"), graph.join(", "));
+  const card = ["lib/cli/error_card.ts", "lib/contract/errors.ts", "lib/contract/error_paths.ts"];
+  assert.deepEqual(graph.filter((s) => card.includes(s)), []);
+});

@@ -333,3 +333,48 @@ Deno.test("walkFiles skips names holding a secret as secret_in_name, listed mask
     assert.ok(SKIP_REASONS.includes("secret_in_name"));
   });
 });
+
+Deno.test("walkFiles keeps exactly the names that end with an extension, at any dot (as endsWith says)", async () => {
+  await withTree(async (root) => {
+    const names = [
+      "a.py",
+      "a.pyi",
+      "a.py.txt",
+      "a.d.ts",
+      "a.ts",
+      "a..ts",
+      ".py",
+      "..py",
+      "py",
+      "apy",
+      "a.PY",
+      "Makefile",
+      "a.tar.gz",
+      "b.gz",
+      "noext.",
+    ];
+    for (const name of names) await write(root, `src/${name}`);
+    const seg = await resolveSegment(root);
+    const extensions = [".py", ".d.ts", ".tar.gz", "file"];
+    const { files } = await walkFiles(seg, seg.root, { extensions });
+    const expected = names.filter((n) => extensions.some((e) => n.endsWith(e)))
+      .map((n) => `src/${n}`).sort();
+    assert.deepEqual(files.map((f) => f.rel), expected);
+    // The cases the set lookup must not miss: a two-dot extension, one without a dot.
+    assert.ok(expected.includes("src/a.d.ts") && expected.includes("src/Makefile"));
+    assert.ok(!expected.includes("src/a.PY"));
+  });
+});
+
+Deno.test("walkFiles from a start path given with a trailing slash or `.` parts lists the same absolute paths", async () => {
+  await withTree(async (root) => {
+    await write(root, "src/pkg/a.py");
+    const seg = await resolveSegment(root);
+    const plain = await walkFiles(seg, join(seg.root, "src"));
+    for (const start of [`${seg.root}/src/`, `${seg.root}/./src`, `${seg.root}//src/pkg/..`]) {
+      const other = await walkFiles(seg, start);
+      assert.deepEqual(other, plain, start);
+    }
+    assert.deepEqual(plain.files.map((f) => f.abs), [join(seg.root, "src/pkg/a.py")]);
+  });
+});
