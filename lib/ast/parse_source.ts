@@ -11,12 +11,13 @@ import { contentSha256Hex } from "../segment/digest.ts";
 import { maskSecrets } from "../secrets.ts";
 import { readInsideSync } from "../segment/boundary.ts";
 import type { Segment } from "../segment/segment.ts";
-import type { Node, Tree } from "web-tree-sitter";
+import type { Tree } from "web-tree-sitter";
 import { type Budget, budgetSpent, parseBudgetMs, parseTooComplex, startBudget } from "./budget.ts";
 import { extractSkeleton } from "./extract.ts";
 import { grammarForLanguage, type LoadedGrammar } from "./parser.ts";
 import { type LanguageSpec, languageSpec } from "../languages/mod.ts";
 import { skeletonTextBytes } from "./render/file_outline.ts";
+import { errorBytes, readAlsoAs, readsBetter } from "./read_also.ts";
 import type { FileSkeleton, Language } from "./types.ts";
 
 /** A parse job's file: what the caller already read, or where to read it. */
@@ -230,16 +231,50 @@ export function blankDirectiveLines(text: string, directives: readonly string[])
   );
 }
 
-/** Characters under ERROR nodes, plus one per MISSING node (a stack: trees nest deep). */
-function errorBytes(root: Node): number {
-  let total = 0;
-  const stack: Node[] = [root];
-  for (let node = stack.pop(); node !== undefined; node = stack.pop()) {
-    if (node.isError) total += node.endIndex - node.startIndex;
-    else if (node.isMissing) total += 1;
-    else if (node.hasError) stack.push(...node.children);
+/** How a file is read: the grammar and entry whose tree was kept, and that tree. */
+interface Reading extends ParsedTree {
+  grammar: LoadedGrammar;
+  spec: LanguageSpec;
+}
+
+/**
+ * Parse `text` as `language`; when that tree has errors and the entry
+ * names another language the file may be written in (`readAlsoAs`: C's
+ * `.h` holding C++), parse it as that one too and keep the reading that
+ * reads it better (see `readsBetter`).
+ */
+async function readFile(
+  language: Language,
+  text: string,
+  options: { budget: Budget; rel: string },
+): Promise<Reading> {
+  const { budget, rel } = options;
+  const grammar = await grammarForLanguage(language);
+  const spec = languageSpec(language);
+  const own: Reading = { grammar, spec, ...parseTree(grammar, text, { spec, budget, rel }) };
+  const other = own.tree.rootNode.hasError ? readAlsoAs(spec, rel, text) : undefined;
+  if (other === undefined) return own;
+  let alt: Reading;
+  try {
+    const otherGrammar = await grammarForLanguage(other);
+    const otherSpec = languageSpec(other);
+    alt = {
+      grammar: otherGrammar,
+      spec: otherSpec,
+      ...parseTree(otherGrammar, text, { spec: otherSpec, budget, rel }),
+    };
+  } catch (err) {
+    // No tree from the other grammar leaves the own reading; out of time
+    // (or a grammar that cannot load) is the file's answer.
+    if (err instanceof TrifectaError && err.code === "PARSE_FAILED") return own;
+    own.tree.delete();
+    throw err;
   }
-  return total;
+  const keep = readsBetter(errorBytes(alt.tree.rootNode), errorBytes(own.tree.rootNode))
+    ? alt
+    : own;
+  (keep === alt ? own : alt).tree.delete();
+  return keep;
 }
 
 /** Options for {@linkcode parseSkeleton}. */
@@ -285,10 +320,9 @@ export async function parseSkeleton(
     text = maskSecrets(decodeUtf8(input.bytes)).text;
     sha256 = input.sha256 ?? contentSha256Hex(input.bytes);
   }
-  const grammar = await grammarForLanguage(input.language);
-  const spec = languageSpec(input.language);
   const budget = startBudget(options.budgetMs ?? parseBudgetMs(size));
-  const { tree, text: treeText } = parseTree(grammar, text, { spec, budget, rel: input.rel });
+  const reading = await readFile(input.language, text, { budget, rel: input.rel });
+  const { grammar, spec, tree, text: treeText } = reading;
   try {
     const root = tree.rootNode;
     const extracted = extractSkeleton(grammar.query, root, {

@@ -7,11 +7,13 @@
  *
  * @module
  */
-import type { Node, Query, QueryMatch } from "web-tree-sitter";
+import type { Node, Query, QueryMatch, Tree } from "web-tree-sitter";
 import { TrifectaError } from "../errors.ts";
 import { type Budget, budgetSpent, parseBudgetMs, parseTooComplex, startBudget } from "./budget.ts";
 import { MAX_NAME_CHARS } from "./limits.ts";
 import { grammarForLanguage, type LoadedGrammar } from "./parser.ts";
+import { errorBytes, readAlsoAs, readsBetter } from "./read_also.ts";
+import { languageSpec } from "../languages/mod.ts";
 import { clip, oneLine } from "./text_utils.ts";
 import type { Language } from "./types.ts";
 
@@ -234,20 +236,41 @@ export async function extractTags(
   input: TagsInput,
   options: { budgetMs?: number } = {},
 ): Promise<ExtractedTags> {
-  const grammar = await grammarForLanguage(input.language);
-  const query = await refsQuery(grammar);
   const budget = startBudget(options.budgetMs ?? parseBudgetMs(input.size));
-  const tree = grammar.parser.parse(input.text, null, {
-    progressCallback: () => budgetSpent(budget),
-  });
-  if (!tree) {
-    grammar.parser.reset();
-    if (budgetSpent(budget)) throw parseTooComplex(input.rel, budget, "parse");
-    throw new TrifectaError("PARSE_FAILED", `tree-sitter gave no tree for ${input.rel}`);
+  let grammar = await grammarForLanguage(input.language);
+  let tree = parseTags(grammar, input, budget);
+  // A file the skeleton reads as another language (`readAlsoAs`) is tagged as one too.
+  const other = tree.rootNode.hasError
+    ? readAlsoAs(languageSpec(input.language), input.rel, input.text)
+    : undefined;
+  if (other !== undefined) {
+    const otherGrammar = await grammarForLanguage(other);
+    let alt: Tree;
+    try {
+      alt = parseTags(otherGrammar, input, budget);
+    } catch (err) {
+      tree.delete();
+      throw err;
+    }
+    if (readsBetter(errorBytes(alt.rootNode), errorBytes(tree.rootNode))) {
+      [tree, alt, grammar] = [alt, tree, otherGrammar];
+    }
+    alt.delete();
   }
   try {
-    return collect(query, tree.rootNode, budget, input.rel);
+    return collect(await refsQuery(grammar), tree.rootNode, budget, input.rel);
   } finally {
     tree.delete();
   }
+}
+
+/** One parse for tags, within the budget. */
+function parseTags(grammar: LoadedGrammar, input: TagsInput, budget: Budget): Tree {
+  const tree = grammar.parser.parse(input.text, null, {
+    progressCallback: () => budgetSpent(budget),
+  });
+  if (tree) return tree;
+  grammar.parser.reset();
+  if (budgetSpent(budget)) throw parseTooComplex(input.rel, budget, "parse");
+  throw new TrifectaError("PARSE_FAILED", `tree-sitter gave no tree for ${input.rel}`);
 }

@@ -24,6 +24,7 @@ export type {
   GrammarAssets,
   LanguageSpec,
   ModuleRule,
+  ReadAlsoAs,
   ServerSpec,
   SymbolKind,
 } from "./types.ts";

@@ -270,6 +270,20 @@ export interface ServerSpec {
   literalStyle?: "literal_types" | "quoted";
 }
 
+/** See {@linkcode LanguageSpec.readAlsoAs}. */
+export interface ReadAlsoAs {
+  /** The other language's registry name (`cpp`). */
+  language: string;
+  /** Extensions of the files this applies to (`.h`). */
+  extensions: readonly string[];
+  /**
+   * A regular expression (source, run with the `m` flag) the text must
+   * match for the second language to be tried: a sign of its own syntax
+   * (C++: `template <`, `namespace x {`, `public:`, `class X {`).
+   */
+  marker: string;
+}
+
 /** One language of the registry. */
 export interface LanguageSpec {
   /** Registry name, the skeleton's `language` field (`python`, `tsx`, `go`). */
@@ -343,6 +357,15 @@ export interface LanguageSpec {
    * original text. Absent: none.
    */
   reparseBlanking?: readonly string[];
+  /**
+   * Files of this language that may be written in another (C's `.h`
+   * holding C++): when such a file's parse has errors and its text matches
+   * {@linkcode ReadAlsoAs.marker}, it is parsed as
+   * {@linkcode ReadAlsoAs.language} too, and read with that language's
+   * grammar and queries when its tree has at most half the error bytes. The file's
+   * language stays this one (URIs, imports and caches follow the path).
+   */
+  readAlsoAs?: ReadAlsoAs;
   /** Load the grammar and its queries (a dynamic import; needs raw imports from source). */
   load(): Promise<GrammarAssets>;
 }

@@ -88,8 +88,8 @@ export const C_MACRO_BLANKING: readonly string[] = [
 
 /**
  * C: path modules, Doxygen doc comments (`/** *\/`, `/*! *\/`, `///`,
- * `//!`), `#include` imports, clangd. C owns `.h`: a C++ header named `.h`
- * is read as C.
+ * `//!`), `#include` imports, clangd. C owns `.h`; a `.h` that reads better
+ * as C++ is parsed as C++ (`readAlsoAs`), its language staying `c`.
  */
 export const C: LanguageSpec = {
   name: "c",
@@ -123,6 +123,16 @@ export const C: LanguageSpec = {
     flagsFile: { file: "compile_flags.txt", pattern: "^-I\\s*(\\S+)" },
   },
   reparseBlanking: C_MACRO_BLANKING,
+  // Most C++ projects name their headers `.h`: one the C grammar cannot read
+  // is read as C++ when that parses with fewer errors.
+  readAlsoAs: {
+    language: "cpp",
+    extensions: [".h"],
+    // C++'s own syntax at a line's start: a template, a namespace, an access
+    // specifier, a class with a body or a base list.
+    marker: String
+      .raw`^[ \t]*(?:template[ \t]*<|namespace(?:[ \t]+[A-Za-z_][\w:]*)?[ \t]*\{|(?:public|private|protected)[ \t]*:(?!:)|class[ \t]+[A-Za-z_]\w*[ \t]*(?:final[ \t]*)?[:{])`,
+  },
   servers: [clangd("c")],
   libraryDirs: SYSTEM_HEADERS,
   async load(): Promise<GrammarAssets> {
