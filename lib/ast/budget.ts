@@ -9,10 +9,11 @@
  * The budget is work as well as time: a file stops only once it has made
  * as many progress checks as the budget allows on an unloaded machine
  * ({@linkcode CHECKS_PER_BUDGET_MS} per ms; tree-sitter calls back every
- * ~100 operations, the assembly every 256 items) *and* its time is up. On
- * a loaded machine a file is slower but does no more work, so ordinary
- * code is never skipped for the machine's load; hostile code, whose work
- * grows faster than its size, still is.
+ * ~100 operations) *and* its time is up. On a loaded machine a file is
+ * slower but does no more work, so ordinary code is never skipped for the
+ * machine's load; hostile code, whose work grows faster than its size,
+ * still is. The assembly has a clock of its own
+ * ({@linkcode extractionDeadline}).
  *
  * @module
  */
@@ -112,6 +113,26 @@ export function budgetSpent(budget: Budget): boolean {
   budget.checks += 1;
   if (budget.checks <= budget.freeChecks) return false;
   return performance.now() > budget.deadline;
+}
+
+/**
+ * When the assembly of a file's skeleton must have ended: the budget's
+ * length again, from now. The assembly makes one check per item while an
+ * item's cost grows with its nesting depth (20,000 nested namespaces: two
+ * minutes), so the work allowance of {@linkcode budgetSpent} never runs out
+ * there; this clock does, and an ordinary file's assembly takes a small part
+ * of it even on a loaded machine.
+ *
+ * @example
+ * ```ts
+ * import { extractionDeadline, startBudget } from "./budget.ts";
+ * import { ok } from "node:assert/strict";
+ * const before = performance.now();
+ * ok(extractionDeadline(startBudget(200)) >= before + 200);
+ * ```
+ */
+export function extractionDeadline(budget: Budget): number {
+  return performance.now() + budget.ms;
 }
 
 /**

@@ -15,7 +15,7 @@ import type { Node, Query } from "web-tree-sitter";
 import type { SkeletonImport, SkeletonSymbol, SymbolKind } from "./types.ts";
 import type { LanguageSpec } from "../languages/mod.ts";
 import { clip, docstringLine, oneLine } from "./text_utils.ts";
-import { budgetSpent, parseTooComplex } from "./budget.ts";
+import { extractionDeadline, parseTooComplex } from "./budget.ts";
 import {
   type FlattenedSymbol,
   MAX_DOC_CHARS,
@@ -58,8 +58,8 @@ export interface ExtractOptions extends CollectOptions {
   spec: LanguageSpec;
 }
 
-/** Items assembled between two looks at the clock. */
-const ITEMS_PER_BUDGET_CHECK = 256;
+/** Items assembled between two looks at the clock (an item may cost milliseconds when nested deep). */
+const ITEMS_PER_CLOCK_READ = 16;
 
 /** An open scope: a definition or function body the next items may lie in. */
 interface Frame {
@@ -197,11 +197,12 @@ export function extractSkeleton(query: Query, root: Node, options: ExtractOption
     docStarts,
     rules: symbolRules(options.spec),
   });
+  const deadline = budget ? extractionDeadline(budget) : Infinity;
   let sinceCheck = 0;
   for (const item of items) {
-    if (budget && ++sinceCheck === ITEMS_PER_BUDGET_CHECK) {
+    if (budget && ++sinceCheck === ITEMS_PER_CLOCK_READ) {
       sinceCheck = 0;
-      if (budgetSpent(budget)) throw parseTooComplex(options.rel ?? "", budget, "extract");
+      if (performance.now() > deadline) throw parseTooComplex(options.rel ?? "", budget, "extract");
     }
     assembler.add(item);
   }

@@ -11,4 +11,4 @@
  */
 
 /** The fingerprint of the extraction code this build runs. */
-export const EXTRACTION_FINGERPRINT = "c2f65040";
+export const EXTRACTION_FINGERPRINT = "baba25e4";
