@@ -70,7 +70,8 @@ function cleanPath(path: string, scope: PathScope): string {
   const m = /^(.*?)((?::\d+)*[.,:;!?)]*)$/.exec(path);
   const body = m?.[1] || path;
   const tail = m?.[1] ? m[2] ?? "" : "";
-  if (kept(body, scope)) return path;
+  // The root alone names no file (a message quoting a leading '/').
+  if (body === "/" || kept(body, scope)) return path;
   const own = ownCode(body);
   return (own ?? OUTSIDE_PATH) + tail;
 }
@@ -100,6 +101,8 @@ function cleanUrl(url: string, scope: PathScope): string {
  *   redactErrorPaths(text, { segmentRoot: "/repo", keep: [] }),
  *   "link.py leads to <path outside the segment>",
  * );
+ * const rule = "no leading '/', no '..' parts";
+ * equal(redactErrorPaths(rule, { segmentRoot: "/repo", keep: [] }), rule);
  * ```
  */
 export function redactErrorPaths(input: string, scope: PathScope): string {
