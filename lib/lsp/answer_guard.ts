@@ -63,7 +63,7 @@ function escapeRegExp(s: string): string {
  */
 export function scrubText(root: string, text: string): string {
   let out = text.length > MAX_ANSWER_TEXT * 2 ? text.slice(0, MAX_ANSWER_TEXT * 2) : text;
-  out = maskSecrets(out).text;
+  out = maskMarkdownSecrets(out);
   // Paths under the segment root first: they become plain relative paths.
   const under = new RegExp(`(?:file://)?${escapeRegExp(root)}(?:/[^\\s"'\`<>)\\]]*)?`, "g");
   out = out.replace(under, (m) => pathShown(root, m));
@@ -72,6 +72,48 @@ export function scrubText(root: string, text: string): string {
   out = out.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, "");
   if (out.length > MAX_ANSWER_TEXT) out = out.slice(0, MAX_ANSWER_TEXT) + "\n… (cut)";
   return out;
+}
+
+/** CommonMark's backslash escapes: a backslash before ASCII punctuation. */
+const MARKDOWN_ESCAPE = /\\([!-/:-@[-`{-~])/g;
+/** A line opening or closing a fenced code block. */
+const FENCE_LINE = /^[ \t]{0,3}(?:```|~~~)/;
+
+/** `text` with Markdown's backslash escapes resolved outside fenced code blocks. */
+function unescapeMarkdown(text: string): string {
+  let fenced = false;
+  return text.split("\n").map((line) => {
+    if (FENCE_LINE.test(line)) {
+      fenced = !fenced;
+      return line;
+    }
+    return fenced ? line : line.replace(MARKDOWN_ESCAPE, "$1");
+  }).join("\n");
+}
+
+/**
+ * `text` with its secrets masked, also those a Markdown writer escaped:
+ * pyright and gopls write docstrings as Markdown, `ghp_…` as `ghp\_…`, which
+ * no rule matches but every reader sees whole. When the text with its
+ * escapes resolved holds a secret, that text is returned, masked (its
+ * escapes stay resolved); otherwise the text as written, masked.
+ *
+ * @example
+ * ```ts
+ * import { maskMarkdownSecrets } from "./answer_guard.ts";
+ * import { equal, match } from "node:assert/strict";
+ * const token = "ghp" + "_" + "A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8";
+ * match(maskMarkdownSecrets(`Uses ${token.replace("_", "\\_")} here`), /<SECRET_REDACTED:/);
+ * equal(maskMarkdownSecrets("a\\_b and `x\\_y`"), "a\\_b and `x\\_y`"); // nothing to mask: as written
+ * ```
+ */
+export function maskMarkdownSecrets(text: string): string {
+  const masked = maskSecrets(text).text;
+  if (!masked.includes("\\")) return masked;
+  const resolved = unescapeMarkdown(masked);
+  if (resolved === masked) return masked;
+  const again = maskSecrets(resolved);
+  return again.findings.length > 0 ? again.text : masked;
 }
 
 /** Characters that may prefix a Python string literal (`b'…'`, `rb"…"`, `f'…'`). */

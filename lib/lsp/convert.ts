@@ -198,8 +198,11 @@ export function toLocations(ctx: ConvertContext, result: unknown): SourceRange[]
 }
 
 /**
- * The kinds of the targets of a definition result (for the provenance of a
- * hover); unconvertible items count as `refused`.
+ * The kinds of the targets of a definition or declaration result (for the
+ * provenance of a hover); unconvertible items count as `refused`, and so
+ * does a file inside the segment the read boundary refuses for its
+ * content (a private key block, a binary, over the size cap): its text
+ * must not reach the answer through the server either.
  */
 export function targetKinds(segment: Segment, result: unknown): TargetKind[] {
   if (result === null || result === undefined) return [];
@@ -208,8 +211,21 @@ export function targetKinds(segment: Segment, result: unknown): TargetKind[] {
     const x = (item && typeof item === "object" ? item : {}) as Record<string, unknown>;
     const uri = typeof x.targetUri === "string" ? x.targetUri : x.uri;
     const abs = typeof uri === "string" ? uriToPath(uri) : undefined;
-    return abs === undefined ? "refused" : classifyTarget(segment, abs).kind;
+    if (abs === undefined) return "refused";
+    const kind = classifyTarget(segment, abs).kind;
+    return kind === "inside" && !readable(segment, abs) ? "refused" : kind;
   });
+}
+
+/** True when the read boundary reads `abs` (which may have gone since: then its name decided). */
+function readable(segment: Segment, abs: string): boolean {
+  try {
+    readInsideSync(segment, abs);
+    return true;
+  } catch (err) {
+    if (!(err instanceof TrifectaError)) throw err;
+    return err.code === "FILE_NOT_FOUND";
+  }
 }
 
 /** Hover contents (`MarkupContent`, `MarkedString` or an array of them) as text (not yet scrubbed). */

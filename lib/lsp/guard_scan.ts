@@ -8,6 +8,7 @@
  */
 import { dirname, join, resolve } from "../path.ts";
 import { isDenied, isWithin, type Segment } from "../segment/mod.ts";
+import { maskedName, nameHasSecret } from "../segment/names.ts";
 import { VCS_DIRS } from "../segment/denylist.ts";
 import { UNSAFE_LINK_REASONS } from "../segment/skip.ts";
 import { configLeaves, segmentRel } from "./guard_config.ts";
@@ -172,8 +173,10 @@ function listDir(segment: Segment, dir: string): DirRecord | undefined {
     // A regular file, or a link that stays inside onto a file or directory.
     // A file a language server may load as code (an extension of a language with a server).
     if (isServedSource(entry.name)) {
-      if (isDenied(rel)) {
-        record.findings.push({ rel: shown(rel), reason: "denied_source" });
+      // A path holding a secret is left out by the walker (`secret_in_name`)
+      // and is shown masked: neither its content nor its name may surface.
+      if (isDenied(rel) || nameHasSecret(rel)) {
+        record.findings.push({ rel: shown(maskedName(rel)), reason: "denied_source" });
       } else if (entry.isFile && !PACKAGE_DIR.test(rel) && hardLinked(abs)) {
         record.findings.push({ rel: shown(rel), reason: "hard_linked_source" });
       }

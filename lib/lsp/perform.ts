@@ -2,12 +2,13 @@
  * Ask a READY client one question and convert the answer. Shared by the
  * one-shot path, the daemon and the MCP session.
  *
- * A hover is asked together with a definition at the same position: the
- * hover text describes the symbol's declaration, so when that declaration
- * lies in a file trifecta refuses (denied, or reached through a symlink
- * that leaves the segment) or outside the segment and outside any
- * language library (a path a server config pulled in), the text is
- * withheld. Everything shown is scrubbed (secrets masked, paths relative),
+ * A hover is asked together with a definition (and a declaration, where
+ * the server answers one) at the same position: the hover text describes
+ * the symbol's declaration, so when that declaration lies in a file
+ * trifecta refuses (denied, reached through a symlink that leaves the
+ * segment, or refused for its content: a private key block, binary, over
+ * the size cap) or outside the segment and outside any language library (a
+ * path a server config pulled in), the text is withheld. Everything shown is scrubbed (secrets masked, paths relative),
  * and the values of string literal types in hover and diagnostics are
  * masked: a value flows into types from wherever it was declared.
  *
@@ -115,9 +116,13 @@ async function askDiagnostics(a: Asking): Promise<AnswerData> {
   return withNote({ file: question.rel, source: "lsp", diagnostics }, a.ctx.dropped);
 }
 
+/** LSP method of a symbol's declaration (a C prototype in a header). */
+const DECLARATION = "textDocument/declaration";
+
 /**
- * A hover, asked together with a definition at the same position: without
- * a checkable declaration the text is withheld, not failed.
+ * A hover, asked together with a definition (and a declaration, where the
+ * server has one) at the same position: without a checkable declaration
+ * the text is withheld, not failed.
  */
 async function askHover(
   a: Asking,
@@ -130,14 +135,21 @@ async function askHover(
       file: a.question.abs,
       timeoutMs: a.timeoutMs,
     });
-  const [result, declared] = await Promise.all([
-    request(LSP_METHOD_NAMES.hover),
-    request(LSP_METHOD_NAMES.definition).catch((err: unknown) => {
+  const optional = (method: string) =>
+    request(method).catch((err: unknown) => {
       if (err instanceof LspUnavailableError) return undefined;
       throw err;
-    }),
+    });
+  // The declaration too where the server has one (C: the doc comment of a
+  // header's prototype shows in the hover of its definition).
+  const [result, declared, prototype] = await Promise.all([
+    request(LSP_METHOD_NAMES.hover),
+    optional(LSP_METHOD_NAMES.definition),
+    a.client.capabilities.declarationProvider ? optional(DECLARATION) : null,
   ]);
-  const kinds = declared === undefined ? ["refused" as const] : targetKinds(segment, declared);
+  const kinds = declared === undefined || prototype === undefined
+    ? ["refused" as const]
+    : [...targetKinds(segment, declared), ...targetKinds(segment, prototype)];
   const withheld = kinds.some((k) => k === "refused" || k === "external");
   const data: AnswerData = {
     ...base,

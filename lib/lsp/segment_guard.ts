@@ -9,7 +9,8 @@
  *   (the walker's {@linkcode UNSAFE_LINK_REASONS}); a dangling link whose
  *   target lies outside counts too (the target may appear later);
  * - `denied_sources`: source files the server can import whose name is on
- *   the denylist (`id_rsa_backup.py`, `.env.ts`), or that have another hard
+ *   the denylist (`id_rsa_backup.py`, `.env.ts`) or whose path holds a
+ *   secret (the walker's `secret_in_name`), or that have another hard
  *   link (which may be `.env` or a file outside; the read boundary refuses
  *   them too) — except in package directories (`node_modules`,
  *   `site-packages`, `.venv`, …), where package managers hard-link on purpose;

@@ -87,6 +87,18 @@ Deno.test("guard: an importable source file on the denylist → denied_sources",
   });
 });
 
+Deno.test("guard: an importable source file whose path holds a secret → denied_sources, named masked", async () => {
+  const token = "ghp" + "_" + "A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8";
+  await withSegment(async (dir) => {
+    await Deno.mkdir(join(dir, `cfg_${token}`));
+    await Deno.writeTextFile(join(dir, `cfg_${token}`, "base.py"), "class Base: ...\n");
+    const v = await verdictOf(dir);
+    assert.equal(v?.reason, "denied_sources");
+    assert.ok(!v!.detail.includes(token), v!.detail);
+    assert.match(v!.detail, /<SECRET_REDACTED:/);
+  });
+});
+
 Deno.test("guard: a source file hard-linked to .env → denied_sources, while hard links inside package directories pass", async () => {
   await withSegment(async (dir, outside) => {
     await Deno.writeTextFile(join(dir, ".env"), 'API_KEY = "sk-live-x"\n');

@@ -1,0 +1,394 @@
+/**
+ * Red team 19: language-server answers with the real pyright. trifecta
+ * masks secrets in files as it reads them, but pyright reads the files
+ * itself, so its answers are masked afterwards (`scrubText` in
+ * lib/lsp/answer_guard.ts). pyright renders a docstring as Markdown and
+ * escapes `_` and `*` there (`ghp\_…`): a token shape with an underscore no
+ * longer matches its rule. These tests plant tokens in a docstring and ask
+ * for hover over the CLI (text and --json) and the MCP server.
+ *
+ * @module
+ */
+import assert from "node:assert/strict";
+import {
+  disposeWorld,
+  makeWorld,
+  McpSession,
+  randomAlnum,
+  shown,
+  trifecta,
+  type World,
+} from "./hostile/helpers.ts";
+import { maskSecrets } from "../../lib/secrets.ts";
+
+/**
+ * A test that fails until an open weakness is fixed (red team 19's report
+ * names it, the file at fault and a fix): ignored, with the reason printed,
+ * unless `H19_RUN_OPEN=1` asks to run it.
+ */
+function openWeakness(reason: string): boolean {
+  if (Deno.env.get("H19_RUN_OPEN")) return false;
+  console.log(`IGNORED (open weakness, the lead decides; H19_RUN_OPEN=1 runs it): ${reason}`);
+  return true;
+}
+
+/** True (and says so) when `tool` is not on PATH: the test needing it is skipped. */
+async function missing(tool: string): Promise<boolean> {
+  if (await onPath(tool)) return false;
+  console.log(`SKIPPED hostile19 lsp [${tool}]: ${tool} is not on PATH`);
+  return true;
+}
+
+/** Pyright answers (no daemon, so no runtime directory is involved). */
+const LSP_ENV = { TRIFECTA_LSP: "1", TRIFECTA_LSP_DAEMON: "0", TRIFECTA_LSP_READY_TIMEOUT: "180" };
+
+/** A token sample: its kind and the random part that must never be shown. */
+interface Sample {
+  kind: string;
+  text: string;
+  body: string;
+}
+
+/** Letters of both cases and digits (the Stripe and Hugging Face rules ask for all three). */
+function mixed(n: number): string {
+  const half = Math.ceil(n / 2);
+  return `${randomAlnum(half, true)}${randomAlnum(n - half - 1)}7`;
+}
+
+/** Letters only, both cases (the Hugging Face rule's shape). */
+function letters(n: number): string {
+  const a = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+  const bytes = crypto.getRandomValues(new Uint8Array(n - 2));
+  return `Qz${[...bytes].map((b) => a.charAt(b % a.length)).join("")}`;
+}
+
+function samples(): Sample[] {
+  const ghp = mixed(36);
+  const pat = `${mixed(22)}_${mixed(59)}`;
+  const stripe = mixed(24);
+  const hf = letters(34);
+  const npm = mixed(36);
+  const key = `Kx${mixed(14)}q`;
+  return [
+    { kind: "github-token", text: `ghp_${ghp}`, body: ghp },
+    { kind: "github-pat", text: `github_pat_${pat}`, body: pat.slice(-40) },
+    { kind: "stripe-key", text: `sk_live_${stripe}`, body: stripe },
+    { kind: "huggingface-token", text: `hf_${hf}`, body: hf },
+    { kind: "npm-token", text: `npm_${npm}`, body: npm },
+    { kind: "secret-assignment", text: `api_key = "${key}"`, body: key },
+  ];
+}
+
+/** A module whose function's docstring holds every sample, and a call of it. */
+async function plantDocstring(w: World, all: Sample[]): Promise<void> {
+  const doc = all.map((s) => `    ${s.text}`).join("\n\n");
+  await w.write("lib_doc.py", `def connect():\n    """Connect.\n\n${doc}\n    """\n    return 1\n`);
+  await w.write("use_doc.py", "from lib_doc import connect\n\nconnect()\n");
+}
+
+function leaked(text: string, all: Sample[]): string[] {
+  return all.filter((s) => text.includes(s.body)).map((s) => s.kind);
+}
+
+Deno.test({
+  name:
+    "hostile19 lsp [pyright]: tokens in a docstring stay masked in hover although pyright escapes _ as \\_ (CLI text and --json)",
+  sanitizeResources: false,
+  async fn() {
+    const w = await makeWorld({ example: false });
+    try {
+      const all = samples();
+      // Control: each sample, as written in the file, is a shape the rules mask.
+      for (const smp of all) assert.ok(!maskSecrets(smp.text).text.includes(smp.body), smp.kind);
+      await plantDocstring(w, all);
+      const json = await trifecta(w, ["lsp", "hover", "use_doc.py:3:1", "--json"], {
+        env: LSP_ENV,
+      });
+      assert.equal(json.code, 0, shown(json));
+      const res = JSON.parse(json.stdout) as {
+        capability_state?: string;
+        data?: { contents?: string };
+      };
+      // The defence under test is the one on pyright's answer: make sure pyright answered.
+      assert.equal(res.capability_state, "FULL", shown(json));
+      assert.match(res.data?.contents ?? "", /Connect\./);
+      const text = await trifecta(w, ["lsp", "hover", "use_doc.py:3:1"], { env: LSP_ENV });
+      assert.equal(text.code, 0, shown(text));
+      assert.deepEqual(
+        { json: leaked(json.stdout, all), text: leaked(text.stdout + text.stderr, all) },
+        { json: [], text: [] },
+        `tokens shown unmasked in pyright's hover:\n${text.stdout}`,
+      );
+    } finally {
+      await disposeWorld(w);
+    }
+  },
+});
+
+Deno.test({
+  name:
+    "hostile19 lsp [pyright, mcp]: the hover tool masks tokens in a docstring pyright rendered as Markdown",
+  sanitizeResources: false,
+  async fn() {
+    const w = await makeWorld({ example: false });
+    const all = samples();
+    await plantDocstring(w, all);
+    const s = await McpSession.start(w, { env: LSP_ENV, args: ["--no-watch"] });
+    try {
+      const a = await s.call("hover", { file: "use_doc.py", line: 3, column: 1 });
+      assert.ok(!a.isError, a.text);
+      assert.match(a.text, /Connect\./);
+      assert.match(a.text, /pyright/, `pyright answered: ${a.text}`);
+      assert.deepEqual(
+        { text: leaked(a.text, all), structured: leaked(JSON.stringify(a.structured), all) },
+        { text: [], structured: [] },
+        `tokens shown unmasked in the MCP hover:\n${a.text}`,
+      );
+    } finally {
+      await s.close();
+      await disposeWorld(w);
+    }
+  },
+});
+
+Deno.test({
+  name:
+    "hostile19 lsp [gopls]: tokens in a Go doc comment stay masked in hover although gopls escapes _ as \\_",
+  ignore: await missing("gopls"),
+  sanitizeResources: false,
+  async fn() {
+    const w = await makeWorld({ example: false });
+    try {
+      const all = samples().filter((s) => s.kind !== "secret-assignment");
+      await w.write("go.mod", "module example.com/m\n\ngo 1.21\n");
+      const doc = all.map((s) => s.text).join(" and ");
+      await w.write(
+        "m.go",
+        `package m\n\n// Connect uses ${doc}.\nfunc Connect() int { return 1 }\n\nfunc use() int { return Connect() }\n`,
+      );
+      const r = await trifecta(w, ["lsp", "hover", "m.go:6:25", "--json"], { env: LSP_ENV });
+      assert.equal(r.code, 0, shown(r));
+      const res = JSON.parse(r.stdout) as {
+        capability_state?: string;
+        data?: { contents?: string };
+      };
+      assert.equal(res.capability_state, "FULL", shown(r));
+      assert.match(res.data?.contents ?? "", /Connect uses/);
+      assert.deepEqual(
+        leaked(r.stdout, all),
+        [],
+        `tokens shown unmasked in gopls's hover:\n${res.data?.contents}`,
+      );
+    } finally {
+      await disposeWorld(w);
+    }
+  },
+});
+
+/** True when `name` is an executable on PATH. */
+async function onPath(name: string): Promise<boolean> {
+  for (const dir of (Deno.env.get("PATH") ?? "").split(":")) {
+    try {
+      if ((await Deno.stat(`${dir}/${name}`)).isFile) return true;
+    } catch (err) {
+      // Not in this directory: look in the next one.
+      if (!(err instanceof Deno.errors.NotFound)) throw err;
+    }
+  }
+  return false;
+}
+
+/** A PEM block written as a docstring's lines (a fake key: random base64). */
+function fakePem(indent: string): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(120));
+  const b64 = btoa(String.fromCharCode(...bytes));
+  const lines = b64.match(/.{1,64}/g) ?? [];
+  return [
+    "-----BEGIN RSA PRIVATE KEY-----",
+    ...lines,
+    "-----END RSA PRIVATE KEY-----",
+  ].map((l) => indent + l).join("\n");
+}
+
+Deno.test({
+  name:
+    "hostile19 lsp [pyright]: a base class in a file whose path holds a token: the server is not asked (denied_sources) and no hover shows that file's docstring",
+  sanitizeResources: false,
+  async fn() {
+    const w = await makeWorld({ example: false });
+    try {
+      const nameMark = `NAMEFILEDOC${randomAlnum(10)}`;
+      const token = `ghp_${mixed(36)}`;
+      // Never read by trifecta: its name holds a token (secret_in_name).
+      await w.write(
+        `${token}.py`,
+        `class NameBase:\n    def run(self):\n        """${nameMark} is in a file named by a token."""\n        return 1\n`,
+      );
+      await w.write(
+        "use.py",
+        `from ${token} import NameBase\n\nclass B(NameBase):\n    def run(self):\n        return 3\n\nB().run()\n`,
+      );
+      for (const loc of ["use.py:7:5", "use.py:4:9", "use.py:1:30"]) {
+        const r = await trifecta(w, ["lsp", "hover", loc, "--json"], { env: LSP_ENV });
+        assert.equal(r.code, 0, shown(r));
+        assert.ok(!r.stdout.includes(nameMark), `${loc}: ${shown(r)}`);
+        assert.ok(!r.stdout.includes(token), `${loc}: ${shown(r)}`);
+        const res = JSON.parse(r.stdout) as { fallback_reason?: string };
+        assert.equal(res.fallback_reason, "denied_sources", shown(r));
+      }
+    } finally {
+      await disposeWorld(w);
+    }
+  },
+});
+
+Deno.test({
+  name:
+    "hostile19 lsp [pyright]: a symbol defined in a file the read boundary refuses for its content (private key) shows no hover text",
+  sanitizeResources: false,
+  async fn() {
+    const w = await makeWorld({ example: false });
+    try {
+      const keyMark = `KEYFILEDOC${randomAlnum(10)}`;
+      await w.write(
+        "keys.py",
+        `class KeyBase:\n    """${keyMark} lives next to a key.\n\n${
+          fakePem("    ")
+        }\n    """\n    def run(self):\n        return 1\n`,
+      );
+      await w.write("use.py", "from keys import KeyBase\n\nKeyBase().run()\n");
+      const r = await trifecta(w, ["lsp", "hover", "use.py:3:1", "--json"], { env: LSP_ENV });
+      assert.equal(r.code, 0, shown(r));
+      const res = JSON.parse(r.stdout) as { capability_state?: string };
+      assert.equal(res.capability_state, "FULL", shown(r));
+      assert.ok(!r.stdout.includes(keyMark), shown(r));
+    } finally {
+      await disposeWorld(w);
+    }
+  },
+});
+
+Deno.test({
+  name:
+    "hostile19 lsp [pyright]: a method overriding one from a file the read boundary refuses for its content (private key) never shows that file's docstring in hover",
+  ignore: openWeakness(
+    "pyright shows the docstring an override inherits from a base method in a file refused for its content (private_key_content); askHover (lib/lsp/perform.ts) checks the hovered symbol's definition and declaration files, not the base's",
+  ),
+  sanitizeResources: false,
+  async fn() {
+    const w = await makeWorld({ example: false });
+    try {
+      const keyMark = `KEYFILEDOC${randomAlnum(10)}`;
+      // Refused whole: it holds a private key block (private_key_content).
+      await w.write(
+        "keys.py",
+        `class KeyBase:\n    def run(self):\n        """${keyMark} lives next to a key.\n\n${
+          fakePem("        ")
+        }\n        """\n        return 1\n`,
+      );
+      await w.write(
+        "use.py",
+        "from keys import KeyBase\n\nclass A(KeyBase):\n    def run(self):\n        return 2\n\nA().run()\n",
+      );
+      const skel = await trifecta(w, ["ast", "skeleton", ".", "--json"]);
+      const skipped = (JSON.parse(skel.stdout) as { skipped: { reason: string }[] }).skipped;
+      assert.deepEqual(skipped.map((s) => s.reason), ["private_key_content"], shown(skel));
+      for (const loc of ["use.py:7:5", "use.py:4:9"]) {
+        const r = await trifecta(w, ["lsp", "hover", loc, "--json"], { env: LSP_ENV });
+        assert.equal(r.code, 0, shown(r));
+        assert.equal(JSON.parse(r.stdout).capability_state, "FULL", shown(r));
+        assert.ok(!r.stdout.includes(keyMark), `${loc}: ${shown(r)}`);
+      }
+    } finally {
+      await disposeWorld(w);
+    }
+  },
+});
+
+Deno.test({
+  name:
+    "hostile19 lsp [pyright]: a token split into literals that pyright joins in a Literal type (implicit concatenation, +, parentheses) stays masked in hover and diagnostics",
+  sanitizeResources: false,
+  async fn() {
+    const w = await makeWorld({ example: false });
+    try {
+      const [a, b, c] = [mixed(36), mixed(36), mixed(36)];
+      await w.write(
+        "other.py",
+        [
+          "from typing import Final",
+          "",
+          `PART: Final = "ghp_" "${a}"`,
+          `JOINED: Final = "ghp_" + "${b}"`,
+          `MULTI: Final = ("ghp_${c.slice(0, 18)}"`,
+          `                "${c.slice(18)}")`,
+          "",
+        ].join("\n"),
+      );
+      await w.write(
+        "use.py",
+        "from other import PART, JOINED, MULTI\n\nx: int = PART\nreveal_type(JOINED)\nMULTI.nope\n",
+      );
+      const texts: string[] = [];
+      for (const loc of ["use.py:3:10", "use.py:4:13", "use.py:5:1"]) {
+        const r = await trifecta(w, ["lsp", "hover", loc, "--json"], { env: LSP_ENV });
+        assert.equal(r.code, 0, shown(r));
+        assert.equal(JSON.parse(r.stdout).capability_state, "FULL", shown(r));
+        texts.push(r.stdout);
+      }
+      const d = await trifecta(w, ["lsp", "diagnostics", "use.py", "--json"], { env: LSP_ENV });
+      assert.equal(d.code, 0, shown(d));
+      assert.match(
+        d.stdout,
+        /reportAssignmentType|is not assignable/,
+        "pyright typed the joined literal",
+      );
+      texts.push(d.stdout);
+      const all = texts.join("\n");
+      for (const [name, body] of [["PART", a], ["JOINED", b], ["MULTI", c]] as const) {
+        assert.ok(!all.includes(body) && !all.includes(body.slice(18)), `${name} shown: ${all}`);
+      }
+    } finally {
+      await disposeWorld(w);
+    }
+  },
+});
+
+Deno.test({
+  name:
+    "hostile19 lsp [clangd]: a function defined in an allowed file never shows the doc comment of its declaration in a header the read boundary refuses (private key content)",
+  ignore: await missing("clangd"),
+  sanitizeResources: false,
+  async fn() {
+    const w = await makeWorld({ example: false });
+    try {
+      const mark = `HEADERDOC${randomAlnum(10)}`;
+      const pem = fakePem("").split("\n").join("\\n");
+      await w.write(
+        "keys.h",
+        `/// ${mark} documented in a file refused whole.\nint connect(void);\n\nstatic const char *k = "${pem}";\n`,
+      );
+      await w.write(
+        "a.c",
+        '#include "keys.h"\n\nint connect(void) { return 1; }\n\nint main(void) { return connect(); }\n',
+      );
+      const skel = await trifecta(w, ["ast", "skeleton", ".", "--json"]);
+      const skipped = (JSON.parse(skel.stdout) as { skipped: { reason: string }[] }).skipped;
+      assert.deepEqual(skipped.map((s) => s.reason), ["private_key_content"], shown(skel));
+      const out: string[] = [];
+      for (const loc of ["a.c:5:25", "a.c:3:5"]) {
+        const r = await trifecta(w, ["lsp", "hover", loc, "--json"], { env: LSP_ENV });
+        assert.equal(r.code, 0, shown(r));
+        const res = JSON.parse(r.stdout) as {
+          capability_state?: string;
+          data?: { contents?: string };
+        };
+        assert.equal(res.capability_state, "FULL", shown(r));
+        if ((res.data?.contents ?? "").includes(mark)) out.push(`${loc}: doc comment of keys.h`);
+      }
+      assert.deepEqual(out, []);
+    } finally {
+      await disposeWorld(w);
+    }
+  },
+});
