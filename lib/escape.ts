@@ -12,7 +12,10 @@
  * `\x1b`); DEL, C1 controls, bidi controls (U+061C, U+200E/F, U+202A–202E,
  * U+2066–2069) and the line/paragraph separators (U+2028/9) as `\uHHHH`,
  * which is also a valid JSON escape of the same character, so the terminal
- * guard keeps JSON output valid and equal in value.
+ * guard keeps JSON output valid and equal in value. Unicode tag characters
+ * (U+E0000–E007F: invisible, each one an ASCII letter to a model that reads
+ * them, so a docstring can carry hidden instructions to an agent) become the
+ * `\uHHHH\uHHHH` escape of their UTF-16 pair, valid JSON too.
  *
  * @module
  */
@@ -20,7 +23,7 @@
 /** Characters never printed raw in a one-line field. */
 const FIELD_UNSAFE =
   // deno-lint-ignore no-control-regex -- these are the characters matched on purpose
-  /[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+  /[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]|\udb40[\udc00-\udc7f]/g;
 
 /**
  * Characters never printed raw anywhere: as {@linkcode FIELD_UNSAFE} minus
@@ -29,12 +32,12 @@ const FIELD_UNSAFE =
  */
 const TERMINAL_UNSAFE =
   // deno-lint-ignore no-control-regex -- these are the characters matched on purpose
-  /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]|\r(?!\n)/g;
+  /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]|\udb40[\udc00-\udc7f]|\r(?!\n)/g;
 
 /** Quick test for {@linkcode TERMINAL_UNSAFE} without the lookahead cost. */
 const MAY_BE_UNSAFE =
   // deno-lint-ignore no-control-regex -- these are the characters matched on purpose
-  /[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
+  /[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]|\udb40[\udc00-\udc7f]/;
 
 function escapeChar(ch: string): string {
   switch (ch) {
@@ -47,7 +50,10 @@ function escapeChar(ch: string): string {
   }
   const code = ch.charCodeAt(0);
   if (code < 0x20) return `\\x${code.toString(16).padStart(2, "0")}`;
-  return `\\u${code.toString(16).padStart(4, "0")}`;
+  // A tag character is a UTF-16 pair: each unit as `\uHHHH` (valid JSON).
+  let out = "";
+  for (let i = 0; i < ch.length; i++) out += `\\u${ch.charCodeAt(i).toString(16).padStart(4, "0")}`;
+  return out;
 }
 
 /**

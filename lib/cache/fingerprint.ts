@@ -11,4 +11,4 @@
  */
 
 /** The fingerprint of the extraction code this build runs. */
-export const EXTRACTION_FINGERPRINT = "baba25e4";
+export const EXTRACTION_FINGERPRINT = "de07c591";
