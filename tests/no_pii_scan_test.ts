@@ -182,6 +182,14 @@ Deno.test("no PII: the scan finds each kind of leak and passes placeholders and 
   const record =
     'TOKEN = "<SECRET_REDACTED:gi...Y\u0006\u0081<\t\u000c\u0000M\u0019))\u0000\u0081e\u0001\t\u0001config:pyproject.toml:4460da1238configpy';
   assert.deepEqual(scanText("x/_ctx/context_index.db", record), []);
+  // A typed parameter's masked default (stored JSON escapes its quotes): the type is no value.
+  const typed = 'connect(token: string = \\"<SECRET_REDACTED:openai-api-key>\\", kind: \\"x\\")';
+  assert.deepEqual(scanText("x/.trifecta/cache/ast_cache.db", typed), []);
+  const typedLeak = scanText(
+    "x/.trifecta/cache/ast_cache.db",
+    'connect(token: string = "hunter2-longvalue")',
+  );
+  assert.ok(typedLeak.some((p) => p.includes("secret matching")), `${typedLeak}`);
   // ...but a value before the binary bytes is still a leak.
   const leak = scanText("x/_ctx/context_index.db", `TOKEN = "hunter2-longvalue"\u0006\u0000`);
   assert.ok(leak.some((p) => p.includes("secret matching")), `${leak}`);

@@ -46,6 +46,10 @@ const TELEMETRY_PATH = /(?:^|\/)_ctx\/telemetry\//;
  */
 const PLACEHOLDER = /<[A-Z_]*REDACTED(?::[A-Za-z0-9_-]*)?(?:>|\.\.\.|…)?/g;
 
+/** A value that is a type name of a typed parameter or field (`token: string`), nothing after it. */
+const TYPE_WORD =
+  /^\s*(?:string|number|boolean|bigint|any|unknown|str|bytes|int|float|bool|String|Option<String>|Optional\[str\]|&str)\s*$/;
+
 /**
  * Whether a secret-rule match holds a value, not a placeholder trifecta put
  * there (`token=<SECRET_REDACTED:…>`), a count (`"github-token":1`) or the
@@ -58,8 +62,14 @@ function looksLikeValue(match: string): boolean {
   // field, not the rest of the value.
   const field = match.split(/[^\x20-\x7e\t]/)[0] ?? "";
   const unmasked = field.replace(PLACEHOLDER, "");
-  const value = unmasked.replace(/^[^:=]*[:=]/, "").replace(/[\\"'\s{}:,0-9]|[^\x21-\x7e]/g, "");
-  return value.length >= 4;
+  const value = unmasked.replace(/^[^:=]*[:=]/, "");
+  // A quoted value is judged by what its quotes hold: in `token: string =
+  // "<SECRET_REDACTED:…>"` (a typed parameter) the type is no value.
+  // `token: string`, `password: str`: a type annotation in code is no value.
+  if (TYPE_WORD.test(value)) return false;
+  const quoted = [...value.matchAll(/["'`]([^"'`]*)["'`]/g)].map((m) => m[1] ?? "");
+  if (quoted.length > 0) return quoted.some((q) => q.replace(/[\\\s0-9]/g, "").length >= 4);
+  return value.replace(/[\\"'\s{}:,0-9]|[^\x21-\x7e]/g, "").length >= 4;
 }
 
 /**
