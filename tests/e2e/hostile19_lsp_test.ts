@@ -210,6 +210,33 @@ function fakePem(indent: string): string {
   ].map((l) => indent + l).join("\n");
 }
 
+/** The reasons `ast skeleton` gives for the files it skipped: the control that trifecta itself refuses them. */
+async function assertSkipped(w: World, reasons: readonly string[]): Promise<void> {
+  const skel = await trifecta(w, ["ast", "skeleton", ".", "--json"]);
+  const skipped = (JSON.parse(skel.stdout) as { skipped: { reason: string }[] }).skipped;
+  assert.deepEqual(skipped.map((s) => s.reason).sort(), [...reasons].sort(), shown(skel));
+}
+
+/**
+ * `lsp hover --json` at each location (no daemon): it exits 0 in the state
+ * (or with the fallback reason) asked, and none of `hidden` is in the answer.
+ */
+async function assertHoverHides(
+  w: World,
+  locations: readonly string[],
+  hidden: readonly string[],
+  expect: { state?: string; fallback?: string },
+): Promise<void> {
+  for (const loc of locations) {
+    const r = await trifecta(w, ["lsp", "hover", loc, "--json"], { env: LSP_ENV });
+    assert.equal(r.code, 0, shown(r));
+    const res = JSON.parse(r.stdout) as { capability_state?: string; fallback_reason?: string };
+    if (expect.state) assert.equal(res.capability_state, expect.state, `${loc}: ${shown(r)}`);
+    if (expect.fallback) assert.equal(res.fallback_reason, expect.fallback, `${loc}: ${shown(r)}`);
+    for (const h of hidden) assert.ok(!r.stdout.includes(h), `${loc}: ${shown(r)}`);
+  }
+}
+
 Deno.test({
   name:
     "hostile19 lsp [pyright]: a base class in a file whose path holds a token: the server is not asked (denied_sources) and no hover shows that file's docstring",
@@ -228,14 +255,8 @@ Deno.test({
         "use.py",
         `from ${token} import NameBase\n\nclass B(NameBase):\n    def run(self):\n        return 3\n\nB().run()\n`,
       );
-      for (const loc of ["use.py:7:5", "use.py:4:9", "use.py:1:30"]) {
-        const r = await trifecta(w, ["lsp", "hover", loc, "--json"], { env: LSP_ENV });
-        assert.equal(r.code, 0, shown(r));
-        assert.ok(!r.stdout.includes(nameMark), `${loc}: ${shown(r)}`);
-        assert.ok(!r.stdout.includes(token), `${loc}: ${shown(r)}`);
-        const res = JSON.parse(r.stdout) as { fallback_reason?: string };
-        assert.equal(res.fallback_reason, "denied_sources", shown(r));
-      }
+      const locations = ["use.py:7:5", "use.py:4:9", "use.py:1:30"];
+      await assertHoverHides(w, locations, [nameMark, token], { fallback: "denied_sources" });
     } finally {
       await disposeWorld(w);
     }
@@ -257,11 +278,8 @@ Deno.test({
         }\n    """\n    def run(self):\n        return 1\n`,
       );
       await w.write("use.py", "from keys import KeyBase\n\nKeyBase().run()\n");
-      const r = await trifecta(w, ["lsp", "hover", "use.py:3:1", "--json"], { env: LSP_ENV });
-      assert.equal(r.code, 0, shown(r));
-      const res = JSON.parse(r.stdout) as { capability_state?: string };
-      assert.equal(res.capability_state, "FULL", shown(r));
-      assert.ok(!r.stdout.includes(keyMark), shown(r));
+      await assertSkipped(w, ["private_key_content"]);
+      await assertHoverHides(w, ["use.py:3:1"], [keyMark], { state: "FULL" });
     } finally {
       await disposeWorld(w);
     }
@@ -290,15 +308,8 @@ Deno.test({
         "use.py",
         "from keys import KeyBase\n\nclass A(KeyBase):\n    def run(self):\n        return 2\n\nA().run()\n",
       );
-      const skel = await trifecta(w, ["ast", "skeleton", ".", "--json"]);
-      const skipped = (JSON.parse(skel.stdout) as { skipped: { reason: string }[] }).skipped;
-      assert.deepEqual(skipped.map((s) => s.reason), ["private_key_content"], shown(skel));
-      for (const loc of ["use.py:7:5", "use.py:4:9"]) {
-        const r = await trifecta(w, ["lsp", "hover", loc, "--json"], { env: LSP_ENV });
-        assert.equal(r.code, 0, shown(r));
-        assert.equal(JSON.parse(r.stdout).capability_state, "FULL", shown(r));
-        assert.ok(!r.stdout.includes(keyMark), `${loc}: ${shown(r)}`);
-      }
+      await assertSkipped(w, ["private_key_content"]);
+      await assertHoverHides(w, ["use.py:7:5", "use.py:4:9"], [keyMark], { state: "FULL" });
     } finally {
       await disposeWorld(w);
     }
@@ -372,21 +383,8 @@ Deno.test({
         "a.c",
         '#include "keys.h"\n\nint connect(void) { return 1; }\n\nint main(void) { return connect(); }\n',
       );
-      const skel = await trifecta(w, ["ast", "skeleton", ".", "--json"]);
-      const skipped = (JSON.parse(skel.stdout) as { skipped: { reason: string }[] }).skipped;
-      assert.deepEqual(skipped.map((s) => s.reason), ["private_key_content"], shown(skel));
-      const out: string[] = [];
-      for (const loc of ["a.c:5:25", "a.c:3:5"]) {
-        const r = await trifecta(w, ["lsp", "hover", loc, "--json"], { env: LSP_ENV });
-        assert.equal(r.code, 0, shown(r));
-        const res = JSON.parse(r.stdout) as {
-          capability_state?: string;
-          data?: { contents?: string };
-        };
-        assert.equal(res.capability_state, "FULL", shown(r));
-        if ((res.data?.contents ?? "").includes(mark)) out.push(`${loc}: doc comment of keys.h`);
-      }
-      assert.deepEqual(out, []);
+      await assertSkipped(w, ["private_key_content"]);
+      await assertHoverHides(w, ["a.c:5:25", "a.c:3:5"], [mark], { state: "FULL" });
     } finally {
       await disposeWorld(w);
     }
