@@ -150,13 +150,17 @@ function headerEnd(body: Node): number {
  * when everything between the line's start and `start` was blanked.
  */
 function blankedLead(start: number, ctx: SymbolContext): number {
-  const { treeText } = ctx;
   const text = ctx.rows.text;
-  if (treeText === text) return start;
+  if (ctx.treeText === text) return start;
   const lineStart = text.lastIndexOf("\n", start - 1) + 1;
+  if (!onlyBlanked(ctx, lineStart, start)) return start;
   const before = text.slice(lineStart, start);
-  if (treeText.slice(lineStart, start).trim() !== "" || before.trim() === "") return start;
   return lineStart + (before.length - before.trimStart().length);
+}
+
+/** True when `[from, to)` holds text, all of it blanked by the second parse. */
+function onlyBlanked(ctx: SymbolContext, from: number, to: number): boolean {
+  return ctx.treeText.slice(from, to).trim() === "" && ctx.rows.text.slice(from, to).trim() !== "";
 }
 
 /**
@@ -280,16 +284,13 @@ const MAX_BLANKED_ROWS = 64;
  */
 function rowAbove(index: number, row: number, ctx: SymbolContext): number {
   const { treeText } = ctx;
-  const text = ctx.rows.text;
-  if (treeText === text) return row - 1;
+  if (treeText === ctx.rows.text) return row - 1;
   let lineStart = treeText.lastIndexOf("\n", index - 1) + 1;
   let r = row - 1;
   // Bounded: definitions sharing one row must not each rescan a long run.
   for (let n = 0; n < MAX_BLANKED_ROWS && r >= 0 && lineStart > 0; n++) {
     const above = treeText.lastIndexOf("\n", lineStart - 2) + 1;
-    const blanked = treeText.slice(above, lineStart - 1).trim() === "" &&
-      text.slice(above, lineStart - 1).trim() !== "";
-    if (!blanked) break;
+    if (!onlyBlanked(ctx, above, lineStart - 1)) break;
     lineStart = above;
     r--;
   }

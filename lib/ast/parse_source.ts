@@ -17,7 +17,7 @@ import { extractSkeleton } from "./extract.ts";
 import { grammarForLanguage, type LoadedGrammar } from "./parser.ts";
 import { type LanguageSpec, languageSpec } from "../languages/mod.ts";
 import { skeletonTextBytes } from "./render/file_outline.ts";
-import { errorBytes, readAlsoAs, readsBetter } from "./read_also.ts";
+import { betterReading, errorBytes } from "./read_also.ts";
 import type { FileSkeleton, Language } from "./types.ts";
 
 /** A parse job's file: what the caller already read, or where to read it. */
@@ -249,32 +249,13 @@ async function readFile(
   options: { budget: Budget; rel: string },
 ): Promise<Reading> {
   const { budget, rel } = options;
-  const grammar = await grammarForLanguage(language);
-  const spec = languageSpec(language);
-  const own: Reading = { grammar, spec, ...parseTree(grammar, text, { spec, budget, rel }) };
-  const other = own.tree.rootNode.hasError ? readAlsoAs(spec, rel, text) : undefined;
-  if (other === undefined) return own;
-  let alt: Reading;
-  try {
-    const otherGrammar = await grammarForLanguage(other);
-    const otherSpec = languageSpec(other);
-    alt = {
-      grammar: otherGrammar,
-      spec: otherSpec,
-      ...parseTree(otherGrammar, text, { spec: otherSpec, budget, rel }),
-    };
-  } catch (err) {
-    // No tree from the other grammar leaves the own reading; out of time
-    // (or a grammar that cannot load) is the file's answer.
-    if (err instanceof TrifectaError && err.code === "PARSE_FAILED") return own;
-    own.tree.delete();
-    throw err;
-  }
-  const keep = readsBetter(errorBytes(alt.tree.rootNode), errorBytes(own.tree.rootNode))
-    ? alt
-    : own;
-  (keep === alt ? own : alt).tree.delete();
-  return keep;
+  const readAs = async (name: Language): Promise<Reading> => {
+    const grammar = await grammarForLanguage(name);
+    const spec = languageSpec(name);
+    return { grammar, spec, ...parseTree(grammar, text, { spec, budget, rel }) };
+  };
+  const own = await readAs(language);
+  return await betterReading(own, readAs, { spec: own.spec, rel, text });
 }
 
 /** Options for {@linkcode parseSkeleton}. */

@@ -5,7 +5,8 @@
  *
  * @module
  */
-import type { Node } from "web-tree-sitter";
+import type { Node, Tree } from "web-tree-sitter";
+import { TrifectaError } from "../errors.ts";
 import type { LanguageSpec } from "../languages/mod.ts";
 
 const MARKERS = new WeakMap<LanguageSpec, RegExp>();
@@ -68,4 +69,44 @@ export function errorBytes(root: Node): number {
     else if (node.hasError) stack.push(...node.children);
   }
   return total;
+}
+
+/** What {@linkcode betterReading} needs of the file besides its first parse. */
+export interface ReadingFile {
+  /** The entry of the language the file was parsed as. */
+  spec: LanguageSpec;
+  /** Segment-relative path (its extension decides). */
+  rel: string;
+  /** The text parsed. */
+  text: string;
+}
+
+/**
+ * `own` (a file's parse as its own language), or its parse as the language
+ * its entry's `readAlsoAs` names, when `own`'s tree has errors, the text
+ * bears the marker and that tree {@linkcode readsBetter}. The tree not kept
+ * is deleted. No tree from the other grammar (`PARSE_FAILED`) keeps `own`;
+ * any other failure of it (out of time, a grammar that cannot load)
+ * deletes `own` and is thrown: it is the file's answer.
+ */
+export async function betterReading<T extends { tree: Tree }>(
+  own: T,
+  parseAs: (language: string) => Promise<T>,
+  file: ReadingFile,
+): Promise<T> {
+  const other = own.tree.rootNode.hasError ? readAlsoAs(file.spec, file.rel, file.text) : undefined;
+  if (other === undefined) return own;
+  let alt: T;
+  try {
+    alt = await parseAs(other);
+  } catch (err) {
+    if (err instanceof TrifectaError && err.code === "PARSE_FAILED") return own;
+    own.tree.delete();
+    throw err;
+  }
+  const keep = readsBetter(errorBytes(alt.tree.rootNode), errorBytes(own.tree.rootNode))
+    ? alt
+    : own;
+  (keep === alt ? own : alt).tree.delete();
+  return keep;
 }

@@ -12,7 +12,7 @@ import { TrifectaError } from "../errors.ts";
 import { type Budget, budgetSpent, parseBudgetMs, parseTooComplex, startBudget } from "./budget.ts";
 import { MAX_NAME_CHARS } from "./limits.ts";
 import { grammarForLanguage, type LoadedGrammar } from "./parser.ts";
-import { errorBytes, readAlsoAs, readsBetter } from "./read_also.ts";
+import { betterReading } from "./read_also.ts";
 import { languageSpec } from "../languages/mod.ts";
 import { clip, oneLine } from "./text_utils.ts";
 import type { Language } from "./types.ts";
@@ -237,26 +237,16 @@ export async function extractTags(
   options: { budgetMs?: number } = {},
 ): Promise<ExtractedTags> {
   const budget = startBudget(options.budgetMs ?? parseBudgetMs(input.size));
-  let grammar = await grammarForLanguage(input.language);
-  let tree = parseTags(grammar, input, budget);
+  const parseAs = async (language: Language) => {
+    const grammar = await grammarForLanguage(language);
+    return { grammar, tree: parseTags(grammar, input, budget) };
+  };
   // A file the skeleton reads as another language (`readAlsoAs`) is tagged as one too.
-  const other = tree.rootNode.hasError
-    ? readAlsoAs(languageSpec(input.language), input.rel, input.text)
-    : undefined;
-  if (other !== undefined) {
-    const otherGrammar = await grammarForLanguage(other);
-    let alt: Tree;
-    try {
-      alt = parseTags(otherGrammar, input, budget);
-    } catch (err) {
-      tree.delete();
-      throw err;
-    }
-    if (readsBetter(errorBytes(alt.rootNode), errorBytes(tree.rootNode))) {
-      [tree, alt, grammar] = [alt, tree, otherGrammar];
-    }
-    alt.delete();
-  }
+  const { grammar, tree } = await betterReading(await parseAs(input.language), parseAs, {
+    spec: languageSpec(input.language),
+    rel: input.rel,
+    text: input.text,
+  });
   try {
     return collect(await refsQuery(grammar), tree.rootNode, budget, input.rel);
   } finally {

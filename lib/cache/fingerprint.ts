@@ -11,4 +11,4 @@
  */
 
 /** The fingerprint of the extraction code this build runs. */
-export const EXTRACTION_FINGERPRINT = "de07c591";
+export const EXTRACTION_FINGERPRINT = "77330d0b";

@@ -202,9 +202,10 @@ export function toLocations(ctx: ConvertContext, result: unknown): SourceRange[]
  * provenance of a hover); unconvertible items count as `refused`, and so
  * does a file inside the segment the read boundary refuses for its
  * content (a private key block, a binary, over the size cap): its text
- * must not reach the answer through the server either.
+ * must not reach the answer through the server either. Files are read
+ * through the answer's line reader, so the hovered file is read once.
  */
-export function targetKinds(segment: Segment, result: unknown): TargetKind[] {
+export function targetKinds(ctx: ConvertContext, result: unknown): TargetKind[] {
   if (result === null || result === undefined) return [];
   const items = Array.isArray(result) ? result : [result];
   return items.map((item) => {
@@ -212,19 +213,19 @@ export function targetKinds(segment: Segment, result: unknown): TargetKind[] {
     const uri = typeof x.targetUri === "string" ? x.targetUri : x.uri;
     const abs = typeof uri === "string" ? uriToPath(uri) : undefined;
     if (abs === undefined) return "refused";
-    const kind = classifyTarget(segment, abs).kind;
-    return kind === "inside" && !readable(segment, abs) ? "refused" : kind;
+    const kind = classifyTarget(ctx.segment, abs).kind;
+    return kind === "inside" && ctx.lines(abs) === undefined && !gone(abs) ? "refused" : kind;
   });
 }
 
-/** True when the read boundary reads `abs` (which may have gone since: then its name decided). */
-function readable(segment: Segment, abs: string): boolean {
+/** True when nothing is at `abs` any more (then its name decided, in `classifyTarget`). */
+function gone(abs: string): boolean {
   try {
-    readInsideSync(segment, abs);
-    return true;
+    Deno.lstatSync(abs);
+    return false;
   } catch (err) {
-    if (!(err instanceof TrifectaError)) throw err;
-    return err.code === "FILE_NOT_FOUND";
+    // Any other failure leaves the file refused, as the read boundary did.
+    return err instanceof Deno.errors.NotFound;
   }
 }
 

@@ -149,7 +149,7 @@ async function askHover(
   ]);
   const kinds = declared === undefined || prototype === undefined
     ? ["refused" as const]
-    : [...targetKinds(segment, declared), ...targetKinds(segment, prototype)];
+    : [...targetKinds(a.ctx, declared), ...targetKinds(a.ctx, prototype)];
   const withheld = kinds.some((k) => k === "refused" || k === "external");
   const data: AnswerData = {
     ...base,
