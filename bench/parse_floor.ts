@@ -8,18 +8,71 @@
  * The file is also its own worker module (started with the name
  * `parse-floor-worker`). Prints one line: files, bytes, workers, ms.
  *
+ * `FLOOR_EXTRA` adds one step after each parse and drops its result:
+ * `query` runs the language's skeleton query over the whole tree, `pruned`
+ * runs it the way `ast skeleton` does (outside large pruned bodies, with
+ * the captures gathered), `minquery` runs a one-pattern query for Python's
+ * definitions, and `walk` visits every node with a cursor. Each is a lower
+ * bound for an extractor of that kind (nothing is assembled, masked, sent
+ * or written), so the cold target can be set against them:
+ *
+ *   FLOOR_EXTRA=query deno run --unstable-raw-imports --allow-read --allow-env bench/parse_floor.ts DIR
+ *
  * @module
  */
 /// <reference lib="deno.worker" />
 import { resolveSegment, walkFiles } from "../lib/segment/mod.ts";
 import { languageOf, SOURCE_EXTENSIONS } from "../lib/ast/mod.ts";
-import { grammarForLanguage } from "../lib/ast/parser.ts";
+import { grammarForLanguage, type LoadedGrammar } from "../lib/ast/parser.ts";
 import { decodeUtf8 } from "../lib/segment/mod.ts";
 import type { Language } from "../lib/ast/mod.ts";
+import { Query, type Tree } from "web-tree-sitter";
+import { collect } from "../lib/ast/extract_query.ts";
 
 interface Job {
   abs: string;
   language: Language;
+}
+
+/** Extra work after each parse: none, the skeleton query, or a full cursor walk. */
+const EXTRA = readExtra();
+
+function readExtra(): string {
+  try {
+    return Deno.env.get("FLOOR_EXTRA") ?? "";
+  } catch {
+    // Without --allow-env the floor is the bare parse, as before.
+    return "";
+  }
+}
+
+/** Visit every node once with a cursor; returns how many were seen. */
+function walkAll(tree: Tree): number {
+  const cursor = tree.walk();
+  let seen = 0;
+  for (;;) {
+    seen++;
+    if (cursor.gotoFirstChild()) continue;
+    while (!cursor.gotoNextSibling()) {
+      if (!cursor.gotoParent()) {
+        cursor.delete();
+        return seen;
+      }
+    }
+  }
+}
+
+const MINIMAL = new Map<string, Query>();
+
+/** A one-pattern query for the language's definitions (Python only; else the skeleton query). */
+function minimalQuery(g: LoadedGrammar, language: Language): Query {
+  if (language !== "python") return g.query;
+  let q = MINIMAL.get(language);
+  if (!q) {
+    q = new Query(g.parser.language!, "[(function_definition) (class_definition)] @d");
+    MINIMAL.set(language, q);
+  }
+  return q;
 }
 
 const IS_WORKER = typeof (globalThis as { WorkerGlobalScope?: unknown }).WorkerGlobalScope !==
@@ -36,6 +89,10 @@ if (IS_WORKER) {
       const bytes = Deno.readFileSync(data.abs);
       const g = await grammarForLanguage(data.language);
       const tree = g.parser.parse(decodeUtf8(bytes));
+      if (tree && EXTRA === "query") g.query.matches(tree.rootNode);
+      if (tree && EXTRA === "walk") walkAll(tree);
+      if (tree && EXTRA === "pruned") collect(g.query, tree.rootNode, { prune: g.prune });
+      if (tree && EXTRA === "minquery") minimalQuery(g, data.language).matches(tree.rootNode);
       tree?.delete();
       self.postMessage(bytes.length);
     })().catch((err) => {
@@ -82,7 +139,7 @@ if (IS_WORKER) {
   ));
   for (const w of workers) w.terminate();
   console.log(
-    `parse_floor files=${jobs.length} bytes=${bytes} workers=${n} ms=${
+    `parse_floor${EXTRA ? `+${EXTRA}` : ""} files=${jobs.length} bytes=${bytes} workers=${n} ms=${
       Math.round(performance.now() - start)
     }`,
   );

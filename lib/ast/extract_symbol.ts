@@ -10,7 +10,7 @@
 import type { Node } from "web-tree-sitter";
 import type { SkeletonSymbol, SymbolKind } from "./types.ts";
 import { type CommentSyntax, DEFAULT_METHOD_OWNERS, type LanguageSpec } from "../languages/mod.ts";
-import { clip, clipStart, docCommentLine } from "./text_utils.ts";
+import { clip, clipStart, docCommentLine, lfLineEnds } from "./text_utils.ts";
 import {
   MAX_BODYLESS_SIGNATURE,
   MAX_DECORATOR_CHARS,
@@ -224,7 +224,7 @@ function nameLineStart(def: Def, span: SignatureSpan, signature: string): number
 
 /** The signature text: decorators, body and end punctuation cut off, then bounded. */
 function signatureText(def: Def, span: SignatureSpan, ctx: SymbolContext): string {
-  let signature = trimSignature(spanText(def, span, ctx));
+  let signature = trimSignature(lfLineEnds(spanText(def, span, ctx)));
   if (!def.body && signature.length > MAX_BODYLESS_SIGNATURE) {
     const nl = signature.indexOf("\n", nameLineStart(def, span, signature));
     signature = clip(nl < 0 ? signature : signature.slice(0, nl).trimEnd(), 200);
@@ -412,7 +412,7 @@ export function buildSymbol(
     start_line: span.startRow + 1,
     end_line: ctx.rows.lastCodeRow(node) + 1,
     signature: signatureText(def, span, ctx),
-    decorators: def.decorators.map((d) => clip(textOf(text, d), MAX_DECORATOR_CHARS)),
+    decorators: def.decorators.map((d) => clip(lfLineEnds(textOf(text, d)), MAX_DECORATOR_CHARS)),
     doc: docOf(def, outer, span, ctx),
     children: [],
   };

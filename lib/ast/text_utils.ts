@@ -114,6 +114,22 @@ function firstLine(s: string): string {
   return "";
 }
 
+/**
+ * A snippet with its line ends as `\n`: a file written with CRLF (or lone
+ * CR) line ends gives signatures and decorators the same text an LF copy
+ * does, the way Python reads source with universal newlines.
+ *
+ * @example
+ * ```ts
+ * import { lfLineEnds } from "./text_utils.ts";
+ * import { equal } from "node:assert/strict";
+ * equal(lfLineEnds("def f(a,\r\n      b)"), "def f(a,\n      b)");
+ * ```
+ */
+export function lfLineEnds(text: string): string {
+  return text.indexOf("\r") < 0 ? text : text.replace(/\r\n?/g, "\n");
+}
+
 /** Collapse a (possibly multi-line) snippet to one line with single spaces. */
 export function oneLine(text: string): string {
   if (!/[\s]{2}|[\n\t\r]/.test(text)) return text;

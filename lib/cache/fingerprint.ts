@@ -11,4 +11,4 @@
  */
 
 /** The fingerprint of the extraction code this build runs. */
-export const EXTRACTION_FINGERPRINT = "77330d0b";
+export const EXTRACTION_FINGERPRINT = "56e8b594";

@@ -349,3 +349,33 @@ Deno.test("reparse blanking: macros tree-sitter cannot expand are blanked for a 
     ],
   );
 });
+
+Deno.test("line ends: a CRLF or CR file gives every language the signatures and decorators of its LF copy", async () => {
+  const sources: Record<string, string> = {
+    python:
+      '@dec(1,\n  2)\ndef f(a,\n      b):\n    """Doc."""\n    return 1\n\nclass C:\n    def m(self,\n          x=1): pass\n',
+    typescript:
+      "/** Doc */\nexport function g(a: number,\n  b: string): void {}\nexport class K {\n  m(x: number,\n    y: number): void {}\n}\n",
+    go: "package p\n\n// F does.\nfunc F(a int,\n\tb int) int {\n\treturn a\n}\n",
+    java:
+      "class A {\n  /** Doc */\n  @Deco(a = 1,\n    b = 2)\n  void m(int a,\n      int b) {}\n}\n",
+    rust: "/// Doc\npub fn f(a: i32,\n    b: i32) -> i32 {\n    a\n}\n",
+  };
+  for (const [language, lf] of Object.entries(sources)) {
+    const want = await extract(language, lf);
+    assert.ok(want.some((s) => s.signature.includes("\n")), `${language}: a multi-line signature`);
+    for (const eol of ["\r\n", "\r"]) {
+      const got = await extract(language, lf.replaceAll("\n", eol));
+      const shape = (list: SkeletonSymbol[]) =>
+        list.map((s) => ({ name: s.name, signature: s.signature, decorators: s.decorators }));
+      if (eol === "\r\n") assert.deepEqual(shape(got), shape(want), `${language} CRLF`);
+      for (const s of got) {
+        assert.ok(
+          !s.signature.includes("\r"),
+          `${language} ${JSON.stringify(eol)}: ${s.signature}`,
+        );
+        for (const d of s.decorators) assert.ok(!d.includes("\r"), `${language}: ${d}`);
+      }
+    }
+  }
+});
