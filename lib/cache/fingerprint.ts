@@ -11,4 +11,4 @@
  */
 
 /** The fingerprint of the extraction code this build runs. */
-export const EXTRACTION_FINGERPRINT = "56e8b594";
+export const EXTRACTION_FINGERPRINT = "d3a638c0";

@@ -89,6 +89,25 @@ export function languageOfPath(path: string): LanguageSpec | undefined {
   return undefined;
 }
 
+/**
+ * `text` as the language's lexer reads its lines: each lone CR turned into
+ * LF when {@linkcode LanguageSpec.loneCrEndsLine} (the same length, so
+ * offsets hold), else as given. Every reader that parses a file or counts
+ * its lines for a skeleton's line numbers goes through this.
+ *
+ * @example
+ * ```ts
+ * import { codeLines } from "./mod.ts";
+ * import { equal } from "node:assert/strict";
+ * equal(codeLines("python", "# c\rdef f(): pass\r\n"), "# c\ndef f(): pass\r\n");
+ * equal(codeLines("go", "// c\rfunc F() {}\n"), "// c\rfunc F() {}\n");
+ * ```
+ */
+export function codeLines(language: string, text: string): string {
+  if (text.indexOf("\r") < 0 || languageByName(language)?.loneCrEndsLine !== true) return text;
+  return text.replace(/\r(?!\n)/g, "\n");
+}
+
 /** Every extension of every language (for the walker). */
 export const SOURCE_EXTENSIONS: readonly string[] = LANGUAGES.flatMap((l) => l.extensions);
 

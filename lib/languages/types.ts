@@ -366,6 +366,15 @@ export interface LanguageSpec {
    * language stays this one (URIs, imports and caches follow the path).
    */
   readAlsoAs?: ReadAlsoAs;
+  /**
+   * True when the language's own lexer ends a line at a lone CR, as at LF
+   * and CRLF (Python, JavaScript and TypeScript, Java, C#, C and C++, PHP):
+   * such a file is parsed, and its lines counted, with each lone CR read as
+   * LF (same offsets), so code after a CR inside a `#` or `//` comment is
+   * code, as the interpreter or compiler sees it. Absent (Go, Rust, Ruby):
+   * a lone CR is white space, or part of the comment.
+   */
+  loneCrEndsLine?: boolean;
   /** Load the grammar and its queries (a dynamic import; needs raw imports from source). */
   load(): Promise<GrammarAssets>;
 }

@@ -37,7 +37,7 @@ async function linesOf(
   try {
     const read = await readInside(segment, abs, { mode: "excerpt", hasher: contentSha256Hex });
     if (read.sha256 !== match.row.file.sha256) return "the file changed since it was indexed";
-    return splitLines(read.text);
+    return splitLines(read.text, { language: match.row.language });
   } catch (err) {
     if (!(err instanceof TrifectaError)) throw err;
     return `${err.code}: the file could not be read`; // the code only: a message may name paths

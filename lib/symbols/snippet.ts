@@ -77,7 +77,7 @@ export async function discloseSymbol(
         { nextSteps: ["Run the command again"] },
       );
     }
-    const lines = splitLines(source.text);
+    const lines = splitLines(source.text, { language: resolved.parse.skeleton.language });
     disclosure = mode === "excerpt" ? discloseExcerpt(lines, target) : discloseRaw(lines, target);
   }
   enforceBudget(disclosure, options.budgetTokenEst);

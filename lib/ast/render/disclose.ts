@@ -9,6 +9,7 @@
  */
 import type { DisclosureMode } from "../../segment/read.ts";
 import { estimateTokens } from "../../text.ts";
+import { codeLines } from "../../languages/mod.ts";
 import type { FileSkeleton, SkeletonSymbol } from "../types.ts";
 import {
   flattenLines,
@@ -58,8 +59,16 @@ export interface DisclosureTarget {
   symbol?: SkeletonSymbol;
 }
 
+/** Options of {@linkcode splitLines}. */
+export interface SplitLinesOptions {
+  /** The file's language: a lone CR ends a line where its lexer says so (`codeLines`). */
+  language?: string;
+}
+
 /**
- * Split text into lines (LF or CRLF); a final newline does not start a new line.
+ * Split text into lines (LF or CRLF, and a lone CR for a language whose
+ * lexer ends lines there: the skeleton's line numbers count the same way);
+ * a final newline does not start a new line.
  *
  * @example
  * ```ts
@@ -68,9 +77,10 @@ export interface DisclosureTarget {
  * deepEqual(splitLines("a\r\nb\n"), ["a", "b"]);
  * ```
  */
-export function splitLines(text: string): string[] {
+export function splitLines(text: string, options: SplitLinesOptions = {}): string[] {
   if (text === "") return [];
-  const lines = text.split(/\r?\n/);
+  const lines = (options.language === undefined ? text : codeLines(options.language, text))
+    .split(/\r?\n/);
   if (lines[lines.length - 1] === "") lines.pop();
   return lines;
 }

@@ -13,6 +13,7 @@ import { inflateAssets } from "../wasm.ts";
  */
 export const CSHARP: LanguageSpec = {
   name: "csharp",
+  loneCrEndsLine: true,
   label: "C#",
   grammar: "csharp",
   extensions: [".cs"],

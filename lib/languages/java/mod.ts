@@ -12,6 +12,7 @@ import { inflateAssets } from "../wasm.ts";
  */
 export const JAVA: LanguageSpec = {
   name: "java",
+  loneCrEndsLine: true,
   label: "Java",
   grammar: "java",
   extensions: [".java"],

@@ -13,6 +13,7 @@ import { inflateAssets } from "../wasm.ts";
  */
 export const PHP: LanguageSpec = {
   name: "php",
+  loneCrEndsLine: true,
   label: "PHP",
   grammar: "php",
   extensions: [".php", ".phtml"],

@@ -19,6 +19,7 @@ const PYRIGHT_CONFIGS: ServerSpec["configFiles"] = [
 /** Python: dotted modules, docstrings, pyright. */
 export const PYTHON: LanguageSpec = {
   name: "python",
+  loneCrEndsLine: true,
   label: "Python",
   grammar: "python",
   extensions: [".py", ".pyi"],

@@ -74,6 +74,7 @@ const SHARED = {
 export const TYPESCRIPT: LanguageSpec = {
   ...SHARED,
   name: "typescript",
+  loneCrEndsLine: true,
   label: "TypeScript",
   grammar: "typescript",
   extensions: [".ts", ".mts", ".cts"],
@@ -90,6 +91,7 @@ export const TYPESCRIPT: LanguageSpec = {
 export const TSX: LanguageSpec = {
   ...SHARED,
   name: "tsx",
+  loneCrEndsLine: true,
   label: "TSX",
   grammar: "tsx",
   extensions: [".tsx"],
@@ -106,6 +108,7 @@ export const TSX: LanguageSpec = {
 export const JAVASCRIPT: LanguageSpec = {
   ...SHARED,
   name: "javascript",
+  loneCrEndsLine: true,
   label: "JavaScript",
   grammar: "tsx",
   extensions: [".js", ".jsx", ".mjs", ".cjs"],
