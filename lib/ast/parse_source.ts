@@ -6,7 +6,7 @@
  * @module
  */
 import { TrifectaError } from "../errors.ts";
-import { decodeUtf8, DEFAULT_MAX_FILE_BYTES, looksBinary } from "../segment/read.ts";
+import { decodeSource, DEFAULT_MAX_FILE_BYTES, looksBinary } from "../segment/read.ts";
 import { contentSha256Hex } from "../segment/digest.ts";
 import { maskSecrets } from "../secrets.ts";
 import { readInsideSync } from "../segment/boundary.ts";
@@ -298,7 +298,8 @@ export async function parseSkeleton(
       });
     }
     // Masked like the boundary's text: a skeleton never carries a secret.
-    text = maskSecrets(decodeUtf8(input.bytes)).text;
+    const declares = languageSpec(input.language).declaresEncoding === true;
+    text = maskSecrets(decodeSource(input.bytes, { declares, shown: input.rel })).text;
     sha256 = input.sha256 ?? contentSha256Hex(input.bytes);
   }
   // Parsed and read with lone CRs as the language's lexer reads them (same offsets).

@@ -11,4 +11,4 @@
  */
 
 /** The fingerprint of the extraction code this build runs. */
-export const EXTRACTION_FINGERPRINT = "d3a638c0";
+export const EXTRACTION_FINGERPRINT = "76106103";

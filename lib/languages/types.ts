@@ -375,6 +375,14 @@ export interface LanguageSpec {
    * a lone CR is white space, or part of the comment.
    */
   loneCrEndsLine?: boolean;
+  /**
+   * True when a file may declare its own encoding in a comment on its first
+   * or second line (Python's PEP 263 `# -*- coding: cp932 -*-`, Ruby's magic
+   * comment): the read boundary decodes it with that encoding, or refuses it
+   * (`UNSUPPORTED_ENCODING`) when no decoder here reads it as the
+   * interpreter would (`decodeSource` in lib/segment/read.ts).
+   */
+  declaresEncoding?: boolean;
   /** Load the grammar and its queries (a dynamic import; needs raw imports from source). */
   load(): Promise<GrammarAssets>;
 }

@@ -55,7 +55,7 @@ import {
   tooLarge,
 } from "./fs_errors.ts";
 import {
-  decodeUtf8,
+  decodeSource,
   DEFAULT_MAX_FILE_BYTES,
   type DisclosureMode,
   looksBinary,
@@ -63,6 +63,7 @@ import {
 } from "./read.ts";
 import type { Segment } from "./segment.ts";
 import type { InsidePath } from "./boundary_check.ts";
+import { languageOfPath } from "../languages/mod.ts";
 
 export { checkInside, checkInsideSync, type InsidePath } from "./boundary_check.ts";
 export { maskedName, nameHasSecret, pathTooLong } from "./names.ts";
@@ -199,7 +200,8 @@ export function readInsideSync(
   options.onRead?.(options.mode ?? "raw", raw.length);
   // Step 7: never binary, never a private key; secrets masked.
   if (looksBinary(raw)) throw binary(shown, raw.length);
-  const decoded = decodeUtf8(raw);
+  const declares = languageOfPath(checked.rel)?.declaresEncoding === true;
+  const decoded = decodeSource(raw, { declares, shown });
   if (hasPrivateKeyBlock(decoded)) throw privateKey(shown);
   const masked = maskSecrets(decoded);
   return {

@@ -23,6 +23,7 @@ export const SKIP_REASONS = [
   "binary",
   "secret_in_name",
   "too_complex",
+  "unsupported_encoding",
 ] as const;
 
 /** A reason of {@linkcode SKIP_REASONS}. */
@@ -103,6 +104,8 @@ export function skipReasonOfCode(code: string, detailsReason?: unknown): SkipRea
       return "invalid_name";
     case "PARSE_TOO_COMPLEX":
       return "too_complex";
+    case "UNSUPPORTED_ENCODING":
+      return "unsupported_encoding";
     default:
       return "unreadable";
   }

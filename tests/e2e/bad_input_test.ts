@@ -327,6 +327,14 @@ const CASES: Case[] = [
     code: "BINARY_FILE",
   },
   {
+    name: "a file declaring an encoding no decoder here reads (utf-7)",
+    setup: (seg) => write(seg, "u7.py", "# coding: utf-7\n# +AAo-def hidden(): pass\n"),
+    args: () => ["ast", "skeleton", "u7.py"],
+    exit: 1,
+    code: "UNSUPPORTED_ENCODING",
+    check: (_seg, res) => assert.match(JSON.stringify(jsonOf(res)), /utf-7/),
+  },
+  {
     name: "huge file (3 MB, over the 2 MiB cap)",
     setup: (seg) => write(seg, "huge.py", "x = 1  # " + "a".repeat(3 * 1024 * 1024) + "\n"),
     args: () => ["ast", "skeleton", "huge.py"],

@@ -20,6 +20,7 @@ const PYRIGHT_CONFIGS: ServerSpec["configFiles"] = [
 export const PYTHON: LanguageSpec = {
   name: "python",
   loneCrEndsLine: true,
+  declaresEncoding: true,
   label: "Python",
   grammar: "python",
   extensions: [".py", ".pyi"],

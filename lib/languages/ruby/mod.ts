@@ -12,6 +12,7 @@ import { inflateAssets } from "../wasm.ts";
  */
 export const RUBY: LanguageSpec = {
   name: "ruby",
+  declaresEncoding: true,
   label: "Ruby",
   grammar: "ruby",
   extensions: [".rb", ".rake", ".gemspec"],
