@@ -265,6 +265,11 @@ export class LspClient {
     return true;
   }
 
+  /** True when `abs` was opened by {@linkcode LspClient.syncFile} and not closed since. */
+  isOpen(abs: string): boolean {
+    return this.#docs.isOpen(abs);
+  }
+
   /**
    * `textDocument/didClose` for `abs` when it is open (a deleted file), and
    * forget it: a later {@linkcode LspClient.syncFile} opens it afresh. Only

@@ -136,6 +136,11 @@ export class DocumentStore {
     return { kind: "change", version };
   }
 
+  /** True when `abs` is open (the server has its text from the client). */
+  isOpen(abs: string): boolean {
+    return this.#open.has(abs);
+  }
+
   /** Forget `abs` (closed in the server) and its diagnostics; true when it was open. */
   close(abs: string): boolean {
     this.#diagnostics.delete(abs);

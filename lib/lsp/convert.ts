@@ -57,6 +57,8 @@ export interface DropCounts {
   refused: number;
   /** Items with invalid positions or shapes. */
   invalid: number;
+  /** Hover documentation withheld: not traced to a file trifecta reads (0 when absent). */
+  docs?: number;
 }
 
 /** State of one answer's conversion. */
@@ -197,25 +199,46 @@ export function toLocations(ctx: ConvertContext, result: unknown): SourceRange[]
   return out;
 }
 
+/** One target of a definition or declaration result, for a hover's provenance. */
+export interface HoverTarget {
+  /** Its kind (see {@linkcode targetKinds}). */
+  kind: TargetKind;
+  /** Real absolute path, for a target with a file path. */
+  abs?: string;
+  /** 0-based line of the target's start, when the item has a valid range. */
+  line?: number;
+}
+
 /**
- * The kinds of the targets of a definition or declaration result (for the
- * provenance of a hover); unconvertible items count as `refused`, and so
- * does a file inside the segment the read boundary refuses for its
- * content (a private key block, a binary, over the size cap): its text
- * must not reach the answer through the server either. Files are read
- * through the answer's line reader, so the hovered file is read once.
+ * The targets of a definition or declaration result (for the provenance
+ * of a hover); unconvertible items count as `refused`, and so does a file
+ * inside the segment the read boundary refuses for its content (a private
+ * key block, a binary, over the size cap): its text must not reach the
+ * answer through the server either. Files are read through the answer's
+ * line reader, so the hovered file is read once.
  */
-export function targetKinds(ctx: ConvertContext, result: unknown): TargetKind[] {
+export function hoverTargets(ctx: ConvertContext, result: unknown): HoverTarget[] {
   if (result === null || result === undefined) return [];
   const items = Array.isArray(result) ? result : [result];
-  return items.map((item) => {
+  return items.map((item): HoverTarget => {
     const x = (item && typeof item === "object" ? item : {}) as Record<string, unknown>;
     const uri = typeof x.targetUri === "string" ? x.targetUri : x.uri;
     const abs = typeof uri === "string" ? uriToPath(uri) : undefined;
-    if (abs === undefined) return "refused";
-    const kind = classifyTarget(ctx.segment, abs).kind;
-    return kind === "inside" && ctx.lines(abs) === undefined && !gone(abs) ? "refused" : kind;
+    if (abs === undefined) return { kind: "refused" };
+    const found = classifyTarget(ctx.segment, abs).kind;
+    const kind = found === "inside" && ctx.lines(abs) === undefined && !gone(abs)
+      ? "refused"
+      : found;
+    const range = typeof x.targetUri === "string"
+      ? x.targetSelectionRange ?? x.targetRange
+      : x.range;
+    return validLspRange(range) ? { kind, abs, line: range.start.line } : { kind, abs };
   });
+}
+
+/** The kinds of {@linkcode hoverTargets}. */
+export function targetKinds(ctx: ConvertContext, result: unknown): TargetKind[] {
+  return hoverTargets(ctx, result).map((t) => t.kind);
 }
 
 /** True when nothing is at `abs` any more (then its name decided, in `classifyTarget`). */

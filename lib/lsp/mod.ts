@@ -92,6 +92,7 @@ export {
   type SourceRange,
 } from "./types.ts";
 export {
+  HOVER_DOC_WITHHELD_NOTE,
   HOVER_WITHHELD_NOTE,
   type LspQuestion,
   type PerformOptions,

@@ -8,9 +8,13 @@
  * trifecta refuses (denied, reached through a symlink that leaves the
  * segment, or refused for its content: a private key block, binary, over
  * the size cap) or outside the segment and outside any language library (a
- * path a server config pulled in), the text is withheld. Everything shown is scrubbed (secrets masked, paths relative),
- * and the values of string literal types in hover and diagnostics are
- * masked: a value flows into types from wherever it was declared.
+ * path a server config pulled in), the text is withheld. Otherwise its
+ * documentation (a base method's docstring an override shows, say) is
+ * kept only when it is traced to a file trifecta reads
+ * (lib/lsp/hover_trace.ts), its code part always. Everything shown is
+ * scrubbed (secrets masked, paths relative), and the values of string
+ * literal types in hover and diagnostics are masked: a value flows into
+ * types from wherever it was declared.
  *
  * @module
  */
@@ -21,14 +25,17 @@ import {
   type ConvertContext,
   convertContext,
   type DropCounts,
+  type HoverTarget,
+  hoverTargets,
   hoverText,
-  targetKinds,
   toDiagnostics,
   toLocations,
   toSourceRange,
 } from "./convert.ts";
 import { type LiteralStyle, maskLiteralValues, scrubText } from "./answer_guard.ts";
 import { literalStyleOf } from "./servers.ts";
+import { HOVER_DOC_WITHHELD_NOTE, splitHover } from "./hover_doc.ts";
+import { traceHoverDoc } from "./hover_trace.ts";
 import { identifierAt, type LspPosition, splitLines, toLspPosition } from "./positions.ts";
 import type { Segment } from "../segment/segment.ts";
 import { type AnswerData, LSP_METHOD_NAMES, type LspMethod } from "./types.ts";
@@ -54,6 +61,9 @@ export interface PerformOptions {
   /** Request timeout in ms (the client's default otherwise). */
   timeoutMs?: number;
 }
+
+// Beside HOVER_WITHHELD_NOTE, where callers and tests look for the notes.
+export { HOVER_DOC_WITHHELD_NOTE };
 
 /** Note shown when a hover's text was withheld. */
 export const HOVER_WITHHELD_NOTE =
@@ -116,6 +126,30 @@ async function askDiagnostics(a: Asking): Promise<AnswerData> {
   return withNote({ file: question.rel, source: "lsp", diagnostics }, a.ctx.dropped);
 }
 
+/**
+ * A hover's text with its documentation only when that is traced to a
+ * file trifecta reads (lib/lsp/hover_trace.ts); otherwise its code part,
+ * and the withheld documentation counted in `dropped.docs`.
+ */
+async function tracedText(
+  a: Asking,
+  text: string,
+  targets: readonly HoverTarget[],
+): Promise<string> {
+  const parts = splitHover(text, a.client.server.backend);
+  if (parts.doc.length === 0) return text;
+  const traced = await traceHoverDoc({
+    client: a.client,
+    ctx: a.ctx,
+    timeoutMs: a.timeoutMs,
+    hovered: { abs: a.question.abs, lines: splitLines(a.question.text) },
+    targets,
+  }, parts.doc);
+  if (traced) return text;
+  a.ctx.dropped.docs = (a.ctx.dropped.docs ?? 0) + 1;
+  return parts.code;
+}
+
 /** LSP method of a symbol's declaration (a C prototype in a header). */
 const DECLARATION = "textDocument/declaration";
 
@@ -147,22 +181,22 @@ async function askHover(
     optional(LSP_METHOD_NAMES.definition),
     a.client.capabilities.declarationProvider ? optional(DECLARATION) : null,
   ]);
-  const kinds = declared === undefined || prototype === undefined
-    ? ["refused" as const]
-    : [...targetKinds(a.ctx, declared), ...targetKinds(a.ctx, prototype)];
-  const withheld = kinds.some((k) => k === "refused" || k === "external");
+  const targets = declared === undefined || prototype === undefined
+    ? [{ kind: "refused" as const }]
+    : [...hoverTargets(a.ctx, declared), ...hoverTargets(a.ctx, prototype)];
+  const withheld = targets.some((t) => t.kind === "refused" || t.kind === "external");
+  const text = withheld ? "" : await tracedText(a, hoverText(result), targets);
   const data: AnswerData = {
     ...base,
-    contents: withheld
-      ? ""
-      : scrubText(segment.root, maskLiteralValues(hoverText(result), a.literals)),
+    contents: scrubText(segment.root, maskLiteralValues(text, a.literals)),
   };
   const range = (result as { range?: unknown } | null)?.range;
   if (range !== undefined) {
     const converted = toSourceRange(a.ctx, uri, range);
     if (converted) data.range = converted;
   }
-  return withNote(data, a.ctx.dropped, withheld ? HOVER_WITHHELD_NOTE : undefined);
+  const docNote = (a.ctx.dropped.docs ?? 0) > 0 ? HOVER_DOC_WITHHELD_NOTE : undefined;
+  return withNote(data, a.ctx.dropped, withheld ? HOVER_WITHHELD_NOTE : docNote);
 }
 
 /** Definitions or references, sorted by path and position. */

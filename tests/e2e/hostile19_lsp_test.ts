@@ -20,17 +20,7 @@ import {
   type World,
 } from "./hostile/helpers.ts";
 import { maskSecrets } from "../../lib/secrets.ts";
-
-/**
- * A test that fails until an open weakness is fixed (red team 19's report
- * names it, the file at fault and a fix): ignored, with the reason printed,
- * unless `H19_RUN_OPEN=1` asks to run it.
- */
-function openWeakness(reason: string): boolean {
-  if (Deno.env.get("H19_RUN_OPEN")) return false;
-  console.log(`IGNORED (open weakness, the lead decides; H19_RUN_OPEN=1 runs it): ${reason}`);
-  return true;
-}
+import { HOVER_DOC_WITHHELD_NOTE } from "../../lib/lsp/hover_doc.ts";
 
 /** True (and says so) when `tool` is not on PATH: the test needing it is skipped. */
 async function missing(tool: string): Promise<boolean> {
@@ -237,6 +227,43 @@ async function assertHoverHides(
   }
 }
 
+/** The `data` of `lsp hover --json` at `loc` (no daemon), after checking it ran and was answered by the server. */
+async function hoverData(
+  w: World,
+  loc: string,
+  env: Record<string, string> = LSP_ENV,
+): Promise<{ contents?: string; note?: string }> {
+  const r = await trifecta(w, ["lsp", "hover", loc, "--json"], { env });
+  assert.equal(r.code, 0, shown(r));
+  const res = JSON.parse(r.stdout) as {
+    capability_state?: string;
+    data?: { contents?: string; note?: string };
+  };
+  assert.equal(res.capability_state, "FULL", `${loc}: ${shown(r)}`);
+  return res.data ?? {};
+}
+
+/**
+ * At each location the hover keeps its code part (matching `code`), shows
+ * no documentation (nothing after the signature's fence) and none of
+ * `hidden`, and says why.
+ */
+async function assertDocWithheld(
+  w: World,
+  locations: readonly string[],
+  code: RegExp,
+  options: { env?: Record<string, string>; hidden?: readonly string[] } = {},
+): Promise<void> {
+  for (const loc of locations) {
+    const data = await hoverData(w, loc, options.env);
+    for (const h of options.hidden ?? []) assert.ok(!JSON.stringify(data).includes(h), loc);
+    const contents = data.contents ?? "";
+    assert.match(contents, code, `${loc}: ${contents}`);
+    assert.match(contents, /^```\w+\n[^]*\n```$/, `${loc}: only the signature: ${contents}`);
+    assert.equal(data.note, HOVER_DOC_WITHHELD_NOTE, `${loc}: ${JSON.stringify(data)}`);
+  }
+}
+
 Deno.test({
   name:
     "hostile19 lsp [pyright]: a base class in a file whose path holds a token: the server is not asked (denied_sources) and no hover shows that file's docstring",
@@ -289,9 +316,6 @@ Deno.test({
 Deno.test({
   name:
     "hostile19 lsp [pyright]: a method overriding one from a file the read boundary refuses for its content (private key) never shows that file's docstring in hover",
-  ignore: openWeakness(
-    "pyright shows the docstring an override inherits from a base method in a file refused for its content (private_key_content); askHover (lib/lsp/perform.ts) checks the hovered symbol's definition and declaration files, not the base's",
-  ),
   sanitizeResources: false,
   async fn() {
     const w = await makeWorld({ example: false });
@@ -310,6 +334,8 @@ Deno.test({
       );
       await assertSkipped(w, ["private_key_content"]);
       await assertHoverHides(w, ["use.py:7:5", "use.py:4:9"], [keyMark], { state: "FULL" });
+      // Only the documentation goes: the signature stays, and the note says why.
+      await assertDocWithheld(w, ["use.py:7:5", "use.py:4:9"], /def run\(/);
     } finally {
       await disposeWorld(w);
     }
@@ -385,6 +411,185 @@ Deno.test({
       );
       await assertSkipped(w, ["private_key_content"]);
       await assertHoverHides(w, ["a.c:5:25", "a.c:3:5"], [mark], { state: "FULL" });
+    } finally {
+      await disposeWorld(w);
+    }
+  },
+});
+
+Deno.test({
+  name:
+    "hostile19 lsp [pyright]: a docstring an override inherits from a readable base two classes up, in other files, is still shown",
+  sanitizeResources: false,
+  async fn() {
+    const w = await makeWorld({ example: false });
+    try {
+      const mark = `BASEDOC${randomAlnum(10)}`;
+      await w.write(
+        "base.py",
+        `class Base:\n    def run(self, x: int) -> int:\n        """${mark} runs *this* with x_y.\n\n        Args:\n            x: the value\n        """\n        return x\n`,
+      );
+      await w.write("mid.py", "from base import Base\n\nclass Mid(Base):\n    pass\n");
+      await w.write(
+        "use.py",
+        "from mid import Mid\n\nclass A(Mid):\n    def run(self, x: int) -> int:\n        return 2\n\nA().run(1)\n",
+      );
+      for (const loc of ["use.py:7:5", "use.py:4:9"]) {
+        const data = await hoverData(w, loc);
+        // pyright escapes the Markdown (`\*this\*`, `x\_y`) and indents with &nbsp;: still traced.
+        assert.match(
+          data.contents ?? "",
+          new RegExp(`${mark} runs \\\\\\*this`),
+          JSON.stringify(data),
+        );
+        assert.match(data.contents ?? "", /the value/);
+        assert.equal(data.note, undefined, JSON.stringify(data));
+      }
+    } finally {
+      await disposeWorld(w);
+    }
+  },
+});
+
+Deno.test({
+  name:
+    "hostile19 lsp [pyright]: a docstring an override inherits from a base in a file a deny glob of trifecta.jsonc refuses is withheld, the signature kept",
+  sanitizeResources: false,
+  async fn() {
+    const w = await makeWorld({ example: false });
+    try {
+      const mark = `DENYGLOBDOC${randomAlnum(10)}`;
+      await w.write("trifecta.jsonc", '{ "deny": ["private/**"] }\n');
+      await w.write(
+        "private/base.py",
+        `class PrivBase:\n    def run(self):\n        """${mark} lives in a denied file."""\n        return 1\n`,
+      );
+      await w.write(
+        "use.py",
+        "from private.base import PrivBase\n\nclass A(PrivBase):\n    def run(self):\n        return 2\n\nA().run()\n",
+      );
+      await assertHoverHides(w, ["use.py:7:5", "use.py:4:9"], [mark], { state: "FULL" });
+      await assertDocWithheld(w, ["use.py:7:5", "use.py:4:9"], /def run\(/);
+    } finally {
+      await disposeWorld(w);
+    }
+  },
+});
+
+Deno.test({
+  name:
+    "hostile19 lsp [pyright]: an override with its own docstring shows it unchanged although its base lies in a refused file",
+  sanitizeResources: false,
+  async fn() {
+    const w = await makeWorld({ example: false });
+    try {
+      const keyMark = `KEYFILEDOC${randomAlnum(10)}`;
+      const own = `OWNDOC${randomAlnum(10)}`;
+      await w.write(
+        "keys.py",
+        `class KeyBase:\n    def run(self):\n        """${keyMark} lives next to a key.\n\n${
+          fakePem("        ")
+        }\n        """\n        return 1\n`,
+      );
+      await w.write(
+        "use.py",
+        `from keys import KeyBase\n\nclass A(KeyBase):\n    def run(self):\n        """${own} is the override's own."""\n        return 2\n\nA().run()\n`,
+      );
+      for (const loc of ["use.py:8:5", "use.py:4:9"]) {
+        const data = await hoverData(w, loc);
+        assert.match(
+          data.contents ?? "",
+          new RegExp(`\`\`\`\n---\n${own} is the override's own\\.$`),
+        );
+        assert.ok(!(data.contents ?? "").includes(keyMark), JSON.stringify(data));
+        assert.equal(data.note, undefined, JSON.stringify(data));
+      }
+    } finally {
+      await disposeWorld(w);
+    }
+  },
+});
+
+/** Pinned as in tests/e2e/lsp_typescript_test.ts (6.x needs Node ≥ 22.22; TypeScript 7 has no tsserver.js). */
+const TS_PACKAGES = ["typescript-language-server@5.3.0", "typescript@5.9.3"];
+
+/** typescript-language-server installed with npm under `prefix`: its bin directory, or why not. */
+async function installTsServer(prefix: string): Promise<{ bin?: string; why?: string }> {
+  try {
+    const out = await new Deno.Command("npm", {
+      args: ["install", "--prefix", prefix, "--no-audit", "--no-fund", "--silent", ...TS_PACKAGES],
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    if (out.code !== 0) {
+      return { why: `npm install failed: ${new TextDecoder().decode(out.stderr).trim()}` };
+    }
+  } catch (err) {
+    if (err instanceof Deno.errors.NotFound) return { why: "npm is not on PATH" };
+    throw err;
+  }
+  return { bin: `${prefix}/node_modules/.bin` };
+}
+
+Deno.test({
+  name:
+    "hostile19 lsp [typescript]: JSDoc an override inherits from a base class in a file refused for its content is withheld; from a readable base it is shown",
+  sanitizeResources: false,
+  async fn() {
+    const w = await makeWorld({ example: false });
+    try {
+      const tools = await installTsServer(w.outside);
+      if (!tools.bin) {
+        console.log(`SKIPPED hostile19 lsp [typescript]: ${tools.why}`);
+        return;
+      }
+      const env = { ...LSP_ENV, PATH: `${tools.bin}:${Deno.env.get("PATH") ?? ""}` };
+      const [keyMark, okMark] = [`KEYFILEDOC${randomAlnum(10)}`, `OKDOC${randomAlnum(10)}`];
+      const pem = fakePem("").split("\n").join("\\n");
+      await w.write(
+        "keys.ts",
+        `export class KeyBase {\n  /**\n   * ${keyMark} lives next to a key.\n   * @param x the value\n   */\n  run(x: number): number {\n    return x;\n  }\n}\nexport const KEY = "${pem}";\n`,
+      );
+      await w.write(
+        "ok.ts",
+        `export class OkBase {\n  /**\n   * ${okMark} is documented in a readable file; see {@link OkBase}.\n   * @param {number} x the value\n   */\n  run(x: number): number {\n    return x;\n  }\n}\n`,
+      );
+      await w.write(
+        "use.ts",
+        [
+          'import { KeyBase } from "./keys";',
+          'import { OkBase } from "./ok";',
+          "",
+          "export class A extends KeyBase {",
+          "  override run(x: number): number {",
+          "    return 2;",
+          "  }",
+          "}",
+          "export class B extends OkBase {",
+          "  override run(x: number): number {",
+          "    return 3;",
+          "  }",
+          "}",
+          "new A().run(1);",
+          "new B().run(1);",
+          "",
+        ].join("\n"),
+      );
+      await w.write("tsconfig.json", '{ "compilerOptions": { "strict": true } }\n');
+      await assertSkipped(w, ["private_key_content"]);
+      await assertDocWithheld(w, ["use.ts:14:9", "use.ts:5:12"], /\(method\) A\.run/, {
+        env,
+        hidden: [keyMark],
+      });
+      for (const loc of ["use.ts:15:9", "use.ts:10:12"]) {
+        const data = await hoverData(w, loc, env);
+        assert.match(
+          data.contents ?? "",
+          new RegExp(`${okMark} is documented`),
+          JSON.stringify(data),
+        );
+        assert.equal(data.note, undefined, JSON.stringify(data));
+      }
     } finally {
       await disposeWorld(w);
     }

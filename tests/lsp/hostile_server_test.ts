@@ -164,8 +164,10 @@ Deno.test("hover: text of a symbol declared in a refused file is withheld, other
     const hover = {
       contents: {
         kind: "markdown",
+        // The signature, fenced: the code part of a hover, shown (scrubbed) wherever the
+        // documentation came from.
         value:
-          "def f() -> ENV_MARKER AKIAIOSFODNN7EXAMPLE file:///home/ann/x.py y: Literal['OUTSIDE_VALUE']",
+          "```python\ndef f() -> ENV_MARKER AKIAIOSFODNN7EXAMPLE file:///home/ann/x.py y: Literal['OUTSIDE_VALUE']\n```",
       },
     };
     const client = new LspClient(fake("answer", script), {
