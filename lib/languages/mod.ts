@@ -89,23 +89,44 @@ export function languageOfPath(path: string): LanguageSpec | undefined {
   return undefined;
 }
 
+/** Per language: the pattern of its extra line ends (`lineEnds`), built once. */
+const LINE_ENDS = new Map<string, RegExp | undefined>();
+
+function lineEndsPattern(language: string): RegExp | undefined {
+  if (LINE_ENDS.has(language)) return LINE_ENDS.get(language);
+  const ends = languageByName(language)?.lineEnds ?? [];
+  const others = ends.filter((c) => c !== "\r").join("");
+  const parts = [
+    ...(ends.includes("\r") ? ["\\r(?!\\n)"] : []),
+    ...(others ? [`[${others}]`] : []),
+  ];
+  const re = parts.length === 0 ? undefined : new RegExp(parts.join("|"), "g");
+  LINE_ENDS.set(language, re);
+  return re;
+}
+
 /**
- * `text` as the language's lexer reads its lines: each lone CR turned into
- * LF when {@linkcode LanguageSpec.loneCrEndsLine} (the same length, so
- * offsets hold), else as given. Every reader that parses a file or counts
- * its lines for a skeleton's line numbers goes through this.
+ * `text` as the language's lexer reads its lines: each of its extra line
+ * ends ({@linkcode LanguageSpec.lineEnds}: a lone CR, U+2028 …) turned into
+ * LF (one UTF-16 unit for one, so offsets hold), else as given. Every reader
+ * that parses a file or counts its lines for a skeleton's line numbers goes
+ * through this.
  *
  * @example
  * ```ts
  * import { codeLines } from "./mod.ts";
  * import { equal } from "node:assert/strict";
  * equal(codeLines("python", "# c\rdef f(): pass\r\n"), "# c\ndef f(): pass\r\n");
+ * equal(codeLines("typescript", "// c\u2028f();\n"), "// c\nf();\n");
  * equal(codeLines("go", "// c\rfunc F() {}\n"), "// c\rfunc F() {}\n");
  * ```
  */
 export function codeLines(language: string, text: string): string {
-  if (text.indexOf("\r") < 0 || languageByName(language)?.loneCrEndsLine !== true) return text;
-  return text.replace(/\r(?!\n)/g, "\n");
+  const re = lineEndsPattern(language);
+  if (re === undefined) return text;
+  re.lastIndex = 0;
+  if (!re.test(text)) return text;
+  return text.replace(re, "\n");
 }
 
 /** Every extension of every language (for the walker). */

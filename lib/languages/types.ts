@@ -367,14 +367,16 @@ export interface LanguageSpec {
    */
   readAlsoAs?: ReadAlsoAs;
   /**
-   * True when the language's own lexer ends a line at a lone CR, as at LF
-   * and CRLF (Python, JavaScript and TypeScript, Java, C#, C and C++, PHP):
-   * such a file is parsed, and its lines counted, with each lone CR read as
-   * LF (same offsets), so code after a CR inside a `#` or `//` comment is
-   * code, as the interpreter or compiler sees it. Absent (Go, Rust, Ruby):
-   * a lone CR is white space, or part of the comment.
+   * Characters besides LF (and CRLF) that the language's own lexer reads as
+   * a line end: a lone CR for Python, JavaScript and TypeScript, Java, C#,
+   * C, C++ and PHP; U+2028 and U+2029 for JavaScript and TypeScript too;
+   * U+0085, U+2028 and U+2029 for C#. Such a file is parsed, and its lines
+   * counted, with each of them read as LF (same offsets), so code after one
+   * inside a `#` or `//` comment is code, as the interpreter or compiler
+   * sees it. Absent (Go, Rust, Ruby): they are white space, or part of the
+   * comment.
    */
-  loneCrEndsLine?: boolean;
+  lineEnds?: readonly string[];
   /**
    * True when a file may declare its own encoding in a comment on its first
    * or second line (Python's PEP 263 `# -*- coding: cp932 -*-`, Ruby's magic

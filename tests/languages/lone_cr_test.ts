@@ -1,6 +1,6 @@
 /**
  * A lone CR (classic Mac line ends, or one planted inside a comment) ends a
- * line where the language's own lexer says so (`loneCrEndsLine` in the
+ * line where the language's own lexer says so (`lineEnds` in the
  * registry): Python, JavaScript/TypeScript, Java, C#, C, C++ and PHP run
  * the code after `# note\r` or `// note\r`, so the skeleton, the references
  * and the line numbers must show it; Go, Rust and Ruby read that CR as part
@@ -96,4 +96,30 @@ Deno.test("lone CR: lines shown for a symbol are counted the way its skeleton co
   deepEqual(splitLines(text), [text.trimEnd()]);
   // CRLF is one line end, never two.
   equal(codeLines("python", "a\r\nb\r"), "a\r\nb\n");
+});
+
+Deno.test("lone CR: U+2028, U+2029 and U+0085 end a line where JavaScript, TypeScript and C# say so", async () => {
+  const cases: [string, string, string, boolean][] = [
+    ["typescript", "a.ts", "// note\u2028export function hidden() {}\n", true],
+    ["javascript", "a.js", "// note\u2029export function hidden() {}\n", true],
+    ["csharp", "a.cs", "class Z {\n  // note\u2028 void hidden() {}\n}\n", true],
+    ["csharp", "a.cs", "class Z {\n  // note\u0085 void hidden() {}\n}\n", true],
+    // Not a line end in Python or Java: the comment runs on.
+    ["python", "a.py", "# note\u2028def hidden(): pass\n", false],
+    ["java", "A.java", "class Z {\n  // note\u2028 void hidden() {}\n}\n", false],
+  ];
+  for (const [language, path, text, shown] of cases) {
+    const skeleton = await skeletonOf(language, path, text);
+    const found = find(skeleton.symbols, "hidden");
+    equal(
+      found !== undefined,
+      shown,
+      `${language} ${JSON.stringify(text)}: ${JSON.stringify(names(skeleton.symbols))}`,
+    );
+    if (found) equal(skeleton.has_errors, false, language);
+  }
+  // The C# file keeps its class (tree-sitter alone lost it whole).
+  const cs = await skeletonOf("csharp", "a.cs", "class Z {\n  // note\u2028 void hidden() {}\n}\n");
+  deepEqual(names(cs.symbols), ["Z", "hidden"]);
+  equal(find(cs.symbols, "hidden")?.start_line, 3);
 });

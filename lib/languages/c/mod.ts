@@ -93,7 +93,7 @@ export const C_MACRO_BLANKING: readonly string[] = [
  */
 export const C: LanguageSpec = {
   name: "c",
-  loneCrEndsLine: true,
+  lineEnds: ["\r"],
   label: "C",
   grammar: "c",
   extensions: [".c", ".h"],

@@ -14,7 +14,7 @@ import { C_MACRO_BLANKING, clangd, SYSTEM_HEADERS } from "../c/mod.ts";
  */
 export const CPP: LanguageSpec = {
   name: "cpp",
-  loneCrEndsLine: true,
+  lineEnds: ["\r"],
   label: "C++",
   grammar: "cpp",
   extensions: [".cc", ".cpp", ".cxx", ".hpp", ".hh", ".hxx"],

@@ -13,7 +13,7 @@ import { inflateAssets } from "../wasm.ts";
  */
 export const CSHARP: LanguageSpec = {
   name: "csharp",
-  loneCrEndsLine: true,
+  lineEnds: ["\r", "\u0085", "\u2028", "\u2029"],
   label: "C#",
   grammar: "csharp",
   extensions: [".cs"],

@@ -12,7 +12,7 @@ import { inflateAssets } from "../wasm.ts";
  */
 export const JAVA: LanguageSpec = {
   name: "java",
-  loneCrEndsLine: true,
+  lineEnds: ["\r"],
   label: "Java",
   grammar: "java",
   extensions: [".java"],

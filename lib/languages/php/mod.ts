@@ -13,7 +13,7 @@ import { inflateAssets } from "../wasm.ts";
  */
 export const PHP: LanguageSpec = {
   name: "php",
-  loneCrEndsLine: true,
+  lineEnds: ["\r"],
   label: "PHP",
   grammar: "php",
   extensions: [".php", ".phtml"],

@@ -19,7 +19,7 @@ const PYRIGHT_CONFIGS: ServerSpec["configFiles"] = [
 /** Python: dotted modules, docstrings, pyright. */
 export const PYTHON: LanguageSpec = {
   name: "python",
-  loneCrEndsLine: true,
+  lineEnds: ["\r"],
   declaresEncoding: true,
   label: "Python",
   grammar: "python",

@@ -74,7 +74,7 @@ const SHARED = {
 export const TYPESCRIPT: LanguageSpec = {
   ...SHARED,
   name: "typescript",
-  loneCrEndsLine: true,
+  lineEnds: ["\r", "\u2028", "\u2029"],
   label: "TypeScript",
   grammar: "typescript",
   extensions: [".ts", ".mts", ".cts"],
@@ -91,7 +91,7 @@ export const TYPESCRIPT: LanguageSpec = {
 export const TSX: LanguageSpec = {
   ...SHARED,
   name: "tsx",
-  loneCrEndsLine: true,
+  lineEnds: ["\r", "\u2028", "\u2029"],
   label: "TSX",
   grammar: "tsx",
   extensions: [".tsx"],
@@ -108,7 +108,7 @@ export const TSX: LanguageSpec = {
 export const JAVASCRIPT: LanguageSpec = {
   ...SHARED,
   name: "javascript",
-  loneCrEndsLine: true,
+  lineEnds: ["\r", "\u2028", "\u2029"],
   label: "JavaScript",
   grammar: "tsx",
   extensions: [".js", ".jsx", ".mjs", ".cjs"],
