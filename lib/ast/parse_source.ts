@@ -15,7 +15,7 @@ import type { Tree } from "web-tree-sitter";
 import { type Budget, budgetSpent, parseBudgetMs, parseTooComplex, startBudget } from "./budget.ts";
 import { extractSkeleton } from "./extract.ts";
 import { grammarForLanguage, type LoadedGrammar } from "./parser.ts";
-import { codeLines, type LanguageSpec, languageSpec } from "../languages/mod.ts";
+import { type LanguageSpec, languageSpec, lexedText } from "../languages/mod.ts";
 import { skeletonTextBytes } from "./render/file_outline.ts";
 import { betterReading, errorBytes } from "./read_also.ts";
 import type { FileSkeleton, Language } from "./types.ts";
@@ -302,8 +302,8 @@ export async function parseSkeleton(
     text = maskSecrets(decodeSource(input.bytes, { declares, shown: input.rel })).text;
     sha256 = input.sha256 ?? contentSha256Hex(input.bytes);
   }
-  // Parsed and read with lone CRs as the language's lexer reads them (same offsets).
-  text = codeLines(input.language, text);
+  // Parsed and read as the language's lexer reads it: its line ends, Java's escapes (same offsets).
+  text = lexedText(input.language, text);
   const budget = startBudget(options.budgetMs ?? parseBudgetMs(size));
   const reading = await readFile(input.language, text, { budget, rel: input.rel });
   const { grammar, spec, tree, text: treeText } = reading;

@@ -13,7 +13,7 @@ import { type Budget, budgetSpent, parseBudgetMs, parseTooComplex, startBudget }
 import { MAX_NAME_CHARS } from "./limits.ts";
 import { grammarForLanguage, type LoadedGrammar } from "./parser.ts";
 import { betterReading } from "./read_also.ts";
-import { codeLines, languageSpec } from "../languages/mod.ts";
+import { languageSpec, lexedText } from "../languages/mod.ts";
 import { clip, oneLine } from "./text_utils.ts";
 import type { Language } from "./types.ts";
 
@@ -237,7 +237,7 @@ export async function extractTags(
   options: { budgetMs?: number } = {},
 ): Promise<ExtractedTags> {
   // Lines as the language counts them: the skeleton's rows and the tags' agree.
-  const input = { ...given, text: codeLines(given.language, given.text) };
+  const input = { ...given, text: lexedText(given.language, given.text) };
   const budget = startBudget(options.budgetMs ?? parseBudgetMs(input.size));
   const parseAs = async (language: Language) => {
     const grammar = await grammarForLanguage(language);

@@ -11,4 +11,4 @@
  */
 
 /** The fingerprint of the extraction code this build runs. */
-export const EXTRACTION_FINGERPRINT = "89afceb8";
+export const EXTRACTION_FINGERPRINT = "70e2945b";

@@ -129,6 +129,25 @@ export function codeLines(language: string, text: string): string {
   return text.replace(re, "\n");
 }
 
+/**
+ * `text` as the language's lexer reads it: {@linkcode codeLines}, then the
+ * entry's {@linkcode LanguageSpec.lexerText} (Java's Unicode escapes), at
+ * the same length. What the parsers and the skeleton read.
+ *
+ * @example
+ * ```ts
+ * import { lexedText } from "./mod.ts";
+ * import { equal } from "node:assert/strict";
+ * equal(lexedText("java", "// a \\u000a int b;\n"), "            int b;\n");
+ * equal(lexedText("python", "# a\rb = 1\n"), "# a\nb = 1\n");
+ * ```
+ */
+export function lexedText(language: string, text: string): string {
+  const lines = codeLines(language, text);
+  const lexer = languageByName(language)?.lexerText;
+  return lexer === undefined ? lines : lexer(lines);
+}
+
 /** Every extension of every language (for the walker). */
 export const SOURCE_EXTENSIONS: readonly string[] = LANGUAGES.flatMap((l) => l.extensions);
 

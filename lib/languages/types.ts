@@ -378,6 +378,14 @@ export interface LanguageSpec {
    */
   lineEnds?: readonly string[];
   /**
+   * The text as the language's lexer reads it, at the same length and with
+   * the same line ends, when that differs from the text as written: Java
+   * translates `\uXXXX` escapes before it lexes (lib/languages/java/escapes.ts),
+   * so an escaped line end closes a `//` comment. Files are parsed, and
+   * skeletons read, from this text; excerpts show the text as written.
+   */
+  lexerText?: (text: string) => string;
+  /**
    * True when a file may declare its own encoding in a comment on its first
    * or second line (Python's PEP 263 `# -*- coding: cp932 -*-`, Ruby's magic
    * comment): the read boundary decodes it with that encoding, or refuses it

@@ -5,6 +5,7 @@
  */
 import type { GrammarAssets, LanguageSpec } from "../types.ts";
 import { inflateAssets } from "../wasm.ts";
+import { javaLexerText } from "./escapes.ts";
 
 /**
  * Java: path modules (`sym://java/type/src/main/java/com/acme/Shop/Cart#add`),
@@ -13,6 +14,7 @@ import { inflateAssets } from "../wasm.ts";
 export const JAVA: LanguageSpec = {
   name: "java",
   lineEnds: ["\r"],
+  lexerText: javaLexerText,
   label: "Java",
   grammar: "java",
   extensions: [".java"],
