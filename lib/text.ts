@@ -141,3 +141,44 @@ export class TokenTally {
     return Math.ceil(feed(this.#state, text).n / 4);
   }
 }
+
+/** Per lines array: each line's code-point counts by UTF-16 offset (null: no surrogates). */
+const COLUMNS = new WeakMap<readonly string[], Map<number, Uint32Array | null>>();
+
+function columnTable(line: string): Uint32Array | null {
+  if (!/[\uD800-\uDFFF]/.test(line)) return null;
+  const table = new Uint32Array(line.length + 1);
+  for (let i = 0; i < line.length; i++) {
+    const c = line.charCodeAt(i);
+    const low = c >= 0xdc00 && c <= 0xdfff;
+    const afterHigh = i > 0 && line.charCodeAt(i - 1) >= 0xd800 && line.charCodeAt(i - 1) <= 0xdbff;
+    table[i + 1] = (table[i] ?? 0) + (low && afterHigh ? 0 : 1);
+  }
+  return table;
+}
+
+/**
+ * The 1-based code-point column of UTF-16 offset `index` on line `row`
+ * (0-based) of `lines`: `Array.from(line.slice(0, index)).length + 1`, but
+ * the line is scanned once, however many columns are asked on it (a
+ * hostile file's one long line holds thousands of matches).
+ *
+ * @example
+ * ```ts
+ * import { codePointColumn } from "./text.ts";
+ * import { equal } from "node:assert/strict";
+ * const lines = ["a😀b", "abc"];
+ * equal(codePointColumn(lines, 0, 3), 3); // after "a😀"
+ * equal(codePointColumn(lines, 1, 2), 3);
+ * equal(codePointColumn(lines, 1, 99), 4); // clamped to the line's end
+ * ```
+ */
+export function codePointColumn(lines: readonly string[], row: number, index: number): number {
+  const line = lines[row] ?? "";
+  const at = Math.max(0, Math.min(index, line.length));
+  let tables = COLUMNS.get(lines);
+  if (tables === undefined) COLUMNS.set(lines, tables = new Map());
+  let table = tables.get(row);
+  if (table === undefined) tables.set(row, table = columnTable(line));
+  return (table === null ? at : table[at] ?? at) + 1;
+}

@@ -140,7 +140,7 @@ function parseTree(grammar: LoadedGrammar, text: string, options: ParseTreeOptio
     throw new TrifectaError("PARSE_FAILED", `tree-sitter gave no tree for ${rel}`);
   }
   if (!tree.rootNode.hasError) return { tree, text };
-  const blanked = reparseText(text, options.spec);
+  const blanked = reparseText(text, options.spec, budget);
   if (blanked === text) return { tree, text };
   const again = parseOnce(grammar, blanked, budget);
   if (!again) return { tree, text };
@@ -205,11 +205,16 @@ export function blankMatches(text: string, re: RegExp): string {
  * `reparseBlanking` matches blanked (`text` itself when the entry has
  * neither).
  */
-function reparseText(text: string, spec: LanguageSpec): string {
+function reparseText(text: string, spec: LanguageSpec, budget: Budget): string {
   let out = text;
   const directives = spec.conditionalDirectives ?? [];
   if (directives.length > 0) out = blankDirectiveLines(out, directives);
-  for (const re of blankingOf(spec)) out = blankMatches(out, re);
+  for (const re of blankingOf(spec)) {
+    // Within the file's time (the expressions are linear; this bounds a slow
+    // machine or a future one): past its deadline there is no second parse.
+    if (performance.now() > budget.deadline) return text;
+    out = blankMatches(out, re);
+  }
   return out;
 }
 

@@ -21,6 +21,7 @@ import { checkInsideSync, readInsideSync, type Segment, walkFiles } from "../seg
 import { scrubText } from "./answer_guard.ts";
 import type { Telemetry } from "../telemetry/mod.ts";
 import { identifierAt, splitLines } from "./positions.ts";
+import { codePointColumn } from "../text.ts";
 import { familyExtensions } from "./servers.ts";
 import type { AnswerData, LspMethod, SourceRange } from "./types.ts";
 
@@ -266,24 +267,24 @@ async function textReferences(
     "gu",
   );
   const out: SourceRange[] = [];
+  const width = Array.from(name).length;
   for (const f of walked.files.slice(0, maxFiles)) {
     const lines = linesOf(segment, f.abs);
     if (!lines) continue;
-    lines.forEach((text, i) => {
-      for (const m of text.matchAll(re)) {
-        const col = Array.from(text.slice(0, m.index)).length + 1;
-        out.push({
-          path: f.rel,
-          line: i + 1,
-          col,
-          end_line: i + 1,
-          end_col: col + Array.from(name).length,
-        });
+    for (let i = 0; i < lines.length; i++) {
+      for (const m of (lines[i] ?? "").matchAll(re)) {
+        // One past the cap tells the caller there were more.
+        if (out.length > MAX_TEXT_REFERENCES) return out;
+        const col = codePointColumn(lines, i, m.index);
+        out.push({ path: f.rel, line: i + 1, col, end_line: i + 1, end_col: col + width });
       }
-    });
+    }
   }
   return out;
 }
+
+/** Most whole-word matches a text-fallback references answer lists. */
+export const MAX_TEXT_REFERENCES = 2000;
 
 /**
  * Answer a query from the AST. Never throws for an unsupported file or a
@@ -325,13 +326,16 @@ export async function astAnswer(
   const at = { ...base, line: pos.line, col: pos.col };
   if (!ident) return { ...at, locations: [], note: "no identifier at this position" };
   if (method === "references") {
-    const locations = await textReferences(segment, file, ident.name, options.maxFiles ?? 5000);
+    const found = await textReferences(segment, file, ident.name, options.maxFiles ?? 5000);
+    const more = found.length > MAX_TEXT_REFERENCES;
     return {
       ...at,
       symbol: ident.name,
       source: "text",
-      locations,
-      note: "whole-word matches of the name, not resolved references",
+      locations: found.slice(0, MAX_TEXT_REFERENCES),
+      note: `whole-word matches of the name, not resolved references${
+        more ? ` (the first ${MAX_TEXT_REFERENCES}; there are more)` : ""
+      }`,
     };
   }
   const { found, scope } = await findDefinitions(segment, file, ident.name, options);

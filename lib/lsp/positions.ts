@@ -5,6 +5,7 @@
  * @module
  */
 import { UsageError } from "../errors.ts";
+import { codePointColumn } from "../text.ts";
 
 /** A parsed `<file>:<line>:<col>` argument. */
 export interface Location {
@@ -78,9 +79,8 @@ export function fromLspPosition(
   lines: readonly string[],
   pos: LspPosition,
 ): { line: number; col: number } {
-  const lineText = lines[pos.line] ?? "";
-  const col = Array.from(lineText.slice(0, pos.character)).length + 1;
-  return { line: pos.line + 1, col };
+  // Linear once per line: an answer may hold thousands of positions on one long line.
+  return { line: pos.line + 1, col: codePointColumn(lines, pos.line, pos.character) };
 }
 
 /** The identifier under a 1-based line/column, with its 1-based start column. */

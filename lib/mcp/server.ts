@@ -48,6 +48,8 @@ export interface CreateServerOptions {
   version: string;
   /** Where logs go (default: stderr). */
   log?: (line: string) => void;
+  /** Called when a `tools/call` handler ends, answered or not (the transport frees its slot). */
+  onSettled?: (requestId: string | number) => void;
 }
 
 const encoder = new TextEncoder();
@@ -102,7 +104,7 @@ export function createMcpServer(
     if (request.method !== "tools/call") {
       throw new McpError(ErrorCode.MethodNotFound, `Method not found: ${request.method}`);
     }
-    return acquire().then((lease) =>
+    const answered = acquire().then((lease) =>
       handleToolCall(lease.state, request, {
         signal: extra.signal,
         sendNotification: (n) => extra.sendNotification(n),
@@ -118,6 +120,8 @@ export function createMcpServer(
         }, 0);
       })
     );
+    // Whatever the outcome: a cancelled call's slot in the transport is freed here.
+    return answered.finally(() => options.onSettled?.(extra.requestId));
   };
   return server;
 }
@@ -168,7 +172,10 @@ export async function serveStdio(segment: Segment, options: ServeStdioOptions): 
     old?.close().catch((err: unknown) => stderrLog(`watch: closing the old watcher: ${err}`));
     fresh.warmUp().catch((err: unknown) => stderrLog(`language server warm-up failed: ${err}`));
   });
-  const server = createMcpServer(session, { version: options.version });
+  const server = createMcpServer(session, {
+    version: options.version,
+    onSettled: (id) => transport.settled(id),
+  });
   const transport = new BoundedStdioTransport({
     onRejected: (r: RejectedRequest) => {
       stderrLog(`request refused (${r.reason}, ${r.bytes} bytes): JSON-RPC error ${r.code} sent`);

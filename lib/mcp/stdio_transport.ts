@@ -11,7 +11,11 @@
  * - a line that is not JSON is answered `-32700`, one that is not a JSON-RPC
  *   message (or a batch) `-32600`;
  * - a request beyond {@linkcode MAX_IN_FLIGHT} unanswered ones is answered
- *   `-32000` (busy) at once, so a flood cannot pile up work;
+ *   `-32000` (busy) at once, so a flood cannot pile up work; a request whose
+ *   id is still in flight is answered `-32600` (a repeated id would take no
+ *   slot of its own); a `tools/call` that is cancelled keeps its slot until
+ *   its handler ends ({@linkcode BoundedStdioTransport.settled}), since its
+ *   work may go on after the cancellation;
  *
  * and the next line is served as usual. An error reply carries the
  * request's id when it can be read (for an oversized line: from its first
@@ -150,8 +154,10 @@ export class BoundedStdioTransport implements Transport {
   #discard?: { head: Uint8Array; tail: Uint8Array; bytes: number };
   #writes: Promise<void> = Promise.resolve();
   #closed = false;
-  // Requests handed to the protocol layer and not answered yet, by id.
-  #inFlight = new Set<string | number>();
+  // Requests handed to the protocol layer and not answered yet: id → method.
+  #inFlight = new Map<string | number, string>();
+  // Cancelled tools/call requests whose handlers have not ended yet.
+  #cancelled = new Set<string | number>();
   #idleWaiters: (() => void)[] = [];
 
   /** A transport on stdin/stdout unless other streams are given. */
@@ -307,6 +313,12 @@ export class BoundedStdioTransport implements Transport {
     }
     const msg = parsed.data;
     if ("method" in msg && "id" in msg) {
+      if (this.#inFlight.has(msg.id)) {
+        this.#reject(msg.id, INVALID_REQUEST, "id_in_use", bytes.length, {
+          message: "Invalid Request: this id belongs to a request still being answered",
+        });
+        return;
+      }
       if (this.#inFlight.size >= this.#maxInFlight) {
         this.#reject(msg.id, SERVER_BUSY, "busy", bytes.length, {
           message:
@@ -314,11 +326,15 @@ export class BoundedStdioTransport implements Transport {
         });
         return;
       }
-      this.#inFlight.add(msg.id);
+      this.#inFlight.set(msg.id, msg.method);
     } else if ("method" in msg && msg.method === "notifications/cancelled") {
-      // The protocol layer sends no answer to a cancelled request.
+      // The protocol layer sends no answer to a cancelled request. A tool
+      // call's work may go on: its slot is freed when its handler ends.
       const id = (msg.params as { requestId?: unknown } | undefined)?.requestId;
-      if (typeof id === "string" || typeof id === "number") this.#answered(id);
+      if (typeof id === "string" || typeof id === "number") {
+        if (this.#inFlight.get(id) === "tools/call") this.#cancelled.add(id);
+        else this.#answered(id);
+      }
     }
     this.onmessage?.(msg);
   }
@@ -358,7 +374,22 @@ export class BoundedStdioTransport implements Transport {
     return sent;
   }
 
+  /** How many requests hold an in-flight slot now (answered ones do not). */
+  get inFlight(): number {
+    return this.#inFlight.size;
+  }
+
+  /**
+   * A `tools/call` handler ended (the server calls this from its handler's
+   * `finally`): a cancelled call, which is never answered, frees its slot
+   * now. An answered one was freed when its answer was sent.
+   */
+  settled(id: string | number): void {
+    if (this.#cancelled.delete(id)) this.#answered(id);
+  }
+
   #answered(id: string | number): void {
+    this.#cancelled.delete(id);
     this.#inFlight.delete(id);
     if (this.#inFlight.size === 0) {
       for (const w of this.#idleWaiters.splice(0)) w();

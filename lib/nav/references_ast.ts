@@ -23,6 +23,7 @@ import { TrifectaError } from "../errors.ts";
 import { familyExtensions, importRuleOfPath, withoutSuffix } from "../languages/imports.ts";
 import { languageOfPath } from "../languages/mod.ts";
 import { dirname, normalize } from "../path.ts";
+import { codePointColumn } from "../text.ts";
 import { readInside, type Segment, walkFiles } from "../segment/mod.ts";
 import type { Telemetry } from "../telemetry/mod.ts";
 import type { LocatedSymbol } from "./locate.ts";
@@ -171,9 +172,13 @@ function importsModule(imp: TagImport, importer: string, own: readonly string[])
   return keyMatches(importKey(`${imp.module}${sep}${imp.name}`, importer), own);
 }
 
+/** Characters looked at before a reference for its object (`obj.name`). */
+const MAX_OBJECT_LOOKBACK = 256;
+
 /** The identifier just before `.name` at a column, or undefined when it is not an attribute. */
 function objectBefore(line: string, col16: number): string | undefined {
-  const before = line.slice(0, col16 - 1).trimEnd();
+  // A bounded look back: per reference, on a line that may be megabytes long.
+  const before = line.slice(Math.max(0, col16 - 1 - MAX_OBJECT_LOOKBACK), col16 - 1).trimEnd();
   if (!before.endsWith(".") && !before.endsWith("?.")) return undefined;
   const m = /([\p{L}\p{N}_$]*)\??\.\s*$/u.exec(before);
   return m?.[1] ?? "";
@@ -263,7 +268,7 @@ export async function astReferences(
     for (const t of tags.refs) {
       if (t.name !== symbol.name) continue;
       const text = fileLines[t.line - 1] ?? "";
-      const col = Array.from(text.slice(0, t.col - 1)).length + 1;
+      const col = codePointColumn(fileLines, t.line - 1, t.col - 1);
       if (ctx.sameFile && t.line === target.line && col === target.col) continue; // the definition
       const match = matchOf(ctx, t.kind, objectBefore(text, t.col), t.line);
       if (match) refs.push({ path: tags.path, line: t.line, col, match });

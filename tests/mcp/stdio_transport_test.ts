@@ -196,3 +196,75 @@ Deno.test("a cancelled request frees its in-flight slot (the protocol sends no a
   await transport.close();
   assert.deepEqual(held, [1, 2, 3]);
 });
+
+/** A transport over `lines` that holds every request (answers nothing), bound 2. */
+async function holding(lines: string[]): Promise<{
+  transport: BoundedStdioTransport;
+  held: (string | number)[];
+  out: () => Record<string, unknown>[];
+}> {
+  const enc = new TextEncoder();
+  const input = new ReadableStream<Uint8Array>({
+    start(controller) {
+      for (const l of lines) controller.enqueue(enc.encode(l));
+      controller.close();
+    },
+  });
+  let text = "";
+  const transport = new BoundedStdioTransport({
+    input,
+    output: {
+      write(p: Uint8Array) {
+        text += new TextDecoder().decode(p);
+        return Promise.resolve(p.length);
+      },
+    },
+    maxInFlight: 2,
+  });
+  const held: (string | number)[] = [];
+  transport.onmessage = (m) => {
+    if ("id" in m && "method" in m) held.push(m.id);
+  };
+  const ended = new Promise<void>((resolve) => (transport.onInputEnd = resolve));
+  await transport.start();
+  await ended;
+  return {
+    transport,
+    held,
+    out: () => text.trim().split("\n").filter(Boolean).map((l) => JSON.parse(l)),
+  };
+}
+
+const call = (id: number) =>
+  JSON.stringify({ jsonrpc: "2.0", id, method: "tools/call", params: { name: "x" } }) + "\n";
+const cancelOf = (id: number) =>
+  JSON.stringify({ jsonrpc: "2.0", method: "notifications/cancelled", params: { requestId: id } }) +
+  "\n";
+
+Deno.test("a request reusing the id of one still in flight is refused -32600, not run and not counted", async () => {
+  const { transport, held, out } = await holding([ping(1), ping(1), ping(1), ping(2)]);
+  assert.equal(transport.inFlight, 2);
+  await transport.close();
+  assert.deepEqual(held, [1, 2]);
+  const refused = out().filter((r) => (r.error as { code?: number })?.code === INVALID_REQUEST);
+  assert.deepEqual(refused.map((r) => r.id), [1, 1]);
+});
+
+Deno.test("a cancelled tools/call keeps its in-flight slot until its handler ends (settled)", async () => {
+  const { transport, held, out } = await holding([call(1), call(2), cancelOf(1), call(3)]);
+  // Call 1 is cancelled but its handler still runs: call 3 is refused busy.
+  assert.deepEqual(held, [1, 2]);
+  assert.deepEqual(
+    out().filter((r) => (r.error as { code?: number })?.code === SERVER_BUSY).map((r) => r.id),
+    [3],
+  );
+  assert.equal(transport.inFlight, 2);
+  transport.settled(1);
+  assert.equal(transport.inFlight, 1, "the cancelled call's slot is freed when it ends");
+  // Settling a call that was not cancelled changes nothing: its answer frees it.
+  transport.settled(2);
+  assert.equal(transport.inFlight, 1);
+  await transport.send({ jsonrpc: "2.0", id: 2, result: {} });
+  assert.equal(transport.inFlight, 0);
+  await transport.close();
+});

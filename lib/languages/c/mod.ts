@@ -51,8 +51,9 @@ export const C_MACRO_BLANKING: readonly string[] = [
   // A line holding only an ALL-CAPS macro (with an underscore): `__BEGIN_DECLS`;
   // not an export macro giving the return type of the function named on the
   // next line (NSPR's `PR_EXTERN(void)` over `PL_HashTableDestroy(…);`).
+  // The export word is found by a lookahead, then taken whole (no backtracking over a long word).
   String
-    .raw`^(?![ \t]*\w*(?:EXTERN|API|EXPORT|IMPORT|IMPLEMENT)\w*[ \t]*\([^()\n]*\)[ \t]*\n[ \t]*[A-Za-z_]\w*[ \t]*\()[ \t]*_*[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+_*[ \t]*(?:\([^()\n]*\))?[ \t]*$`,
+    .raw`^(?![ \t]*(?=\w*(?:EXTERN|API|EXPORT|IMPORT|IMPLEMENT))\w+[ \t]*\([^()\n]*\)[ \t]*\n[ \t]*[A-Za-z_]\w*[ \t]*\()[ \t]*_*[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+_*[ \t]*(?:\([^()\n]*\))?[ \t]*$`,
   // ALL-CAPS macros after a parameter list, before `;` or `{`: `Z_EXPORT`.
   String.raw`(?<=\)\s*)(?:_*[A-Z][A-Z0-9_]*\b\s*)+(?=[;{])`,
   // Between `struct`/`union`/`class` and the name of a body or a base list:
@@ -63,7 +64,8 @@ export const C_MACRO_BLANKING: readonly string[] = [
   // Calling conventions in a function pointer's declarator, before its
   // name: `typedef void (GL_APIENTRYP PFNGLFINISHPROC) (void);`,
   // `void (WINAPI *cb)(int);`.
-  String.raw`(?<=\(\s*)_*[A-Z][A-Z0-9_]*(?=\s+\*?\s*[A-Za-z_]\w*\s*\)\s*\()`,
+  // One way to split the blanks (`\s+(?:\*\s*)?`): `\s+\*?\s*` tried every split of a long run.
+  String.raw`(?<=\(\s*)_*[A-Z][A-Z0-9_]*(?=\s+(?:\*\s*)?[A-Za-z_]\w*\s*\)\s*\()`,
   // An export macro starting a prototype with a pointer return type:
   // `GLAPI const GLubyte * GLAPIENTRY gluErrorString (GLenum error);`.
   String
