@@ -84,6 +84,11 @@ const ENCODING_ALIASES: Readonly<Record<string, string>> = {
   "u8": "utf-8",
   "utf": "utf-8",
   "cp65001": "utf-8",
+  // Ruby's names for bytes as they are: an ASCII-compatible reading keeps the structure.
+  "binary": "iso-8859-1",
+  "ascii-8bit": "iso-8859-1",
+  "eucjp-ms": "euc-jp",
+  "cp51932": "euc-jp",
   "ascii": "utf-8",
   "us-ascii": "utf-8",
   "646": "utf-8",

@@ -47,6 +47,9 @@ Deno.test("decoderLabel: Python's names map to the decoders that read them as Py
   equal(decoderLabel("big5hkscs"), "big5");
   equal(decoderLabel("cp1251"), "windows-1251");
   equal(decoderLabel("iso8859-15"), "iso-8859-15");
+  // Ruby's bytes-as-they-are encodings (openssl/buffering.rb: `# coding: binary`).
+  equal(decoderLabel("binary"), "windows-1252");
+  equal(decoderLabel("ASCII-8BIT"), "windows-1252");
   for (
     const refused of [
       "utf-7",
