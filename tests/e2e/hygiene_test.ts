@@ -22,7 +22,8 @@ const EVIL_NAME = "evil\x1b[31mRED\nFAKE: injected\u202eyp.py";
 const EVIL_ESCAPED = "evil\\x1b[31mRED\\nFAKE: injected\\u202eyp.py";
 
 // A lone CR is a line break to Python (and to the pack's chunker): content
-// after it may start a line; only names and fields must never do that.
+// after it may start a line; only names and fields must never do that. The
+// docstring's first line, as CPython reads it, ends at the CR.
 const EVIL_SOURCE =
   'class Shop:\n    """Doc \x1b]0;pwned\x07 with \u202etxt.exe\rOVER: doc line."""\n\n' +
   '    def buy(self, x="\x1b[2J"):\n        pass\n';
@@ -55,7 +56,8 @@ Deno.test("hygiene: ast skeleton prints a hostile file name, doc and default esc
     assert.equal(r.code, 0, r.stderr);
     assertClean(r, "ast skeleton");
     assert.ok(r.stdout.includes(EVIL_ESCAPED), r.stdout);
-    assert.ok(r.stdout.includes("Doc \\x1b]0;pwned\\x07 with \\u202etxt.exe\\rOVER: doc line."));
+    assert.ok(r.stdout.includes("Doc \\x1b]0;pwned\\x07 with \\u202etxt.exe"), r.stdout);
+    assert.ok(!r.stdout.includes("OVER"), "the doc line ends where Python's first docstring line does");
     assert.ok(r.stdout.includes('x="\\x1b[2J"'), r.stdout);
   } finally {
     await removeSegment(seg);
@@ -72,7 +74,7 @@ Deno.test("hygiene: ast skeleton --json is valid, holds the exact name and escap
     const json = JSON.parse(r.stdout);
     const file = json.files.find((f: { path: string }) => f.path.startsWith("evil"));
     assert.equal(file.path, EVIL_NAME, "JSON keeps the value");
-    assert.match(file.symbols[0].doc, /\u202etxt\.exe\rOVER/);
+    assert.equal(file.symbols[0].doc, "Doc \x1b]0;pwned\x07 with \u202etxt.exe");
   } finally {
     await removeSegment(seg);
   }
