@@ -235,6 +235,14 @@ export interface ConfigFileRule {
 export interface ServerSpec {
   /** Backend name in answers (`lsp_pyright`, `lsp_clangd` …). */
   backend: string;
+  /**
+   * Lines of a hover answer the server generates from the declaration, not
+   * documentation (regular expression sources, one line each): kept as the
+   * hover's code part when its documentation cannot be traced
+   * (lib/lsp/hover_doc.ts). clangd's `### kind \`name\``, gopls's
+   * pkg.go.dev link.
+   */
+  hoverGeneratedLines?: readonly string[];
   /** Executable base names tried on PATH, in order. */
   names: readonly string[];
   /** Arguments the server is started with. */

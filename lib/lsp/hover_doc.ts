@@ -29,6 +29,7 @@
  *
  * @module
  */
+import { LANGUAGES } from "../languages/mod.ts";
 
 /** Note shown when a hover's documentation was withheld and its code kept. */
 export const HOVER_DOC_WITHHELD_NOTE =
@@ -50,20 +51,18 @@ export interface HoverParts {
  * backend: clangd's `### kind \`name\``, `→ \`type\``, parameter lists,
  * sizes and values; gopls's pkg.go.dev link.
  */
-const GENERATED_LINES: Readonly<Record<string, readonly RegExp[]>> = {
-  lsp_clangd: [
-    /^#{1,3} [\w-]+ `[^`]*`\s*$/,
-    /^→ `[^`]*`\s*$/,
-    /^Parameters:\s*$/,
-    /^- `[^`]*`\s*$/,
-    /^Type: `[^`]*`\s*$/,
-    /^(Size|Offset|Alignment|Padding): \d[^`]*$/,
-    /^Value = `?[^`]*`?\s*$/,
-    /^Passed (by (value|reference)|as `[^`]*`)\s*$/,
-    /^provided by `[^`]*`\s*$/i,
-  ],
-  lsp_gopls: [/^\[`[^`\]]*` on pkg\.go\.dev\]\(https:\/\/pkg\.go\.dev\/[^)\s]*\)\s*$/],
-};
+const GENERATED_LINES = new Map<string, readonly RegExp[]>();
+
+/** The backend's generated-line patterns (`hoverGeneratedLines` in the registry), compiled once. */
+function generatedLines(backend: string): readonly RegExp[] {
+  let list = GENERATED_LINES.get(backend);
+  if (list === undefined) {
+    const spec = LANGUAGES.flatMap((l) => l.servers).find((s) => s.backend === backend);
+    list = (spec?.hoverGeneratedLines ?? []).map((source) => new RegExp(source));
+    GENERATED_LINES.set(backend, list);
+  }
+  return list;
+}
 
 const FENCE_OPEN = /^\s{0,3}(`{3,}|~{3,})/;
 const RULE = /^\s{0,3}([-*_])(\s*\1){2,}\s*$/;
@@ -96,7 +95,7 @@ const isBlank = (b: Block): boolean => !b.fence && (b.line.trim() === "" || RULE
 
 /** Which blocks are code: leading fences, a last fence after a rule, generated lines. */
 function codeFlags(blocks: readonly Block[], backend: string): boolean[] {
-  const generated = GENERATED_LINES[backend] ?? [];
+  const generated = generatedLines(backend);
   const flags = blocks.map((b) => !b.fence && generated.some((re) => re.test(b.line)));
   for (let i = 0; i < blocks.length && (blocks[i]?.fence || isBlank(blocks[i]!)); i++) {
     flags[i] = true;

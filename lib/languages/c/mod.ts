@@ -13,6 +13,17 @@ import { inflateAssets } from "../wasm.ts";
 export function clangd(languageId: string): ServerSpec {
   return {
     backend: "lsp_clangd",
+    hoverGeneratedLines: [
+      String.raw`^#{1,3} [\w-]+ \`[^\`]*\`\s*$`,
+      String.raw`^→ \`[^\`]*\`\s*$`,
+      String.raw`^Parameters:\s*$`,
+      String.raw`^- \`[^\`]*\`\s*$`,
+      String.raw`^Type: \`[^\`]*\`\s*$`,
+      String.raw`^(Size|Offset|Alignment|Padding): \d[^\`]*$`,
+      String.raw`^Value = \`?[^\`]*\`?\s*$`,
+      String.raw`^Passed (by (value|reference)|as \`[^\`]*\`)\s*$`,
+      String.raw`^(?:provided|Provided|PROVIDED) by \`[^\`]*\`\s*$`,
+    ],
     names: ["clangd"],
     args: ["--log=error"],
     env: "TRIFECTA_LSP_C_COMMAND",

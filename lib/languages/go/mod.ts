@@ -36,6 +36,9 @@ export const GO: LanguageSpec = {
   servers: [
     {
       backend: "lsp_gopls",
+      hoverGeneratedLines: [
+        String.raw`^\[\`[^\`\]]*\` on pkg\.go\.dev\]\(https:\/\/pkg\.go\.dev\/[^)\s]*\)\s*$`,
+      ],
       names: ["gopls"],
       args: [],
       env: "TRIFECTA_LSP_GO_COMMAND",
