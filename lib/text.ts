@@ -182,3 +182,20 @@ export function codePointColumn(lines: readonly string[], row: number, index: nu
   if (table === undefined) tables.set(row, table = columnTable(line));
   return (table === null ? at : table[at] ?? at) + 1;
 }
+
+/**
+ * `s` as a literal inside a regular expression, also under the `u` flag
+ * (only syntax characters are escaped): a symbol name may be an operator
+ * (Ruby's `+`, `**`, `[]`).
+ *
+ * @example
+ * ```ts
+ * import { escapeRegExp } from "./text.ts";
+ * import { ok } from "node:assert/strict";
+ * ok(new RegExp(escapeRegExp("**"), "u").test("a ** b"));
+ * ok(new RegExp(escapeRegExp("$x[0]"), "u").test("$x[0]"));
+ * ```
+ */
+export function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
+}

@@ -104,7 +104,9 @@ function trimSignature(sig: string): string {
  */
 function extraEndAt(outer: Node, i: number): number {
   for (let n = outer.descendantForIndex(i); n !== null && n.startIndex === i; n = n.parent) {
-    if (n.isExtra) return n.endIndex > i ? n.endIndex : -1;
+    // Never above the definition: an ERROR node wrapping it may start here too.
+    if (n.endIndex > outer.endIndex) break;
+    if (n.isExtra && !n.isError) return n.endIndex > i ? n.endIndex : -1;
   }
   return -1;
 }
@@ -115,7 +117,7 @@ function skipExtras(outer: Node, text: string, from: number, to: number): number
   while (i < to) {
     const end = extraEndAt(outer, i);
     if (end < 0) break;
-    i = skipSpace(text, end, to);
+    i = skipSpace(text, Math.min(end, to), to);
   }
   return i;
 }

@@ -303,7 +303,7 @@ export async function parseSkeleton(
       });
     }
     // Masked like the boundary's text: a skeleton never carries a secret.
-    const declares = languageSpec(input.language).declaresEncoding === true;
+    const declares = languageSpec(input.language).declaresEncoding;
     text = maskSecrets(decodeSource(input.bytes, { declares, shown: input.rel })).text;
     sha256 = input.sha256 ?? contentSha256Hex(input.bytes);
   }

@@ -20,9 +20,14 @@ export function rejectionReason(query: unknown): string | undefined {
   return undefined;
 }
 
-/** Lowercase, trim and collapse whitespace. */
+/**
+ * Lowercase, trim and collapse whitespace; control characters (a NUL from an
+ * MCP client) are white space: SQLite's MATCH would fail on them.
+ */
 export function normalizeQuery(query: string): string {
-  return query.toLowerCase().trim().replace(/\s+/g, " ");
+  // deno-lint-ignore no-control-regex
+  return query.replace(/[\u0000-\u001f\u007f-\u009f]/g, " ").toLowerCase().trim()
+    .replace(/\s+/g, " ");
 }
 
 /** Most terms searched; the words after them are left out. */

@@ -394,13 +394,13 @@ export interface LanguageSpec {
    */
   lexerText?: (text: string) => string;
   /**
-   * True when a file may declare its own encoding in a comment on its first
-   * or second line (Python's PEP 263 `# -*- coding: cp932 -*-`, Ruby's magic
-   * comment): the read boundary decodes it with that encoding, or refuses it
+   * Set when a file may declare its own encoding in a comment on its first
+   * or second line, by whose rules (`pep263`: Python's `# -*- coding: cp932
+   * -*-`; `ruby`: Ruby's magic comment, line 2 only after a `#!` line): the read boundary decodes it with that encoding, or refuses it
    * (`UNSUPPORTED_ENCODING`) when no decoder here reads it as the
    * interpreter would (`decodeSource` in lib/segment/read.ts).
    */
-  declaresEncoding?: boolean;
+  declaresEncoding?: "pep263" | "ruby";
   /** Load the grammar and its queries (a dynamic import; needs raw imports from source). */
   load(): Promise<GrammarAssets>;
 }

@@ -21,7 +21,7 @@ import { checkInsideSync, readInsideSync, type Segment, walkFiles } from "../seg
 import { scrubText } from "./answer_guard.ts";
 import type { Telemetry } from "../telemetry/mod.ts";
 import { identifierAt, splitLines } from "./positions.ts";
-import { codePointColumn } from "../text.ts";
+import { codePointColumn, escapeRegExp } from "../text.ts";
 import { familyExtensions } from "./servers.ts";
 import type { AnswerData, LspMethod, SourceRange } from "./types.ts";
 
@@ -158,11 +158,6 @@ export async function importCandidates(
   return found && { ...found, original: chosen.name };
 }
 
-/** A name for a regular expression (identifiers may hold `$`). */
-function escapeName(name: string): string {
-  return name.replace(/[$]/g, "\\$");
-}
-
 async function symbolsOf(
   segment: Segment,
   file: { abs: string; rel: string },
@@ -178,9 +173,9 @@ async function symbolsOf(
 function nameRange(found: Found, lines: readonly string[] | undefined): SourceRange {
   const s = found.symbol;
   const text = lines?.[s.start_line - 1] ?? "";
-  const re = new RegExp(`\\b${s.name.replace(/[$]/g, "\\$")}\\b`, "u");
+  const re = new RegExp(`(?<![\\p{L}\\p{N}_$])${escapeRegExp(s.name)}(?![\\p{L}\\p{N}_$])`, "u");
   const m = re.exec(text);
-  const col = m ? Array.from(text.slice(0, m.index)).length + 1 : 1;
+  const col = m ? codePointColumn([text], 0, m.index) : 1;
   return {
     path: found.rel,
     line: s.start_line,
@@ -216,7 +211,7 @@ async function findDefinitions(
   if (local.length > 0) {
     return { found: local.map((symbol) => ({ ...file, symbol })), scope: "file" };
   }
-  const word = new RegExp(`(?<![\\p{L}\\p{N}_$])${escapeName(name)}(?![\\p{L}\\p{N}_$])`, "u");
+  const word = new RegExp(`(?<![\\p{L}\\p{N}_$])${escapeRegExp(name)}(?![\\p{L}\\p{N}_$])`, "u");
   for (const imp of skeleton.imports) {
     // Only statements that mention the name are parsed for their imports.
     const cand = word.test(imp.text) ? await importCandidates(imp.text, name, lang) : undefined;
@@ -263,7 +258,7 @@ async function textReferences(
     extensions: lang ? familyExtensions(lang) : undefined,
   });
   const re = new RegExp(
-    `(?<![\\p{L}\\p{N}_$])${escapeName(name)}(?![\\p{L}\\p{N}_$])`,
+    `(?<![\\p{L}\\p{N}_$])${escapeRegExp(name)}(?![\\p{L}\\p{N}_$])`,
     "gu",
   );
   const out: SourceRange[] = [];

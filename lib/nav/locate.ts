@@ -13,6 +13,7 @@ import { UsageError } from "../errors.ts";
 import { readInside, type Segment } from "../segment/mod.ts";
 import { type ResolvedSymbol, resolveSymbol } from "../symbols/mod.ts";
 import type { Telemetry } from "../telemetry/mod.ts";
+import { escapeRegExp } from "../text.ts";
 
 /** A `sym://` URI resolved to a file and (for `type` URIs) a symbol and its name's position. */
 export interface LocatedSymbol {
@@ -43,10 +44,6 @@ export interface LocateOptions {
 /** True when a command argument is a `sym://` URI rather than `FILE:LINE:COL`. */
 export function isSymbolUri(arg: string): boolean {
   return arg.startsWith("sym://");
-}
-
-function escapeRegExp(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 
 /**

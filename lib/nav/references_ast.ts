@@ -23,7 +23,7 @@ import { TrifectaError } from "../errors.ts";
 import { familyExtensions, importRuleOfPath, withoutSuffix } from "../languages/imports.ts";
 import { languageOfPath } from "../languages/mod.ts";
 import { dirname, normalize } from "../path.ts";
-import { codePointColumn } from "../text.ts";
+import { codePointColumn, escapeRegExp } from "../text.ts";
 import { readInside, type Segment, walkFiles } from "../segment/mod.ts";
 import type { Telemetry } from "../telemetry/mod.ts";
 import type { LocatedSymbol } from "./locate.ts";
@@ -198,7 +198,7 @@ async function candidateFiles(
     : [...languageOfPath(target.file.rel)?.extensions ?? []];
   const walked = await walkFiles(segment, segment.root, { extensions: exts });
   const re = new RegExp(
-    `(?<![\\p{L}\\p{N}_$])${name.replace(/[$]/g, "\\$")}(?![\\p{L}\\p{N}_$])`,
+    `(?<![\\p{L}\\p{N}_$])${escapeRegExp(name)}(?![\\p{L}\\p{N}_$])`,
     "u",
   );
   const out: string[] = [];

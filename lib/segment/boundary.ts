@@ -200,7 +200,7 @@ export function readInsideSync(
   options.onRead?.(options.mode ?? "raw", raw.length);
   // Step 7: never binary, never a private key; secrets masked.
   if (looksBinary(raw)) throw binary(shown, raw.length);
-  const declares = languageOfPath(checked.rel)?.declaresEncoding === true;
+  const declares = languageOfPath(checked.rel)?.declaresEncoding;
   const decoded = decodeSource(raw, { declares, shown });
   if (hasPrivateKeyBlock(decoded)) throw privateKey(shown);
   const masked = maskSecrets(decoded);

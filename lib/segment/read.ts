@@ -63,20 +63,44 @@ const MAX_ENCODING_NAME = 40;
  * equal(declaredEncoding(bytes("import os\n# coding: cp932\n")), undefined);
  * ```
  */
-export function declaredEncoding(bytes: Uint8Array): string | undefined {
+export function declaredEncoding(
+  bytes: Uint8Array,
+  options: { rules?: EncodingRules } = {},
+): string | undefined {
   if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) return undefined;
+  const ruby = options.rules === "ruby";
   let start = 0;
+  let first = "";
   for (let line = 0; line < 2 && start < bytes.length; line++) {
     let end = start;
     while (end < bytes.length && bytes[end] !== 10 && bytes[end] !== 13) end++;
     // Latin-1: one character per byte; the declaration itself is ASCII.
     const text = String.fromCharCode(...bytes.subarray(start, Math.min(end, start + 4096)));
-    const m = /^[ \t\f]*#.*?coding[:=][ \t]*([-_.a-zA-Z0-9]+)/.exec(text);
-    if (m) return (m[1] ?? "").slice(0, MAX_ENCODING_NAME + 1);
-    if (!/^[ \t\f]*(?:#|$)/.test(text)) return undefined;
+    const m = ruby ? rubyMagicComment(text) : PEP_263.exec(text)?.[1];
+    if (m !== undefined) return m.slice(0, MAX_ENCODING_NAME + 1);
+    if (line === 0) first = text;
+    // Python reads line 2 after a comment or blank line 1; Ruby only after `#!`.
+    if (ruby ? !first.startsWith("#!") : !/^[ \t\f]*(?:#|$)/.test(text)) return undefined;
     start = end + (bytes[end] === 13 && bytes[end + 1] === 10 ? 2 : 1);
   }
   return undefined;
+}
+
+/** Which language's rules read an encoding declaration. */
+export type EncodingRules = "pep263" | "ruby";
+
+const PEP_263 = /^[ \t\f]*#.*?coding[:=][ \t]*([-_.a-zA-Z0-9]+)/;
+
+/**
+ * Ruby's magic comment, as ruby 3.1 reads it (checked form by form): a
+ * comment line holding `coding:` or `encoding:` in any case, blanks allowed
+ * around the colon, not glued to a word or `-` before it (`xcoding:`,
+ * `fileencoding:` are not); `=` only in vim's `fileencoding=`.
+ */
+function rubyMagicComment(line: string): string | undefined {
+  if (!/^[ \t]*#/.test(line)) return undefined;
+  return /(?<![\w-])(?:en)?coding[ \t]*:[ \t]*([\w.-]+)/i.exec(line)?.[1] ??
+    /\bvim?:.*\bfileencoding=([\w.-]+)/i.exec(line)?.[1];
 }
 
 /** Python's names for encodings the WHATWG decoders know under other labels. */
@@ -153,8 +177,10 @@ export function decoderLabel(declared: string): string | undefined {
     : ENCODING_ALIASES[name] ?? name.replace(/^iso8859-/, "iso-8859-");
   try {
     const encoding = new TextDecoder(label).encoding;
-    // Not ASCII-compatible, or the WHATWG "replacement" decoder: not what Python reads.
-    return /^(?:utf-16|replacement)/.test(encoding) ? undefined : encoding;
+    // Not ASCII-compatible, the WHATWG "replacement" decoder, or stateful
+    // (ISO-2022-JP's decoder turns a line end inside a JIS run into U+FFFD,
+    // which would join two of Python's lines): not what Python reads.
+    return /^(?:utf-16|replacement|iso-2022-jp)/.test(encoding) ? undefined : encoding;
   } catch (err) {
     if (err instanceof RangeError) return undefined; // an encoding no decoder here knows
     throw err;
@@ -163,8 +189,8 @@ export function decoderLabel(declared: string): string | undefined {
 
 /** Options of {@linkcode decodeSource}. */
 export interface DecodeSourceOptions {
-  /** True for a language whose files may declare their encoding (Python, Ruby). */
-  declares?: boolean;
+  /** The rules of a language whose files may declare their encoding (Python's PEP 263, Ruby's). */
+  declares?: EncodingRules;
   /** The file as errors name it. */
   shown?: string;
 }
@@ -181,15 +207,17 @@ export interface DecodeSourceOptions {
  * import { decodeSource } from "./read.ts";
  * import { equal, throws } from "node:assert/strict";
  * const sjis = new Uint8Array([...new TextEncoder().encode("# coding: cp932\ns = '"), 0x95, 0x5c, 0x27]);
- * equal(decodeSource(sjis, { declares: true }), "# coding: cp932\ns = '表'");
- * throws(() => decodeSource(new TextEncoder().encode("# coding: utf-7\n"), { declares: true }));
+ * equal(decodeSource(sjis, { declares: "pep263" }), "# coding: cp932\ns = '表'");
+ * throws(() => decodeSource(new TextEncoder().encode("# coding: utf-7\n"), { declares: "pep263" }));
  * ```
  *
  * @throws {TrifectaError} `UNSUPPORTED_ENCODING` for a declared encoding no
  * decoder here reads.
  */
 export function decodeSource(bytes: Uint8Array, options: DecodeSourceOptions = {}): string {
-  const declared = options.declares ? declaredEncoding(bytes) : undefined;
+  const declared = options.declares
+    ? declaredEncoding(bytes, { rules: options.declares })
+    : undefined;
   if (declared === undefined) return decoder.decode(bytes);
   const label = decoderLabel(declared);
   if (label === undefined) {

@@ -56,6 +56,8 @@ Deno.test("decoderLabel: Python's names map to the decoders that read them as Py
       "utf-16",
       "utf_16_le",
       "utf-32",
+      "iso-2022-jp",
+      "csiso2022jp",
       "rot13",
       "unicode_escape",
       "punycode",
@@ -72,17 +74,17 @@ Deno.test("decodeSource: a declared cp932, GBK or Latin-1 file reads as Python r
   // 表 in cp932 is 0x95 0x5C: as UTF-8 the 0x5C is a backslash escaping the quote.
   const sjis = concat("# -*- coding: cp932 -*-\ns = '", [0x95, 0x5c], "'\ndef f(): pass\n");
   equal(
-    decodeSource(sjis, { declares: true }),
+    decodeSource(sjis, { declares: "pep263" }),
     "# -*- coding: cp932 -*-\ns = '表'\ndef f(): pass\n",
   );
   equal(decodeSource(sjis).includes("\\'"), true, "read as UTF-8, the quote is escaped");
   // 中 in GBK is 0xD6 0xD0.
   equal(
-    decodeSource(concat("# coding: gbk\nx = '", [0xd6, 0xd0], "'\n"), { declares: true }),
+    decodeSource(concat("# coding: gbk\nx = '", [0xd6, 0xd0], "'\n"), { declares: "pep263" }),
     "# coding: gbk\nx = '中'\n",
   );
   equal(
-    decodeSource(concat("# coding: latin-1\n# caf", [0xe9], "\n"), { declares: true }),
+    decodeSource(concat("# coding: latin-1\n# caf", [0xe9], "\n"), { declares: "pep263" }),
     "# coding: latin-1\n# café\n",
   );
   // A language without declarations (TypeScript, Go …) is always UTF-8.
@@ -97,7 +99,7 @@ Deno.test("decodeSource: utf-7, utf-16, rot13 and unknown names are refused with
     throws(
       () =>
         decodeSource(ascii(`# coding: ${name}\n# +AAo-def hidden(): pass\n`), {
-          declares: true,
+          declares: "pep263",
           shown: "u.py",
         }),
       (err: TrifectaError) => {
@@ -133,5 +135,33 @@ Deno.test("read boundary: a declared encoding is honoured for .py and .rb, never
     equal(skeleton.has_errors, false);
   } finally {
     await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("declaredEncoding: Ruby's magic comment read as ruby 3.1 reads it, form by form", () => {
+  // Each answer is what `ruby` printed for __ENCODING__ (cp932 → Windows-31J; undefined: UTF-8).
+  const table: [string, string | undefined][] = [
+    ["# coding: cp932\n", "cp932"],
+    ["# coding=cp932\n", undefined],
+    ["# Coding: cp932\n", "cp932"],
+    ["# CODING: cp932\n", "cp932"],
+    ["# coding : cp932\n", "cp932"],
+    ["# xcoding: cp932\n", undefined],
+    ["# encoding: cp932\n", "cp932"],
+    ["# -*- coding: cp932 -*-\n", "cp932"],
+    ["# -*- coding=cp932 -*-\n", undefined],
+    ["# -*- mode: ruby; coding: cp932 -*-\n", "cp932"],
+    ["# vim: set fileencoding=cp932 :\n", "cp932"],
+    ["#coding:cp932\n", "cp932"],
+    ["# foo-coding: cp932\n", undefined],
+    ["# fileencoding: cp932\n", undefined],
+    ["  # coding: cp932\n", "cp932"],
+    ["# frozen_string_literal: true\n# encoding: cp932\n", undefined],
+    ["#!/usr/bin/ruby\n# encoding: cp932\n", "cp932"],
+    ["\n# encoding: cp932\n", undefined],
+    ["x = 1 # coding: cp932\n", undefined],
+  ];
+  for (const [text, want] of table) {
+    equal(declaredEncoding(ascii(text), { rules: "ruby" }), want, JSON.stringify(text));
   }
 });

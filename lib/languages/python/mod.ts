@@ -20,7 +20,7 @@ const PYRIGHT_CONFIGS: ServerSpec["configFiles"] = [
 export const PYTHON: LanguageSpec = {
   name: "python",
   lineEnds: ["\r"],
-  declaresEncoding: true,
+  declaresEncoding: "pep263",
   label: "Python",
   grammar: "python",
   extensions: [".py", ".pyi"],

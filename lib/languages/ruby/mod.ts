@@ -12,7 +12,7 @@ import { inflateAssets } from "../wasm.ts";
  */
 export const RUBY: LanguageSpec = {
   name: "ruby",
-  declaresEncoding: true,
+  declaresEncoding: "ruby",
   label: "Ruby",
   grammar: "ruby",
   extensions: [".rb", ".rake", ".gemspec"],
