@@ -11,4 +11,4 @@
  */
 
 /** The fingerprint of the extraction code this build runs. */
-export const EXTRACTION_FINGERPRINT = "4b98d60e";
+export const EXTRACTION_FINGERPRINT = "30848a09";
