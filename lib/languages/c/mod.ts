@@ -4,6 +4,7 @@
  * @module
  */
 import type { GrammarAssets, LanguageSpec, ServerSpec } from "../types.ts";
+import { joinSplices } from "./splices.ts";
 import { inflateAssets } from "../wasm.ts";
 
 /**
@@ -107,6 +108,7 @@ export const C_MACRO_BLANKING: readonly string[] = [
 export const C: LanguageSpec = {
   name: "c",
   lineEnds: ["\r"],
+  lexerText: joinSplices,
   label: "C",
   grammar: "c",
   extensions: [".c", ".h"],

@@ -6,6 +6,7 @@
 import type { GrammarAssets, LanguageSpec } from "../types.ts";
 import { inflateAssets } from "../wasm.ts";
 import { C_MACRO_BLANKING, clangd, SYSTEM_HEADERS } from "../c/mod.ts";
+import { joinSplices } from "../c/splices.ts";
 
 /**
  * C++: path modules (with their extension, as in C), Doxygen doc comments,
@@ -15,6 +16,7 @@ import { C_MACRO_BLANKING, clangd, SYSTEM_HEADERS } from "../c/mod.ts";
 export const CPP: LanguageSpec = {
   name: "cpp",
   lineEnds: ["\r"],
+  lexerText: joinSplices,
   label: "C++",
   grammar: "cpp",
   extensions: [".cc", ".cpp", ".cxx", ".hpp", ".hh", ".hxx"],
