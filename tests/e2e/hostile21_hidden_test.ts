@@ -127,18 +127,19 @@ const SPLIT_CASE_C = "int h(int x) {\n  switch (x) {\n#ifdef A\n  case 1: { x++;
 const SPLIT_IF_CS = "class A {\n#if DEBUG\n  void M() {\n#else\n  void M(int x) {\n#endif\n" +
   "  }\n  public void GrantAdmin() {}\n}\n";
 
+// Printed at load: this test is ignored (an open weakness), so its reason must show.
+console.log(
+  "hostile21 reason: both #if branches are parsed (docs/languages.md says so); when each opens " +
+    "a block closed once after #endif the braces no longer balance: the function (C, C++), " +
+    "the definitions after it (C, C++) or the class's later methods (C#, also after the " +
+    "directive-blanking reparse) vanish.",
+);
 Deno.test({
   name:
     "hostile21 hidden [c, cpp, csharp]: a block opened in both #if/#else branches and closed once hides neither its function nor the definitions after it",
   ignore: true, // WEAKNESS: see the reason printed below
   sanitizeResources: false,
   fn: async () => {
-    console.log(
-      "hostile21 reason: both #if branches are parsed (docs/languages.md says so); when each opens " +
-        "a block closed once after #endif the braces no longer balance: the function (C, C++), " +
-        "the definitions after it (C, C++) or the class's later methods (C#, also after the " +
-        "directive-blanking reparse) vanish.",
-    );
     const got = await skeletons({
       "g.c": SPLIT_IF_C,
       "g.cpp": SPLIT_IF_C,
@@ -165,17 +166,18 @@ Deno.test({
 const RUBY_LOCALS = 'MARK = "--"\nlog = []\nlog <<MARK\ndef charge_card(amount) = amount\nMARK\n' +
   "half = 4\nhalf /2; def refund(amount) = amount; half /half\ndef shown; end\n";
 
+// Printed at load: this test is ignored (an open weakness), so its reason must show.
+console.log(
+  "hostile21 reason: tree-sitter-ruby does not know which names are local variables; Ruby reads " +
+    "`log <<MARK` and `half /2` after `log = …`/`half = …` as operators, the skeleton as a " +
+    "heredoc and a regexp that swallow the definitions.",
+);
 Deno.test({
   name:
     "hostile21 hidden [ruby]: `x <<NAME` and `x /…/` after a local variable x are a shift and a division, and the code after them is listed",
   ignore: true, // WEAKNESS: see the reason printed below
   sanitizeResources: false,
   fn: async () => {
-    console.log(
-      "hostile21 reason: tree-sitter-ruby does not know which names are local variables; Ruby reads " +
-        "`log <<MARK` and `half /2` after `log = …`/`half = …` as operators, the skeleton as a " +
-        "heredoc and a regexp that swallow the definitions.",
-    );
     const got = await skeletons({ "h.rb": RUBY_LOCALS });
     assertListed(got, { "h.rb": ["charge_card@4", "refund@7", "shown@8"] });
   },
@@ -188,17 +190,18 @@ Deno.test({
 const CS_DISABLED = "public class A {\n#if false\n  /* disabled\n#endif\n" +
   "  public void GrantAdmin() {}\n  // */\n  public void Shown() {}\n}\n";
 
+// Printed at load: this test is ignored (an open weakness), so its reason must show.
+console.log(
+  "hostile21 reason: C# skips the text of a false #if group unlexed; tree-sitter lexes it, so a " +
+    '`/*` (or `@"`) there swallows the code after #endif, also in the directive-blanking ' +
+    "reparse (it blanks the directive lines, not the group's text).",
+);
 Deno.test({
   name:
     "hostile21 hidden [csharp]: a comment opener in a skipped #if false group opens nothing, and the members after #endif are listed",
   ignore: true, // WEAKNESS: see the reason printed below
   sanitizeResources: false,
   fn: async () => {
-    console.log(
-      "hostile21 reason: C# skips the text of a false #if group unlexed; tree-sitter lexes it, so a " +
-        '`/*` (or `@"`) there swallows the code after #endif, also in the directive-blanking ' +
-        "reparse (it blanks the directive lines, not the group's text).",
-    );
     const got = await skeletons({ "d.cs": CS_DISABLED });
     assertListed(got, { "d.cs": ["GrantAdmin@5", "Shown@7"] });
   },
@@ -212,14 +215,9 @@ const RUBY_END = "def __END__ = nil\n__END__ \ndef grant_admin(uid) = uid\n";
 Deno.test({
   name:
     "hostile21 hidden [ruby]: `__END__` followed by a blank is code, and the definitions after it are listed",
-  ignore: true, // WEAKNESS: see the reason printed below
   sanitizeResources: false,
   fn: async () => {
-    console.log(
-      "hostile21 reason: tree-sitter-ruby takes `__END__ ` (trailing space or tab) for the end of " +
-        "the program; Ruby ends it only at a line that is exactly `__END__`, so the rest of the " +
-        "file runs but is missing from the skeleton.",
-    );
+    // Found by red team 21 (fixed: rubyLexerText, lib/languages/ruby/end_marker.ts).
     const got = await skeletons({ "e.rb": RUBY_END });
     assertListed(got, { "e.rb": ["__END__@1", "grant_admin@3"] });
   },
@@ -302,17 +300,18 @@ Deno.test({
 
 // CPython 3.11 defines `find` for `def ﬁnd()` (identifiers are NFKC
 // normalised, PEP 3131); mcs 6.8 names the class `C` for `class \u0043`.
+// Printed at load: this test is ignored (an open weakness), so its reason must show.
+console.log(
+  "hostile21 reason: names are shown as written: Python's NFKC normalisation (ﬁnd is find) and " +
+    "C#'s \\uXXXX escapes in identifiers (\\u0043 is C) are not applied, so `ast find find`, " +
+    "`ast find C` and their sym:// URIs miss them.",
+);
 Deno.test({
   name:
     "hostile21 hidden [python, csharp]: a definition is listed under the name the interpreter or compiler gives it",
   ignore: true, // WEAKNESS (naming, lower priority): see the reason printed below
   sanitizeResources: false,
   fn: async () => {
-    console.log(
-      "hostile21 reason: names are shown as written: Python's NFKC normalisation (ﬁnd is find) and " +
-        "C#'s \\uXXXX escapes in identifiers (\\u0043 is C) are not applied, so `ast find find`, " +
-        "`ast find C` and their sym:// URIs miss them.",
-    );
     const got = await skeletons({
       "n.py": "def \ufb01nd(): pass\n",
       "e.cs": "class \\u0043 { void M() {} }\n",

@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { rubyLexerText } from "./end_marker.ts";
 import type { GrammarAssets, LanguageSpec } from "../types.ts";
 import { inflateAssets } from "../wasm.ts";
 
@@ -13,6 +14,7 @@ import { inflateAssets } from "../wasm.ts";
 export const RUBY: LanguageSpec = {
   name: "ruby",
   declaresEncoding: "ruby",
+  lexerText: rubyLexerText,
   label: "Ruby",
   grammar: "ruby",
   extensions: [".rb", ".rake", ".gemspec"],
