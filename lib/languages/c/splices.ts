@@ -8,7 +8,9 @@
  * are put back at the logical line's end (so every later line keeps its
  * number; the joined pieces count as the logical line's first). gcc and
  * clang also take a backslash followed by blanks before the line end (with
- * a warning), and so does this.
+ * a warning), and so does this. A preprocessor directive's continuations
+ * (most splices in real code: `#define` bodies) stay as written: tree-sitter
+ * reads them itself.
  *
  * @module
  */
@@ -24,6 +26,7 @@ const SPLICE = /\\[ \t]*(\r?\n)/g;
  * import { joinSplices } from "./splices.ts";
  * import { equal } from "node:assert/strict";
  * equal(joinSplices("int hid\\\nden(void);\nint x;\n"), "int hidden(void); \n\nint x;\n");
+ * equal(joinSplices("#define A 1 \\\n  + 2\n"), "#define A 1 \\\n  + 2\n");
  * const close = "*" + "/";
  * equal(joinSplices(`/* a *\\\n/ int f(void);\n`), `/* a ${close} int f(void); \n\n`);
  * ```
@@ -38,6 +41,7 @@ export function joinSplices(text: string): string {
   while ((m = SPLICE.exec(text)) !== null) {
     // One logical line: from `pos` through every splice that follows on.
     const start = pos;
+    const directive = /^[ \t]*#/.test(text.slice(text.lastIndexOf("\n", m.index - 1) + 1, m.index));
     let joined = text.slice(start, m.index);
     let moved = "";
     let pad = 0;
@@ -54,7 +58,9 @@ export function joinSplices(text: string): string {
         const tail = text.slice(at, lineEnd);
         const cr = tail.endsWith("\r") ? "\r" : "";
         joined += cr ? tail.slice(0, -1) : tail;
-        out += joined + " ".repeat(pad) + moved + cr;
+        // A directive (`#define` over many lines) stays as written: tree-sitter
+        // reads its continuations itself, and its lines keep their numbers.
+        out += directive ? text.slice(start, lineEnd) : joined + " ".repeat(pad) + moved + cr;
         pos = lineEnd;
         SPLICE.lastIndex = lineEnd;
         break;
