@@ -57,7 +57,10 @@ Deno.test("hygiene: ast skeleton prints a hostile file name, doc and default esc
     assertClean(r, "ast skeleton");
     assert.ok(r.stdout.includes(EVIL_ESCAPED), r.stdout);
     assert.ok(r.stdout.includes("Doc \\x1b]0;pwned\\x07 with \\u202etxt.exe"), r.stdout);
-    assert.ok(!r.stdout.includes("OVER"), "the doc line ends where Python's first docstring line does");
+    assert.ok(
+      !r.stdout.includes("OVER"),
+      "the doc line ends where Python's first docstring line does",
+    );
     assert.ok(r.stdout.includes('x="\\x1b[2J"'), r.stdout);
   } finally {
     await removeSegment(seg);
