@@ -396,11 +396,11 @@ export interface LanguageSpec {
   /**
    * Set when a file may declare its own encoding in a comment on its first
    * or second line, by whose rules (`pep263`: Python's `# -*- coding: cp932
-   * -*-`; `ruby`: Ruby's magic comment, line 2 only after a `#!` line): the read boundary decodes it with that encoding, or refuses it
+   * -*-`; `magic_comment`: Ruby's magic comment, line 2 only after a `#!` line): the read boundary decodes it with that encoding, or refuses it
    * (`UNSUPPORTED_ENCODING`) when no decoder here reads it as the
    * interpreter would (`decodeSource` in lib/segment/read.ts).
    */
-  declaresEncoding?: "pep263" | "ruby";
+  declaresEncoding?: "pep263" | "magic_comment";
   /** Load the grammar and its queries (a dynamic import; needs raw imports from source). */
   load(): Promise<GrammarAssets>;
 }

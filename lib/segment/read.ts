@@ -68,7 +68,7 @@ export function declaredEncoding(
   options: { rules?: EncodingRules } = {},
 ): string | undefined {
   if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) return undefined;
-  const ruby = options.rules === "ruby";
+  const magic = options.rules === "magic_comment";
   let start = 0;
   let first = "";
   for (let line = 0; line < 2 && start < bytes.length; line++) {
@@ -76,18 +76,18 @@ export function declaredEncoding(
     while (end < bytes.length && bytes[end] !== 10 && bytes[end] !== 13) end++;
     // Latin-1: one character per byte; the declaration itself is ASCII.
     const text = String.fromCharCode(...bytes.subarray(start, Math.min(end, start + 4096)));
-    const m = ruby ? rubyMagicComment(text) : PEP_263.exec(text)?.[1];
+    const m = magic ? rubyMagicComment(text) : PEP_263.exec(text)?.[1];
     if (m !== undefined) return m.slice(0, MAX_ENCODING_NAME + 1);
     if (line === 0) first = text;
     // Python reads line 2 after a comment or blank line 1; Ruby only after `#!`.
-    if (ruby ? !first.startsWith("#!") : !/^[ \t\f]*(?:#|$)/.test(text)) return undefined;
+    if (magic ? !first.startsWith("#!") : !/^[ \t\f]*(?:#|$)/.test(text)) return undefined;
     start = end + (bytes[end] === 13 && bytes[end + 1] === 10 ? 2 : 1);
   }
   return undefined;
 }
 
 /** Which language's rules read an encoding declaration. */
-export type EncodingRules = "pep263" | "ruby";
+export type EncodingRules = "pep263" | "magic_comment";
 
 const PEP_263 = /^[ \t\f]*#.*?coding[:=][ \t]*([-_.a-zA-Z0-9]+)/;
 

@@ -313,6 +313,16 @@ Deno.test({
   },
 });
 
+/** keys.py: a base class whose method's docstring sits next to a private key (the file is refused). */
+async function writeKeyBase(w: World, keyMark: string): Promise<void> {
+  await w.write(
+    "keys.py",
+    `class KeyBase:\n    def run(self):\n        """${keyMark} lives next to a key.\n\n${
+      fakePem("        ")
+    }\n        """\n        return 1\n`,
+  );
+}
+
 Deno.test({
   name:
     "hostile19 lsp [pyright]: a method overriding one from a file the read boundary refuses for its content (private key) never shows that file's docstring in hover",
@@ -322,12 +332,7 @@ Deno.test({
     try {
       const keyMark = `KEYFILEDOC${randomAlnum(10)}`;
       // Refused whole: it holds a private key block (private_key_content).
-      await w.write(
-        "keys.py",
-        `class KeyBase:\n    def run(self):\n        """${keyMark} lives next to a key.\n\n${
-          fakePem("        ")
-        }\n        """\n        return 1\n`,
-      );
+      await writeKeyBase(w, keyMark);
       await w.write(
         "use.py",
         "from keys import KeyBase\n\nclass A(KeyBase):\n    def run(self):\n        return 2\n\nA().run()\n",
@@ -485,12 +490,7 @@ Deno.test({
     try {
       const keyMark = `KEYFILEDOC${randomAlnum(10)}`;
       const own = `OWNDOC${randomAlnum(10)}`;
-      await w.write(
-        "keys.py",
-        `class KeyBase:\n    def run(self):\n        """${keyMark} lives next to a key.\n\n${
-          fakePem("        ")
-        }\n        """\n        return 1\n`,
-      );
+      await writeKeyBase(w, keyMark);
       await w.write(
         "use.py",
         `from keys import KeyBase\n\nclass A(KeyBase):\n    def run(self):\n        """${own} is the override's own."""\n        return 2\n\nA().run()\n`,

@@ -132,71 +132,6 @@ Deno.test("jsonDepth skips brackets inside strings and stops past the limit", ()
   assert.equal(jsonDepth("[".repeat(1_000_000), 64), 65);
 });
 
-Deno.test("requests beyond the in-flight bound are refused as busy until answers go out", async () => {
-  const enc = new TextEncoder();
-  const input = new ReadableStream<Uint8Array>({
-    start(controller) {
-      for (let i = 1; i <= 5; i++) controller.enqueue(enc.encode(ping(i)));
-      controller.close();
-    },
-  });
-  let out = "";
-  const transport = new BoundedStdioTransport({
-    input,
-    output: {
-      write(p: Uint8Array) {
-        out += new TextDecoder().decode(p);
-        return Promise.resolve(p.length);
-      },
-    },
-    maxInFlight: 2,
-  });
-  const held: (string | number)[] = [];
-  transport.onmessage = (m) => {
-    if ("id" in m && "method" in m) held.push(m.id);
-  };
-  const ended = new Promise<void>((resolve) => (transport.onInputEnd = resolve));
-  await transport.start();
-  await ended;
-  assert.deepEqual(held, [1, 2], "only two are handed on while none is answered");
-  for (const id of held) await transport.send({ jsonrpc: "2.0", id, result: {} });
-  await transport.idle(1000);
-  await transport.close();
-  const replies = out.trim().split("\n").map((l) => JSON.parse(l));
-  const busy = replies.filter((r) => r.error?.code === SERVER_BUSY).map((r) => r.id);
-  assert.deepEqual(busy, [3, 4, 5]);
-  assert.deepEqual(replies.filter((r) => r.result).map((r) => r.id), [1, 2]);
-});
-
-Deno.test("a cancelled request frees its in-flight slot (the protocol sends no answer to it)", async () => {
-  const enc = new TextEncoder();
-  const cancel = JSON.stringify({
-    jsonrpc: "2.0",
-    method: "notifications/cancelled",
-    params: { requestId: 1 },
-  }) + "\n";
-  const input = new ReadableStream<Uint8Array>({
-    start(controller) {
-      for (const l of [ping(1), ping(2), cancel, ping(3)]) controller.enqueue(enc.encode(l));
-      controller.close();
-    },
-  });
-  const transport = new BoundedStdioTransport({
-    input,
-    output: { write: (p: Uint8Array) => Promise.resolve(p.length) },
-    maxInFlight: 2,
-  });
-  const held: (string | number)[] = [];
-  transport.onmessage = (m) => {
-    if ("id" in m && "method" in m) held.push(m.id);
-  };
-  const ended = new Promise<void>((resolve) => (transport.onInputEnd = resolve));
-  await transport.start();
-  await ended;
-  await transport.close();
-  assert.deepEqual(held, [1, 2, 3]);
-});
-
 /** A transport over `lines` that holds every request (answers nothing), bound 2. */
 async function holding(lines: string[]): Promise<{
   transport: BoundedStdioTransport;
@@ -267,4 +202,27 @@ Deno.test("a cancelled tools/call keeps its in-flight slot until its handler end
   await transport.send({ jsonrpc: "2.0", id: 2, result: {} });
   assert.equal(transport.inFlight, 0);
   await transport.close();
+});
+
+Deno.test("requests beyond the in-flight bound are refused as busy until answers go out", async () => {
+  const { transport, held, out } = await holding([1, 2, 3, 4, 5].map(ping));
+  assert.deepEqual(held, [1, 2], "only two are handed on while none is answered");
+  for (const id of held) await transport.send({ jsonrpc: "2.0", id, result: {} });
+  await transport.idle(1000);
+  await transport.close();
+  const replies = out();
+  const busy = replies.filter((r) => (r.error as { code?: number })?.code === SERVER_BUSY);
+  assert.deepEqual(busy.map((r) => r.id), [3, 4, 5]);
+  assert.deepEqual(replies.filter((r) => r.result).map((r) => r.id), [1, 2]);
+});
+
+Deno.test("a cancelled request frees its in-flight slot (the protocol sends no answer to it)", async () => {
+  const cancel = JSON.stringify({
+    jsonrpc: "2.0",
+    method: "notifications/cancelled",
+    params: { requestId: 1 },
+  }) + "\n";
+  const { transport, held } = await holding([ping(1), ping(2), cancel, ping(3)]);
+  await transport.close();
+  assert.deepEqual(held, [1, 2, 3]);
 });

@@ -162,6 +162,6 @@ Deno.test("declaredEncoding: Ruby's magic comment read as ruby 3.1 reads it, for
     ["x = 1 # coding: cp932\n", undefined],
   ];
   for (const [text, want] of table) {
-    equal(declaredEncoding(ascii(text), { rules: "ruby" }), want, JSON.stringify(text));
+    equal(declaredEncoding(ascii(text), { rules: "magic_comment" }), want, JSON.stringify(text));
   }
 });

@@ -13,7 +13,7 @@ import { inflateAssets } from "../wasm.ts";
  */
 export const RUBY: LanguageSpec = {
   name: "ruby",
-  declaresEncoding: "ruby",
+  declaresEncoding: "magic_comment",
   lexerText: rubyLexerText,
   label: "Ruby",
   grammar: "ruby",
