@@ -307,8 +307,11 @@ export async function parseSkeleton(
     text = maskSecrets(decodeSource(input.bytes, { declares, shown: input.rel })).text;
     sha256 = input.sha256 ?? contentSha256Hex(input.bytes);
   }
-  // Parsed and read as the language's lexer reads it: its line ends, Java's escapes (same offsets).
-  text = lexedText(input.language, text);
+  // Parsed and read as the language's lexer reads it: its line ends, Java's
+  // escapes, C's splices (same offsets). What that joins may form a secret
+  // the read's masking could not see (`"ghp_…\⏎…"`): masked again.
+  const lexed = lexedText(input.language, text);
+  if (lexed !== text) text = maskSecrets(lexed).text;
   const budget = startBudget(options.budgetMs ?? parseBudgetMs(size));
   const reading = await readFile(input.language, text, { budget, rel: input.rel });
   const { grammar, spec, tree, text: treeText } = reading;

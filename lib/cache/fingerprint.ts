@@ -11,4 +11,4 @@
  */
 
 /** The fingerprint of the extraction code this build runs. */
-export const EXTRACTION_FINGERPRINT = "827489ba";
+export const EXTRACTION_FINGERPRINT = "41f00d51";

@@ -118,3 +118,14 @@ Deno.test("java escapes: the lexed text keeps the length and every line end of t
     }
   }
 });
+
+Deno.test("lexer readings: a secret a C++ line splice joins is masked in the skeleton", async () => {
+  const { parseSkeleton: parse } = await import("../../lib/ast/mod.ts");
+  const token = "ghp_" + "A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8";
+  // C++: a default argument whose string a splice continues (the compiler joins it).
+  const cpp = `void f(const char* t = "${token.slice(0, 10)}\\\n${token.slice(10)}") {}\n`;
+  const s = await parse({ rel: "a.cpp", language: "cpp", bytes: new TextEncoder().encode(cpp) });
+  const sig = s.symbols[0]?.signature ?? "";
+  ok(sig.includes("SECRET_REDACTED"), sig);
+  ok(!sig.includes(token), sig);
+});
